@@ -1,0 +1,3 @@
+from ipcoop.cli import app
+
+app(prog_name="ipcoop")

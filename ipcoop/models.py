@@ -1,0 +1,248 @@
+"""The vocabulary of the tracker: statuses, sides, fields, and value checks.
+
+Projects travel through the program as plain dicts in the contract's JSON
+shape; this module says what a valid one looks like.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ipcoop.errors import InvalidValue
+
+STATUSES = ("planned", "active", "done", "dropped")
+OPEN_STATUSES = ("planned", "active")
+LEADS = ("gd", "hk", "joint")
+SIDES = ("gd", "hk")
+
+# The contract's field order for a project, used by JSON, CSV and tables.
+PROJECT_FIELDS = (
+    "id",
+    "title",
+    "area",
+    "year",
+    "status",
+    "key",
+    "lead",
+    "agencies",
+    "notes",
+    "done_on",
+    "created",
+    "updated",
+)
+# Fields a user may sort by in `list --sort`.
+SORT_FIELDS = (
+    "id", "title", "area", "year", "status", "key", "lead", "done_on", "created", "updated",
+)
+
+# The group was set up in 2003; a generous window keeps typos like 20200 out.
+MIN_YEAR = 2000
+MAX_YEAR = 2100
+MAX_TITLE = 500
+MAX_NOTES = 10_000
+
+_KEY_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
+_YEAR_RE = re.compile(r"^\d{4}$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_STAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+
+
+def now_stamp() -> str:
+    """The current time as the file stores it: UTC, to the second."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def parse_year(value: Any, what: str = "year") -> int:
+    """A programme year, from an int or a 4-digit string."""
+    if isinstance(value, bool):
+        raise InvalidValue(f"{what} must be a year such as 2020, not {value!r}")
+    if isinstance(value, int):
+        year = value
+    elif isinstance(value, str) and _YEAR_RE.match(value.strip()):
+        year = int(value.strip())
+    else:
+        raise InvalidValue(f"{what} must be a year such as 2020, not {_show(value)}")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InvalidValue(f"{what} {year} is out of range ({MIN_YEAR}-{MAX_YEAR})")
+    return year
+
+
+def parse_period(text: str) -> tuple[int, int]:
+    """'2020' or '2020-2021' -> (first year, last year)."""
+    text = text.strip()
+    first, sep, last = text.partition("-")
+    if sep and not last:
+        raise InvalidValue(f"period {_show(text)} is not a year or a range such as 2020-2021")
+    try:
+        start = parse_year(first, "period")
+        end = parse_year(last, "period") if sep else start
+    except InvalidValue:
+        raise InvalidValue(
+            f"period {_show(text)} is not a year or a range such as 2020-2021"
+        ) from None
+    if end < start:
+        raise InvalidValue(f"period {text} ends before it starts; write it as {end}-{start}")
+    return start, end
+
+
+def parse_date(value: Any, what: str = "date") -> str:
+    """A calendar date as 'YYYY-MM-DD' (validated, normalised)."""
+    if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
+        raise InvalidValue(f"{what} must be a date as YYYY-MM-DD, not {_show(value)}")
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise InvalidValue(f"{what} {value.strip()} is not a real date") from None
+
+
+def parse_status(value: Any) -> str:
+    if isinstance(value, str) and value.strip().lower() in STATUSES:
+        return value.strip().lower()
+    raise InvalidValue(f"status must be one of {', '.join(STATUSES)}, not {_show(value)}")
+
+
+def parse_lead(value: Any) -> str:
+    if isinstance(value, str) and value.strip().lower() in LEADS:
+        return value.strip().lower()
+    raise InvalidValue(f"lead must be one of {', '.join(LEADS)}, not {_show(value)}")
+
+
+def parse_title(value: Any) -> str:
+    if not isinstance(value, str):
+        raise InvalidValue(f"title must be text, not {_show(value)}")
+    title = value.strip()
+    if not title:
+        raise InvalidValue("title must not be empty")
+    if len(title) > MAX_TITLE:
+        raise InvalidValue(f"title is {len(title)} characters long; the limit is {MAX_TITLE}")
+    _check_encodable(title, "title")
+    return title
+
+
+def parse_notes(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidValue(f"notes must be text, not {_show(value)}")
+    if len(value) > MAX_NOTES:
+        raise InvalidValue(f"notes are {len(value)} characters long; the limit is {MAX_NOTES}")
+    _check_encodable(value, "notes")
+    return value.strip()
+
+
+def parse_area_key(value: Any) -> str:
+    if isinstance(value, str) and _KEY_RE.match(value.strip().lower()):
+        return value.strip().lower()
+    raise InvalidValue(
+        f"area key must be a short lower-case word such as 'gba', not {_show(value)}"
+    )
+
+
+def parse_agency_code(value: Any) -> str:
+    if isinstance(value, str) and _CODE_RE.match(value.strip().upper()):
+        return value.strip().upper()
+    raise InvalidValue(f"agency must be a member code such as HKIPD, not {_show(value)}")
+
+
+def parse_flag(value: Any, what: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "y"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("false", "no", "0", "n", ""):
+        return False
+    raise InvalidValue(f"{what} must be true or false, not {_show(value)}")
+
+
+def _check_encodable(text: str, what: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidValue(f"{what} is not valid Unicode text") from None
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def validate_project(
+    record: Mapping[str, Any],
+    area_keys: Iterable[str],
+    member_codes: Iterable[str],
+) -> dict[str, Any]:
+    """Check every field of a stored project; return it normalised.
+
+    `id`, `created` and `updated` are left to the caller. Raises InvalidValue
+    naming the first bad field.
+    """
+    areas = set(area_keys)
+    codes = set(member_codes)
+    title = parse_title(record.get("title"))
+    area = parse_area_key(record.get("area"))
+    if area not in areas:
+        raise InvalidValue(f"unknown area {area!r} (known: {', '.join(sorted(areas))})")
+    year = parse_year(record.get("year"))
+    status = parse_status(record.get("status", "planned"))
+    key = parse_flag(record.get("key", False), "key")
+    lead = parse_lead(record.get("lead", "joint"))
+    raw_agencies = record.get("agencies", [])
+    if isinstance(raw_agencies, str):
+        raw_agencies = [a for a in raw_agencies.split(";") if a.strip()]
+    if not isinstance(raw_agencies, list):
+        raise InvalidValue(f"agencies must be a list of member codes, not {_show(raw_agencies)}")
+    agencies: list[str] = []
+    for raw in raw_agencies:
+        code = parse_agency_code(raw)
+        if code not in codes:
+            raise InvalidValue(f"unknown agency {code!r} (see 'ipcoop members')")
+        if code not in agencies:
+            agencies.append(code)
+    notes = parse_notes(record.get("notes", ""))
+    done_on = record.get("done_on")
+    done_on = None if done_on in (None, "") else parse_date(done_on, "done_on")
+    if status != "done" and done_on is not None:
+        raise InvalidValue(f"done_on is set but the status is {status}, not done")
+    return {
+        "title": title,
+        "area": area,
+        "year": year,
+        "status": status,
+        "key": key,
+        "lead": lead,
+        "agencies": agencies,
+        "notes": notes,
+        "done_on": done_on,
+    }
+
+
+def is_stamp(value: Any) -> bool:
+    return isinstance(value, str) and bool(_STAMP_RE.match(value))
+
+
+def sanitize(text: str) -> str:
+    """Make text safe for a terminal: control characters become visible escapes.
+
+    Newlines and tabs become spaces (a table cell is one logical line); ESC,
+    BEL and the like become '\\x1b', '\\x07' so they never reach the terminal raw.
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch in "\n\t\r":
+            out.append(" ")
+        elif ch.isprintable() or ch == " ":
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return "".join(out)

@@ -1,0 +1,254 @@
+"""Turning data into output: Rich tables for people, JSON/CSV/Markdown for scripts.
+
+User text is always data here: it goes into `rich.text.Text` (never parsed as
+markup) after `models.sanitize` has made control characters visible.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import IO, Any
+
+from ipcoop import models
+
+STATUS_STYLE = {"planned": "cyan", "active": "yellow", "done": "green", "dropped": "dim"}
+# Characters a spreadsheet treats as the start of a formula.
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def console(stderr: bool = False) -> Any:
+    """A Rich console on stdout (or stderr): plain when piped or under NO_COLOR."""
+    from rich.console import Console
+
+    return Console(
+        file=sys.stderr if stderr else sys.stdout,
+        no_color="NO_COLOR" in os.environ,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        soft_wrap=False,
+    )
+
+
+def text(value: str, style: str = "") -> Any:
+    from rich.text import Text
+
+    return Text(models.sanitize(value), style=style)
+
+
+# --------------------------------------------------------------------------- machine formats
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def neutralise(cell: str) -> str:
+    """Keep a spreadsheet from running a cell as a formula (restored by `restore`)."""
+    if cell.startswith(FORMULA_START) or (
+        cell.startswith("'") and len(cell) > 1 and cell[1] in (*FORMULA_START, "'")
+    ):
+        return "'" + cell
+    return cell
+
+
+def restore(cell: str) -> str:
+    if cell.startswith("'") and len(cell) > 1 and cell[1] in (*FORMULA_START, "'"):
+        return cell[1:]
+    return cell
+
+
+def csv_cell(name: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if name == "agencies":
+        return neutralise(";".join(value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return neutralise(value)
+    return str(value)
+
+
+def to_csv(projects: Sequence[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(models.PROJECT_FIELDS)
+    for p in projects:
+        writer.writerow([csv_cell(name, p[name]) for name in models.PROJECT_FIELDS])
+    return buffer.getvalue()
+
+
+def _md_cell(value: str) -> str:
+    return models.sanitize(value).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def to_markdown(projects: Sequence[dict[str, Any]]) -> str:
+    lines = [
+        "| ID | Year | Area | Status | Key | Lead | Title |",
+        "|---:|---:|---|---|---|---|---|",
+    ]
+    for p in projects:
+        lines.append(
+            f"| {p['id']} | {p['year']} | {p['area']} | {p['status']} | "
+            f"{'yes' if p['key'] else ''} | {p['lead']} | {_md_cell(p['title'])} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def write(out: IO[str], content: str) -> None:
+    out.write(content)
+    out.flush()
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def project_table(projects: Sequence[dict[str, Any]]) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
+    table.add_column("ID", justify="right", no_wrap=True)
+    table.add_column("Year", no_wrap=True)
+    table.add_column("Area", no_wrap=True, max_width=12)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Key", no_wrap=True, justify="center")
+    table.add_column("Lead", no_wrap=True)
+    table.add_column("Title", overflow="fold", ratio=1, min_width=12)
+    for p in projects:
+        table.add_row(
+            str(p["id"]),
+            str(p["year"]),
+            text(p["area"]),
+            text(p["status"], STATUS_STYLE.get(p["status"], "")),
+            "★" if p["key"] else "",
+            p["lead"],
+            text(p["title"]),
+        )
+    return table
+
+
+def print_projects(projects: Sequence[dict[str, Any]]) -> None:
+    out = console()
+    out.print(project_table(projects))
+    done = sum(1 for p in projects if p["status"] == "done")
+    noun = "project" if len(projects) == 1 else "projects"
+    out.print(f"{len(projects)} {noun}, {done} done")
+
+
+def print_project(project: dict[str, Any], area_name: str, member_names: dict[str, str]) -> None:
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    agencies = [f"{code} ({member_names.get(code, '?')})" for code in project["agencies"]]
+    rows = [
+        ("ID", str(project["id"])),
+        ("Title", project["title"]),
+        ("Area", f"{project['area']} ({area_name})"),
+        ("Year", str(project["year"])),
+        ("Status", project["status"]),
+        ("Key project", "yes" if project["key"] else "no"),
+        ("Lead", {"gd": "Guangdong", "hk": "Hong Kong", "joint": "joint"}[project["lead"]]),
+        ("Agencies", ", ".join(agencies) or "-"),
+        ("Done on", project["done_on"] or ("-" if project["status"] != "done" else "unknown")),
+        ("Notes", project["notes"] or "-"),
+        ("Created", project["created"]),
+        ("Updated", project["updated"]),
+    ]
+    for label, value in rows:
+        if label == "Notes":
+            from rich.text import Text
+
+            # Notes keep their line breaks; each line is sanitised on its own.
+            cell = Text("\n".join(models.sanitize(line) for line in value.split("\n")))
+        else:
+            cell = text(value)
+        grid.add_row(label, cell)
+    console().print(grid)
+
+
+def bar(percent: float, width: int = 10) -> str:
+    """A text progress bar: full and empty cells both show, coloured or not."""
+    percent = max(0.0, min(percent, 100.0))
+    filled = round(percent * width / 100)
+    return "█" * filled + "░" * (width - filled)
+
+
+def progress(percent: float, width: int = 10) -> Any:
+    from rich.text import Text
+
+    cell = Text(bar(percent, width), style="green")
+    cell.append(f" {percent:5.1f}%", style="")
+    return cell
+
+
+def print_areas(rows: Sequence[dict[str, Any]], year: int | None) -> None:
+    from rich import box
+    from rich.table import Table
+
+    title = f"Areas, {year}" if year is not None else "Areas, all years"
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", show_edge=False)
+    table.add_column("Key", no_wrap=True)
+    table.add_column("Total", justify="right", no_wrap=True)
+    table.add_column("Done", justify="right", no_wrap=True)
+    table.add_column("Open", justify="right", no_wrap=True)
+    table.add_column("Done %", no_wrap=True, min_width=17)
+    table.add_column("Years", no_wrap=True)
+    table.add_column("Name", overflow="fold", min_width=10)
+    for row in rows:
+        table.add_row(
+            text(row["key"]),
+            str(row["total"]),
+            str(row["done"]),
+            str(row["planned"] + row["active"]),
+            progress(row["percent_done"]),
+            _span(row.get("from"), row.get("until")),
+            text(row["name"]),
+        )
+    console().print(table)
+
+
+def _span(start: int | None, end: int | None) -> str:
+    if start is None and end is None:
+        return "always"
+    if end is None:
+        return f"{start}-"
+    if start is None:
+        return f"-{end}"
+    return f"{start}-{end}" if start != end else str(start)
+
+
+def print_members(members: Sequence[dict[str, Any]]) -> None:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
+    table.add_column("Code", no_wrap=True)
+    table.add_column("Side", no_wrap=True)
+    table.add_column("Name", overflow="fold")
+    for m in members:
+        side = {"gd": "Guangdong", "hk": "Hong Kong"}.get(m["side"], m["side"])
+        table.add_row(text(m["code"]), side, text(m["name"]))
+    console().print(table)
+
+
+def print_log(entries: Sequence[dict[str, Any]]) -> None:
+    out = console()
+    for entry in entries:
+        from rich.text import Text
+
+        head = Text(f"{entry['seq']:>4}  {entry['at']}  ")
+        head.append(models.sanitize(entry["command"]), style="bold")
+        if entry["undone"]:
+            head.append("  (undone)", style="dim")
+        out.print(head)
+        for change in entry["changes"]:
+            out.print(Text("      " + models.sanitize(change)))

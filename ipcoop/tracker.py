@@ -1,0 +1,502 @@
+"""The rules: what each command does to the projects. No printing, no Typer, no Rich.
+
+Each function takes an open `store.Database` and returns plain data; it
+raises an `IpcoopError` for a request that cannot be done, before anything
+is changed (every multi-id command checks all ids first).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ipcoop import models, store
+from ipcoop.errors import InvalidValue, IpcoopError, NotFound
+
+# --------------------------------------------------------------------------- bundled data
+
+
+def _bundled(name: str) -> Any:
+    return json.loads(resources.files("ipcoop.data").joinpath(name).read_text("utf-8"))
+
+
+def bundled_areas() -> list[dict[str, Any]]:
+    return _bundled("areas.json")
+
+
+def bundled_members() -> list[dict[str, Any]]:
+    return _bundled("members.json")
+
+
+def bundled_projects() -> list[dict[str, Any]]:
+    return _bundled("programme-2019.json") + _bundled("programme-2020.json")
+
+
+def init_database(path: Path, empty: bool, force: bool) -> tuple[int, str | None]:
+    """Create a database: areas and members always, the bundled programme unless `empty`.
+
+    Returns the number of projects written and a note about the old file.
+    """
+    areas, members = bundled_areas(), bundled_members()
+    stamp = models.now_stamp()
+    projects = []
+    if not empty:
+        keys = [a["key"] for a in areas]
+        codes = [m["code"] for m in members]
+        for raw in bundled_projects():
+            record = models.validate_project(raw, keys, codes)
+            projects.append({**record, "created": stamp, "updated": stamp})
+    note = store.create(path, areas, members, projects, force=force)
+    return len(projects), note
+
+
+# --------------------------------------------------------------------------- ids
+
+
+def parse_ids(raw: Sequence[str]) -> list[int]:
+    """Project ids from the command line, in order, without repeats."""
+    ids: list[int] = []
+    for text in raw:
+        value = text.strip().lstrip("#")
+        if not value.isdigit() or int(value) < 1:
+            raise InvalidValue(f"{text!r} is not a project id (a whole number such as 12)")
+        if int(value) not in ids:
+            ids.append(int(value))
+    if not ids:
+        raise InvalidValue("no project id given")
+    return ids
+
+
+def require_projects(db: store.Database, ids: Iterable[int]) -> list[dict[str, Any]]:
+    """All the projects named, or NotFound naming every missing id (nothing is changed)."""
+    ids = list(ids)
+    missing = [i for i in ids if not db.has_project(i)]
+    if missing:
+        listed = ", ".join(str(i) for i in missing)
+        noun = "project" if len(missing) == 1 else "projects"
+        raise NotFound(f"no {noun} with id {listed}; nothing was changed (see 'ipcoop list')")
+    return [db.project(i) for i in ids]
+
+
+# --------------------------------------------------------------------------- listing
+
+
+@dataclass
+class Filters:
+    years: tuple[int, int] | None = None
+    area: str | None = None
+    statuses: tuple[str, ...] = ()
+    key: bool | None = None
+    lead: str | None = None
+    agency: str | None = None
+    search: str | None = None
+    sort: str = "id"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def make_filters(
+    db: store.Database,
+    *,
+    year: str | None = None,
+    area: str | None = None,
+    status: Sequence[str] = (),
+    key: bool | None = None,
+    lead: str | None = None,
+    agency: str | None = None,
+    search: str | None = None,
+    sort: str = "id",
+    open_only: bool = False,
+) -> Filters:
+    """Check the user's filter values against the database; return Filters."""
+    filters = Filters(sort=parse_sort(sort))
+    if year is not None:
+        filters.years = models.parse_period(year)
+    if area is not None:
+        filters.area = known_area(db, area)
+    statuses: list[str] = []
+    for chunk in status:
+        for part in chunk.split(","):
+            if part.strip().lower() == "open":
+                statuses.extend(models.OPEN_STATUSES)
+            elif part.strip():
+                statuses.append(models.parse_status(part))
+    if open_only:
+        statuses.extend(models.OPEN_STATUSES)
+    filters.statuses = tuple(dict.fromkeys(statuses))
+    filters.key = key
+    if lead is not None:
+        filters.lead = models.parse_lead(lead)
+    if agency is not None:
+        filters.agency = known_agency(db, agency)
+    if search is not None:
+        filters.search = search.casefold()
+    return filters
+
+
+def parse_sort(text: str) -> str:
+    name = text.strip().lower()
+    bare = name.lstrip("-")
+    if bare not in models.SORT_FIELDS:
+        raise InvalidValue(
+            f"cannot sort by {text!r}; choose one of {', '.join(models.SORT_FIELDS)} "
+            f"(prefix - for descending)"
+        )
+    return name
+
+
+def select(projects: Iterable[dict[str, Any]], filters: Filters) -> list[dict[str, Any]]:
+    """The projects that pass every filter, sorted."""
+    out = []
+    years, area, statuses = filters.years, filters.area, filters.statuses
+    for p in projects:
+        if years is not None and not years[0] <= p["year"] <= years[1]:
+            continue
+        if area is not None and p["area"] != area:
+            continue
+        if statuses and p["status"] not in statuses:
+            continue
+        if filters.key is not None and p["key"] != filters.key:
+            continue
+        if filters.lead is not None and p["lead"] != filters.lead:
+            continue
+        if filters.agency is not None and filters.agency not in p["agencies"]:
+            continue
+        if filters.search is not None and not (
+            filters.search in p["title"].casefold() or filters.search in p["notes"].casefold()
+        ):
+            continue
+        out.append(p)
+    return sort_projects(out, filters.sort)
+
+
+def sort_projects(projects: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
+    descending = sort.startswith("-")
+    name = sort.lstrip("-")
+    if name == "id":
+        return sorted(projects, key=lambda p: p["id"], reverse=descending)
+    if name == "status":
+        order = {s: i for i, s in enumerate(models.STATUSES)}
+        return sorted(projects, key=lambda p: (order[p["status"]], p["id"]), reverse=descending)
+    if name == "title":
+        return sorted(
+            projects, key=lambda p: (p["title"].casefold(), p["id"]), reverse=descending
+        )
+    # Missing values (done_on of open projects) sort last either way.
+    present = [p for p in projects if p[name] is not None]
+    missing = [p for p in projects if p[name] is None]
+    present.sort(key=lambda p: (p[name], p["id"]), reverse=descending)
+    return present + sorted(missing, key=lambda p: p["id"])
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+def known_area(db: store.Database, key: str) -> str:
+    value = models.parse_area_key(key)
+    keys = [a["key"] for a in db.areas()]
+    if value not in keys:
+        raise NotFound(f"unknown area {key!r}; known areas: {', '.join(keys)}")
+    return value
+
+
+def known_agency(db: store.Database, code: str) -> str:
+    value = models.parse_agency_code(code)
+    codes = [m["code"] for m in db.members()]
+    if value not in codes:
+        raise NotFound(f"unknown agency {code!r}; member codes: {', '.join(codes)}")
+    return value
+
+
+def _validate(db: store.Database, record: dict[str, Any]) -> dict[str, Any]:
+    return models.validate_project(
+        record, [a["key"] for a in db.areas()], [m["code"] for m in db.members()]
+    )
+
+
+# --------------------------------------------------------------------------- changes
+
+
+def add_project(
+    db: store.Database,
+    *,
+    title: str,
+    area: str,
+    year: str | int,
+    key: bool = False,
+    lead: str = "joint",
+    agencies: Sequence[str] = (),
+    note: str | None = None,
+    status: str = "planned",
+    done_on: str | None = None,
+) -> dict[str, Any]:
+    known_area(db, area)
+    for code in agencies:
+        known_agency(db, code)
+    status = models.parse_status(status)
+    if status == "done" and done_on is None:
+        done_on = models.today().isoformat()
+    if done_on is not None and status != "done":
+        raise InvalidValue("--on is only for projects added as done (--status done)")
+    record = _validate(
+        db,
+        {
+            "title": title,
+            "area": area,
+            "year": year,
+            "status": status,
+            "key": key,
+            "lead": lead,
+            "agencies": list(agencies),
+            "notes": note or "",
+            "done_on": done_on,
+        },
+    )
+    stamp = models.now_stamp()
+    record.update(created=stamp, updated=stamp)
+    project_id = db.insert_project(record)
+    return db.project(project_id)
+
+
+def edit_project(db: store.Database, project_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    """Replace the named fields of one project. `changes` holds only the fields given."""
+    if not changes:
+        raise InvalidValue(
+            "nothing to change; give at least one of --title, --area, --year, "
+            "--key/--no-key, --lead, --agency, --note"
+        )
+    (project,) = require_projects(db, [project_id])
+    if "area" in changes:
+        known_area(db, changes["area"])
+    for code in changes.get("agencies", ()):
+        known_agency(db, code)
+    merged = {**project, **changes}
+    record = _validate(db, merged)
+    return _save(db, project, record)
+
+
+def _save(db: store.Database, project: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+    updated = {**project, **record}
+    if updated != project:
+        updated["updated"] = models.now_stamp()
+        db.replace_project(updated)
+    return updated
+
+
+def _check_on(on: str | None) -> str:
+    if on is None:
+        return models.today().isoformat()
+    date = models.parse_date(on, "--on")
+    if dt.date.fromisoformat(date) > models.today():
+        raise InvalidValue(f"--on {date} is in the future; give the date it was done")
+    return date
+
+
+def change_status(
+    db: store.Database,
+    ids: Sequence[int],
+    action: str,
+    on: str | None = None,
+    reason: str | None = None,
+) -> list[dict[str, Any]]:
+    """start / done / reopen / drop for several projects, all or nothing."""
+    projects = require_projects(db, ids)
+    done_on = _check_on(on) if action == "done" else None
+    if action == "start":
+        finished = [str(p["id"]) for p in projects if p["status"] == "done"]
+        if finished:
+            raise IpcoopError(
+                f"project {', '.join(finished)} is already done; 'ipcoop reopen' it first "
+                f"(nothing was changed)"
+            )
+    if reason is not None:
+        models.parse_notes(reason)
+    results = []
+    for project in projects:
+        record = dict(project)
+        if action == "start":
+            record.update(status="active", done_on=None)
+        elif action == "done":
+            record.update(status="done", done_on=done_on)
+        elif action == "reopen":
+            record.update(status="planned", done_on=None)
+        elif action == "drop":
+            record.update(status="dropped", done_on=None)
+            if reason and reason.strip():
+                line = f"Dropped: {reason.strip()}"
+                record["notes"] = f"{record['notes']}\n{line}" if record["notes"] else line
+        else:  # pragma: no cover - the CLI only passes the four above
+            raise ValueError(action)
+        results.append(_save(db, project, _validate(db, record)))
+    return results
+
+
+def remove_projects(db: store.Database, ids: Sequence[int]) -> list[dict[str, Any]]:
+    projects = require_projects(db, ids)
+    db.remove_projects([p["id"] for p in projects])
+    return projects
+
+
+def undo(db: store.Database) -> dict[str, Any]:
+    return db.undo_last()
+
+
+# --------------------------------------------------------------------------- history
+
+
+def log_entries(db: store.Database, project_id: int | None = None) -> list[dict[str, Any]]:
+    """Journal entries, newest first, each with the changes in plain words.
+
+    With `project_id`, only the entries that touched that project.
+    """
+    entries = []
+    for entry in reversed(db.history()):
+        changes = entry["changes"]
+        if project_id is not None:
+            changes = [
+                c for c in changes if c["table"] == "projects" and c["id"] == project_id
+            ]
+            if not changes:
+                continue
+        entries.append(
+            {
+                "seq": entry["seq"],
+                "at": entry["at"],
+                "command": entry["command"],
+                "undone": bool(entry.get("undone")),
+                "changes": [describe_change(c) for c in changes],
+            }
+        )
+    return entries
+
+
+def describe_change(change: dict[str, Any]) -> str:
+    before, after = change["before"], change["after"]
+    what = "project" if change["table"] == "projects" else change["table"].rstrip("s")
+    name = f"#{change['id']}" if change["table"] == "projects" else ""
+    if before is None:
+        label = after.get("title") or after.get("key") or after.get("code") or ""
+        return f"added {what} {name} {label!r}".replace("  ", " ")
+    if after is None:
+        label = before.get("title") or before.get("key") or ""
+        return f"removed {what} {name} {label!r}".replace("  ", " ")
+    diffs = []
+    for key_name in sorted(set(before) | set(after)):
+        if key_name == "updated" or before.get(key_name) == after.get(key_name):
+            continue
+        diffs.append(f"{key_name}: {_plain(before.get(key_name))} -> {_plain(after.get(key_name))}")
+    ident = name or (after.get("key") or after.get("code") or "")
+    return f"changed {what} {ident}: " + "; ".join(diffs)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 60 else value[:57] + "...")
+    return json.dumps(value)
+
+
+# --------------------------------------------------------------------------- areas
+
+
+def area_table(db: store.Database, year: int | None = None) -> list[dict[str, Any]]:
+    """Each area with counts by status and percent done (optionally for one year)."""
+    projects = db.projects()
+    if year is not None:
+        projects = [p for p in projects if p["year"] == year]
+    rows = []
+    for area in db.areas():
+        counts = dict.fromkeys(models.STATUSES, 0)
+        for p in projects:
+            if p["area"] == area["key"]:
+                counts[p["status"]] += 1
+        total = sum(counts.values())
+        rows.append(
+            {
+                "key": area["key"],
+                "name": area["name"],
+                "from": area.get("from"),
+                "until": area.get("until"),
+                "total": total,
+                **counts,
+                "percent_done": percent_done(counts["done"], total, counts["dropped"]),
+            }
+        )
+    return rows
+
+
+def _bound(value: str | int | None, what: str) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return models.parse_year(value, what)
+
+
+def _check_span(start: int | None, until: int | None) -> None:
+    if start is not None and until is not None and until < start:
+        raise InvalidValue(f"--until {until} is before --from {start}")
+
+
+def add_area(
+    db: store.Database, key: str, name: str, start: str | None, until: str | None
+) -> dict[str, Any]:
+    value = models.parse_area_key(key)
+    if any(a["key"] == value for a in db.areas()):
+        raise IpcoopError(f"area {value!r} already exists; use 'ipcoop areas edit {value}'")
+    area = {
+        "key": value,
+        "name": _area_name(name),
+        "from": _bound(start, "--from"),
+        "until": _bound(until, "--until"),
+    }
+    _check_span(area["from"], area["until"])
+    db.put_area(area)
+    return area
+
+
+def _area_name(name: str) -> str:
+    value = models.parse_title(name)
+    return value
+
+
+def edit_area(
+    db: store.Database,
+    key: str,
+    name: str | None,
+    start: str | None,
+    until: str | None,
+) -> dict[str, Any]:
+    value = known_area(db, key)
+    if name is None and start is None and until is None:
+        raise InvalidValue("nothing to change; give --name, --from or --until")
+    area = next(a for a in db.areas() if a["key"] == value)
+    if name is not None:
+        area["name"] = _area_name(name)
+    if start is not None:
+        area["from"] = _bound(start, "--from")
+    if until is not None:
+        area["until"] = _bound(until, "--until")
+    _check_span(area.get("from"), area.get("until"))
+    db.put_area(area)
+    return area
+
+
+def remove_area(db: store.Database, key: str) -> None:
+    value = known_area(db, key)
+    used = [p["id"] for p in db.projects() if p["area"] == value]
+    if used:
+        raise IpcoopError(
+            f"area {value!r} is used by {len(used)} project(s) (e.g. {used[0]}); "
+            f"move them to another area first"
+        )
+    db.remove_area(value)
+
+
+def percent_done(done: int, total: int, dropped: int) -> float:
+    """done / (total - dropped) x 100, one decimal; 0.0 when nothing counts."""
+    counted = total - dropped
+    return round(done * 100 / counted, 1) if counted > 0 else 0.0

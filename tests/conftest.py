@@ -1,0 +1,80 @@
+"""Every test runs against a temporary database; none touches the real home directory."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from ipcoop.cli import app
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("IPCOOP_DB", raising=False)
+    monkeypatch.delenv("IPCOOP_DEBUG", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("IPCOOP_LOCK_TIMEOUT", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    return home
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def invoke(*args: Any, input: str | None = None, env: dict[str, str] | None = None) -> Run:
+    result = CliRunner().invoke(app, [str(a) for a in args], input=input, env=env)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """A database with the bundled 2019 review and 2020 programme (18 projects)."""
+    path = tmp_path / "db.json"
+    result = invoke("--db", path, "init")
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Path:
+    path = tmp_path / "empty.json"
+    result = invoke("--db", path, "init", "--empty")
+    assert result.exit_code == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def cli(db_path: Path):
+    """Run ipcoop against the bundled database."""
+
+    def run(*args: Any, **kwargs: Any) -> Run:
+        return invoke("--db", db_path, *args, **kwargs)
+
+    return run
+
+
+def one_error_line(result: Run) -> str:
+    """The stderr of a failed command: exactly one line starting 'Error: '."""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: "), result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
