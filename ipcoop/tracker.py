@@ -22,7 +22,12 @@ from ipcoop.errors import InvalidValue, IpcoopError, NotFound
 
 
 def _bundled(name: str) -> Any:
-    return json.loads(resources.files("ipcoop.data").joinpath(name).read_text("utf-8"))
+    """A file of the bundled programme: installed as ipcoop.data, or data/ in a checkout."""
+    try:
+        source = resources.files("ipcoop.data").joinpath(name)
+    except ModuleNotFoundError:
+        source = Path(__file__).resolve().parent.parent / "data" / name
+    return json.loads(source.read_text("utf-8"))
 
 
 def bundled_areas() -> list[dict[str, Any]]:
