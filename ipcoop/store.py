@@ -233,7 +233,12 @@ def _keep_backup(path: Path) -> None:
         import shutil
 
         shutil.copy2(path, link)
-    os.replace(link, bak)
+    try:
+        os.replace(link, bak)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(link)
+        raise
 
 
 # --------------------------------------------------------------------------- locking

@@ -1,0 +1,325 @@
+"""The data file under faults: failed writes, kills, concurrent writers, a held lock."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ipcoop import models, store, tracker
+from tests.conftest import invoke, one_error_line
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.update(extra)
+    return env
+
+
+# --------------------------------------------------------------------------- injected faults
+
+
+def test_failed_replace_leaves_old_file_intact(db_path, monkeypatch):
+    before = db_path.read_bytes()
+
+    def broken_replace(src, dst):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(store.os, "replace", broken_replace)
+    result = invoke("--db", db_path, "done", "11")
+    assert result.exit_code == 3
+    assert "cannot write" in one_error_line(result)
+    assert db_path.read_bytes() == before
+    leftovers = [p.name for p in db_path.parent.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_disk_full_during_write_leaves_old_file_intact(db_path, monkeypatch):
+    before = db_path.read_bytes()
+    real_fdopen = os.fdopen
+
+    class FullDisk:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode)))
+    result = invoke("--db", db_path, "add", "t", "--area", "gba", "--year", "2021")
+    assert result.exit_code == 3
+    assert "disk is full" in one_error_line(result)
+    assert db_path.read_bytes() == before
+    assert not [p for p in db_path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_fsync_failure_leaves_old_file_intact(db_path, monkeypatch):
+    before = db_path.read_bytes()
+
+    def broken_fsync(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store.os, "fsync", broken_fsync)
+    result = invoke("--db", db_path, "edit", "11", "--title", "x")
+    assert result.exit_code == 3
+    one_error_line(result)
+    assert db_path.read_bytes() == before
+
+
+def test_unwritable_folder_is_exit_3(db_path, monkeypatch):
+    # Simulated, because the test suite may run as root, which ignores modes.
+    before = db_path.read_bytes()
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(store.tempfile, "mkstemp", refuse)
+    result = invoke("--db", db_path, "done", "11")
+    assert result.exit_code == 3
+    assert "Permission denied" in one_error_line(result)
+    assert db_path.read_bytes() == before
+
+
+def test_backup_is_previous_version(db_path):
+    before = db_path.read_bytes()
+    assert invoke("--db", db_path, "done", "11").exit_code == 0
+    assert store.backup_path(db_path).read_bytes() == before
+    assert db_path.read_bytes() != before
+
+
+def test_corrupt_file_message_names_backup(db_path):
+    invoke("--db", db_path, "done", "11")
+    db_path.write_bytes(b"\x00" * 100)
+    result = invoke("--db", db_path, "list")
+    assert result.exit_code == 3
+    assert ".bak" in one_error_line(result)
+    assert db_path.read_bytes() == b"\x00" * 100
+
+
+def test_record_missing_a_field_is_exit_3(db_path):
+    data = json.loads(db_path.read_text())
+    del data["projects"]["3"]["title"]
+    db_path.write_text(json.dumps(data))
+    before = db_path.read_bytes()
+    result = invoke("--db", db_path, "list")
+    assert result.exit_code == 3
+    one_error_line(result)
+    assert db_path.read_bytes() == before
+
+
+# --------------------------------------------------------------------------- the lock
+
+
+def test_lock_held_elsewhere_is_exit_3_after_timeout(db_path):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from filelock import FileLock; "
+            "lock = FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); "
+            "time.sleep(60)",
+            str(store.lock_path(db_path)),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        before = db_path.read_bytes()
+        started = time.monotonic()
+        result = invoke("--db", db_path, "done", "11", env={"IPCOOP_LOCK_TIMEOUT": "0.5"})
+        elapsed = time.monotonic() - started
+        assert result.exit_code == 3
+        assert "locked" in one_error_line(result)
+        assert elapsed < 5
+        assert db_path.read_bytes() == before
+        # Reading does not need the lock.
+        assert invoke("--db", db_path, "list", "--json").exit_code == 0
+    finally:
+        holder.kill()
+        holder.wait()
+    assert invoke("--db", db_path, "done", "11").exit_code == 0
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def _cli(db: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ipcoop", "--db", str(db), *args],
+        capture_output=True,
+        text=True,
+        env=_env(IPCOOP_LOCK_TIMEOUT="60"),
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_concurrent_writers_lose_nothing(empty_db):
+    workers, per_worker = 4, 6
+    script = (
+        "import subprocess, sys\n"
+        "db, w, n = sys.argv[1], sys.argv[2], int(sys.argv[3])\n"
+        "for i in range(n):\n"
+        "    out = subprocess.run([sys.executable, '-m', 'ipcoop', '--db', db, 'add',\n"
+        "        f'worker {w} item {i}', '--area', 'gba', '--year', '2021'],\n"
+        "        capture_output=True, text=True)\n"
+        "    assert out.returncode == 0, out.stderr\n"
+        "    pid = out.stdout.strip()\n"
+        "    out = subprocess.run([sys.executable, '-m', 'ipcoop', '--db', db, 'done', pid],\n"
+        "        capture_output=True, text=True)\n"
+        "    assert out.returncode == 0, out.stderr\n"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(empty_db), str(w), str(per_worker)],
+            env=_env(IPCOOP_LOCK_TIMEOUT="60"),
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(workers)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=240)
+        assert proc.returncode == 0, err
+    rows = json.loads(_cli(empty_db, "list", "--json").stdout)
+    assert len(rows) == workers * per_worker
+    assert sorted(r["id"] for r in rows) == list(range(1, workers * per_worker + 1))
+    assert {r["status"] for r in rows} == {"done"}
+    titles = {r["title"] for r in rows}
+    assert titles == {f"worker {w} item {i}" for w in range(workers) for i in range(per_worker)}
+
+
+KILL_LOOP = """
+import sys
+from pathlib import Path
+from ipcoop import store, tracker
+path = Path(sys.argv[1])
+print("ready", flush=True)
+i = 0
+while True:
+    with store.open_write(path) as db:
+        tracker.add_project(db, title=f"bulk {i}", area="gba", year=2021)
+        tracker.change_status(db, [1 + i % 50], "done")
+        db.commit(f"loop {i}", "2026-01-01T00:00:00Z")
+    i += 1
+"""
+
+
+@pytest.mark.slow
+def test_sigkill_during_writes_leaves_old_or_new_file(empty_db):
+    # A database big enough that each write takes a while.
+    records = [
+        {
+            "title": f"项目 {i} " + "x" * 80,
+            "area": "gba",
+            "year": 2020,
+            "status": "planned",
+            "key": False,
+            "lead": "joint",
+            "agencies": ["HKIPD"],
+            "notes": "",
+            "done_on": None,
+            "created": "2026-01-01T00:00:00Z",
+            "updated": "2026-01-01T00:00:00Z",
+        }
+        for i in range(3000)
+    ]
+    with store.open_write(empty_db) as db:
+        db.insert_projects(records)
+        db.commit("seed", "2026-01-01T00:00:00Z")
+    rng = random.Random(7)
+    seen_counts = set()
+    for _ in range(12):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", KILL_LOOP, str(empty_db)],
+            env=_env(),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.05, 0.6))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        data = store.parse_text(empty_db.read_bytes(), empty_db)  # never corrupt
+        count = len(data["projects"])
+        # Old or new state, never half: the counter and the records agree.
+        assert data["_meta"]["1"]["next_id"] == count + 1
+        seen_counts.add(count)
+        result = _cli(empty_db, "add", "after kill", "--area", "gba", "--year", "2021")
+        assert result.returncode == 0, result.stderr
+    assert len(seen_counts) > 1  # the loop really did write between kills
+
+
+# --------------------------------------------------------------------------- round trips
+
+TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60
+).filter(lambda s: s.strip() != "")
+
+RECORDS = st.fixed_dictionaries(
+    {
+        "title": TEXT,
+        "area": st.sampled_from(["gba", "protection", "trading", "exchange", "education"]),
+        "year": st.integers(models.MIN_YEAR, models.MAX_YEAR),
+        "status": st.sampled_from(models.STATUSES),
+        "key": st.booleans(),
+        "lead": st.sampled_from(models.LEADS),
+        "agencies": st.lists(st.sampled_from(["GDAMR", "HKIPD", "HKCED", "GDCUS"]), unique=True),
+        "notes": st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80),
+    }
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(records=st.lists(RECORDS, min_size=1, max_size=8))
+def test_projects_round_trip_through_the_file(tmp_path_factory, records):
+    path = tmp_path_factory.mktemp("rt") / "db.json"
+    tracker.init_database(path, empty=True, force=False)
+    with store.open_write(path) as db:
+        added = []
+        for r in records:
+            added.append(
+                tracker.add_project(
+                    db,
+                    title=r["title"],
+                    area=r["area"],
+                    year=r["year"],
+                    key=r["key"],
+                    lead=r["lead"],
+                    agencies=r["agencies"],
+                    note=r["notes"],
+                    status=r["status"],
+                )
+            )
+        db.commit("test", models.now_stamp())
+    reread = store.open_read(path).projects()
+    assert reread == added
+    for r, got in zip(records, reread, strict=True):
+        assert got["title"] == r["title"].strip()
+        assert got["notes"] == r["notes"].strip()
+        assert got["agencies"] == r["agencies"]
+    # Deterministic: dumping what was read gives the same bytes.
+    text = path.read_text("utf-8")
+    assert store.dump(json.loads(text)) == text
