@@ -713,6 +713,85 @@ def areas_remove(
     _note(f"Removed area {key}.")
 
 
+SUMMARY_FORMATS = ("table", "json", "md", "html", "svg")
+
+
+@app.command()
+def summary(
+    ctx: typer.Context,
+    period: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[PERIOD]", help="A year (2020) or a range (2022-2023); default: the latest."
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="table, json, md, html or svg.",
+            autocompletion=lambda incomplete: [
+                f for f in SUMMARY_FORMATS if f.startswith(incomplete)
+            ],
+        ),
+    ] = "table",
+    as_json: JsonOpt = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.", dir_okay=False)
+    ] = None,
+) -> None:
+    """The year-end summary: progress overall and by area, key projects, change on the year before.
+
+    Example: ipcoop summary 2020 --format md --output summary-2020.md
+    """
+    from ipcoop import report, tracker
+
+    fmt = "json" if as_json else fmt.lower()
+    if fmt not in SUMMARY_FORMATS:
+        raise IpcoopError(f"unknown format {fmt!r}; choose {', '.join(SUMMARY_FORMATS)}")
+    figures = tracker.summary_for(reading(ctx), period)
+    if fmt == "table" and output is None:
+        report.print_terminal(figures)
+        return
+    writers = {
+        "json": report.to_json,
+        "md": report.to_markdown,
+        "html": report.to_html,
+        "svg": report.to_svg,
+        "table": report.to_text,
+    }
+    _emit(writers[fmt](figures), output)
+
+
+@app.command()
+def carry(
+    ctx: typer.Context,
+    from_year: Annotated[str, typer.Argument(metavar="FROM_YEAR", help="The year to carry from.")],
+    to: Annotated[
+        str | None, typer.Option("--to", help="The year to carry into (default: the next).")
+    ] = None,
+) -> None:
+    """Copy the unfinished projects of a year into the next programme year.
+
+    Area, key flag, lead and agencies are kept; each copy notes where it came from.
+    Running it again copies nothing twice. Example: ipcoop carry 2020 --to 2021
+    """
+    from ipcoop import tracker
+
+    with writing(ctx) as db:
+        copies, skipped, warnings = tracker.carry_over(db, from_year, to)
+    for warning in warnings:
+        _note(f"Warning: {warning}")
+    if skipped:
+        _note(f"Already carried: {', '.join(str(p['id']) for p in skipped)}")
+    if copies:
+        _note(f"Carried {len(copies)} project(s): " + ", ".join(
+            f"{c['notes'].split()[4]} -> {c['id']}" for c in copies
+        ))
+    else:
+        _note("Nothing to carry.")
+
+
 @app.command()
 def members(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List the member agencies and their codes (for --agency).

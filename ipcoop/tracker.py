@@ -501,7 +501,84 @@ def remove_area(db: store.Database, key: str) -> None:
     db.remove_area(value)
 
 
+# --------------------------------------------------------------------------- summary, carry
+
+
+def summary_for(db: store.Database, period: str | None) -> dict[str, Any]:
+    """The summary of PERIOD ('2020', '2022-2023'), or of the latest year with projects."""
+    from ipcoop import summary
+
+    projects = db.projects()
+    if period is None:
+        year = summary.latest_year(projects)
+        if year is None:
+            raise IpcoopError("there are no projects to summarise yet; add some, or give a PERIOD")
+        start = end = year
+    else:
+        start, end = models.parse_period(period)
+    return summary.summarize(projects, db.areas(), start, end)
+
+
+CARRY_MARK = "Carried over from project {id} ({year})."
+
+
+def carry_over(
+    db: store.Database, from_year: str | int, to_year: str | int | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+    """Copy the unfinished projects of one programme year into the next.
+
+    Returns (copies made, projects skipped because already carried, warnings).
+    A project counts as already carried when the target year has a project
+    with its title or with its carry-over note.
+    """
+    source = models.parse_year(from_year, "FROM_YEAR")
+    target = source + 1 if to_year is None else models.parse_year(to_year, "--to")
+    if target <= source:
+        raise InvalidValue(f"--to {target} must be after {source}")
+    projects = db.projects()
+    in_target = [p for p in projects if p["year"] == target]
+    titles = {p["title"].casefold() for p in in_target}
+    notes = "\n".join(p["notes"] for p in in_target)
+    areas = {a["key"]: a for a in db.areas()}
+    copies, skipped, warnings = [], [], []
+    stamp = models.now_stamp()
+    for p in projects:
+        if p["year"] != source or p["status"] not in models.OPEN_STATUSES:
+            continue
+        mark = CARRY_MARK.format(id=p["id"], year=source)
+        if p["title"].casefold() in titles or mark in notes:
+            skipped.append(p)
+            continue
+        area = areas.get(p["area"])
+        if area is not None and not _in_force(area, target):
+            warnings.append(f"area {p['area']!r} is not in force in {target} (project {p['id']})")
+        copies.append(
+            {
+                "title": p["title"],
+                "area": p["area"],
+                "year": target,
+                "status": "planned",
+                "key": p["key"],
+                "lead": p["lead"],
+                "agencies": list(p["agencies"]),
+                "notes": mark,
+                "done_on": None,
+                "created": stamp,
+                "updated": stamp,
+            }
+        )
+    ids = db.insert_projects(copies) if copies else []
+    return [db.project(i) for i in ids], skipped, warnings
+
+
+def _in_force(area: dict[str, Any], year: int) -> bool:
+    from ipcoop import summary
+
+    return summary.in_force(area, year, year)
+
+
 def percent_done(done: int, total: int, dropped: int) -> float:
     """done / (total - dropped) x 100, one decimal; 0.0 when nothing counts."""
-    counted = total - dropped
-    return round(done * 100 / counted, 1) if counted > 0 else 0.0
+    from ipcoop import summary
+
+    return summary.percent_done(done, total, dropped)

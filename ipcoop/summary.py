@@ -1,0 +1,133 @@
+"""Year-end figures: projects and areas in, numbers out. No I/O, no Rich.
+
+A project counts in the period of its programme `year`. `percent_done` is
+done / (total - dropped) x 100, rounded to one decimal, 0.0 when nothing
+counts: a dropped project does not count against the year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+STATUSES = ("planned", "active", "done", "dropped")
+
+
+def percent_done(done: int, total: int, dropped: int) -> float:
+    counted = total - dropped
+    return round(done * 100 / counted, 1) if counted > 0 else 0.0
+
+
+def period_label(start: int, end: int) -> str:
+    return str(start) if start == end else f"{start}-{end}"
+
+
+def previous_period(start: int, end: int) -> tuple[int, int]:
+    """The period of the same length just before: 2019 for 2020, 2020-2021 for 2022-2023."""
+    length = end - start + 1
+    return start - length, start - 1
+
+
+def latest_year(projects: Iterable[dict[str, Any]]) -> int | None:
+    return max((p["year"] for p in projects), default=None)
+
+
+def in_force(area: dict[str, Any], start: int, end: int) -> bool:
+    """Whether an area is in force in any year of start..end (None = unbounded)."""
+    first = area.get("from")
+    last = area.get("until")
+    return (first is None or first <= end) and (last is None or last >= start)
+
+
+def counts(projects: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    tally = dict.fromkeys(STATUSES, 0)
+    for p in projects:
+        tally[p["status"]] += 1
+    total = sum(tally.values())
+    return {
+        "total": total,
+        **tally,
+        "percent_done": percent_done(tally["done"], total, tally["dropped"]),
+    }
+
+
+def summarize(
+    projects: Sequence[dict[str, Any]],
+    areas: Sequence[dict[str, Any]],
+    start: int,
+    end: int,
+) -> dict[str, Any]:
+    """The contract's summary of start..end, plus a few extra figures.
+
+    Extras beyond the contract's shape: `done_in_period` (done with a done_on
+    inside the period), `done_late` (done after the period ended),
+    `done_undated` (done, date unknown) and `open_projects` (planned or active).
+    """
+    chosen = [p for p in projects if start <= p["year"] <= end]
+    area_rows = []
+    listed = set()
+    for area in areas:
+        mine = [p for p in chosen if p["area"] == area["key"]]
+        if mine or in_force(area, start, end):
+            area_rows.append({"key": area["key"], "name": area["name"], **counts(mine)})
+            listed.add(area["key"])
+    # Projects in an area the table no longer knows still count, under their key.
+    for key in sorted({p["area"] for p in chosen} - listed):
+        mine = [p for p in chosen if p["area"] == key]
+        area_rows.append({"key": key, "name": key, **counts(mine)})
+
+    first_day, last_day = f"{start}-01-01", f"{end}-12-31"
+    done = [p for p in chosen if p["status"] == "done"]
+    before_prev = previous_period(start, end)
+    prev_projects = [p for p in projects if before_prev[0] <= p["year"] <= before_prev[1]]
+    previous = None
+    if prev_projects:
+        prev = counts(prev_projects)
+        previous = {
+            "period": period_label(*before_prev),
+            "total": prev["total"],
+            "done": prev["done"],
+            "percent_done": prev["percent_done"],
+        }
+    return {
+        "period": period_label(start, end),
+        "from": start,
+        "to": end,
+        **counts(chosen),
+        "areas": area_rows,
+        "key_projects": [p for p in chosen if p["key"]],
+        "previous": previous,
+        "done_in_period": sum(
+            1 for p in done if p["done_on"] and first_day <= p["done_on"] <= last_day
+        ),
+        "done_late": sum(1 for p in done if p["done_on"] and p["done_on"] > last_day),
+        "done_undated": sum(1 for p in done if not p["done_on"]),
+        "open_projects": [p for p in chosen if p["status"] in ("planned", "active")],
+    }
+
+
+def headline(summary: dict[str, Any]) -> str:
+    """One sentence for the report: 'In 2020 the group implemented 27 of its 30 ...'."""
+    period = summary["period"]
+    total, done = summary["total"], summary["done"]
+    if total == 0:
+        return f"No co-operation projects are recorded for {period}."
+    noun = "project" if total == 1 else "projects"
+    parts = [
+        f"In {period} the Expert Group implemented {done} of its {total} co-operation "
+        f"{noun} ({summary['percent_done']:.1f}% of those not dropped)"
+    ]
+    if summary["dropped"]:
+        dropped = summary["dropped"]
+        parts.append(f"{dropped} {'was' if dropped == 1 else 'were'} dropped")
+    still = summary["planned"] + summary["active"]
+    if still:
+        parts.append(f"{still} {'is' if still == 1 else 'are'} still open")
+    sentence = "; ".join(parts) + "."
+    prev = summary["previous"]
+    if prev:
+        sentence += (
+            f" In {prev['period']} it implemented {prev['done']} of {prev['total']} "
+            f"({prev['percent_done']:.1f}%)."
+        )
+    return sentence

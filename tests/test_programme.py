@@ -1,0 +1,210 @@
+"""Summaries, areas over the years and carry-over, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import one_error_line
+
+
+def test_summary_default_is_latest_year(cli):
+    cli("done", "11", "13", "--on", "2020-11-30")
+    cli("drop", "18")
+    s = cli("summary", "--json").json()
+    assert s["period"] == "2020"
+    assert (s["total"], s["done"], s["dropped"], s["planned"]) == (8, 2, 1, 5)
+    assert s["percent_done"] == 28.6
+    assert s["previous"] == {"period": "2019", "total": 10, "done": 10, "percent_done": 100.0}
+    assert [p["id"] for p in s["key_projects"]] == [11, 12, 13, 14, 15, 16]
+    assert set(s) >= {
+        "period", "from", "to", "total", "planned", "active", "done", "dropped",
+        "percent_done", "areas", "key_projects", "previous",
+    }
+    protection = next(a for a in s["areas"] if a["key"] == "protection")
+    assert protection == {
+        "key": "protection",
+        "name": "Reinforcing co-operation on protection of IP in both places",
+        "total": 3, "planned": 2, "active": 0, "done": 0, "dropped": 1, "percent_done": 0.0,
+    }
+
+
+def test_summary_terminal_report(cli):
+    cli("done", "13", "--on", "2020-11-30")
+    for width in ("80", "140"):
+        out = cli("summary", "2020", env={"COLUMNS": width}).stdout
+        assert "Co-operation projects 2020" in out
+        assert "1 of 8 done (12.5%)" in out
+        assert "Previous (2019): 10 of 10 done (100.0%)" in out
+        assert "Key projects (6)" in out
+        assert "\x1b" not in out
+        assert all(len(line) <= int(width) for line in out.splitlines())
+    assert "Greater Bay Area" in cli("summary", "2020", env={"COLUMNS": "140"}).stdout
+
+
+def test_summary_markdown(cli):
+    cli("done", "13", "--on", "2020-11-30")
+    md = cli("summary", "2020", "--format", "md").stdout
+    assert md.startswith("## Co-operation projects 2020\n")
+    assert "In 2020 the Expert Group implemented 1 of its 8 co-operation projects" in md
+    gba = "Strengthening co-operation on IP in the Greater Bay Area"
+    assert f"| {gba} | 1 | 1 | 0 | 0 | 100.0 |" in md
+    contest = "Guangdong-Hong Kong-Macao Greater Bay Area High Value Patent Portfolio Contest 2020"
+    assert f"- {contest} — done, 2020-11-30" in md
+
+
+@pytest.mark.parametrize(("fmt", "marker"), [("html", "<html"), ("svg", "<svg")])
+def test_summary_html_and_svg_to_file(cli, tmp_path, fmt, marker):
+    out = tmp_path / f"report.{fmt}"
+    result = cli("summary", "2020", "--format", fmt, "--output", out)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    content = out.read_text("utf-8")
+    assert marker in content
+    assert "Co-operation projects 2020" in content or "Co-operation" in content
+    assert "Contest" in content
+
+
+def test_summary_table_to_file_is_plain_text(cli, tmp_path):
+    out = tmp_path / "s.txt"
+    assert cli("summary", "2019", "--output", out).exit_code == 0
+    text = out.read_text("utf-8")
+    assert "10 of 10 done (100.0%)" in text
+    assert "\x1b" not in text
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["2023-2020"], 1),
+        (["20x0"], 1),
+        (["2020-"], 1),
+        (["1999"], 1),
+        (["2020", "--format", "pdf"], 1),
+    ],
+)
+def test_summary_bad_input(cli, args, code):
+    result = cli("summary", *args)
+    assert result.exit_code == code
+    one_error_line(result)
+    assert result.stdout == ""
+
+
+def test_summary_of_empty_database(empty_db):
+    from tests.conftest import invoke
+
+    result = invoke("--db", empty_db, "summary")
+    assert result.exit_code == 1
+    one_error_line(result)
+    s = invoke("--db", empty_db, "summary", "2021", "--json").json()
+    assert (s["total"], s["percent_done"], s["previous"]) == (0, 0.0, None)
+
+
+def test_programmes_over_the_years(empty_db):
+    """Reconstruct several programmes with different area sets and check each summary."""
+    from tests.conftest import invoke
+
+    def run(*args):
+        result = invoke("--db", empty_db, *args)
+        assert result.exit_code == 0, result.stderr
+        return result
+
+    run("areas", "add", "smes", "Supporting SMEs in using IP", "--from", "2016", "--until", "2018")
+    run("areas", "edit", "guidance", "--until", "2021")
+    for i in range(4):
+        run("add", f"SME clinic {i}", "--area", "smes", "--year", "2018", "--status", "done")
+    run("add", "Guidance 2021", "--area", "guidance", "--year", "2021", "--status", "done")
+    run("add", "GBA 2022", "--area", "gba", "--year", "2022", "--key")
+    run("add", "Trading 2022", "--area", "trading", "--year", "2022", "--status", "done")
+    s2018 = run("summary", "2018", "--json").json()
+    assert "smes" in [a["key"] for a in s2018["areas"]]
+    assert (s2018["total"], s2018["done"], s2018["percent_done"]) == (4, 4, 100.0)
+    s2022 = run("summary", "2022", "--json").json()
+    keys = [a["key"] for a in s2022["areas"]]
+    assert "guidance" not in keys and "smes" not in keys
+    assert len(keys) == 5
+    assert s2022["previous"] == {"period": "2021", "total": 1, "done": 1, "percent_done": 100.0}
+    s_range = run("summary", "2021-2022", "--json").json()
+    assert (s_range["total"], s_range["done"], s_range["percent_done"]) == (3, 2, 66.7)
+    assert s_range["previous"] is None  # 2019-2020 has no projects
+    run("areas", "edit", "smes", "--name", "Supporting SMEs")
+    assert next(
+        a for a in run("summary", "2018", "--json").json()["areas"] if a["key"] == "smes"
+    )["name"] == "Supporting SMEs"
+    assert len(run("list", "--area", "smes", "--json").json()) == 4
+    for fmt in ("md", "html", "svg", "json", "table"):
+        run("summary", "2018", "--format", fmt)
+
+
+def test_areas_add_edit_errors_change_nothing(cli, db_path):
+    before = db_path.read_bytes()
+    for args in (
+        ["add", "gba", "Duplicate"],
+        ["add", "Bad Key!", "Name"],
+        ["add", "x", "Name", "--from", "2020", "--until", "2019"],
+        ["add", "x", "Name", "--from", "twenty"],
+        ["add", "x", "   "],
+        ["edit", "moon", "--name", "x"],
+        ["edit", "gba"],
+        ["edit", "gba", "--until", "1990"],
+        ["edit", "gba", "--from", "2021", "--until", "2020"],
+        ["remove", "gba"],
+        ["remove", "moon"],
+    ):
+        result = cli("areas", *args)
+        assert result.exit_code == 1, args
+        one_error_line(result)
+    assert db_path.read_bytes() == before
+
+
+def test_areas_remove_unused_and_undo(cli):
+    assert cli("areas", "add", "culture", "Culture").exit_code == 0
+    assert cli("areas", "remove", "culture").exit_code == 0
+    assert "culture" not in [a["key"] for a in cli("areas", "--json").json()]
+    assert cli("undo").exit_code == 0
+    assert "culture" in [a["key"] for a in cli("areas", "--json").json()]
+
+
+def test_carry_over(cli, db_path):
+    cli("done", "11", "13", "--on", "2020-11-30")
+    cli("start", "12")
+    cli("drop", "18")
+    before_2020 = cli("list", "--year", "2020", "--json").json()
+    result = cli("carry", "2020")
+    assert result.exit_code == 0, result.stderr
+    copies = cli("list", "--year", "2021", "--json").json()
+    assert [c["title"] for c in copies] == [
+        p["title"] for p in before_2020 if p["status"] in ("planned", "active")
+    ]
+    first = copies[0]
+    original = cli("show", "12", "--json").json()
+    assert first["status"] == "planned"
+    for name in ("area", "key", "lead", "agencies"):
+        assert first[name] == original[name]
+    assert first["notes"] == "Carried over from project 12 (2020)."
+    assert cli("list", "--year", "2020", "--json").json() == before_2020
+    # Twice: nothing more.
+    again = cli("carry", "2020")
+    assert again.exit_code == 0
+    assert "Nothing to carry" in again.stderr
+    assert len(cli("list", "--year", "2021", "--json").json()) == len(copies)
+    # Undo removes the copies as a whole.
+    cli("undo")
+    assert cli("list", "--year", "2021", "--json").json() == []
+
+
+def test_carry_bad_input(cli, db_path):
+    before = db_path.read_bytes()
+    for args in (["20x0"], ["2020", "--to", "2019"], ["2020", "--to", "2020"]):
+        result = cli("carry", *args)
+        assert result.exit_code == 1
+        one_error_line(result)
+    assert db_path.read_bytes() == before
+
+
+def test_carry_warns_when_area_not_in_force(cli):
+    cli("areas", "edit", "exchange", "--until", "2020")
+    result = cli("carry", "2020")
+    assert "Warning: area 'exchange' is not in force in 2021" in result.stderr
+    assert json.loads(cli("list", "--year", "2021", "--area", "exchange", "--json").stdout)
