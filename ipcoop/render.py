@@ -182,11 +182,16 @@ def bar(percent: float, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def progress(percent: float, width: int = 10) -> Any:
+def progress(percent: float, width: int = 10, figures: bool = True) -> Any:
+    """A bar (done part green, the rest dim) with the percentage after it."""
     from rich.text import Text
 
-    cell = Text(bar(percent, width), style="green")
-    cell.append(f" {percent:5.1f}%", style="")
+    drawn = bar(percent, width)
+    filled = drawn.count("█")
+    cell = Text(drawn[:filled], style="green")
+    cell.append(drawn[filled:], style="dim")
+    if figures:
+        cell.append(f" {percent:5.1f}%")
     return cell
 
 

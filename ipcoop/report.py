@@ -41,7 +41,7 @@ def renderables(summary: dict[str, Any], width: int) -> list[Any]:
     head.append(f"  {GROUP}" if width >= 100 else "", style="dim")
     out.append(head)
     bar_width = 30 if width >= 100 else 20
-    overall = Text(render.bar(summary["percent_done"], bar_width), style="green")
+    overall = render.progress(summary["percent_done"], bar_width, figures=False)
     overall.append(
         f"  {summary['done']} of {summary['total']} done ({summary['percent_done']:.1f}%)"
     )

@@ -575,3 +575,91 @@ def create(
         data["_meta"]["1"]["next_id"] = first_id + len(projects)
         atomic_write(path, dump(data))
     return note
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def check_file(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """Load the file (DatabaseError if unusable) and list every problem in it."""
+    from ipcoop import models
+    from ipcoop.errors import InvalidValue
+
+    data = read_file(path)
+    problems: list[str] = []
+    raw = path.read_bytes()
+    duplicates: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen:
+                duplicates.append(key)
+            seen.add(key)
+        return dict(items)
+
+    json.loads(raw.decode("utf-8"), object_pairs_hook=pairs)
+    for key in duplicates:
+        problems.append(f"the key {key!r} appears twice in one object (one copy is ignored)")
+    next_id = data["_meta"]["1"]["next_id"]
+    area_keys = [a.get("key") for a in data["areas"].values()]
+    member_codes = [m.get("code") for m in data["members"].values()]
+    for name, values in (("area key", area_keys), ("member code", member_codes)):
+        for value in {v for v in values if values.count(v) > 1}:
+            problems.append(f"the {name} {value!r} is defined twice")
+    for doc_id, area in sorted(data["areas"].items(), key=lambda kv: int(kv[0])):
+        if not isinstance(area.get("key"), str) or not isinstance(area.get("name"), str):
+            problems.append(f"area record {doc_id} has no key or name")
+    for doc_id, member in sorted(data["members"].items(), key=lambda kv: int(kv[0])):
+        if member.get("side") not in models.SIDES or not isinstance(member.get("code"), str):
+            problems.append(f"member record {doc_id} has a bad code or side")
+    for doc_id, doc in sorted(data["projects"].items(), key=lambda kv: int(kv[0])):
+        where = f"project {doc_id}"
+        if int(doc_id) >= next_id:
+            problems.append(f"{where}: its id is not below the id counter ({next_id})")
+        missing = [f for f in models.PROJECT_FIELDS if f != "id" and f not in doc]
+        if missing:
+            problems.append(f"{where}: the field {missing[0]!r} is missing")
+            continue
+        extra = [f for f in doc if f not in models.PROJECT_FIELDS or f == "id"]
+        if extra:
+            problems.append(f"{where}: unknown field {extra[0]!r}")
+        try:
+            clean = models.validate_project(doc, area_keys, member_codes)
+        except InvalidValue as exc:
+            problems.append(f"{where}: {exc.message}")
+            continue
+        if any(clean[k] != doc[k] for k in clean):
+            problems.append(f"{where}: a value is not in its normal form")
+        for stamp in ("created", "updated"):
+            if not models.is_stamp(doc[stamp]):
+                problems.append(f"{where}: {stamp} is not a time such as 2020-01-31T12:00:00Z")
+    for doc_id, entry in data["history"].items():
+        if not isinstance(entry.get("changes"), list) or not isinstance(entry.get("command"), str):
+            problems.append(f"history entry {doc_id} is malformed; 'ipcoop undo' may fail on it")
+    return data, problems
+
+
+def restore_backup(path: Path) -> Path | None:
+    """Put the .bak back in place; the current file, if any, is moved aside, never overwritten.
+
+    Returns where the current file went (None if there was none).
+    """
+    from ipcoop import models
+
+    bak = backup_path(path)
+    if not bak.exists():
+        raise DatabaseError(f"there is no backup {bak} to restore")
+    raw = bak.read_bytes()
+    parse_text(raw, bak)  # refuse a backup that is itself unusable
+    aside = None
+    with locked(path):
+        if path.exists():
+            stamp = models.now_stamp().replace(":", "").replace("-", "")
+            aside = path.with_name(f"{path.name}.replaced-{stamp}")
+            try:
+                os.link(path, aside)
+            except OSError as exc:
+                raise DatabaseError(f"cannot keep the current file aside: {exc.strerror}") from None
+        atomic_write(path, raw.decode("utf-8"), keep_backup=False)
+    return aside

@@ -1,0 +1,150 @@
+"""Moving projects in and out: reading import files (JSON or CSV) into checked records.
+
+Export writes what `list --json` prints, or CSV with one column per field.
+Import takes either back, all or nothing: every record is checked before
+anything is stored, and the first bad one is named by its position (JSON)
+or row (CSV) and its field.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from ipcoop import models, render
+from ipcoop.errors import InvalidValue, IpcoopError
+
+# Columns an import may carry; id, created and updated are accepted and ignored.
+IMPORT_FIELDS = set(models.PROJECT_FIELDS)
+REQUIRED = ("title", "area", "year")
+CSV_BOM = "\ufeff"
+
+
+def export_text(projects: list[dict[str, Any]], fmt: str) -> str:
+    if fmt == "json":
+        return render.to_json(projects)
+    if fmt == "csv":
+        # The byte-order mark makes spreadsheets read the file as UTF-8.
+        return CSV_BOM + render.to_csv(projects)
+    raise InvalidValue(f"unknown format {fmt!r}; choose json or csv")
+
+
+def read_import(path: Path) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
+    """Read an import file: (format, [(where, raw record)]) where `where` names it."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise IpcoopError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise IpcoopError(f"{path} is a folder, not a file") from None
+    except OSError as exc:
+        raise IpcoopError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise IpcoopError(f"{path} is not UTF-8 text; save it as UTF-8 and try again") from None
+    stripped = content.lstrip()
+    if path.suffix.lower() == ".json" or stripped.startswith(("[", "{")):
+        return "json", _json_records(content, path)
+    return "csv", _csv_records(content, path)
+
+
+def _json_records(content: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
+    try:
+        data = json.loads(content)
+    except json.JSONDecodeError as exc:
+        raise IpcoopError(
+            f"{path} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+        ) from None
+    if not isinstance(data, list):
+        raise IpcoopError(f"{path} must hold a JSON array of projects, as 'ipcoop export' writes")
+    records = []
+    for position, item in enumerate(data, start=1):
+        where = f"record {position}"
+        if not isinstance(item, dict):
+            raise IpcoopError(f"{path}: {where} is not an object")
+        _check_fields(item.keys(), where, path)
+        records.append((where, item))
+    return records
+
+
+def _csv_records(content: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
+    reader = csv.reader(io.StringIO(content, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise IpcoopError(f"{path} is not valid CSV ({exc})") from None
+    if not rows:
+        raise IpcoopError(f"{path} is empty; it needs a header row (title,area,year,...)")
+    header = [h.strip().lower() for h in rows[0]]
+    _check_fields(header, "the header row", path)
+    if len(set(header)) != len(header):
+        raise IpcoopError(f"{path}: the header row names a column twice")
+    records = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        where = f"row {number}"
+        if len(row) != len(header):
+            raise IpcoopError(
+                f"{path}: {where} has {len(row)} cells but the header has {len(header)}"
+            )
+        record: dict[str, Any] = {}
+        for name, cell in zip(header, row, strict=True):
+            record[name] = _from_cell(name, render.restore(cell))
+        records.append((where, record))
+    return records
+
+
+def _from_cell(name: str, cell: str) -> Any:
+    if name == "agencies":
+        return [code for code in (c.strip() for c in cell.split(";")) if code]
+    if name in ("done_on", "id", "created", "updated"):
+        return cell.strip() or None
+    return cell
+
+
+def _check_fields(names: Iterable[str], where: str, path: Path) -> None:
+    names = list(names)
+    unknown = [n for n in names if n not in IMPORT_FIELDS]
+    if unknown:
+        raise IpcoopError(
+            f"{path}: {where} has the unknown field {unknown[0]!r} "
+            f"(fields: {', '.join(models.PROJECT_FIELDS)})"
+        )
+    if where == "the header row":
+        missing = [n for n in REQUIRED if n not in names]
+        if missing:
+            raise IpcoopError(f"{path}: the header row has no {missing[0]!r} column")
+
+
+def check_records(
+    records: list[tuple[str, dict[str, Any]]],
+    area_keys: list[str],
+    member_codes: list[str],
+    stamp: str,
+    tick: Callable[[], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Validate every record; return them ready to store, or raise naming the first bad one."""
+    checked = []
+    for where, raw in records:
+        for name in REQUIRED:
+            if raw.get(name) in (None, ""):
+                raise InvalidValue(f"{where}: the field {name!r} is missing")
+        status = raw.get("status") or "planned"
+        record = {**raw, "status": status}
+        if status == "done" and not record.get("done_on"):
+            record["done_on"] = None
+        try:
+            clean = models.validate_project(record, area_keys, member_codes)
+        except InvalidValue as exc:
+            raise InvalidValue(f"{where}: {exc.message}") from None
+        clean.update(created=stamp, updated=stamp)
+        checked.append(clean)
+        if tick is not None:
+            tick()
+    return checked

@@ -1,0 +1,245 @@
+"""Export, import and check, through the real CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import invoke, one_error_line
+
+AWKWARD = [
+    "Seminar, with commas",
+    'Quoted "title" here',
+    "Two\nlines",
+    "粵港知識產權合作 2021",
+    "=SUM(A1:A2)",
+    "+cmd",
+    "-minus",
+    "@at",
+    "'=already quoted",
+    "'plain apostrophe",
+    "[bold]markup[/]",
+]
+
+
+def comparable(rows):
+    return [{k: v for k, v in r.items() if k not in ("id", "created", "updated")} for r in rows]
+
+
+@pytest.fixture
+def awkward_db(empty_db):
+    for i, title in enumerate(AWKWARD):
+        args = ["add", "--area", "gba", "--year", str(2019 + i % 3), f"--note={title}"]
+        if i % 2:
+            args += ["--agency", "HKIPD", "--agency", "GDAMR", "--key"]
+        args += ["--", title]  # titles such as "-minus" are not options
+        assert invoke("--db", empty_db, *args).exit_code == 0
+    invoke("--db", empty_db, "done", "1", "3", "--on", "2020-05-01")
+    invoke("--db", empty_db, "drop", "2")
+    return empty_db
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_round_trip(awkward_db, tmp_path, fmt):
+    out = tmp_path / f"out.{fmt}"
+    assert invoke("--db", awkward_db, "export", "--format", fmt, "--output", out).exit_code == 0
+    fresh = tmp_path / "fresh.json"
+    invoke("--db", fresh, "init", "--empty")
+    result = invoke("--db", fresh, "import", out)
+    assert result.exit_code == 0, result.stderr
+    before = invoke("--db", awkward_db, "list", "--json").json()
+    after = invoke("--db", fresh, "list", "--json").json()
+    assert comparable(after) == comparable(before)
+    assert [r["title"] for r in after] == AWKWARD
+
+
+def test_export_json_is_list_json(awkward_db):
+    exported = invoke("--db", awkward_db, "export").stdout
+    assert json.loads(exported) == invoke("--db", awkward_db, "list", "--json").json()
+
+
+def test_csv_neutralises_formulas(awkward_db):
+    text = invoke("--db", awkward_db, "export", "--format", "csv").stdout
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    titles = [r["title"] for r in rows]
+    assert "'=SUM(A1:A2)" in titles
+    assert "'+cmd" in titles and "'-minus" in titles and "'@at" in titles
+    assert "''=already quoted" in titles
+    assert "'plain apostrophe" in titles
+    assert all(not t.startswith(("=", "+", "-", "@")) for t in titles)
+    assert rows[1]["agencies"] == "HKIPD;GDAMR"
+
+
+def test_import_dry_run_changes_nothing(awkward_db, empty_db, tmp_path):
+    out = tmp_path / "x.csv"
+    invoke("--db", awkward_db, "export", "--format", "csv", "-o", out)
+    before = empty_db.read_bytes()
+    result = invoke("--db", empty_db, "import", out, "--dry-run")
+    assert result.exit_code == 0
+    assert f"Would import {len(AWKWARD)} project(s)" in result.stderr
+    assert empty_db.read_bytes() == before
+
+
+def test_import_minimal_csv_and_undo(empty_db, tmp_path):
+    path = tmp_path / "sheet.csv"
+    path.write_text("title,area,year\nSME seminar,guidance,2021\nContest,gba,2021\n", "utf-8")
+    result = invoke("--db", empty_db, "import", path)
+    assert result.exit_code == 0, result.stderr
+    rows = invoke("--db", empty_db, "list", "--json").json()
+    assert [(r["id"], r["status"], r["lead"]) for r in rows] == [
+        (1, "planned", "joint"),
+        (2, "planned", "joint"),
+    ]
+    invoke("--db", empty_db, "undo")
+    assert invoke("--db", empty_db, "list", "--json").json() == []
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("title,area,year\nA,gba,2021\nB,moon,2021\n", ["row 3", "area"]),
+        ("title,area,year\nA,gba,20x1\n", ["row 2", "year"]),
+        ("title,area,year,status\nA,gba,2021,finished\n", ["row 2", "status"]),
+        ("title,area,year,status,done_on\nA,gba,2021,done,2021-02-30\n", ["row 2", "done_on"]),
+        ("title,area,year\n,gba,2021\n", ["row 2", "title"]),
+        ("title,area,year,agencies\nA,gba,2021,HKIPD;NOPE\n", ["row 2", "agency"]),
+        ("title,area\nA,gba\n", ["header", "year"]),
+        ("title,area,year,colour\nA,gba,2021,red\n", ["colour"]),
+        ("title,area,year\nA,gba\n", ["row 2", "cells"]),
+        ('[{"title": "A", "area": "gba", "year": 2021}, {"title": "B", "area": "gba"}]',
+         ["record 2", "year"]),
+        ('[{"title": 5, "area": "gba", "year": 2021}]', ["record 1", "title"]),
+        ('{"title": "A"}', ["array"]),
+        ("[1, 2]", ["record 1"]),
+        ("[{", ["JSON"]),
+    ],
+)
+def test_import_errors_name_record_and_field_and_change_nothing(empty_db, tmp_path, content, words):
+    path = tmp_path / ("in.json" if content.startswith(("[", "{")) else "in.csv")
+    path.write_text(content, "utf-8")
+    before = empty_db.read_bytes()
+    result = invoke("--db", empty_db, "import", path)
+    assert result.exit_code == 1
+    line = one_error_line(result)
+    for word in words:
+        assert word in line
+    assert empty_db.read_bytes() == before
+
+
+def test_import_missing_or_binary_file(empty_db, tmp_path):
+    assert invoke("--db", empty_db, "import", tmp_path / "nope.csv").exit_code == 1
+    binary = tmp_path / "bin.csv"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    result = invoke("--db", empty_db, "import", binary)
+    assert result.exit_code == 1
+    assert "UTF-8" in one_error_line(result)
+
+
+# --------------------------------------------------------------------------- check
+
+
+def test_check_sound(db_path):
+    result = invoke("--db", db_path, "check")
+    assert result.exit_code == 0
+    assert "sound" in result.stdout
+    assert "18 projects" in result.stdout
+
+
+def test_check_problems_exit_1(db_path):
+    data = json.loads(db_path.read_text())
+    data["projects"]["3"]["area"] = "moon"
+    data["projects"]["4"]["status"] = "finished"
+    data["projects"]["99"] = dict(data["projects"]["5"])
+    data["projects"]["6"]["agencies"] = ["NOPE"]
+    db_path.write_text(json.dumps(data))
+    before = db_path.read_bytes()
+    result = invoke("--db", db_path, "check")
+    assert result.exit_code == 1
+    assert "problem" in one_error_line(result)
+    out = result.stdout
+    assert "project 3: unknown area 'moon'" in out
+    assert "project 4: status" in out
+    assert "project 99: its id is not below the id counter" in out
+    assert "project 6: unknown agency 'NOPE'" in out
+    assert db_path.read_bytes() == before
+
+
+def test_check_duplicate_ids(db_path):
+    text = db_path.read_text()
+    text = text.replace(' "2": {', ' "3": {', 1)
+    db_path.write_text(text)
+    result = invoke("--db", db_path, "check")
+    assert result.exit_code == 1
+    assert "appears twice" in result.stdout
+
+
+def test_check_unusable_exit_3_and_restore(db_path):
+    invoke("--db", db_path, "done", "11")
+    good = db_path.with_name("db.json.bak").read_bytes()
+    db_path.write_bytes(b"")
+    result = invoke("--db", db_path, "check")
+    assert result.exit_code == 3
+    assert "check --restore" in one_error_line(result)
+    assert db_path.read_bytes() == b""
+    refused = invoke("--db", db_path, "check", "--restore")
+    assert refused.exit_code == 1
+    assert db_path.read_bytes() == b""
+    restored = invoke("--db", db_path, "check", "--restore", "--yes")
+    assert restored.exit_code == 0, restored.stderr
+    assert db_path.read_bytes() == good
+    aside = [p for p in db_path.parent.iterdir() if ".replaced-" in p.name]
+    assert len(aside) == 1 and aside[0].read_bytes() == b""
+    assert invoke("--db", db_path, "check").exit_code == 0
+
+
+def test_restore_without_backup(empty_db):
+    result = invoke("--db", empty_db, "check", "--restore", "--yes")
+    assert result.exit_code == 3
+    assert "no backup" in one_error_line(result)
+
+
+# --------------------------------------------------------------------------- generated input
+
+CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    header=st.lists(
+        st.sampled_from(["title", "area", "year", "status", "key", "lead", "agencies", "notes",
+                         "done_on", "id", "junk"]),
+        min_size=0, max_size=6, unique=True,
+    ),
+    rows=st.lists(st.lists(CELL, max_size=7), max_size=4),
+    as_json=st.booleans(),
+)
+def test_generated_import_files_never_crash(empty_db, tmp_path_factory, header, rows, as_json):
+    folder = tmp_path_factory.mktemp("gen")
+    if as_json:
+        records = [dict(zip(header, row, strict=False)) for row in rows]
+        path = folder / "in.json"
+        path.write_text(json.dumps(records), "utf-8")
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        path = folder / "in.csv"
+        path.write_text(buffer.getvalue(), "utf-8")
+    before = empty_db.read_bytes()
+    result = invoke("--db", empty_db, "import", path)
+    assert result.exit_code in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
+    if result.exit_code == 1:
+        one_error_line(result)
+        assert empty_db.read_bytes() == before
+    else:
+        invoke("--db", empty_db, "undo")
