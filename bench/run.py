@@ -1,0 +1,306 @@
+"""Benchmark ipcoop against Taskwarrior and against a one-command Typer app (F).
+
+    python bench/run.py                       # 100, 1,000, 10,000 and 50,000 projects
+    python bench/run.py --sizes 100 --runs 3  # a quick smoke run
+
+Builds deterministic databases (about 30% done, over the six areas and
+several years), times whole commands with hyperfine (or, without it, a
+timing loop of its own), alternating ipcoop and the peer in the same run,
+measures peak memory with /usr/bin/time, and writes docs/benchmarks.md.
+Changing commands run on a fresh copy of the database each time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ipcoop import store, tracker  # noqa: E402
+
+AREAS = ["gba", "protection", "trading", "exchange", "guidance", "education"]
+CODES = ["GDAMR", "GDCAB", "GDPSD", "GDDOC", "GDCUS", "HKIPD", "HKCEDB", "HKCED"]
+STAMP = "2026-01-01T00:00:00Z"
+FLOOR = """
+import typer
+app = typer.Typer()
+@app.command()
+def main() -> None:  # noqa: PLR0915 - one linear script: build, time, report
+    pass
+app()
+"""
+
+
+def projects(n: int) -> list[dict]:
+    rng = random.Random(n)
+    out = []
+    for i in range(n):
+        done = rng.random() < 0.3
+        year = 2016 + i % 8
+        out.append(
+            {
+                "title": f"Co-operation project {i} on IP {rng.choice(AREAS)} 合作項目",
+                "area": AREAS[i % len(AREAS)],
+                "year": year,
+                "status": "done" if done else rng.choice(["planned", "planned", "active"]),
+                "key": i % 7 == 0,
+                "lead": rng.choice(["gd", "hk", "joint"]),
+                "agencies": sorted(rng.sample(CODES, 2)),
+                "notes": "",
+                "done_on": f"{year}-11-30" if done else None,
+                "created": STAMP,
+                "updated": STAMP,
+            }
+        )
+    return out
+
+
+def build_ipcoop(path: Path, n: int) -> None:
+    records = projects(n)
+    if path.exists():
+        path.unlink()
+    store.create(path, tracker.bundled_areas(), tracker.bundled_members(), records, force=True)
+
+
+def build_task(folder: Path, n: int) -> Path:
+    """A Taskwarrior data folder with the same tasks; returns its rc file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rc = folder / "taskrc"
+    rc.write_text(
+        f"data.location={folder}\nconfirmation=off\nverbose=nothing\nhooks=off\n"
+        "gc=on\nrecurrence=off\nnews.version=2.6.2\n"
+    )
+    tasks = []
+    for i, p in enumerate(projects(n)):
+        entry = "20260101T000000Z"
+        task = {
+            "uuid": f"00000000-0000-4000-8000-{i:012d}",
+            "description": p["title"],
+            "project": p["area"],
+            "status": "completed" if p["status"] == "done" else "pending",
+            "entry": entry,
+            "tags": [f"y{p['year']}"] + (["key"] if p["key"] else []),
+        }
+        if p["status"] == "done":
+            task["end"] = entry
+        tasks.append(task)
+    source = folder / "tasks.json"
+    source.write_text(json.dumps(tasks))
+    subprocess.run(
+        ["task", f"rc:{rc}", "import", str(source)],
+        check=True,
+        capture_output=True,
+    )
+    return rc
+
+
+def have(cmd: str) -> bool:
+    return shutil.which(cmd) is not None
+
+
+def hyperfine(commands: list[tuple[str, str, str | None]], runs: int, warmup: int) -> dict:
+    """Median seconds per named command: [(name, command, prepare)]."""
+    results = {}
+    if have("hyperfine"):
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+            export = handle.name
+        args = ["hyperfine", "--runs", str(runs), "--warmup", str(warmup), "--style", "none"]
+        args += ["--export-json", export]
+        for _name, _command, prepare in commands:
+            args += ["--prepare", prepare or "true"]
+        args += [command for _, command, _ in commands]
+        subprocess.run(args, check=True, capture_output=True)
+        data = json.loads(Path(export).read_text())
+        os.unlink(export)
+        for (name, _, _), result in zip(commands, data["results"], strict=True):
+            results[name] = result["median"]
+        return results
+    for name, command, prepare in commands:
+        times = []
+        for i in range(warmup + runs):
+            if prepare:
+                subprocess.run(prepare, shell=True, check=True)
+            start = time.perf_counter()
+            subprocess.run(command, shell=True, check=True, capture_output=True)
+            if i >= warmup:
+                times.append(time.perf_counter() - start)
+        results[name] = statistics.median(times)
+    return results
+
+
+def peak_kib(command: str) -> int:
+    out = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", "sh", "-c", command + " >/dev/null 2>&1"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return int(out.stderr.strip().splitlines()[-1])
+
+
+def main() -> None:  # noqa: PLR0915 - one linear script: build, time, report
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000, 50000])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--no-task", action="store_true", help="Skip Taskwarrior.")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="ipcoop-bench-"))
+    exe = shutil.which("ipcoop") or f"{sys.executable} -m ipcoop"
+    floor = work / "floor.py"
+    floor.write_text(FLOOR)
+    floor_cmd = f"{sys.executable} {floor}"
+    use_task = have("task") and not args.no_task
+
+    rows: list[tuple[int, str, str, float, float | None, float]] = []
+    start_up = hyperfine(
+        [
+            ("F", floor_cmd, None),
+            ("ipcoop --version", f"{exe} --version", None),
+            ("ipcoop --help", f"{exe} --help", None),
+        ],
+        args.runs,
+        args.warmup,
+    )
+    f_time = start_up["F"]
+    memory: list[tuple[int, int, int | None]] = []
+    for n in args.sizes:
+        base = work / f"db-{n}.json"
+        build_ipcoop(base, n)
+        db = work / f"work-{n}.json"
+        shutil.copy(base, db)
+        ip = f"{exe} --db {db}"
+        reset = f"cp {base} {db}"
+        cases = [
+            ("list (all)", f"{ip} list", None, "all"),
+            ("list --open", f"{ip} list --open", None, "list"),
+            ("list --area gba --status done", f"{ip} list --area gba --status done", None, None),
+            ("list --json", f"{ip} list --json", None, "export"),
+            ("summary", f"{ip} summary 2020", None, "summary"),
+            ("show", f"{ip} show {n // 2}", None, f"{n // 2} info"),
+            ("export --format csv", f"{ip} export --format csv", None, None),
+            ("done", f"{ip} done {n // 2}", reset, f"{n // 2} done"),
+            ("add", f"{ip} add 'New project' --area gba --year 2021", reset, "add New project"),
+        ]
+        task_rc = None
+        if use_task:
+            task_base = work / f"task-{n}"
+            build_task(task_base, n)
+            task_rc = task_base / "taskrc"
+        for label, command, prepare, task_args in cases:
+            commands = [("ipcoop", command, prepare)]
+            if task_rc is not None and task_args is not None:
+                tdir = task_rc.parent
+                tcopy = work / f"task-{n}-work"
+                tprep = f"rm -rf {tcopy} && cp -r {tdir} {tcopy}"
+                trc = tcopy / "taskrc"
+                ttask = f"task rc:{trc} rc.data.location={tcopy} {task_args}"
+                commands.append(("task", ttask, tprep))
+                if prepare is None:
+                    subprocess.run(tprep, shell=True, check=True)
+            result = hyperfine(commands, args.runs, args.warmup)
+            rows.append((n, label, command, result["ipcoop"], result.get("task"), f_time))
+            print(f"{n:>6} {label:32} ipcoop {result['ipcoop'] * 1000:8.1f} ms"
+                  + (f"  task {result['task'] * 1000:8.1f} ms" if "task" in result else ""),
+                  flush=True)
+        ip_mem = peak_kib(f"{ip} list --open")
+        task_mem = None
+        if task_rc is not None:
+            task_mem = peak_kib(f"task rc:{task_rc} list")
+        memory.append((n, ip_mem, task_mem))
+        # An import of the whole data set into an empty database.
+        export = work / f"export-{n}.json"
+        export.write_text(subprocess.run(
+            f"{ip} export", shell=True, capture_output=True, text=True, check=True
+        ).stdout)
+        empty = work / f"empty-{n}.json"
+        store.create(empty, tracker.bundled_areas(), tracker.bundled_members(), [], force=True)
+        empty_base = work / f"empty-{n}.base"
+        shutil.copy(empty, empty_base)
+        imp = hyperfine(
+            [("ipcoop", f"{exe} --db {empty} import {export}", f"cp {empty_base} {empty}")],
+            max(3, args.runs // 3),
+            1,
+        )
+        rows.append((n, "import (all)", "ipcoop import", imp["ipcoop"], None, f_time))
+        print(f"{n:>6} {'import (all)':32} ipcoop {imp['ipcoop'] * 1000:8.1f} ms", flush=True)
+
+    write_report(args.output, rows, start_up, memory, exe, use_task)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def write_report(path: Path, rows, start_up, memory, exe: str, use_task: bool) -> None:
+    f_time = start_up["F"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}.",
+        "Medians of whole-process wall times (hyperfine), after a warm-up; "
+        "changing commands run on a fresh copy each time.",
+        "F is a one-command Typer app run by the same Python "
+        f"({f_time * 1000:.1f} ms).",
+        "",
+        "Command: `python bench/run.py` (see its --help).",
+        "",
+        "## Start-up",
+        "",
+        "| command | median | / F |",
+        "|---|---:|---:|",
+    ]
+    for name in ("ipcoop --version", "ipcoop --help"):
+        median = start_up[name]
+        lines.append(f"| `{name}` | {median * 1000:.1f} ms | {median / f_time:.2f} |")
+    lines += [
+        "",
+        "## Commands by database size",
+        "",
+        "| projects | command | ipcoop | Taskwarrior | ipcoop / Taskwarrior | ipcoop / F |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for n, label, _, ip_time, task_time, f in rows:
+        task_cell = f"{task_time * 1000:.1f} ms" if task_time else "-"
+        ratio = f"{ip_time / task_time:.2f}" if task_time else "-"
+        lines.append(
+            f"| {n:,} | {label} | {ip_time * 1000:.1f} ms | {task_cell} | {ratio} | "
+            f"{ip_time / f:.2f} |"
+        )
+    lines += [
+        "",
+        "## Peak memory (`list` of open projects; Taskwarrior `list`)",
+        "",
+        "| projects | ipcoop | Taskwarrior |",
+        "|---:|---:|---:|",
+    ]
+    for n, ip_mem, task_mem in memory:
+        task_cell = f"{task_mem / 1024:.1f} MiB" if task_mem else "-"
+        lines.append(f"| {n:,} | {ip_mem / 1024:.1f} MiB | {task_cell} |")
+    lines += [
+        "",
+        "Taskwarrior equivalents: `list` for `list --open`, `export` for `list --json`, "
+        "`summary` for `summary`, `N info` for `show`, `N done`, `add`. "
+        + ("" if use_task else "Taskwarrior was not installed for this run."),
+        "",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines))
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
