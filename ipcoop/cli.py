@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shlex
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,12 +18,12 @@ from ipcoop.errors import EXIT_FAILED, EXIT_USAGE, IpcoopError
 # --------------------------------------------------------------------------- plumbing
 
 
-@dataclass
 class State:
     """What the root callback learns, passed to every command through ctx.obj."""
 
-    argv: list[str] = field(default_factory=list)
-    db: Path | None = None  # from --db or IPCOOP_DB; None means the default location
+    def __init__(self, argv: list[str] | None = None) -> None:
+        self.argv = argv or []
+        self.db: Path | None = None  # --db or IPCOOP_DB; None means the default location
 
 
 def _error(message: str) -> None:
@@ -35,7 +33,61 @@ def _error(message: str) -> None:
 
 
 class IpcoopGroup(TyperGroup):
-    """Runs the app and turns every failure into one 'Error: ...' line and an exit code."""
+    """Runs the app and turns every failure into one 'Error: ...' line and an exit code.
+
+    Commands are registered on `commands` and turned into Click commands only
+    when used: Typer would otherwise inspect all twenty of them on every run
+    (about 25 ms, more than the rest of a small command's work).
+    """
+
+    def _registry(self) -> dict[str, Any]:
+        from typer.main import get_command_name
+
+        found: dict[str, Any] = {}
+        for info in commands.registered_commands:
+            found[info.name or get_command_name(info.callback.__name__)] = info
+        for group in commands.registered_groups:
+            found[group.name] = group
+        return found
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self._registry())
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        info = self._registry().get(cmd_name)
+        if info is None:
+            return None
+        from typer import main as typer_main
+
+        if isinstance(info, typer_main.TyperInfo):
+            built = typer_main.get_group_from_info(
+                info, pretty_exceptions_short=True, suggest_commands=True, rich_markup_mode=None
+            )
+        else:
+            built = typer_main.get_command_from_info(
+                info, pretty_exceptions_short=True, rich_markup_mode=None
+            )
+        self.commands[cmd_name] = built
+        return built
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list of --help, from the docstrings, without building the commands."""
+        import inspect
+
+        from typer.main import TyperInfo
+
+        rows = []
+        for name, info in self._registry().items():
+            if isinstance(info, TyperInfo):  # a group: its callback holds the help
+                callback = info.typer_instance.registered_callback.callback
+            else:
+                callback = info.callback
+            doc = inspect.getdoc(callback) or ""
+            rows.append((name, doc.split("\n")[0]))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def main(  # type: ignore[override]
         self,
@@ -110,6 +162,10 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+# The commands live here; IpcoopGroup builds each one only when it is called.
+commands = typer.Typer(rich_markup_mode=None)
 
 
 def _version(value: bool) -> None:
@@ -189,6 +245,8 @@ def writing(ctx: typer.Context) -> Iterator[Any]:
 
 def _command_line(argv: list[str]) -> str:
     """The command as typed, minus --db (the journal lives in that file anyway)."""
+    import shlex
+
     kept: list[str] = []
     skip = False
     for arg in argv:
@@ -294,7 +352,7 @@ IdsArg = Annotated[list[str], typer.Argument(help="Project ids.", show_default=F
 # --------------------------------------------------------------------------- commands
 
 
-@app.command()
+@commands.command()
 def init(
     ctx: typer.Context,
     empty: Annotated[
@@ -315,7 +373,7 @@ def init(
     _note(f"Created {path} with {count} projects." + (f" ({note})" if note else ""))
 
 
-@app.command("list")
+@commands.command("list")
 def list_(
     ctx: typer.Context,
     year: Annotated[
@@ -381,7 +439,11 @@ def list_(
         sort=sort,
         open_only=open_only,
     )
-    projects = tracker.select(db.projects(), filters)
+    projects = tracker.select(db.rows(), filters)
+    if fmt != "table":
+        from ipcoop.store import shape
+
+        projects = [shape(p) for p in projects]
     if fmt == "json":
         _emit(render.to_json(projects))
     elif fmt == "csv":
@@ -394,7 +456,7 @@ def list_(
         render.print_projects(projects)
 
 
-@app.command()
+@commands.command()
 def show(
     ctx: typer.Context,
     project_id: Annotated[str, typer.Argument(metavar="ID", help="Project id.")],
@@ -417,7 +479,7 @@ def show(
     render.print_project(project, areas.get(project["area"], "?"), members)
 
 
-@app.command()
+@commands.command()
 def add(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help="The project's title (any text).")],
@@ -458,7 +520,7 @@ def add(
     _emit(render.to_json(project) if as_json else f"{project['id']}\n")
 
 
-@app.command()
+@commands.command()
 def edit(
     ctx: typer.Context,
     project_id: Annotated[str, typer.Argument(metavar="ID", help="Project id.")],
@@ -504,7 +566,7 @@ def _status_command(ctx: typer.Context, ids: list[str], action: str, **kwargs: A
     _note(f"{word}: " + ", ".join(str(p["id"]) for p in projects))
 
 
-@app.command()
+@commands.command()
 def start(ctx: typer.Context, ids: IdsArg) -> None:
     """Mark projects active.
 
@@ -513,7 +575,7 @@ def start(ctx: typer.Context, ids: IdsArg) -> None:
     _status_command(ctx, ids, "start")
 
 
-@app.command()
+@commands.command()
 def done(
     ctx: typer.Context,
     ids: IdsArg,
@@ -528,7 +590,7 @@ def done(
     _status_command(ctx, ids, "done", on=on)
 
 
-@app.command()
+@commands.command()
 def reopen(ctx: typer.Context, ids: IdsArg) -> None:
     """Mark projects planned again and clear their done date.
 
@@ -537,7 +599,7 @@ def reopen(ctx: typer.Context, ids: IdsArg) -> None:
     _status_command(ctx, ids, "reopen")
 
 
-@app.command()
+@commands.command()
 def drop(
     ctx: typer.Context,
     ids: IdsArg,
@@ -552,7 +614,7 @@ def drop(
     _status_command(ctx, ids, "drop", reason=reason)
 
 
-@app.command()
+@commands.command()
 def remove(
     ctx: typer.Context,
     ids: IdsArg,
@@ -584,7 +646,7 @@ def remove(
     _note("Removed: " + ", ".join(str(p["id"]) for p in removed))
 
 
-@app.command()
+@commands.command()
 def undo(ctx: typer.Context) -> None:
     """Revert the last changing command, whole. Run it again to go further back.
 
@@ -597,7 +659,7 @@ def undo(ctx: typer.Context) -> None:
     _note(f"Undid: {models.sanitize(entry['command'])} ({entry['at']})")
 
 
-@app.command()
+@commands.command()
 def log(
     ctx: typer.Context,
     project_id: Annotated[
@@ -625,7 +687,7 @@ def log(
 
 
 areas_app = typer.Typer(cls=TyperGroup, rich_markup_mode=None)
-app.add_typer(areas_app, name="areas")
+commands.add_typer(areas_app, name="areas")
 
 
 @areas_app.callback(invoke_without_command=True)
@@ -716,7 +778,7 @@ def areas_remove(
 SUMMARY_FORMATS = ("table", "json", "md", "html", "svg")
 
 
-@app.command()
+@commands.command()
 def summary(
     ctx: typer.Context,
     period: Annotated[
@@ -763,7 +825,7 @@ def summary(
     _emit(writers[fmt](figures), output)
 
 
-@app.command()
+@commands.command()
 def carry(
     ctx: typer.Context,
     from_year: Annotated[str, typer.Argument(metavar="FROM_YEAR", help="The year to carry from.")],
@@ -792,7 +854,7 @@ def carry(
         _note("Nothing to carry.")
 
 
-@app.command()
+@commands.command()
 def export(
     ctx: typer.Context,
     fmt: Annotated[
@@ -818,7 +880,7 @@ def export(
     _emit(transfer.export_text(reading(ctx).projects(), fmt.lower()), output)
 
 
-@app.command("import")
+@commands.command("import")
 def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A .json or .csv file.")],
@@ -871,7 +933,7 @@ def _progress(total: int, label: str) -> Iterator[Any]:
         yield lambda: bar.advance(task)
 
 
-@app.command()
+@commands.command()
 def check(
     ctx: typer.Context,
     restore: Annotated[
@@ -921,7 +983,7 @@ def check(
     )
 
 
-@app.command()
+@commands.command()
 def members(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List the member agencies and their codes (for --agency).
 

@@ -13,6 +13,8 @@ from ipcoop import models, render
 from ipcoop.summary import headline
 
 GROUP = "Guangdong/Hong Kong Expert Group on the Protection of Intellectual Property Rights"
+# A report lists this many key projects; the rest are a command away.
+KEY_LIMIT = 25
 STATUS_MARK = {"done": "✔", "active": "▶", "planned": "·", "dropped": "✘"}
 
 
@@ -60,7 +62,15 @@ def renderables(summary: dict[str, Any], width: int) -> list[Any]:
     out.append(Text(""))
     keys = summary["key_projects"]
     out.append(Text(f"Key projects ({len(keys)})", style="bold"))
-    out.append(_key_projects(keys) if keys else Text("  none recorded", style="dim"))
+    out.append(_key_projects(keys[:KEY_LIMIT]) if keys else Text("  none recorded", style="dim"))
+    if len(keys) > KEY_LIMIT:
+        period = summary["period"]
+        out.append(
+            Text(
+                f"  ... and {len(keys) - KEY_LIMIT} more: ipcoop list --year {period} --key",
+                style="dim",
+            )
+        )
     late = summary.get("done_late", 0)
     if late:
         out.append(Text(""))

@@ -362,9 +362,7 @@ def log_entries(db: store.Database, project_id: int | None = None) -> list[dict[
     for entry in reversed(db.history()):
         changes = entry["changes"]
         if project_id is not None:
-            changes = [
-                c for c in changes if c["table"] == "projects" and c["id"] == project_id
-            ]
+            changes = [c for c in changes if c["table"] == "projects" and _touches(c, project_id)]
             if not changes:
                 continue
         entries.append(
@@ -379,7 +377,16 @@ def log_entries(db: store.Database, project_id: int | None = None) -> list[dict[
     return entries
 
 
+def _touches(change: dict[str, Any], project_id: int) -> bool:
+    if "ids" in change:
+        return change["ids"][0] <= project_id <= change["ids"][1]
+    return change["id"] == project_id
+
+
 def describe_change(change: dict[str, Any]) -> str:
+    if "ids" in change:
+        first, last = change["ids"]
+        return f"added projects #{first}-#{last} ({last - first + 1})"
     before, after = change["before"], change["after"]
     what = "project" if change["table"] == "projects" else change["table"].rstrip("s")
     name = f"#{change['id']}" if change["table"] == "projects" else ""
@@ -411,7 +418,7 @@ def _plain(value: Any) -> str:
 
 def area_table(db: store.Database, year: int | None = None) -> list[dict[str, Any]]:
     """Each area with counts by status and percent done (optionally for one year)."""
-    projects = db.projects()
+    projects = db.rows()
     if year is not None:
         projects = [p for p in projects if p["year"] == year]
     rows = []
@@ -508,7 +515,7 @@ def summary_for(db: store.Database, period: str | None) -> dict[str, Any]:
     """The summary of PERIOD ('2020', '2022-2023'), or of the latest year with projects."""
     from ipcoop import summary
 
-    projects = db.projects()
+    projects = db.rows()
     if period is None:
         year = summary.latest_year(projects)
         if year is None:
@@ -516,7 +523,10 @@ def summary_for(db: store.Database, period: str | None) -> dict[str, Any]:
         start = end = year
     else:
         start, end = models.parse_period(period)
-    return summary.summarize(projects, db.areas(), start, end)
+    figures = summary.summarize(projects, db.areas(), start, end)
+    for name in ("key_projects", "open_projects"):
+        figures[name] = [store.shape(p) for p in figures[name]]
+    return figures
 
 
 CARRY_MARK = "Carried over from project {id} ({year})."

@@ -55,7 +55,8 @@ def test_every_command_has_help_with_an_example():
 
     group = typer.main.get_command(app)
     names = []
-    for name, command in group.commands.items():
+    for name in group.list_commands(None):
+        command = group.get_command(None, name)
         names.append(name)
         assert command.help, f"{name} has no help text"
         assert "Example: ipcoop" in command.help, f"{name} help has no example"

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ipcoop import models, store, tracker
+from ipcoop.errors import IpcoopError
 from tests.conftest import invoke, one_error_line
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +114,32 @@ def test_corrupt_file_message_names_backup(db_path):
     assert result.exit_code == 3
     assert ".bak" in one_error_line(result)
     assert db_path.read_bytes() == b"\x00" * 100
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda t: t.__setitem__("3", [1, 2]),
+        lambda t: t.__setitem__("x7", dict(t["3"])),
+        lambda t: t["4"].pop("status"),
+    ],
+    ids=["not-an-object", "bad-id", "missing-status"],
+)
+@pytest.mark.parametrize(
+    "command", [["list"], ["summary"], ["areas"], ["done", "5"], ["carry", "2020"]]
+)
+def test_damaged_project_records_are_exit_3(db_path, damage, command):
+    data = json.loads(db_path.read_text())
+    damage(data["projects"])
+    db_path.write_text(json.dumps(data))
+    before = db_path.read_bytes()
+    result = invoke("--db", db_path, *command)
+    assert result.exit_code == 3, result.stderr
+    one_error_line(result)
+    assert db_path.read_bytes() == before
+    checked = invoke("--db", db_path, "check")
+    assert checked.exit_code == 1
+    assert checked.stdout
 
 
 def test_record_missing_a_field_is_exit_3(db_path):
@@ -323,3 +350,101 @@ def test_projects_round_trip_through_the_file(tmp_path_factory, records):
     # Deterministic: dumping what was read gives the same bytes.
     text = path.read_text("utf-8")
     assert store.dump(json.loads(text)) == text
+
+
+# --------------------------------------------------------------------------- the splice write path
+
+OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), TEXT),
+        st.tuples(st.just("done"), st.integers(1, 30)),
+        st.tuples(st.just("edit"), st.integers(1, 30), TEXT),
+        st.tuples(st.just("remove"), st.integers(1, 30)),
+        st.tuples(st.just("undo")),
+        st.tuples(st.just("bulk"), st.integers(20, 30)),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+def _apply(path: Path, op: tuple, careful: bool, monkeypatch) -> None:
+    if careful:
+        monkeypatch.setattr(store, "_load_for_write", lambda p: store.Database(
+            p, store.read_file(p), writable=True))
+    try:
+        with store.open_write(path) as db:
+            kind = op[0]
+            if kind == "add":
+                tracker.add_project(db, title=op[1], area="gba", year=2021)
+            elif kind == "done":
+                tracker.change_status(db, [op[1]], "done", on="2021-01-01")
+            elif kind == "edit":
+                tracker.edit_project(db, op[1], {"title": op[2]})
+            elif kind == "remove":
+                tracker.remove_projects(db, [op[1]])
+            elif kind == "undo":
+                tracker.undo(db)
+            else:
+                db.insert_projects([
+                    {"title": f"bulk {i}", "area": "gba", "year": 2021, "status": "planned",
+                     "key": False, "lead": "joint", "agencies": [], "notes": "",
+                     "done_on": None, "created": "2026-01-01T00:00:00Z",
+                     "updated": "2026-01-01T00:00:00Z"}
+                    for i in range(op[1])
+                ])
+            db.commit("op", "2026-01-01T00:00:00Z")
+    except IpcoopError:
+        pass
+    finally:
+        monkeypatch.undo()
+
+
+def _without_stamps(path: Path) -> dict:
+    data = json.loads(path.read_text("utf-8"))
+    data["_meta"]["1"].pop("projects_crc")  # covers the time stamps, which differ
+    for doc in data["projects"].values():
+        doc.pop("created"), doc.pop("updated")
+    for entry in data["history"].values():
+        entry.pop("at")
+        for change in entry["changes"]:
+            for side in ("before", "after"):
+                if isinstance(change.get(side), dict):
+                    change[side].pop("created", None)
+                    change[side].pop("updated", None)
+    return data
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ops=OPS)
+def test_splice_path_writes_what_the_careful_path_writes(tmp_path_factory, monkeypatch, ops):
+    folder = tmp_path_factory.mktemp("splice")
+    fast, careful = folder / "fast.json", folder / "careful.json"
+    for path in (fast, careful):
+        tracker.init_database(path, empty=False, force=False)
+    for op in ops:
+        _apply(fast, op, careful=False, monkeypatch=monkeypatch)
+        _apply(careful, op, careful=True, monkeypatch=monkeypatch)
+        text = fast.read_text("utf-8")
+        assert store.dump(json.loads(text)) == text  # byte-for-byte what dump writes
+        assert _without_stamps(fast) == _without_stamps(careful)
+
+
+def test_changes_use_the_raw_body_only_when_the_checksum_vouches_for_it(db_path):
+    assert store._load_for_write(db_path)._body is not None
+    # A hand edit (still valid JSON) changes the body: the careful path is taken.
+    text = db_path.read_text("utf-8").replace("Exchange activities on trademarks", "Hand-edited")
+    db_path.write_text(text, "utf-8")
+    assert store._load_for_write(db_path)._body is None
+    assert invoke("--db", db_path, "done", "15").exit_code == 0
+    assert invoke("--db", db_path, "show", "15", "--json").json()["title"] == "Hand-edited"
+    assert store._load_for_write(db_path)._body is not None  # vouched for again
+    # Damage inside the body is refused even though the layout looks right.
+    raw = db_path.read_bytes()
+    broken = raw.replace(b'"Hand-edited"', b'"Hand-edited\x00', 1)
+    db_path.write_bytes(broken)
+    result = invoke("--db", db_path, "done", "16")
+    assert result.exit_code == 3
+    assert db_path.read_bytes() == broken
