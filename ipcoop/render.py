@@ -123,10 +123,37 @@ _ANSI = {"cyan": "\x1b[36m", "yellow": "\x1b[33m", "green": "\x1b[32m", "dim": "
 _RESET = "\x1b[0m"
 
 
+# Characters that are always two cells wide: CJK punctuation, kana, ideographs,
+# Hangul and full-width forms (checked against Rich's table in the tests).
+_WIDE_SET = (
+    "\u3000-\u3029\u3030-\u303e\u3041-\u3096\u309b-\u30ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6"
+)
+_PATTERNS: list[Any] = []
+
+
+def cell_len(text: str) -> int:
+    """Terminal cells `text` takes (wide CJK characters count two), as Rich counts them.
+
+    ASCII costs a len(), and ASCII mixed with CJK a regex count at C speed;
+    anything else goes to Rich, whose per-character loop is exact but slow.
+    """
+    if text.isascii():
+        return len(text)
+    if not _PATTERNS:
+        import re
+
+        _PATTERNS.extend([re.compile(f"[{_WIDE_SET}]"), re.compile(f"[^\x20-\x7e{_WIDE_SET}]")])
+    wide, other = _PATTERNS
+    if other.search(text) is None:
+        return len(text) + len(wide.findall(text))
+    from rich.cells import cell_len as rich_cell_len
+
+    return rich_cell_len(text)
+
+
 def wrap_cells(value: str, width: int) -> list[str]:
     """Greedy word wrap by terminal cells (wide CJK characters count two)."""
-    from rich.cells import cell_len
-
     if cell_len(value) <= width:
         return [value]
     lines: list[str] = []
@@ -163,8 +190,6 @@ def project_lines(
     Written by hand rather than with Rich's Table, which costs about 1 ms a
     row: a listing of 10,000 projects stays well under a second.
     """
-    from rich.cells import cell_len
-
     headers = ("ID", "Year", "Area", "Status", "Key", "Lead")
     ids = [str(p["id"]) for p in projects]
     areas = [models.sanitize(p["area"]) for p in projects]

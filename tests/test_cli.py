@@ -647,3 +647,19 @@ def test_bundled_data_in_json_files():
     assert {p["status"] for p in p2019} == {"done"}
     assert {p["year"] for p in p2020} == {2020}
     assert any("Contest 2020" in p["title"] and p["key"] for p in p2020)
+
+
+def test_cell_width_matches_rich():
+    import random
+
+    from rich.cells import cell_len as rich_cell_len
+
+    from ipcoop.render import cell_len
+
+    rng = random.Random(5)
+    pools = [range(0x20, 0x7F), range(0x3000, 0x3100), range(0x4E00, 0x4F00),
+             range(0xAC00, 0xAD00), range(0xFF00, 0xFF70), range(0xA0, 0x2000),
+             range(0x1F300, 0x1F400)]
+    for _ in range(3000):
+        text = "".join(chr(rng.choice(rng.choice(pools))) for _ in range(rng.randint(1, 12)))
+        assert cell_len(text) == rich_cell_len(text), text
