@@ -143,10 +143,11 @@ def cell_len(text: str) -> int:
     if not _PATTERNS:
         import re
 
-        _PATTERNS.extend([re.compile(f"[{_WIDE_SET}]"), re.compile(f"[^\x20-\x7e{_WIDE_SET}]")])
-    wide, other = _PATTERNS
-    if other.search(text) is None:
-        return len(text) + len(wide.findall(text))
+        # One pattern: a wide character is captured, any other non-ASCII one is not.
+        _PATTERNS.append(re.compile("([" + _WIDE_SET + "])|[^\\x20-\\x7e]"))
+    found = _PATTERNS[0].findall(text)
+    if all(found):
+        return len(text) + len(found)
     from rich.cells import cell_len as rich_cell_len
 
     return rich_cell_len(text)
@@ -238,37 +239,89 @@ def print_projects(projects: Sequence[dict[str, Any]]) -> None:
     out.flush()
 
 
-def print_project(project: dict[str, Any], area_name: str, member_names: dict[str, str]) -> None:
-    from rich.table import Table
+# --------------------------------------------------------------------------- styled lines
+#
+# Tables other than the long project list are small, but Rich's import alone
+# costs about 30 ms a command; they are laid out here as lines of
+# (text, style) segments, written with ANSI codes on a terminal and plain
+# when piped. The HTML and SVG reports turn the same lines into Rich Text.
 
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    agencies = [f"{code} ({member_names.get(code, '?')})" for code in project["agencies"]]
-    rows = [
-        ("ID", str(project["id"])),
-        ("Title", project["title"]),
-        ("Area", f"{project['area']} ({area_name})"),
-        ("Year", str(project["year"])),
-        ("Status", project["status"]),
-        ("Key project", "yes" if project["key"] else "no"),
-        ("Lead", {"gd": "Guangdong", "hk": "Hong Kong", "joint": "joint"}[project["lead"]]),
-        ("Agencies", ", ".join(agencies) or "-"),
-        ("Done on", project["done_on"] or ("-" if project["status"] != "done" else "unknown")),
-        ("Notes", project["notes"] or "-"),
-        ("Created", project["created"]),
-        ("Updated", project["updated"]),
-    ]
-    for label, value in rows:
-        if label == "Notes":
-            from rich.text import Text
+Segment = tuple[str, str]
+Line = list[Segment]
+_STYLE_CODES = {**_ANSI, "bold": "\x1b[1m", "italic": "\x1b[3m"}
 
-            # Notes keep their line breaks; each line is sanitised on its own.
-            cell = Text("\n".join(models.sanitize(line) for line in value.split("\n")))
-        else:
-            cell = text(value)
-        grid.add_row(label, cell)
-    console().print(grid)
+
+def emit(lines: Sequence[Line], out: IO[str] | None = None) -> None:
+    stream = out if out is not None else sys.stdout
+    colour = use_colour(stream)
+    stream.write("".join(line_text(line, colour) + "\n" for line in lines))
+    stream.flush()
+
+
+def line_text(line: Line, colour: bool = False) -> str:
+    if not colour:
+        return "".join(text for text, _ in line).rstrip()
+    return "".join(
+        f"{_STYLE_CODES[style]}{text}{_RESET}" if style and text.strip() else text
+        for text, style in line
+    ).rstrip()
+
+
+def plain(lines: Sequence[Line]) -> str:
+    return "".join(line_text(line) + "\n" for line in lines)
+
+
+class Column:
+    def __init__(self, header: str, right: bool = False, wrap: bool = False) -> None:
+        self.header, self.right, self.wrap = header, right, wrap
+
+
+def grid(
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Segment | str]],
+    width: int,
+    header: bool = True,
+) -> list[Line]:
+    """Lay out a table in `width` cells; the one wrapping column takes what is left."""
+    cells = [[c if isinstance(c, tuple) else (c, "") for c in row] for row in rows]
+    cells = [[(models.sanitize(t), st) for t, st in row] for row in cells]
+    widths = []
+    for i, col in enumerate(columns):
+        values = [cell_len(row[i][0]) for row in cells]
+        widths.append(max([cell_len(col.header) if header else 0, *values]))
+    wrap_at = next((i for i, c in enumerate(columns) if c.wrap), None)
+    gap = "   "
+    if wrap_at is not None:
+        for gap in ("   ", "  ", " "):
+            fixed = sum(w for i, w in enumerate(widths) if i != wrap_at)
+            fixed += len(gap) * (len(columns) - 1)
+            if width - fixed >= 16:
+                break
+        widths[wrap_at] = max(8, min(widths[wrap_at], width - fixed))
+
+    def pad(text: str, i: int) -> str:
+        room = widths[i] - cell_len(text)
+        return (" " * room + text) if columns[i].right else (text + " " * room)
+
+    lines: list[Line] = []
+    if header:
+        head: Line = []
+        for i, col in enumerate(columns):
+            head += [(pad(col.header, i), "bold"), (gap if i < len(columns) - 1 else "", "")]
+        lines.append(head)
+        lines.append([("─" * min(width, sum(widths) + len(gap) * (len(columns) - 1)), "")])
+    for row in cells:
+        wrapped = wrap_cells(row[wrap_at][0], widths[wrap_at]) if wrap_at is not None else []
+        first: Line = []
+        for i, (value, style) in enumerate(row):
+            shown = wrapped[0] if i == wrap_at and wrapped else value
+            first += [(pad(shown, i), style), (gap if i < len(columns) - 1 else "", "")]
+        lines.append(first)
+        if wrap_at is not None:
+            indent = sum(widths[:wrap_at]) + len(gap) * wrap_at
+            style = row[wrap_at][1]
+            lines.extend([(" " * indent, ""), (more, style)] for more in wrapped[1:])
+    return lines
 
 
 def bar(percent: float, width: int = 10) -> str:
@@ -278,43 +331,57 @@ def bar(percent: float, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def progress(percent: float, width: int = 10, figures: bool = True) -> Any:
-    """A bar (done part green, the rest dim) with the percentage after it."""
-    from rich.text import Text
-
+def progress_segments(percent: float, width: int = 10, figures: bool = True) -> Line:
     drawn = bar(percent, width)
     filled = drawn.count("█")
-    cell = Text(drawn[:filled], style="green")
-    cell.append(drawn[filled:], style="dim")
+    line: Line = [(drawn[:filled], "green"), (drawn[filled:], "dim")]
     if figures:
-        cell.append(f" {percent:5.1f}%")
-    return cell
+        line.append((f" {percent:5.1f}%", ""))
+    return line
+
+
+def progress_text(percent: float, width: int = 10) -> str:
+    return bar(percent, width) + f" {percent:5.1f}%"
+
+
+def print_project(project: dict[str, Any], area_name: str, member_names: dict[str, str]) -> None:
+    agencies = [f"{code} ({member_names.get(code, '?')})" for code in project["agencies"]]
+    lead = {"gd": "Guangdong", "hk": "Hong Kong", "joint": "joint"}[project["lead"]]
+    done_on = project["done_on"] or ("-" if project["status"] != "done" else "unknown")
+    rows: list[list[Segment | str]] = [
+        [("ID", "bold"), str(project["id"])],
+        [("Title", "bold"), project["title"]],
+        [("Area", "bold"), f"{project['area']} ({area_name})"],
+        [("Year", "bold"), str(project["year"])],
+        [("Status", "bold"), (project["status"], STATUS_STYLE[project["status"]])],
+        [("Key project", "bold"), "yes" if project["key"] else "no"],
+        [("Lead", "bold"), lead],
+        [("Agencies", "bold"), ", ".join(agencies) or "-"],
+        [("Done on", "bold"), done_on],
+    ]
+    # Notes keep their line breaks: one row per line.
+    for i, note in enumerate((project["notes"] or "-").split("\n")):
+        rows.append([("Notes" if i == 0 else "", "bold"), note])
+    rows += [[("Created", "bold"), project["created"]], [("Updated", "bold"), project["updated"]]]
+    columns = [Column(""), Column("", wrap=True)]
+    emit(grid(columns, rows, terminal_width(), header=False))
 
 
 def print_areas(rows: Sequence[dict[str, Any]], year: int | None) -> None:
-    from rich import box
-    from rich.table import Table
-
     title = f"Areas, {year}" if year is not None else "Areas, all years"
-    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", show_edge=False)
-    table.add_column("Key", no_wrap=True)
-    table.add_column("Total", justify="right", no_wrap=True)
-    table.add_column("Done", justify="right", no_wrap=True)
-    table.add_column("Open", justify="right", no_wrap=True)
-    table.add_column("Done %", no_wrap=True, min_width=17)
-    table.add_column("Years", no_wrap=True)
-    table.add_column("Name", overflow="fold", min_width=10)
-    for row in rows:
-        table.add_row(
-            text(row["key"]),
-            str(row["total"]),
-            str(row["done"]),
-            str(row["planned"] + row["active"]),
-            progress(row["percent_done"]),
-            _span(row.get("from"), row.get("until")),
-            text(row["name"]),
-        )
-    console().print(table)
+    columns = [
+        Column("Key"), Column("Total", right=True), Column("Done", right=True),
+        Column("Open", right=True), Column("Done %"), Column("Years"), Column("Name", wrap=True),
+    ]
+    table = [
+        [
+            row["key"], str(row["total"]), str(row["done"]),
+            str(row["planned"] + row["active"]), (progress_text(row["percent_done"]), "green"),
+            _span(row.get("from"), row.get("until")), row["name"],
+        ]
+        for row in rows
+    ]
+    emit([[(title, "bold")], *grid(columns, table, terminal_width())])
 
 
 def _span(start: int | None, end: int | None) -> str:
@@ -328,28 +395,22 @@ def _span(start: int | None, end: int | None) -> str:
 
 
 def print_members(members: Sequence[dict[str, Any]]) -> None:
-    from rich import box
-    from rich.table import Table
-
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False)
-    table.add_column("Code", no_wrap=True)
-    table.add_column("Side", no_wrap=True)
-    table.add_column("Name", overflow="fold")
-    for m in members:
-        side = {"gd": "Guangdong", "hk": "Hong Kong"}.get(m["side"], m["side"])
-        table.add_row(text(m["code"]), side, text(m["name"]))
-    console().print(table)
+    columns = [Column("Code"), Column("Side"), Column("Name", wrap=True)]
+    sides = {"gd": "Guangdong", "hk": "Hong Kong"}
+    table = [[m["code"], sides.get(m["side"], m["side"]), m["name"]] for m in members]
+    emit(grid(columns, table, terminal_width()))
 
 
 def print_log(entries: Sequence[dict[str, Any]]) -> None:
-    out = console()
+    lines: list[Line] = []
+    width = terminal_width()
     for entry in entries:
-        from rich.text import Text
-
-        head = Text(f"{entry['seq']:>4}  {entry['at']}  ")
-        head.append(models.sanitize(entry["command"]), style="bold")
+        line: Line = [(f"{entry['seq']:>4}  {entry['at']}  ", ""),
+                      (models.sanitize(entry["command"]), "bold")]
         if entry["undone"]:
-            head.append("  (undone)", style="dim")
-        out.print(head)
+            line.append(("  (undone)", "dim"))
+        lines.append(line)
         for change in entry["changes"]:
-            out.print(Text("      " + models.sanitize(change)))
+            lines.extend([("      " + part, "")] for part in wrap_cells(
+                models.sanitize(change), max(20, width - 6)))
+    emit(lines)

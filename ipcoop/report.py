@@ -34,109 +34,79 @@ def _change(summary: dict[str, Any]) -> str | None:
     )
 
 
-def renderables(summary: dict[str, Any], width: int) -> list[Any]:
-    """The report as a list of Rich renderables, for any console width."""
-    from rich.text import Text
-
-    out: list[Any] = []
-    head = Text(_title(summary), style="bold")
-    head.append(f"  {GROUP}" if width >= 100 else "", style="dim")
+def lines(summary: dict[str, Any], width: int) -> list[render.Line]:
+    """The report as styled lines for a terminal of `width` cells."""
+    out: list[render.Line] = []
+    head: render.Line = [(_title(summary), "bold")]
+    if width >= 100:
+        head.append((f"  {GROUP}", "dim"))
     out.append(head)
-    bar_width = 30 if width >= 100 else 20
-    overall = render.progress(summary["percent_done"], bar_width, figures=False)
+    overall = render.progress_segments(summary["percent_done"], 30 if width >= 100 else 20, False)
     overall.append(
-        f"  {summary['done']} of {summary['total']} done ({summary['percent_done']:.1f}%)"
+        (f"  {summary['done']} of {summary['total']} done ({summary['percent_done']:.1f}%)", "")
     )
-    rest = ", ".join(
-        f"{summary[s]} {s}" for s in ("active", "planned", "dropped") if summary[s]
-    )
+    rest = ", ".join(f"{summary[s]} {s}" for s in ("active", "planned", "dropped") if summary[s])
     if rest:
-        overall.append(f"; {rest}", style="")
+        overall.append((f"; {rest}", ""))
     out.append(overall)
     change = _change(summary)
     if change:
-        out.append(Text(change, style="dim"))
-    out.append(Text(""))
-
-    out.append(_area_table(summary, width))
-    out.append(Text(""))
+        out.append([(change, "dim")])
+    out += [[], [("Areas", "bold")]]
+    wide = width >= 100
+    columns = [
+        render.Column("Area"), render.Column("Total", right=True),
+        render.Column("Done", right=True), render.Column("Open", right=True),
+        render.Column("Drop", right=True), render.Column("Done %"),
+    ]
+    if wide:
+        columns.append(render.Column("Name", wrap=True))
+    rows = []
+    for row in summary["areas"]:
+        cells: list[render.Segment | str] = [
+            row["key"], str(row["total"]), str(row["done"]),
+            str(row["planned"] + row["active"]), str(row["dropped"]),
+            (render.progress_text(row["percent_done"]), "green"),
+        ]
+        if wide:
+            cells.append(row["name"])
+        rows.append(cells)
+    out += render.grid(columns, rows, width)
     keys = summary["key_projects"]
-    out.append(Text(f"Key projects ({len(keys)})", style="bold"))
-    out.append(_key_projects(keys[:KEY_LIMIT]) if keys else Text("  none recorded", style="dim"))
+    out += [[], [(f"Key projects ({len(keys)})", "bold")]]
+    if not keys:
+        out.append([("  none recorded", "dim")])
+    key_rows = []
+    for p in keys[:KEY_LIMIT]:
+        style = render.STATUS_STYLE[p["status"]]
+        status = p["status"] + (f" {p['done_on']}" if p["done_on"] else "")
+        key_rows.append([(STATUS_MARK[p["status"]], style), str(p["id"]), (status, style),
+                         p["title"]])
+    key_columns = [
+        render.Column(""), render.Column("", right=True), render.Column(""),
+        render.Column("", wrap=True),
+    ]
+    out += [[(" ", ""), *line] for line in render.grid(key_columns, key_rows, width - 1, False)]
     if len(keys) > KEY_LIMIT:
-        period = summary["period"]
-        out.append(
-            Text(
-                f"  ... and {len(keys) - KEY_LIMIT} more: ipcoop list --year {period} --key",
-                style="dim",
-            )
-        )
+        hint = f"ipcoop list --year {summary['period']} --key"
+        out.append([(f"  ... and {len(keys) - KEY_LIMIT} more: {hint}", "dim")])
     late = summary.get("done_late", 0)
     if late:
-        out.append(Text(""))
-        out.append(Text(f"{late} of the done projects were finished after {summary['to']}."))
+        out += [[], [(f"{late} of the done projects were finished after {summary['to']}.", "")]]
     return out
 
 
-def _area_table(summary: dict[str, Any], width: int) -> Any:
-    from rich import box
-    from rich.table import Table
-
-    table = Table(
-        box=box.SIMPLE_HEAD, show_edge=False, title="Areas", title_justify="left", pad_edge=False
-    )
-    table.add_column("Area", no_wrap=True)
-    table.add_column("Total", justify="right", no_wrap=True)
-    table.add_column("Done", justify="right", no_wrap=True)
-    table.add_column("Open", justify="right", no_wrap=True)
-    table.add_column("Drop", justify="right", no_wrap=True)
-    table.add_column("Done %", no_wrap=True, min_width=17)
-    if width >= 100:
-        table.add_column("Name", overflow="fold", min_width=20)
-    for row in summary["areas"]:
-        cells = [
-            render.text(row["key"]),
-            str(row["total"]),
-            str(row["done"]),
-            str(row["planned"] + row["active"]),
-            str(row["dropped"]),
-            render.progress(row["percent_done"]),
-        ]
-        if width >= 100:
-            cells.append(render.text(row["name"]))
-        table.add_row(*cells)
-    return table
-
-
-def _key_projects(keys: list[dict[str, Any]]) -> Any:
-    from rich.table import Table
-    from rich.text import Text
-
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)
-    grid.add_column(justify="right", no_wrap=True)
-    grid.add_column(overflow="fold")
-    grid.add_column(no_wrap=True)
-    for p in keys:
-        status = p["status"] + (f" {p['done_on']}" if p["done_on"] else "")
-        style = render.STATUS_STYLE[p["status"]]
-        grid.add_row(
-            Text(" " + STATUS_MARK[p["status"]], style=style),
-            str(p["id"]),
-            render.text(p["title"]),
-            Text(status, style=style),
-        )
-    return grid
-
-
 def print_terminal(summary: dict[str, Any]) -> None:
-    console = render.console()
-    for item in renderables(summary, console.width):
-        console.print(item)
+    render.emit(lines(summary, render.terminal_width()))
+
+
+def to_text(summary: dict[str, Any]) -> str:
+    return render.plain(lines(summary, 100))
 
 
 def _recorded(summary: dict[str, Any], width: int = 110) -> Any:
     from rich.console import Console
+    from rich.text import Text
 
     console = Console(
         file=io.StringIO(),
@@ -148,13 +118,9 @@ def _recorded(summary: dict[str, Any], width: int = 110) -> Any:
         markup=False,
         emoji=False,
     )
-    for item in renderables(summary, width):
-        console.print(item)
+    for line in lines(summary, width):
+        console.print(Text.assemble(*line) if line else Text(""), no_wrap=True, crop=True)
     return console
-
-
-def to_text(summary: dict[str, Any]) -> str:
-    return _recorded(summary, width=100).export_text(clear=False, styles=False)
 
 
 def to_html(summary: dict[str, Any]) -> str:

@@ -243,6 +243,7 @@ def atomic_write(path: Path, text: str | bytes, keep_backup: bool = True) -> Non
             _keep_backup(path)
         os.replace(tmp, path)
         tmp = None
+        _sweep(path)
     except OSError as exc:
         reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
         raise DatabaseError(f"cannot write {path}: {reason}; the file was not changed") from None
@@ -251,6 +252,18 @@ def atomic_write(path: Path, text: str | bytes, keep_backup: bool = True) -> Non
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     _fsync_dir(folder)
+
+
+def _sweep(path: Path) -> None:
+    """Remove temp files that killed writers left behind.
+
+    Every writer makes its temp files while holding the lock, which we hold
+    now, so any still here belong to a process that died mid-write.
+    """
+    for pattern in (f".{path.name}.*.tmp", f".{backup_path(path).name}.*.tmp"):
+        for leftover in path.parent.glob(pattern):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
 
 
 def _keep_backup(path: Path) -> None:
