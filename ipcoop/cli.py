@@ -27,8 +27,10 @@ class State:
 
 
 def _error(message: str) -> None:
-    line = " ".join(message.split("\n"))
-    sys.stderr.write(f"Error: {line}\n")
+    from ipcoop.models import sanitize
+
+    # Messages quote user input: control characters are shown, never sent raw.
+    sys.stderr.write(f"Error: {sanitize(message)}\n")
     sys.stderr.flush()
 
 

@@ -60,8 +60,11 @@ def summarize(
     """The contract's summary of start..end, plus a few extra figures.
 
     Extras beyond the contract's shape: `done_in_period` (done with a done_on
-    inside the period), `done_late` (done after the period ended),
-    `done_undated` (done, date unknown) and `open_projects` (planned or active).
+    inside the period), `done_late` (done after the period ended) and
+    `done_undated` (done, date unknown).
+
+    Each project needs id, area, year, status, key and done_on; key projects
+    are listed as given.
     """
     chosen = [p for p in projects if start <= p["year"] <= end]
     area_rows = []
@@ -102,7 +105,6 @@ def summarize(
         ),
         "done_late": sum(1 for p in done if p["done_on"] and p["done_on"] > last_day),
         "done_undated": sum(1 for p in done if not p["done_on"]),
-        "open_projects": [p for p in chosen if p["status"] in ("planned", "active")],
     }
 
 

@@ -515,7 +515,7 @@ def summary_for(db: store.Database, period: str | None) -> dict[str, Any]:
     """The summary of PERIOD ('2020', '2022-2023'), or of the latest year with projects."""
     from ipcoop import summary
 
-    projects = db.rows()
+    projects = db.tallies()
     if period is None:
         year = summary.latest_year(projects)
         if year is None:
@@ -524,8 +524,7 @@ def summary_for(db: store.Database, period: str | None) -> dict[str, Any]:
     else:
         start, end = models.parse_period(period)
     figures = summary.summarize(projects, db.areas(), start, end)
-    for name in ("key_projects", "open_projects"):
-        figures[name] = [store.shape(p) for p in figures[name]]
+    figures["key_projects"] = [store.shape(p) for p in figures["key_projects"]]
     return figures
 
 

@@ -448,3 +448,33 @@ def test_changes_use_the_raw_body_only_when_the_checksum_vouches_for_it(db_path)
     result = invoke("--db", db_path, "done", "16")
     assert result.exit_code == 3
     assert db_path.read_bytes() == broken
+
+
+TRICKY = st.sampled_from([
+    'plain', '"quoted"', 'back\\slash\\', '", "status": "done", "title": "x',
+    '", "year": 1999}', 'new\nline', '粵港 "合作"', '\\"', "}, \"key\": true",
+])
+
+
+@settings(max_examples=40, deadline=None)
+@given(records=st.lists(st.tuples(TRICKY, TRICKY, RECORDS), min_size=1, max_size=10))
+def test_summary_scan_reads_what_a_full_parse_reads(tmp_path_factory, records):
+    path = tmp_path_factory.mktemp("scan") / "db.json"
+    tracker.init_database(path, empty=True, force=False)
+    with store.open_write(path) as db:
+        for title, note, r in records:
+            tracker.add_project(
+                db, title=title + r["title"], area=r["area"], year=r["year"], key=r["key"],
+                lead=r["lead"], agencies=r["agencies"], note=note, status=r["status"],
+            )
+        db.commit("test", models.now_stamp())
+    fast = store.open_read(path)
+    assert fast._body is not None  # the scan is really used
+    scanned = fast.tallies()
+    full = {p["id"]: p for p in store.open_read(path).projects()}
+    assert len(scanned) == len(full)
+    for row in scanned:
+        for name in ("area", "year", "status", "key", "done_on"):
+            assert row[name] == full[row["id"]][name]
+        if row["key"]:
+            assert store.shape(row) == full[row["id"]]
