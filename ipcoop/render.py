@@ -251,11 +251,25 @@ Line = list[Segment]
 _STYLE_CODES = {**_ANSI, "bold": "\x1b[1m", "italic": "\x1b[3m"}
 
 
-def emit(lines: Sequence[Line], out: IO[str] | None = None) -> None:
+def emit(lines: Sequence[Line], out: IO[str] | None = None, width: int | None = None) -> None:
     stream = out if out is not None else sys.stdout
     colour = use_colour(stream)
-    stream.write("".join(line_text(line, colour) + "\n" for line in lines))
+    fitted = fit(lines, width or terminal_width())
+    stream.write("".join(line_text(line, colour) + "\n" for line in fitted))
     stream.flush()
+
+
+def fit(lines: Sequence[Line], width: int) -> list[Line]:
+    """Wrap any line wider than `width` (in a very narrow terminal), keeping its main style."""
+    out: list[Line] = []
+    for line in lines:
+        text = "".join(t for t, _ in line).rstrip()
+        if cell_len(text) <= width:
+            out.append(line)
+            continue
+        style = max(line, key=lambda seg: cell_len(seg[0]))[1]
+        out.extend([(part, style)] for part in wrap_cells(text, width))
+    return out
 
 
 def line_text(line: Line, colour: bool = False) -> str:
@@ -290,13 +304,13 @@ def grid(
         values = [cell_len(row[i][0]) for row in cells]
         widths.append(max([cell_len(col.header) if header else 0, *values]))
     wrap_at = next((i for i, c in enumerate(columns) if c.wrap), None)
-    gap = "   "
+    # Narrower gaps first, before the wrapping column is squeezed.
+    for gap in ("   ", "  ", " "):
+        fixed = sum(w for i, w in enumerate(widths) if i != wrap_at)
+        fixed += len(gap) * (len(columns) - 1)
+        if width - fixed >= (16 if wrap_at is not None else 0):
+            break
     if wrap_at is not None:
-        for gap in ("   ", "  ", " "):
-            fixed = sum(w for i, w in enumerate(widths) if i != wrap_at)
-            fixed += len(gap) * (len(columns) - 1)
-            if width - fixed >= 16:
-                break
         widths[wrap_at] = max(8, min(widths[wrap_at], width - fixed))
 
     def pad(text: str, i: int) -> str:
@@ -341,7 +355,15 @@ def progress_segments(percent: float, width: int = 10, figures: bool = True) -> 
 
 
 def progress_text(percent: float, width: int = 10) -> str:
+    """Bar and percentage; just the percentage when there is no room for a bar."""
+    if width <= 0:
+        return f"{percent:5.1f}%"
     return bar(percent, width) + f" {percent:5.1f}%"
+
+
+def bar_room(width: int) -> int:
+    """Cells for the bars of a table in a terminal `width` wide."""
+    return 10 if width >= 72 else 0
 
 
 def print_project(project: dict[str, Any], area_name: str, member_names: dict[str, str]) -> None:
@@ -376,7 +398,8 @@ def print_areas(rows: Sequence[dict[str, Any]], year: int | None) -> None:
     table = [
         [
             row["key"], str(row["total"]), str(row["done"]),
-            str(row["planned"] + row["active"]), (progress_text(row["percent_done"]), "green"),
+            str(row["planned"] + row["active"]),
+            (progress_text(row["percent_done"], bar_room(terminal_width())), "green"),
             _span(row.get("from"), row.get("until")), row["name"],
         ]
         for row in rows

@@ -66,7 +66,7 @@ def lines(summary: dict[str, Any], width: int) -> list[render.Line]:
         cells: list[render.Segment | str] = [
             row["key"], str(row["total"]), str(row["done"]),
             str(row["planned"] + row["active"]), str(row["dropped"]),
-            (render.progress_text(row["percent_done"]), "green"),
+            (render.progress_text(row["percent_done"], render.bar_room(width)), "green"),
         ]
         if wide:
             cells.append(row["name"])
@@ -97,11 +97,12 @@ def lines(summary: dict[str, Any], width: int) -> list[render.Line]:
 
 
 def print_terminal(summary: dict[str, Any]) -> None:
-    render.emit(lines(summary, render.terminal_width()))
+    width = render.terminal_width()
+    render.emit(lines(summary, width), width=width)
 
 
 def to_text(summary: dict[str, Any]) -> str:
-    return render.plain(lines(summary, 100))
+    return render.plain(render.fit(lines(summary, 100), 100))
 
 
 def _recorded(summary: dict[str, Any], width: int = 110) -> Any:
@@ -118,7 +119,7 @@ def _recorded(summary: dict[str, Any], width: int = 110) -> Any:
         markup=False,
         emoji=False,
     )
-    for line in lines(summary, width):
+    for line in render.fit(lines(summary, width), width):
         console.print(Text.assemble(*line) if line else Text(""), no_wrap=True, crop=True)
     return console
 

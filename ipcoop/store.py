@@ -513,9 +513,8 @@ class Database:
         rows = []
         for match in _TALLY.finditer(body):
             pid, area, done_on, key, status, year = match.groups()
-            if key == b"true":
-                doc = self._doc(int(pid))
-                assert doc is not None
+            if key == b"true":  # parse the matched line itself: no search for it
+                doc = json.loads(match.group(0).split(b": ", 1)[1])
                 rows.append({**doc, "id": int(pid)})
                 continue
             rows.append(

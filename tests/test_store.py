@@ -269,7 +269,7 @@ def test_sigkill_during_writes_leaves_old_or_new_file(empty_db):
             "created": "2026-01-01T00:00:00Z",
             "updated": "2026-01-01T00:00:00Z",
         }
-        for i in range(3000)
+        for i in range(20000)
     ]
     with store.open_write(empty_db) as db:
         db.insert_projects(records)

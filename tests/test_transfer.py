@@ -243,3 +243,33 @@ def test_generated_import_files_never_crash(empty_db, tmp_path_factory, header, 
         assert empty_db.read_bytes() == before
     else:
         invoke("--db", empty_db, "undo")
+
+
+def test_large_import_shows_progress_on_a_terminal(empty_db, tmp_path, monkeypatch):
+    import io
+
+    from ipcoop import cli
+
+    rows = "".join(f"Project {i},gba,2021\n" for i in range(2500))
+    path = tmp_path / "big.csv"
+    path.write_text("title,area,year\n" + rows, "utf-8")
+    seen = []
+    real = cli._progress
+
+    def watching(total, label):
+        seen.append(total)
+        return real(total, label)
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(cli, "_progress", watching)
+    monkeypatch.setattr(cli.sys, "stderr", Terminal())
+    with cli._progress(2500, "Checking") as tick:
+        assert tick is not None  # a bar is drawn when stderr is a terminal
+        tick()
+    result = invoke("--db", empty_db, "import", path)
+    assert result.exit_code == 0, result.stderr
+    assert seen == [2500, 2500]
+    assert len(invoke("--db", empty_db, "list", "--json").json()) == 2500
