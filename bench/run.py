@@ -4,8 +4,8 @@
     python bench/run.py --sizes 100 --runs 3  # a quick smoke run
 
 Builds deterministic databases (about 30% done, over the six areas and
-several years), times whole commands with hyperfine (or, without it, a
-timing loop of its own), alternating ipcoop and the peer in the same run,
+several years), times whole commands with its own timing loop, interleaving ipcoop, the
+peer and F run by run (so drift on a busy machine hits all three alike),
 measures peak memory with /usr/bin/time, and writes docs/benchmarks.md.
 Changing commands run on a fresh copy of the database each time.
 """
@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import random
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -110,34 +111,27 @@ def have(cmd: str) -> bool:
     return shutil.which(cmd) is not None
 
 
-def hyperfine(commands: list[tuple[str, str, str | None]], runs: int, warmup: int) -> dict:
-    """Median seconds per named command: [(name, command, prepare)]."""
-    results = {}
-    if have("hyperfine"):
-        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
-            export = handle.name
-        args = ["hyperfine", "--runs", str(runs), "--warmup", str(warmup), "--style", "none"]
-        args += ["--export-json", export]
-        for _name, _command, prepare in commands:
-            args += ["--prepare", prepare or "true"]
-        args += [command for _, command, _ in commands]
-        subprocess.run(args, check=True, capture_output=True)
-        data = json.loads(Path(export).read_text())
-        os.unlink(export)
-        for (name, _, _), result in zip(commands, data["results"], strict=True):
-            results[name] = result["median"]
-        return results
-    for name, command, prepare in commands:
-        times = []
-        for i in range(warmup + runs):
+def measure(commands: list[tuple[str, str, str | None]], runs: int, warmup: int) -> dict:
+    """Median wall seconds per named command: [(name, command, prepare or None)].
+
+    The commands are interleaved (A B C, B C A, C A B, ...) rather than timed
+    one block after another, so that a machine that slows down or speeds up
+    during the run affects every command alike. Each command is run without
+    a shell; `prepare` (a shell line, untimed) runs before each timed run.
+    """
+    times: dict[str, list[float]] = {name: [] for name, _, _ in commands}
+    for i in range(warmup + runs):
+        order = commands[i % len(commands):] + commands[: i % len(commands)]
+        for name, command, prepare in order:
             if prepare:
                 subprocess.run(prepare, shell=True, check=True)
+            argv = shlex.split(command)
             start = time.perf_counter()
-            subprocess.run(command, shell=True, check=True, capture_output=True)
+            subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            elapsed = time.perf_counter() - start
             if i >= warmup:
-                times.append(time.perf_counter() - start)
-        results[name] = statistics.median(times)
-    return results
+                times[name].append(elapsed)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def peak_kib(command: str) -> int:
@@ -167,7 +161,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script: build, time, report
     use_task = have("task") and not args.no_task
 
     rows: list[tuple[int, str, str, float, float | None, float]] = []
-    start_up = hyperfine(
+    start_up = measure(
         [
             ("F", floor_cmd, None),
             ("ipcoop --version", f"{exe} --version", None),
@@ -212,7 +206,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script: build, time, report
                 commands.append(("task", ttask, tprep))
                 if prepare is None:
                     subprocess.run(tprep, shell=True, check=True)
-            result = hyperfine(commands, args.runs, args.warmup)
+            result = measure(commands, args.runs, args.warmup)
             rows.append((n, label, command, result["ipcoop"], result.get("task"), result["F"]))
             print(f"{n:>6} {label:32} ipcoop {result['ipcoop'] * 1000:8.1f} ms"
                   + (f"  task {result['task'] * 1000:8.1f} ms" if "task" in result else "")
@@ -231,7 +225,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script: build, time, report
         store.create(empty, tracker.bundled_areas(), tracker.bundled_members(), [], force=True)
         empty_base = work / f"empty-{n}.base"
         shutil.copy(empty, empty_base)
-        imp = hyperfine(
+        imp = measure(
             [
                 ("F", floor_cmd, None),
                 ("ipcoop", f"{exe} --db {empty} import {export}", f"cp {empty_base} {empty}"),
@@ -254,8 +248,9 @@ def write_report(path: Path, rows, start_up, memory, exe: str, use_task: bool) -
         f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}.",
-        "Medians of whole-process wall times (hyperfine), after a warm-up; "
-        "changing commands run on a fresh copy each time.",
+        "Medians of whole-process wall times, after a warm-up, from an interleaved loop "
+        "(ipcoop, Taskwarrior and F take turns run by run); changing commands run on a "
+        "fresh copy each time.",
         "F is a one-command Typer app run by the same Python; it is timed in every row "
         f"(median of the start-up row: {f_time * 1000:.1f} ms), and each row's ipcoop / F "
         "uses the F of its own row.",

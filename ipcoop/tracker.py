@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,8 @@ from ipcoop.errors import InvalidValue, IpcoopError, NotFound
 
 def _bundled(name: str) -> Any:
     """A file of the bundled programme: installed as ipcoop.data, or data/ in a checkout."""
+    from importlib import resources
+
     try:
         source = resources.files("ipcoop.data").joinpath(name)
     except ModuleNotFoundError:
@@ -91,17 +91,18 @@ def require_projects(db: store.Database, ids: Iterable[int]) -> list[dict[str, A
 # --------------------------------------------------------------------------- listing
 
 
-@dataclass
 class Filters:
-    years: tuple[int, int] | None = None
-    area: str | None = None
-    statuses: tuple[str, ...] = ()
-    key: bool | None = None
-    lead: str | None = None
-    agency: str | None = None
-    search: str | None = None
-    sort: str = "id"
-    extra: dict[str, Any] = field(default_factory=dict)
+    """What `list` keeps: None (or empty) means no filter on that field."""
+
+    def __init__(self, sort: str = "id") -> None:
+        self.years: tuple[int, int] | None = None
+        self.area: str | None = None
+        self.statuses: tuple[str, ...] = ()
+        self.key: bool | None = None
+        self.lead: str | None = None
+        self.agency: str | None = None
+        self.search: str | None = None
+        self.sort = sort
 
 
 def make_filters(

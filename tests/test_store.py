@@ -93,7 +93,9 @@ def test_unwritable_folder_is_exit_3(db_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(store.tempfile, "mkstemp", refuse)
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     result = invoke("--db", db_path, "done", "11")
     assert result.exit_code == 3
     assert "Permission denied" in one_error_line(result)
