@@ -357,6 +357,14 @@ def _filelock(path: Path, timeout: float) -> Iterator[None]:
 # --------------------------------------------------------------------------- the session
 
 
+def full(row: dict[str, Any]) -> dict[str, Any]:
+    """A row from `Database.tallies()` as the whole project, in the contract's shape."""
+    line = row.get("_line")
+    if line is None:
+        return shape(row)
+    return _shape(row["id"], json.loads(line.split(b": ", 1)[1]))
+
+
 def shape(row: dict[str, Any]) -> dict[str, Any]:
     """A row from `Database.rows()` in the contract's shape and field order."""
     return _shape(row["id"], row)
@@ -549,7 +557,7 @@ class Database:
     def tallies(self) -> list[dict[str, Any]]:
         """What a summary counts, for every project: id, area, year, status, key, done_on.
 
-        Key projects come whole (the summary lists them). When the projects
+        `full(row)` gives a key project whole, for the summary's list. When the projects
         table is still raw, one regular expression over our own one-line-per-
         project layout reads these fields without parsing every record: about
         half the time of json.loads, which is most of a summary's work. Any
@@ -561,20 +569,17 @@ class Database:
         rows = []
         for match in _TALLY.finditer(body):
             pid, area, done_on, key, status, year = match.groups()
-            if key == b"true":  # parse the matched line itself: no search for it
-                doc = json.loads(match.group(0).split(b": ", 1)[1])
-                rows.append({**doc, "id": int(pid)})
-                continue
-            rows.append(
-                {
-                    "id": int(pid),
-                    "area": area.decode("utf-8"),
-                    "year": int(year),
-                    "status": status.decode("utf-8"),
-                    "key": False,
-                    "done_on": None if done_on == b"null" else done_on[1:-1].decode("utf-8"),
-                }
-            )
+            row = {
+                "id": int(pid),
+                "area": area.decode("utf-8"),
+                "year": int(year),
+                "status": status.decode("utf-8"),
+                "key": key == b"true",
+                "done_on": None if done_on == b"null" else done_on[1:-1].decode("utf-8"),
+            }
+            if row["key"]:  # kept to be parsed if the summary lists it (see `full`)
+                row["_line"] = match.group(0)
+            rows.append(row)
         if len(rows) != body.count(b"\n"):
             return self.rows()
         return rows

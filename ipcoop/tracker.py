@@ -525,7 +525,7 @@ def summary_for(db: store.Database, period: str | None) -> dict[str, Any]:
     else:
         start, end = models.parse_period(period)
     figures = summary.summarize(projects, db.areas(), start, end)
-    figures["key_projects"] = [store.shape(p) for p in figures["key_projects"]]
+    figures["key_projects"] = [store.full(p) for p in figures["key_projects"]]
     return figures
 
 

@@ -479,4 +479,4 @@ def test_summary_scan_reads_what_a_full_parse_reads(tmp_path_factory, records):
         for name in ("area", "year", "status", "key", "done_on"):
             assert row[name] == full[row["id"]][name]
         if row["key"]:
-            assert store.shape(row) == full[row["id"]]
+            assert store.full(row) == full[row["id"]]
