@@ -6,8 +6,6 @@ markup) after `models.sanitize` has made control characters visible.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import sys
@@ -76,6 +74,9 @@ def csv_cell(name: str, value: Any) -> str:
 
 
 def to_csv(projects: Sequence[dict[str, Any]]) -> str:
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(models.PROJECT_FIELDS)
@@ -129,6 +130,8 @@ _WIDE_SET = (
     "\u3000-\u3029\u3030-\u303e\u3041-\u3096\u309b-\u30ff\u3400-\u4dbf"
     "\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6"
 )
+# Characters ipcoop draws (bars, marks, rules), one cell each as Rich counts them.
+_NARROW_OWN = "█░─★✔▶·✘…"
 _PATTERNS: list[Any] = []
 
 
@@ -143,11 +146,12 @@ def cell_len(text: str) -> int:
     if not _PATTERNS:
         import re
 
-        # One pattern: a wide character is captured, any other non-ASCII one is not.
-        _PATTERNS.append(re.compile("([" + _WIDE_SET + "])|[^\\x20-\\x7e]"))
+        # A wide character is captured in group 1, any other non-ASCII one in
+        # group 2; the marks and bars ipcoop draws itself are one cell and skipped.
+        _PATTERNS.append(re.compile("([" + _WIDE_SET + "])|[" + _NARROW_OWN + "]|([^\\x20-\\x7e])"))
     found = _PATTERNS[0].findall(text)
-    if all(found):
-        return len(text) + len(found)
+    if not any(other for _, other in found):
+        return len(text) + sum(1 for wide, _ in found if wide)
     from rich.cells import cell_len as rich_cell_len
 
     return rich_cell_len(text)

@@ -28,7 +28,6 @@ import contextlib
 import errno
 import json
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -173,10 +172,12 @@ def _table_body(table: dict[str, Any]) -> str:
     return ",".join(f"\n{doc_line(doc_id, table[doc_id])}" for doc_id in ids)
 
 
-def _checksum(body: bytes) -> int:
+def _checksum(body: bytes, stats: Any) -> int:
+    """CRC-32 of the projects body and the summary figures kept for it."""
     import zlib
 
-    return zlib.crc32(body)
+    figures = json.dumps(stats, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return zlib.crc32(body, zlib.crc32(figures))
 
 
 def assemble(data: dict[str, dict[str, Any]], projects_body: bytes) -> bytes:
@@ -186,7 +187,7 @@ def assemble(data: dict[str, dict[str, Any]], projects_body: bytes) -> bytes:
     later change can trust that body without parsing it (see `Database`).
     """
     meta = dict(data["_meta"]["1"])
-    meta["projects_crc"] = _checksum(projects_body)
+    meta["projects_crc"] = _checksum(projects_body, meta.get("stats"))
     tables = {**data, "_meta": {**data["_meta"], "1": meta}}
     parts = []
     for name in sorted(tables):
@@ -200,8 +201,59 @@ def assemble(data: dict[str, dict[str, Any]], projects_body: bytes) -> bytes:
 def dump(data: dict[str, dict[str, Any]]) -> str:
     """Serialise deterministically: tables by name (projects last), one document
     per line, ids in numeric order, keys sorted, UTF-8 without \\u escapes."""
-    body = _table_body(data.get("projects", {})).encode("utf-8")
+    projects = data.get("projects", {})
+    data["_meta"]["1"]["stats"] = project_stats(projects)
+    body = _table_body(projects).encode("utf-8")
     return assemble(data, body).decode("utf-8")
+
+
+# --------------------------------------------------------------------------- summary figures
+#
+# The id counter's record also carries the figures a summary needs, per
+# programme year: project counts by area and status, done projects by the
+# year of their done_on, and the ids of the key projects. A summary then reads
+# those and the lines of the key projects it lists, not 10,000 records.
+# A full write recomputes them; a one-line change adjusts them for the lines
+# it changes; `check` compares them with the records.
+
+STATUS_INDEX = {"planned": 0, "active": 1, "done": 2, "dropped": 3}
+
+
+def project_stats(table: dict[str, Any]) -> dict[str, Any]:
+    stats: dict[str, Any] = {}
+    for key, doc in table.items():
+        count_project(stats, int(key), doc, 1)
+    return tidy_stats(stats)
+
+
+def count_project(stats: dict[str, Any], project_id: int, doc: dict[str, Any], sign: int) -> None:
+    """Add (sign 1) or take away (sign -1) one project's part of the figures."""
+    entry = stats.setdefault(str(doc["year"]), {"areas": {}, "done_on": {}, "key": []})
+    counts = entry["areas"].setdefault(doc["area"], [0, 0, 0, 0])
+    counts[STATUS_INDEX[doc["status"]]] += sign
+    if doc["status"] == "done":
+        when = doc["done_on"][:4] if doc["done_on"] else ""
+        entry["done_on"][when] = entry["done_on"].get(when, 0) + sign
+    if doc["key"]:
+        if sign > 0:
+            entry["key"].append(project_id)
+        else:
+            entry["key"].remove(project_id)
+
+
+def tidy_stats(stats: dict[str, Any]) -> dict[str, Any]:
+    """Drop what counts nothing, sort the ids: equal figures give equal bytes."""
+    out = {}
+    for year, entry in stats.items():
+        areas = {a: c for a, c in entry["areas"].items() if any(c)}
+        if not areas:
+            continue
+        out[year] = {
+            "areas": areas,
+            "done_on": {y: n for y, n in entry["done_on"].items() if n},
+            "key": sorted(entry["key"]),
+        }
+    return out
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -357,14 +409,6 @@ def _filelock(path: Path, timeout: float) -> Iterator[None]:
 # --------------------------------------------------------------------------- the session
 
 
-def full(row: dict[str, Any]) -> dict[str, Any]:
-    """A row from `Database.tallies()` as the whole project, in the contract's shape."""
-    line = row.get("_line")
-    if line is None:
-        return shape(row)
-    return _shape(row["id"], json.loads(line.split(b": ", 1)[1]))
-
-
 def shape(row: dict[str, Any]) -> dict[str, Any]:
     """A row from `Database.rows()` in the contract's shape and field order."""
     return _shape(row["id"], row)
@@ -407,15 +451,6 @@ def _tinydb(owner: Database) -> Any:
     return TinyDB(storage=BufferedStorage)
 
 
-# One project line as `dump` writes it (keys sorted, strings JSON-escaped, so a
-# '"' inside a title or note is always '\\"' and cannot end a field early).
-_TALLY = re.compile(
-    rb'\n "(\d+)": \{"agencies": \[[^\]\n]*\], "area": "([^"\n]*)", '
-    rb'"created": "[^"\n]*", "done_on": (null|"[^"\n]*"), "key": (true|false), '
-    rb'"lead": "[^"\n]*", "notes": ".*?", "status": "([^"\n]*)", "title": ".*?", '
-    rb'"updated": "[^"\n]*", "year": (\d+)\}(?=,?(?:\n|\Z))'
-)
-
 # Bulk inserts (import, carry) record an id range in the journal, not every record.
 BULK = 20
 # More single-project edits than this, and the whole file is parsed and rewritten.
@@ -451,6 +486,7 @@ class Database:
         self._body = body  # raw projects table, or None when data["projects"] is parsed
         self._edits: dict[int, dict[str, Any] | None] = {}  # id -> new doc, None = removed
         self._parsed: dict[int, dict[str, Any]] = {}  # lines of _body parsed so far
+        self._originals: dict[int, dict[str, Any] | None] = {}  # before this command
         self._changes: list[dict[str, Any]] = []
         self._dirty = False
 
@@ -489,6 +525,7 @@ class Database:
             self._body = None
             self._edits = {}
             self._parsed = {}
+            self._originals = {}
         return self._data["projects"]
 
     def _doc(self, project_id: int) -> dict[str, Any] | None:
@@ -554,35 +591,35 @@ class Database:
             rows.sort(key=lambda row: row["id"])
         return rows
 
-    def tallies(self) -> list[dict[str, Any]]:
-        """What a summary counts, for every project: id, area, year, status, key, done_on.
+    def stats(self) -> dict[str, Any] | None:
+        """The summary figures kept in the file, when they can be trusted as is.
 
-        `full(row)` gives a key project whole, for the summary's list. When the projects
-        table is still raw, one regular expression over our own one-line-per-
-        project layout reads these fields without parsing every record: about
-        half the time of json.loads, which is most of a summary's work. Any
-        line it does not recognise sends it to the full parse instead.
+        Only while the projects table is still raw (checksum vouched for) and
+        unchanged by this command; otherwise None, and the caller counts rows.
         """
-        if self._body is None or self.writable:
-            return self.rows()
-        body = self._body
-        rows = []
-        for match in _TALLY.finditer(body):
-            pid, area, done_on, key, status, year = match.groups()
-            row = {
-                "id": int(pid),
-                "area": area.decode("utf-8"),
-                "year": int(year),
-                "status": status.decode("utf-8"),
-                "key": key == b"true",
-                "done_on": None if done_on == b"null" else done_on[1:-1].decode("utf-8"),
-            }
-            if row["key"]:  # kept to be parsed if the summary lists it (see `full`)
-                row["_line"] = match.group(0)
-            rows.append(row)
-        if len(rows) != body.count(b"\n"):
-            return self.rows()
-        return rows
+        if self._body is None or self._edits or "stats" not in self.meta:
+            return None
+        return self.meta["stats"]
+
+    def projects_by_id(self, ids: list[int]) -> list[dict[str, Any]]:
+        """The projects with these ids, in id order (one pass over the raw table)."""
+        if self._body is None:
+            return [self.project(i) for i in sorted(ids)]
+        out = []
+        start = 0
+        for pid in sorted(ids):
+            at = self._body.find(b'\n "%d": ' % pid, start)
+            if at < 0:
+                raise self._damaged(KeyError(f"project {pid}"))
+            end = self._body.find(b"\n", at + 1)
+            end = len(self._body) if end < 0 else end
+            try:
+                doc = json.loads(self._body[at + 1 : end].split(b": ", 1)[1].rstrip(b","))
+                out.append(_shape(pid, doc))
+            except (ValueError, KeyError, TypeError, IndexError) as exc:
+                raise self._damaged(exc) from None
+            start = end
+        return out
 
     def project(self, project_id: int) -> dict[str, Any]:
         doc = self._doc(project_id)
@@ -628,6 +665,8 @@ class Database:
         if self._body is not None and len(self._edits) >= SPLICE_LIMIT:
             self._load_all()
         if self._body is not None:
+            if project_id not in self._originals:
+                self._originals[project_id] = self._doc(project_id)
             self._edits[project_id] = doc
             self._parsed.pop(project_id, None)
             return
@@ -769,9 +808,20 @@ class Database:
             history[str(seq)] = {"at": at, "command": command, "changes": self._changes}
             for old in sorted(history, key=int)[:-MAX_HISTORY]:
                 del history[old]
+        if self._body is not None and "stats" not in self.meta:
+            self._load_all()  # a file from before the figures were kept
         if self._body is None:
+            self.meta["stats"] = project_stats(self._data["projects"])
             body = _table_body(self._data["projects"]).encode("utf-8")
         else:
+            stats = json.loads(json.dumps(self.meta["stats"]))
+            for pid, doc in self._edits.items():
+                before = self._originals.get(pid)
+                if before is not None:
+                    count_project(stats, pid, before, -1)
+                if doc is not None:
+                    count_project(stats, pid, doc, 1)
+            self.meta["stats"] = tidy_stats(stats)
             body = self._spliced()
         atomic_write(self.path, assemble(self._data, body))
         self._changes = []
@@ -859,7 +909,8 @@ def _load(path: Path, writable: bool) -> Database:
         if isinstance(data, dict):
             crc = data.get("_meta", {}).get("1", {}).get("projects_crc")
             data["projects"] = {}
-            if crc == _checksum(body) and shape_problem(data) is None:
+            stats = data.get("_meta", {}).get("1", {}).get("stats")
+            if crc == _checksum(body, stats) and shape_problem(data) is None:
                 if data["_meta"]["1"]["schema"] > SCHEMA_VERSION:
                     parse_text(raw, path)  # raises the "newer schema" error
                 return Database(path, data, writable=writable, body=body)
@@ -993,6 +1044,12 @@ def check_file(path: Path) -> tuple[dict[str, Any], list[str]]:
         for stamp in ("created", "updated"):
             if not models.is_stamp(doc[stamp]):
                 problems.append(f"{where}: {stamp} is not a time such as 2020-01-31T12:00:00Z")
+    if not problems and data["_meta"]["1"].get("stats") != project_stats(data["projects"]):
+        problems.append(
+            "the summary figures kept with the id counter do not match the projects "
+            "(delete the projects_crc field of the _meta record; the next change "
+            "recomputes them)"
+        )
     for doc_id, entry in data["history"].items():
         if not isinstance(entry.get("changes"), list) or not isinstance(entry.get("command"), str):
             problems.append(f"history entry {doc_id} is malformed; 'ipcoop undo' may fail on it")

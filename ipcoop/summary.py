@@ -108,6 +108,71 @@ def summarize(
     }
 
 
+def summarize_stats(
+    stats: dict[str, Any],
+    areas: Sequence[dict[str, Any]],
+    start: int,
+    end: int,
+    key_projects: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """`summarize`, from the per-year figures the file keeps (see store.project_stats).
+
+    stats: {"<year>": {"areas": {key: [planned, active, done, dropped]},
+    "done_on": {"<year done>" or "": count}, "key": [ids]}}. Gives the same
+    result as `summarize` over the projects themselves (a test checks this).
+    """
+
+    def tally(first: int, last: int) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for year in range(first, last + 1):
+            for key, counts in stats.get(str(year), {}).get("areas", {}).items():
+                total = out.setdefault(key, [0, 0, 0, 0])
+                for i, n in enumerate(counts):
+                    total[i] += n
+        return out
+
+    def figures(counts: list[int]) -> dict[str, Any]:
+        tallied = dict(zip(STATUSES, counts, strict=True))
+        total = sum(counts)
+        return {"total": total, **tallied,
+                "percent_done": percent_done(tallied["done"], total, tallied["dropped"])}
+
+    by_area = tally(start, end)
+    area_rows = []
+    listed = set()
+    for area in areas:
+        counts = by_area.get(area["key"], [0, 0, 0, 0])
+        if sum(counts) or in_force(area, start, end):
+            area_rows.append({"key": area["key"], "name": area["name"], **figures(counts)})
+            listed.add(area["key"])
+    for key in sorted(k for k, c in by_area.items() if sum(c) and k not in listed):
+        area_rows.append({"key": key, "name": key, **figures(by_area[key])})
+    overall = [sum(c[i] for c in by_area.values()) for i in range(4)]
+    before = previous_period(start, end)
+    prev_counts = [sum(c[i] for c in tally(*before).values()) for i in range(4)]
+    previous = None
+    if sum(prev_counts):
+        prev = figures(prev_counts)
+        previous = {"period": period_label(*before), "total": prev["total"],
+                    "done": prev["done"], "percent_done": prev["percent_done"]}
+    done_on: dict[str, int] = {}
+    for year in range(start, end + 1):
+        for when, n in stats.get(str(year), {}).get("done_on", {}).items():
+            done_on[when] = done_on.get(when, 0) + n
+    return {
+        "period": period_label(start, end),
+        "from": start,
+        "to": end,
+        **figures(overall),
+        "areas": area_rows,
+        "key_projects": key_projects,
+        "previous": previous,
+        "done_in_period": sum(n for w, n in done_on.items() if w and start <= int(w) <= end),
+        "done_late": sum(n for w, n in done_on.items() if w and int(w) > end),
+        "done_undated": done_on.get("", 0),
+    }
+
+
 def headline(summary: dict[str, Any]) -> str:
     """One sentence for the report: 'In 2020 the group implemented 27 of its 30 ...'."""
     period = summary["period"]

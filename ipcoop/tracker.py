@@ -513,20 +513,31 @@ def remove_area(db: store.Database, key: str) -> None:
 
 
 def summary_for(db: store.Database, period: str | None) -> dict[str, Any]:
-    """The summary of PERIOD ('2020', '2022-2023'), or of the latest year with projects."""
+    """The summary of PERIOD ('2020', '2022-2023'), or of the latest year with projects.
+
+    Uses the figures the file keeps per year when it can (then only the key
+    projects listed are read), and counts every project otherwise.
+    """
     from ipcoop import summary
 
-    projects = db.tallies()
+    stats = db.stats()
+    if stats is None:
+        projects = db.rows()
+        latest = summary.latest_year(projects)
+    else:
+        latest = max((int(year) for year in stats), default=None)
     if period is None:
-        year = summary.latest_year(projects)
-        if year is None:
+        if latest is None:
             raise IpcoopError("there are no projects to summarise yet; add some, or give a PERIOD")
-        start = end = year
+        start = end = latest
     else:
         start, end = models.parse_period(period)
-    figures = summary.summarize(projects, db.areas(), start, end)
-    figures["key_projects"] = [store.full(p) for p in figures["key_projects"]]
-    return figures
+    if stats is None:
+        figures = summary.summarize(projects, db.areas(), start, end)
+        figures["key_projects"] = [store.shape(p) for p in figures["key_projects"]]
+        return figures
+    ids = [pid for y in range(start, end + 1) for pid in stats.get(str(y), {}).get("key", [])]
+    return summary.summarize_stats(stats, db.areas(), start, end, db.projects_by_id(ids))
 
 
 CARRY_MARK = "Carried over from project {id} ({year})."

@@ -663,3 +663,7 @@ def test_cell_width_matches_rich():
     for _ in range(3000):
         text = "".join(chr(rng.choice(rng.choice(pools))) for _ in range(rng.randint(1, 12)))
         assert cell_len(text) == rich_cell_len(text), text
+    from ipcoop.render import _NARROW_OWN
+
+    for mark in _NARROW_OWN:
+        assert cell_len(mark) == rich_cell_len(mark) == 1

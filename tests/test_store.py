@@ -459,9 +459,14 @@ TRICKY = st.sampled_from([
 
 
 @settings(max_examples=40, deadline=None)
-@given(records=st.lists(st.tuples(TRICKY, TRICKY, RECORDS), min_size=1, max_size=10))
-def test_summary_scan_reads_what_a_full_parse_reads(tmp_path_factory, records):
-    path = tmp_path_factory.mktemp("scan") / "db.json"
+@given(
+    records=st.lists(st.tuples(TRICKY, TRICKY, RECORDS), min_size=1, max_size=10),
+    period=st.tuples(st.integers(models.MIN_YEAR, models.MAX_YEAR), st.integers(0, 3)),
+)
+def test_summary_from_kept_figures_equals_counting(tmp_path_factory, records, period):
+    from ipcoop import summary
+
+    path = tmp_path_factory.mktemp("stats") / "db.json"
     tracker.init_database(path, empty=True, force=False)
     with store.open_write(path) as db:
         for title, note, r in records:
@@ -471,12 +476,10 @@ def test_summary_scan_reads_what_a_full_parse_reads(tmp_path_factory, records):
             )
         db.commit("test", models.now_stamp())
     fast = store.open_read(path)
-    assert fast._body is not None  # the scan is really used
-    scanned = fast.tallies()
-    full = {p["id"]: p for p in store.open_read(path).projects()}
-    assert len(scanned) == len(full)
-    for row in scanned:
-        for name in ("area", "year", "status", "key", "done_on"):
-            assert row[name] == full[row["id"]][name]
-        if row["key"]:
-            assert store.full(row) == full[row["id"]]
+    assert fast.stats() is not None  # the kept figures are really used
+    projects = store.open_read(path).projects()
+    start = period[0]
+    end = min(start + period[1], models.MAX_YEAR)
+    for first, last in ((start, end), (records[0][2]["year"], records[0][2]["year"])):
+        counted = summary.summarize(projects, fast.areas(), first, last)
+        assert tracker.summary_for(fast, f"{first}-{last}") == counted
