@@ -127,7 +127,8 @@ def _recorded(summary: dict[str, Any], width: int = 110) -> Any:
 def to_html(summary: dict[str, Any]) -> str:
     from rich.terminal_theme import DEFAULT_TERMINAL_THEME
 
-    return _recorded(summary).export_html(
+    # 96 columns fit a 1,000-pixel browser window without a scroll bar.
+    return _recorded(summary, width=96).export_html(
         theme=DEFAULT_TERMINAL_THEME, inline_styles=True, clear=False
     ).replace("<head>", f"<head>\n<title>{_escape(_title(summary))}</title>", 1)
 
