@@ -38,7 +38,7 @@ def lines(summary: dict[str, Any], width: int) -> list[render.Line]:
     """The report as styled lines for a terminal of `width` cells."""
     out: list[render.Line] = []
     head: render.Line = [(_title(summary), "bold")]
-    if width >= 100:
+    if width >= 110:
         head.append((f"  {GROUP}", "dim"))
     out.append(head)
     overall = render.progress_segments(summary["percent_done"], 30 if width >= 100 else 20, False)
@@ -127,8 +127,8 @@ def _recorded(summary: dict[str, Any], width: int = 110) -> Any:
 def to_html(summary: dict[str, Any]) -> str:
     from rich.terminal_theme import DEFAULT_TERMINAL_THEME
 
-    # 96 columns fit a 1,000-pixel browser window without a scroll bar.
-    return _recorded(summary, width=96).export_html(
+    # 100 columns: area names shown, and the page fits a 1,000-pixel window.
+    return _recorded(summary, width=100).export_html(
         theme=DEFAULT_TERMINAL_THEME, inline_styles=True, clear=False
     ).replace("<head>", f"<head>\n<title>{_escape(_title(summary))}</title>", 1)
 
