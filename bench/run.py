@@ -34,6 +34,7 @@ from ipcoop import store, tracker  # noqa: E402
 AREAS = ["gba", "protection", "trading", "exchange", "guidance", "education"]
 CODES = ["GDAMR", "GDCAB", "GDPSD", "GDDOC", "GDCUS", "HKIPD", "HKCEDB", "HKCED"]
 STAMP = "2026-01-01T00:00:00Z"
+NOTES_MARK = "<!-- analysis: kept by bench/run.py -->"
 FLOOR = """
 import typer
 app = typer.Typer()
@@ -296,8 +297,14 @@ def write_report(path: Path, rows, start_up, memory, exe: str, use_task: bool) -
         + ("" if use_task else "Taskwarrior was not installed for this run."),
         "",
     ]
+    # The hand-written analysis below the marker survives a new run.
+    notes = ""
+    if path.exists():
+        old = path.read_text("utf-8")
+        if NOTES_MARK in old:
+            notes = "\n" + old[old.index(NOTES_MARK):]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines))
+    path.write_text("\n".join(lines) + notes)
     print(f"wrote {path}")
 
 
