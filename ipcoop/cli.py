@@ -50,10 +50,16 @@ class IpcoopGroup(TyperGroup):
             found[info.name or get_command_name(info.callback.__name__)] = info
         for group in commands.registered_groups:
             found[group.name] = group
-        return found
+        rank = {name: i for i, name in enumerate(self.ORDER)}
+        return dict(sorted(found.items(), key=lambda item: rank.get(item[0], len(rank))))
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self._registry())
+
+    ORDER = (
+        "init", "list", "show", "add", "edit", "start", "done", "reopen", "drop", "remove",
+        "undo", "log", "summary", "carry", "export", "import", "check", "members", "areas",
+    )
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name in self.commands:
@@ -205,7 +211,7 @@ def _state(ctx: typer.Context) -> State:
     return ctx.ensure_object(State)
 
 
-def _path(ctx: typer.Context) -> tuple[Path, bool]:
+def db_path(ctx: typer.Context) -> tuple[Path, bool]:
     from ipcoop import store
 
     db = _state(ctx).db
@@ -214,7 +220,7 @@ def _path(ctx: typer.Context) -> tuple[Path, bool]:
     return store.default_path(), False
 
 
-def _ensure_default(path: Path, explicit: bool) -> None:
+def ensure_default(path: Path, explicit: bool) -> None:
     """Create the default database from the bundled data on first use."""
     if explicit or path.exists():
         return
@@ -222,14 +228,14 @@ def _ensure_default(path: Path, explicit: bool) -> None:
 
     with contextlib.suppress(IpcoopError):
         count, _ = tracker.init_database(path, empty=False, force=False)
-        _note(f"Created a new database at {path} with {count} bundled projects.")
+        say(f"Created a new database at {path} with {count} bundled projects.")
 
 
 def reading(ctx: typer.Context) -> Any:
     from ipcoop import store
 
-    path, explicit = _path(ctx)
-    _ensure_default(path, explicit)
+    path, explicit = db_path(ctx)
+    ensure_default(path, explicit)
     return store.open_read(path)
 
 
@@ -238,8 +244,8 @@ def writing(ctx: typer.Context) -> Iterator[Any]:
     """The database opened for a change, committed at the end under the lock."""
     from ipcoop import models, store
 
-    path, explicit = _path(ctx)
-    _ensure_default(path, explicit)
+    path, explicit = db_path(ctx)
+    ensure_default(path, explicit)
     with store.open_write(path) as db:
         yield db
         db.commit(_command_line(_state(ctx).argv), models.now_stamp())
@@ -264,15 +270,15 @@ def _command_line(argv: list[str]) -> str:
     return shlex.join(kept)
 
 
-def _stdin_is_terminal() -> bool:
+def stdin_is_terminal() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-def _note(message: str) -> None:
+def say(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
-def _emit(content: str, output: Path | None = None) -> None:
+def emit(content: str, output: Path | None = None) -> None:
     from ipcoop import render
 
     if output is None:
@@ -282,13 +288,13 @@ def _emit(content: str, output: Path | None = None) -> None:
         output.write_text(content, encoding="utf-8")
     except OSError as exc:
         raise IpcoopError(f"cannot write {output}: {exc.strerror}") from None
-    _note(f"Wrote {output}")
+    say(f"Wrote {output}")
 
 
 # --------------------------------------------------------------------------- completion
 
 
-def _complete_area(ctx: typer.Context, incomplete: str) -> list[str]:
+def complete_area(ctx: typer.Context, incomplete: str) -> list[str]:
     try:
         keys = [a["key"] for a in reading(ctx).areas()]
     except Exception:
@@ -298,7 +304,7 @@ def _complete_area(ctx: typer.Context, incomplete: str) -> list[str]:
     return [k for k in keys if k.startswith(incomplete)]
 
 
-def _complete_agency(ctx: typer.Context, incomplete: str) -> list[str]:
+def complete_agency(ctx: typer.Context, incomplete: str) -> list[str]:
     try:
         codes = [m["code"] for m in reading(ctx).members()]
     except Exception:
@@ -308,695 +314,48 @@ def _complete_agency(ctx: typer.Context, incomplete: str) -> list[str]:
     return [c for c in codes if c.startswith(incomplete.upper())]
 
 
-def _complete_status(incomplete: str) -> list[str]:
+def complete_status(incomplete: str) -> list[str]:
     from ipcoop import models
 
     return [s for s in (*models.STATUSES, "open") if s.startswith(incomplete)]
 
 
-def _complete_lead(incomplete: str) -> list[str]:
+def complete_lead(incomplete: str) -> list[str]:
     from ipcoop import models
 
     return [s for s in models.LEADS if s.startswith(incomplete)]
 
 
-def _complete_sort(incomplete: str) -> list[str]:
+def complete_sort(incomplete: str) -> list[str]:
     from ipcoop import models
 
     names = [*models.SORT_FIELDS, *(f"-{f}" for f in models.SORT_FIELDS)]
     return [s for s in names if s.startswith(incomplete)]
 
 
-def _complete_format(incomplete: str) -> list[str]:
+def complete_format(incomplete: str) -> list[str]:
     return [f for f in ("table", "json", "csv", "md") if f.startswith(incomplete)]
 
 
 AreaOpt = Annotated[
     str | None,
-    typer.Option("--area", help="Area key, e.g. gba.", autocompletion=_complete_area),
+    typer.Option("--area", help="Area key, e.g. gba.", autocompletion=complete_area),
 ]
 LeadOpt = Annotated[
     str | None,
-    typer.Option("--lead", help="Lead side: gd, hk or joint.", autocompletion=_complete_lead),
+    typer.Option("--lead", help="Lead side: gd, hk or joint.", autocompletion=complete_lead),
 ]
 AgencyListOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--agency",
         help="Member agency code (repeat for several), e.g. HKIPD.",
-        autocompletion=_complete_agency,
+        autocompletion=complete_agency,
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 IdsArg = Annotated[list[str], typer.Argument(help="Project ids.", show_default=False)]
 
 
-# --------------------------------------------------------------------------- commands
-
-
-@commands.command()
-def init(
-    ctx: typer.Context,
-    empty: Annotated[
-        bool, typer.Option("--empty", help="No projects; just the areas and members.")
-    ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing database (kept as .bak).")
-    ] = False,
-) -> None:
-    """Create a new database with the bundled 2019 review and 2020 programme.
-
-    Example: ipcoop --db team.json init --empty
-    """
-    from ipcoop import tracker
-
-    path, _ = _path(ctx)
-    count, note = tracker.init_database(path, empty=empty, force=force)
-    _note(f"Created {path} with {count} projects." + (f" ({note})" if note else ""))
-
-
-@commands.command("list")
-def list_(
-    ctx: typer.Context,
-    year: Annotated[
-        str | None, typer.Option("--year", help="A year or a range: 2020 or 2019-2020.")
-    ] = None,
-    area: AreaOpt = None,
-    status: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--status",
-            help="planned, active, done, dropped, or open (= planned,active); repeatable.",
-            autocompletion=_complete_status,
-        ),
-    ] = None,
-    open_only: Annotated[
-        bool, typer.Option("--open", help="Only unfinished projects (planned or active).")
-    ] = False,
-    key: Annotated[
-        bool | None,
-        typer.Option("--key/--not-key", help="Only key projects (or only the others)."),
-    ] = None,
-    lead: LeadOpt = None,
-    agency: Annotated[
-        str | None,
-        typer.Option("--agency", help="Member agency code.", autocompletion=_complete_agency),
-    ] = None,
-    search: Annotated[
-        str | None, typer.Option("--search", help="Text to find in titles and notes.")
-    ] = None,
-    sort: Annotated[
-        str,
-        typer.Option(
-            "--sort", help="Field to sort by; prefix - to reverse.", autocompletion=_complete_sort
-        ),
-    ] = "id",
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format", help="table, json, csv or md.", autocompletion=_complete_format
-        ),
-    ] = "table",
-    as_json: JsonOpt = False,
-) -> None:
-    """List projects, filtered and sorted.
-
-    Example: ipcoop list --year 2020 --area gba --status open --sort -year
-    """
-    from ipcoop import render, tracker
-
-    fmt = "json" if as_json else fmt.lower()
-    if fmt not in ("table", "json", "csv", "md"):
-        raise IpcoopError(f"unknown format {fmt!r}; choose table, json, csv or md")
-    db = reading(ctx)
-    filters = tracker.make_filters(
-        db,
-        year=year,
-        area=area,
-        status=status or (),
-        key=key,
-        lead=lead,
-        agency=agency,
-        search=search,
-        sort=sort,
-        open_only=open_only,
-    )
-    projects = tracker.select(db.rows(), filters)
-    if fmt != "table":
-        from ipcoop.store import shape
-
-        projects = [shape(p) for p in projects]
-    if fmt == "json":
-        _emit(render.to_json(projects))
-    elif fmt == "csv":
-        _emit(render.to_csv(projects))
-    elif fmt == "md":
-        _emit(render.to_markdown(projects))
-    elif not projects:
-        _note("No projects match.")
-    else:
-        render.print_projects(projects)
-
-
-@commands.command()
-def show(
-    ctx: typer.Context,
-    project_id: Annotated[str, typer.Argument(metavar="ID", help="Project id.")],
-    as_json: JsonOpt = False,
-) -> None:
-    """Show one project in full.
-
-    Example: ipcoop show 12 --json
-    """
-    from ipcoop import render, tracker
-
-    (pid,) = tracker.parse_ids([project_id])
-    db = reading(ctx)
-    (project,) = tracker.require_projects(db, [pid])
-    if as_json:
-        _emit(render.to_json(project))
-        return
-    areas = {a["key"]: a["name"] for a in db.areas()}
-    members = {m["code"]: m["name"] for m in db.members()}
-    render.print_project(project, areas.get(project["area"], "?"), members)
-
-
-@commands.command()
-def add(
-    ctx: typer.Context,
-    title: Annotated[str, typer.Argument(help="The project's title (any text).")],
-    area: Annotated[
-        str, typer.Option("--area", help="Area key, e.g. gba.", autocompletion=_complete_area)
-    ],
-    year: Annotated[str, typer.Option("--year", help="Programme year, e.g. 2020.")],
-    key: Annotated[bool, typer.Option("--key", help="Mark it a key project.")] = False,
-    lead: Annotated[
-        str, typer.Option("--lead", help="gd, hk or joint.", autocompletion=_complete_lead)
-    ] = "joint",
-    agency: AgencyListOpt = None,
-    note: Annotated[str | None, typer.Option("--note", help="Notes.")] = None,
-    status: Annotated[
-        str,
-        typer.Option("--status", help="Initial status.", autocompletion=_complete_status),
-    ] = "planned",
-    as_json: JsonOpt = False,
-) -> None:
-    """Add a project; prints its new id.
-
-    Example: ipcoop add "IP seminar for SMEs" --area guidance --year 2021 --agency HKIPD
-    """
-    from ipcoop import render, tracker
-
-    with writing(ctx) as db:
-        project = tracker.add_project(
-            db,
-            title=title,
-            area=area,
-            year=year,
-            key=key,
-            lead=lead,
-            agencies=agency or (),
-            note=note,
-            status=status,
-        )
-    _emit(render.to_json(project) if as_json else f"{project['id']}\n")
-
-
-@commands.command()
-def edit(
-    ctx: typer.Context,
-    project_id: Annotated[str, typer.Argument(metavar="ID", help="Project id.")],
-    title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
-    area: AreaOpt = None,
-    year: Annotated[str | None, typer.Option("--year", help="New programme year.")] = None,
-    key: Annotated[
-        bool | None, typer.Option("--key/--no-key", help="Set or clear the key flag.")
-    ] = None,
-    lead: LeadOpt = None,
-    agency: AgencyListOpt = None,
-    note: Annotated[str | None, typer.Option("--note", help="Replace the notes.")] = None,
-) -> None:
-    """Change fields of a project; each option replaces the field it names.
-
-    --agency given again replaces the whole list. Example: ipcoop edit 12 --year 2021 --key
-    """
-    from ipcoop import tracker
-
-    (pid,) = tracker.parse_ids([project_id])
-    given = {
-        "title": title,
-        "area": area,
-        "year": year,
-        "key": key,
-        "lead": lead,
-        "agencies": agency,
-        "notes": note,
-    }
-    changes = {k: v for k, v in given.items() if v is not None}
-    with writing(ctx) as db:
-        project = tracker.edit_project(db, pid, changes)
-    _note(f"Updated project {project['id']}.")
-
-
-def _status_command(ctx: typer.Context, ids: list[str], action: str, **kwargs: Any) -> None:
-    from ipcoop import tracker
-
-    parsed = tracker.parse_ids(ids)
-    with writing(ctx) as db:
-        projects = tracker.change_status(db, parsed, action, **kwargs)
-    word = {"start": "Started", "done": "Done", "reopen": "Reopened", "drop": "Dropped"}[action]
-    _note(f"{word}: " + ", ".join(str(p["id"]) for p in projects))
-
-
-@commands.command()
-def start(ctx: typer.Context, ids: IdsArg) -> None:
-    """Mark projects active.
-
-    Example: ipcoop start 3 4
-    """
-    _status_command(ctx, ids, "start")
-
-
-@commands.command()
-def done(
-    ctx: typer.Context,
-    ids: IdsArg,
-    on: Annotated[
-        str | None, typer.Option("--on", help="The date it was done, YYYY-MM-DD (default today).")
-    ] = None,
-) -> None:
-    """Mark projects done.
-
-    Example: ipcoop done 3 4 --on 2020-11-30
-    """
-    _status_command(ctx, ids, "done", on=on)
-
-
-@commands.command()
-def reopen(ctx: typer.Context, ids: IdsArg) -> None:
-    """Mark projects planned again and clear their done date.
-
-    Example: ipcoop reopen 3
-    """
-    _status_command(ctx, ids, "reopen")
-
-
-@commands.command()
-def drop(
-    ctx: typer.Context,
-    ids: IdsArg,
-    reason: Annotated[
-        str | None, typer.Option("--reason", help="Why; added to the notes.")
-    ] = None,
-) -> None:
-    """Mark projects dropped (they no longer count against progress).
-
-    Example: ipcoop drop 7 --reason "merged into 8"
-    """
-    _status_command(ctx, ids, "drop", reason=reason)
-
-
-@commands.command()
-def remove(
-    ctx: typer.Context,
-    ids: IdsArg,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
-) -> None:
-    """Delete projects for good (undo can bring them back). Their ids are never reused.
-
-    Example: ipcoop remove 7 --yes
-    """
-    from ipcoop import tracker
-
-    parsed = tracker.parse_ids(ids)
-    if not yes:
-        projects = tracker.require_projects(reading(ctx), parsed)
-        if not _stdin_is_terminal():
-            raise IpcoopError(
-                "refusing to remove projects without confirmation; pass --yes "
-                "(nothing was changed)"
-            )
-        from ipcoop import models
-
-        for p in projects:
-            _note(f"  {p['id']}  {models.sanitize(p['title'])}")
-        noun = "project" if len(projects) == 1 else f"{len(projects)} projects"
-        if not typer.confirm(f"Remove {noun}?", err=True):
-            raise typer.Abort()
-    with writing(ctx) as db:
-        removed = tracker.remove_projects(db, parsed)
-    _note("Removed: " + ", ".join(str(p["id"]) for p in removed))
-
-
-@commands.command()
-def undo(ctx: typer.Context) -> None:
-    """Revert the last changing command, whole. Run it again to go further back.
-
-    Example: ipcoop undo
-    """
-    from ipcoop import models, tracker
-
-    with writing(ctx) as db:
-        entry = tracker.undo(db)
-    _note(f"Undid: {models.sanitize(entry['command'])} ({entry['at']})")
-
-
-@commands.command()
-def log(
-    ctx: typer.Context,
-    project_id: Annotated[
-        str | None, typer.Argument(metavar="[ID]", help="Only changes to this project.")
-    ] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Show the history of changes, newest first.
-
-    Example: ipcoop log 12
-    """
-    from ipcoop import render, tracker
-
-    db = reading(ctx)
-    pid = None
-    if project_id is not None:
-        (pid,) = tracker.parse_ids([project_id])
-    entries = tracker.log_entries(db, pid)
-    if as_json:
-        _emit(render.to_json(entries))
-    elif not entries:
-        _note("No changes recorded." if pid is None else f"No recorded changes to {pid}.")
-    else:
-        render.print_log(entries)
-
-
-areas_app = typer.Typer(cls=TyperGroup, rich_markup_mode=None)
-commands.add_typer(areas_app, name="areas")
-
-
-@areas_app.callback(invoke_without_command=True)
-def areas(
-    ctx: typer.Context,
-    year: Annotated[str | None, typer.Option("--year", help="Figures for one year.")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Show the areas with their project counts and progress.
-
-    Example: ipcoop areas --year 2020
-    """
-    if ctx.invoked_subcommand is not None:
-        return
-    from ipcoop import models, render, tracker
-
-    the_year = models.parse_year(year) if year is not None else None
-    rows = tracker.area_table(reading(ctx), the_year)
-    if as_json:
-        _emit(render.to_json(rows))
-    else:
-        render.print_areas(rows, the_year)
-
-
-FromOpt = Annotated[
-    str | None, typer.Option("--from", help="First programme year it is in force.")
-]
-UntilOpt = Annotated[
-    str | None, typer.Option("--until", help="Last programme year it is in force.")
-]
-
-
-@areas_app.command("add")
-def areas_add(
-    ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="Short key, e.g. culture.")],
-    name: Annotated[str, typer.Argument(help="The area's name as the programme gives it.")],
-    start: FromOpt = None,
-    until: UntilOpt = None,
-) -> None:
-    """Add an area, optionally in force only for some years.
-
-    Example: ipcoop areas add smes "Supporting SMEs on IP" --from 2016 --until 2018
-    """
-    from ipcoop import tracker
-
-    with writing(ctx) as db:
-        area = tracker.add_area(db, key, name, start, until)
-    _note(f"Added area {area['key']}.")
-
-
-@areas_app.command("edit")
-def areas_edit(
-    ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="The area's key.", autocompletion=_complete_area)],
-    name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
-    start: FromOpt = None,
-    until: UntilOpt = None,
-) -> None:
-    """Rename an area or change its years; its projects stay with it.
-
-    --from or --until given as "" removes that bound.
-    Example: ipcoop areas edit guidance --until 2021
-    """
-    from ipcoop import tracker
-
-    with writing(ctx) as db:
-        area = tracker.edit_area(db, key, name, start, until)
-    _note(f"Updated area {area['key']}.")
-
-
-@areas_app.command("remove")
-def areas_remove(
-    ctx: typer.Context,
-    key: Annotated[str, typer.Argument(help="The area's key.", autocompletion=_complete_area)],
-) -> None:
-    """Remove an area that no project uses.
-
-    Example: ipcoop areas remove culture
-    """
-    from ipcoop import tracker
-
-    with writing(ctx) as db:
-        tracker.remove_area(db, key)
-    _note(f"Removed area {key}.")
-
-
-SUMMARY_FORMATS = ("table", "json", "md", "html", "svg")
-
-
-@commands.command()
-def summary(
-    ctx: typer.Context,
-    period: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="[PERIOD]", help="A year (2020) or a range (2022-2023); default: the latest."
-        ),
-    ] = None,
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            help="table, json, md, html or svg.",
-            autocompletion=lambda incomplete: [
-                f for f in SUMMARY_FORMATS if f.startswith(incomplete)
-            ],
-        ),
-    ] = "table",
-    as_json: JsonOpt = False,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.", dir_okay=False)
-    ] = None,
-) -> None:
-    """The year-end summary: progress overall and by area, key projects, change on the year before.
-
-    Example: ipcoop summary 2020 --format md --output summary-2020.md
-    """
-    from ipcoop import report, tracker
-
-    fmt = "json" if as_json else fmt.lower()
-    if fmt not in SUMMARY_FORMATS:
-        raise IpcoopError(f"unknown format {fmt!r}; choose {', '.join(SUMMARY_FORMATS)}")
-    figures = tracker.summary_for(reading(ctx), period)
-    if fmt == "table" and output is None:
-        report.print_terminal(figures)
-        return
-    writers = {
-        "json": report.to_json,
-        "md": report.to_markdown,
-        "html": report.to_html,
-        "svg": report.to_svg,
-        "table": report.to_text,
-    }
-    _emit(writers[fmt](figures), output)
-
-
-@commands.command()
-def carry(
-    ctx: typer.Context,
-    from_year: Annotated[str, typer.Argument(metavar="FROM_YEAR", help="The year to carry from.")],
-    to: Annotated[
-        str | None, typer.Option("--to", help="The year to carry into (default: the next).")
-    ] = None,
-) -> None:
-    """Copy the unfinished projects of a year into the next programme year.
-
-    Area, key flag, lead and agencies are kept; each copy notes where it came from.
-    Running it again copies nothing twice. Example: ipcoop carry 2020 --to 2021
-    """
-    from ipcoop import tracker
-
-    with writing(ctx) as db:
-        copies, skipped, warnings = tracker.carry_over(db, from_year, to)
-    for warning in warnings:
-        _note(f"Warning: {warning}")
-    if skipped:
-        _note(f"Already carried: {', '.join(str(p['id']) for p in skipped)}")
-    if copies:
-        _note(f"Carried {len(copies)} project(s): " + ", ".join(
-            f"{c['notes'].split()[4]} -> {c['id']}" for c in copies
-        ))
-    else:
-        _note("Nothing to carry.")
-
-
-@commands.command()
-def export(
-    ctx: typer.Context,
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            help="json (as list --json prints) or csv (one column per field).",
-            autocompletion=lambda incomplete: [
-                f for f in ("json", "csv") if f.startswith(incomplete)
-            ],
-        ),
-    ] = "json",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.", dir_okay=False)
-    ] = None,
-) -> None:
-    """Write every project out, for a spreadsheet or another database.
-
-    Example: ipcoop export --format csv --output projects.csv
-    """
-    from ipcoop import transfer
-
-    _emit(transfer.export_text(reading(ctx).projects(), fmt.lower()), output)
-
-
-@commands.command("import")
-def import_(
-    ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="A .json or .csv file.")],
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check the file and say what would be imported.")
-    ] = False,
-) -> None:
-    """Add the projects of a JSON or CSV file (as export writes them), all or nothing.
-
-    Records need no id, created or updated; each gets a new id.
-    Example: ipcoop import projects.csv --dry-run
-    """
-    from ipcoop import models, transfer
-
-    fmt, records = transfer.read_import(file)
-    db = reading(ctx)
-    with _progress(len(records), "Checking") as tick:
-        checked = transfer.check_records(
-            records,
-            [a["key"] for a in db.areas()],
-            [m["code"] for m in db.members()],
-            models.now_stamp(),
-            tick,
-        )
-    years = sorted({r["year"] for r in checked})
-    span = f" ({years[0]}-{years[-1]})" if len(years) > 1 else f" ({years[0]})" if years else ""
-    if dry_run:
-        _note(f"Would import {len(checked)} project(s){span} from {file} ({fmt}); nothing changed.")
-        return
-    if not checked:
-        _note(f"{file} holds no projects; nothing imported.")
-        return
-    with writing(ctx) as db:
-        ids = db.insert_projects(checked)
-    _note(f"Imported {len(ids)} project(s){span}: ids {ids[0]}-{ids[-1]}.")
-
-
-@contextlib.contextmanager
-def _progress(total: int, label: str) -> Iterator[Any]:
-    """A progress bar on stderr for long jobs, only when stderr is a terminal."""
-    if total < 2000 or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import Progress
-
-    from ipcoop import render
-
-    with Progress(console=render.console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda: bar.advance(task)
-
-
-@commands.command()
-def check(
-    ctx: typer.Context,
-    restore: Annotated[
-        bool, typer.Option("--restore", help="Put the .bak (the version before) back in place.")
-    ] = False,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --restore.")] = False,
-) -> None:
-    """Verify the database file and say what is wrong and how to recover.
-
-    Exit 0: sound; 1: readable with problems; 3: unusable.
-    Example: ipcoop check --restore
-    """
-    from ipcoop import store
-    from ipcoop.errors import DatabaseError
-
-    path, explicit = _path(ctx)
-    if restore:
-        bak = store.backup_path(path)
-        if not yes:
-            if not _stdin_is_terminal():
-                raise IpcoopError("refusing to restore without confirmation; pass --yes")
-            if not typer.confirm(f"Replace {path} with {bak}?", err=True):
-                raise typer.Abort()
-        aside = store.restore_backup(path)
-        kept = f"; the file it replaced is kept as {aside}" if aside else ""
-        _note(f"Restored {path} from {bak}{kept}.")
-        return
-    _ensure_default(path, explicit)
-    try:
-        data, problems = store.check_file(path)
-    except DatabaseError as exc:
-        bak = store.backup_path(path)
-        if bak.exists():
-            exc.message += f". 'ipcoop --db {path} check --restore' puts {bak.name} back"
-        raise
-    projects = len(data["projects"])
-    if problems:
-        for problem in problems:
-            sys.stdout.write(f"{problem}\n")
-        raise IpcoopError(
-            f"{path} has {len(problems)} problem(s), listed above; fix them by hand, "
-            f"or 'ipcoop --db {path} check --restore' to go back to the version before"
-        )
-    sys.stdout.write(
-        f"{path}: sound (schema {data['_meta']['1']['schema']}, {projects} projects, "
-        f"next id {data['_meta']['1']['next_id']})\n"
-    )
-
-
-@commands.command()
-def members(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """List the member agencies and their codes (for --agency).
-
-    Example: ipcoop members --json
-    """
-    from ipcoop import render
-
-    rows = [
-        {"code": m["code"], "name": m["name"], "side": m["side"]} for m in reading(ctx).members()
-    ]
-    if as_json:
-        _emit(render.to_json(rows))
-    else:
-        render.print_members(rows)
+# Registering the commands (they are built only when called, by IpcoopGroup).
+from ipcoop.commands import data, history, programme, projects  # noqa: E402, F401

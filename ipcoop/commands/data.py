@@ -1,0 +1,171 @@
+"""The database as a whole: init, export, import and check."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ipcoop import cli
+from ipcoop.cli import (
+    commands,
+    emit,
+    reading,
+    say,
+    writing,
+)
+from ipcoop.errors import IpcoopError
+
+
+@commands.command()
+def init(
+    ctx: typer.Context,
+    empty: Annotated[
+        bool, typer.Option("--empty", help="No projects; just the areas and members.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing database (kept as .bak).")
+    ] = False,
+) -> None:
+    """Create a new database with the bundled 2019 review and 2020 programme.
+
+    Example: ipcoop --db team.json init --empty
+    """
+    from ipcoop import tracker
+
+    path, _ = cli.db_path(ctx)
+    count, old_file = tracker.init_database(path, empty=empty, force=force)
+    say(f"Created {path} with {count} projects." + (f" ({old_file})" if old_file else ""))
+
+
+@commands.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="json (as list --json prints) or csv (one column per field).",
+            autocompletion=lambda incomplete: [
+                f for f in ("json", "csv") if f.startswith(incomplete)
+            ],
+        ),
+    ] = "json",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.", dir_okay=False)
+    ] = None,
+) -> None:
+    """Write every project out, for a spreadsheet or another database.
+
+    Example: ipcoop export --format csv --output projects.csv
+    """
+    from ipcoop import transfer
+
+    emit(transfer.export_text(reading(ctx).projects(), fmt.lower()), output)
+
+
+@commands.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A .json or .csv file.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the file and say what would be imported.")
+    ] = False,
+) -> None:
+    """Add the projects of a JSON or CSV file (as export writes them), all or nothing.
+
+    Records need no id, created or updated; each gets a new id.
+    Example: ipcoop import projects.csv --dry-run
+    """
+    from ipcoop import models, transfer
+
+    fmt, records = transfer.read_import(file)
+    db = reading(ctx)
+    with _progress(len(records), "Checking") as tick:
+        checked = transfer.check_records(
+            records,
+            [a["key"] for a in db.areas()],
+            [m["code"] for m in db.members()],
+            models.now_stamp(),
+            tick,
+        )
+    years = sorted({r["year"] for r in checked})
+    span = f" ({years[0]}-{years[-1]})" if len(years) > 1 else f" ({years[0]})" if years else ""
+    if dry_run:
+        say(f"Would import {len(checked)} project(s){span} from {file} ({fmt}); nothing changed.")
+        return
+    if not checked:
+        say(f"{file} holds no projects; nothing imported.")
+        return
+    with writing(ctx) as db:
+        ids = db.insert_projects(checked)
+    say(f"Imported {len(ids)} project(s){span}: ids {ids[0]}-{ids[-1]}.")
+
+
+@contextlib.contextmanager
+def _progress(total: int, label: str) -> Iterator[Any]:
+    """A progress bar on stderr for long jobs, only when stderr is a terminal."""
+    if total < 2000 or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    from ipcoop import render
+
+    with Progress(console=render.console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda: bar.advance(task)
+
+
+@commands.command()
+def check(
+    ctx: typer.Context,
+    restore: Annotated[
+        bool, typer.Option("--restore", help="Put the .bak (the version before) back in place.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask before --restore.")] = False,
+) -> None:
+    """Verify the database file and say what is wrong and how to recover.
+
+    Exit 0: sound; 1: readable with problems; 3: unusable.
+    Example: ipcoop check --restore
+    """
+    from ipcoop import store
+    from ipcoop.errors import DatabaseError
+
+    path, explicit = cli.db_path(ctx)
+    if restore:
+        bak = store.backup_path(path)
+        if not yes:
+            if not cli.stdin_is_terminal():
+                raise IpcoopError("refusing to restore without confirmation; pass --yes")
+            if not typer.confirm(f"Replace {path} with {bak}?", err=True):
+                raise typer.Abort()
+        aside = store.restore_backup(path)
+        kept = f"; the file it replaced is kept as {aside}" if aside else ""
+        say(f"Restored {path} from {bak}{kept}.")
+        return
+    cli.ensure_default(path, explicit)
+    try:
+        data, problems = store.check_file(path)
+    except DatabaseError as exc:
+        bak = store.backup_path(path)
+        if bak.exists():
+            exc.message += f". 'ipcoop --db {path} check --restore' puts {bak.name} back"
+        raise
+    projects = len(data["projects"])
+    if problems:
+        for problem in problems:
+            sys.stdout.write(f"{problem}\n")
+        raise IpcoopError(
+            f"{path} has {len(problems)} problem(s), listed above; fix them by hand, "
+            f"or 'ipcoop --db {path} check --restore' to go back to the version before"
+        )
+    sys.stdout.write(
+        f"{path}: sound (schema {data['_meta']['1']['schema']}, {projects} projects, "
+        f"next id {data['_meta']['1']['next_id']})\n"
+    )

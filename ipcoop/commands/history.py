@@ -1,0 +1,56 @@
+"""The journal: undo and log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ipcoop.cli import (
+    JsonOpt,
+    commands,
+    emit,
+    reading,
+    say,
+    writing,
+)
+
+
+@commands.command()
+def undo(ctx: typer.Context) -> None:
+    """Revert the last changing command, whole. Run it again to go further back.
+
+    Example: ipcoop undo
+    """
+    from ipcoop import models, tracker
+
+    with writing(ctx) as db:
+        entry = tracker.undo(db)
+    say(f"Undid: {models.sanitize(entry['command'])} ({entry['at']})")
+
+
+@commands.command()
+def log(
+    ctx: typer.Context,
+    project_id: Annotated[
+        str | None, typer.Argument(metavar="[ID]", help="Only changes to this project.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the history of changes, newest first.
+
+    Example: ipcoop log 12
+    """
+    from ipcoop import render, tracker
+
+    db = reading(ctx)
+    pid = None
+    if project_id is not None:
+        (pid,) = tracker.parse_ids([project_id])
+    entries = tracker.log_entries(db, pid)
+    if as_json:
+        emit(render.to_json(entries))
+    elif not entries:
+        say("No changes recorded." if pid is None else f"No recorded changes to {pid}.")
+    else:
+        render.print_log(entries)

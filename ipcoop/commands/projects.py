@@ -1,0 +1,301 @@
+"""Everyday commands on projects: list, show, add, edit, status changes, remove."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ipcoop import cli
+from ipcoop.cli import (
+    AgencyListOpt,
+    AreaOpt,
+    IdsArg,
+    JsonOpt,
+    LeadOpt,
+    commands,
+    complete_agency,
+    complete_area,
+    complete_format,
+    complete_lead,
+    complete_sort,
+    complete_status,
+    emit,
+    reading,
+    say,
+    writing,
+)
+from ipcoop.errors import IpcoopError
+
+
+@commands.command("list")
+def list_(
+    ctx: typer.Context,
+    year: Annotated[
+        str | None, typer.Option("--year", help="A year or a range: 2020 or 2019-2020.")
+    ] = None,
+    area: AreaOpt = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--status",
+            help="planned, active, done, dropped, or open (= planned,active); repeatable.",
+            autocompletion=complete_status,
+        ),
+    ] = None,
+    open_only: Annotated[
+        bool, typer.Option("--open", help="Only unfinished projects (planned or active).")
+    ] = False,
+    key: Annotated[
+        bool | None,
+        typer.Option("--key/--not-key", help="Only key projects (or only the others)."),
+    ] = None,
+    lead: LeadOpt = None,
+    agency: Annotated[
+        str | None,
+        typer.Option("--agency", help="Member agency code.", autocompletion=complete_agency),
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Text to find in titles and notes.")
+    ] = None,
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort", help="Field to sort by; prefix - to reverse.", autocompletion=complete_sort
+        ),
+    ] = "id",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help="table, json, csv or md.", autocompletion=complete_format
+        ),
+    ] = "table",
+    as_json: JsonOpt = False,
+) -> None:
+    """List projects, filtered and sorted.
+
+    Example: ipcoop list --year 2020 --area gba --status open --sort -year
+    """
+    from ipcoop import render, tracker
+
+    fmt = "json" if as_json else fmt.lower()
+    if fmt not in ("table", "json", "csv", "md"):
+        raise IpcoopError(f"unknown format {fmt!r}; choose table, json, csv or md")
+    db = reading(ctx)
+    filters = tracker.make_filters(
+        db,
+        year=year,
+        area=area,
+        status=status or (),
+        key=key,
+        lead=lead,
+        agency=agency,
+        search=search,
+        sort=sort,
+        open_only=open_only,
+    )
+    projects = tracker.select(db.rows(), filters)
+    if fmt != "table":
+        from ipcoop.store import shape
+
+        projects = [shape(p) for p in projects]
+    if fmt == "json":
+        emit(render.to_json(projects))
+    elif fmt == "csv":
+        emit(render.to_csv(projects))
+    elif fmt == "md":
+        emit(render.to_markdown(projects))
+    elif not projects:
+        say("No projects match.")
+    else:
+        render.print_projects(projects)
+
+
+@commands.command()
+def show(
+    ctx: typer.Context,
+    project_id: Annotated[str, typer.Argument(metavar="ID", help="Project id.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one project in full.
+
+    Example: ipcoop show 12 --json
+    """
+    from ipcoop import render, tracker
+
+    (pid,) = tracker.parse_ids([project_id])
+    db = reading(ctx)
+    (project,) = tracker.require_projects(db, [pid])
+    if as_json:
+        emit(render.to_json(project))
+        return
+    areas = {a["key"]: a["name"] for a in db.areas()}
+    members = {m["code"]: m["name"] for m in db.members()}
+    render.print_project(project, areas.get(project["area"], "?"), members)
+
+
+@commands.command()
+def add(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="The project's title (any text).")],
+    area: Annotated[
+        str, typer.Option("--area", help="Area key, e.g. gba.", autocompletion=complete_area)
+    ],
+    year: Annotated[str, typer.Option("--year", help="Programme year, e.g. 2020.")],
+    key: Annotated[bool, typer.Option("--key", help="Mark it a key project.")] = False,
+    lead: Annotated[
+        str, typer.Option("--lead", help="gd, hk or joint.", autocompletion=complete_lead)
+    ] = "joint",
+    agency: AgencyListOpt = None,
+    note: Annotated[str | None, typer.Option("--note", help="Notes.")] = None,
+    status: Annotated[
+        str,
+        typer.Option("--status", help="Initial status.", autocompletion=complete_status),
+    ] = "planned",
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a project; prints its new id.
+
+    Example: ipcoop add "IP seminar for SMEs" --area guidance --year 2021 --agency HKIPD
+    """
+    from ipcoop import render, tracker
+
+    with writing(ctx) as db:
+        project = tracker.add_project(
+            db,
+            title=title,
+            area=area,
+            year=year,
+            key=key,
+            lead=lead,
+            agencies=agency or (),
+            note=note,
+            status=status,
+        )
+    emit(render.to_json(project) if as_json else f"{project['id']}\n")
+
+
+@commands.command()
+def edit(
+    ctx: typer.Context,
+    project_id: Annotated[str, typer.Argument(metavar="ID", help="Project id.")],
+    title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
+    area: AreaOpt = None,
+    year: Annotated[str | None, typer.Option("--year", help="New programme year.")] = None,
+    key: Annotated[
+        bool | None, typer.Option("--key/--no-key", help="Set or clear the key flag.")
+    ] = None,
+    lead: LeadOpt = None,
+    agency: AgencyListOpt = None,
+    note: Annotated[str | None, typer.Option("--note", help="Replace the notes.")] = None,
+) -> None:
+    """Change fields of a project; each option replaces the field it names.
+
+    --agency given again replaces the whole list. Example: ipcoop edit 12 --year 2021 --key
+    """
+    from ipcoop import tracker
+
+    (pid,) = tracker.parse_ids([project_id])
+    given = {
+        "title": title,
+        "area": area,
+        "year": year,
+        "key": key,
+        "lead": lead,
+        "agencies": agency,
+        "notes": note,
+    }
+    changes = {k: v for k, v in given.items() if v is not None}
+    with writing(ctx) as db:
+        project = tracker.edit_project(db, pid, changes)
+    say(f"Updated project {project['id']}.")
+
+
+def _status_command(ctx: typer.Context, ids: list[str], action: str, **kwargs: Any) -> None:
+    from ipcoop import tracker
+
+    parsed = tracker.parse_ids(ids)
+    with writing(ctx) as db:
+        projects = tracker.change_status(db, parsed, action, **kwargs)
+    word = {"start": "Started", "done": "Done", "reopen": "Reopened", "drop": "Dropped"}[action]
+    say(f"{word}: " + ", ".join(str(p["id"]) for p in projects))
+
+
+@commands.command()
+def start(ctx: typer.Context, ids: IdsArg) -> None:
+    """Mark projects active.
+
+    Example: ipcoop start 3 4
+    """
+    _status_command(ctx, ids, "start")
+
+
+@commands.command()
+def done(
+    ctx: typer.Context,
+    ids: IdsArg,
+    on: Annotated[
+        str | None, typer.Option("--on", help="The date it was done, YYYY-MM-DD (default today).")
+    ] = None,
+) -> None:
+    """Mark projects done.
+
+    Example: ipcoop done 3 4 --on 2020-11-30
+    """
+    _status_command(ctx, ids, "done", on=on)
+
+
+@commands.command()
+def reopen(ctx: typer.Context, ids: IdsArg) -> None:
+    """Mark projects planned again and clear their done date.
+
+    Example: ipcoop reopen 3
+    """
+    _status_command(ctx, ids, "reopen")
+
+
+@commands.command()
+def drop(
+    ctx: typer.Context,
+    ids: IdsArg,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why; added to the notes.")
+    ] = None,
+) -> None:
+    """Mark projects dropped (they no longer count against progress).
+
+    Example: ipcoop drop 7 --reason "merged into 8"
+    """
+    _status_command(ctx, ids, "drop", reason=reason)
+
+
+@commands.command()
+def remove(
+    ctx: typer.Context,
+    ids: IdsArg,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete projects for good (undo can bring them back). Their ids are never reused.
+
+    Example: ipcoop remove 7 --yes
+    """
+    from ipcoop import tracker
+
+    parsed = tracker.parse_ids(ids)
+    if not yes:
+        projects = tracker.require_projects(reading(ctx), parsed)
+        if not cli.stdin_is_terminal():
+            raise IpcoopError(
+                "refusing to remove projects without confirmation; pass --yes "
+                "(nothing was changed)"
+            )
+        from ipcoop import models
+
+        for p in projects:
+            say(f"  {p['id']}  {models.sanitize(p['title'])}")
+        noun = "project" if len(projects) == 1 else f"{len(projects)} projects"
+        if not typer.confirm(f"Remove {noun}?", err=True):
+            raise typer.Abort()
+    with writing(ctx) as db:
+        removed = tracker.remove_projects(db, parsed)
+    say("Removed: " + ", ".join(str(p["id"]) for p in removed))
