@@ -667,3 +667,17 @@ def test_cell_width_matches_rich():
 
     for mark in _NARROW_OWN:
         assert cell_len(mark) == rich_cell_len(mark) == 1
+
+
+def test_every_subpackage_is_packaged():
+    """A non-editable install only has the packages pyproject.toml lists."""
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    config = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(p.parent.relative_to(root).parts)
+        for p in (root / "ipcoop").rglob("__init__.py")
+    }
+    assert found <= listed, found - listed
