@@ -1,6 +1,6 @@
 """A crash at every point of the write path.
 
-Each changing command is run under strace, which kills it with SIGKILL at
+Each changing command (all fifteen) is run under strace, which kills it with SIGKILL at
 the Nth call of one system call of the write path (write, fsync, link,
 rename, unlink, flock), for N = 1, 2, ... until the command gets through
 untouched. After every kill the database must be readable, hold either the
@@ -36,6 +36,11 @@ SCENARIOS = {
     "import": ["import", "{csv}"],
     "carry": ["carry", "2020"],
     "areas-add": ["areas", "add", "culture", "Culture and creative industries"],
+    "areas-edit": ["areas", "edit", "guidance", "--until", "2021"],
+    "areas-remove": ["areas", "remove", "education"],
+    "start": ["start", "14", "15"],
+    "reopen": ["reopen", "13"],
+    "init-force": ["init", "--force", "--empty"],
     "restore": ["check", "--restore", "--yes"],
 }
 
