@@ -50,16 +50,10 @@ class IpcoopGroup(TyperGroup):
             found[info.name or get_command_name(info.callback.__name__)] = info
         for group in commands.registered_groups:
             found[group.name] = group
-        rank = {name: i for i, name in enumerate(self.ORDER)}
-        return dict(sorted(found.items(), key=lambda item: rank.get(item[0], len(rank))))
+        return found
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self._registry())
-
-    ORDER = (
-        "init", "list", "show", "add", "edit", "start", "done", "reopen", "drop", "remove",
-        "undo", "log", "summary", "carry", "export", "import", "check", "members", "areas",
-    )
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name in self.commands:
@@ -226,9 +220,13 @@ def ensure_default(path: Path, explicit: bool) -> None:
         return
     from ipcoop import tracker
 
-    with contextlib.suppress(IpcoopError):
+    try:
         count, _ = tracker.init_database(path, empty=False, force=False)
-        say(f"Created a new database at {path} with {count} bundled projects.")
+    except IpcoopError:
+        if path.exists():  # another command created it first
+            return
+        raise
+    say(f"Created a new database at {path} with {count} bundled projects.")
 
 
 def reading(ctx: typer.Context) -> Any:
@@ -294,23 +292,29 @@ def emit(content: str, output: Path | None = None) -> None:
 # --------------------------------------------------------------------------- completion
 
 
-def complete_area(ctx: typer.Context, incomplete: str) -> list[str]:
-    try:
-        keys = [a["key"] for a in reading(ctx).areas()]
-    except Exception:
-        from ipcoop import tracker
+def _completion_db(ctx: typer.Context) -> Any:
+    """The database for completing a word: never created, and None if unusable."""
+    from ipcoop import store
 
-        keys = [a["key"] for a in tracker.bundled_areas()]
+    try:
+        return store.open_read(db_path(ctx)[0])
+    except IpcoopError:
+        return None
+
+
+def complete_area(ctx: typer.Context, incomplete: str) -> list[str]:
+    from ipcoop import tracker
+
+    db = _completion_db(ctx)
+    keys = [a["key"] for a in (db.areas() if db else tracker.bundled_areas())]
     return [k for k in keys if k.startswith(incomplete)]
 
 
 def complete_agency(ctx: typer.Context, incomplete: str) -> list[str]:
-    try:
-        codes = [m["code"] for m in reading(ctx).members()]
-    except Exception:
-        from ipcoop import tracker
+    from ipcoop import tracker
 
-        codes = [m["code"] for m in tracker.bundled_members()]
+    db = _completion_db(ctx)
+    codes = [m["code"] for m in (db.members() if db else tracker.bundled_members())]
     return [c for c in codes if c.startswith(incomplete.upper())]
 
 
@@ -354,8 +358,12 @@ AgencyListOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file.", dir_okay=False)
+]
 IdsArg = Annotated[list[str], typer.Argument(help="Project ids.", show_default=False)]
 
 
-# Registering the commands (they are built only when called, by IpcoopGroup).
-from ipcoop.commands import data, history, programme, projects  # noqa: E402, F401
+# Registering the commands, in the order --help lists them (each is built only
+# when it is called, by IpcoopGroup).
+from ipcoop.commands import projects, history, programme, data  # noqa: E402, F401, I001

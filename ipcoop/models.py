@@ -115,15 +115,15 @@ def parse_lead(value: Any) -> str:
     raise InvalidValue(f"lead must be one of {', '.join(LEADS)}, not {_show(value)}")
 
 
-def parse_title(value: Any) -> str:
+def parse_title(value: Any, what: str = "title") -> str:
     if not isinstance(value, str):
-        raise InvalidValue(f"title must be text, not {_show(value)}")
+        raise InvalidValue(f"{what} must be text, not {_show(value)}")
     title = value.strip()
     if not title:
-        raise InvalidValue("title must not be empty")
+        raise InvalidValue(f"{what} must not be empty")
     if len(title) > MAX_TITLE:
-        raise InvalidValue(f"title is {len(title)} characters long; the limit is {MAX_TITLE}")
-    _check_encodable(title, "title")
+        raise InvalidValue(f"{what} is {len(title)} characters long; the limit is {MAX_TITLE}")
+    _check_encodable(title, what)
     return title
 
 

@@ -1,7 +1,8 @@
-"""Turning data into output: Rich tables for people, JSON/CSV/Markdown for scripts.
+"""Turning data into output: text tables for people, JSON/CSV/Markdown for scripts.
 
-User text is always data here: it goes into `rich.text.Text` (never parsed as
-markup) after `models.sanitize` has made control characters visible.
+User text is always data here: `models.sanitize` makes control characters
+visible, and nothing is ever parsed as markup (Rich, used only for the HTML
+and SVG reports and progress bars, gets plain Text).
 """
 
 from __future__ import annotations
@@ -31,12 +32,6 @@ def console(stderr: bool = False) -> Any:
         markup=False,
         soft_wrap=False,
     )
-
-
-def text(value: str, style: str = "") -> Any:
-    from rich.text import Text
-
-    return Text(models.sanitize(value), style=style)
 
 
 # --------------------------------------------------------------------------- machine formats
@@ -85,7 +80,7 @@ def to_csv(projects: Sequence[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def _md_cell(value: str) -> str:
+def md_cell(value: str) -> str:
     return models.sanitize(value).replace("\\", "\\\\").replace("|", "\\|")
 
 
@@ -97,7 +92,7 @@ def to_markdown(projects: Sequence[dict[str, Any]]) -> str:
     for p in projects:
         lines.append(
             f"| {p['id']} | {p['year']} | {p['area']} | {p['status']} | "
-            f"{'yes' if p['key'] else ''} | {p['lead']} | {_md_cell(p['title'])} |"
+            f"{'yes' if p['key'] else ''} | {p['lead']} | {md_cell(p['title'])} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from ipcoop import models, render
+from ipcoop import render
 from ipcoop.summary import headline
 
 GROUP = "Guangdong/Hong Kong Expert Group on the Protection of Intellectual Property Rights"
@@ -141,10 +141,6 @@ def _escape(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _md(value: str) -> str:
-    return models.sanitize(value).replace("\\", "\\\\").replace("|", "\\|")
-
-
 def to_markdown(summary: dict[str, Any]) -> str:
     lines = [f"## {_title(summary)}", "", headline(summary), ""]
     lines += [
@@ -153,7 +149,7 @@ def to_markdown(summary: dict[str, Any]) -> str:
     ]
     for row in summary["areas"]:
         lines.append(
-            f"| {_md(row['name'])} | {row['total']} | {row['done']} | "
+            f"| {render.md_cell(row['name'])} | {row['total']} | {row['done']} | "
             f"{row['planned'] + row['active']} | {row['dropped']} | {row['percent_done']:.1f} |"
         )
     lines.append(
@@ -166,7 +162,7 @@ def to_markdown(summary: dict[str, Any]) -> str:
         lines.append("None recorded.")
     for p in summary["key_projects"]:
         when = f", {p['done_on']}" if p["done_on"] else ""
-        lines.append(f"- {_md(p['title'])} — {p['status']}{when}")
+        lines.append(f"- {render.md_cell(p['title'])} — {p['status']}{when}")
     change = _change(summary)
     if change:
         lines += ["", change + "."]

@@ -33,15 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from ipcoop.errors import DatabaseError, IpcoopError, NotFound
+from ipcoop.models import PROJECT_FIELDS, STATUSES
 
 SCHEMA_VERSION = 1
 MAX_HISTORY = 100
 DEFAULT_LOCK_TIMEOUT = 5.0
 TABLES = ("_meta", "areas", "history", "members", "projects")
-PROJECT_FIELDS = (
-    "id", "title", "area", "year", "status", "key", "lead", "agencies", "notes", "done_on",
-    "created", "updated",
-)
 APP_NAME = "ipcoop"
 FILE_NAME = "ipcoop.json"
 
@@ -80,8 +77,8 @@ def _recover_hint(path: Path) -> str:
     bak = backup_path(path)
     if bak.exists():
         return (
-            f"it was left as it is; the previous version is in {bak} "
-            f"('ipcoop --db {path} check' says more; copy the .bak over it to restore)"
+            f"it was left as it is; the previous version is kept in {bak.name}, and "
+            f"'ipcoop --db {path} check --restore' puts it back"
         )
     return (
         f"it was left as it is; restore it from a backup, or move it aside "
@@ -198,13 +195,17 @@ def assemble(data: dict[str, dict[str, Any]], projects_body: bytes) -> bytes:
     return b"{\n" + b",\n".join(parts) + b"\n}\n"
 
 
-def dump(data: dict[str, dict[str, Any]]) -> str:
-    """Serialise deterministically: tables by name (projects last), one document
-    per line, ids in numeric order, keys sorted, UTF-8 without \\u escapes."""
+def serialise(data: dict[str, dict[str, Any]]) -> bytes:
+    """The whole file for `data`, deterministically: tables by name (projects
+    last), one document per line, ids in numeric order, keys sorted, UTF-8
+    without \\u escapes. Recomputes the summary figures in `data`'s _meta."""
     projects = data.get("projects", {})
     data["_meta"]["1"]["stats"] = project_stats(projects)
-    body = _table_body(projects).encode("utf-8")
-    return assemble(data, body).decode("utf-8")
+    return assemble(data, _table_body(projects).encode("utf-8"))
+
+
+def dump(data: dict[str, dict[str, Any]]) -> str:
+    return serialise(data).decode("utf-8")
 
 
 # --------------------------------------------------------------------------- summary figures
@@ -216,7 +217,7 @@ def dump(data: dict[str, dict[str, Any]]) -> str:
 # A full write recomputes them; a one-line change adjusts them for the lines
 # it changes; `check` compares them with the records.
 
-STATUS_INDEX = {"planned": 0, "active": 1, "done": 2, "dropped": 3}
+STATUS_INDEX = {status: i for i, status in enumerate(STATUSES)}
 
 
 def project_stats(table: dict[str, Any]) -> dict[str, Any]:
@@ -374,16 +375,20 @@ def locked(path: Path) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise DatabaseError(
-                        f"{path} is locked by another ipcoop command (waited {timeout:g} s); "
-                        f"try again when it has finished"
-                    ) from None
+                    raise _lock_timed_out(path, timeout) from None
                 time.sleep(0.02)
             except OSError as exc:
                 raise DatabaseError(f"cannot lock {path}: {exc.strerror or exc}") from None
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def _lock_timed_out(path: Path, timeout: float) -> DatabaseError:
+    return DatabaseError(
+        f"{path} is locked by another ipcoop command (waited {timeout:g} s); "
+        f"try again when it has finished"
+    )
 
 
 @contextlib.contextmanager
@@ -394,10 +399,7 @@ def _filelock(path: Path, timeout: float) -> Iterator[None]:
     try:
         lock.acquire()
     except Timeout:
-        raise DatabaseError(
-            f"{path} is locked by another ipcoop command (waited {timeout:g} s); "
-            f"try again when it has finished"
-        ) from None
+        raise _lock_timed_out(path, timeout) from None
     except OSError as exc:
         raise DatabaseError(f"cannot lock {path}: {exc.strerror or exc}") from None
     try:
@@ -433,7 +435,7 @@ def _shape(project_id: int, doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _tinydb(owner: Database) -> Any:
-    """A TinyDB over the command's in-memory tables (`owner._plain`).
+    """A TinyDB over the command's in-memory tables (`owner._data`).
 
     Its storage reads and writes that dict and never the disk: the file is
     written once, by `Database.commit`.
@@ -443,10 +445,10 @@ def _tinydb(owner: Database) -> Any:
 
     class BufferedStorage(Storage):
         def read(self) -> dict[str, dict[str, Any]]:
-            return owner._plain
+            return owner._data
 
         def write(self, data: dict[str, dict[str, Any]]) -> None:
-            owner._plain = data
+            owner._data = data
 
     return TinyDB(storage=BufferedStorage)
 
@@ -481,7 +483,7 @@ class Database:
     ) -> None:
         self.path = path
         self._tiny: Any = None  # TinyDB, made on first use (a one-line change needs none)
-        self._plain = data
+        self._data = data
         self.writable = writable
         self._body = body  # raw projects table, or None when data["projects"] is parsed
         self._edits: dict[int, dict[str, Any] | None] = {}  # id -> new doc, None = removed
@@ -491,10 +493,6 @@ class Database:
         self._dirty = False
 
     # -- raw access
-    @property
-    def _data(self) -> dict[str, dict[str, Any]]:
-        return self._plain
-
     @property
     def _db(self) -> Any:
         if self._tiny is None:
@@ -538,21 +536,28 @@ class Database:
             span = self._find(project_id)
             if span is None:
                 return None
-            line = self._body[span[0] : span[1]]
-            try:
-                self._parsed[project_id] = json.loads(line.split(b": ", 1)[1].rstrip(b","))
-            except (json.JSONDecodeError, UnicodeDecodeError, IndexError):
-                raise DatabaseError(f"{self.path} is corrupt: {_recover_hint(self.path)}") from None
+            self._parsed[project_id] = self._line_doc(*span)
         return self._parsed[project_id]
 
-    def _find(self, project_id: int) -> tuple[int, int] | None:
+    def _find(self, project_id: int, start: int = 0) -> tuple[int, int] | None:
         """Where project_id's line is in the raw body: (start, end), newline excluded."""
         assert self._body is not None
-        start = self._body.find(b'\n "%d": ' % project_id)
-        if start < 0:
+        at = self._body.find(b'\n "%d": ' % project_id, start)
+        if at < 0:
             return None
-        end = self._body.find(b"\n", start + 1)
-        return start + 1, (len(self._body) if end < 0 else end)
+        end = self._body.find(b"\n", at + 1)
+        return at + 1, (len(self._body) if end < 0 else end)
+
+    def _line_doc(self, start: int, end: int) -> dict[str, Any]:
+        """The document on one line of the raw body."""
+        assert self._body is not None
+        try:
+            doc = json.loads(self._body[start:end].split(b": ", 1)[1].rstrip(b","))
+        except (ValueError, IndexError):
+            raise DatabaseError(f"{self.path} is corrupt: {_recover_hint(self.path)}") from None
+        if not isinstance(doc, dict):
+            raise self._damaged(TypeError(f"line {start} is not an object"))
+        return doc
 
     # -- reads
     def projects(self) -> list[dict[str, Any]]:
@@ -607,18 +612,15 @@ class Database:
             return [self.project(i) for i in sorted(ids)]
         out = []
         start = 0
-        for pid in sorted(ids):
-            at = self._body.find(b'\n "%d": ' % pid, start)
-            if at < 0:
+        for pid in sorted(ids):  # the body is in id order: each search starts where the last ended
+            span = self._find(pid, start)
+            if span is None:
                 raise self._damaged(KeyError(f"project {pid}"))
-            end = self._body.find(b"\n", at + 1)
-            end = len(self._body) if end < 0 else end
             try:
-                doc = json.loads(self._body[at + 1 : end].split(b": ", 1)[1].rstrip(b","))
-                out.append(_shape(pid, doc))
-            except (ValueError, KeyError, TypeError, IndexError) as exc:
+                out.append(_shape(pid, self._line_doc(*span)))
+            except (KeyError, TypeError) as exc:
                 raise self._damaged(exc) from None
-            start = end
+            start = span[1]
         return out
 
     def project(self, project_id: int) -> dict[str, Any]:
@@ -765,9 +767,6 @@ class Database:
         self._record(table_name, new_id, None, dict(doc))
 
     # -- journal
-    def changes(self) -> list[dict[str, Any]]:
-        return list(self._changes)
-
     def undo_last(self) -> dict[str, Any]:
         """Revert the last command that has not been undone; return its journal entry.
 
@@ -811,8 +810,7 @@ class Database:
         if self._body is not None and "stats" not in self.meta:
             self._load_all()  # a file from before the figures were kept
         if self._body is None:
-            self.meta["stats"] = project_stats(self._data["projects"])
-            body = _table_body(self._data["projects"]).encode("utf-8")
+            atomic_write(self.path, serialise(self._data))
         else:
             stats = json.loads(json.dumps(self.meta["stats"]))
             for pid, doc in self._edits.items():
@@ -822,8 +820,7 @@ class Database:
                 if doc is not None:
                     count_project(stats, pid, doc, 1)
             self.meta["stats"] = tidy_stats(stats)
-            body = self._spliced()
-        atomic_write(self.path, assemble(self._data, body))
+            atomic_write(self.path, assemble(self._data, self._spliced()))
         self._changes = []
         self._dirty = False
 
@@ -831,7 +828,7 @@ class Database:
         """The raw projects body with this command's edits applied."""
         assert self._body is not None
         body = self._body
-        old = []  # (start, end, new line or None) for projects already in the body
+        old = []  # (start, end, id, new document or None) for projects already in the body
         new = []  # projects added by this command (ids above every stored one)
         for pid in sorted(self._edits):
             span = self._find(pid)
@@ -839,13 +836,12 @@ class Database:
                 if self._edits[pid] is not None:
                     new.append(pid)
             else:
-                old.append((span[0], span[1], self._edits[pid]))
+                old.append((span[0], span[1], pid, self._edits[pid]))
         parts: list[bytes] = []
         cursor = 0
-        for start, end, doc in sorted(old, key=lambda item: item[0]):
+        for start, end, pid, doc in sorted(old):
             parts.append(body[cursor : start - 1])  # up to the newline before the line
             if doc is not None:
-                pid = int(body[start + 2 : body.index(b'"', start + 2)])
                 parts.append(b"\n" + doc_line(pid, doc).encode("utf-8") + b",")
             cursor = end
         parts.append(body[cursor:])
@@ -881,15 +877,11 @@ def open_write(path: Path) -> Iterator[Database]:
     if not path.exists():
         read_file(path)  # raises the "no database" error without creating a lock file
     with locked(path):
-        yield _load_for_write(path)
+        yield _load(path, writable=True)
 
 
 _PROJECTS_HEAD = b'\n"projects": {'
 _TAIL = b"\n}\n}\n"
-
-
-def _load_for_write(path: Path) -> Database:
-    return _load(path, writable=True)
 
 
 def _load(path: Path, writable: bool) -> Database:
@@ -980,7 +972,7 @@ def create(
                 k: v for k, v in project.items() if k != "id"
             }
         data["_meta"]["1"]["next_id"] = first_id + len(projects)
-        atomic_write(path, dump(data))
+        atomic_write(path, serialise(data))
     return note
 
 

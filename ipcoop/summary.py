@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-STATUSES = ("planned", "active", "done", "dropped")
+from ipcoop.models import STATUSES
 
 
 def percent_done(done: int, total: int, dropped: int) -> float:
@@ -40,10 +40,17 @@ def in_force(area: dict[str, Any], start: int, end: int) -> bool:
 
 
 def counts(projects: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """total, a count per status, and percent_done of some projects."""
     tally = dict.fromkeys(STATUSES, 0)
     for p in projects:
         tally[p["status"]] += 1
-    total = sum(tally.values())
+    return figures(list(tally.values()))
+
+
+def figures(by_status: list[int]) -> dict[str, Any]:
+    """total, the counts and percent_done from [planned, active, done, dropped]."""
+    tally = dict(zip(STATUSES, by_status, strict=True))
+    total = sum(by_status)
     return {
         "total": total,
         **tally,
@@ -130,12 +137,6 @@ def summarize_stats(
                 for i, n in enumerate(counts):
                     total[i] += n
         return out
-
-    def figures(counts: list[int]) -> dict[str, Any]:
-        tallied = dict(zip(STATUSES, counts, strict=True))
-        total = sum(counts)
-        return {"total": total, **tallied,
-                "percent_done": percent_done(tallied["done"], total, tallied["dropped"])}
 
     by_area = tally(start, end)
     area_rows = []

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ipcoop import models, store
+from ipcoop import models, store, summary
 from ipcoop.errors import InvalidValue, IpcoopError, NotFound
 
 # --------------------------------------------------------------------------- bundled data
@@ -422,25 +422,16 @@ def area_table(db: store.Database, year: int | None = None) -> list[dict[str, An
     projects = db.rows()
     if year is not None:
         projects = [p for p in projects if p["year"] == year]
-    rows = []
-    for area in db.areas():
-        counts = dict.fromkeys(models.STATUSES, 0)
-        for p in projects:
-            if p["area"] == area["key"]:
-                counts[p["status"]] += 1
-        total = sum(counts.values())
-        rows.append(
-            {
-                "key": area["key"],
-                "name": area["name"],
-                "from": area.get("from"),
-                "until": area.get("until"),
-                "total": total,
-                **counts,
-                "percent_done": percent_done(counts["done"], total, counts["dropped"]),
-            }
-        )
-    return rows
+    return [
+        {
+            "key": area["key"],
+            "name": area["name"],
+            "from": area.get("from"),
+            "until": area.get("until"),
+            **summary.counts(p for p in projects if p["area"] == area["key"]),
+        }
+        for area in db.areas()
+    ]
 
 
 def _bound(value: str | int | None, what: str) -> int | None:
@@ -462,18 +453,13 @@ def add_area(
         raise IpcoopError(f"area {value!r} already exists; use 'ipcoop areas edit {value}'")
     area = {
         "key": value,
-        "name": _area_name(name),
+        "name": models.parse_title(name, "area name"),
         "from": _bound(start, "--from"),
         "until": _bound(until, "--until"),
     }
     _check_span(area["from"], area["until"])
     db.put_area(area)
     return area
-
-
-def _area_name(name: str) -> str:
-    value = models.parse_title(name)
-    return value
 
 
 def edit_area(
@@ -488,7 +474,7 @@ def edit_area(
         raise InvalidValue("nothing to change; give --name, --from or --until")
     area = next(a for a in db.areas() if a["key"] == value)
     if name is not None:
-        area["name"] = _area_name(name)
+        area["name"] = models.parse_title(name, "area name")
     if start is not None:
         area["from"] = _bound(start, "--from")
     if until is not None:
@@ -518,8 +504,6 @@ def summary_for(db: store.Database, period: str | None) -> dict[str, Any]:
     Uses the figures the file keeps per year when it can (then only the key
     projects listed are read), and counts every project otherwise.
     """
-    from ipcoop import summary
-
     stats = db.stats()
     if stats is None:
         projects = db.rows()
@@ -571,7 +555,7 @@ def carry_over(
             skipped.append(p)
             continue
         area = areas.get(p["area"])
-        if area is not None and not _in_force(area, target):
+        if area is not None and not summary.in_force(area, target, target):
             warnings.append(f"area {p['area']!r} is not in force in {target} (project {p['id']})")
         copies.append(
             {
@@ -590,16 +574,3 @@ def carry_over(
         )
     ids = db.insert_projects(copies) if copies else []
     return [db.project(i) for i in ids], skipped, warnings
-
-
-def _in_force(area: dict[str, Any], year: int) -> bool:
-    from ipcoop import summary
-
-    return summary.in_force(area, year, year)
-
-
-def percent_done(done: int, total: int, dropped: int) -> float:
-    """done / (total - dropped) x 100, one decimal; 0.0 when nothing counts."""
-    from ipcoop import summary
-
-    return summary.percent_done(done, total, dropped)

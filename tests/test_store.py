@@ -372,8 +372,8 @@ OPS = st.lists(
 
 def _apply(path: Path, op: tuple, careful: bool, monkeypatch) -> None:
     if careful:
-        monkeypatch.setattr(store, "_load_for_write", lambda p: store.Database(
-            p, store.read_file(p), writable=True))
+        monkeypatch.setattr(store, "_load", lambda p, writable: store.Database(
+            p, store.read_file(p), writable=writable))
     try:
         with store.open_write(path) as db:
             kind = op[0]
@@ -435,14 +435,14 @@ def test_splice_path_writes_what_the_careful_path_writes(tmp_path_factory, monke
 
 
 def test_changes_use_the_raw_body_only_when_the_checksum_vouches_for_it(db_path):
-    assert store._load_for_write(db_path)._body is not None
+    assert store._load(db_path, writable=True)._body is not None
     # A hand edit (still valid JSON) changes the body: the careful path is taken.
     text = db_path.read_text("utf-8").replace("Exchange activities on trademarks", "Hand-edited")
     db_path.write_text(text, "utf-8")
-    assert store._load_for_write(db_path)._body is None
+    assert store._load(db_path, writable=True)._body is None
     assert invoke("--db", db_path, "done", "15").exit_code == 0
     assert invoke("--db", db_path, "show", "15", "--json").json()["title"] == "Hand-edited"
-    assert store._load_for_write(db_path)._body is not None  # vouched for again
+    assert store._load(db_path, writable=True)._body is not None  # vouched for again
     # Damage inside the body is refused even though the layout looks right.
     raw = db_path.read_bytes()
     broken = raw.replace(b'"Hand-edited"', b'"Hand-edited\x00', 1)

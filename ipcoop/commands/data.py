@@ -12,6 +12,7 @@ import typer
 
 from ipcoop import cli
 from ipcoop.cli import (
+    OutputOpt,
     commands,
     emit,
     reading,
@@ -55,9 +56,7 @@ def export(
             ],
         ),
     ] = "json",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.", dir_okay=False)
-    ] = None,
+    output: OutputOpt = None,
 ) -> None:
     """Write every project out, for a spreadsheet or another database.
 
@@ -135,7 +134,6 @@ def check(
     Example: ipcoop check --restore
     """
     from ipcoop import store
-    from ipcoop.errors import DatabaseError
 
     path, explicit = cli.db_path(ctx)
     if restore:
@@ -150,13 +148,7 @@ def check(
         say(f"Restored {path} from {bak}{kept}.")
         return
     cli.ensure_default(path, explicit)
-    try:
-        data, problems = store.check_file(path)
-    except DatabaseError as exc:
-        bak = store.backup_path(path)
-        if bak.exists():
-            exc.message += f". 'ipcoop --db {path} check --restore' puts {bak.name} back"
-        raise
+    data, problems = store.check_file(path)  # an unusable file: exit 3, saying how to restore
     projects = len(data["projects"])
     if problems:
         for problem in problems:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,6 +9,7 @@ from typer.core import TyperGroup
 
 from ipcoop.cli import (
     JsonOpt,
+    OutputOpt,
     commands,
     complete_area,
     emit,
@@ -42,9 +42,7 @@ def summary(
         ),
     ] = "table",
     as_json: JsonOpt = False,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file.", dir_okay=False)
-    ] = None,
+    output: OutputOpt = None,
 ) -> None:
     """The year-end summary: progress overall and by area, key projects, change on the year before.
 
