@@ -176,9 +176,14 @@ def main() -> None:  # noqa: PLR0915 - one linear script: build, time, report
         base = work / f"db-{n}.json"
         build_ipcoop(base, n)
         db = work / f"work-{n}.json"
-        shutil.copy(base, db)
+        for suffix in ("", ".cache", ".local"):
+            shutil.copy(f"{base}{suffix}", f"{db}{suffix}")
         ip = f"{exe} --db {db}"
-        reset = f"cp {base} {db}"
+        # The file and the local files beside it (the cache that vouches for its
+        # lines, and who this copy is), as a database in daily use has them.
+        reset = " && ".join(
+            f"cp {base}{suffix} {db}{suffix}" for suffix in ("", ".cache", ".local")
+        )
         cases = [
             ("list (all)", f"{ip} list", None, "all"),
             ("list --open", f"{ip} list --open", None, "list"),
@@ -225,11 +230,13 @@ def main() -> None:  # noqa: PLR0915 - one linear script: build, time, report
         empty = work / f"empty-{n}.json"
         store.create(empty, tracker.bundled_areas(), tracker.bundled_members(), [], force=True)
         empty_base = work / f"empty-{n}.base"
-        shutil.copy(empty, empty_base)
+        for suffix in ("", ".cache", ".local"):
+            shutil.copy(f"{empty}{suffix}", f"{empty_base}{suffix}")
         imp = measure(
             [
                 ("F", floor_cmd, None),
-                ("ipcoop", f"{exe} --db {empty} import {export}", f"cp {empty_base} {empty}"),
+                ("ipcoop", f"{exe} --db {empty} import {export}", " && ".join(
+                    f"cp {empty_base}{s} {empty}{s}" for s in ("", ".cache", ".local"))),
             ],
             max(3, args.runs // 3),
             1,

@@ -1,3 +1,23 @@
-from ipcoop.cli import app
+"""The `ipcoop` command (and `python -m ipcoop`).
 
-app(prog_name="ipcoop")
+Ctrl-C can arrive while the program is still importing, before the
+command line's own error handling exists: it ends quietly here too.
+"""
+
+import contextlib
+import sys
+
+
+def main() -> None:
+    try:
+        from ipcoop.cli import app
+
+        app(prog_name="ipcoop")
+    except KeyboardInterrupt:
+        with contextlib.suppress(OSError):
+            sys.stderr.write("Error: interrupted; nothing was changed\n")
+        raise SystemExit(130) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -24,14 +24,18 @@ class State:
     def __init__(self, argv: list[str] | None = None) -> None:
         self.argv = argv or []
         self.db: Path | None = None  # --db or IPCOOP_DB; None means the default location
+        self.db_problem: str | None = None
+        self.committed = False  # a change was written: from here on, exit 0 whatever happens
 
 
-def _error(message: str) -> None:
+def _error(message: str, label: str = "Error") -> None:
     from ipcoop.models import sanitize
 
     # Messages quote user input: control characters are shown, never sent raw.
-    sys.stderr.write(f"Error: {sanitize(message)}\n")
-    sys.stderr.flush()
+    # A stderr that cannot be written (a closed pipe, a full disk) leaves only the exit code.
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"{label}: {sanitize(message)}\n")
+        sys.stderr.flush()
 
 
 class IpcoopGroup(TyperGroup):
@@ -99,11 +103,10 @@ class IpcoopGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        from typer import TyperException
-        from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
         argv = list(sys.argv[1:] if args is None else args)
-        extra.setdefault("obj", State(argv=argv))
+        state = State(argv=argv)
+        extra.setdefault("obj", state)
         code = 0
         try:
             result = super().main(
@@ -114,41 +117,78 @@ class IpcoopGroup(TyperGroup):
                 **extra,
             )
             code = result if isinstance(result, int) else 0
-        except IpcoopError as exc:
-            _error(exc.message)
-            code = exc.exit_code
-        except NoArgsIsHelpError as exc:
-            sys.stdout.write(exc.ctx.get_help() + "\n" if exc.ctx else "")
-            code = 0
-        except UsageError as exc:
-            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-            _error(exc.format_message() + hint)
-            code = EXIT_USAGE
-        except TyperException as exc:
-            _error(exc.format_message())
-            code = exc.exit_code
-        except typer.Abort:
-            _error("aborted; nothing was changed")
-            code = EXIT_FAILED
-        except KeyboardInterrupt:
-            _error("interrupted; nothing was changed")
-            code = 130
-        except BrokenPipeError:
-            # The reader went away (ipcoop list | head): not an error of ours.
-            with contextlib.suppress(OSError):
-                sys.stdout = open(os.devnull, "w")  # noqa: SIM115
-            code = 0
-        except Exception as exc:
-            if os.environ.get("IPCOOP_DEBUG"):
-                raise
-            _error(
-                f"unexpected failure ({type(exc).__name__}: {exc}); nothing was changed. "
-                "Please report it; IPCOOP_DEBUG=1 shows the details"
-            )
-            code = EXIT_FAILED
+            _flush_stdout()
+        except BaseException as exc:
+            code = _failure(exc, state)
         if standalone_mode:
+            if _stdout_broken():
+                # Python would try the flush again at exit and print a traceback.
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stderr.flush()
+                os._exit(code)
             sys.exit(code)
         return code
+
+
+def _flush_stdout() -> None:
+    sys.stdout.flush()
+
+
+def _stdout_broken() -> bool:
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        return True
+    return False
+
+
+def _failure(exc: BaseException, state: State) -> int:
+    """Report a failure in one line; return the exit code.
+
+    After a change was written, the command succeeded whatever fails next
+    (its output to a full disk, say): exit 0, with a warning that says so.
+    """
+    from typer import TyperException
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+
+    if isinstance(exc, SystemExit):
+        return exc.code if isinstance(exc.code, int) else 0
+    if state.committed and not isinstance(exc, IpcoopError):
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        _error(f"the change was saved, but what followed failed ({reason})", "Warning")
+        return 0
+    if isinstance(exc, IpcoopError):
+        _error(exc.message)
+        return exc.exit_code
+    if isinstance(exc, NoArgsIsHelpError):
+        sys.stdout.write(exc.ctx.get_help() + "\n" if exc.ctx else "")
+        return 0
+    if isinstance(exc, UsageError):
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        _error(exc.format_message() + hint)
+        return EXIT_USAGE
+    if isinstance(exc, TyperException):
+        _error(exc.format_message())
+        return exc.exit_code
+    if isinstance(exc, typer.Abort):
+        _error("aborted; nothing was changed")
+        return EXIT_FAILED
+    if isinstance(exc, KeyboardInterrupt):
+        _error("interrupted; nothing was changed")
+        return 130
+    if isinstance(exc, BrokenPipeError):
+        # The reader went away (ipcoop list | head): not an error of ours.
+        return 0
+    if isinstance(exc, OSError) and exc.filename is None:
+        _error(f"cannot write the output: {exc.strerror or exc}; nothing was changed")
+        return EXIT_FAILED
+    if os.environ.get("IPCOOP_DEBUG"):
+        raise exc
+    _error(
+        f"unexpected failure ({type(exc).__name__}: {exc}); nothing was changed. "
+        "Please report it; IPCOOP_DEBUG=1 shows the details"
+    )
+    return EXIT_FAILED
 
 
 app = typer.Typer(
@@ -180,12 +220,12 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--db",
             envvar="IPCOOP_DB",
+            metavar="FILE",
             help="The database file (default: ipcoop.json in the user data folder).",
-            dir_okay=False,
             show_default=False,
         ),
     ] = None,
@@ -198,7 +238,13 @@ def root(
 ) -> None:
     """Track the Expert Group's co-operation projects."""
     state = ctx.ensure_object(State)
-    state.db = db
+    if db is None and os.environ.get("IPCOOP_DB", "x").strip() == "":
+        # Set but empty: most likely a script's variable gone missing. Using the
+        # default database instead would write to the wrong place without a word.
+        state.db_problem = "IPCOOP_DB is set but empty; unset it to use the default database"
+    elif db is not None and not db.strip():
+        state.db_problem = "--db is empty; give the database file's path"
+    state.db = Path(db) if db is not None and db.strip() else None
 
 
 def _state(ctx: typer.Context) -> State:
@@ -208,9 +254,14 @@ def _state(ctx: typer.Context) -> State:
 def db_path(ctx: typer.Context) -> tuple[Path, bool]:
     from ipcoop import store
 
-    db = _state(ctx).db
+    state = _state(ctx)
+    if state.db_problem:
+        from ipcoop.errors import DatabaseError
+
+        raise DatabaseError(state.db_problem)
+    db = state.db
     if db is not None:
-        return db.expanduser(), True
+        return db, True
     return store.default_path(), False
 
 
@@ -244,9 +295,12 @@ def writing(ctx: typer.Context) -> Iterator[Any]:
 
     path, explicit = db_path(ctx)
     ensure_default(path, explicit)
+    state = _state(ctx)
     with store.open_write(path) as db:
         yield db
-        db.commit(_command_line(_state(ctx).argv), models.now_stamp())
+        state.committed = db.commit(_command_line(state.argv), models.now_stamp())
+    for warning in db.warnings:
+        say(f"Warning: {warning}")
 
 
 def _command_line(argv: list[str]) -> str:
@@ -280,12 +334,16 @@ def emit(content: str, output: Path | None = None) -> None:
     from ipcoop import render
 
     if output is None:
+        if sys.stdout.isatty():
+            # Data is kept exact in files and pipes; a terminal gets no raw controls.
+            from ipcoop.models import terminal_safe
+
+            content = terminal_safe(content)
         render.write(sys.stdout, content)
         return
-    try:
-        output.write_text(content, encoding="utf-8")
-    except OSError as exc:
-        raise IpcoopError(f"cannot write {output}: {exc.strerror}") from None
+    from ipcoop.store.files import write_output
+
+    write_output(output, content)
     say(f"Wrote {output}")
 
 

@@ -68,8 +68,10 @@ def parse_ids(raw: Sequence[str]) -> list[int]:
     ids: list[int] = []
     for text in raw:
         value = text.strip().lstrip("#")
-        if not value.isdigit() or int(value) < 1:
-            raise InvalidValue(f"{text!r} is not a project id (a whole number such as 12)")
+        # ASCII digits only: '⑤' and '²' are digits to str.isdigit, not to int().
+        if not (value.isascii() and value.isdigit()) or len(value) > 15 or int(value) < 1:
+            shown = text if len(text) <= 20 else text[:17] + "..."
+            raise InvalidValue(f"{shown!r} is not a project id (a whole number such as 12)")
         if int(value) not in ids:
             ids.append(int(value))
     if not ids:
@@ -282,14 +284,20 @@ def edit_project(db: store.Database, project_id: int, changes: dict[str, Any]) -
         known_agency(db, code)
     merged = {**project, **changes}
     record = _validate(db, merged)
-    return _save(db, project, record)
+    return _save(db, project, record, settles=list(changes))
 
 
-def _save(db: store.Database, project: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+def _save(
+    db: store.Database,
+    project: dict[str, Any],
+    record: dict[str, Any],
+    settles: Sequence[str] = (),
+) -> dict[str, Any]:
     updated = {**project, **record}
-    if updated != project:
-        updated["updated"] = models.now_stamp()
-        db.replace_project(updated)
+    if updated != project or settles:
+        if updated != project:
+            updated["updated"] = models.now_stamp()
+        db.replace_project(updated, tuple(settles))
     return updated
 
 
@@ -337,7 +345,7 @@ def change_status(
                 record["notes"] = f"{record['notes']}\n{line}" if record["notes"] else line
         else:  # pragma: no cover - the CLI only passes the four above
             raise ValueError(action)
-        results.append(_save(db, project, _validate(db, record)))
+        results.append(_save(db, project, _validate(db, record), settles=["status"]))
     return results
 
 
@@ -349,150 +357,6 @@ def remove_projects(db: store.Database, ids: Sequence[int]) -> list[dict[str, An
 
 def undo(db: store.Database) -> dict[str, Any]:
     return db.undo_last()
-
-
-# --------------------------------------------------------------------------- history
-
-
-def log_entries(db: store.Database, project_id: int | None = None) -> list[dict[str, Any]]:
-    """Journal entries, newest first, each with the changes in plain words.
-
-    With `project_id`, only the entries that touched that project.
-    """
-    entries = []
-    for entry in reversed(db.history()):
-        changes = entry["changes"]
-        if project_id is not None:
-            changes = [c for c in changes if c["table"] == "projects" and _touches(c, project_id)]
-            if not changes:
-                continue
-        entries.append(
-            {
-                "seq": entry["seq"],
-                "at": entry["at"],
-                "command": entry["command"],
-                "undone": bool(entry.get("undone")),
-                "changes": [describe_change(c) for c in changes],
-            }
-        )
-    return entries
-
-
-def _touches(change: dict[str, Any], project_id: int) -> bool:
-    if "ids" in change:
-        return change["ids"][0] <= project_id <= change["ids"][1]
-    return change["id"] == project_id
-
-
-def describe_change(change: dict[str, Any]) -> str:
-    if "ids" in change:
-        first, last = change["ids"]
-        return f"added projects #{first}-#{last} ({last - first + 1})"
-    before, after = change["before"], change["after"]
-    what = "project" if change["table"] == "projects" else change["table"].rstrip("s")
-    name = f"#{change['id']}" if change["table"] == "projects" else ""
-    if before is None:
-        label = after.get("title") or after.get("key") or after.get("code") or ""
-        return f"added {what} {name} {label!r}".replace("  ", " ")
-    if after is None:
-        label = before.get("title") or before.get("key") or ""
-        return f"removed {what} {name} {label!r}".replace("  ", " ")
-    diffs = []
-    for key_name in sorted(set(before) | set(after)):
-        if key_name == "updated" or before.get(key_name) == after.get(key_name):
-            continue
-        diffs.append(f"{key_name}: {_plain(before.get(key_name))} -> {_plain(after.get(key_name))}")
-    ident = name or (after.get("key") or after.get("code") or "")
-    return f"changed {what} {ident}: " + "; ".join(diffs)
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    if isinstance(value, str):
-        return repr(value if len(value) <= 60 else value[:57] + "...")
-    return json.dumps(value)
-
-
-# --------------------------------------------------------------------------- areas
-
-
-def area_table(db: store.Database, year: int | None = None) -> list[dict[str, Any]]:
-    """Each area with counts by status and percent done (optionally for one year)."""
-    projects = db.rows()
-    if year is not None:
-        projects = [p for p in projects if p["year"] == year]
-    return [
-        {
-            "key": area["key"],
-            "name": area["name"],
-            "from": area.get("from"),
-            "until": area.get("until"),
-            **summary.counts(p for p in projects if p["area"] == area["key"]),
-        }
-        for area in db.areas()
-    ]
-
-
-def _bound(value: str | int | None, what: str) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return models.parse_year(value, what)
-
-
-def _check_span(start: int | None, until: int | None) -> None:
-    if start is not None and until is not None and until < start:
-        raise InvalidValue(f"--until {until} is before --from {start}")
-
-
-def add_area(
-    db: store.Database, key: str, name: str, start: str | None, until: str | None
-) -> dict[str, Any]:
-    value = models.parse_area_key(key)
-    if any(a["key"] == value for a in db.areas()):
-        raise IpcoopError(f"area {value!r} already exists; use 'ipcoop areas edit {value}'")
-    area = {
-        "key": value,
-        "name": models.parse_title(name, "area name"),
-        "from": _bound(start, "--from"),
-        "until": _bound(until, "--until"),
-    }
-    _check_span(area["from"], area["until"])
-    db.put_area(area)
-    return area
-
-
-def edit_area(
-    db: store.Database,
-    key: str,
-    name: str | None,
-    start: str | None,
-    until: str | None,
-) -> dict[str, Any]:
-    value = known_area(db, key)
-    if name is None and start is None and until is None:
-        raise InvalidValue("nothing to change; give --name, --from or --until")
-    area = next(a for a in db.areas() if a["key"] == value)
-    if name is not None:
-        area["name"] = models.parse_title(name, "area name")
-    if start is not None:
-        area["from"] = _bound(start, "--from")
-    if until is not None:
-        area["until"] = _bound(until, "--until")
-    _check_span(area.get("from"), area.get("until"))
-    db.put_area(area)
-    return area
-
-
-def remove_area(db: store.Database, key: str) -> None:
-    value = known_area(db, key)
-    used = [p["id"] for p in db.projects() if p["area"] == value]
-    if used:
-        raise IpcoopError(
-            f"area {value!r} is used by {len(used)} project(s) (e.g. {used[0]}); "
-            f"move them to another area first"
-        )
-    db.remove_area(value)
 
 
 # --------------------------------------------------------------------------- summary, carry
@@ -518,7 +382,7 @@ def summary_for(db: store.Database, period: str | None) -> dict[str, Any]:
         start, end = models.parse_period(period)
     if stats is None:
         figures = summary.summarize(projects, db.areas(), start, end)
-        figures["key_projects"] = [store.shape(p) for p in figures["key_projects"]]
+        figures["key_projects"] = [store.shape(p["id"], p) for p in figures["key_projects"]]
         return figures
     ids = [pid for y in range(start, end + 1) for pid in stats.get(str(y), {}).get("key", [])]
     return summary.summarize_stats(stats, db.areas(), start, end, db.projects_by_id(ids))

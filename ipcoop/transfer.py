@@ -60,6 +60,10 @@ def _json_records(content: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
         raise IpcoopError(
             f"{path} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
         ) from None
+    except RecursionError:
+        raise IpcoopError(f"{path} is nested too deeply to be a list of projects") from None
+    except ValueError as exc:  # a number of thousands of digits
+        raise IpcoopError(f"{path} holds a value that cannot be read ({exc})") from None
     if not isinstance(data, list):
         raise IpcoopError(f"{path} must hold a JSON array of projects, as 'ipcoop export' writes")
     records = []

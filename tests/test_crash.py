@@ -62,7 +62,8 @@ def _ipcoop(db: Path, args: list[str], strace: list[str] | None = None) -> int:
 
 def _state(path: Path) -> tuple:
     """What a command changes, without its time stamps."""
-    data = store.parse_text(path.read_bytes(), path)
+    store.open_read(path).projects()  # raises if the file is not a sound database
+    data = json.loads(path.read_bytes())
     projects = {
         k: {f: v for f, v in doc.items() if f not in ("created", "updated")}
         for k, doc in data["projects"].items()
@@ -70,8 +71,9 @@ def _state(path: Path) -> tuple:
     return (
         projects,
         data["areas"],
-        data["_meta"]["1"]["next_id"],
-        [(e["command"], bool(e.get("undone"))) for e in data["history"].values()],
+        sorted(c["next"] for c in data["copies"].values()),
+        [(data["history"][k]["command"], bool(data["history"][k].get("undone")))
+         for k in sorted(data["history"])],
     )
 
 
@@ -96,15 +98,17 @@ def seeded(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
 def test_kill_at_every_write_path_syscall(strace_available, seeded, tmp_path, scenario):
     args = [a.replace("{csv}", str(tmp_path / "in.csv")) for a in SCENARIOS[scenario]]
-    pristine = tmp_path / "pristine.json"
-    shutil.copy(seeded, pristine)
-    backup = store.backup_path(seeded)
-    pristine_bak = tmp_path / "pristine.bak"
-    shutil.copy(backup, pristine_bak)
+    # The file, its backup, and this copy's local files (which remember the ids it
+    # handed out: a database put back under a copy that went on would skip them).
+    kept = [seeded, store.backup_path(seeded), store.local_path(seeded), store.cache_path(seeded)]
+    pristine = tmp_path / "pristine"
+    pristine.mkdir()
+    for path in kept:
+        shutil.copy(path, pristine / path.name)
 
     def reset() -> None:
-        shutil.copy(pristine, seeded)
-        shutil.copy(pristine_bak, backup)
+        for path in kept:
+            shutil.copy(pristine / path.name, path)
         for leftover in tmp_path.glob("*.replaced-*"):
             leftover.unlink()
 

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from ipcoop import models, store, tracker
 from ipcoop.errors import IpcoopError
+from ipcoop.store import files, session
 from tests.conftest import invoke, one_error_line
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +40,7 @@ def test_failed_replace_leaves_old_file_intact(db_path, monkeypatch):
     def broken_replace(src, dst):
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(store.os, "replace", broken_replace)
+    monkeypatch.setattr(files.os, "replace", broken_replace)
     result = invoke("--db", db_path, "done", "11")
     assert result.exit_code == 3
     assert "cannot write" in one_error_line(result)
@@ -65,7 +66,7 @@ def test_disk_full_during_write_leaves_old_file_intact(db_path, monkeypatch):
         def write(self, data):
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode)))
+    monkeypatch.setattr(files.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode)))
     result = invoke("--db", db_path, "add", "t", "--area", "gba", "--year", "2021")
     assert result.exit_code == 3
     assert "disk is full" in one_error_line(result)
@@ -79,7 +80,7 @@ def test_fsync_failure_leaves_old_file_intact(db_path, monkeypatch):
     def broken_fsync(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store.os, "fsync", broken_fsync)
+    monkeypatch.setattr(files.os, "fsync", broken_fsync)
     result = invoke("--db", db_path, "edit", "11", "--title", "x")
     assert result.exit_code == 3
     one_error_line(result)
@@ -289,10 +290,11 @@ def test_sigkill_during_writes_leaves_old_or_new_file(empty_db):
         time.sleep(rng.uniform(0.05, 0.6))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        data = store.parse_text(empty_db.read_bytes(), empty_db)  # never corrupt
-        count = len(data["projects"])
+        db = store.open_read(empty_db)  # never corrupt
+        count = len(db.projects())
         # Old or new state, never half: the counter and the records agree.
-        assert data["_meta"]["1"]["next_id"] == count + 1
+        (record,) = db.copies().values()
+        assert record["next"] == count + 1
         seen_counts.add(count)
         result = _cli(empty_db, "add", "after kill", "--area", "gba", "--year", "2021")
         assert result.returncode == 0, result.stderr
@@ -351,7 +353,7 @@ def test_projects_round_trip_through_the_file(tmp_path_factory, records):
         assert got["agencies"] == r["agencies"]
     # Deterministic: dumping what was read gives the same bytes.
     text = path.read_text("utf-8")
-    assert store.dump(json.loads(text)) == text
+    assert store.serialise(json.loads(text)) == text.encode()
 
 
 # --------------------------------------------------------------------------- the splice write path
@@ -371,9 +373,8 @@ OPS = st.lists(
 
 
 def _apply(path: Path, op: tuple, careful: bool, monkeypatch) -> None:
-    if careful:
-        monkeypatch.setattr(store, "_load", lambda p, writable: store.Database(
-            p, store.read_file(p), writable=writable))
+    if careful:  # no cache: every load parses and checks the whole file
+        monkeypatch.setattr(session.cache, "read", lambda path, raw: None)
     try:
         with store.open_write(path) as db:
             kind = op[0]
@@ -404,11 +405,13 @@ def _apply(path: Path, op: tuple, careful: bool, monkeypatch) -> None:
 
 def _without_stamps(path: Path) -> dict:
     data = json.loads(path.read_text("utf-8"))
-    data["_meta"]["1"].pop("projects_crc")  # covers the time stamps, which differ
     for doc in data["projects"].values():
         doc.pop("created"), doc.pop("updated")
-    for entry in data["history"].values():
-        entry.pop("at")
+    # Each file is its own copy, with an id and name of its own.
+    data["copies"] = sorted(c["next"] for c in data["copies"].values())
+    data["history"] = [data["history"][k] for k in sorted(data["history"])]
+    for entry in data["history"]:
+        entry.pop("at"), entry.pop("by")
         for change in entry["changes"]:
             for side in ("before", "after"):
                 if isinstance(change.get(side), dict):
@@ -430,19 +433,22 @@ def test_splice_path_writes_what_the_careful_path_writes(tmp_path_factory, monke
         _apply(fast, op, careful=False, monkeypatch=monkeypatch)
         _apply(careful, op, careful=True, monkeypatch=monkeypatch)
         text = fast.read_text("utf-8")
-        assert store.dump(json.loads(text)) == text  # byte-for-byte what dump writes
+        assert store.serialise(json.loads(text)) == text.encode()  # what a full write writes
         assert _without_stamps(fast) == _without_stamps(careful)
 
 
 def test_changes_use_the_raw_body_only_when_the_checksum_vouches_for_it(db_path):
-    assert store._load(db_path, writable=True)._body is not None
+    def raw(path: Path) -> bool:
+        return session.load(path, writable=True).projects_table.raw
+
+    assert raw(db_path)
     # A hand edit (still valid JSON) changes the body: the careful path is taken.
     text = db_path.read_text("utf-8").replace("Exchange activities on trademarks", "Hand-edited")
     db_path.write_text(text, "utf-8")
-    assert store._load(db_path, writable=True)._body is None
+    assert not raw(db_path)
     assert invoke("--db", db_path, "done", "15").exit_code == 0
     assert invoke("--db", db_path, "show", "15", "--json").json()["title"] == "Hand-edited"
-    assert store._load(db_path, writable=True)._body is not None  # vouched for again
+    assert raw(db_path)  # vouched for again
     # Damage inside the body is refused even though the layout looks right.
     raw = db_path.read_bytes()
     broken = raw.replace(b'"Hand-edited"', b'"Hand-edited\x00', 1)

@@ -148,8 +148,7 @@ def check(
         say(f"Restored {path} from {bak}{kept}.")
         return
     cli.ensure_default(path, explicit)
-    data, problems = store.check_file(path)  # an unusable file: exit 3, saying how to restore
-    projects = len(data["projects"])
+    info, problems = store.check_file(path)  # an unusable file: exit 3, saying how to restore
     if problems:
         for problem in problems:
             sys.stdout.write(f"{problem}\n")
@@ -157,7 +156,8 @@ def check(
             f"{path} has {len(problems)} problem(s), listed above; fix them by hand, "
             f"or 'ipcoop --db {path} check --restore' to go back to the version before"
         )
+    copies = len(info["copies"])
     sys.stdout.write(
-        f"{path}: sound (schema {data['_meta']['1']['schema']}, {projects} projects, "
-        f"next id {data['_meta']['1']['next_id']})\n"
+        f"{path}: sound (schema {info['schema']}, {info['projects']} projects, "
+        f"{copies} {'copy' if copies == 1 else 'copies'})\n"
     )

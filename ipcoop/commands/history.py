@@ -41,16 +41,16 @@ def log(
 
     Example: ipcoop log 12
     """
-    from ipcoop import render, tracker
+    from ipcoop import history, render, tracker, views
 
     db = reading(ctx)
     pid = None
     if project_id is not None:
         (pid,) = tracker.parse_ids([project_id])
-    entries = tracker.log_entries(db, pid)
+    entries = history.log_entries(db, pid)
     if as_json:
         emit(render.to_json(entries))
     elif not entries:
         say("No changes recorded." if pid is None else f"No recorded changes to {pid}.")
     else:
-        render.print_log(entries)
+        views.print_log(entries)

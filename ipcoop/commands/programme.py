@@ -103,7 +103,7 @@ def members(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     Example: ipcoop members --json
     """
-    from ipcoop import render
+    from ipcoop import render, views
 
     rows = [
         {"code": m["code"], "name": m["name"], "side": m["side"]} for m in reading(ctx).members()
@@ -111,7 +111,7 @@ def members(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         emit(render.to_json(rows))
     else:
-        render.print_members(rows)
+        views.print_members(rows)
 
 
 areas_app = typer.Typer(cls=TyperGroup, rich_markup_mode=None)
@@ -130,14 +130,15 @@ def areas(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from ipcoop import models, render, tracker
+    from ipcoop import areas as areas_rules
+    from ipcoop import models, render, views
 
     the_year = models.parse_year(year) if year is not None else None
-    rows = tracker.area_table(reading(ctx), the_year)
+    rows = areas_rules.area_table(reading(ctx), the_year)
     if as_json:
         emit(render.to_json(rows))
     else:
-        render.print_areas(rows, the_year)
+        views.print_areas(rows, the_year)
 
 
 FromOpt = Annotated[
@@ -160,10 +161,10 @@ def areas_add(
 
     Example: ipcoop areas add smes "Supporting SMEs on IP" --from 2016 --until 2018
     """
-    from ipcoop import tracker
+    from ipcoop import areas as areas_rules
 
     with writing(ctx) as db:
-        area = tracker.add_area(db, key, name, start, until)
+        area = areas_rules.add_area(db, key, name, start, until)
     say(f"Added area {area['key']}.")
 
 
@@ -180,10 +181,10 @@ def areas_edit(
     --from or --until given as "" removes that bound.
     Example: ipcoop areas edit guidance --until 2021
     """
-    from ipcoop import tracker
+    from ipcoop import areas as areas_rules
 
     with writing(ctx) as db:
-        area = tracker.edit_area(db, key, name, start, until)
+        area = areas_rules.edit_area(db, key, name, start, until)
     say(f"Updated area {area['key']}.")
 
 
@@ -196,8 +197,8 @@ def areas_remove(
 
     Example: ipcoop areas remove culture
     """
-    from ipcoop import tracker
+    from ipcoop import areas as areas_rules
 
     with writing(ctx) as db:
-        tracker.remove_area(db, key)
+        areas_rules.remove_area(db, key)
     say(f"Removed area {key}.")

@@ -98,7 +98,7 @@ def list_(
     if fmt != "table":
         from ipcoop.store import shape
 
-        projects = [shape(p) for p in projects]
+        projects = [shape(p["id"], p) for p in projects]
     if fmt == "json":
         emit(render.to_json(projects))
     elif fmt == "csv":
@@ -121,7 +121,7 @@ def show(
 
     Example: ipcoop show 12 --json
     """
-    from ipcoop import render, tracker
+    from ipcoop import render, tracker, views
 
     (pid,) = tracker.parse_ids([project_id])
     db = reading(ctx)
@@ -131,7 +131,7 @@ def show(
         return
     areas = {a["key"]: a["name"] for a in db.areas()}
     members = {m["code"]: m["name"] for m in db.members()}
-    render.print_project(project, areas.get(project["area"], "?"), members)
+    views.print_project(project, areas.get(project["area"], "?"), members)
 
 
 @commands.command()

@@ -1,0 +1,87 @@
+"""Areas: their figures, and adding, editing and removing them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ipcoop import models, store, summary
+from ipcoop.errors import InvalidValue, IpcoopError
+from ipcoop.tracker import known_area
+
+
+def area_table(db: store.Database, year: int | None = None) -> list[dict[str, Any]]:
+    """Each area with counts by status and percent done (optionally for one year)."""
+    projects = db.rows()
+    if year is not None:
+        projects = [p for p in projects if p["year"] == year]
+    return [
+        {
+            "key": area["key"],
+            "name": area["name"],
+            "from": area.get("from"),
+            "until": area.get("until"),
+            **summary.counts(p for p in projects if p["area"] == area["key"]),
+        }
+        for area in db.areas()
+    ]
+
+
+def _bound(value: str | int | None, what: str) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return models.parse_year(value, what)
+
+
+def _check_span(start: int | None, until: int | None) -> None:
+    if start is not None and until is not None and until < start:
+        raise InvalidValue(f"--until {until} is before --from {start}")
+
+
+def add_area(
+    db: store.Database, key: str, name: str, start: str | None, until: str | None
+) -> dict[str, Any]:
+    value = models.parse_area_key(key)
+    if any(a["key"] == value for a in db.areas()):
+        raise IpcoopError(f"area {value!r} already exists; use 'ipcoop areas edit {value}'")
+    area = {
+        "key": value,
+        "name": models.parse_title(name, "area name"),
+        "from": _bound(start, "--from"),
+        "until": _bound(until, "--until"),
+    }
+    _check_span(area["from"], area["until"])
+    db.put_area(area)
+    return area
+
+
+def edit_area(
+    db: store.Database,
+    key: str,
+    name: str | None,
+    start: str | None,
+    until: str | None,
+) -> dict[str, Any]:
+    value = known_area(db, key)
+    if name is None and start is None and until is None:
+        raise InvalidValue("nothing to change; give --name, --from or --until")
+    area = next(a for a in db.areas() if a["key"] == value)
+    if name is not None:
+        area["name"] = models.parse_title(name, "area name")
+    if start is not None:
+        area["from"] = _bound(start, "--from")
+    if until is not None:
+        area["until"] = _bound(until, "--until")
+    _check_span(area.get("from"), area.get("until"))
+    db.put_area(area)
+    return area
+
+
+def remove_area(db: store.Database, key: str) -> None:
+    value = known_area(db, key)
+    used = [p["id"] for p in db.projects() if p["area"] == value]
+    if used:
+        raise IpcoopError(
+            f"area {value!r} is used by {len(used)} project(s) (e.g. {used[0]}); "
+            f"move them to another area first"
+        )
+    db.remove_area(value)

@@ -1,0 +1,160 @@
+"""Whole-file operations: open, create, check, restore."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ipcoop.errors import DatabaseError, IpcoopError
+from ipcoop.store import checks, files, identity, layout, migrate
+from ipcoop.store.lock import locked
+from ipcoop.store.paths import backup_path, check_regular, resolve
+from ipcoop.store.session import Database, load
+
+
+def open_read(path: Path) -> Database:
+    """Open for reading: no lock (writes are atomic)."""
+    return load(resolve(path), writable=False)
+
+
+@contextlib.contextmanager
+def open_write(path: Path) -> Iterator[Database]:
+    """Lock, load, yield; the caller commits. Nothing is written if the body raises."""
+    real = resolve(path)
+    check_regular(real)  # the "no database" error, without creating a lock file
+    with locked(real) as still_held:
+        db = load(real, writable=True)
+        db.before_write = still_held
+        yield db
+
+
+def new_data(areas: list[dict[str, Any]], members: list[dict[str, Any]]) -> layout.Data:
+    """An empty database's tables, with areas and members in the order given."""
+    return {
+        "_meta": {"1": {"schema": layout.SCHEMA_VERSION}},
+        "areas": {a["key"]: {**a, "order": i} for i, a in enumerate(areas, start=1)},
+        "copies": {},
+        "history": {},
+        "members": {m["code"]: {**m, "order": i} for i, m in enumerate(members, start=1)},
+        "projects": {},
+    }
+
+
+def _aside(path: Path, label: str) -> Path:
+    """A name beside `path` that no file has yet: a file set aside is never overwritten."""
+    candidate = path.with_name(f"{path.name}.{label}")
+    n = 2
+    while os.path.lexists(candidate):
+        candidate = path.with_name(f"{path.name}.{label}-{n}")
+        n += 1
+    return candidate
+
+
+def create(path: Path, areas: list[dict[str, Any]], members: list[dict[str, Any]],
+           projects: list[dict[str, Any]], force: bool) -> str | None:
+    """Write a brand-new database at `path` under the lock.
+
+    Without `force` an existing file is refused. With it, the old file is kept
+    as the .bak (or, if it was unreadable, set aside under a new name) and the
+    ids carry on from the old file's, so that no id is handed out twice.
+    Returns a note about what happened to the old file, if anything.
+    """
+    path = resolve(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
+    exists = check_regular(path, missing_ok=True)
+    note = None
+    with locked(path):
+        first_id = 1
+        if exists:
+            if not force:
+                raise IpcoopError(
+                    f"{path} already exists; pass --force to replace it "
+                    f"(the old file is then kept as {backup_path(path).name})"
+                )
+            try:
+                old = load(path, writable=False)
+            except DatabaseError:
+                aside = _aside(path, "unreadable")
+                try:
+                    os.link(path, aside)
+                except OSError as exc:
+                    raise DatabaseError(f"cannot keep {path} aside: {exc.strerror}") from None
+                note = f"the unreadable old file is kept as {aside}"
+            else:
+                ids = [int(k) for k in old.projects_table.load()]
+                nexts = [int(c.get("next", 1)) for c in old.copies().values()]
+                first_id = max([*ids, *[n - 1 for n in nexts], 0]) + 1
+                note = f"the old file is kept as {backup_path(path)}"
+        data = new_data(areas, members)
+        copy, name, _ = identity.choose(path, {})
+        for offset, project in enumerate(projects):
+            data["projects"][str(first_id + offset)] = {
+                k: v for k, v in project.items() if k != "id"
+            }
+        data["copies"][copy] = {"blocks": [[1, None]], "name": name,
+                                "next": first_id + len(projects)}
+        payload = layout.serialise(data)
+        files.atomic_write(path, payload)
+        from ipcoop.store import cache
+
+        cache.write(path, payload, cache.project_stats(data["projects"]))
+        with contextlib.suppress(OSError, IpcoopError):
+            identity.write_local(path, {"copy": copy, "name": name,
+                                        "high": first_id + len(projects) - 1})
+    return note
+
+
+def check_file(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """Load the file (DatabaseError if unusable) and list every problem in it."""
+    path = resolve(path)
+    raw = files.read_bytes(path)
+    duplicates: list[str] = []
+    data = layout.decode(raw, path, duplicates)
+    schema = layout.schema_of(data)
+    if schema is None:
+        problem = layout.shape_problem(data) or "no schema version"
+        raise DatabaseError(f"{path} is not an ipcoop database ({problem}): "
+                            f"{layout.recover_hint(path)}")
+    layout.refuse_newer(schema, path)
+    if schema < layout.SCHEMA_VERSION:
+        data = migrate.upgrade(data, schema, path, "0", "local")
+    problem = layout.shape_problem(data)
+    if problem:
+        raise DatabaseError(f"{path} is not an ipcoop database ({problem}): "
+                            f"{layout.recover_hint(path)}")
+    found = checks.audit(data, duplicates)
+    return {"schema": schema, "projects": len(data["projects"]), "copies": data["copies"]}, [
+        p.text for p in found
+    ]
+
+
+def restore_backup(path: Path) -> Path | None:
+    """Put the .bak back in place; the current file, if any, is set aside, never overwritten.
+
+    Returns where the current file went (None if there was none).
+    """
+    from ipcoop import models
+
+    path = resolve(path)
+    bak = backup_path(path)
+    if not bak.exists():
+        raise DatabaseError(f"there is no backup {bak} to restore")
+    raw = files.read_bytes(bak)
+    layout.decode(raw, bak)  # refuse a backup that is itself unusable
+    aside = None
+    with locked(path):
+        if check_regular(path, missing_ok=True):
+            stamp = models.now_stamp().replace(":", "").replace("-", "")
+            aside = _aside(path, f"replaced-{stamp}")
+            try:
+                os.link(path, aside)
+            except OSError as exc:
+                raise DatabaseError(f"cannot keep the current file aside: {exc.strerror}") from None
+        files.atomic_write(path, raw, keep_backup=False)
+    return aside

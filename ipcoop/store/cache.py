@@ -1,0 +1,104 @@
+"""The local cache: what can be computed from the file, kept beside it, never shared.
+
+`<name>.cache` holds, for one exact content of the file (its CRC-32 and
+size), the word that this content is of our own layout and sound (so a
+command may splice its lines without parsing them all), and the figures a
+summary needs per programme year: project counts by area and status, done
+projects by the year of their done_on, and the ids of the key projects. A
+summary then reads those and the key projects it lists, not 10,000 records.
+
+A cache that is missing, unreadable or for other content is ignored and
+rebuilt by the next command that reads the whole file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import zlib
+from pathlib import Path
+from typing import Any
+
+from ipcoop.models import STATUSES
+from ipcoop.store.files import write_quietly
+from ipcoop.store.paths import cache_path
+
+STATUS_INDEX = {status: i for i, status in enumerate(STATUSES)}
+CACHE_VERSION = 1
+
+
+def fingerprint(raw: bytes) -> list[int]:
+    return [zlib.crc32(raw), len(raw)]
+
+
+def read(path: Path, raw: bytes) -> dict[str, Any] | None:
+    """The cached figures for exactly these bytes, or None."""
+    try:
+        cached = json.loads(cache_path(path).read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(cached, dict) or cached.get("version") != CACHE_VERSION:
+        return None
+    if cached.get("file") != fingerprint(raw) or not isinstance(cached.get("stats"), dict):
+        return None
+    return cached
+
+
+def write(path: Path, raw: bytes, stats: dict[str, Any]) -> None:
+    payload = {"version": CACHE_VERSION, "file": fingerprint(raw), "stats": stats}
+    write_quietly(cache_path(path), json.dumps(payload, sort_keys=True).encode())
+
+
+def forget(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(cache_path(path))
+
+
+def project_stats(table: dict[str, Any]) -> dict[str, Any]:
+    stats: dict[str, Any] = {}
+    for key, doc in table.items():
+        count_project(stats, int(key), doc, 1)
+    return tidy_stats(stats)
+
+
+def count_project(stats: dict[str, Any], project_id: int, doc: dict[str, Any], sign: int) -> None:
+    """Add (sign 1) or take away (sign -1) one project's part of the figures."""
+    entry = stats.setdefault(str(doc["year"]), {"areas": {}, "done_on": {}, "key": []})
+    counts = entry["areas"].setdefault(doc["area"], [0, 0, 0, 0])
+    counts[STATUS_INDEX[doc["status"]]] += sign
+    if doc["status"] == "done":
+        when = doc["done_on"][:4] if doc["done_on"] else ""
+        entry["done_on"][when] = entry["done_on"].get(when, 0) + sign
+    if doc["key"]:
+        if sign > 0:
+            entry["key"].append(project_id)
+        else:
+            entry["key"].remove(project_id)
+
+
+def adjust(stats: dict[str, Any], edits: dict[str, Any], originals: dict[str, Any]) -> dict:
+    """The figures after a command's edits, from those before it."""
+    out = json.loads(json.dumps(stats))
+    for key, doc in edits.items():
+        before = originals.get(key)
+        if before is not None:
+            count_project(out, int(key), before, -1)
+        if doc is not None:
+            count_project(out, int(key), doc, 1)
+    return tidy_stats(out)
+
+
+def tidy_stats(stats: dict[str, Any]) -> dict[str, Any]:
+    """Drop what counts nothing, sort the ids: equal figures give equal bytes."""
+    out = {}
+    for year, entry in stats.items():
+        areas = {a: c for a, c in entry["areas"].items() if any(c)}
+        if not areas:
+            continue
+        out[year] = {
+            "areas": areas,
+            "done_on": {y: n for y, n in entry["done_on"].items() if n},
+            "key": sorted(entry["key"]),
+        }
+    return out

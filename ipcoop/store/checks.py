@@ -1,0 +1,142 @@
+"""What is wrong with a database, in three degrees.
+
+- damaged: a record the program cannot read (a field missing, a status
+  'finished'): every command refuses the file (exit 3).
+- unsound: readable, but a change would carry the damage forward (two
+  records under one id, a bad date, an unknown area): changing commands
+  refuse (exit 3); reading commands work.
+- note: worth knowing (an id counter behind, which the next add repairs;
+  a malformed journal entry): only `check` reports it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, NamedTuple
+
+from ipcoop import models
+from ipcoop.errors import InvalidValue
+from ipcoop.store.layout import KEY_RE
+
+# Stored project fields besides the contract's (which have no id: it is the key).
+EXTRA_FIELDS = ("conflicts",)
+FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "title": (str,), "area": (str,), "year": (int,), "status": (str,), "key": (bool,),
+    "lead": (str,), "agencies": (list,), "notes": (str,), "done_on": (str, type(None)),
+    "created": (str,), "updated": (str,),
+}
+
+
+class Problem(NamedTuple):
+    kind: str  # damaged, unsound or note
+    text: str
+
+
+def project_damage(doc: Any) -> str | None:
+    """Why a stored project cannot be read at all, or None."""
+    if not isinstance(doc, dict):
+        return "not an object"
+    for field, types in FIELD_TYPES.items():
+        if field not in doc:
+            return f"the field {field!r} is missing"
+        value = doc[field]
+        if not isinstance(value, types) or (field == "year" and isinstance(value, bool)):
+            return f"the field {field!r} has a bad value"
+    if doc["status"] not in models.STATUSES:
+        return f"status {doc['status']!r} is not one of {', '.join(models.STATUSES)}"
+    if doc["lead"] not in models.LEADS:
+        return f"the lead {doc['lead']!r} is unknown"
+    if not all(isinstance(code, str) for code in doc["agencies"]):
+        return "an agency is not a code"
+    return None
+
+
+def audit(data: dict[str, Any], duplicates: list[str] = ()) -> list[Problem]:
+    problems: list[Problem] = []
+    for name, table in data.items():
+        for key in list(table):
+            bad = None
+            if name == "projects":
+                if not key.isascii() or not key.isdigit() or int(key) < 1 or len(key) > 15:
+                    bad = f"project id {key!r} is not a number"
+            elif not KEY_RE.match(key):
+                bad = f"the table {name!r} has a bad key {key!r}"
+            if bad is None and not isinstance(table[key], dict):
+                bad = f"the record {name}/{key} is not an object"
+            if bad:
+                problems.append(Problem("damaged", bad))
+                del table[key]  # audited as gone: it cannot be read
+    for key in duplicates:
+        problems.append(Problem("unsound", f"the key {key!r} appears twice in one object "
+                                           f"(one of the two records would be lost)"))
+    area_keys = list(data["areas"])
+    member_codes = list(data["members"])
+    for key, area in sorted(data["areas"].items()):
+        if area.get("key") != key or not isinstance(area.get("name"), str):
+            problems.append(Problem("damaged", f"area record {key} has a bad key or name"))
+    for code, member in sorted(data["members"].items()):
+        if member.get("code") != code or member.get("side") not in models.SIDES:
+            problems.append(Problem("damaged", f"member record {code} has a bad code or side"))
+    owners = _owners(data["copies"], problems)
+    for doc_id in sorted(data["projects"], key=int):
+        doc = data["projects"][doc_id]
+        where = f"project {doc_id}"
+        damage = project_damage(doc)
+        if damage:
+            problems.append(Problem("damaged", f"{where}: {damage}"))
+            continue
+        extra = [f for f in doc if f not in FIELD_TYPES and f not in EXTRA_FIELDS]
+        if extra:
+            problems.append(Problem("unsound", f"{where}: unknown field {extra[0]!r}"))
+        try:
+            clean = models.validate_project(doc, area_keys, member_codes)
+        except InvalidValue as exc:
+            problems.append(Problem("unsound", f"{where}: {exc.message}"))
+            continue
+        if any(clean[k] != doc[k] for k in clean):
+            problems.append(Problem("unsound", f"{where}: a value is not in its normal form"))
+        for stamp in ("created", "updated"):
+            if not models.is_stamp(doc[stamp]):
+                problems.append(Problem(
+                    "unsound", f"{where}: {stamp} is not a time such as 2020-01-31T12:00:00Z"))
+        owner = owners(int(doc_id))
+        if owner is None:
+            problems.append(Problem("note", f"{where}: its id is in no copy's block of ids"))
+        elif int(doc_id) >= owner[1]:
+            problems.append(Problem(
+                "note", f"{where}: its id is not below the id counter of copy {owner[0]} "
+                        f"({owner[1]}); the next add moves the counter on"))
+    for key, entry in sorted(data["history"].items()):
+        if not isinstance(entry.get("changes"), list) or not isinstance(entry.get("command"), str):
+            problems.append(Problem("note", f"history entry {key} is malformed; "
+                                            f"'ipcoop undo' cannot undo it"))
+    return problems
+
+
+def _owners(copies: dict[str, Any], problems: list[Problem]) -> Any:
+    spans = []
+    for copy, record in sorted(copies.items()):
+        nxt = record.get("next")
+        blocks = record.get("blocks")
+        if not isinstance(nxt, int) or not isinstance(blocks, list) or not all(
+            isinstance(b, list) and len(b) == 2 and isinstance(b[0], int)
+            and (b[1] is None or isinstance(b[1], int)) for b in blocks
+        ):
+            problems.append(Problem("damaged", f"the record of copy {copy} is malformed"))
+            continue
+        for first, last in blocks:
+            spans.append((first, last, copy, nxt))
+    spans.sort(key=lambda s: s[0])
+    for (_, a_last, a_copy, _), (b_first, _, b_copy, _) in itertools.pairwise(spans):
+        if a_last is None or a_last >= b_first:
+            problems.append(Problem(
+                "note", f"copies {a_copy} and {b_copy} claim overlapping ids "
+                           f"(from {b_first}); 'ipcoop sync' leases them new blocks"))
+
+    def owner(project_id: int) -> tuple[str, int] | None:
+        for first, last, copy, nxt in spans:
+            if first <= project_id and (last is None or project_id <= last):
+                return copy, nxt
+        return None
+
+    return owner

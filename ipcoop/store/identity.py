@@ -1,0 +1,163 @@
+"""Who this copy is, and the ids it may hand out.
+
+Every copy of a database has a random copy id, kept in `<name>.local`
+beside the file (never shared), and a record in the shared `copies` table:
+its name (shown in the log), the blocks of ids it owns, and the next id it
+will hand out. A copy only ever writes its own record, so two copies never
+hand out the same id:
+
+- A database that was never shared has one copy, owning every id ([1, null]).
+- `ipcoop sync` closes that open block when the database is first shared,
+  and leases each copy further blocks of BLOCK ids as it needs them; a
+  lease counts only once `sync` has pushed it, because the remote takes one
+  push at a time, so two copies can never be granted the same block.
+- A copy that has used up its blocks while offline refuses to add (exit 1)
+  and says to sync: that is the corner case this scheme cannot rule out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from ipcoop.errors import IpcoopError
+from ipcoop.store.files import atomic_write
+from ipcoop.store.paths import local_path
+
+BLOCK = 100
+# sync leases another block when fewer ids than this are left.
+LOW_WATER = 50
+
+
+def read_local(path: Path) -> dict[str, Any]:
+    try:
+        state = json.loads(local_path(path).read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def write_local(path: Path, state: dict[str, Any]) -> None:
+    atomic_write(local_path(path), (json.dumps(state, sort_keys=True) + "\n").encode(),
+                 keep_backup=False)
+
+
+def new_copy_id() -> str:
+    return secrets.token_hex(4)
+
+
+def default_name() -> str:
+    """git's user.name if set, else the login name."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git"):
+        try:
+            done = subprocess.run(
+                ["git", "config", "--get", "user.name"], capture_output=True, text=True,
+                timeout=5, check=False,
+            )
+            name = done.stdout.strip()
+            if done.returncode == 0 and name:
+                return name
+        except (OSError, subprocess.SubprocessError):
+            pass
+    try:
+        import getpass
+
+        return getpass.getuser() or "local"
+    except Exception:  # no login name in some containers
+        return os.environ.get("USER") or "local"
+
+
+def choose(path: Path, copies: dict[str, Any]) -> tuple[str, str, bool]:
+    """(copy id, name, whether it is new) for the database at `path`.
+
+    A database moved or copied without its `.local` file, that has one copy
+    owning every id, is taken to be that copy (it was moved, not shared).
+    """
+    state = read_local(path)
+    copy = state.get("copy")
+    if isinstance(copy, str) and copy:
+        record = copies.get(copy, {})
+        return copy, str(record.get("name") or state.get("name") or default_name()), False
+    if len(copies) == 1:
+        (only, record), = copies.items()
+        if any(block[1] is None for block in record.get("blocks", [])):
+            return only, str(record.get("name") or default_name()), True
+    return new_copy_id(), default_name(), True
+
+
+def blocks_of(record: dict[str, Any], pending: list[list[int]]) -> list[list[int | None]]:
+    """The blocks a copy may hand ids out of: its own, less those not yet pushed."""
+    return sorted(
+        (b for b in record.get("blocks", []) if list(b) not in pending),
+        key=lambda b: b[0],
+    )
+
+
+def free_ids(record: dict[str, Any], pending: list[list[int]]) -> int | None:
+    """How many ids the copy can still hand out (None: unlimited)."""
+    nxt = record.get("next", 1)
+    left = 0
+    for first, last in blocks_of(record, pending):
+        if last is None:
+            return None
+        left += max(0, last - max(first, nxt) + 1)
+    return left
+
+
+def allocate(record: dict[str, Any], count: int, pending: list[list[int]],
+             taken: Any, high: int = 0) -> tuple[list[int], list[str]]:
+    """`count` new ids from the copy's blocks; the record's counter moves past them.
+
+    `taken(id)` says whether a project has the id already: a counter that is
+    behind (a file copied over, a hand edit, an old merge) is moved on past
+    it, never used to overwrite a project. `high` is the highest id this copy
+    handed out, as its local state remembers. Returns the ids and warnings.
+    """
+    warnings: list[str] = []
+    nxt = int(record.get("next", 1))
+    if high >= nxt:
+        warnings.append(
+            f"this copy's id counter in the file ({nxt}) was behind the ids it has handed "
+            f"out (up to {high}); the file was replaced by an older one? It now starts at "
+            f"{high + 1}"
+        )
+        nxt = high + 1
+    ids: list[int] = []
+    skipped: list[int] = []
+    for first, last in blocks_of(record, pending):
+        candidate = max(nxt, first)
+        while len(ids) < count and (last is None or candidate <= last):
+            if taken(candidate):
+                skipped.append(candidate)
+            else:
+                ids.append(candidate)
+            candidate += 1
+        nxt = max(nxt, candidate)
+        if len(ids) == count:
+            break
+    if len(ids) < count:
+        have = free_ids(record, pending)
+        raise IpcoopError(
+            f"this copy holds {have or 0} unused project id(s) and needs {count}; run "
+            f"'ipcoop sync' to lease more (ids are leased through the shared remote so "
+            f"that no two copies hand out the same one). Nothing was changed"
+        )
+    if skipped:
+        warnings.append(
+            f"the id counter was behind: project(s) {_ranges(skipped)} already exist, so "
+            f"they were skipped, not overwritten; the counter now starts at {ids[-1] + 1}"
+        )
+    record["next"] = ids[-1] + 1 if ids else nxt
+    return ids, warnings
+
+
+def _ranges(ids: list[int]) -> str:
+    if len(ids) <= 3:
+        return ", ".join(map(str, ids))
+    return f"{ids[0]}-{ids[-1]} ({len(ids)})"

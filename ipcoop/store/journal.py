@@ -1,0 +1,101 @@
+"""The journal: every changing command, by which copy, when; and undo.
+
+History entries are keyed by the copy that wrote them and its sequence
+number ("<copy>.<seq>"), so both sides' entries merge as a union; only the
+copy that wrote an entry ever marks it undone.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ipcoop.errors import IpcoopError
+
+if TYPE_CHECKING:
+    from ipcoop.store.session import Database
+
+
+def entries(db: Database) -> list[dict[str, Any]]:
+    """Every entry, oldest first: by time, then copy and sequence."""
+    history = db.history()
+    out = []
+    for key, entry in history.items():
+        copy, _, seq = key.rpartition(".")
+        out.append({"key": key, "copy": copy, "seq": int(seq) if seq.isdigit() else 0, **entry})
+    out.sort(key=lambda e: (str(e.get("at", "")), e["copy"], e["seq"]))
+    return out
+
+
+def _matches(current: Any, after: Any) -> bool:
+    """Whether a record is as a command left it (older journals kept only a title)."""
+    if after is None or current is None:
+        return after is current
+    if set(after) <= {"title"}:
+        return all(current.get(k) == v for k, v in after.items())
+    strip = {"conflicts", "order"}  # older journals kept no order; conflicts are not edits
+    return {k: v for k, v in current.items() if k not in strip} == {
+        k: v for k, v in after.items() if k not in strip
+    }
+
+
+def _current(db: Database, table: str, key: Any) -> Any:
+    if table == "projects":
+        return db.projects_table.get(str(key))
+    return db.tables[table].get(key)
+
+
+def undo(db: Database, copy: str) -> dict[str, Any]:
+    """Revert this copy's last command that is not undone; return its entry.
+
+    Refuses when a record it changed has been changed since (by the other
+    side, through a merge): undoing would throw that change away. The id
+    counter is left alone, so undone ids are never handed out again.
+    """
+    history = db.raw["history"].load()
+    mine = [e for e in entries(db) if e["copy"] == copy and not e.get("undone")]
+    if not mine:
+        raise IpcoopError("nothing to undo (undo reverts this copy's own commands)")
+    entry = max(mine, key=lambda e: e["seq"])
+    changes = entry.get("changes")
+    if not isinstance(changes, list):
+        raise IpcoopError(f"the journal entry of '{entry.get('command')}' is malformed; "
+                          f"it cannot be undone")
+    for change in changes:
+        table = change.get("table")
+        if "ids" in change:
+            for first, last in change["ids"]:
+                for pid in range(first, last + 1):
+                    doc = _current(db, "projects", pid)
+                    if doc is not None and doc.get("updated") != change.get("stamp"):
+                        raise _changed_since(entry, pid)
+        elif not _matches(_current(db, table, change.get("id")), change.get("after")):
+            raise _changed_since(entry, change.get("id"), table)
+    for change in reversed(changes):
+        table = change["table"]
+        if "ids" in change:
+            for first, last in change["ids"]:
+                for pid in range(first, last + 1):
+                    db.projects_table.put(str(pid), None)
+        elif table == "projects":
+            db.projects_table.put(str(change["id"]), change["before"])
+        elif change["before"] is None:
+            db.tables[table].pop(change["id"], None)
+        else:
+            records = db.tables[table]
+            before = dict(change["before"])
+            if "order" not in before:  # an older journal's record: keep its place
+                current = records.get(change["id"]) or {}
+                before["order"] = current.get("order") or 1 + max(
+                    (r.get("order", 0) for r in records.values()), default=0)
+            records[change["id"]] = before
+    stored = {k: v for k, v in entry.items() if k not in ("key", "copy", "seq")}
+    history[entry["key"]] = {**stored, "undone": True}
+    return entry
+
+
+def _changed_since(entry: dict[str, Any], key: Any, table: str = "projects") -> IpcoopError:
+    what = f"project {key}" if table == "projects" else f"{table.rstrip('s')} {key}"
+    return IpcoopError(
+        f"cannot undo '{entry.get('command')}': {what} has been changed since "
+        f"(see 'ipcoop log'); nothing was changed"
+    )

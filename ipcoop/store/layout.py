@@ -1,0 +1,208 @@
+"""The file's layout: one TinyDB JSON document, written deterministically.
+
+    {
+    "_meta": {
+     "1": {"schema": 2}
+    },
+    "areas": {
+     "education": {...},
+    ...
+    },
+    "copies": {...},
+    "history": {...},
+    "members": {...},
+    "projects": {
+     "1": {...},
+    ...
+    }
+    }
+
+Tables by name, one document per line, documents by key (projects by their
+numeric id), keys sorted inside documents, UTF-8 without \\u escapes. Two
+files with the same content have the same bytes, and a change to a record
+changes its line only, so git sees real edits and merges them line by line.
+
+Tables and their keys (the file holds facts only; nothing here can be computed):
+    _meta     "1": {"schema": N}
+    areas     area key -> {"key", "name", "from", "until"}
+    copies    copy id  -> {"name", "blocks": [[first, last or null], ...], "next"}
+    history   "<copy id>.<seq>" -> {"at", "by", "command", "changes", "undone"?}
+    members   member code -> {"code", "name", "side"}
+    projects  project id -> the project without its id
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from ipcoop.errors import DatabaseError
+
+SCHEMA_VERSION = 2
+TABLES = ("_meta", "areas", "copies", "history", "members", "projects")
+# Tables that can be large and are kept as raw lines until a command needs them.
+RAW_TABLES = ("history", "projects")
+KEY_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+MAX_NESTING = "maximum recursion depth"
+
+Data = dict[str, dict[str, Any]]
+
+
+def recover_hint(path: Path) -> str:
+    from ipcoop.store.paths import backup_path
+
+    bak = backup_path(path)
+    if bak.exists():
+        return (
+            f"it was left as it is; the previous version is kept in {bak.name}, and "
+            f"'ipcoop --db {path} check --restore' puts it back"
+        )
+    return (
+        f"it was left as it is; restore it from a backup, or move it aside "
+        f"and run 'ipcoop --db {path} init' to start again"
+    )
+
+
+def has_conflict_markers(raw: bytes) -> bool:
+    return raw.startswith(b"<<<<<<< ") or b"\n<<<<<<< " in raw or b"\n>>>>>>> " in raw
+
+
+def decode(raw: bytes, path: Path, duplicates: list[str] | None = None) -> Any:
+    """The JSON in `raw`, or DatabaseError saying why it is unusable."""
+    if not raw or raw.isspace():
+        raise DatabaseError(f"{path} is empty (0 bytes of data): {recover_hint(path)}")
+    if has_conflict_markers(raw):
+        raise DatabaseError(
+            f"{path} holds git conflict markers (a merge made without ipcoop's merge "
+            f"driver); run 'ipcoop sync' in its folder to repair it. The file was not changed"
+        )
+    hook = None
+    if duplicates is not None:
+
+        def hook(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            seen: set[str] = set()
+            for key, _ in items:
+                if key in seen:
+                    duplicates.append(key)
+                seen.add(key)
+            return dict(items)
+
+    try:
+        return json.loads(raw.decode("utf-8"), object_pairs_hook=hook)
+    except UnicodeDecodeError:
+        raise DatabaseError(f"{path} is not UTF-8 text: {recover_hint(path)}") from None
+    except json.JSONDecodeError as exc:
+        raise DatabaseError(
+            f"{path} is corrupt (not valid JSON: {exc.msg} at line {exc.lineno} "
+            f"column {exc.colno}): {recover_hint(path)}"
+        ) from None
+    except (RecursionError, ValueError) as exc:
+        raise DatabaseError(f"{path} is corrupt ({str(exc)[:80]}): {recover_hint(path)}") from None
+
+
+def schema_of(data: Any) -> int | None:
+    """The schema version a decoded file claims, or None if it has none we can read."""
+    if not isinstance(data, dict):
+        return None
+    meta = data.get("_meta")
+    if not isinstance(meta, dict) or not isinstance(meta.get("1"), dict):
+        return None
+    schema = meta["1"].get("schema")
+    if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
+        return None
+    return schema
+
+
+def refuse_newer(schema: int, path: Path) -> None:
+    if schema > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{path} was written by a newer ipcoop (schema {schema}; this version reads "
+            f"up to {SCHEMA_VERSION}); upgrade ipcoop to use it. The file was not changed"
+        )
+
+
+def shape_problem(data: Any) -> str | None:
+    """Why `data` is not a current-schema database, or None if its tables are there.
+
+    Bad keys and records are for `checks.audit`: `check` lists them one by one.
+    """
+    if not isinstance(data, dict):
+        return f"the top level is a {type(data).__name__}, not an object"
+    for table in TABLES:
+        if table not in data:
+            return f"the table {table!r} is missing"
+    for name, table in data.items():
+        if name not in TABLES:
+            return f"unknown table {name!r}"
+        if not isinstance(table, dict):
+            return f"the table {name!r} is not an object"
+    if schema_of(data) is None:
+        return "the schema version is missing or bad"
+    return None
+
+
+def doc_line(key: str | int, doc: dict[str, Any]) -> bytes:
+    """One document as the file holds it: ' "key": {...}' (no newline, no comma)."""
+    text = json.dumps(doc, ensure_ascii=False, sort_keys=True)
+    return f' "{key}": {text}'.encode()
+
+
+def sort_key(table: str, key: str) -> Any:
+    return int(key) if table == "projects" else key
+
+
+def table_body(name: str, table: dict[str, Any]) -> bytes:
+    """A table's documents, each on its own line after a newline, commas between."""
+    keys = sorted(table, key=lambda k: sort_key(name, k))
+    return b",".join(b"\n" + doc_line(k, table[k]) for k in keys)
+
+
+def assemble(bodies: dict[str, list[Any]]) -> bytes:
+    """The file from each table's body, given as pieces (bytes or views) joined once."""
+    pieces: list[Any] = [b"{\n"]
+    for i, name in enumerate(TABLES):
+        pieces.append(b"" if i == 0 else b",\n")
+        pieces.append(f'"{name}": {{'.encode())
+        pieces.extend(bodies[name])
+        pieces.append(b"\n}")
+    pieces.append(b"\n}\n")
+    return b"".join(pieces)
+
+
+def serialise(data: Data) -> bytes:
+    """The whole file for `data`, deterministically."""
+    return assemble({name: [table_body(name, data.get(name, {}))] for name in TABLES})
+
+
+def split_tables(raw: bytes) -> dict[str, tuple[int, int]] | None:
+    """Where each table's body is in a file of our own layout, or None if the layout differs.
+
+    Tables are searched from the front, but the last one (projects, the large
+    one) is known to end just before the file's closing lines.
+    """
+    if not raw.startswith(b"{\n") or not raw.endswith(b"\n}\n}\n"):
+        return None
+    spans = {}
+    pos = 2
+    last = len(TABLES) - 1
+    for i, name in enumerate(TABLES):
+        head = f'"{name}": {{'.encode()
+        if not raw.startswith(head, pos):
+            return None
+        pos += len(head)
+        end = len(raw) - 5 if i == last else raw.find(b"\n}", pos)
+        if end < pos:
+            return None
+        spans[name] = (pos, end)
+        pos = end + 2
+        tail = b",\n" if i < last else b"\n}\n"
+        if not raw.startswith(tail, pos):
+            return None
+        pos += len(tail)
+    return spans if pos == len(raw) else None
+
+
+def parse_body(body: bytes) -> dict[str, Any]:
+    return json.loads(b"{" + body + b"}")

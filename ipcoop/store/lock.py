@@ -1,0 +1,109 @@
+"""The inter-process lock that keeps concurrent commands from losing each other's changes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from ipcoop.errors import DatabaseError
+from ipcoop.store.paths import lock_path, lock_timeout
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[Callable[[], None]]:
+    """Hold the database's lock, or raise DatabaseError after the timeout.
+
+    On POSIX this is flock(2) on `<file>.lock`, taken directly: importing
+    filelock costs about 28 ms, a third of what `add` does on 10,000 projects.
+    It is the same lock filelock's UnixFileLock takes, so the two interoperate.
+
+    Yields a check to run just before writing: it raises if the lock file was
+    deleted or replaced meanwhile, since another command may then hold a lock
+    of its own and be writing too.
+
+    Someone may delete the lock file while a command holds it (clearing a
+    "stale" lock): the next command would then lock a new file and both
+    would write. So after locking we check that the path still names the
+    file we locked, and start again if it does not.
+    """
+    timeout = lock_timeout()
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        with _filelock(path, timeout):
+            yield lambda: None
+        return
+    import time
+
+    deadline = time.monotonic() + timeout
+    target = lock_path(path)
+    while True:
+        try:
+            fd = os.open(target, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        except OSError as exc:
+            raise DatabaseError(f"cannot lock {path}: {exc.strerror or exc}") from None
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise _timed_out(path, timeout) from None
+                    time.sleep(0.02)
+                except OSError as exc:
+                    raise DatabaseError(f"cannot lock {path}: {exc.strerror or exc}") from None
+            if _still_names(target, fd):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # the file we locked was unlinked or replaced: lock the new one
+
+    def still_held() -> None:
+        if not _still_names(target, fd):
+            raise DatabaseError(
+                f"the lock file {target.name} was deleted while this command held it, so "
+                f"another command may be writing {path.name} too; nothing was written. "
+                f"Run the command again (and never delete the lock file by hand)"
+            )
+
+    try:
+        yield still_held
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _still_names(target: Path, fd: int) -> bool:
+    try:
+        on_disk = os.stat(target)
+    except OSError:
+        return False
+    held = os.fstat(fd)
+    return (on_disk.st_ino, on_disk.st_dev) == (held.st_ino, held.st_dev)
+
+
+def _timed_out(path: Path, timeout: float) -> DatabaseError:
+    return DatabaseError(
+        f"{path} is locked by another ipcoop command (waited {timeout:g} s); "
+        f"try again when it has finished"
+    )
+
+
+@contextlib.contextmanager
+def _filelock(path: Path, timeout: float) -> Iterator[None]:
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(lock_path(path)), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise _timed_out(path, timeout) from None
+    except OSError as exc:
+        raise DatabaseError(f"cannot lock {path}: {exc.strerror or exc}") from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -1,0 +1,95 @@
+"""Older files, read as they are and brought up to the current schema in memory.
+
+A file of an earlier schema opens for reading without being touched; the
+first change writes it in the current schema (the old file kept as .bak).
+
+Schema 1 (ipcoop 0.x, one user): `_meta` carried the id counter, summary
+figures and a checksum; areas and members were numbered documents; the
+journal was numbered 1, 2, ... Schema 2 keys areas and members by their key
+and code, moves the counter into this copy's `copies` record, and keys the
+journal by copy, so that two copies' files merge record by record.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ipcoop.errors import DatabaseError
+from ipcoop.store.layout import KEY_RE, SCHEMA_VERSION, Data, recover_hint
+
+SCHEMA_1_TABLES = ("_meta", "areas", "history", "members", "projects")
+
+
+def upgrade(data: dict[str, Any], schema: int, path: Path, copy: str, name: str) -> Data:
+    if schema == 1:
+        data = from_1(data, path, copy, name)
+    assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION
+    return data
+
+
+def _shape_1(data: dict[str, Any]) -> str | None:
+    for table in SCHEMA_1_TABLES:
+        if not isinstance(data.get(table), dict):
+            return f"the table {table!r} is missing"
+    for name in SCHEMA_1_TABLES:
+        for doc_id, doc in data[name].items():
+            if not doc_id.isascii() or not doc_id.isdigit() or int(doc_id) < 1:
+                return f"the table {name!r} has a bad id {doc_id!r}"
+            if not isinstance(doc, dict):
+                return f"the record {name}/{doc_id} is not an object"
+    next_id = data["_meta"].get("1", {}).get("next_id")
+    if not isinstance(next_id, int) or isinstance(next_id, bool) or next_id < 1:
+        return "the id counter is missing or bad"
+    return None
+
+
+def _keyed(table: dict[str, Any], field: str, what: str, path: Path) -> tuple[dict, dict]:
+    """Numbered documents keyed by `field` instead, with their old order kept."""
+    out: dict[str, Any] = {}
+    numbers: dict[int, str] = {}
+    for order, doc_id in enumerate(sorted(table, key=int), start=1):
+        doc = table[doc_id]
+        key = doc.get(field)
+        if not isinstance(key, str) or not KEY_RE.match(key):
+            raise DatabaseError(
+                f"{path} has a {what} record with a bad {field}: {recover_hint(path)}"
+            )
+        if key in out:
+            raise DatabaseError(
+                f"{path} defines the {what} {key!r} twice; keep one of them by hand "
+                f"('ipcoop --db {path} check' lists the problems). The file was not changed"
+            )
+        out[key] = {**doc, "order": order}
+        numbers[int(doc_id)] = key
+    return out, numbers
+
+
+def from_1(data: dict[str, Any], path: Path, copy: str, name: str) -> Data:
+    problem = _shape_1(data)
+    if problem:
+        raise DatabaseError(f"{path} is not an ipcoop database ({problem}): {recover_hint(path)}")
+    areas, area_keys = _keyed(data["areas"], "key", "area", path)
+    members, member_codes = _keyed(data["members"], "code", "member", path)
+    renumbered = {"areas": area_keys, "members": member_codes}
+    history = {}
+    for seq in sorted(data["history"], key=int):
+        entry = data["history"][seq]
+        changes = []
+        for old in entry.get("changes", []) if isinstance(entry.get("changes"), list) else []:
+            change = dict(old)
+            if "ids" in change:
+                change["ids"] = [list(change["ids"])]
+            elif change.get("table") in renumbered:
+                change["id"] = renumbered[change["table"]].get(change.get("id"), str(change["id"]))
+            changes.append(change)
+        history[f"{copy}.{int(seq):06d}"] = {**entry, "by": name, "changes": changes}
+    return {
+        "_meta": {"1": {"schema": SCHEMA_VERSION}},
+        "areas": areas,
+        "copies": {copy: {"blocks": [[1, None]], "name": name,
+                          "next": data["_meta"]["1"]["next_id"]}},
+        "history": history,
+        "members": members,
+        "projects": data["projects"],
+    }

@@ -1,0 +1,404 @@
+"""One command's view of the database: load, read, change in memory, commit once.
+
+Changes are applied in memory, recorded in the journal, and written once,
+by `commit`, atomically. A database opened for writing holds the lock from
+before it is read until after it is written.
+
+Loading takes one of two paths. When the local cache vouches for the file's
+exact bytes (see `cache`), the large tables stay raw lines and a one-line
+change is spliced in (`rawtable`). Otherwise the careful path parses
+everything, checks every record, and writes the cache for next time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ipcoop.errors import DatabaseError, IpcoopError, NotFound
+from ipcoop.store import cache, checks, files, identity, layout, migrate
+from ipcoop.store.rawtable import RawTable
+
+SMALL_TABLES = tuple(t for t in layout.TABLES if t not in layout.RAW_TABLES)
+# Bulk inserts (import, carry) record id ranges in the journal, not every record.
+BULK = 20
+# More single-project edits than this, and the whole table is parsed and rewritten.
+SPLICE_LIMIT = 64
+
+
+def shape(project_id: int, doc: dict[str, Any]) -> dict[str, Any]:
+    """A stored project in the contract's JSON shape and field order."""
+    return {
+        "id": project_id,
+        "title": doc["title"],
+        "area": doc["area"],
+        "year": doc["year"],
+        "status": doc["status"],
+        "key": doc["key"],
+        "lead": doc["lead"],
+        "agencies": list(doc["agencies"]),
+        "notes": doc["notes"],
+        "done_on": doc["done_on"],
+        "created": doc["created"],
+        "updated": doc["updated"],
+    }
+
+
+def ranges(ids: list[int]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for i in sorted(ids):
+        if out and out[-1][1] == i - 1:
+            out[-1][1] = i
+        else:
+            out.append([i, i])
+    return out
+
+
+class Database:
+    def __init__(self, path: Path, small: dict[str, dict[str, Any]], raw: dict[str, RawTable],
+                 writable: bool, stats: dict[str, Any] | None, rewrite: bool,
+                 problems: list[checks.Problem] = ()) -> None:
+        self.path = path
+        self.writable = writable
+        self.tables = small
+        self.raw = raw
+        self._stats = stats
+        self._rewrite = rewrite  # write the whole file (migrated, or not of our layout)
+        self.problems = list(problems)
+        self.warnings: list[str] = []
+        self._changes: list[dict[str, Any]] = []
+        self._dirty = False
+        self._me: tuple[str, str, bool] | None = None
+        self.before_write: Any = lambda: None  # the lock's last check, set by open_write
+
+    # ------------------------------------------------------------------ reads
+    @property
+    def projects_table(self) -> RawTable:
+        return self.raw["projects"]
+
+    def _doc(self, project_id: int) -> dict[str, Any] | None:
+        doc = self.projects_table.get(str(project_id))
+        damage = checks.project_damage(doc) if doc is not None else None
+        if damage:
+            raise self._damaged(f"project {project_id}: {damage}")
+        return doc
+
+    def _damaged(self, what: str) -> DatabaseError:
+        return DatabaseError(
+            f"{self.path} has a damaged record ({what}); it was left as it is "
+            f"('ipcoop --db {self.path} check' lists the problems)"
+        )
+
+    def has_project(self, project_id: int) -> bool:
+        return self.projects_table.get(str(project_id)) is not None
+
+    def project(self, project_id: int) -> dict[str, Any]:
+        doc = self._doc(project_id)
+        if doc is None:
+            raise NotFound(f"no project with id {project_id} (see 'ipcoop list')")
+        return shape(project_id, doc)
+
+    def projects(self) -> list[dict[str, Any]]:
+        """Every project as a contract-shaped dict, in id order."""
+        table = self.projects_table.load()
+        return [shape(int(k), table[k]) for k in sorted(table, key=int)]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """Every project, cheaply: the stored records themselves with their id added.
+
+        Only for a read-only database, whose records are never written back.
+        """
+        if self.writable:
+            return self.projects()
+        table = self.projects_table.load()
+        rows = []
+        for key, doc in table.items():
+            doc["id"] = int(key)
+            rows.append(doc)
+        rows.sort(key=lambda row: row["id"])
+        return rows
+
+    def projects_by_id(self, ids: list[int]) -> list[dict[str, Any]]:
+        docs = self.projects_table.get_many([str(i) for i in ids])
+        out = []
+        for pid, doc in zip(sorted(ids), docs, strict=True):
+            if doc is None or checks.project_damage(doc):
+                raise self._damaged(f"project {pid}")
+            out.append(shape(pid, doc))
+        return out
+
+    def stats(self) -> dict[str, Any] | None:
+        """The summary figures for the file as it is, or None (then count rows)."""
+        if self.projects_table.edits or self._dirty:
+            return None
+        return self._stats
+
+    def areas(self) -> list[dict[str, Any]]:
+        table = self.tables["areas"]
+        ordered = sorted(table, key=lambda k: (table[k].get("order", 0), k))
+        return [{k: v for k, v in table[key].items() if k != "order"} for key in ordered]
+
+    def members(self) -> list[dict[str, Any]]:
+        table = self.tables["members"]
+        ordered = sorted(table, key=lambda k: (table[k].get("order", 0), k))
+        return [{k: v for k, v in table[key].items() if k != "order"} for key in ordered]
+
+    def copies(self) -> dict[str, Any]:
+        return self.tables["copies"]
+
+    def history(self) -> dict[str, Any]:
+        return self.raw["history"].load()
+
+    # ------------------------------------------------------------------ identity
+    def me(self) -> tuple[str, str]:
+        """(copy id, name) of this copy; a new copy gets a record of its own."""
+        if self._me is None:
+            self._me = identity.choose(self.path, self.copies())
+        return self._me[0], self._me[1]
+
+    def _my_record(self) -> dict[str, Any]:
+        copy, name = self.me()
+        copies = self.copies()
+        if copy not in copies:
+            # The first copy of a database owns every id; a later one leases blocks.
+            blocks = [] if copies else [[1, None]]
+            copies[copy] = {"blocks": blocks, "name": name, "next": 1}
+        return copies[copy]
+
+    def allocate(self, count: int) -> list[int]:
+        self._require_writable()
+        state = identity.read_local(self.path)
+        record = self._my_record()
+        ids, warnings = identity.allocate(
+            record, count, state.get("pending", []), self.has_project, int(state.get("high", 0))
+        )
+        self.warnings += warnings
+        self._dirty = True
+        return ids
+
+    # ------------------------------------------------------------------ changes
+    def _require_writable(self) -> None:
+        if not self.writable:
+            raise IpcoopError("internal: the database was opened read-only")
+
+    def _record(self, table: str, key: Any, before: Any, after: Any) -> None:
+        self._changes.append({"table": table, "id": key, "before": before, "after": after})
+        self._dirty = True
+
+    def _put(self, project_id: int, doc: dict[str, Any] | None) -> None:
+        table = self.projects_table
+        if table.raw and len(table.edits) >= SPLICE_LIMIT:
+            table.load()
+        table.put(str(project_id), doc)
+
+    def insert_project(self, record: dict[str, Any]) -> int:
+        """Store a new project under a new id of this copy's; return the id."""
+        (project_id,) = self.allocate(1)
+        doc = {k: v for k, v in record.items() if k != "id"}
+        self._put(project_id, doc)
+        self._record("projects", project_id, None, doc)
+        return project_id
+
+    def insert_projects(self, records: list[dict[str, Any]]) -> list[int]:
+        """Store many new projects in one pass (for import and carry)."""
+        if len(records) < BULK:
+            return [self.insert_project(r) for r in records]
+        self.projects_table.load()
+        ids = self.allocate(len(records))
+        stamp = records[0].get("created")
+        for pid, record in zip(ids, records, strict=True):
+            self._put(pid, {k: v for k, v in record.items() if k != "id"})
+        self._changes.append({"table": "projects", "ids": ranges(ids), "before": None,
+                              "stamp": stamp})
+        self._dirty = True
+        return ids
+
+    def replace_project(self, record: dict[str, Any], settles: tuple[str, ...] = ()) -> None:
+        """Store `record` (with its id) in place of the project of that id.
+
+        A conflict on a field is settled when the command sets that field
+        (`settles`) or changes its value; conflicts on other fields stay.
+        """
+        self._require_writable()
+        project_id = int(record["id"])
+        before = self._doc(project_id)
+        if before is None:
+            raise NotFound(f"no project with id {project_id}")
+        doc = {k: v for k, v in record.items() if k != "id"}
+        if "conflicts" in before and "conflicts" not in record:
+            kept = {f: v for f, v in before["conflicts"].items()
+                    if f not in settles and all(before.get(g) == doc.get(g) for g in _group(f))}
+            if kept:
+                doc["conflicts"] = kept
+        if doc == before:
+            return
+        self._put(project_id, doc)
+        self._record("projects", project_id, dict(before), doc)
+
+    def remove_projects(self, project_ids: list[int]) -> None:
+        self._require_writable()
+        table = self.projects_table
+        if table.raw and len(project_ids) + len(table.edits) > SPLICE_LIMIT:
+            table.load()
+        for pid in project_ids:
+            before = self._doc(pid)
+            if before is None:
+                raise NotFound(f"no project with id {pid}")
+            self._put(pid, None)
+            self._record("projects", pid, dict(before), None)
+
+    def put_keyed(self, table: str, key: str, doc: dict[str, Any] | None) -> None:
+        """Add, replace or (None) remove one area or member."""
+        self._require_writable()
+        records = self.tables[table]
+        before = records.get(key)
+        if doc is not None:
+            order = before.get("order") if before else None
+            if order is None:
+                order = max((r.get("order", 0) for r in records.values()), default=0) + 1
+            doc = {**doc, "order": order}
+        if doc == before:
+            return
+        if doc is None:
+            records.pop(key, None)
+        else:
+            records[key] = doc
+        self._record(table, key, before, doc)
+
+    def put_area(self, area: dict[str, Any]) -> None:
+        self.put_keyed("areas", area["key"], area)
+
+    def remove_area(self, key: str) -> None:
+        self.put_keyed("areas", key, None)
+
+    # ------------------------------------------------------------------ journal
+    def undo_last(self) -> dict[str, Any]:
+        from ipcoop.store.journal import undo
+
+        self._require_writable()
+        self.projects_table.load()
+        entry = undo(self, self.me()[0])
+        self._dirty = True
+        return entry
+
+    def commit(self, command: str, at: str) -> bool:
+        """Write the command's changes, with their journal entry, atomically.
+
+        Returns whether anything was written. Once the file is replaced, nothing
+        here raises: the change is made.
+        """
+        self._require_writable()
+        if not self._dirty:
+            return False
+        copy, name = self.me()
+        self._my_record()
+        if self._changes:
+            history = self.raw["history"]
+            last = history.last_key(copy + ".")
+            seq = int(last.rsplit(".", 1)[1]) + 1 if last else 1
+            history.put(f"{copy}.{seq:06d}", {"at": at, "by": name, "command": command,
+                                               "changes": self._changes})
+        payload = self.serialise()
+        stats = self._new_stats()
+        self.before_write()
+        files.atomic_write(self.path, payload)
+        # The change is made; the rest is local housekeeping that may not fail it.
+        try:
+            cache.write(self.path, payload, stats)
+            self._save_local()
+        except Exception:
+            cache.forget(self.path)
+        self._changes = []
+        self._dirty = False
+        return True
+
+    def serialise(self) -> bytes:
+        if self._rewrite:
+            for table in self.raw.values():
+                table.load()
+        bodies = {name: [layout.table_body(name, self.tables[name])] for name in SMALL_TABLES}
+        bodies.update({name: table.pieces() for name, table in self.raw.items()})
+        return layout.assemble(bodies)
+
+    def _new_stats(self) -> dict[str, Any]:
+        table = self.projects_table
+        if table.raw and self._stats is not None:
+            return cache.adjust(self._stats, table.edits, table.originals)
+        return cache.project_stats(table.load())
+
+    def _save_local(self) -> None:
+        copy, name = self.me()
+        state = identity.read_local(self.path)
+        record = self.copies().get(copy, {})
+        high = max(int(state.get("high", 0)), int(record.get("next", 1)) - 1)
+        wanted = {**state, "copy": copy, "name": name, "high": high}
+        if wanted != state:
+            identity.write_local(self.path, wanted)
+
+
+def _group(field: str) -> tuple[str, ...]:
+    """Fields that are set together (a status and its done date)."""
+    return ("status", "done_on") if field in ("status", "done_on") else (field,)
+
+
+# ---------------------------------------------------------------------- loading
+
+
+def load(path: Path, writable: bool) -> Database:
+    raw = files.read_bytes(path)
+    cached = cache.read(path, raw)
+    if cached is not None:
+        spans = layout.split_tables(raw)
+        if spans is not None:
+            try:
+                small = {name: layout.parse_body(raw[slice(*spans[name])])
+                         for name in SMALL_TABLES}
+            except ValueError:
+                small = None
+            if small is not None and layout.schema_of(small) == layout.SCHEMA_VERSION:
+                tables = {name: RawTable(name, raw, *spans[name]) for name in layout.RAW_TABLES}
+                return Database(path, small, tables, writable, cached["stats"], rewrite=False)
+    return _careful(path, raw, writable)
+
+
+def _careful(path: Path, raw: bytes, writable: bool) -> Database:
+    """Parse and check everything; write the cache when the file is sound and ours."""
+    duplicates: list[str] = []
+    data = layout.decode(raw, path, duplicates)
+    schema = layout.schema_of(data)
+    if schema is None:
+        problem = layout.shape_problem(data) or "no schema version"
+        raise DatabaseError(f"{path} is not an ipcoop database ({problem}): "
+                            f"{layout.recover_hint(path)}")
+    layout.refuse_newer(schema, path)
+    migrated = schema < layout.SCHEMA_VERSION
+    if migrated:
+        copy, name, _ = identity.choose(path, {})
+        state = identity.read_local(path)
+        copy = state.get("copy") if isinstance(state.get("copy"), str) else copy
+        data = migrate.upgrade(data, schema, path, copy, name)
+    problem = layout.shape_problem(data)
+    if problem:
+        raise DatabaseError(f"{path} is not an ipcoop database ({problem}): "
+                            f"{layout.recover_hint(path)}")
+    found = checks.audit(data, duplicates)
+    damaged = [p for p in found if p.kind == "damaged"]
+    if damaged:
+        raise DatabaseError(
+            f"{path} has a damaged record ({damaged[0].text}); it was left as it is "
+            f"('ipcoop --db {path} check' lists the problems)"
+        )
+    unsound = [p for p in found if p.kind == "unsound"]
+    if writable and unsound:
+        more = f" and {len(unsound) - 1} more" if len(unsound) > 1 else ""
+        raise DatabaseError(
+            f"{path} has problems ({unsound[0].text}{more}); a change would carry them "
+            f"forward, so nothing was written: 'ipcoop --db {path} check' lists them"
+        )
+    stats = cache.project_stats(data["projects"])
+    ours = not migrated and layout.serialise(data) == raw
+    if ours and not unsound:
+        cache.write(path, raw, stats)
+    small = {name: data[name] for name in SMALL_TABLES}
+    tables = {name: RawTable(name, table=data[name]) for name in layout.RAW_TABLES}
+    return Database(path, small, tables, writable, stats, rewrite=not ours, problems=found)

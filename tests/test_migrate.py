@@ -1,0 +1,82 @@
+"""Schema 1 (the single-user file) opens as it is and is migrated by the first change.
+
+tests/data/schema1.json was written by the released version: init, then
+add, done, drop, areas add and remove, so that it has a journal to carry.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ipcoop import store
+from tests.conftest import invoke, one_error_line
+
+SCHEMA_1 = Path(__file__).parent / "data" / "schema1.json"
+
+
+@pytest.fixture
+def old_db(tmp_path: Path) -> Path:
+    path = tmp_path / "old.json"
+    shutil.copy(SCHEMA_1, path)
+    return path
+
+
+def test_a_schema_1_file_reads_as_it_is(old_db):
+    before = old_db.read_bytes()
+    listed = invoke("--db", old_db, "list", "--json")
+    assert listed.exit_code == 0, listed.stderr
+    projects = listed.json()
+    assert [p["id"] for p in projects] == [*range(1, 17), 18, 19]
+    assert next(p for p in projects if p["id"] == 19)["agencies"] == ["GDAMR", "HKIPD"]
+    assert next(p for p in projects if p["id"] == 13)["done_on"] == "2020-11-30"
+    for command in (["summary", "2020"], ["areas"], ["show", "18"], ["log"], ["check"]):
+        result = invoke("--db", old_db, *command)
+        assert result.exit_code == 0, (command, result.stderr)
+    areas = invoke("--db", old_db, "areas", "--json").json()
+    assert [a["key"] for a in areas][-1] == "culture"  # the old order is kept
+    assert old_db.read_bytes() == before  # reading never writes
+    assert not store.backup_path(old_db).exists()
+
+
+def test_the_first_change_migrates_and_keeps_the_old_file_as_bak(old_db):
+    before = old_db.read_bytes()
+    old_projects = invoke("--db", old_db, "list", "--json").json()
+    result = invoke("--db", old_db, "add", "After the upgrade", "--area", "gba", "--year", "2021")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "20\n"  # the old counter carries on; 17 (removed) is never reused
+    assert store.backup_path(old_db).read_bytes() == before
+    data = json.loads(old_db.read_text("utf-8"))
+    assert data["_meta"] == {"1": {"schema": store.SCHEMA_VERSION}}
+    assert set(data["areas"]) == {"gba", "protection", "trading", "exchange", "guidance",
+                                  "education", "culture"}
+    (copy,) = data["copies"].values()
+    assert copy["next"] == 21
+    # Facts only: no summary figures or checksum in the shared file.
+    assert "stats" not in old_db.read_text() and "projects_crc" not in old_db.read_text()
+    new_projects = invoke("--db", old_db, "list", "--json").json()
+    assert new_projects[:-1] == old_projects
+    assert new_projects[-1]["title"] == "After the upgrade"
+    # The journal came along: undo walks back through the old commands too.
+    assert invoke("--db", old_db, "undo").exit_code == 0  # the add
+    assert invoke("--db", old_db, "undo").exit_code == 0  # remove 17 --yes
+    assert invoke("--db", old_db, "show", "17", "--json").json()["title"]
+    assert invoke("--db", old_db, "undo").exit_code == 0  # areas add culture
+    assert "culture" not in [a["key"] for a in invoke("--db", old_db, "areas", "--json").json()]
+    log = invoke("--db", old_db, "log", "--json").json()
+    assert [e["command"] for e in log][-1] == "init" or len(log) == 6
+    assert invoke("--db", old_db, "check").exit_code == 0
+
+
+def test_migrating_a_file_with_an_area_defined_twice_is_refused(old_db):
+    data = json.loads(old_db.read_text("utf-8"))
+    data["areas"]["99"] = dict(data["areas"]["1"])
+    old_db.write_text(json.dumps(data), "utf-8")
+    before = old_db.read_bytes()
+    result = invoke("--db", old_db, "done", "12")
+    assert result.exit_code == 3
+    assert "twice" in one_error_line(result)
+    assert old_db.read_bytes() == before
