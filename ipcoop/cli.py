@@ -298,7 +298,7 @@ def writing(ctx: typer.Context) -> Iterator[Any]:
     state = _state(ctx)
     with store.open_write(path) as db:
         yield db
-        state.committed = db.commit(_command_line(state.argv), models.now_stamp())
+        state.committed = db.commit(_command_line(state.argv), models.precise_stamp())
     for warning in db.warnings:
         say(f"Warning: {warning}")
 
@@ -424,4 +424,4 @@ IdsArg = Annotated[list[str], typer.Argument(help="Project ids.", show_default=F
 
 # Registering the commands, in the order --help lists them (each is built only
 # when it is called, by IpcoopGroup).
-from ipcoop.commands import projects, history, programme, data  # noqa: E402, F401, I001
+from ipcoop.commands import projects, history, programme, data, sharing  # noqa: E402, F401, I001

@@ -363,3 +363,21 @@ def progress_text(percent: float, width: int = 10) -> str:
 def bar_room(width: int) -> int:
     """Cells for the bars of a table in a terminal `width` wide."""
     return 10 if width >= 72 else 0
+
+
+def plain_value(value: Any) -> str:
+    """A stored value in a line of text (control characters escaped)."""
+    if isinstance(value, str):
+        return repr(models.sanitize(value))
+    return models.sanitize(json.dumps(value, ensure_ascii=False))
+
+
+def local_time(stamp: str | None) -> str:
+    """A stored UTC time as the reader's local time, to the minute."""
+    import datetime as dt
+
+    try:
+        when = dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    except ValueError:
+        return str(stamp)
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")

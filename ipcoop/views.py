@@ -14,6 +14,7 @@ from ipcoop.render import (
     bar_room,
     emit,
     grid,
+    local_time,
     progress_text,
     terminal_width,
     wrap_cells,
@@ -76,17 +77,6 @@ def print_members(members: Sequence[dict[str, Any]]) -> None:
     sides = {"gd": "Guangdong", "hk": "Hong Kong"}
     table = [[m["code"], sides.get(m["side"], m["side"]), m["name"]] for m in members]
     emit(grid(columns, table, terminal_width()))
-
-
-def local_time(stamp: str | None) -> str:
-    """A stored UTC time as the reader's local time, to the minute."""
-    import datetime as dt
-
-    try:
-        when = dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
-    except ValueError:
-        return str(stamp)
-    return when.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def print_log(entries: Sequence[dict[str, Any]]) -> None:

@@ -83,12 +83,12 @@ def choose(path: Path, copies: dict[str, Any]) -> tuple[str, str, bool]:
     copy = state.get("copy")
     if isinstance(copy, str) and copy:
         record = copies.get(copy, {})
-        return copy, str(record.get("name") or state.get("name") or default_name()), False
+        return copy, str(state.get("name") or record.get("name") or default_name()), False
     if len(copies) == 1:
         (only, record), = copies.items()
         if any(block[1] is None for block in record.get("blocks", [])):
             return only, str(record.get("name") or default_name()), True
-    return new_copy_id(), default_name(), True
+    return new_copy_id(), str(state.get("name") or default_name()), True
 
 
 def blocks_of(record: dict[str, Any], pending: list[list[int]]) -> list[list[int | None]]:

@@ -220,7 +220,7 @@ def _merge_history(base: Data | None, ours: Data, theirs: Data) -> dict[str, Any
 def merge(base: Data | None, ours: Data, theirs: Data) -> Data:
     """The merge of two current-schema databases with their common ancestor (or None)."""
     prov = (Provenance(ours, base), Provenance(theirs, base))
-    return {
+    merged = {
         "_meta": {"1": {"schema": SCHEMA_VERSION}},
         "areas": _merge_table("areas", base, ours, theirs, prov),
         "copies": _merge_copies(base, ours, theirs),
@@ -228,6 +228,8 @@ def merge(base: Data | None, ours: Data, theirs: Data) -> Data:
         "members": _merge_table("members", base, ours, theirs, prov),
         "projects": _merge_table("projects", base, ours, theirs, prov),
     }
+    keep_referenced(merged, (ours, theirs, base))
+    return merged
 
 
 def open_conflicts(data: Data) -> list[dict[str, Any]]:
@@ -244,3 +246,21 @@ def open_conflicts(data: Data) -> list[dict[str, Any]]:
                     record.get(field) if len(group) == 1 else {f: record.get(f) for f in group})
                 out.append({"id": ident, "field": field, "values": values, "shown": shown})
     return out
+
+
+def keep_referenced(merged: Data, sides: tuple[Data | None, ...]) -> None:
+    """An area or member removed on one side but still used after the merge is kept,
+    with a `removed` conflict: a merge never leaves a project pointing at nothing."""
+    used = {"areas": set(), "members": set()}
+    for doc in merged["projects"].values():
+        used["areas"].add(doc.get("area"))
+        used["members"].update(doc.get("agencies") or [])
+    for table, keys in used.items():
+        for key in sorted(k for k in keys if isinstance(k, str) and k not in merged[table]):
+            found = [s[table][key] for s in sides if s is not None and key in s[table]]
+            if not found:
+                continue
+            record = dict(max(found, key=_canon))
+            record["conflicts"] = {**record.get("conflicts", {}), REMOVED: [
+                _entry("kept (still used)", "ipcoop", ""), _entry("removed", "?", "")]}
+            merged[table][key] = record

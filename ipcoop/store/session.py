@@ -149,6 +149,10 @@ class Database:
     def history(self) -> dict[str, Any]:
         return self.raw["history"].load()
 
+    def data(self) -> dict[str, dict[str, Any]]:
+        """Every table, parsed (for whole-file work: conflicts, merges)."""
+        return {**self.tables, **{name: t.load() for name, t in self.raw.items()}}
+
     # ------------------------------------------------------------------ identity
     def me(self) -> tuple[str, str]:
         """(copy id, name) of this copy; a new copy gets a record of its own."""

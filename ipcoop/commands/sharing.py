@@ -1,0 +1,84 @@
+"""Sharing: sync with the other side through git, and the conflicts it kept."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from ipcoop import cli
+from ipcoop.cli import JsonOpt, commands, emit, reading, say
+
+
+@commands.command()
+def sync(
+    ctx: typer.Context,
+    remote: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[REMOTE]",
+            help="The first time: a git URL or path both sides can reach (an empty bare "
+            "repository to start, or the one the other side shared).",
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", metavar="NAME",
+                     help="This copy's name in the log (default: git's user.name, else your "
+                          "login name)."),
+    ] = None,
+) -> None:
+    """Share the database with the other side: commit, fetch, merge record by record, push.
+
+    The first time, give REMOTE: the database's folder becomes a git repository
+    tracking it (a copy with no database fetches it). Later, run it alone.
+    Conflicting values are kept as data: see 'ipcoop conflicts'.
+    Example: ipcoop sync /shared/ipcoop.git --name "HK IPD"
+    """
+    from ipcoop.sync.engine import sync as run_sync
+
+    path, _ = cli.db_path(ctx)
+    if name is not None and not name.strip():
+        from ipcoop.errors import InvalidValue
+
+        raise InvalidValue("--name must not be empty")
+    report = run_sync(path, remote, name.strip() if name else None)
+    if report.first == "shared":
+        say(f"Shared {path} with {report.remote}.")
+    elif report.first == "joined":
+        say(f"Fetched the shared database from {report.remote} into {path}.")
+    say(f"Sent {report.sent} change(s), received {report.received}.")
+    for first, last in report.leased:
+        say(f"Leased ids {first}-{last} for this copy.")
+    if report.conflicts:
+        say(f"{report.conflicts} conflict(s) kept as data: 'ipcoop conflicts' lists them; "
+            f"setting the field again settles one.")
+
+
+@commands.command()
+def conflicts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List values that both sides changed differently (the later one is shown).
+
+    Any command that sets the field settles its conflict, on every copy after the
+    next sync. Example: ipcoop conflicts --json
+    """
+    from ipcoop import render
+    from ipcoop.store.merge import open_conflicts
+
+    db = reading(ctx)
+    found = open_conflicts(db.data())
+    if as_json:
+        emit(render.to_json(found))
+        return
+    if not found:
+        say("No conflicts.")
+        return
+    lines = []
+    for c in found:
+        ident = f"#{c['id']}" if isinstance(c["id"], int) else c["id"]
+        lines.append(f"{ident} {c['field']}: shown {render.plain_value(c['shown'])}")
+        for v in c["values"]:
+            when = render.local_time(v["at"]) if v["at"] else "?"
+            lines.append(f"    {render.plain_value(v['value'])}  ({v['by']}, {when})")
+    sys.stdout.write("\n".join(lines) + "\n")

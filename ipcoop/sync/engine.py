@@ -1,0 +1,234 @@
+"""`ipcoop sync`: commit this copy's changes, fetch, merge record by record, push.
+
+Every step can be killed and the next sync finishes the job, because the
+database file is always written before the branch is moved: a file that
+differs from the branch is simply committed again as a local change, and
+merging content that is already in both sides changes nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ipcoop.errors import DatabaseError, IpcoopError
+from ipcoop.store import files, identity, layout, paths
+from ipcoop.store.lock import locked
+from ipcoop.store.merge import merge, open_conflicts
+from ipcoop.sync import leases
+from ipcoop.sync.content import parse_blob
+from ipcoop.sync.git import Git, GitError
+from ipcoop.sync.repo import BRANCH_REF, REMOTE_REF, Repo, probe
+
+ATTEMPTS = 6
+
+
+@dataclass
+class Report:
+    remote: str = ""
+    first: str = ""  # "", "shared" (first push) or "joined" (fetched)
+    sent: int = 0
+    received: int = 0
+    conflicts: int = 0
+    leased: list[list[int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _normalise(remote: str) -> str:
+    """A local path is stored absolute, so the repository works from any folder."""
+    if "://" in remote or (":" in remote.split("/", maxsplit=1)[0] and not Path(remote).exists()):
+        return remote
+    return str(Path(remote).expanduser().resolve())
+
+
+def sync(db: Path, remote: str | None = None, name: str | None = None) -> Report:
+    path = paths.resolve(db)
+    folder = path.parent
+    state = identity.read_local(path)
+    copy = state.get("copy") if isinstance(state.get("copy"), str) else None
+    who = name or state.get("name") or identity.default_name()
+    git = Git(folder, name=who, email=f"{copy or 'ipcoop'}@ipcoop.invalid")
+    repo = Repo(git, path.name)
+    top = repo.enclosing()
+    if top is not None and top.resolve() != folder.resolve():
+        raise IpcoopError(
+            f"{folder} is inside the git repository {top}; keep the shared database in a "
+            f"folder of its own (move it, then sync)"
+        )
+    report = Report()
+    if remote is not None:
+        remote = _normalise(remote)
+        _first_time(repo, path, remote, report)
+    elif not repo.exists() or repo.remote_url() is None:
+        raise IpcoopError(
+            f"{path} is not shared yet; run 'ipcoop sync REMOTE' once, where REMOTE is a git "
+            f"URL or path both sides can reach (an empty bare repository to start)"
+        )
+    repo.configure(None)
+    report.remote = repo.remote_url() or ""
+    if state.get("syncing"):
+        repo.clean_stale_locks()  # a sync of ours was killed mid-way
+    _mark(path, syncing=True, name=name)
+    for _ in range(ATTEMPTS):
+        with locked(path):
+            _commit_local(repo, path)
+        repo.fetch()
+        with locked(path):
+            head = _integrate(repo, path, report)
+        if head == repo.rev(REMOTE_REF) or repo.push(head):
+            break
+        time.sleep(random.uniform(0.05, 0.3))  # the other side pushed first: merge again
+    else:
+        raise GitError(f"the remote kept changing during {ATTEMPTS} attempts; sync again")
+    with locked(path):
+        leases.confirm(path, repo.blob(head) or b"")
+    if report.first == "shared" and Path(report.remote).is_dir():
+        # A plain `git clone` of a bare repository checks out its HEAD: make it main.
+        git.run("--git-dir", report.remote, "symbolic-ref", "HEAD", BRANCH_REF, check=False)
+    _mark(path, syncing=False)
+    return report
+
+
+def _mark(path: Path, syncing: bool, name: str | None = None) -> None:
+    state = identity.read_local(path)
+    wanted = {**state, "syncing": syncing}
+    if name:
+        wanted["name"] = name
+    if wanted != state:
+        identity.write_local(path, wanted)
+
+
+def _first_time(repo: Repo, path: Path, remote: str, report: Report) -> None:
+    current = repo.remote_url() if repo.exists() else None
+    if current is not None:
+        if current != remote:
+            raise IpcoopError(f"{path} is already shared with {current}; to change that, "
+                              f"run 'git -C {path.parent} remote set-url origin {remote}'")
+        return
+    heads = probe(repo.git, remote)
+    exists = paths.check_regular(path, missing_ok=True)
+    if BRANCH_REF in heads:
+        if exists:
+            raise IpcoopError(
+                f"{remote} already holds a database, and {path.name} here is another one "
+                f"(unrelated histories); to join them: move {path.name} aside, run "
+                f"'ipcoop sync {remote}' to fetch the shared one, then 'ipcoop import' the "
+                f"export of yours ('ipcoop --db OLD export --output mine.json')"
+            )
+        repo.init()
+        repo.configure(remote)
+        repo.fetch()
+        theirs = repo.rev(REMOTE_REF)
+        raw = repo.blob(theirs) if theirs else None
+        if raw is None:
+            listed = ", ".join(repo.files(theirs)) if theirs else "nothing"
+            raise IpcoopError(f"{remote} holds no {path.name} on its branch main "
+                              f"(it holds: {listed}); is it an ipcoop remote?")
+        _remote_data(raw, remote)
+        with locked(path):
+            files.atomic_write(path, raw)
+        repo.move_branch(theirs, None)
+        report.first = "joined"
+        return
+    if heads:
+        raise IpcoopError(f"{remote} is a git repository without an ipcoop database "
+                          f"(no branch main); give an empty repository or one ipcoop shared")
+    if not exists:
+        raise IpcoopError(f"there is no database at {path} to share, and {remote} is empty; "
+                          f"create one first ('ipcoop --db {path} init')")
+    repo.init()
+    repo.configure(remote)
+    report.first = "shared"
+
+
+def _remote_data(raw: bytes, remote: str) -> layout.Data:
+    try:
+        return parse_blob(raw, f"the database on {remote}")
+    except DatabaseError as exc:
+        raise IpcoopError(exc.message + "; the local file was not changed") from None
+
+
+def _local(path: Path) -> tuple[bytes, layout.Data]:
+    raw = files.read_bytes(path)
+    return raw, parse_blob(raw, str(path))
+
+
+def _commit_local(repo: Repo, path: Path) -> str | None:
+    """Commit the file as it is now, if it differs from the branch; return the head."""
+    head = repo.rev("HEAD")
+    raw = files.read_bytes(path)
+    if repo.merge_head() or layout.has_conflict_markers(raw):
+        from ipcoop.sync.repair import repair
+
+        return repair(repo, path, head, raw)
+    support = repo.support_files()
+    repo.write_support_files()
+    if head is not None and repo.blob(head) == raw and all(
+        repo.blob(head, name) == data for name, data in support.items()
+    ):
+        return head
+    _, data = _local(path)
+    commit = repo.commit({path.name: raw, **support}, [head] if head else [],
+                         _message(data, repo.blob(head) if head else None))
+    repo.move_branch(commit, head)
+    return commit
+
+
+def _message(data: layout.Data, before: bytes | None) -> str:
+    old = set()
+    if before:
+        try:
+            old = set(parse_blob(before, "the last commit")["history"])
+        except DatabaseError:
+            old = set()
+    commands = [data["history"][k] for k in sorted(data["history"]) if k not in old]
+    if not commands:
+        return "ipcoop: the database"
+    by = commands[-1].get("by", "?")
+    lines = [f"{by}: {len(commands)} change(s)", ""]
+    lines += [f"- {e.get('command', '')}" for e in commands[:50]]
+    return "\n".join(lines)
+
+
+def _integrate(repo: Repo, path: Path, report: Report) -> str:
+    """Merge what was fetched into the file and the branch; lease ids; return the head."""
+    head = _commit_local(repo, path)  # a command may have run during the fetch
+    theirs = repo.rev(REMOTE_REF)
+    raw, ours = _local(path)
+    data = ours
+    parents = [head] if head else []
+    if theirs is not None and theirs != head and not repo.is_ancestor(theirs, head or ""):
+        their_data = _remote_data(repo.blob(theirs) or b"", report.remote)
+        if head is None or repo.is_ancestor(head, theirs):
+            data, parents = their_data, [theirs]
+        else:
+            base_rev = repo.merge_base(head, theirs)
+            if base_rev is None:
+                raise IpcoopError(f"{report.remote} holds an unrelated database (no common "
+                                  f"history); the local file was not changed")
+            base_raw = repo.blob(base_rev)
+            base = parse_blob(base_raw, "the common version") if base_raw else None
+            data, parents = merge(base, ours, their_data), [head, theirs]
+        report.received += len(set(their_data["history"]) - set(ours["history"]))
+        report.sent += len(set(ours["history"]) - set(their_data["history"]))
+    elif theirs is None or theirs != head:
+        old = parse_blob(repo.blob(theirs), "the remote") if theirs else None
+        report.sent += len(set(ours["history"]) - set(old["history"] if old else ()))
+    copy, name, _ = identity.choose(path, data["copies"])
+    report.leased += leases.settle(path, data, copy, name)
+    new = layout.serialise(data)
+    if new != raw:
+        files.atomic_write(path, new)
+    report.conflicts = len(open_conflicts(data))
+    if parents == [theirs] and new == repo.blob(theirs):
+        repo.move_branch(theirs, head)  # a fast-forward
+        return theirs
+    if parents == [head] and head is not None and new == repo.blob(head):
+        return head
+    commit = repo.commit({path.name: new, **repo.support_files()}, parents,
+                         _message(data, repo.blob(parents[0]) if parents else None)
+                         if len(parents) < 2 else f"{name}: merge")
+    repo.move_branch(commit, head)
+    return commit

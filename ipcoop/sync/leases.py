@@ -1,0 +1,72 @@
+"""Blocks of ids, leased through the remote (see store.identity for the scheme).
+
+A block this copy claims is written into its own record and marked pending
+in its local state: `add` does not use it until a sync has pushed it. The
+remote takes one push at a time, and a push only succeeds on top of
+everything pushed before it, so a pushed claim was checked against every
+other pushed claim: two copies are never granted the same ids. A claim
+that turns out to overlap another copy's (both claimed before either
+pushed) is dropped and claimed again further on.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ipcoop.store import identity, layout
+
+
+def _end(block: list[Any]) -> float:
+    return float("inf") if block[1] is None else block[1]
+
+
+def _overlaps(block: list[Any], others: list[list[Any]]) -> bool:
+    return any(block[0] <= _end(o) and o[0] <= _end(block) for o in others)
+
+
+def settle(path: Path, data: layout.Data, copy: str, name: str) -> list[list[int]]:
+    """Make this copy's blocks fit for sharing; returns the blocks newly claimed."""
+    state = identity.read_local(path)
+    pending = [list(b) for b in state.get("pending", [])]
+    copies = data["copies"]
+    record = copies.setdefault(copy, {"blocks": [], "name": name, "next": 1})
+    record["name"] = name
+    blocks = record.setdefault("blocks", [])
+    others = [list(b) for c, r in copies.items() if c != copy for b in r.get("blocks", [])]
+    for block in list(blocks):
+        if list(block) in pending and _overlaps(block, others):
+            blocks.remove(block)
+            pending.remove(list(block))
+    for block in blocks:
+        if block[1] is None:  # first shared: close the block that owned every id
+            block[1] = max(int(record.get("next", 1)) - 1, block[0] - 1) + identity.BLOCK
+    claimed = []
+    if (identity.free_ids(record, []) or 0) < identity.LOW_WATER:
+        ends = [b[1] for r in copies.values() for b in r.get("blocks", []) if b[1] is not None]
+        top = max([*ends, *(int(k) for k in data["projects"]), 0])
+        block = [top + 1, top + identity.BLOCK]
+        blocks.append(block)
+        pending.append(block)
+        claimed.append(block)
+    blocks.sort(key=lambda b: b[0])
+    if pending != state.get("pending", []) or state.get("copy") != copy:
+        identity.write_local(path, {**state, "copy": copy, "name": name, "pending": pending})
+    return claimed
+
+
+def confirm(path: Path, pushed: bytes) -> None:
+    """Pending claims that the remote now holds are this copy's for good."""
+    state = identity.read_local(path)
+    pending = state.get("pending", [])
+    if not pending:
+        return
+    try:
+        record = json.loads(pushed)["copies"].get(state.get("copy"), {})
+    except (ValueError, KeyError, AttributeError):
+        return
+    held = [list(b) for b in record.get("blocks", [])]
+    left = [b for b in pending if list(b) not in held]
+    if left != pending:
+        identity.write_local(path, {**state, "pending": left})

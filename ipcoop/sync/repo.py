@@ -1,0 +1,215 @@
+"""The database's folder as a git repository: set-up, reading commits, making them.
+
+Only three files are tracked: the database, .gitattributes (which names the
+merge driver for it) and .gitignore (which keeps this copy's own files, the
+backup, lock, cache and identity, out of git). Commits are made through a
+private index, so a killed sync never leaves git's own index locked; the
+branch moves only by compare-and-swap (update-ref with the old value).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+
+from ipcoop.sync.git import BRANCH, REMOTE, Git, GitError
+
+BRANCH_REF = f"refs/heads/{BRANCH}"
+REMOTE_REF = f"refs/remotes/{REMOTE}/{BRANCH}"
+DRIVER = "ipcoop"
+# Locks git leaves behind when it is killed; removed only after a sync of ours died.
+STALE_LOCKS = ("index.lock", "HEAD.lock", f"{BRANCH_REF}.lock", f"{REMOTE_REF}.lock",
+               "packed-refs.lock", "config.lock", "shallow.lock", "ipcoop.index.lock")
+
+
+class Repo:
+    def __init__(self, git: Git, db_name: str) -> None:
+        self.git = git
+        self.folder = git.folder
+        self.name = db_name
+
+    @property
+    def git_dir(self) -> Path:
+        return self.folder / ".git"
+
+    # ------------------------------------------------------------------ looking
+    def exists(self) -> bool:
+        return self.git_dir.is_dir()
+
+    def enclosing(self) -> Path | None:
+        """The top of a repository this folder is inside of (or is), if any."""
+        done = self.git.run("rev-parse", "--show-toplevel", check=False)
+        if done.returncode != 0:
+            return None
+        return Path(done.stdout.decode().strip())
+
+    def rev(self, ref: str) -> str | None:
+        done = self.git.run("rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False)
+        return done.stdout.decode().strip() if done.returncode == 0 else None
+
+    def blob(self, rev: str, name: str | None = None) -> bytes | None:
+        done = self.git.run("cat-file", "blob", f"{rev}:{name or self.name}", check=False)
+        return done.stdout if done.returncode == 0 else None
+
+    def merge_base(self, a: str, b: str) -> str | None:
+        done = self.git.run("merge-base", a, b, check=False)
+        return done.stdout.decode().strip() if done.returncode == 0 else None
+
+    def is_ancestor(self, a: str, b: str) -> bool:
+        return self.git.ok("merge-base", "--is-ancestor", a, b)
+
+    def files(self, rev: str) -> list[str]:
+        return self.git.out("ls-tree", "--name-only", rev).splitlines()
+
+    def remote_url(self) -> str | None:
+        done = self.git.run("config", "--get", f"remote.{REMOTE}.url", check=False)
+        return done.stdout.decode().strip() or None if done.returncode == 0 else None
+
+    def merge_head(self) -> str | None:
+        path = self.git_dir / "MERGE_HEAD"
+        try:
+            return path.read_text().split()[0]
+        except (OSError, IndexError):
+            return None
+
+    # ------------------------------------------------------------------ setting up
+    def init(self) -> None:
+        if not self.exists():
+            self.git.run("init", "-q", "-b", BRANCH)
+        self.git.run("symbolic-ref", "HEAD", BRANCH_REF)
+
+    def configure(self, remote: str | None) -> None:
+        """The remote, and the merge driver that lets a plain `git pull` merge the file."""
+        config = [
+            ("merge.ipcoop.name", "ipcoop: merge the database record by record"),
+            ("merge.ipcoop.driver", driver_command()),
+            (f"remote.{REMOTE}.fetch", f"+{BRANCH_REF}:{REMOTE_REF}"),
+            (f"branch.{BRANCH}.remote", REMOTE),
+            (f"branch.{BRANCH}.merge", BRANCH_REF),
+        ]
+        if remote is not None:
+            config.insert(0, (f"remote.{REMOTE}.url", remote))
+        for key, value in config:
+            current = self.git.run("config", "--get", key, check=False).stdout.decode().strip()
+            if current != value:
+                self.git.run("config", key, value)
+
+    def support_files(self) -> dict[str, bytes]:
+        return {
+            ".gitattributes": f"/{self.name} merge={DRIVER} -text\n".encode(),
+            ".gitignore": (
+                "# This copy's own files: never shared.\n"
+                f"/{self.name}.bak\n/{self.name}.lock\n/{self.name}.cache\n/{self.name}.local\n"
+                f"/.{self.name}.*\n/{self.name}.replaced-*\n/{self.name}.unreadable*\n"
+            ).encode(),
+        }
+
+    def write_support_files(self) -> None:
+        """.gitattributes and .gitignore in the folder as committed (git status stays clean)."""
+        from ipcoop.store.files import write_quietly
+
+        for name, data in self.support_files().items():
+            target = self.folder / name
+            try:
+                if target.read_bytes() == data:
+                    continue
+            except OSError:
+                pass
+            write_quietly(target, data)
+
+    def clean_stale_locks(self) -> list[str]:
+        removed = []
+        for name in STALE_LOCKS:
+            with contextlib.suppress(OSError):
+                (self.git_dir / name).unlink()
+                removed.append(name)
+        return removed
+
+    # ------------------------------------------------------------------ committing
+    def commit(self, contents: dict[str, bytes], parents: list[str], message: str) -> str:
+        """A commit of the tree of parents[0] with `contents` put in; the branch is not moved."""
+        index = self.git_dir / "ipcoop.index"
+        env = {"GIT_INDEX_FILE": str(index)}
+        with contextlib.suppress(OSError):
+            index.unlink()
+        try:
+            if parents:
+                self.git.run("read-tree", parents[0], env=env)
+            else:
+                self.git.run("read-tree", "--empty", env=env)
+            for name, data in sorted(contents.items()):
+                blob = self.git.out("hash-object", "-w", "--stdin", "--no-filters", input=data)
+                self.git.run("update-index", "--add", "--cacheinfo", f"100644,{blob},{name}",
+                             env=env)
+            tree = self.git.out("write-tree", env=env)
+        finally:
+            with contextlib.suppress(OSError):
+                index.unlink()
+        args = ["commit-tree", tree, "--no-gpg-sign", "-m", message]
+        for parent in parents:
+            args += ["-p", parent]
+        return self.git.out(*args)
+
+    def tree_of(self, rev: str) -> str:
+        return self.git.out("rev-parse", f"{rev}^{{tree}}")
+
+    def move_branch(self, new: str, old: str | None) -> None:
+        """Point the branch at `new` only if it still points at `old`."""
+        self.git.run("update-ref", "-m", "ipcoop sync", BRANCH_REF, new, old or "")
+        self.refresh_index()
+
+    def refresh_index(self) -> None:
+        """git's index as HEAD has it, so that `git status` and `git pull` see a clean tree."""
+        for leftover in ("MERGE_HEAD", "MERGE_MSG", "MERGE_MODE", "AUTO_MERGE", "ORIG_HEAD"):
+            with contextlib.suppress(OSError):
+                (self.git_dir / leftover).unlink()
+        self.git.run("read-tree", "HEAD", check=False)
+        self.git.run("update-index", "-q", "--refresh", check=False)
+
+    # ------------------------------------------------------------------ the remote
+    def fetch(self) -> None:
+        done = self.git.run("fetch", "-q", "--no-tags", REMOTE,
+                            f"+{BRANCH_REF}:{REMOTE_REF}", check=False)
+        if done.returncode != 0:
+            reason = last_reason(done.stderr)
+            if "couldn't find remote ref" in reason:
+                return  # an empty remote
+            raise GitError(f"cannot fetch from {self.remote_url()}: {reason}")
+
+    def push(self, rev: str) -> bool:
+        """Push; False when refused because the remote moved on (fetch and try again)."""
+        done = self.git.run("push", "-q", "--no-verify", "--porcelain", REMOTE,
+                            f"{rev}:{BRANCH_REF}", check=False)
+        if done.returncode == 0:
+            return True
+        text = (done.stdout + done.stderr).decode("utf-8", "replace")
+        if "[rejected]" in text or "non-fast-forward" in text or "fetch first" in text or \
+                ("[remote rejected]" in text and "cannot lock ref" in text):
+            return False
+        raise GitError(f"cannot push to {self.remote_url()}: {last_reason(done.stderr)}")
+
+
+def last_reason(stderr: bytes) -> str:
+    from ipcoop.sync.git import last_line
+
+    return last_line(stderr)
+
+
+def probe(git: Git, remote: str) -> dict[str, str] | None:
+    """The remote's branches, or None if it is not a repository we can reach."""
+    done = git.run("ls-remote", "--heads", remote, check=False)
+    if done.returncode != 0:
+        raise GitError(f"cannot reach {remote}: {last_reason(done.stderr)}")
+    heads = {}
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        sha, _, ref = line.partition("\t")
+        heads[ref.strip()] = sha.strip()
+    return heads
+
+
+def driver_command() -> str:
+    """How git runs our merge driver: this very Python (each sync writes it anew,
+    so a reinstalled ipcoop is found again)."""
+    python = sys.executable.replace("'", "'\\''")
+    return f"'{python}' -m ipcoop.sync.driver %O %A %B %P"

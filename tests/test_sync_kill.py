@@ -1,0 +1,69 @@
+"""A kill at each step of a sync (commit, fetch, merge, push), then a sync that finishes the job.
+
+strace kills the syncing process (SIGKILL) at its Nth wait for a git command
+(so at every git step: while git commits, fetches, pushes) and at its Nth
+rename (the atomic writes of the database and its local files), for
+N = 1, 2, ... until the sync gets through untouched. The git commands of a
+killed sync run on to their end or are killed too (strace counts their own
+calls as well). After every kill, a plain `ipcoop sync` must succeed, and
+after both sides sync again their files are byte-identical with every
+change of both sides in them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests import helpers
+from tests.test_sync import Copy, bare_git, converge, pair, remote  # noqa: F401 - fixtures
+
+
+def _sync_under_strace(copy: Copy, syscall: str, when: int) -> int:
+    command = ["strace", "-f", "-qq", "-o", "/dev/null", "-e", f"trace={syscall}",
+               "-e", f"inject={syscall}:signal=SIGKILL:when={when}",
+               sys.executable, "-m", "ipcoop", "--db", str(copy.db), "sync"]
+    done = subprocess.run(command, capture_output=True, env=helpers.env(), check=False,
+                          timeout=120)
+    return done.returncode
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("syscall", ["wait4", "rename"])
+def test_a_kill_at_each_step_of_a_sync_loses_nothing(pair, remote, tmp_path, syscall):  # noqa: F811
+    if shutil.which("strace") is None:
+        pytest.fail("strace is needed: apt-get install strace")
+    hk, gd = pair
+    hk.ok("edit", "11", "--note", "HK's change")
+    hk.ok("add", "HK's project", "--area", "gba", "--year", "2021")
+    hk.ok("sync")
+    gd.ok("edit", "12", "--note", "GD's change")
+    gd.ok("add", "GD's project", "--area", "trading", "--year", "2021")
+    pristine = tmp_path / "pristine"
+    shutil.copytree(gd.folder, pristine / "gd", symlinks=True)
+    shutil.copytree(remote, pristine / "remote", symlinks=True)
+    kills = 0
+    for when in range(1, 80):
+        shutil.rmtree(gd.folder)
+        shutil.rmtree(remote)
+        shutil.copytree(pristine / "gd", gd.folder, symlinks=True)
+        shutil.copytree(pristine / "remote", remote, symlinks=True)
+        code = _sync_under_strace(gd, syscall, when)
+        if code == 0:
+            break
+        kills += 1
+        finished = gd("sync")
+        assert finished.exit_code == 0, (syscall, when, finished.stderr)
+        converge(hk, gd)
+        titles = {p["title"] for p in gd.projects().values()}
+        assert {"HK's project", "GD's project"} <= titles, (syscall, when)
+        notes = {p["id"]: p["notes"] for p in gd.projects().values()}
+        assert (notes[11], notes[12]) == ("HK's change", "GD's change"), (syscall, when)
+        assert gd.ok("check").exit_code == 0
+    else:
+        pytest.fail(f"the sync made more than 79 {syscall} calls")
+    assert kills >= 3, kills
+    print(f"{syscall}: {kills} kills")
