@@ -9,8 +9,10 @@ or row (CSV) and its field.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -106,10 +108,42 @@ def _csv_records(content: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
 
 def _from_cell(name: str, cell: str) -> Any:
     if name == "agencies":
-        return [code for code in (c.strip() for c in cell.split(";")) if code]
+        # Spreadsheets separate codes every which way: HKIPD;GDAMR, HKIPD, GDAMR, HKIPD/GDAMR.
+        return [code for code in re.split(r"[;,/\s]+", cell) if code]
     if name in ("done_on", "id", "created", "updated"):
         return cell.strip() or None
     return cell
+
+
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})$")
+_YEAR_FIRST = re.compile(r"^(\d{4})[/.年-](\d{1,2})[/.月-](\d{1,2})日?$")
+
+
+def parse_sheet_date(value: Any, what: str = "done_on") -> Any:
+    """A date as spreadsheets in Hong Kong and Guangdong write it: day first
+    (30/06/2020, 30-06-2020, 30.06.2020), or year first (2020-06-30, 2020/6/30,
+    2020年6月30日). Month-first or two-digit years are refused, not guessed."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    match = _YEAR_FIRST.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _DAY_FIRST.match(text)
+        if not match:
+            return text  # let the usual check say what is wrong
+        day, month, year = (int(g) for g in match.groups())
+        if len(match.group(3)) != 4:
+            raise InvalidValue(f"{what} {text!r} has a two-digit year; write it as "
+                               f"{match.group(1)}/{match.group(2)}/20{match.group(3)}")
+        if month > 12 and day <= 12:
+            raise InvalidValue(f"{what} {text!r} looks month-first; dates are day first, "
+                               f"as in 30/06/2020")
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        raise InvalidValue(f"{what} {text!r} is not a real date") from None
 
 
 def _check_fields(names: Iterable[str], where: str, path: Path) -> None:
@@ -132,9 +166,11 @@ def check_records(
     member_codes: list[str],
     stamp: str,
     tick: Callable[[], None] | None = None,
+    area_names: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Validate every record; return them ready to store, or raise naming the first bad one."""
     checked = []
+    names = {name.casefold(): key for key, name in (area_names or {}).items()}
     for where, raw in records:
         for name in REQUIRED:
             if raw.get(name) in (None, ""):
@@ -143,7 +179,11 @@ def check_records(
         record = {**raw, "status": status}
         if status == "done" and not record.get("done_on"):
             record["done_on"] = None
+        area = record.get("area")
+        if isinstance(area, str) and area.strip().casefold() in names:
+            record["area"] = names[area.strip().casefold()]  # an area given by its name
         try:
+            record["done_on"] = parse_sheet_date(record.get("done_on"))
             clean = models.validate_project(record, area_keys, member_codes)
         except InvalidValue as exc:
             raise InvalidValue(f"{where}: {exc.message}") from None
@@ -152,3 +192,46 @@ def check_records(
         if tick is not None:
             tick()
     return checked
+
+
+EDITABLE = ("title", "area", "year", "status", "key", "lead", "agencies", "notes", "done_on")
+
+
+class ImportPlan:
+    """What an import would do: new projects, projects it came from to update, and the rest."""
+
+    def __init__(self) -> None:
+        self.added: list[dict[str, Any]] = []
+        self.updated: list[dict[str, Any]] = []  # full records with their id
+        self.unchanged = 0
+
+
+def plan_import(db: Any, checked: list[dict[str, Any]], sources: list[tuple[Any, Any]],
+                stamp: str) -> ImportPlan:
+    """Match each record to the project it was exported from (same id and creation
+    stamp); anything else is new. A project is never overwritten by a stranger."""
+    plan = ImportPlan()
+    for record, (source_id, created) in zip(checked, sources, strict=True):
+        project = None
+        if isinstance(source_id, int) and created and db.has_project(source_id):
+            candidate = db.project(source_id)
+            if candidate["created"] == created:
+                project = candidate
+        if project is None:
+            plan.added.append(record)
+        elif all(project[f] == record[f] for f in EDITABLE):
+            plan.unchanged += 1
+        else:
+            plan.updated.append({**project, **{f: record[f] for f in EDITABLE},
+                                 "updated": stamp})
+    return plan
+
+
+def source_of(raw: dict[str, Any]) -> tuple[int | None, str | None]:
+    """The id and creation stamp a record was exported with, if any."""
+    raw_id, created = raw.get("id"), raw.get("created")
+    if isinstance(raw_id, str) and raw_id.strip().isascii() and raw_id.strip().isdigit():
+        raw_id = int(raw_id.strip()) if len(raw_id.strip()) <= 15 else None
+    if not isinstance(raw_id, int) or isinstance(raw_id, bool):
+        raw_id = None
+    return raw_id, created if models.is_stamp(created) else None

@@ -310,3 +310,17 @@ def test_bad_remotes_are_one_line_exit_1_and_change_nothing(tmp_path, remote, ca
     if case == "unrelated":
         assert "import" in line
     assert copy.db.read_bytes() == before
+
+
+def test_a_spreadsheet_exported_on_one_side_updates_the_other_not_copies(pair, tmp_path):
+    hk, gd = pair
+    sheet = tmp_path / "from-hk.csv"
+    hk.ok("edit", "12", "--note", "edited in HK's sheet")
+    hk.ok("export", "--format", "csv", "--output", sheet)
+    gd.ok("add", "Only in GD", "--area", "gba", "--year", "2021")
+    before = gd.projects()
+    result = gd.ok("import", sheet)
+    assert "added 0" in result.stderr and "updated 1" in result.stderr
+    after = gd.projects()
+    assert len(after) == len(before)
+    assert after[12]["notes"] == "edited in HK's sheet"

@@ -76,14 +76,50 @@ def test_csv_neutralises_formulas(awkward_db):
     assert rows[1]["agencies"] == "HKIPD;GDAMR"
 
 
-def test_import_dry_run_changes_nothing(awkward_db, empty_db, tmp_path):
+def test_import_dry_run_changes_nothing(awkward_db, tmp_path):
     out = tmp_path / "x.csv"
     invoke("--db", awkward_db, "export", "--format", "csv", "-o", out)
-    before = empty_db.read_bytes()
-    result = invoke("--db", empty_db, "import", out, "--dry-run")
-    assert result.exit_code == 0
-    assert f"Would import {len(AWKWARD)} project(s)" in result.stderr
-    assert empty_db.read_bytes() == before
+    fresh = tmp_path / "fresh.json"
+    invoke("--db", fresh, "init", "--empty")
+    for db, expected in ((fresh, f"Would add {len(AWKWARD)}, update 0 and leave 0"),
+                         (awkward_db, f"Would add 0, update 0 and leave {len(AWKWARD)}")):
+        before = db.read_bytes()
+        result = invoke("--db", db, "import", out, "--dry-run")
+        assert result.exit_code == 0
+        assert expected in result.stderr
+        assert db.read_bytes() == before
+
+
+def test_reimporting_an_edited_export_updates_the_projects_it_came_from(db_path, tmp_path):
+    """A sheet passed round and edited comes back as changes, not as copies."""
+    sheet = tmp_path / "sheet.csv"
+    assert invoke("--db", db_path, "export", "--format", "csv", "-o", sheet).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(sheet.read_text("utf-8-sig"))))
+    fields = list(rows[0])
+    rows[11]["title"] = "Settlement of IP disputes by arbitration or mediation"  # project 12
+    rows[12]["status"], rows[12]["done_on"] = "done", "30/11/2020"  # project 13, day first
+    rows.append({**rows[0], "id": "", "created": "", "updated": "", "title": "A new row"})
+    stranger = {**rows[0], "id": "3", "created": "2019-01-01T00:00:00Z", "title": "Elsewhere"}
+    rows.append(stranger)  # an id that is not this project's: added, never overwriting 3
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    sheet.write_text(buffer.getvalue(), "utf-8")
+    before = {p["id"]: p for p in invoke("--db", db_path, "list", "--json").json()}
+    dry = invoke("--db", db_path, "import", sheet, "--dry-run")
+    assert "Would add 2, update 2 and leave 16" in dry.stderr, dry.stderr
+    result = invoke("--db", db_path, "import", sheet)
+    assert result.exit_code == 0, result.stderr
+    after = {p["id"]: p for p in invoke("--db", db_path, "list", "--json").json()}
+    assert len(after) == 20
+    assert after[12]["title"] == "Settlement of IP disputes by arbitration or mediation"
+    assert after[12]["created"] == before[12]["created"]
+    assert (after[13]["status"], after[13]["done_on"]) == ("done", "2020-11-30")
+    assert after[3] == before[3]
+    assert {after[19]["title"], after[20]["title"]} == {"A new row", "Elsewhere"}
+    again = invoke("--db", db_path, "import", sheet, "--dry-run")
+    assert "Would add 2, update 0 and leave 18" in again.stderr
 
 
 def test_import_minimal_csv_and_undo(empty_db, tmp_path):
@@ -273,3 +309,32 @@ def test_large_import_shows_progress_on_a_terminal(empty_db, tmp_path, monkeypat
     assert result.exit_code == 0, result.stderr
     assert seen == [2500, 2500]
     assert len(invoke("--db", empty_db, "list", "--json").json()) == 2500
+
+
+@pytest.mark.parametrize(
+    ("cell", "stored"),
+    [("30/06/2020", "2020-06-30"), ("30-06-2020", "2020-06-30"), ("1.7.2020", "2020-07-01"),
+     ("2020/6/30", "2020-06-30"), ("2020年6月30日", "2020-06-30"), ("2020-06-30", "2020-06-30")],
+)
+def test_sheet_dates_are_read_day_first(empty_db, tmp_path, cell, stored):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(f"title,area,year,status,done_on,agencies\n"
+                     f"Seminar,Strengthening guidance service on IP in both places,2020,done,"
+                     f"{cell},\"HKIPD, GDAMR/HKCED\"\n", "utf-8")
+    result = invoke("--db", empty_db, "import", sheet)
+    assert result.exit_code == 0, result.stderr
+    (project,) = invoke("--db", empty_db, "list", "--json").json()
+    assert (project["done_on"], project["area"]) == (stored, "guidance")
+    assert project["agencies"] == ["HKIPD", "GDAMR", "HKCED"]
+
+
+@pytest.mark.parametrize(("cell", "word"), [("06/30/2020", "day first"), ("30/06/20", "two-digit"),
+                                            ("31/02/2020", "not a real date")])
+def test_ambiguous_sheet_dates_are_refused_not_guessed(empty_db, tmp_path, cell, word):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(f"title,area,year,status,done_on\nSeminar,gba,2020,done,{cell}\n", "utf-8")
+    before = empty_db.read_bytes()
+    result = invoke("--db", empty_db, "import", sheet)
+    assert result.exit_code == 1
+    assert word in one_error_line(result)
+    assert empty_db.read_bytes() == before

@@ -72,37 +72,47 @@ def import_(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A .json or .csv file.")],
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Check the file and say what would be imported.")
+        bool, typer.Option("--dry-run", help="Check the file and say what would be done.")
     ] = False,
 ) -> None:
-    """Add the projects of a JSON or CSV file (as export writes them), all or nothing.
+    """Bring in the projects of a JSON or CSV file (as export writes them), all or nothing.
 
-    Records need no id, created or updated; each gets a new id.
+    A record that export wrote updates the project it came from (same id and
+    creation stamp); any other record is added with a new id, and never
+    overwrites a project. A sheet of your own needs only the columns
+    title,area,year (area: its key or its name). Dates are day first
+    (30/06/2020) or year first (2020-06-30); agencies are member codes
+    separated by ; , or /.
     Example: ipcoop import projects.csv --dry-run
     """
     from ipcoop import models, transfer
 
     fmt, records = transfer.read_import(file)
-    db = reading(ctx)
-    with _progress(len(records), "Checking") as tick:
-        checked = transfer.check_records(
-            records,
-            [a["key"] for a in db.areas()],
-            [m["code"] for m in db.members()],
-            models.now_stamp(),
-            tick,
-        )
-    years = sorted({r["year"] for r in checked})
-    span = f" ({years[0]}-{years[-1]})" if len(years) > 1 else f" ({years[0]})" if years else ""
+    stamp = models.now_stamp()
+    sources = [transfer.source_of(raw) for _, raw in records]
+
+    def plan_for(db: Any) -> Any:
+        with _progress(len(records), "Checking") as tick:
+            checked = transfer.check_records(
+                records, [a["key"] for a in db.areas()], [m["code"] for m in db.members()],
+                stamp, tick, area_names={a["key"]: a["name"] for a in db.areas()},
+            )
+        return transfer.plan_import(db, checked, sources, stamp)
+
     if dry_run:
-        say(f"Would import {len(checked)} project(s){span} from {file} ({fmt}); nothing changed.")
+        plan = plan_for(reading(ctx))
+        say(f"Would add {len(plan.added)}, update {len(plan.updated)} and leave "
+            f"{plan.unchanged} as they are, from {file} ({fmt}); nothing changed.")
         return
-    if not checked:
-        say(f"{file} holds no projects; nothing imported.")
-        return
+    # The check and the change under one lock: an area removed meanwhile cannot slip in.
     with writing(ctx) as db:
-        ids = db.insert_projects(checked)
-    say(f"Imported {len(ids)} project(s){span}: ids {ids[0]}-{ids[-1]}.")
+        plan = plan_for(db)
+        ids = db.insert_projects(plan.added) if plan.added else []
+        for record in plan.updated:
+            db.replace_project(record)
+    added = f"added {len(ids)}" + (f" (ids {ids[0]}-{ids[-1]})" if ids else "")
+    say(f"Imported {file}: {added}, updated {len(plan.updated)}, "
+        f"left {plan.unchanged} as they were.")
 
 
 @contextlib.contextmanager

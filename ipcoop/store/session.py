@@ -70,6 +70,7 @@ class Database:
         self._dirty = False
         self._me: tuple[str, str, bool] | None = None
         self.before_write: Any = lambda: None  # the lock's last check, set by open_write
+        self._tiny: Any = None
 
     # ------------------------------------------------------------------ reads
     @property
@@ -153,6 +154,15 @@ class Database:
         """Every table, parsed (for whole-file work: conflicts, merges)."""
         return {**self.tables, **{name: t.load() for name, t in self.raw.items()}}
 
+    @property
+    def tiny(self) -> Any:
+        """TinyDB over this command's tables (made on first use: reads need none)."""
+        if self._tiny is None:
+            from ipcoop.store.tiny import open_tinydb
+
+            self._tiny = open_tinydb(self)
+        return self._tiny
+
     # ------------------------------------------------------------------ identity
     def me(self) -> tuple[str, str]:
         """(copy id, name) of this copy; a new copy gets a record of its own."""
@@ -193,7 +203,12 @@ class Database:
         table = self.projects_table
         if table.raw and len(table.edits) >= SPLICE_LIMIT:
             table.load()
-        table.put(str(project_id), doc)
+        if table.raw:  # the measured fast path: splice one line (see store.tiny)
+            table.put(str(project_id), doc)
+        elif doc is None:
+            self.tiny.table("projects").remove(doc_ids=[project_id])
+        else:
+            self.tiny.table("projects").put(project_id, doc)
 
     def insert_project(self, record: dict[str, Any]) -> int:
         """Store a new project under a new id of this copy's; return the id."""
@@ -210,8 +225,12 @@ class Database:
         self.projects_table.load()
         ids = self.allocate(len(records))
         stamp = records[0].get("created")
-        for pid, record in zip(ids, records, strict=True):
-            self._put(pid, {k: v for k, v in record.items() if k != "id"})
+        from tinydb.table import Document
+
+        self.tiny.table("projects").insert_multiple(
+            Document({k: v for k, v in record.items() if k != "id"}, doc_id=pid)
+            for pid, record in zip(ids, records, strict=True)
+        )
         self._changes.append({"table": "projects", "ids": ranges(ids), "before": None,
                               "stamp": stamp})
         self._dirty = True
@@ -228,6 +247,7 @@ class Database:
         before = self._doc(project_id)
         if before is None:
             raise NotFound(f"no project with id {project_id}")
+        before = dict(before)  # the stored record may be changed in place below
         doc = {k: v for k, v in record.items() if k != "id"}
         if "conflicts" in before and "conflicts" not in record:
             kept = {f: v for f, v in before["conflicts"].items()
@@ -237,7 +257,7 @@ class Database:
         if doc == before:
             return
         self._put(project_id, doc)
-        self._record("projects", project_id, dict(before), doc)
+        self._record("projects", project_id, before, doc)
 
     def remove_projects(self, project_ids: list[int]) -> None:
         self._require_writable()
@@ -256,6 +276,7 @@ class Database:
         self._require_writable()
         records = self.tables[table]
         before = records.get(key)
+        before = dict(before) if before is not None else None  # stored ones change in place
         if doc is not None:
             order = before.get("order") if before else None
             if order is None:
@@ -264,9 +285,9 @@ class Database:
         if doc == before:
             return
         if doc is None:
-            records.pop(key, None)
+            self.tiny.table(table).remove(doc_ids=[key])
         else:
-            records[key] = doc
+            self.tiny.table(table).put(key, doc)
         self._record(table, key, before, doc)
 
     def put_area(self, area: dict[str, Any]) -> None:
