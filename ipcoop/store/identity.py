@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +45,8 @@ def write_local(path: Path, state: dict[str, Any]) -> None:
 
 
 def new_copy_id() -> str:
+    import secrets
+
     return secrets.token_hex(4)
 
 

@@ -51,7 +51,7 @@ def sync(db: Path, remote: str | None = None, name: str | None = None) -> Report
     who = name or state.get("name") or identity.default_name()
     git = Git(folder, name=who, email=f"{copy or 'ipcoop'}@ipcoop.invalid")
     repo = Repo(git, path.name)
-    top = repo.enclosing()
+    top = folder if repo.exists() else repo.enclosing()
     if top is not None and top.resolve() != folder.resolve():
         raise IpcoopError(
             f"{folder} is inside the git repository {top}; keep the shared database in a "
@@ -61,29 +61,31 @@ def sync(db: Path, remote: str | None = None, name: str | None = None) -> Report
     if remote is not None:
         remote = _normalise(remote)
         _first_time(repo, path, remote, report)
-    elif not repo.exists() or repo.remote_url() is None:
+    config = repo.local_config() if repo.exists() else {}
+    if "remote.origin.url" not in config:
         raise IpcoopError(
             f"{path} is not shared yet; run 'ipcoop sync REMOTE' once, where REMOTE is a git "
             f"URL or path both sides can reach (an empty bare repository to start)"
         )
-    repo.configure(None)
-    report.remote = repo.remote_url() or ""
+    repo.configure(None, config)
+    report.remote = config["remote.origin.url"]
     if state.get("syncing"):
         repo.clean_stale_locks()  # a sync of ours was killed mid-way
     _mark(path, syncing=True, name=name)
     for _ in range(ATTEMPTS):
         with locked(path):
-            _commit_local(repo, path)
+            _commit_local(repo, path, repo.revs("HEAD")[0])
         repo.fetch()
         with locked(path):
             head = _integrate(repo, path, report)
-        if head == repo.rev(REMOTE_REF) or repo.push(head):
+        if head == repo.revs(REMOTE_REF)[0] or repo.push(head):
             break
         time.sleep(random.uniform(0.05, 0.3))  # the other side pushed first: merge again
     else:
         raise GitError(f"the remote kept changing during {ATTEMPTS} attempts; sync again")
-    with locked(path):
-        leases.confirm(path, repo.blob(head) or b"")
+    if identity.read_local(path).get("pending"):
+        with locked(path):
+            leases.confirm(path, repo.blob(head) or b"")
     if report.first == "shared" and Path(report.remote).is_dir():
         # A plain `git clone` of a bare repository checks out its HEAD: make it main.
         git.run("--git-dir", report.remote, "symbolic-ref", "HEAD", BRANCH_REF, check=False)
@@ -155,24 +157,44 @@ def _local(path: Path) -> tuple[bytes, layout.Data]:
     return raw, parse_blob(raw, str(path))
 
 
-def _commit_local(repo: Repo, path: Path) -> str | None:
-    """Commit the file as it is now, if it differs from the branch; return the head."""
-    head = repo.rev("HEAD")
+def _committed(path: Path, head: str | None, raw: bytes) -> bool:
+    """Whether the file is, byte for byte, what the last sync left committed at `head`."""
+    from ipcoop.store.cache import fingerprint
+
+    last = identity.read_local(path).get("committed")
+    return head is not None and last == {"head": head, "file": fingerprint(raw)}
+
+
+def _remember(path: Path, head: str, raw: bytes) -> None:
+    from ipcoop.store.cache import fingerprint
+
+    state = identity.read_local(path)
+    wanted = {**state, "committed": {"head": head, "file": fingerprint(raw)}}
+    if wanted != state:
+        identity.write_local(path, wanted)
+
+
+def _commit_local(repo: Repo, path: Path, head: str | None) -> str | None:
+    """Commit the file as it is now, if it differs from the branch (at `head`); return the head."""
     raw = files.read_bytes(path)
     if repo.merge_head() or layout.has_conflict_markers(raw):
         from ipcoop.sync.repair import repair
 
         return repair(repo, path, head, raw)
+    if _committed(path, head, raw):
+        return head
     support = repo.support_files()
     repo.write_support_files()
     if head is not None and repo.blob(head) == raw and all(
         repo.blob(head, name) == data for name, data in support.items()
     ):
+        _remember(path, head, raw)
         return head
     _, data = _local(path)
     commit = repo.commit({path.name: raw, **support}, [head] if head else [],
                          _message(data, repo.blob(head) if head else None))
     repo.move_branch(commit, head)
+    _remember(path, commit, raw)
     return commit
 
 
@@ -194,8 +216,10 @@ def _message(data: layout.Data, before: bytes | None) -> str:
 
 def _integrate(repo: Repo, path: Path, report: Report) -> str:
     """Merge what was fetched into the file and the branch; lease ids; return the head."""
-    head = _commit_local(repo, path)  # a command may have run during the fetch
-    theirs = repo.rev(REMOTE_REF)
+    head, theirs = repo.revs("HEAD", REMOTE_REF)
+    head = _commit_local(repo, path, head)  # a command may have run during the fetch
+    if head is not None and theirs == head and _needs_nothing(path):
+        return head  # nothing to send or receive: no parsing, no writing
     raw, ours = _local(path)
     data = ours
     parents = [head] if head else []
@@ -224,6 +248,7 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
     report.conflicts = len(open_conflicts(data))
     if parents == [theirs] and new == repo.blob(theirs):
         repo.move_branch(theirs, head)  # a fast-forward
+        _remember(path, theirs, new)
         return theirs
     if parents == [head] and head is not None and new == repo.blob(head):
         return head
@@ -231,4 +256,19 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
                          _message(data, repo.blob(parents[0]) if parents else None)
                          if len(parents) < 2 else f"{name}: merge")
     repo.move_branch(commit, head)
+    _remember(path, commit, new)
     return commit
+
+
+def _needs_nothing(path: Path) -> bool:
+    """Whether this copy's ids are in order: none pending, enough left (cheap: the
+    copies table only, from a file the cache vouches for)."""
+    from ipcoop.store.session import load
+
+    state = identity.read_local(path)
+    if state.get("pending") or not isinstance(state.get("copy"), str):
+        return False
+    record = load(path, writable=False).copies().get(state["copy"])
+    if record is None or any(block[1] is None for block in record.get("blocks", [])):
+        return False
+    return (identity.free_ids(record, []) or 0) >= identity.LOW_WATER

@@ -48,6 +48,13 @@ class Repo:
         done = self.git.run("rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False)
         return done.stdout.decode().strip() if done.returncode == 0 else None
 
+    def revs(self, *refs: str) -> list[str | None]:
+        """Several branch tips in one git call (None for a branch not there yet)."""
+        names = [BRANCH_REF if ref == "HEAD" else ref for ref in refs]
+        listed = self.git.out("for-each-ref", "--format=%(refname) %(objectname)", *names)
+        found = dict(line.split(" ", 1) for line in listed.splitlines() if " " in line)
+        return [found.get(name) for name in names]
+
     def blob(self, rev: str, name: str | None = None) -> bytes | None:
         done = self.git.run("cat-file", "blob", f"{rev}:{name or self.name}", check=False)
         return done.stdout if done.returncode == 0 else None
@@ -79,7 +86,15 @@ class Repo:
             self.git.run("init", "-q", "-b", BRANCH)
         self.git.run("symbolic-ref", "HEAD", BRANCH_REF)
 
-    def configure(self, remote: str | None) -> None:
+    def local_config(self) -> dict[str, str]:
+        done = self.git.run("config", "--local", "--list", check=False)
+        found = {}
+        for line in done.stdout.decode("utf-8", "replace").splitlines():
+            key, _, value = line.partition("=")
+            found[key.lower()] = value
+        return found
+
+    def configure(self, remote: str | None, current: dict[str, str] | None = None) -> None:
         """The remote, and the merge driver that lets a plain `git pull` merge the file."""
         config = [
             ("merge.ipcoop.name", "ipcoop: merge the database record by record"),
@@ -90,9 +105,9 @@ class Repo:
         ]
         if remote is not None:
             config.insert(0, (f"remote.{REMOTE}.url", remote))
+        current = self.local_config() if current is None else current
         for key, value in config:
-            current = self.git.run("config", "--get", key, check=False).stdout.decode().strip()
-            if current != value:
+            if current.get(key.lower()) != value:
                 self.git.run("config", key, value)
 
     def support_files(self) -> dict[str, bytes]:
