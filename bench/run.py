@@ -154,6 +154,11 @@ def main() -> None:  # noqa: PLR0915 - one linear script: build, time, report
     parser.add_argument("--no-task", action="store_true", help="Skip Taskwarrior.")
     args = parser.parse_args()
 
+    # ipcoop runs from its compiled bytecode, as an installed package does (and as
+    # Typer and F do): a PYTHONDONTWRITEBYTECODE environment would otherwise have
+    # every run compile ipcoop's sources again.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "ipcoop")], check=True)
     work = Path(tempfile.mkdtemp(prefix="ipcoop-bench-"))
     exe = shutil.which("ipcoop") or f"{sys.executable} -m ipcoop"
     floor = work / "floor.py"

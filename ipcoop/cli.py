@@ -322,6 +322,11 @@ def _command_line(argv: list[str]) -> str:
     return shlex.join(kept)
 
 
+def saved(ctx: typer.Context) -> None:
+    """Say that this command's change is on disk: from here on it exits 0 whatever fails."""
+    _state(ctx).committed = True
+
+
 def stdin_is_terminal() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
@@ -330,7 +335,7 @@ def say(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
-def emit(content: str, output: Path | None = None) -> None:
+def emit(content: str, output: str | Path | None = None) -> None:
     from ipcoop import render
 
     if output is None:
@@ -343,6 +348,9 @@ def emit(content: str, output: Path | None = None) -> None:
         return
     from ipcoop.store.files import write_output
 
+    if not str(output).strip():
+        raise IpcoopError("--output is empty; give a file name")
+    output = Path(output)
     write_output(output, content)
     say(f"Wrote {output}")
 
@@ -417,7 +425,9 @@ AgencyListOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file.", dir_okay=False)
+    str | None,
+    typer.Option("--output", "-o", metavar="FILE",
+                 help="Write to this file (replaced whole, atomically, if it exists)."),
 ]
 IdsArg = Annotated[list[str], typer.Argument(help="Project ids.", show_default=False)]
 

@@ -159,7 +159,8 @@ def wrap_cells(value: str, width: int) -> list[str]:
     lines: list[str] = []
     line, line_len = "", 0
     for whole in value.split(" "):
-        word, word_len = whole, cell_len(whole)
+        # Most words are ASCII: their length is their width, with no call to pay for.
+        word, word_len = whole, len(whole) if whole.isascii() else cell_len(whole)
         if line and line_len + 1 + word_len <= width:
             line, line_len = f"{line} {word}", line_len + 1 + word_len
             continue
@@ -190,40 +191,44 @@ def project_lines(
     Written by hand rather than with Rich's Table, which costs about 1 ms a
     row: a listing of 10,000 projects stays well under a second.
     """
-    headers = ("ID", "Year", "Area", "Status", "Key", "Lead")
     ids = [str(p["id"]) for p in projects]
     areas = [models.sanitize(p["area"]) for p in projects]
-    widths = [
-        max([2, *map(len, ids)]),
-        4,
-        max([4, *(cell_len(a) for a in areas)]),
-        7,
-        3,
-        5,
-    ]
-    # Narrow terminals get narrower gaps before the title gets squeezed.
-    for gap in ("   ", "  ", " "):
-        fixed = sum(widths) + len(gap) * len(widths)
-        if width - fixed >= 16:
+    # (header, width, shown): narrow terminals drop Lead, then Year, then Key
+    # (a key project's title then starts with ★), before the title is squeezed.
+    columns = {
+        "ID": max([2, *map(len, ids)]), "Year": 4,
+        "Area": max([4, *(cell_len(a) for a in areas)]), "Status": 7, "Key": 3, "Lead": 5,
+    }
+    shown = list(columns)
+    for drop in ("Lead", "Year", "Key", None):
+        for gap in ("   ", "  ", " "):
+            fixed = sum(columns[c] for c in shown) + len(gap) * len(shown)
+            if width - fixed >= 20:
+                break
+        if width - fixed >= 20 or drop is None:
             break
+        shown.remove(drop)
     title_width = max(8, width - fixed)
-    head = gap.join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    head = gap.join(c.ljust(columns[c]) for c in shown)
     lines = [f"{head}{gap}Title".rstrip(), "─" * min(width, fixed + title_width)]
     blank = " " * fixed
     for p, pid, area in zip(projects, ids, areas, strict=True):
-        status = p["status"].ljust(widths[3])
+        status = p["status"].ljust(7)
         if colour:
             status = f"{_ANSI[STATUS_STYLE[p['status']]]}{status}{_RESET}"
-        cells = (
-            pid.rjust(widths[0]),
-            str(p["year"]),
-            area + " " * (widths[2] - cell_len(area)),
-            status,
-            " ★ " if p["key"] else "   ",
-            p["lead"].ljust(widths[5]),
-        )
-        title = wrap_cells(models.sanitize(p["title"]), title_width)
-        lines.append(gap.join(cells) + gap + title[0])
+        cells = {
+            "ID": pid.rjust(columns["ID"]),
+            "Year": str(p["year"]),
+            "Area": area + " " * (columns["Area"] - cell_len(area)),
+            "Status": status,
+            "Key": " ★ " if p["key"] else "   ",
+            "Lead": p["lead"].ljust(5),
+        }
+        text = models.sanitize(p["title"])
+        if p["key"] and "Key" not in shown:
+            text = "★ " + text
+        title = wrap_cells(text, title_width)
+        lines.append(gap.join(cells[c] for c in shown) + gap + title[0])
         lines.extend(blank + rest for rest in title[1:])
     return lines
 
@@ -285,8 +290,12 @@ def plain(lines: Sequence[Line]) -> str:
 
 
 class Column:
-    def __init__(self, header: str, right: bool = False, wrap: bool = False) -> None:
-        self.header, self.right, self.wrap = header, right, wrap
+    """A table column; `drop` > 0: dropped (lowest first) when the terminal is too
+    narrow for the wrapping column to keep 16 cells."""
+
+    def __init__(self, header: str, right: bool = False, wrap: bool = False,
+                 drop: int = 0) -> None:
+        self.header, self.right, self.wrap, self.drop = header, right, wrap, drop
 
 
 def grid(
@@ -297,6 +306,18 @@ def grid(
 ) -> list[Line]:
     """Lay out a table in `width` cells; the one wrapping column takes what is left."""
     cells = [[c if isinstance(c, tuple) else (c, "") for c in row] for row in rows]
+    wrap_col = next((c for c in columns if c.wrap), None)
+    if wrap_col is not None:
+        keep = list(range(len(columns)))
+        for victim in sorted((c.drop, i) for i, c in enumerate(columns) if c.drop):
+            fixed = sum(max([cell_len(columns[i].header) if header else 0,
+                             *(cell_len(r[i][0]) for r in cells)]) + 1
+                        for i in keep if not columns[i].wrap)
+            if width - fixed >= 16:
+                break
+            keep.remove(victim[1])
+        columns = [columns[i] for i in keep]
+        cells = [[row[i] for i in keep] for row in cells]
     cells = [[(models.sanitize(t), st) for t, st in row] for row in cells]
     widths = []
     for i, col in enumerate(columns):

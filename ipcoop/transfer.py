@@ -45,6 +45,8 @@ def read_import(path: Path) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
         raise IpcoopError(f"{path} is a folder, not a file") from None
     except OSError as exc:
         raise IpcoopError(f"cannot read {path}: {exc.strerror}") from None
+    except ValueError:  # a NUL in the name
+        raise IpcoopError(f"{str(path)!r} is not a file name") from None
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

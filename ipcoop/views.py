@@ -47,8 +47,9 @@ def print_project(project: dict[str, Any], area_name: str, member_names: dict[st
 def print_areas(rows: Sequence[dict[str, Any]], year: int | None) -> None:
     title = f"Areas, {year}" if year is not None else "Areas, all years"
     columns = [
-        Column("Key"), Column("Total", right=True), Column("Done", right=True),
-        Column("Open", right=True), Column("Done %"), Column("Years"), Column("Name", wrap=True),
+        Column("Key"), Column("Total", right=True, drop=2), Column("Done", right=True),
+        Column("Open", right=True), Column("Done %", drop=3), Column("Years", drop=1),
+        Column("Name", wrap=True),
     ]
     table = [
         [

@@ -736,3 +736,27 @@ def test_completion_does_not_create_the_default_database(tmp_path):
     result = CliRunner().invoke(app, [], env=env, prog_name="ipcoop")
     assert result.stdout.split() == ["gba", "guidance"]
     assert not (tmp_path / "xdg" / "ipcoop" / "ipcoop.json").exists()
+
+
+@pytest.mark.parametrize("width", [40, 45, 50, 60, 80])
+@pytest.mark.parametrize("args", [["list"], ["areas"], ["members"], ["summary", "2020"],
+                                  ["show", "11"], ["log"]])
+def test_every_view_fits_narrow_terminals_without_splitting_words(cli, width, args):
+    from ipcoop.render import cell_len
+
+    cli("done", "11", "--on", "2020-11-30")
+    result = cli(*args, env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines
+    too_wide = [line for line in lines if cell_len(line) > width]
+    assert too_wide == [], (width, args, too_wide[:3])
+    if args[0] in ("list", "areas"):
+        # No word broken in two: the words of titles and names all appear whole.
+        shown = set(result.stdout.split())
+        source = cli("list", "--json").json() if args[0] == "list" else cli(
+            "areas", "--json").json()
+        for record in source:
+            for word in (record.get("title") or record.get("name")).split():
+                if len(word) <= 16:
+                    assert word in shown or f"★{word}" in shown, (width, word)

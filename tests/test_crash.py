@@ -143,3 +143,60 @@ def test_kill_at_every_write_path_syscall(strace_available, seeded, tmp_path, sc
     assert kills >= 4, f"only {kills} kills for {scenario}"
     # Shown with pytest -s; docs/reliability.md quotes these figures.
     print(json.dumps({"scenario": scenario, "kills": kills, **outcomes}))
+
+
+# An I/O error at every write-path system call: what a full disk, a failing disk, a
+# quota or a read-only remount does. errno by call: the one the real fault gives.
+ERRORS = {"write": "ENOSPC", "fsync": "EIO", "link": "EMLINK", "rename": "EIO",
+          "unlink": "EROFS", "fchmod": "EPERM", "flock": "ENOLCK"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_an_error_at_every_write_path_syscall(strace_available, seeded, tmp_path, scenario):
+    """exit 0 if and only if the change is on disk; a failure leaves the old bytes, and
+    says so in one line."""
+    args = [a.replace("{csv}", str(tmp_path / "in.csv")) for a in SCENARIOS[scenario]]
+    kept = [seeded, store.backup_path(seeded), store.local_path(seeded), store.cache_path(seeded)]
+    pristine = tmp_path / "pristine"
+    pristine.mkdir()
+    for path in kept:
+        shutil.copy(path, pristine / path.name)
+
+    def reset() -> None:
+        for path in kept:
+            shutil.copy(pristine / path.name, path)
+        for leftover in tmp_path.glob("*.replaced-*"):
+            leftover.unlink()
+
+    old_bytes = seeded.read_bytes()
+    assert _ipcoop(seeded, args) == 0
+    new = _state(seeded)
+    tried = failed = 0
+    trace = tmp_path / "trace"
+    for syscall, error in ERRORS.items():
+        for when in range(1, 60):
+            reset()
+            inject = ["-e", f"trace={syscall}", "-e", f"inject={syscall}:error={error}:when={when}"]
+            command = [sys.executable, "-m", "ipcoop", "--db", str(seeded), *args]
+            done = subprocess.run(
+                ["strace", "-f", "-qq", "-o", str(trace), *inject, *command],
+                capture_output=True, env=_env(), check=False, timeout=120, text=True,
+            )
+            if "INJECTED" not in trace.read_text(errors="replace"):
+                assert done.returncode == 0, (syscall, when, done.stderr)
+                break  # the Nth call never came: every call has had its error
+            tried += 1
+            assert "Traceback" not in done.stderr, (syscall, when, done.stderr)
+            if done.returncode == 0:
+                assert _state(seeded) == new, (syscall, when, done.stderr)
+            else:
+                failed += 1
+                assert seeded.read_bytes() == old_bytes, (syscall, when, done.stderr)
+                lines = done.stderr.splitlines()
+                assert len(lines) == 1 and lines[0].startswith("Error: "), (syscall, when,
+                                                                            done.stderr)
+        else:
+            pytest.fail(f"{syscall} was called more than 59 times")
+    assert failed >= 2, failed
+    print(json.dumps({"scenario": scenario, "tried": tried, "failed": failed}))

@@ -12,7 +12,8 @@ from tests.conftest import invoke
 
 COMMANDS = [
     "list", "show", "add", "edit", "start", "done", "reopen", "drop", "remove", "undo",
-    "log", "areas", "members", "summary", "export", "import", "carry", "check",
+    "log", "areas", "members", "summary", "export", "import", "carry", "check", "conflicts",
+    "sync",
 ]
 OPTIONS = [
     "--year", "--area", "--status", "--key", "--not-key", "--no-key", "--lead", "--agency",
@@ -59,3 +60,42 @@ def test_generated_arguments(db_path, tmp_path_factory, command, args):
         # A command that changed the file can be undone, back to the same projects.
         changed = invoke("--db", db_path, "undo")
         assert changed.exit_code == 0, changed.stderr
+
+
+# A few thousand more per run, generated from a seed (IPCOOP_FUZZ_SEED to vary it;
+# the run prints the seed and the count when it fails).
+HOSTILE_VALUES = [
+    "1", "11", "0", "-1", "99999", "9" * 5000, "⑤", "²", "١٢", "2020", "2022-23", "2023-2020",
+    "20x0", "gba", "moon", "done", "open", "HKIPD", "nope", "-id", "md", "svg", "html",
+    "2020-02-30", "2020-11-30", "30/11/2020", "", " ", "[bold]", "\x1b[31m", "粵港", "粤港",
+    "\u202eevil", "x" * 600, "/nonexistent/dir/file", "~nosuchuser/x", "-", "--", "%s%n",
+    "\x00", "a\nb", "null", "{}", "[]", "true", "-5", "1e9", "0x10",
+]
+
+
+def test_thousands_of_generated_command_lines(db_path, tmp_path, monkeypatch):
+    import random
+
+    seed = int(os.environ.get("IPCOOP_FUZZ_SEED", "20261127"))
+    rng = random.Random(seed)
+    pristine = {p.name: p.read_bytes() for p in db_path.parent.iterdir() if p.is_file()}
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.chdir(scratch)
+    runs = 3000
+    for i in range(runs):
+        command = rng.choice(COMMANDS)
+        args = [rng.choice(OPTIONS + HOSTILE_VALUES) for _ in range(rng.randint(0, 5))]
+        before = db_path.read_bytes()
+        result = invoke("--db", db_path, command, *args)
+        where = (seed, i, command, args, result.stderr[-300:])
+        assert result.exit_code in (0, 1, 2, 3), where
+        assert "Traceback" not in result.stderr, where
+        assert "unexpected failure" not in result.stderr, where
+        if result.exit_code != 0:
+            lines = result.stderr.splitlines()
+            assert len(lines) == 1 and lines[0].startswith("Error: "), where
+            assert db_path.read_bytes() == before, where
+        elif db_path.read_bytes() != before:
+            for name, data in pristine.items():  # back to the bundled state
+                (db_path.parent / name).write_bytes(data)

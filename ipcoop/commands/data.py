@@ -40,6 +40,7 @@ def init(
 
     path, _ = cli.db_path(ctx)
     count, old_file = tracker.init_database(path, empty=empty, force=force)
+    cli.saved(ctx)
     say(f"Created {path} with {count} projects." + (f" ({old_file})" if old_file else ""))
 
 
@@ -70,7 +71,7 @@ def export(
 @commands.command("import")
 def import_(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="A .json or .csv file.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A .json or .csv file.")],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check the file and say what would be done.")
     ] = False,
@@ -87,7 +88,7 @@ def import_(
     """
     from ipcoop import models, transfer
 
-    fmt, records = transfer.read_import(file)
+    fmt, records = transfer.read_import(Path(file))
     stamp = models.now_stamp()
     sources = [transfer.source_of(raw) for _, raw in records]
 
@@ -154,6 +155,7 @@ def check(
             if not typer.confirm(f"Replace {path} with {bak}?", err=True):
                 raise typer.Abort()
         aside = store.restore_backup(path)
+        cli.saved(ctx)
         kept = f"; the file it replaced is kept as {aside}" if aside else ""
         say(f"Restored {path} from {bak}{kept}.")
         return

@@ -26,7 +26,9 @@ def undo(ctx: typer.Context) -> None:
 
     with writing(ctx) as db:
         entry = tracker.undo(db)
-    say(f"Undid: {models.sanitize(entry['command'])} ({entry['at']})")
+    from ipcoop.render import local_time
+
+    say(f"Undid: {models.sanitize(entry['command'])} ({local_time(entry['at'])})")
 
 
 @commands.command()

@@ -44,6 +44,7 @@ def sync(
 
         raise InvalidValue("--name must not be empty")
     report = run_sync(path, remote, name.strip() if name else None)
+    cli.saved(ctx)
     if report.first == "shared":
         say(f"Shared {path} with {report.remote}.")
     elif report.first == "joined":

@@ -15,25 +15,27 @@
     admin     open, create, check, restore
 """
 
-from ipcoop.store.admin import check_file, create, new_data, open_read, open_write, restore_backup
-from ipcoop.store.layout import SCHEMA_VERSION, serialise
-from ipcoop.store.paths import backup_path, cache_path, default_path, local_path, lock_path
-from ipcoop.store.session import Database, shape
-
-__all__ = [
-    "SCHEMA_VERSION",
-    "Database",
-    "backup_path",
-    "cache_path",
-    "check_file",
-    "create",
-    "default_path",
-    "local_path",
-    "lock_path",
-    "new_data",
-    "open_read",
-    "open_write",
-    "restore_backup",
-    "serialise",
-    "shape",
+# Names are loaded on first use (PEP 562): a command imports only the modules
+# its path through the store needs, which keeps start-up short.
+_WHERE = {
+    "check_file": "admin", "create": "admin", "new_data": "admin", "open_read": "admin",
+    "open_write": "admin", "restore_backup": "admin",
+    "SCHEMA_VERSION": "layout", "serialise": "layout",
+    "backup_path": "paths", "cache_path": "paths", "default_path": "paths",
+    "local_path": "paths", "lock_path": "paths",
+    "Database": "session", "shape": "session",
+}
+__all__ = [  # noqa: RUF022 - grouped by module, as above
+    "check_file", "create", "new_data", "open_read", "open_write", "restore_backup",
+    "SCHEMA_VERSION", "serialise",
+    "backup_path", "cache_path", "default_path", "local_path", "lock_path",
+    "Database", "shape",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'ipcoop.store' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"ipcoop.store.{_WHERE[name]}"), name)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ipcoop.errors import DatabaseError, IpcoopError
-from ipcoop.store import checks, files, identity, layout, migrate
+from ipcoop.store import files, identity, layout
 from ipcoop.store.lock import locked
 from ipcoop.store.paths import backup_path, check_regular, resolve
 from ipcoop.store.session import Database, load
@@ -122,6 +122,8 @@ def check_file(path: Path) -> tuple[dict[str, Any], list[str]]:
         raise DatabaseError(f"{path} is not an ipcoop database ({problem}): "
                             f"{layout.recover_hint(path)}")
     layout.refuse_newer(schema, path)
+    from ipcoop.store import checks, migrate
+
     if schema < layout.SCHEMA_VERSION:
         data = migrate.upgrade(data, schema, path, "0", "local")
     problem = layout.shape_problem(data)

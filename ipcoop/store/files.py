@@ -182,6 +182,8 @@ def sweep(path: Path) -> None:
 
 def write_output(path: Path, text: str) -> None:
     """Write a report or export file atomically: the old file stays whole if this fails."""
+    if "\x00" in str(path):
+        raise IpcoopError(f"{str(path)!r} is not a file name")
     try:
         if path.exists() and not path.is_file():
             raise IpcoopError(f"cannot write {path}: it is not a regular file")

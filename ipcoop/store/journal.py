@@ -7,15 +7,12 @@ copy that wrote an entry ever marks it undone.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ipcoop.errors import IpcoopError
 
-if TYPE_CHECKING:
-    from ipcoop.store.session import Database
 
-
-def entries(db: Database) -> list[dict[str, Any]]:
+def entries(db: Any) -> list[dict[str, Any]]:
     """Every entry, oldest first: by time, then copy and sequence."""
     history = db.history()
     out = []
@@ -38,13 +35,13 @@ def _matches(current: Any, after: Any) -> bool:
     }
 
 
-def _current(db: Database, table: str, key: Any) -> Any:
+def _current(db: Any, table: str, key: Any) -> Any:
     if table == "projects":
         return db.projects_table.get(str(key))
     return db.tables[table].get(key)
 
 
-def undo(db: Database, copy: str) -> dict[str, Any]:
+def undo(db: Any, copy: str) -> dict[str, Any]:
     """Revert this copy's last command that is not undone; return its entry.
 
     Refuses when a record it changed has been changed since (by the other

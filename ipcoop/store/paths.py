@@ -80,6 +80,8 @@ def resolve(path: Path) -> Path:
         return real  # a file (or folder) not there yet: the caller says so
     except OSError as exc:
         raise DatabaseError(f"cannot use {path}: {exc.strerror or exc}") from None
+    except ValueError:  # a NUL in the name
+        raise DatabaseError(f"{str(path)!r} is not a file name") from None
     return real
 
 

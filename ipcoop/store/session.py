@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ipcoop.errors import DatabaseError, IpcoopError, NotFound
-from ipcoop.store import cache, checks, files, identity, layout, migrate
+from ipcoop.store import cache, checks, files, identity, layout
 from ipcoop.store.rawtable import RawTable
 
 SMALL_TABLES = tuple(t for t in layout.TABLES if t not in layout.RAW_TABLES)
@@ -398,6 +398,8 @@ def _careful(path: Path, raw: bytes, writable: bool) -> Database:
     layout.refuse_newer(schema, path)
     migrated = schema < layout.SCHEMA_VERSION
     if migrated:
+        from ipcoop.store import migrate
+
         copy, name, _ = identity.choose(path, {})
         state = identity.read_local(path)
         copy = state.get("copy") if isinstance(state.get("copy"), str) else copy

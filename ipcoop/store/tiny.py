@@ -16,20 +16,17 @@ the table for each operation (see docs/benchmarks.md for the figures).
 from __future__ import annotations
 
 from collections.abc import Iterator, MutableMapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-if TYPE_CHECKING:
-    from ipcoop.store.session import Database
-
 
 class _Tables(MutableMapping):
     """The session's tables as TinyDB reads them: raw tables are parsed on first use."""
 
-    def __init__(self, session: Database) -> None:
+    def __init__(self, session: Any) -> None:
         self.session = session
 
     def __getitem__(self, name: str) -> dict[str, Any]:
@@ -56,7 +53,7 @@ class _Tables(MutableMapping):
 
 
 class SessionStorage(Storage):
-    def __init__(self, session: Database) -> None:
+    def __init__(self, session: Any) -> None:
         self.tables = _Tables(session)
 
     def read(self) -> MutableMapping:
@@ -91,5 +88,5 @@ class SessionTinyDB(TinyDB):
     table_class = RecordTable
 
 
-def open_tinydb(session: Database) -> SessionTinyDB:
+def open_tinydb(session: Any) -> SessionTinyDB:
     return SessionTinyDB(storage=SessionStorage, session=session)  # type: ignore[arg-type]

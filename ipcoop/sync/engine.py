@@ -38,9 +38,14 @@ class Report:
 
 def _normalise(remote: str) -> str:
     """A local path is stored absolute, so the repository works from any folder."""
+    if not remote.strip() or remote.startswith("-") or "\x00" in remote:
+        raise IpcoopError(f"{remote!r} is not a git URL or path")
     if "://" in remote or (":" in remote.split("/", maxsplit=1)[0] and not Path(remote).exists()):
         return remote
-    return str(Path(remote).expanduser().resolve())
+    try:
+        return str(Path(remote).expanduser().resolve())
+    except (RuntimeError, OSError) as exc:  # ~nosuchuser, a symlink loop
+        raise IpcoopError(f"cannot use the remote {remote}: {exc}") from None
 
 
 def sync(db: Path, remote: str | None = None, name: str | None = None) -> Report:
