@@ -84,4 +84,10 @@ def remove_area(db: store.Database, key: str) -> None:
             f"area {value!r} is used by {len(used)} project(s) (e.g. {used[0]}); "
             f"move them to another area first"
         )
+    listed = [p["key"] for p in db.tables["programmes"].values() if value in p["areas"]]
+    if listed:
+        raise IpcoopError(
+            f"area {value!r} is an area of programme(s) {', '.join(sorted(listed))}; an "
+            f"area stays while a programme names it (to end it, give it --until instead)"
+        )
     db.remove_area(value)

@@ -434,4 +434,4 @@ IdsArg = Annotated[list[str], typer.Argument(help="Project ids.", show_default=F
 
 # Registering the commands, in the order --help lists them (each is built only
 # when it is called, by IpcoopGroup).
-from ipcoop.commands import projects, history, programme, data, sharing  # noqa: E402, F401, I001
+from ipcoop.commands import projects, history, programme, programmes, data, sharing  # noqa: E402, F401, I001

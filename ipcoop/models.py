@@ -13,7 +13,7 @@ from typing import Any
 
 from ipcoop.errors import InvalidValue
 
-STATUSES = ("planned", "active", "done", "dropped")
+STATUSES = ("planned", "active", "done", "dropped", "carried")
 OPEN_STATUSES = ("planned", "active")
 LEADS = ("gd", "hk", "joint")
 SIDES = ("gd", "hk")
@@ -24,18 +24,21 @@ PROJECT_FIELDS = (
     "title",
     "area",
     "year",
+    "programme",
     "status",
     "key",
     "lead",
     "agencies",
     "notes",
     "done_on",
+    "carried_to",
     "created",
     "updated",
 )
 # Fields a user may sort by in `list --sort`.
 SORT_FIELDS = (
-    "id", "title", "area", "year", "status", "key", "lead", "done_on", "created", "updated",
+    "id", "title", "area", "year", "programme", "status", "key", "lead", "done_on", "created",
+    "updated",
 )
 
 # The group was set up in 2003; a generous window keeps typos like 20200 out.
@@ -106,6 +109,20 @@ def parse_date(value: Any, what: str = "date") -> str:
         return dt.date.fromisoformat(value.strip()).isoformat()
     except ValueError:
         raise InvalidValue(f"{what} {value.strip()} is not a real date") from None
+
+
+_PROGRAMME_RE = re.compile(r"^[0-9a-z][0-9a-z-]{0,31}$")
+
+
+def parse_programme_key(value: Any) -> str:
+    """A programme's key: '2020', '2018-19', '2022-23', or a short lower-case word."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and _PROGRAMME_RE.match(value.strip().lower()):
+        return value.strip().lower()
+    raise InvalidValue(
+        f"a programme key is short, such as 2020 or 2022-23, not {_show(value)}"
+    )
 
 
 def parse_status(value: Any) -> str:
@@ -216,16 +233,34 @@ def validate_project(
     done_on = None if done_on in (None, "") else parse_date(done_on, "done_on")
     if status != "done" and done_on is not None:
         raise InvalidValue(f"done_on is set but the status is {status}, not done")
+    carried_to = record.get("carried_to")
+    if carried_to in (None, ""):
+        carried_to = None
+    elif isinstance(carried_to, str) and carried_to.strip().isascii() and \
+            carried_to.strip().isdigit() and len(carried_to.strip()) < 16:
+        carried_to = int(carried_to.strip())
+    if carried_to is not None and (not isinstance(carried_to, int) or
+                                   isinstance(carried_to, bool) or carried_to < 1):
+        raise InvalidValue(f"carried_to must be a project id, not {_show(carried_to)}")
+    if (status == "carried") != (carried_to is not None):
+        raise InvalidValue("a carried project names the project it was carried into "
+                           "(carried_to), and only a carried one does")
+    programme = record.get("programme")
+    if programme in (None, ""):
+        programme = str(year)
+    programme = parse_programme_key(programme)
     return {
         "title": title,
         "area": area,
         "year": year,
+        "programme": programme,
         "status": status,
         "key": key,
         "lead": lead,
         "agencies": agencies,
         "notes": notes,
         "done_on": done_on,
+        "carried_to": carried_to,
     }
 
 

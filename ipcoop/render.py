@@ -15,7 +15,9 @@ from typing import IO, Any
 
 from ipcoop import models
 
-STATUS_STYLE = {"planned": "cyan", "active": "yellow", "done": "green", "dropped": "dim"}
+STATUS_STYLE = {
+    "planned": "cyan", "active": "yellow", "done": "green", "dropped": "dim", "carried": "dim",
+}
 # Characters a spreadsheet treats as the start of a formula.
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -126,7 +128,7 @@ _WIDE_SET = (
     "\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6"
 )
 # Characters ipcoop draws (bars, marks, rules), one cell each as Rich counts them.
-_NARROW_OWN = "█░─★✔▶·✘…"
+_NARROW_OWN = "█░─★✔▶·✘…→"
 _PATTERNS: list[Any] = []
 
 

@@ -15,7 +15,7 @@ from ipcoop.summary import headline
 GROUP = "Guangdong/Hong Kong Expert Group on the Protection of Intellectual Property Rights"
 # A report lists this many key projects; the rest are a command away.
 KEY_LIMIT = 25
-STATUS_MARK = {"done": "✔", "active": "▶", "planned": "·", "dropped": "✘"}
+STATUS_MARK = {"done": "✔", "active": "▶", "planned": "·", "dropped": "✘", "carried": "→"}
 
 
 def _title(summary: dict[str, Any]) -> str:
@@ -26,12 +26,49 @@ def _change(summary: dict[str, Any]) -> str | None:
     prev = summary["previous"]
     if not prev:
         return None
+    if prev.get("reported_done") is not None:
+        return (f"Previous ({prev['period']}): {prev['reported_done']} implemented, as the "
+                f"group reported ({prev['total']} itemised here)")
+    if not summary["total"]:
+        return f"Previous ({prev['period']}): {prev['done']} of {prev['total']} done"
     points = summary["percent_done"] - prev["percent_done"]
     projects = summary["done"] - prev["done"]
     return (
         f"Previous ({prev['period']}): {prev['done']} of {prev['total']} done "
         f"({prev['percent_done']:.1f}%); change {projects:+d} done, {points:+.1f} points"
     )
+
+
+def _overall(summary: dict[str, Any], width: int) -> render.Line:
+    if not summary["total"]:
+        return [(f"No co-operation projects are recorded for {summary['period']}.", "")]
+    line = render.progress_segments(summary["percent_done"], 30 if width >= 100 else 20, False)
+    line.append(
+        (f"  {summary['done']} of {summary['total']} done ({summary['percent_done']:.1f}%)", "")
+    )
+    rest = ", ".join(f"{summary[s]} {s}" for s in ("active", "planned", "dropped", "carried")
+                     if summary.get(s))
+    if rest:
+        line.append((f"; {rest}", ""))
+    if summary.get("reported_done") is not None:
+        line.append((f"; {summary['reported_done']} reported implemented", ""))
+    return line
+
+
+def month_lines(summary: dict[str, Any], width: int) -> list[render.Line]:
+    """Done projects per month, as bars (like Taskwarrior's history.monthly)."""
+    months = summary.get("done_by_month") or {}
+    if not months:
+        return []
+    most = max(months.values())
+    room = max(5, min(40, width - 16))
+    out: list[render.Line] = [[], [("Done by month", "bold")]]
+    for month, n in months.items():
+        bar = "█" * max(1, round(n * room / most))
+        out.append([(f"{month}  ", ""), (bar, "green"), (f" {n}", "")])
+    if summary.get("done_undated"):
+        out.append([(f"(and {summary['done_undated']} done on dates not recorded)", "dim")])
+    return out
 
 
 def lines(summary: dict[str, Any], width: int) -> list[render.Line]:
@@ -41,14 +78,7 @@ def lines(summary: dict[str, Any], width: int) -> list[render.Line]:
     if width >= 110:
         head.append((f"  {GROUP}", "dim"))
     out.append(head)
-    overall = render.progress_segments(summary["percent_done"], 30 if width >= 100 else 20, False)
-    overall.append(
-        (f"  {summary['done']} of {summary['total']} done ({summary['percent_done']:.1f}%)", "")
-    )
-    rest = ", ".join(f"{summary[s]} {s}" for s in ("active", "planned", "dropped") if summary[s])
-    if rest:
-        overall.append((f"; {rest}", ""))
-    out.append(overall)
+    out.append(_overall(summary, width))
     change = _change(summary)
     if change:
         out.append([(change, "dim")])
@@ -59,6 +89,9 @@ def lines(summary: dict[str, Any], width: int) -> list[render.Line]:
         render.Column("Done", right=True), render.Column("Open", right=True),
         render.Column("Drop", right=True), render.Column("Done %"),
     ]
+    carried = bool(summary.get("carried"))
+    if carried:
+        columns.insert(5, render.Column("Carried", right=True))
     if wide:
         columns.append(render.Column("Name", wrap=True))
     rows = []
@@ -68,6 +101,8 @@ def lines(summary: dict[str, Any], width: int) -> list[render.Line]:
             str(row["planned"] + row["active"]), str(row["dropped"]),
             (render.progress_text(row["percent_done"], render.bar_room(width)), "green"),
         ]
+        if carried:
+            cells.insert(5, str(row["carried"]))
         if wide:
             cells.append(row["name"])
         rows.append(cells)
@@ -79,7 +114,8 @@ def lines(summary: dict[str, Any], width: int) -> list[render.Line]:
     key_rows = []
     for p in keys[:KEY_LIMIT]:
         style = render.STATUS_STYLE[p["status"]]
-        status = p["status"] + (f" {p['done_on']}" if p["done_on"] else "")
+        status = p["status"] + (f" {p['done_on']}" if p["done_on"] else "") + (
+            f" to {p['carried_to']}" if p.get("carried_to") else "")
         key_rows.append([(STATUS_MARK[p["status"]], style), str(p["id"]), (status, style),
                          p["title"]])
     key_columns = [
@@ -90,6 +126,7 @@ def lines(summary: dict[str, Any], width: int) -> list[render.Line]:
     if len(keys) > KEY_LIMIT:
         hint = f"ipcoop list --year {summary['period']} --key"
         out.append([(f"  ... and {len(keys) - KEY_LIMIT} more: {hint}", "dim")])
+    out += month_lines(summary, width)
     late = summary.get("done_late", 0)
     if late:
         out += [[], [(f"{late} of the done projects were finished after {summary['to']}.", "")]]

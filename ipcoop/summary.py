@@ -1,20 +1,30 @@
-"""Year-end figures: projects and areas in, numbers out. No I/O, no Rich.
+"""Figures: projects and areas in, numbers out. No I/O, no Rich.
 
-A project counts in the period of its programme `year`. `percent_done` is
-done / (total - dropped) x 100, rounded to one decimal, 0.0 when nothing
-counts: a dropped project does not count against the year.
+Two kinds of summary:
+- a programme's (`2020`, `2022-23` as the group keys them): its projects,
+  its areas in its order (as endorsed, if it was), compared with the
+  programme that started before it;
+- a year or range of years (`2021`, `2020-2021`): the projects of the
+  programmes that start in it, as v1 counted them, compared with the period
+  of the same length before.
+
+`percent_done` is done / (total - dropped - carried) x 100, rounded to one
+decimal, 0.0 when nothing counts: a dropped or carried project does not
+count against its programme.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ipcoop.models import STATUSES
 
+NONE = [0] * len(STATUSES)
 
-def percent_done(done: int, total: int, dropped: int) -> float:
-    counted = total - dropped
+
+def percent_done(done: int, total: int, dropped: int, carried: int = 0) -> float:
+    counted = total - dropped - carried
     return round(done * 100 / counted, 1) if counted > 0 else 0.0
 
 
@@ -47,131 +57,135 @@ def counts(projects: Iterable[dict[str, Any]]) -> dict[str, Any]:
     return figures(list(tally.values()))
 
 
-def figures(by_status: list[int]) -> dict[str, Any]:
-    """total, the counts and percent_done from [planned, active, done, dropped]."""
+def figures(by_status: Sequence[int]) -> dict[str, Any]:
+    """total, the counts and percent_done from [planned, active, done, dropped, carried]."""
     tally = dict(zip(STATUSES, by_status, strict=True))
     total = sum(by_status)
     return {
         "total": total,
         **tally,
-        "percent_done": percent_done(tally["done"], total, tally["dropped"]),
+        "percent_done": percent_done(tally["done"], total, tally["dropped"], tally["carried"]),
     }
 
 
-def summarize(
-    projects: Sequence[dict[str, Any]],
-    areas: Sequence[dict[str, Any]],
-    start: int,
-    end: int,
-) -> dict[str, Any]:
-    """The contract's summary of start..end, plus a few extra figures.
+class Tally:
+    """Counts by area and status, done projects by month, and the key projects' ids."""
 
-    Extras beyond the contract's shape: `done_in_period` (done with a done_on
-    inside the period), `done_late` (done after the period ended) and
-    `done_undated` (done, date unknown).
+    def __init__(self) -> None:
+        self.by_area: dict[str, list[int]] = {}
+        self.months: dict[str, int] = {}
+        self.keys: list[int] = []
 
-    Each project needs id, area, year, status, key and done_on; key projects
-    are listed as given.
+    def add_counts(self, area: str, by_status: Sequence[int]) -> None:
+        row = self.by_area.setdefault(area, list(NONE))
+        for i, n in enumerate(by_status):
+            row[i] += n
+
+    def overall(self) -> list[int]:
+        return [sum(row[i] for row in self.by_area.values()) for i in range(len(STATUSES))]
+
+
+def tally_rows(projects: Iterable[dict[str, Any]], wanted: Callable[[dict], bool]) -> Tally:
+    tally = Tally()
+    index = {s: i for i, s in enumerate(STATUSES)}
+    for p in projects:
+        if not wanted(p):
+            continue
+        row = tally.by_area.setdefault(p["area"], list(NONE))
+        row[index[p["status"]]] += 1
+        if p["status"] == "done":
+            month = p["done_on"][:7] if p["done_on"] else ""
+            tally.months[month] = tally.months.get(month, 0) + 1
+        if p["key"]:
+            tally.keys.append(p["id"])
+    return tally
+
+
+def tally_stats(stats: dict[str, Any], wanted: Callable[[str, dict], bool]) -> Tally:
+    """The same, from the figures the cache keeps per programme."""
+    tally = Tally()
+    for programme, entry in stats.items():
+        if not wanted(programme, entry):
+            continue
+        for area, by_status in entry["areas"].items():
+            tally.add_counts(area, by_status)
+        for month, n in entry["done_on"].items():
+            tally.months[month] = tally.months.get(month, 0) + n
+        tally.keys.extend(entry["key"])
+    tally.keys.sort()
+    return tally
+
+
+def build(tally: Tally, area_rows: list[dict[str, Any]], label: str, first: str, last: str,
+          previous: dict[str, Any] | None) -> dict[str, Any]:
+    """The summary's shape from a tally and the areas to list (key, name), in order.
+
+    `first` and `last` are the period's first and last months (YYYY-MM); done
+    projects are counted by when they were done: in the period, after it, or
+    undated.
     """
-    chosen = [p for p in projects if start <= p["year"] <= end]
-    area_rows = []
+    rows = []
     listed = set()
-    for area in areas:
-        mine = [p for p in chosen if p["area"] == area["key"]]
-        if mine or in_force(area, start, end):
-            area_rows.append({"key": area["key"], "name": area["name"], **counts(mine)})
-            listed.add(area["key"])
-    # Projects in an area the table no longer knows still count, under their key.
-    for key in sorted({p["area"] for p in chosen} - listed):
-        mine = [p for p in chosen if p["area"] == key]
-        area_rows.append({"key": key, "name": key, **counts(mine)})
-
-    first_day, last_day = f"{start}-01-01", f"{end}-12-31"
-    done = [p for p in chosen if p["status"] == "done"]
-    before_prev = previous_period(start, end)
-    prev_projects = [p for p in projects if before_prev[0] <= p["year"] <= before_prev[1]]
-    previous = None
-    if prev_projects:
-        prev = counts(prev_projects)
-        previous = {
-            "period": period_label(*before_prev),
-            "total": prev["total"],
-            "done": prev["done"],
-            "percent_done": prev["percent_done"],
-        }
+    for area in area_rows:
+        rows.append({"key": area["key"], "name": area["name"],
+                     **figures(tally.by_area.get(area["key"], NONE))})
+        listed.add(area["key"])
+    # Projects in an area the summary does not list still count, under their key.
+    for key in sorted(k for k, c in tally.by_area.items() if sum(c) and k not in listed):
+        rows.append({"key": key, "name": key, **figures(tally.by_area[key])})
+    months = dict(sorted((m, n) for m, n in tally.months.items() if m and n))
     return {
-        "period": period_label(start, end),
-        "from": start,
-        "to": end,
-        **counts(chosen),
-        "areas": area_rows,
-        "key_projects": [p for p in chosen if p["key"]],
+        "period": label,
+        "from": int(first[:4]),
+        "to": int(last[:4]),
+        **figures(tally.overall()),
+        "areas": rows,
+        "key_projects": tally.keys,
         "previous": previous,
-        "done_in_period": sum(
-            1 for p in done if p["done_on"] and first_day <= p["done_on"] <= last_day
-        ),
-        "done_late": sum(1 for p in done if p["done_on"] and p["done_on"] > last_day),
-        "done_undated": sum(1 for p in done if not p["done_on"]),
+        "done_in_period": sum(n for m, n in months.items() if first <= m <= last),
+        "done_late": sum(n for m, n in months.items() if m > last),
+        "done_undated": tally.months.get("", 0),
+        "done_by_month": months,
     }
 
 
-def summarize_stats(
-    stats: dict[str, Any],
-    areas: Sequence[dict[str, Any]],
-    start: int,
-    end: int,
-    key_projects: list[dict[str, Any]],
-) -> dict[str, Any]:
-    """`summarize`, from the per-year figures the file keeps (see store.project_stats).
+def previous_figures(tally: Tally, label: str, reported: int | None = None) -> dict | None:
+    overall = tally.overall()
+    if not sum(overall) and reported is None:
+        return None
+    shown = figures(overall)
+    previous = {"period": label, "total": shown["total"], "done": shown["done"],
+                "percent_done": shown["percent_done"]}
+    if reported is not None:
+        previous["reported_done"] = reported
+    return previous
 
-    stats: {"<year>": {"areas": {key: [planned, active, done, dropped]},
-    "done_on": {"<year done>" or "": count}, "key": [ids]}}. Gives the same
-    result as `summarize` over the projects themselves (a test checks this).
-    """
 
-    def tally(first: int, last: int) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
-        for year in range(first, last + 1):
-            for key, counts in stats.get(str(year), {}).get("areas", {}).items():
-                total = out.setdefault(key, [0, 0, 0, 0])
-                for i, n in enumerate(counts):
-                    total[i] += n
-        return out
-
-    by_area = tally(start, end)
-    area_rows = []
-    listed = set()
-    for area in areas:
-        counts = by_area.get(area["key"], [0, 0, 0, 0])
-        if sum(counts) or in_force(area, start, end):
-            area_rows.append({"key": area["key"], "name": area["name"], **figures(counts)})
-            listed.add(area["key"])
-    for key in sorted(k for k, c in by_area.items() if sum(c) and k not in listed):
-        area_rows.append({"key": key, "name": key, **figures(by_area[key])})
-    overall = [sum(c[i] for c in by_area.values()) for i in range(4)]
+def years_summary(tally: Tally, previous: Tally, areas: Sequence[dict[str, Any]],
+                  start: int, end: int) -> dict[str, Any]:
+    """The summary of the years start..end: every area in force in them, and every
+    area with projects in them; compared with the period of the same length before."""
+    rows = [{"key": a["key"], "name": a["name"]} for a in areas
+            if in_force(a, start, end) or sum(tally.by_area.get(a["key"], []))]
     before = previous_period(start, end)
-    prev_counts = [sum(c[i] for c in tally(*before).values()) for i in range(4)]
-    previous = None
-    if sum(prev_counts):
-        prev = figures(prev_counts)
-        previous = {"period": period_label(*before), "total": prev["total"],
-                    "done": prev["done"], "percent_done": prev["percent_done"]}
-    done_on: dict[str, int] = {}
-    for year in range(start, end + 1):
-        for when, n in stats.get(str(year), {}).get("done_on", {}).items():
-            done_on[when] = done_on.get(when, 0) + n
-    return {
-        "period": period_label(start, end),
-        "from": start,
-        "to": end,
-        **figures(overall),
-        "areas": area_rows,
-        "key_projects": key_projects,
-        "previous": previous,
-        "done_in_period": sum(n for w, n in done_on.items() if w and start <= int(w) <= end),
-        "done_late": sum(n for w, n in done_on.items() if w and int(w) > end),
-        "done_undated": done_on.get("", 0),
-    }
+    return build(tally, rows, period_label(start, end), f"{start}-01", f"{end}-12",
+                 previous_figures(previous, period_label(*before)))
+
+
+def summarize(projects: Sequence[dict[str, Any]], areas: Sequence[dict[str, Any]],
+              start: int, end: int) -> dict[str, Any]:
+    """`years_summary` from the projects themselves (each with id, area, year,
+    status, key and done_on); key projects are listed as given, in id order."""
+    before = previous_period(start, end)
+    figures = years_summary(
+        tally_rows(projects, lambda p: start <= p["year"] <= end),
+        tally_rows(projects, lambda p: before[0] <= p["year"] <= before[1]),
+        areas, start, end,
+    )
+    keys = set(figures["key_projects"])
+    figures["key_projects"] = sorted((p for p in projects if p["id"] in keys),
+                                     key=lambda p: p["id"])
+    return figures
 
 
 def headline(summary: dict[str, Any]) -> str:
@@ -181,21 +195,33 @@ def headline(summary: dict[str, Any]) -> str:
     if total == 0:
         return f"No co-operation projects are recorded for {period}."
     noun = "project" if total == 1 else "projects"
-    parts = [
-        f"In {period} the Expert Group implemented {done} of its {total} co-operation "
-        f"{noun} ({summary['percent_done']:.1f}% of those not dropped)"
-    ]
-    if summary["dropped"]:
-        dropped = summary["dropped"]
-        parts.append(f"{dropped} {'was' if dropped == 1 else 'were'} dropped")
+    reported = summary.get("reported_done")
+    if reported is not None:
+        sentence = (f"In {period} the Expert Group implemented a total of {reported} "
+                    f"co-operation projects, {total} of them itemised here")
+        parts = [sentence]
+    else:
+        parts = [
+            f"In {period} the Expert Group implemented {done} of its {total} co-operation "
+            f"{noun} ({summary['percent_done']:.1f}% of those not dropped"
+            f"{' or carried over' if summary.get('carried') else ''})"
+        ]
+    for status, verb in (("dropped", "dropped"), ("carried", "carried over")):
+        n = summary.get(status, 0)
+        if n:
+            parts.append(f"{n} {'was' if n == 1 else 'were'} {verb}")
     still = summary["planned"] + summary["active"]
     if still:
         parts.append(f"{still} {'is' if still == 1 else 'are'} still open")
     sentence = "; ".join(parts) + "."
+    late = summary.get("done_late", 0)
+    if late:
+        sentence += f" {late} of the done projects were finished after the period ended."
     prev = summary["previous"]
     if prev:
-        sentence += (
-            f" In {prev['period']} it implemented {prev['done']} of {prev['total']} "
-            f"({prev['percent_done']:.1f}%)."
-        )
+        if prev.get("reported_done") is not None:
+            sentence += f" In {prev['period']} it implemented a total of {prev['reported_done']}."
+        elif prev["total"]:
+            sentence += (f" In {prev['period']} it implemented {prev['done']} of "
+                         f"{prev['total']} ({prev['percent_done']:.1f}%).")
     return sentence

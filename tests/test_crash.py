@@ -35,9 +35,9 @@ SCENARIOS = {
     "undo": ["undo"],
     "import": ["import", "{csv}"],
     "carry": ["carry", "2020"],
-    "areas-add": ["areas", "add", "culture", "Culture and creative industries"],
+    "areas-add": ["areas", "add", "sports", "IP in sports events"],
     "areas-edit": ["areas", "edit", "guidance", "--until", "2021"],
-    "areas-remove": ["areas", "remove", "education"],
+    "areas-remove": ["areas", "remove", "culture"],
     "start": ["start", "14", "15"],
     "reopen": ["reopen", "13"],
     "init-force": ["init", "--force", "--empty"],
@@ -90,6 +90,7 @@ def seeded(tmp_path: Path) -> Path:
     assert _ipcoop(db, ["init"]) == 0
     assert _ipcoop(db, ["start", "13"]) == 0
     assert _ipcoop(db, ["done", "13", "--on", "2020-11-30"]) == 0
+    assert _ipcoop(db, ["areas", "add", "culture", "Culture and creative industries"]) == 0
     (tmp_path / "in.csv").write_text(IMPORT_CSV, "utf-8")
     return db
 

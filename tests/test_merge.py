@@ -23,10 +23,13 @@ def base_data() -> dict:
     )
     for pid in range(1, 11):
         data["projects"][str(pid)] = {
-            "title": f"Project {pid}", "area": "gba", "year": 2020, "status": "planned",
-            "key": False, "lead": "joint", "agencies": [], "notes": "", "done_on": None,
-            "created": STAMP, "updated": STAMP,
+            "title": f"Project {pid}", "area": "gba", "year": 2020, "programme": "2020",
+            "status": "planned", "key": False, "lead": "joint", "agencies": [], "notes": "",
+            "done_on": None, "carried_to": None, "created": STAMP, "updated": STAMP,
         }
+    data["programmes"]["2020"] = {"areas": ["gba", "trading", "exchange"], "end": "2020-12",
+                                  "endorsed": None, "key": "2020", "name": "2020",
+                                  "reported_done": None, "start": "2020-01"}
     data["copies"] = {"aaaa0001": {"blocks": [[1, 100]], "name": "hk", "next": 11},
                       "bbbb0002": {"blocks": [[101, 200]], "name": "gd", "next": 101}}
     return data

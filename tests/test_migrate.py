@@ -80,3 +80,31 @@ def test_migrating_a_file_with_an_area_defined_twice_is_refused(old_db):
     assert result.exit_code == 3
     assert "twice" in one_error_line(result)
     assert old_db.read_bytes() == before
+
+
+SCHEMA_2 = Path(__file__).parent / "data" / "schema2.json"
+
+
+def test_a_schema_2_file_gets_a_programme_for_each_year(tmp_path):
+    """tests/data/schema2.json was written by schema 2 (no programmes): init, add, done,
+    drop, an area added for 2021 with a project in it, guidance ended 2021, carry 2020."""
+    old = tmp_path / "old.json"
+    shutil.copy(SCHEMA_2, old)
+    before = old.read_bytes()
+    listed = invoke("--db", old, "list", "--json").json()
+    assert {p["programme"] for p in listed} == {"2019", "2020", "2021"}
+    assert all(p["programme"] == str(p["year"]) for p in listed)
+    assert old.read_bytes() == before  # read as it is
+    programmes = invoke("--db", old, "programme", "list", "--json").json()
+    assert [(p["key"], p["start"], p["end"], p["endorsed"]) for p in programmes] == [
+        ("2019", "2019-01", "2019-12", None), ("2020", "2020-01", "2020-12", None),
+        ("2021", "2021-01", "2021-12", None)]
+    # The areas in force in each year: culture from 2021 on.
+    assert "culture" not in programmes[1]["areas"] and "culture" in programmes[2]["areas"]
+    assert invoke("--db", old, "done", "21", "--on", "2021-06-30").exit_code == 0
+    assert json.loads(old.read_text())["_meta"]["1"]["schema"] == store.SCHEMA_VERSION
+    assert store.backup_path(old).read_bytes() == before
+    assert invoke("--db", old, "undo").exit_code == 0
+    assert invoke("--db", old, "undo").exit_code == 0  # the old journal's carry
+    assert [p["year"] for p in invoke("--db", old, "list", "--json").json()][-1] == 2021
+    assert invoke("--db", old, "check").exit_code == 0

@@ -16,7 +16,9 @@ def test_summary_default_is_latest_year(cli):
     assert s["period"] == "2020"
     assert (s["total"], s["done"], s["dropped"], s["planned"]) == (8, 2, 1, 5)
     assert s["percent_done"] == 28.6
-    assert s["previous"] == {"period": "2019", "total": 10, "done": 10, "percent_done": 100.0}
+    # The bundled 2019 programme itemises 10 projects; the group reported 27 (v2).
+    assert s["previous"] == {"period": "2019", "total": 10, "done": 10, "percent_done": 100.0,
+                             "reported_done": 27}
     assert [p["id"] for p in s["key_projects"]] == [11, 12, 13, 14, 15, 16]
     assert set(s) >= {
         "period", "from", "to", "total", "planned", "active", "done", "dropped",
@@ -26,7 +28,8 @@ def test_summary_default_is_latest_year(cli):
     assert protection == {
         "key": "protection",
         "name": "Reinforcing co-operation on protection of IP in both places",
-        "total": 3, "planned": 2, "active": 0, "done": 0, "dropped": 1, "percent_done": 0.0,
+        "total": 3, "planned": 2, "active": 0, "done": 0, "dropped": 1, "carried": 0,
+        "percent_done": 0.0,
     }
 
 
@@ -36,7 +39,7 @@ def test_summary_terminal_report(cli):
         out = cli("summary", "2020", env={"COLUMNS": width}).stdout
         assert "Co-operation projects 2020" in out
         assert "1 of 8 done (12.5%)" in out
-        assert "Previous (2019): 10 of 10 done (100.0%)" in out
+        assert "Previous (2019): 27 implemented, as the group reported (10 itemised" in out
         assert "Key projects (6)" in out
         assert "\x1b" not in out
         assert all(len(line) <= int(width) for line in out.splitlines())
@@ -183,15 +186,23 @@ def test_carry_over(cli, db_path):
     for name in ("area", "key", "lead", "agencies"):
         assert first[name] == original[name]
     assert first["notes"] == "Carried over from project 12 (2020)."
-    assert cli("list", "--year", "2020", "--json").json() == before_2020
+    # The originals are carried, naming their copies; the rest of 2020 is as it was.
+    after_2020 = {p["id"]: p for p in cli("list", "--year", "2020", "--json").json()}
+    for p in before_2020:
+        if p["status"] in ("planned", "active"):
+            assert after_2020[p["id"]]["status"] == "carried"
+            assert after_2020[p["id"]]["carried_to"] in {c["id"] for c in copies}
+        else:
+            assert after_2020[p["id"]] == p
     # Twice: nothing more.
     again = cli("carry", "2020")
     assert again.exit_code == 0
     assert "Nothing to carry" in again.stderr
     assert len(cli("list", "--year", "2021", "--json").json()) == len(copies)
-    # Undo removes the copies as a whole.
+    # Undo removes the copies as a whole, and the originals are as they were.
     cli("undo")
     assert cli("list", "--year", "2021", "--json").json() == []
+    assert cli("list", "--year", "2020", "--json").json() == before_2020
 
 
 def test_carry_bad_input(cli, db_path):
@@ -203,8 +214,14 @@ def test_carry_bad_input(cli, db_path):
     assert db_path.read_bytes() == before
 
 
-def test_carry_warns_when_area_not_in_force(cli):
+def test_carry_into_a_programme_without_the_area_is_refused(cli, db_path):
     cli("areas", "edit", "exchange", "--until", "2020")
+    before = db_path.read_bytes()
     result = cli("carry", "2020")
-    assert "Warning: area 'exchange' is not in force in 2021" in result.stderr
+    assert result.exit_code == 1
+    assert "has no area exchange" in result.stderr and "--add-area exchange" in result.stderr
+    assert db_path.read_bytes() == before
+    cli("add", "x", "--area", "gba", "--year", "2021")  # makes programme 2021
+    assert cli("programme", "edit", "2021", "--add-area", "exchange").exit_code == 0
+    assert cli("carry", "2020").exit_code == 0
     assert json.loads(cli("list", "--year", "2021", "--area", "exchange", "--json").stdout)

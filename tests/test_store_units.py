@@ -16,9 +16,9 @@ STAMP = "2026-01-01T00:00:00Z"
 
 
 def project(title: str, **extra: object) -> dict:
-    return {"title": title, "area": "gba", "year": 2020, "status": "planned", "key": False,
-            "lead": "joint", "agencies": [], "notes": "", "done_on": None,
-            "created": STAMP, "updated": STAMP, **extra}
+    return {"title": title, "area": "gba", "year": 2020, "programme": "2020",
+            "status": "planned", "key": False, "lead": "joint", "agencies": [], "notes": "",
+            "done_on": None, "carried_to": None, "created": STAMP, "updated": STAMP, **extra}
 
 
 def data(n: int = 5) -> dict:
@@ -28,6 +28,9 @@ def data(n: int = 5) -> dict:
         "copies": {"c0ffee00": {"blocks": [[1, None]], "name": "hk", "next": n + 1}},
         "history": {},
         "members": {"HKIPD": {"code": "HKIPD", "name": "IPD", "side": "hk", "order": 1}},
+        "programmes": {"2020": {"areas": ["gba"], "end": "2020-12", "endorsed": None,
+                                "key": "2020", "name": "2020", "reported_done": None,
+                                "start": "2020-01"}},
         "projects": {str(i): project(f"P{i} 粵港") for i in range(1, n + 1)},
     }
 

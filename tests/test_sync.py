@@ -324,3 +324,15 @@ def test_a_spreadsheet_exported_on_one_side_updates_the_other_not_copies(pair, t
     after = gd.projects()
     assert len(after) == len(before)
     assert after[12]["notes"] == "edited in HK's sheet"
+
+
+def test_keeping_a_project_settles_its_removal_conflict(pair):
+    hk, gd = pair
+    hk.ok("remove", "16", "--yes")
+    gd.ok("edit", "16", "--note", "Still planned")
+    converge(hk, gd)
+    assert [c["field"] for c in hk.ok("conflicts", "--json").json()] == ["removed"]
+    hk.ok("start", "16")  # acting on the project keeps it
+    converge(hk, gd)
+    assert gd.ok("conflicts", "--json").json() == []
+    assert "settled the conflict on removed" in gd.ok("log", "16").stdout

@@ -28,7 +28,9 @@ def summary(
     period: Annotated[
         str | None,
         typer.Argument(
-            metavar="[PERIOD]", help="A year (2020) or a range (2022-2023); default: the latest."
+            metavar="[KEY|PERIOD]",
+            help="A programme's key (2020, 2022-23), or a year or range of years "
+                 "(2021, 2020-2021); default: the latest programme."
         ),
     ] = None,
     fmt: Annotated[
@@ -48,12 +50,12 @@ def summary(
 
     Example: ipcoop summary 2020 --format md --output summary-2020.md
     """
-    from ipcoop import report, tracker
+    from ipcoop import periods, report
 
     fmt = "json" if as_json else fmt.lower()
     if fmt not in SUMMARY_FORMATS:
         raise IpcoopError(f"unknown format {fmt!r}; choose {', '.join(SUMMARY_FORMATS)}")
-    figures = tracker.summary_for(reading(ctx), period)
+    figures = periods.summary_for(reading(ctx), period)
     if fmt == "table" and output is None:
         report.print_terminal(figures)
         return
@@ -70,31 +72,29 @@ def summary(
 @commands.command()
 def carry(
     ctx: typer.Context,
-    from_year: Annotated[str, typer.Argument(metavar="FROM_YEAR", help="The year to carry from.")],
+    source: Annotated[str, typer.Argument(
+        metavar="FROM", help="The programme (its key, or a year) to carry from.")],
     to: Annotated[
-        str | None, typer.Option("--to", help="The year to carry into (default: the next).")
+        str | None, typer.Option("--to", metavar="KEY",
+                                 help="The programme to carry into (default: the next one).")
     ] = None,
 ) -> None:
-    """Copy the unfinished projects of a year into the next programme year.
+    """Copy the unfinished projects of a programme into the next one.
 
-    Area, key flag, lead and agencies are kept; each copy notes where it came from.
-    Running it again copies nothing twice. Example: ipcoop carry 2020 --to 2021
+    Area, key flag, lead and agencies are kept; each copy notes where it came
+    from, and the original becomes 'carried', naming its copy, so the old
+    programme's figures read right. Running it again copies nothing twice.
+    Example: ipcoop carry 2020 --to 2021
     """
-    from ipcoop import tracker
+    from ipcoop import periods
 
     with writing(ctx) as db:
-        copies, skipped, warnings = tracker.carry_over(db, from_year, to)
-    for warning in warnings:
-        say(f"Warning: {warning}")
-    if skipped:
-        say(f"Already carried: {', '.join(str(p['id']) for p in skipped)}")
+        copies, originals, _ = periods.carry(db, source, to)
     if copies:
         say(f"Carried {len(copies)} project(s): " + ", ".join(
-            f"{c['notes'].split()[4]} -> {c['id']}" for c in copies
-        ))
+            f"{o['id']} -> {c['id']}" for o, c in zip(originals, copies, strict=True)))
     else:
         say("Nothing to carry.")
-
 
 
 @commands.command()

@@ -32,7 +32,16 @@ from ipcoop.errors import IpcoopError
 def list_(
     ctx: typer.Context,
     year: Annotated[
-        str | None, typer.Option("--year", help="A year or a range: 2020 or 2019-2020.")
+        str | None, typer.Option("--year", metavar="PERIOD",
+                                 help="A year or a range: 2020, 2019-2020 or 2022-23.")
+    ] = None,
+    programme: Annotated[
+        str | None, typer.Option("--programme", metavar="KEY", help="One programme's projects.")
+    ] = None,
+    done_in: Annotated[
+        str | None, typer.Option("--done-in", metavar="PERIOD",
+                                 help="Done during this calendar time: 2021, 2021-03, "
+                                      "2020-2021 or 2022-23.")
     ] = None,
     area: AreaOpt = None,
     status: Annotated[
@@ -76,13 +85,13 @@ def list_(
 
     Example: ipcoop list --year 2020 --area gba --status open --sort -year
     """
-    from ipcoop import render, tracker
+    from ipcoop import listing, render
 
     fmt = "json" if as_json else fmt.lower()
     if fmt not in ("table", "json", "csv", "md"):
         raise IpcoopError(f"unknown format {fmt!r}; choose table, json, csv or md")
     db = reading(ctx)
-    filters = tracker.make_filters(
+    filters = listing.make_filters(
         db,
         year=year,
         area=area,
@@ -93,8 +102,10 @@ def list_(
         search=search,
         sort=sort,
         open_only=open_only,
+        programme=programme,
+        done_in=done_in,
     )
-    projects = tracker.select(db.rows(), filters)
+    projects = listing.select(db.rows(), filters)
     if fmt != "table":
         from ipcoop.store import shape
 
@@ -141,7 +152,13 @@ def add(
     area: Annotated[
         str, typer.Option("--area", help="Area key, e.g. gba.", autocompletion=complete_area)
     ],
-    year: Annotated[str, typer.Option("--year", help="Programme year, e.g. 2020.")],
+    year: Annotated[str | None, typer.Option(
+        "--year", metavar="YYYY",
+        help="The programme keyed by this year (made for the calendar year if missing).")]
+    = None,
+    programme: Annotated[str | None, typer.Option(
+        "--programme", metavar="KEY", help="The programme it belongs to, e.g. 2022-23.")]
+    = None,
     key: Annotated[bool, typer.Option("--key", help="Mark it a key project.")] = False,
     lead: Annotated[
         str, typer.Option("--lead", help="gd, hk or joint.", autocompletion=complete_lead)
@@ -160,12 +177,16 @@ def add(
     """
     from ipcoop import render, tracker
 
+    if year is None and programme is None:
+        raise typer.BadParameter("give --programme KEY or --year YEAR",
+                                 param_hint="'--programme' / '--year'")
     with writing(ctx) as db:
         project = tracker.add_project(
             db,
             title=title,
             area=area,
             year=year,
+            programme=programme,
             key=key,
             lead=lead,
             agencies=agency or (),
@@ -181,7 +202,10 @@ def edit(
     project_id: Annotated[str, typer.Argument(metavar="ID", help="Project id.")],
     title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
     area: AreaOpt = None,
-    year: Annotated[str | None, typer.Option("--year", help="New programme year.")] = None,
+    year: Annotated[str | None, typer.Option(
+        "--year", metavar="YYYY", help="Move it to the programme keyed by this year.")] = None,
+    programme: Annotated[str | None, typer.Option(
+        "--programme", metavar="KEY", help="Move it to this programme.")] = None,
     key: Annotated[
         bool | None, typer.Option("--key/--no-key", help="Set or clear the key flag.")
     ] = None,
@@ -200,6 +224,7 @@ def edit(
         "title": title,
         "area": area,
         "year": year,
+        "programme": programme,
         "key": key,
         "lead": lead,
         "agencies": agency,

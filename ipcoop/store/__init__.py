@@ -9,7 +9,9 @@
     identity  who this copy is, and the ids it may hand out
     migrate   older schemas, brought up to date
     checks    what is wrong with a file
-    session   one command's view: load, read, change, commit
+    session   one command's view: read, change, commit
+    loader    loading: the fast path a cache vouches for, or the careful one
+    tiny      TinyDB over a command's tables (its Storage and Table extension points)
     journal   the history of changes, and undo
     merge     the record-by-record three-way merge
     admin     open, create, check, restore

@@ -10,9 +10,10 @@ from typing import Any
 
 from ipcoop.errors import DatabaseError, IpcoopError
 from ipcoop.store import files, identity, layout
+from ipcoop.store.loader import load
 from ipcoop.store.lock import locked
 from ipcoop.store.paths import backup_path, check_regular, resolve
-from ipcoop.store.session import Database, load
+from ipcoop.store.session import Database
 
 
 def open_read(path: Path) -> Database:
@@ -39,6 +40,7 @@ def new_data(areas: list[dict[str, Any]], members: list[dict[str, Any]]) -> layo
         "copies": {},
         "history": {},
         "members": {m["code"]: {**m, "order": i} for i, m in enumerate(members, start=1)},
+        "programmes": {},
         "projects": {},
     }
 
@@ -54,7 +56,8 @@ def _aside(path: Path, label: str) -> Path:
 
 
 def create(path: Path, areas: list[dict[str, Any]], members: list[dict[str, Any]],
-           projects: list[dict[str, Any]], force: bool) -> str | None:
+           projects: list[dict[str, Any]], force: bool,
+           programmes: list[dict[str, Any]] = ()) -> str | None:
     """Write a brand-new database at `path` under the lock.
 
     Without `force` an existing file is refused. With it, the old file is kept
@@ -91,12 +94,18 @@ def create(path: Path, areas: list[dict[str, Any]], members: list[dict[str, Any]
                 nexts = [int(c.get("next", 1)) for c in old.copies().values()]
                 first_id = max([*ids, *[n - 1 for n in nexts], 0]) + 1
                 note = f"the old file is kept as {backup_path(path)}"
+        from ipcoop.store.migrate import calendar_programme
+
         data = new_data(areas, members)
+        data["programmes"] = {p["key"]: dict(p) for p in programmes}
         copy, name, _ = identity.choose(path, {})
         for offset, project in enumerate(projects):
-            data["projects"][str(first_id + offset)] = {
-                k: v for k, v in project.items() if k != "id"
-            }
+            doc = {k: v for k, v in project.items() if k != "id"}
+            doc.setdefault("programme", str(doc["year"]))
+            doc.setdefault("carried_to", None)
+            if doc["programme"] not in data["programmes"]:
+                data["programmes"][doc["programme"]] = calendar_programme(doc["year"], areas)
+            data["projects"][str(first_id + offset)] = doc
         data["copies"][copy] = {"blocks": [[1, None]], "name": name,
                                 "next": first_id + len(projects)}
         payload = layout.serialise(data)

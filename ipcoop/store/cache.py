@@ -3,8 +3,8 @@
 `<name>.cache` holds, for one exact content of the file (its CRC-32 and
 size), the word that this content is of our own layout and sound (so a
 command may splice its lines without parsing them all), and the figures a
-summary needs per programme year: project counts by area and status, done
-projects by the year of their done_on, and the ids of the key projects. A
+summary needs per programme: its first year, counts by area and status, done
+projects by the month of their done_on, and the ids of the key projects. A
 summary then reads those and the key projects it lists, not 10,000 records.
 
 A cache that is missing, unreadable or for other content is ignored and
@@ -25,7 +25,7 @@ from ipcoop.store.files import write_quietly
 from ipcoop.store.paths import cache_path
 
 STATUS_INDEX = {status: i for i, status in enumerate(STATUSES)}
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def fingerprint(raw: bytes) -> list[int]:
@@ -64,11 +64,12 @@ def project_stats(table: dict[str, Any]) -> dict[str, Any]:
 
 def count_project(stats: dict[str, Any], project_id: int, doc: dict[str, Any], sign: int) -> None:
     """Add (sign 1) or take away (sign -1) one project's part of the figures."""
-    entry = stats.setdefault(str(doc["year"]), {"areas": {}, "done_on": {}, "key": []})
-    counts = entry["areas"].setdefault(doc["area"], [0, 0, 0, 0])
+    entry = stats.setdefault(doc["programme"], {"areas": {}, "done_on": {}, "key": [],
+                                                "year": doc["year"]})
+    counts = entry["areas"].setdefault(doc["area"], [0] * len(STATUS_INDEX))
     counts[STATUS_INDEX[doc["status"]]] += sign
     if doc["status"] == "done":
-        when = doc["done_on"][:4] if doc["done_on"] else ""
+        when = doc["done_on"][:7] if doc["done_on"] else ""
         entry["done_on"][when] = entry["done_on"].get(when, 0) + sign
     if doc["key"]:
         if sign > 0:
@@ -92,13 +93,14 @@ def adjust(stats: dict[str, Any], edits: dict[str, Any], originals: dict[str, An
 def tidy_stats(stats: dict[str, Any]) -> dict[str, Any]:
     """Drop what counts nothing, sort the ids: equal figures give equal bytes."""
     out = {}
-    for year, entry in stats.items():
+    for programme, entry in stats.items():
         areas = {a: c for a, c in entry["areas"].items() if any(c)}
         if not areas:
             continue
-        out[year] = {
+        out[programme] = {
             "areas": areas,
-            "done_on": {y: n for y, n in entry["done_on"].items() if n},
+            "done_on": {month: n for month, n in entry["done_on"].items() if n},
             "key": sorted(entry["key"]),
+            "year": entry["year"],
         }
     return out

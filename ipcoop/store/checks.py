@@ -21,9 +21,10 @@ from ipcoop.store.layout import KEY_RE
 # Stored project fields besides the contract's (which have no id: it is the key).
 EXTRA_FIELDS = ("conflicts",)
 FIELD_TYPES: dict[str, tuple[type, ...]] = {
-    "title": (str,), "area": (str,), "year": (int,), "status": (str,), "key": (bool,),
-    "lead": (str,), "agencies": (list,), "notes": (str,), "done_on": (str, type(None)),
-    "created": (str,), "updated": (str,),
+    "title": (str,), "area": (str,), "year": (int,), "programme": (str,), "status": (str,),
+    "key": (bool,), "lead": (str,), "agencies": (list,), "notes": (str,),
+    "done_on": (str, type(None)), "carried_to": (int, type(None)), "created": (str,),
+    "updated": (str,),
 }
 
 
@@ -51,7 +52,7 @@ def project_damage(doc: Any) -> str | None:
     return None
 
 
-def audit(data: dict[str, Any], duplicates: list[str] = ()) -> list[Problem]:
+def audit(data: dict[str, Any], duplicates: list[str] = ()) -> list[Problem]:  # noqa: PLR0915
     problems: list[Problem] = []
     for name, table in data.items():
         for key in list(table):
@@ -71,6 +72,13 @@ def audit(data: dict[str, Any], duplicates: list[str] = ()) -> list[Problem]:
                                            f"(one of the two records would be lost)"))
     area_keys = list(data["areas"])
     member_codes = list(data["members"])
+    programmes = data["programmes"]
+    for key, programme in sorted(programmes.items()):
+        if programme.get("key") != key or not isinstance(programme.get("areas"), list) or \
+                not _month(programme.get("start")) or not _month(programme.get("end")):
+            problems.append(Problem("damaged", f"programme record {key} is malformed"))
+        elif any(a not in data["areas"] for a in programme["areas"]):
+            problems.append(Problem("unsound", f"programme {key} names an unknown area"))
     for key, area in sorted(data["areas"].items()):
         if area.get("key") != key or not isinstance(area.get("name"), str):
             problems.append(Problem("damaged", f"area record {key} has a bad key or name"))
@@ -99,6 +107,13 @@ def audit(data: dict[str, Any], duplicates: list[str] = ()) -> list[Problem]:
             if not models.is_stamp(doc[stamp]):
                 problems.append(Problem(
                     "unsound", f"{where}: {stamp} is not a time such as 2020-01-31T12:00:00Z"))
+        programme = programmes.get(doc["programme"])
+        if programme is None:
+            problems.append(Problem("unsound", f"{where}: unknown programme {doc['programme']!r}"))
+        elif doc["area"] not in programme.get("areas", []):
+            problems.append(Problem(
+                "note", f"{where}: its area {doc['area']!r} is not in programme "
+                        f"{doc['programme']}"))
         owner = owners(int(doc_id))
         if owner is None:
             problems.append(Problem("note", f"{where}: its id is in no copy's block of ids"))
@@ -140,3 +155,9 @@ def _owners(copies: dict[str, Any], problems: list[Problem]) -> Any:
         return None
 
     return owner
+
+
+def _month(value: Any) -> bool:
+    import re
+
+    return isinstance(value, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value) is not None

@@ -28,6 +28,9 @@ Tables and their keys (the file holds facts only; nothing here can be computed):
     copies    copy id  -> {"name", "blocks": [[first, last or null], ...], "next"}
     history   "<copy id>.<seq>" -> {"at", "by", "command", "changes", "undone"?}
     members   member code -> {"code", "name", "side"}
+    programmes programme key -> {"key", "name", "start", "end", "areas": [keys],
+              "endorsed": {"on", "count", "areas": [{"key", "name"}]} or null,
+              "reported_done"}
     projects  project id -> the project without its id
 """
 
@@ -40,8 +43,8 @@ from typing import Any
 
 from ipcoop.errors import DatabaseError
 
-SCHEMA_VERSION = 2
-TABLES = ("_meta", "areas", "copies", "history", "members", "projects")
+SCHEMA_VERSION = 3
+TABLES = ("_meta", "areas", "copies", "history", "members", "programmes", "projects")
 # Tables that can be large and are kept as raw lines until a command needs them.
 RAW_TABLES = ("history", "projects")
 KEY_RE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")

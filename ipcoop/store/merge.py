@@ -3,7 +3,8 @@
 merge(base, ours, theirs) is deterministic and symmetric: swapping ours and
 theirs gives the same result, so both sides of a sync write the same bytes.
 
-- Records are matched by key (projects by id, areas by key, members by code).
+- Records are matched by key (projects by id, areas by key, members by code,
+  programmes by key).
   A record changed on one side takes that side's version; changes to
   different fields of one record are combined.
 - The same field changed to different values on both sides is a conflict:
@@ -226,6 +227,7 @@ def merge(base: Data | None, ours: Data, theirs: Data) -> Data:
         "copies": _merge_copies(base, ours, theirs),
         "history": _merge_history(base, ours, theirs),
         "members": _merge_table("members", base, ours, theirs, prov),
+        "programmes": _merge_table("programmes", base, ours, theirs, prov),
         "projects": _merge_table("projects", base, ours, theirs, prov),
     }
     keep_referenced(merged, (ours, theirs, base))
@@ -235,7 +237,7 @@ def merge(base: Data | None, ours: Data, theirs: Data) -> Data:
 def open_conflicts(data: Data) -> list[dict[str, Any]]:
     """Every open conflict, as `ipcoop conflicts --json` lists them."""
     out = []
-    for table in ("projects", "areas", "members"):
+    for table in ("projects", "areas", "members", "programmes"):
         keys = sorted(data[table], key=lambda k: int(k) if table == "projects" else k)
         for key in keys:
             record = data[table][key]
@@ -251,10 +253,13 @@ def open_conflicts(data: Data) -> list[dict[str, Any]]:
 def keep_referenced(merged: Data, sides: tuple[Data | None, ...]) -> None:
     """An area or member removed on one side but still used after the merge is kept,
     with a `removed` conflict: a merge never leaves a project pointing at nothing."""
-    used = {"areas": set(), "members": set()}
+    used: dict[str, set] = {"areas": set(), "members": set(), "programmes": set()}
     for doc in merged["projects"].values():
         used["areas"].add(doc.get("area"))
         used["members"].update(doc.get("agencies") or [])
+        used["programmes"].add(doc.get("programme"))
+    for programme in merged["programmes"].values():
+        used["areas"].update(a for a in programme.get("areas", []) if isinstance(a, str))
     for table, keys in used.items():
         for key in sorted(k for k in keys if isinstance(k, str) and k not in merged[table]):
             found = [s[table][key] for s in sides if s is not None and key in s[table]]

@@ -23,9 +23,62 @@ SCHEMA_1_TABLES = ("_meta", "areas", "history", "members", "projects")
 
 def upgrade(data: dict[str, Any], schema: int, path: Path, copy: str, name: str) -> Data:
     if schema == 1:
-        data = from_1(data, path, copy, name)
+        data, schema = from_1(data, path, copy, name), 2
+    if schema == 2:
+        data = from_2(data, path)
     assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION
     return data
+
+
+def from_2(data: dict[str, Any], path: Path) -> Data:
+    """Schema 3 adds programmes: every year with projects becomes the programme of
+    that calendar year, with the areas in force then, not endorsed."""
+    tables = ("_meta", "areas", "copies", "history", "members", "projects")
+    for table in tables:
+        if not isinstance(data.get(table), dict):
+            raise DatabaseError(f"{path} is not an ipcoop database (the table {table!r} is "
+                                f"missing): {recover_hint(path)}")
+    areas = sorted(data["areas"].values(), key=lambda a: (a.get("order", 0), str(a.get("key"))))
+    programmes: dict[str, Any] = {}
+    projects = {}
+    for key, stored in data["projects"].items():
+        doc = stored
+        year = doc.get("year") if isinstance(doc, dict) else None
+        if isinstance(year, int) and not isinstance(year, bool):
+            programme = str(year)
+            if programme not in programmes:
+                programmes[programme] = calendar_programme(year, areas)
+            doc = {**doc, "programme": programme, "carried_to": None}
+        projects[key] = doc
+    history = {}
+    for key, entry in data["history"].items():
+        changes = entry.get("changes") if isinstance(entry, dict) else None
+        history[key] = {**entry, "changes": [_with_programme(c) for c in changes]} \
+            if isinstance(changes, list) else entry
+    return {**{t: data[t] for t in tables}, "_meta": {"1": {"schema": 3}},
+            "history": history, "programmes": programmes, "projects": projects}
+
+
+def _with_programme(change: Any) -> Any:
+    """A journal entry's project records as schema 3 holds them (undo puts them back)."""
+    if not isinstance(change, dict) or change.get("table") != "projects":
+        return change
+    out = dict(change)
+    for side in ("before", "after"):
+        doc = out.get(side)
+        if isinstance(doc, dict) and isinstance(doc.get("year"), int) and len(doc) > 1:
+            out[side] = {**doc, "programme": str(doc["year"]), "carried_to": None}
+    return out
+
+
+def calendar_programme(year: int, areas: list[dict[str, Any]]) -> dict[str, Any]:
+    """The programme of one calendar year, with the areas in force in it."""
+    keys = [a["key"] for a in areas
+            if (a.get("from") is None or a["from"] <= year)
+            and (a.get("until") is None or a["until"] >= year)]
+    return {"areas": keys, "end": f"{year}-12", "endorsed": None, "key": str(year),
+            "name": f"Co-operation projects for {year}", "reported_done": None,
+            "start": f"{year}-01"}
 
 
 def _shape_1(data: dict[str, Any]) -> str | None:
@@ -85,7 +138,7 @@ def from_1(data: dict[str, Any], path: Path, copy: str, name: str) -> Data:
             changes.append(change)
         history[f"{copy}.{int(seq):06d}"] = {**entry, "by": name, "changes": changes}
     return {
-        "_meta": {"1": {"schema": SCHEMA_VERSION}},
+        "_meta": {"1": {"schema": 2}},
         "areas": areas,
         "copies": {copy: {"blocks": [[1, None]], "name": name,
                           "next": data["_meta"]["1"]["next_id"]}},

@@ -4,7 +4,7 @@
 splice their changed lines into the old bytes. The bytes written are exactly
 what a full rewrite would write (a test checks it), so the file stays
 deterministic. Only used when the whole file is known to be of our own
-layout (see `session.load`).
+layout (see `loader.load`).
 
 The lines are never copied out of the file's bytes: the table is a window
 (start, end) on them, searched in place, and written back as views.

@@ -33,12 +33,14 @@ def shape(project_id: int, doc: dict[str, Any]) -> dict[str, Any]:
         "title": doc["title"],
         "area": doc["area"],
         "year": doc["year"],
+        "programme": doc["programme"],
         "status": doc["status"],
         "key": doc["key"],
         "lead": doc["lead"],
         "agencies": list(doc["agencies"]),
         "notes": doc["notes"],
         "done_on": doc["done_on"],
+        "carried_to": doc["carried_to"],
         "created": doc["created"],
         "updated": doc["updated"],
     }
@@ -210,10 +212,23 @@ class Database:
         else:
             self.tiny.table("projects").put(project_id, doc)
 
+    def _complete(self, record: dict[str, Any]) -> dict[str, Any]:
+        """A new record as stored: its programme (the calendar one of its year if it
+        names none, made if missing), and no carry-over."""
+        doc = {k: v for k, v in record.items() if k != "id"}
+        doc.setdefault("carried_to", None)
+        doc.setdefault("programme", str(doc["year"]))
+        if doc["programme"] not in self.tables["programmes"]:
+            from ipcoop.store.migrate import calendar_programme
+
+            made = calendar_programme(int(doc["year"]), self.areas())
+            self.put_keyed("programmes", doc["programme"], {**made, "key": doc["programme"]})
+        return doc
+
     def insert_project(self, record: dict[str, Any]) -> int:
         """Store a new project under a new id of this copy's; return the id."""
         (project_id,) = self.allocate(1)
-        doc = {k: v for k, v in record.items() if k != "id"}
+        doc = self._complete(record)
         self._put(project_id, doc)
         self._record("projects", project_id, None, doc)
         return project_id
@@ -227,9 +242,9 @@ class Database:
         stamp = records[0].get("created")
         from tinydb.table import Document
 
+        docs = [self._complete(record) for record in records]
         self.tiny.table("projects").insert_multiple(
-            Document({k: v for k, v in record.items() if k != "id"}, doc_id=pid)
-            for pid, record in zip(ids, records, strict=True)
+            Document(doc, doc_id=pid) for pid, doc in zip(ids, docs, strict=True)
         )
         self._changes.append({"table": "projects", "ids": ranges(ids), "before": None,
                               "stamp": stamp})
@@ -250,8 +265,10 @@ class Database:
         before = dict(before)  # the stored record may be changed in place below
         doc = {k: v for k, v in record.items() if k != "id"}
         if "conflicts" in before and "conflicts" not in record:
+            # Any change to the project keeps it: that settles an edit-against-removal.
             kept = {f: v for f, v in before["conflicts"].items()
-                    if f not in settles and all(before.get(g) == doc.get(g) for g in _group(f))}
+                    if f != "removed" and f not in settles
+                    and all(before.get(g) == doc.get(g) for g in _group(f))}
             if kept:
                 doc["conflicts"] = kept
         if doc == before:
@@ -364,68 +381,3 @@ class Database:
 def _group(field: str) -> tuple[str, ...]:
     """Fields that are set together (a status and its done date)."""
     return ("status", "done_on") if field in ("status", "done_on") else (field,)
-
-
-# ---------------------------------------------------------------------- loading
-
-
-def load(path: Path, writable: bool) -> Database:
-    raw = files.read_bytes(path)
-    cached = cache.read(path, raw)
-    if cached is not None:
-        spans = layout.split_tables(raw)
-        if spans is not None:
-            try:
-                small = {name: layout.parse_body(raw[slice(*spans[name])])
-                         for name in SMALL_TABLES}
-            except ValueError:
-                small = None
-            if small is not None and layout.schema_of(small) == layout.SCHEMA_VERSION:
-                tables = {name: RawTable(name, raw, *spans[name]) for name in layout.RAW_TABLES}
-                return Database(path, small, tables, writable, cached["stats"], rewrite=False)
-    return _careful(path, raw, writable)
-
-
-def _careful(path: Path, raw: bytes, writable: bool) -> Database:
-    """Parse and check everything; write the cache when the file is sound and ours."""
-    duplicates: list[str] = []
-    data = layout.decode(raw, path, duplicates)
-    schema = layout.schema_of(data)
-    if schema is None:
-        problem = layout.shape_problem(data) or "no schema version"
-        raise DatabaseError(f"{path} is not an ipcoop database ({problem}): "
-                            f"{layout.recover_hint(path)}")
-    layout.refuse_newer(schema, path)
-    migrated = schema < layout.SCHEMA_VERSION
-    if migrated:
-        from ipcoop.store import migrate
-
-        copy, name, _ = identity.choose(path, {})
-        state = identity.read_local(path)
-        copy = state.get("copy") if isinstance(state.get("copy"), str) else copy
-        data = migrate.upgrade(data, schema, path, copy, name)
-    problem = layout.shape_problem(data)
-    if problem:
-        raise DatabaseError(f"{path} is not an ipcoop database ({problem}): "
-                            f"{layout.recover_hint(path)}")
-    found = checks.audit(data, duplicates)
-    damaged = [p for p in found if p.kind == "damaged"]
-    if damaged:
-        raise DatabaseError(
-            f"{path} has a damaged record ({damaged[0].text}); it was left as it is "
-            f"('ipcoop --db {path} check' lists the problems)"
-        )
-    unsound = [p for p in found if p.kind == "unsound"]
-    if writable and unsound:
-        more = f" and {len(unsound) - 1} more" if len(unsound) > 1 else ""
-        raise DatabaseError(
-            f"{path} has problems ({unsound[0].text}{more}); a change would carry them "
-            f"forward, so nothing was written: 'ipcoop --db {path} check' lists them"
-        )
-    stats = cache.project_stats(data["projects"])
-    ours = not migrated and layout.serialise(data) == raw
-    if ours and not unsound:
-        cache.write(path, raw, stats)
-    small = {name: data[name] for name in SMALL_TABLES}
-    tables = {name: RawTable(name, table=data[name]) for name in layout.RAW_TABLES}
-    return Database(path, small, tables, writable, stats, rewrite=not ours, problems=found)

@@ -268,7 +268,7 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
 def _needs_nothing(path: Path) -> bool:
     """Whether this copy's ids are in order: none pending, enough left (cheap: the
     copies table only, from a file the cache vouches for)."""
-    from ipcoop.store.session import load
+    from ipcoop.store.loader import load
 
     state = identity.read_local(path)
     if state.get("pending") or not isinstance(state.get("copy"), str):

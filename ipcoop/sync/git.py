@@ -68,7 +68,11 @@ class Git:
 
 
 def last_line(stderr: bytes) -> str:
-    """git's own reason, in one line (its last meaningful one)."""
+    """git's own reason, in one line: its first 'fatal:' or 'error:' line, else its last."""
     lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
     lines = [line for line in lines if line and not line.startswith("hint:")]
+    for line in lines:
+        for prefix in ("fatal: ", "error: "):
+            if line.startswith(prefix):
+                return line[len(prefix):]
     return lines[-1] if lines else "no reason given"

@@ -1,0 +1,159 @@
+"""Listing: the filters `list` applies, and the order it sorts by."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ipcoop import models
+from ipcoop.errors import InvalidValue
+from ipcoop.tracker import known_agency, known_area
+
+
+class Filters:
+    """What `list` keeps: None (or empty) means no filter on that field."""
+
+    def __init__(self, sort: str = "id") -> None:
+        self.years: tuple[int, int] | None = None
+        self.area: str | None = None
+        self.statuses: tuple[str, ...] = ()
+        self.key: bool | None = None
+        self.lead: str | None = None
+        self.agency: str | None = None
+        self.search: str | None = None
+        self.programme: str | None = None
+        self.done_in: tuple[str, str] | None = None  # first and last day
+        self.sort = sort
+
+
+def make_filters(
+    db: Any,
+    *,
+    year: str | None = None,
+    area: str | None = None,
+    status: Sequence[str] = (),
+    key: bool | None = None,
+    lead: str | None = None,
+    agency: str | None = None,
+    search: str | None = None,
+    sort: str = "id",
+    open_only: bool = False,
+    programme: str | None = None,
+    done_in: str | None = None,
+) -> Filters:
+    """Check the user's filter values against the database; return Filters."""
+    from ipcoop import periods, programmes
+
+    filters = Filters(sort=parse_sort(sort))
+    if year is not None:
+        filters.years = periods.parse_period(year)
+    if programme is not None:
+        filters.programme = programmes.get(db, programme)["key"]
+    if done_in is not None:
+        filters.done_in = _calendar_span(done_in)
+    if area is not None:
+        filters.area = known_area(db, area)
+    statuses: list[str] = []
+    for chunk in status:
+        for part in chunk.split(","):
+            if part.strip().lower() == "open":
+                statuses.extend(models.OPEN_STATUSES)
+            elif part.strip():
+                statuses.append(models.parse_status(part))
+    if open_only:
+        statuses.extend(models.OPEN_STATUSES)
+    filters.statuses = tuple(dict.fromkeys(statuses))
+    filters.key = key
+    if lead is not None:
+        filters.lead = models.parse_lead(lead)
+    if agency is not None:
+        filters.agency = known_agency(db, agency)
+    if search is not None:
+        filters.search = search.casefold()
+    return filters
+
+
+def _calendar_span(text: str) -> tuple[str, str]:
+    """First and last day of 2021, 2021-03 (a month), 2020-2021 or 2022-23 (two years).
+
+    YYYY-NN is a range when NN read as a year comes after YYYY (2022-23),
+    and a month otherwise (2021-03)."""
+    import calendar
+    import re
+
+    from ipcoop import periods
+
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+    if match:
+        year, tail = int(match.group(1)), int(match.group(2))
+        if year - year % 100 + tail <= year:
+            if not 1 <= tail <= 12:
+                raise InvalidValue(f"--done-in {text.strip()} is neither a month nor a range")
+            models.parse_year(year, "--done-in")
+            last = calendar.monthrange(year, tail)[1]
+            return f"{year}-{tail:02d}-01", f"{year}-{tail:02d}-{last:02d}"
+    first, last_year = periods.parse_period(text)
+    return f"{first}-01-01", f"{last_year}-12-31"
+
+
+def parse_sort(text: str) -> str:
+    name = text.strip().lower()
+    bare = name.lstrip("-")
+    if bare not in models.SORT_FIELDS:
+        raise InvalidValue(
+            f"cannot sort by {text!r}; choose one of {', '.join(models.SORT_FIELDS)} "
+            f"(prefix - for descending)"
+        )
+    return name
+
+
+def select(projects: Iterable[dict[str, Any]], filters: Filters) -> list[dict[str, Any]]:
+    """The projects that pass every filter, sorted."""
+    out = []
+    years, area, statuses = filters.years, filters.area, filters.statuses
+    for p in projects:
+        if years is not None and not years[0] <= p["year"] <= years[1]:
+            continue
+        if area is not None and p["area"] != area:
+            continue
+        if statuses and p["status"] not in statuses:
+            continue
+        if filters.key is not None and p["key"] != filters.key:
+            continue
+        if filters.lead is not None and p["lead"] != filters.lead:
+            continue
+        if filters.agency is not None and filters.agency not in p["agencies"]:
+            continue
+        if filters.programme is not None and p["programme"] != filters.programme:
+            continue
+        if filters.done_in is not None and not (
+            p["done_on"] and filters.done_in[0] <= p["done_on"] <= filters.done_in[1]
+        ):
+            continue
+        if filters.search is not None and not (
+            filters.search in p["title"].casefold() or filters.search in p["notes"].casefold()
+        ):
+            continue
+        out.append(p)
+    return sort_projects(out, filters.sort)
+
+
+def sort_projects(projects: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
+    descending = sort.startswith("-")
+    name = sort.lstrip("-")
+    if name == "id":
+        return sorted(projects, key=lambda p: p["id"], reverse=descending)
+    if name == "status":
+        order = {s: i for i, s in enumerate(models.STATUSES)}
+        return sorted(projects, key=lambda p: (order[p["status"]], p["id"]), reverse=descending)
+    if name == "title":
+        return sorted(
+            projects, key=lambda p: (p["title"].casefold(), p["id"]), reverse=descending
+        )
+    # Missing values (done_on of open projects) sort last either way.
+    present = [p for p in projects if p[name] is not None]
+    missing = [p for p in projects if p[name] is None]
+    present.sort(key=lambda p: (p[name], p["id"]), reverse=descending)
+    return present + sorted(missing, key=lambda p: p["id"])
+
+

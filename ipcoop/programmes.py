@@ -1,0 +1,219 @@
+"""Programmes: what the group endorses for a period, in areas named and ordered for it.
+
+A programme has a key ("2020", "2018-19", "2022-23"), a period by month, a
+name, its areas in order, and once endorsed, the date, the count of projects
+endorsed and the areas' names and order as they were (later renames apply to
+later programmes only). A project belongs to one programme; its `year` is the
+programme's first year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ipcoop import models
+from ipcoop.errors import InvalidValue, IpcoopError, NotFound
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_YEAR_KEY = re.compile(r"^(\d{4})$")
+_RANGE_KEY = re.compile(r"^(\d{4})-(\d{2}|\d{4})$")
+
+
+def parse_month(value: str, what: str) -> str:
+    match = _MONTH.match(value.strip()) if isinstance(value, str) else None
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise InvalidValue(f"{what} must be a month such as 2022-07, not {value!r}")
+    year = models.parse_year(match.group(1), what)
+    return f"{year}-{int(match.group(2)):02d}"
+
+
+def key_years(key: str) -> tuple[int, int] | None:
+    """The years a key such as 2020, 2018-19 or 2022-2023 reads as, if it reads as any."""
+    match = _YEAR_KEY.match(key)
+    if match:
+        return int(key), int(key)
+    match = _RANGE_KEY.match(key)
+    if match:
+        first = int(match.group(1))
+        tail = match.group(2)
+        last = int(tail) if len(tail) == 4 else first - first % 100 + int(tail)
+        if last < first:
+            last += 100
+        return first, last
+    return None
+
+
+def _check_period(key: str, start: str, end: str) -> None:
+    if end < start:
+        raise InvalidValue(f"the programme ends ({end}) before it starts ({start})")
+    years = key_years(key)
+    # A year's key may run on past it (the 2020 programme was extended through 2021);
+    # a range's key must say its years.
+    single = years is not None and years[0] == years[1] and _YEAR_KEY.match(key)
+    if years and (years[0] != int(start[:4]) or (not single and years[1] != int(end[:4]))):
+        raise InvalidValue(
+            f"the key {key} reads as {years[0]}" + (f" to {years[1]}" if years[1] != years[0]
+                                                    else "")
+            + f", but the period is {start} to {end}; choose a key that matches it"
+        )
+
+
+def all_programmes(db: Any) -> list[dict[str, Any]]:
+    """Every programme, by start (then key)."""
+    table = db.tables["programmes"]
+    return [dict(table[k]) for k in sorted(table, key=lambda k: (table[k]["start"], k))]
+
+
+def get(db: Any, key: str) -> dict[str, Any]:
+    value = models.parse_programme_key(key)
+    found = db.tables["programmes"].get(value)
+    if found is None:
+        known = ", ".join(p["key"] for p in all_programmes(db)) or "none yet"
+        raise NotFound(f"no programme {value!r} (programmes: {known}); "
+                       f"add it with 'ipcoop programme add'")
+    return dict(found)
+
+
+def _areas(db: Any, keys: Sequence[str]) -> list[str]:
+    known = {a["key"] for a in db.areas()}
+    out: list[str] = []
+    for raw in keys:
+        key = models.parse_area_key(raw)
+        if key not in known:
+            raise NotFound(f"unknown area {raw!r}; add it first with 'ipcoop areas add'")
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def calendar(db: Any, year: int) -> dict[str, Any]:
+    """A programme for one calendar year, with the areas in force in it."""
+    from ipcoop.summary import in_force
+
+    keys = [a["key"] for a in db.areas() if in_force(a, year, year)]
+    return {"areas": keys, "end": f"{year}-12", "endorsed": None, "key": str(year),
+            "name": f"Co-operation projects for {year}", "reported_done": None,
+            "start": f"{year}-01"}
+
+
+def add(db: Any, key: str, start: str, end: str, name: str | None,
+        areas: Sequence[str]) -> dict[str, Any]:
+    value = models.parse_programme_key(key)
+    if value in db.tables["programmes"]:
+        raise IpcoopError(f"programme {value!r} already exists; use 'ipcoop programme edit'")
+    programme = {"areas": [], "end": parse_month(end, "--end"), "endorsed": None,
+                 "key": value, "name": "", "reported_done": None,
+                 "start": parse_month(start, "--start")}
+    _check_period(value, programme["start"], programme["end"])
+    programme["name"] = models.parse_title(name, "--name") if name else \
+        f"Co-operation projects for {value}"
+    programme["areas"] = _areas(db, areas) if areas else calendar(
+        db, int(programme["start"][:4]))["areas"]
+    if not programme["areas"]:
+        raise InvalidValue(f"programme {value} would have no areas; give them with --area")
+    db.put_keyed("programmes", value, programme)
+    return programme
+
+
+def edit(db: Any, key: str, *, start: str | None = None, end: str | None = None,
+         name: str | None = None, areas: Sequence[str] = (), add_areas: Sequence[str] = (),
+         reported_done: int | None = None) -> dict[str, Any]:
+    programme = get(db, key)
+    if not any((start, end, name, areas, add_areas, reported_done is not None)):
+        raise InvalidValue("nothing to change; give --start, --end, --name, --area, "
+                           "--add-area or --reported-done")
+    if start is not None:
+        programme["start"] = parse_month(start, "--start")
+    if end is not None:
+        programme["end"] = parse_month(end, "--end")
+    _check_period(programme["key"], programme["start"], programme["end"])
+    if name is not None:
+        programme["name"] = models.parse_title(name, "--name")
+    if areas or add_areas:
+        if programme.get("endorsed"):
+            raise IpcoopError(f"programme {programme['key']} was endorsed: its areas are "
+                              f"frozen as they were")
+        new = _areas(db, areas) if areas else list(programme["areas"])
+        new += [a for a in _areas(db, add_areas) if a not in new]
+        used = {p["area"] for p in db.rows() if p["programme"] == programme["key"]} \
+            if not db.writable else {p["area"] for p in db.projects()
+                                     if p["programme"] == programme["key"]}
+        missing = sorted(used - set(new))
+        if missing:
+            raise IpcoopError(f"projects of programme {programme['key']} are in "
+                              f"{', '.join(missing)}: keep those areas, or move the projects")
+        programme["areas"] = new
+    if reported_done is not None:
+        if reported_done < 0:
+            raise InvalidValue("--reported-done must be 0 or more")
+        programme["reported_done"] = reported_done
+    db.put_keyed("programmes", programme["key"], programme)
+    return programme
+
+
+def endorse(db: Any, key: str, on: str | None) -> dict[str, Any]:
+    programme = get(db, key)
+    date = models.today().isoformat() if on is None else models.parse_date(on, "--on")
+    names = {a["key"]: a["name"] for a in db.areas()}
+    count = sum(1 for p in db.projects() if p["programme"] == programme["key"])
+    programme["endorsed"] = {
+        "areas": [{"key": k, "name": names[k]} for k in programme["areas"]],
+        "count": count, "on": date,
+    }
+    db.put_keyed("programmes", programme["key"], programme)
+    return programme
+
+
+def area_rows(db: Any, programme: dict[str, Any]) -> list[dict[str, Any]]:
+    """The programme's areas in its order, named as endorsed (or as they are now)."""
+    if programme.get("endorsed"):
+        return [dict(a) for a in programme["endorsed"]["areas"]]
+    names = {a["key"]: a["name"] for a in db.areas()}
+    return [{"key": k, "name": names.get(k, k)} for k in programme["areas"]]
+
+
+def for_new_project(db: Any, programme: str | None, year: str | int | None) -> dict[str, Any]:
+    """The programme a new project goes in: --programme KEY, or --year Y (the
+    programme keyed Y, made for the calendar year if missing)."""
+    if programme is not None:
+        return get(db, programme)
+    if year is None:
+        raise InvalidValue("give --programme KEY or --year YEAR")
+    value = models.parse_year(year)
+    found = db.tables["programmes"].get(str(value))
+    if found is not None:
+        return dict(found)
+    made = calendar(db, value)
+    if not made["areas"]:
+        raise InvalidValue(f"no area is in force in {value}; add one with 'ipcoop areas add'")
+    db.put_keyed("programmes", made["key"], made)
+    return made
+
+
+def require_area(programme: dict[str, Any], area: str) -> None:
+    if area not in programme["areas"]:
+        listed = " ".join(f"--area {a}" for a in [*programme["areas"], area])
+        raise IpcoopError(
+            f"area {area!r} is not in programme {programme['key']} (its areas: "
+            f"{', '.join(programme['areas'])}); add it with 'ipcoop programme edit "
+            f"{programme['key']} --add-area {area}' (or set them all: {listed})"
+        )
+
+
+def done_warning(programme: dict[str, Any], done_on: str, project_id: int) -> str | None:
+    """A word when work is marked done before its programme began or long after it ended."""
+    start = dt.date(int(programme["start"][:4]), int(programme["start"][5:]), 1)
+    end_year, end_month = int(programme["end"][:4]), int(programme["end"][5:])
+    late = dt.date(end_year + 1, end_month, 28)
+    when = dt.date.fromisoformat(done_on)
+    period = f"{programme['start']} to {programme['end']}"
+    if when < start:
+        return (f"project {project_id} is marked done on {done_on}, before its programme "
+                f"{programme['key']} began ({period})")
+    if when > late:
+        return (f"project {project_id} is marked done on {done_on}, more than a year after "
+                f"its programme {programme['key']} ended ({period})")
+    return None

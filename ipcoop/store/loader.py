@@ -1,0 +1,78 @@
+"""Loading a database: the fast path a cache vouches for, or the careful one.
+
+When the local cache vouches for the file's exact bytes (see `cache`), the
+large tables stay raw lines and a one-line change is spliced in
+(`rawtable`). Otherwise every record is parsed and checked, and the cache is
+written for next time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ipcoop.errors import DatabaseError
+from ipcoop.store import cache, checks, files, identity, layout
+from ipcoop.store.rawtable import RawTable
+from ipcoop.store.session import SMALL_TABLES, Database
+
+
+def load(path: Path, writable: bool) -> Database:
+    raw = files.read_bytes(path)
+    cached = cache.read(path, raw)
+    if cached is not None:
+        spans = layout.split_tables(raw)
+        if spans is not None:
+            try:
+                small = {name: layout.parse_body(raw[slice(*spans[name])])
+                         for name in SMALL_TABLES}
+            except ValueError:
+                small = None
+            if small is not None and layout.schema_of(small) == layout.SCHEMA_VERSION:
+                tables = {name: RawTable(name, raw, *spans[name]) for name in layout.RAW_TABLES}
+                return Database(path, small, tables, writable, cached["stats"], rewrite=False)
+    return _careful(path, raw, writable)
+
+
+def _careful(path: Path, raw: bytes, writable: bool) -> Database:
+    """Parse and check everything; write the cache when the file is sound and ours."""
+    duplicates: list[str] = []
+    data = layout.decode(raw, path, duplicates)
+    schema = layout.schema_of(data)
+    if schema is None:
+        problem = layout.shape_problem(data) or "no schema version"
+        raise DatabaseError(f"{path} is not an ipcoop database ({problem}): "
+                            f"{layout.recover_hint(path)}")
+    layout.refuse_newer(schema, path)
+    migrated = schema < layout.SCHEMA_VERSION
+    if migrated:
+        from ipcoop.store import migrate
+
+        copy, name, _ = identity.choose(path, {})
+        state = identity.read_local(path)
+        copy = state.get("copy") if isinstance(state.get("copy"), str) else copy
+        data = migrate.upgrade(data, schema, path, copy, name)
+    problem = layout.shape_problem(data)
+    if problem:
+        raise DatabaseError(f"{path} is not an ipcoop database ({problem}): "
+                            f"{layout.recover_hint(path)}")
+    found = checks.audit(data, duplicates)
+    damaged = [p for p in found if p.kind == "damaged"]
+    if damaged:
+        raise DatabaseError(
+            f"{path} has a damaged record ({damaged[0].text}); it was left as it is "
+            f"('ipcoop --db {path} check' lists the problems)"
+        )
+    unsound = [p for p in found if p.kind == "unsound"]
+    if writable and unsound:
+        more = f" and {len(unsound) - 1} more" if len(unsound) > 1 else ""
+        raise DatabaseError(
+            f"{path} has problems ({unsound[0].text}{more}); a change would carry them "
+            f"forward, so nothing was written: 'ipcoop --db {path} check' lists them"
+        )
+    stats = cache.project_stats(data["projects"])
+    ours = not migrated and layout.serialise(data) == raw
+    if ours and not unsound:
+        cache.write(path, raw, stats)
+    small = {name: data[name] for name in SMALL_TABLES}
+    tables = {name: RawTable(name, table=data[name]) for name in layout.RAW_TABLES}
+    return Database(path, small, tables, writable, stats, rewrite=not ours, problems=found)
