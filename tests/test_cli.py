@@ -526,7 +526,7 @@ def test_remove_refuses_without_terminal_or_yes(cli, db_path):
 
 
 def test_remove_asks_on_a_terminal(cli, monkeypatch):
-    monkeypatch.setattr("ipcoop.cli.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("ipcoop.cli.commands.projects.stdin_is_terminal", lambda: True)
     declined = cli("remove", "11", input="n\n")
     assert declined.exit_code == 1
     assert cli("show", "11").exit_code == 0

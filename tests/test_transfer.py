@@ -284,7 +284,7 @@ def test_generated_import_files_never_crash(empty_db, tmp_path_factory, header, 
 def test_large_import_shows_progress_on_a_terminal(empty_db, tmp_path, monkeypatch):
     import io
 
-    from ipcoop.commands import data as cli
+    from ipcoop.cli.commands import data as cli
 
     rows = "".join(f"Project {i},gba,2021\n" for i in range(2500))
     path = tmp_path / "big.csv"

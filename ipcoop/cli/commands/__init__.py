@@ -1,7 +1,9 @@
-"""The commands, one module per group: importing ipcoop.cli registers them all.
+"""The commands, one module per group; ipcoop.cli.registry says which holds which.
 
 projects: list, show, add, edit, start, done, reopen, drop, remove
 history: undo, log
 programme: summary, carry, members, areas
+programmes: programme add|edit|endorse|list|show
 data: init, export, import, check
+sharing: sync, conflicts
 """

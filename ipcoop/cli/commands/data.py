@@ -10,19 +10,12 @@ from typing import Annotated, Any
 
 import typer
 
-from ipcoop import cli
-from ipcoop.cli import (
-    OutputOpt,
-    commands,
-    emit,
-    reading,
-    say,
-    writing,
-)
+from ipcoop.cli.context import db_path, ensure_default, reading, saved, stdin_is_terminal, writing
+from ipcoop.cli.options import OutputOpt
+from ipcoop.cli.output import emit, say
 from ipcoop.errors import IpcoopError
 
 
-@commands.command()
 def init(
     ctx: typer.Context,
     empty: Annotated[
@@ -38,13 +31,12 @@ def init(
     """
     from ipcoop import tracker
 
-    path, _ = cli.db_path(ctx)
+    path, _ = db_path(ctx)
     count, old_file = tracker.init_database(path, empty=empty, force=force)
-    cli.saved(ctx)
+    saved(ctx)
     say(f"Created {path} with {count} projects." + (f" ({old_file})" if old_file else ""))
 
 
-@commands.command()
 def export(
     ctx: typer.Context,
     fmt: Annotated[
@@ -68,7 +60,6 @@ def export(
     emit(transfer.export_text(reading(ctx).projects(), fmt.lower()), output)
 
 
-@commands.command("import")
 def import_(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(metavar="FILE", help="A .json or .csv file.")],
@@ -131,7 +122,6 @@ def _progress(total: int, label: str) -> Iterator[Any]:
         yield lambda: bar.advance(task)
 
 
-@commands.command()
 def check(
     ctx: typer.Context,
     restore: Annotated[
@@ -146,20 +136,20 @@ def check(
     """
     from ipcoop import store
 
-    path, explicit = cli.db_path(ctx)
+    path, explicit = db_path(ctx)
     if restore:
         bak = store.backup_path(path)
         if not yes:
-            if not cli.stdin_is_terminal():
+            if not stdin_is_terminal():
                 raise IpcoopError("refusing to restore without confirmation; pass --yes")
             if not typer.confirm(f"Replace {path} with {bak}?", err=True):
                 raise typer.Abort()
         aside = store.restore_backup(path)
-        cli.saved(ctx)
+        saved(ctx)
         kept = f"; the file it replaced is kept as {aside}" if aside else ""
         say(f"Restored {path} from {bak}{kept}.")
         return
-    cli.ensure_default(path, explicit)
+    ensure_default(path, explicit)
     info, problems = store.check_file(path)  # an unusable file: exit 3, saying how to restore
     if problems:
         for problem in problems:

@@ -7,22 +7,14 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from ipcoop.cli import (
-    JsonOpt,
-    OutputOpt,
-    commands,
-    complete_area,
-    emit,
-    reading,
-    say,
-    writing,
-)
+from ipcoop.cli.context import reading, writing
+from ipcoop.cli.options import JsonOpt, OutputOpt, complete_area
+from ipcoop.cli.output import emit, say
 from ipcoop.errors import IpcoopError
 
 SUMMARY_FORMATS = ("table", "json", "md", "html", "svg")
 
 
-@commands.command()
 def summary(
     ctx: typer.Context,
     period: Annotated[
@@ -69,7 +61,6 @@ def summary(
     emit(writers[fmt](figures), output)
 
 
-@commands.command()
 def carry(
     ctx: typer.Context,
     source: Annotated[str, typer.Argument(
@@ -97,7 +88,6 @@ def carry(
         say("Nothing to carry.")
 
 
-@commands.command()
 def members(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List the member agencies and their codes (for --agency).
 
@@ -115,7 +105,6 @@ def members(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 
 areas_app = typer.Typer(cls=TyperGroup, rich_markup_mode=None)
-commands.add_typer(areas_app, name="areas")
 
 
 @areas_app.callback(invoke_without_command=True)

@@ -6,17 +6,11 @@ from typing import Annotated
 
 import typer
 
-from ipcoop.cli import (
-    JsonOpt,
-    commands,
-    emit,
-    reading,
-    say,
-    writing,
-)
+from ipcoop.cli.context import reading, writing
+from ipcoop.cli.options import JsonOpt
+from ipcoop.cli.output import emit, say
 
 
-@commands.command()
 def undo(ctx: typer.Context) -> None:
     """Revert the last changing command, whole. Run it again to go further back.
 
@@ -31,7 +25,6 @@ def undo(ctx: typer.Context) -> None:
     say(f"Undid: {models.sanitize(entry['command'])} ({local_time(entry['at'])})")
 
 
-@commands.command()
 def log(
     ctx: typer.Context,
     project_id: Annotated[

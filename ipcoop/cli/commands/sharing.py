@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from ipcoop import cli
-from ipcoop.cli import JsonOpt, commands, emit, reading, say
+from ipcoop.cli.context import db_path, reading, saved
+from ipcoop.cli.options import JsonOpt
+from ipcoop.cli.output import emit, say
 
 
-@commands.command()
 def sync(
     ctx: typer.Context,
     remote: Annotated[
@@ -38,13 +38,13 @@ def sync(
     """
     from ipcoop.sync.engine import sync as run_sync
 
-    path, _ = cli.db_path(ctx)
+    path, _ = db_path(ctx)
     if name is not None and not name.strip():
         from ipcoop.errors import InvalidValue
 
         raise InvalidValue("--name must not be empty")
     report = run_sync(path, remote, name.strip() if name else None)
-    cli.saved(ctx)
+    saved(ctx)
     if report.first == "shared":
         say(f"Shared {path} with {report.remote}.")
     elif report.first == "joined":
@@ -57,7 +57,6 @@ def sync(
             f"setting the field again settles one.")
 
 
-@commands.command()
 def conflicts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List values that both sides changed differently (the later one is shown).
 

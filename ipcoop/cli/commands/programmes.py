@@ -7,10 +7,11 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from ipcoop.cli import JsonOpt, commands, complete_area, emit, reading, say, writing
+from ipcoop.cli.context import reading, writing
+from ipcoop.cli.options import JsonOpt, complete_area
+from ipcoop.cli.output import emit, say
 
 programme_app = typer.Typer(cls=TyperGroup, rich_markup_mode=None, no_args_is_help=True)
-commands.add_typer(programme_app, name="programme")
 
 
 @programme_app.callback()

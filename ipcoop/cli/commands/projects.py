@@ -6,38 +6,33 @@ from typing import Annotated, Any
 
 import typer
 
-from ipcoop import cli
-from ipcoop.cli import (
+from ipcoop.cli.context import reading, stdin_is_terminal, writing
+from ipcoop.cli.options import (
     AgencyListOpt,
     AreaOpt,
+    IdArg,
     IdsArg,
     JsonOpt,
     LeadOpt,
-    commands,
+    ProgrammeOpt,
     complete_agency,
     complete_area,
     complete_format,
     complete_lead,
     complete_sort,
     complete_status,
-    emit,
-    reading,
-    say,
-    writing,
 )
+from ipcoop.cli.output import emit, say
 from ipcoop.errors import IpcoopError
 
 
-@commands.command("list")
 def list_(
     ctx: typer.Context,
     year: Annotated[
         str | None, typer.Option("--year", metavar="PERIOD",
                                  help="A year or a range: 2020, 2019-2020 or 2022-23.")
     ] = None,
-    programme: Annotated[
-        str | None, typer.Option("--programme", metavar="KEY", help="One programme's projects.")
-    ] = None,
+    programme: ProgrammeOpt = None,
     done_in: Annotated[
         str | None, typer.Option("--done-in", metavar="PERIOD",
                                  help="Done during this calendar time: 2021, 2021-03, "
@@ -122,10 +117,9 @@ def list_(
         render.print_projects(projects)
 
 
-@commands.command()
 def show(
     ctx: typer.Context,
-    project_id: Annotated[str, typer.Argument(metavar="ID", help="Project id.")],
+    project_id: IdArg,
     as_json: JsonOpt = False,
 ) -> None:
     """Show one project in full.
@@ -145,20 +139,19 @@ def show(
     views.print_project(project, areas.get(project["area"], "?"), members)
 
 
-@commands.command()
 def add(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help="The project's title (any text).")],
     area: Annotated[
-        str, typer.Option("--area", help="Area key, e.g. gba.", autocompletion=complete_area)
+        str, typer.Option("--area", metavar="KEY", autocompletion=complete_area,
+                          help="Area key: see 'ipcoop areas' (bundled: gba, protection, "
+                               "trading, exchange, guidance, education).")
     ],
     year: Annotated[str | None, typer.Option(
         "--year", metavar="YYYY",
         help="The programme keyed by this year (made for the calendar year if missing).")]
     = None,
-    programme: Annotated[str | None, typer.Option(
-        "--programme", metavar="KEY", help="The programme it belongs to, e.g. 2022-23.")]
-    = None,
+    programme: ProgrammeOpt = None,
     key: Annotated[bool, typer.Option("--key", help="Mark it a key project.")] = False,
     lead: Annotated[
         str, typer.Option("--lead", help="gd, hk or joint.", autocompletion=complete_lead)
@@ -196,16 +189,14 @@ def add(
     emit(render.to_json(project) if as_json else f"{project['id']}\n")
 
 
-@commands.command()
 def edit(
     ctx: typer.Context,
-    project_id: Annotated[str, typer.Argument(metavar="ID", help="Project id.")],
+    project_id: IdArg,
     title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
     area: AreaOpt = None,
     year: Annotated[str | None, typer.Option(
         "--year", metavar="YYYY", help="Move it to the programme keyed by this year.")] = None,
-    programme: Annotated[str | None, typer.Option(
-        "--programme", metavar="KEY", help="Move it to this programme.")] = None,
+    programme: ProgrammeOpt = None,
     key: Annotated[
         bool | None, typer.Option("--key/--no-key", help="Set or clear the key flag.")
     ] = None,
@@ -246,7 +237,6 @@ def _status_command(ctx: typer.Context, ids: list[str], action: str, **kwargs: A
     say(f"{word}: " + ", ".join(str(p["id"]) for p in projects))
 
 
-@commands.command()
 def start(ctx: typer.Context, ids: IdsArg) -> None:
     """Mark projects active.
 
@@ -255,7 +245,6 @@ def start(ctx: typer.Context, ids: IdsArg) -> None:
     _status_command(ctx, ids, "start")
 
 
-@commands.command()
 def done(
     ctx: typer.Context,
     ids: IdsArg,
@@ -270,7 +259,6 @@ def done(
     _status_command(ctx, ids, "done", on=on)
 
 
-@commands.command()
 def reopen(ctx: typer.Context, ids: IdsArg) -> None:
     """Mark projects planned again and clear their done date.
 
@@ -279,7 +267,6 @@ def reopen(ctx: typer.Context, ids: IdsArg) -> None:
     _status_command(ctx, ids, "reopen")
 
 
-@commands.command()
 def drop(
     ctx: typer.Context,
     ids: IdsArg,
@@ -294,7 +281,6 @@ def drop(
     _status_command(ctx, ids, "drop", reason=reason)
 
 
-@commands.command()
 def remove(
     ctx: typer.Context,
     ids: IdsArg,
@@ -309,7 +295,7 @@ def remove(
     parsed = tracker.parse_ids(ids)
     if not yes:
         projects = tracker.require_projects(reading(ctx), parsed)
-        if not cli.stdin_is_terminal():
+        if not stdin_is_terminal():
             raise IpcoopError(
                 "refusing to remove projects without confirmation; pass --yes "
                 "(nothing was changed)"

@@ -1,0 +1,194 @@
+"""The application: the root command, the lazy command group, and one place where
+every failure becomes one `Error:` line and an exit code.
+
+Commands are found through `registry` and imported only when used: a run
+builds the one command it needs (Typer would otherwise inspect all twenty,
+about 25 ms). Nothing here imports a command module by name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from ipcoop import __version__
+from ipcoop.cli import registry
+from ipcoop.cli.context import State, set_database
+from ipcoop.errors import EXIT_FAILED, EXIT_USAGE, IpcoopError
+
+
+class IpcoopGroup(TyperGroup):
+    """Click's lazy group pattern (list_commands / get_command), on Typer's group."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(registry.COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands:
+            built = registry.build(cmd_name)
+            if built is None:
+                return None
+            self.commands[cmd_name] = built
+        return self.commands[cmd_name]
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list of --help, from the docstrings, without building the commands."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, registry.summary_line(name)) for name in registry.COMMANDS])
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+
+        argv = list(sys.argv[1:] if args is None else args)
+        state = State(argv=argv)
+        extra.setdefault("obj", state)
+        code = 0
+        try:
+            result = super().main(
+                args=argv,
+                prog_name=prog_name or "ipcoop",
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+            code = result if isinstance(result, int) else 0
+            _flush_stdout()
+        except BaseException as exc:
+            code = _failure(exc, state)
+        if standalone_mode:
+            if _stdout_broken():
+                # Python would try the flush again at exit and print a traceback.
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stderr.flush()
+                os._exit(code)
+            sys.exit(code)
+        return code
+
+
+
+def _error(message: str, label: str = "Error") -> None:
+    from ipcoop.models import sanitize
+
+    # Messages quote user input: control characters are shown, never sent raw.
+    # A stderr that cannot be written (a closed pipe, a full disk) leaves only the exit code.
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(f"{label}: {sanitize(message)}\n")
+        sys.stderr.flush()
+
+
+def _flush_stdout() -> None:
+    sys.stdout.flush()
+
+
+def _stdout_broken() -> bool:
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        return True
+    return False
+
+
+def _failure(exc: BaseException, state: State) -> int:
+    """Report a failure in one line; return the exit code.
+
+    After a change was written, the command succeeded whatever fails next
+    (its output to a full disk, say): exit 0, with a warning that says so.
+    """
+    from typer import TyperException
+
+    from ipcoop.cli.compat import NoArgsIsHelpError, UsageError
+
+    if isinstance(exc, SystemExit):
+        return exc.code if isinstance(exc.code, int) else 0
+    if state.committed and not isinstance(exc, IpcoopError):
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        _error(f"the change was saved, but what followed failed ({reason})", "Warning")
+        return 0
+    if isinstance(exc, IpcoopError):
+        _error(exc.message)
+        return exc.exit_code
+    if isinstance(exc, NoArgsIsHelpError):
+        sys.stdout.write(exc.ctx.get_help() + "\n" if exc.ctx else "")
+        return 0
+    if isinstance(exc, UsageError):
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        _error(exc.format_message() + hint)
+        return EXIT_USAGE
+    if isinstance(exc, TyperException):
+        _error(exc.format_message())
+        return exc.exit_code
+    if isinstance(exc, typer.Abort):
+        _error("aborted; nothing was changed")
+        return EXIT_FAILED
+    if isinstance(exc, KeyboardInterrupt):
+        _error("interrupted; nothing was changed")
+        return 130
+    if isinstance(exc, BrokenPipeError):
+        # The reader went away (ipcoop list | head): not an error of ours.
+        return 0
+    if isinstance(exc, OSError) and exc.filename is None:
+        _error(f"cannot write the output: {exc.strerror or exc}; nothing was changed")
+        return EXIT_FAILED
+    if os.environ.get("IPCOOP_DEBUG"):
+        raise exc
+    _error(
+        f"unexpected failure ({type(exc).__name__}: {exc}); nothing was changed. "
+        "Please report it; IPCOOP_DEBUG=1 shows the details"
+    )
+    return EXIT_FAILED
+
+
+app = typer.Typer(
+    cls=IpcoopGroup,
+    name="ipcoop",
+    help=(
+        "Track the co-operation projects of the Guangdong/Hong Kong Expert Group "
+        "on the Protection of Intellectual Property Rights.\n\n"
+        "Example: ipcoop list --year 2020 --status open"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"ipcoop {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="IPCOOP_DB",
+            metavar="FILE",
+            help="The database file (default: ipcoop.json in the user data folder).",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Track the Expert Group's co-operation projects."""
+    set_database(ctx, db)
