@@ -40,8 +40,11 @@ def side(base: dict, copy_id: str, name: str, ids: list[int]) -> dict:
         after = {**before, "notes": f"changed by {name}", "updated": at[:19] + "Z"}
         data["projects"][str(pid)] = after
         data["history"][f"{copy_id}.{seq:06d}"] = {
-            "at": at, "by": name, "command": f"edit {pid} --note ...",
-            "changes": [{"table": "projects", "id": pid, "before": before, "after": after}]}
+            "at": at,
+            "by": name,
+            "command": f"edit {pid} --note ...",
+            "changes": [{"table": "projects", "id": pid, "before": before, "after": after}],
+        }
     return data
 
 
@@ -78,24 +81,27 @@ def time_noop_sync(size: int, runs: int) -> tuple[float, float]:
     env = {**os.environ, "GIT_CONFIG_GLOBAL": str(work / "gitconfig"), "GIT_CONFIG_NOSYSTEM": "1"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     (work / "gitconfig").write_text("")
-    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(work / "remote.git")],
-                   check=True, env=env)
+    subprocess.run(
+        ["git", "init", "-q", "--bare", "-b", "main", str(work / "remote.git")], check=True, env=env
+    )
     (work / "a").mkdir()
     db = work / "a" / "ipcoop.json"
     bench.build_ipcoop(db, size)
     ipcoop = [sys.executable, "-m", "ipcoop", "--db", str(db), "sync"]
-    subprocess.run([*ipcoop[:-1], "sync", str(work / "remote.git")], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [*ipcoop[:-1], "sync", str(work / "remote.git")], env=env, check=True, capture_output=True
+    )
     subprocess.run(ipcoop, env=env, check=True, capture_output=True)
     ours = whole(ipcoop, env, runs)
     # The git commands a sync with nothing to do runs, one process each.
     git = ["git", "-C", str(work / "a")]
-    steps = [[*git, "config", "--local", "--list"],
-             [*git, "for-each-ref", "refs/heads/main"],
-             [*git, "fetch", "-q", "--no-tags", "origin",
-              "+refs/heads/main:refs/remotes/origin/main"],
-             [*git, "for-each-ref", "refs/heads/main", "refs/remotes/origin/main"],
-             [*git, "for-each-ref", "refs/remotes/origin/main"]]
+    steps = [
+        [*git, "config", "--local", "--list"],
+        [*git, "for-each-ref", "refs/heads/main"],
+        [*git, "fetch", "-q", "--no-tags", "origin", "+refs/heads/main:refs/remotes/origin/main"],
+        [*git, "for-each-ref", "refs/heads/main", "refs/remotes/origin/main"],
+        [*git, "for-each-ref", "refs/remotes/origin/main"],
+    ]
     theirs = sum(whole(step, env, runs) for step in steps)
     shutil.rmtree(work, ignore_errors=True)
     return ours, theirs
@@ -108,13 +114,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     merged = time_merge(args.size, args.changed, args.runs)
-    print(f"merge of two {args.size:,}-project copies, {args.changed} changed on each side: "
-          f"median {statistics.median(merged) * 1000:.0f} ms "
-          f"(min {min(merged) * 1000:.0f}, max {max(merged) * 1000:.0f})")
+    print(
+        f"merge of two {args.size:,}-project copies, {args.changed} changed on each side: "
+        f"median {statistics.median(merged) * 1000:.0f} ms "
+        f"(min {min(merged) * 1000:.0f}, max {max(merged) * 1000:.0f})"
+    )
     ours, git = time_noop_sync(args.size, args.runs)
-    print(f"sync with nothing to do ({args.size:,} projects, local bare remote): "
-          f"{ours * 1000:.0f} ms; the git commands it runs: {git * 1000:.0f} ms "
-          f"({ours / git:.1f} x)")
+    print(
+        f"sync with nothing to do ({args.size:,} projects, local bare remote): "
+        f"{ours * 1000:.0f} ms; the git commands it runs: {git * 1000:.0f} ms "
+        f"({ours / git:.1f} x)"
+    )
 
 
 if __name__ == "__main__":

@@ -122,7 +122,7 @@ def measure(commands: list[tuple[str, str, str | None]], runs: int, warmup: int)
     """
     times: dict[str, list[float]] = {name: [] for name, _, _ in commands}
     for i in range(warmup + runs):
-        order = commands[i % len(commands):] + commands[: i % len(commands)]
+        order = commands[i % len(commands) :] + commands[: i % len(commands)]
         for name, command, prepare in order:
             if prepare:
                 subprocess.run(prepare, shell=True, check=True)
@@ -219,9 +219,12 @@ def main() -> None:  # noqa: PLR0915 - one linear script: build, time, report
                     subprocess.run(tprep, shell=True, check=True)
             result = measure(commands, args.runs, args.warmup)
             rows.append((n, label, command, result["ipcoop"], result.get("task"), result["F"]))
-            print(f"{n:>6} {label:32} ipcoop {result['ipcoop'] * 1000:8.1f} ms"
-                  + (f"  task {result['task'] * 1000:8.1f} ms" if "task" in result else "")
-                  + f"  F {result['F'] * 1000:6.1f} ms", flush=True)
+            print(
+                f"{n:>6} {label:32} ipcoop {result['ipcoop'] * 1000:8.1f} ms"
+                + (f"  task {result['task'] * 1000:8.1f} ms" if "task" in result else "")
+                + f"  F {result['F'] * 1000:6.1f} ms",
+                flush=True,
+            )
         ip_mem = peak_kib(f"{ip} list --open")
         task_mem = None
         if task_rc is not None:
@@ -229,9 +232,11 @@ def main() -> None:  # noqa: PLR0915 - one linear script: build, time, report
         memory.append((n, ip_mem, task_mem))
         # An import of the whole data set into an empty database.
         export = work / f"export-{n}.json"
-        export.write_text(subprocess.run(
-            f"{ip} export", shell=True, capture_output=True, text=True, check=True
-        ).stdout)
+        export.write_text(
+            subprocess.run(
+                f"{ip} export", shell=True, capture_output=True, text=True, check=True
+            ).stdout
+        )
         empty = work / f"empty-{n}.json"
         store.create(empty, tracker.bundled_areas(), tracker.bundled_members(), [], force=True)
         empty_base = work / f"empty-{n}.base"
@@ -240,8 +245,11 @@ def main() -> None:  # noqa: PLR0915 - one linear script: build, time, report
         imp = measure(
             [
                 ("F", floor_cmd, None),
-                ("ipcoop", f"{exe} --db {empty} import {export}", " && ".join(
-                    f"cp {empty_base}{s} {empty}{s}" for s in ("", ".cache", ".local"))),
+                (
+                    "ipcoop",
+                    f"{exe} --db {empty} import {export}",
+                    " && ".join(f"cp {empty_base}{s} {empty}{s}" for s in ("", ".cache", ".local")),
+                ),
             ],
             max(3, args.runs // 3),
             1,
@@ -314,7 +322,7 @@ def write_report(path: Path, rows, start_up, memory, exe: str, use_task: bool) -
     if path.exists():
         old = path.read_text("utf-8")
         if NOTES_MARK in old:
-            notes = "\n" + old[old.index(NOTES_MARK):]
+            notes = "\n" + old[old.index(NOTES_MARK) :]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + notes)
     print(f"wrote {path}")

@@ -32,16 +32,27 @@ MARKDOWN = "ipcoop summary 2020 --format md"
 
 def run(command: str, env: dict[str, str]) -> str:
     args = shlex.split(command)
-    done = subprocess.run([sys.executable, "-m", "ipcoop", *args[1:]], capture_output=True,
-                          text=True, env=env, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "ipcoop", *args[1:]],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     return done.stderr + done.stdout
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "HOME": home, "XDG_DATA_HOME": f"{home}/.local/share",
-               "COLUMNS": "80", "TZ": "Asia/Hong_Kong", "NO_COLOR": "1",
-               "PYTHONPATH": str(ROOT)}
+        env = {
+            **os.environ,
+            "HOME": home,
+            "XDG_DATA_HOME": f"{home}/.local/share",
+            "COLUMNS": "80",
+            "TZ": "Asia/Hong_Kong",
+            "NO_COLOR": "1",
+            "PYTHONPATH": str(ROOT),
+        }
         env.pop("IPCOOP_DB", None)
         parts = []
         for command in TOUR:
@@ -50,10 +61,18 @@ def main() -> None:
         markdown = run(MARKDOWN, env)
     readme = ROOT / "README.md"
     text = readme.read_text("utf-8")
-    text = re.sub(r"(<!-- tour: begin -->\n```console\n).*?(```\n<!-- tour: end -->)",
-                  lambda m: m.group(1) + "".join(parts) + m.group(2), text, flags=re.S)
-    text = re.sub(r"(<!-- summary-md: begin -->\n```markdown\n).*?(```\n<!-- summary-md: end -->)",
-                  lambda m: m.group(1) + markdown + m.group(2), text, flags=re.S)
+    text = re.sub(
+        r"(<!-- tour: begin -->\n```console\n).*?(```\n<!-- tour: end -->)",
+        lambda m: m.group(1) + "".join(parts) + m.group(2),
+        text,
+        flags=re.S,
+    )
+    text = re.sub(
+        r"(<!-- summary-md: begin -->\n```markdown\n).*?(```\n<!-- summary-md: end -->)",
+        lambda m: m.group(1) + markdown + m.group(2),
+        text,
+        flags=re.S,
+    )
     readme.write_text(text, "utf-8")
 
 

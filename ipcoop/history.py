@@ -56,8 +56,9 @@ def describe_change(change: dict[str, Any]) -> str:
         return f"removed {what} {name} {label!r}".replace("  ", " ")
     diffs = []
     for key_name in sorted(set(before) | set(after)):
-        if key_name in ("updated", "order", "conflicts") or \
-            before.get(key_name) == after.get(key_name):
+        if key_name in ("updated", "order", "conflicts") or before.get(key_name) == after.get(
+            key_name
+        ):
             continue
         diffs.append(f"{key_name}: {_plain(before.get(key_name))} -> {_plain(after.get(key_name))}")
     ident = name or (after.get("key") or after.get("code") or "")

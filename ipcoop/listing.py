@@ -147,13 +147,9 @@ def sort_projects(projects: list[dict[str, Any]], sort: str) -> list[dict[str, A
         order = {s: i for i, s in enumerate(models.STATUSES)}
         return sorted(projects, key=lambda p: (order[p["status"]], p["id"]), reverse=descending)
     if name == "title":
-        return sorted(
-            projects, key=lambda p: (p["title"].casefold(), p["id"]), reverse=descending
-        )
+        return sorted(projects, key=lambda p: (p["title"].casefold(), p["id"]), reverse=descending)
     # Missing values (done_on of open projects) sort last either way.
     present = [p for p in projects if p[name] is not None]
     missing = [p for p in projects if p[name] is None]
     present.sort(key=lambda p: (p[name], p["id"]), reverse=descending)
     return present + sorted(missing, key=lambda p: p["id"])
-
-

@@ -37,7 +37,16 @@ PROJECT_FIELDS = (
 )
 # Fields a user may sort by in `list --sort`.
 SORT_FIELDS = (
-    "id", "title", "area", "year", "programme", "status", "key", "lead", "done_on", "created",
+    "id",
+    "title",
+    "area",
+    "year",
+    "programme",
+    "status",
+    "key",
+    "lead",
+    "done_on",
+    "created",
     "updated",
 )
 
@@ -120,9 +129,7 @@ def parse_programme_key(value: Any) -> str:
         value = str(value)
     if isinstance(value, str) and _PROGRAMME_RE.match(value.strip().lower()):
         return value.strip().lower()
-    raise InvalidValue(
-        f"a programme key is short, such as 2020 or 2022-23, not {_show(value)}"
-    )
+    raise InvalidValue(f"a programme key is short, such as 2020 or 2022-23, not {_show(value)}")
 
 
 def parse_status(value: Any) -> str:
@@ -236,15 +243,22 @@ def validate_project(
     carried_to = record.get("carried_to")
     if carried_to in (None, ""):
         carried_to = None
-    elif isinstance(carried_to, str) and carried_to.strip().isascii() and \
-            carried_to.strip().isdigit() and len(carried_to.strip()) < 16:
+    elif (
+        isinstance(carried_to, str)
+        and carried_to.strip().isascii()
+        and carried_to.strip().isdigit()
+        and len(carried_to.strip()) < 16
+    ):
         carried_to = int(carried_to.strip())
-    if carried_to is not None and (not isinstance(carried_to, int) or
-                                   isinstance(carried_to, bool) or carried_to < 1):
+    if carried_to is not None and (
+        not isinstance(carried_to, int) or isinstance(carried_to, bool) or carried_to < 1
+    ):
         raise InvalidValue(f"carried_to must be a project id, not {_show(carried_to)}")
     if (status == "carried") != (carried_to is not None):
-        raise InvalidValue("a carried project names the project it was carried into "
-                           "(carried_to), and only a carried one does")
+        raise InvalidValue(
+            "a carried project names the project it was carried into "
+            "(carried_to), and only a carried one does"
+        )
     programme = record.get("programme")
     if programme in (None, ""):
         programme = str(year)

@@ -33,12 +33,16 @@ def summary_for(db: Any, arg: str | None) -> dict[str, Any]:
     rows = db.rows() if stats is None else None
     known = db.tables["programmes"]
     if arg is None:
-        with_projects = [p for p in programmes.all_programmes(db)
-                         if (stats is not None and p["key"] in stats) or
-                         (rows is not None and any(r["programme"] == p["key"] for r in rows))]
+        with_projects = [
+            p
+            for p in programmes.all_programmes(db)
+            if (stats is not None and p["key"] in stats)
+            or (rows is not None and any(r["programme"] == p["key"] for r in rows))
+        ]
         if not with_projects:
-            raise IpcoopError("there are no projects to summarise yet; add some, or give a "
-                              "programme or a period")
+            raise IpcoopError(
+                "there are no projects to summarise yet; add some, or give a programme or a period"
+            )
         arg = with_projects[-1]["key"]
     key = arg.strip().lower()
     if key in known:
@@ -49,42 +53,61 @@ def summary_for(db: Any, arg: str | None) -> dict[str, Any]:
     return figures
 
 
-def _tally(stats: Any, rows: Any, programme: str | None = None,
-           years: tuple[int, int] | None = None) -> summary.Tally:
+def _tally(
+    stats: Any, rows: Any, programme: str | None = None, years: tuple[int, int] | None = None
+) -> summary.Tally:
     def wanted_row(p: dict[str, Any]) -> bool:
         if programme is not None:
             return p["programme"] == programme
         return years[0] <= p["year"] <= years[1]
 
     if stats is not None:
-        return summary.tally_stats(stats, lambda key, entry: wanted_row(
-            {"programme": key, "year": entry["year"]}))
+        return summary.tally_stats(
+            stats, lambda key, entry: wanted_row({"programme": key, "year": entry["year"]})
+        )
     return summary.tally_rows(rows, wanted_row)
 
 
 def _programme(db: Any, programme: dict[str, Any], stats: Any, rows: Any) -> dict[str, Any]:
-    earlier = [p for p in programmes.all_programmes(db)
-               if (p["start"], p["key"]) < (programme["start"], programme["key"])]
+    earlier = [
+        p
+        for p in programmes.all_programmes(db)
+        if (p["start"], p["key"]) < (programme["start"], programme["key"])
+    ]
     previous = None
     if earlier:
         before = earlier[-1]
-        previous = summary.previous_figures(_tally(stats, rows, before["key"]), before["key"],
-                                            before.get("reported_done"))
-    figures = summary.build(_tally(stats, rows, programme["key"]),
-                            programmes.area_rows(db, programme), programme["key"],
-                            programme["start"], programme["end"], previous)
+        previous = summary.previous_figures(
+            _tally(stats, rows, before["key"]), before["key"], before.get("reported_done")
+        )
+    figures = summary.build(
+        _tally(stats, rows, programme["key"]),
+        programmes.area_rows(db, programme),
+        programme["key"],
+        programme["start"],
+        programme["end"],
+        previous,
+    )
     endorsed = programme.get("endorsed") or {}
-    figures.update(programme=programme["key"], name=programme["name"],
-                   reported_done=programme.get("reported_done"),
-                   endorsed=endorsed.get("on") if endorsed else None,
-                   endorsed_count=endorsed.get("count") if endorsed else None)
+    figures.update(
+        programme=programme["key"],
+        name=programme["name"],
+        reported_done=programme.get("reported_done"),
+        endorsed=endorsed.get("on") if endorsed else None,
+        endorsed_count=endorsed.get("count") if endorsed else None,
+    )
     return figures
 
 
 def _years(db: Any, start: int, end: int, stats: Any, rows: Any) -> dict[str, Any]:
     before = summary.previous_period(start, end)
-    return summary.years_summary(_tally(stats, rows, years=(start, end)),
-                                 _tally(stats, rows, years=before), db.areas(), start, end)
+    return summary.years_summary(
+        _tally(stats, rows, years=(start, end)),
+        _tally(stats, rows, years=before),
+        db.areas(),
+        start,
+        end,
+    )
 
 
 def resolve(db: Any, arg: str, what: str) -> dict[str, Any]:
@@ -113,8 +136,11 @@ def carry(db: Any, source_arg: str, target_arg: str | None) -> tuple[list, list,
         raise InvalidValue(f"--to {target['key']} is the programme carried from")
     if target["start"] < source["start"]:
         raise InvalidValue(f"--to {target['key']} starts before {source['key']}")
-    projects = [p for p in db.projects()
-                if p["programme"] == source["key"] and p["status"] in models.OPEN_STATUSES]
+    projects = [
+        p
+        for p in db.projects()
+        if p["programme"] == source["key"] and p["status"] in models.OPEN_STATUSES
+    ]
     lacking = sorted({p["area"] for p in projects} - set(target["areas"]))
     if lacking:
         raise IpcoopError(
@@ -123,15 +149,24 @@ def carry(db: Any, source_arg: str, target_arg: str | None) -> tuple[list, list,
             f"--add-area {lacking[0]}'). Nothing was changed"
         )
     stamp = models.now_stamp()
-    copies = [{
-        **{f: p[f] for f in ("title", "area", "key", "lead", "agencies")},
-        "agencies": list(p["agencies"]), "year": int(target["start"][:4]),
-        "programme": target["key"], "status": "planned", "done_on": None, "carried_to": None,
-        "notes": CARRY_NOTE.format(id=p["id"], programme=source["key"]),
-        "created": stamp, "updated": stamp,
-    } for p in projects]
+    copies = [
+        {
+            **{f: p[f] for f in ("title", "area", "key", "lead", "agencies")},
+            "agencies": list(p["agencies"]),
+            "year": int(target["start"][:4]),
+            "programme": target["key"],
+            "status": "planned",
+            "done_on": None,
+            "carried_to": None,
+            "notes": CARRY_NOTE.format(id=p["id"], programme=source["key"]),
+            "created": stamp,
+            "updated": stamp,
+        }
+        for p in projects
+    ]
     ids = db.insert_projects(copies) if copies else []
     for original, new_id in zip(projects, ids, strict=True):
-        db.replace_project({**original, "status": "carried", "carried_to": new_id,
-                            "updated": stamp})
+        db.replace_project(
+            {**original, "status": "carried", "carried_to": new_id, "updated": stamp}
+        )
     return [db.project(i) for i in ids], projects, []

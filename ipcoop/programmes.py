@@ -55,8 +55,8 @@ def _check_period(key: str, start: str, end: str) -> None:
     single = years is not None and years[0] == years[1] and _YEAR_KEY.match(key)
     if years and (years[0] != int(start[:4]) or (not single and years[1] != int(end[:4]))):
         raise InvalidValue(
-            f"the key {key} reads as {years[0]}" + (f" to {years[1]}" if years[1] != years[0]
-                                                    else "")
+            f"the key {key} reads as {years[0]}"
+            + (f" to {years[1]}" if years[1] != years[0] else "")
             + f", but the period is {start} to {end}; choose a key that matches it"
         )
 
@@ -72,8 +72,9 @@ def get(db: Any, key: str) -> dict[str, Any]:
     found = db.tables["programmes"].get(value)
     if found is None:
         known = ", ".join(p["key"] for p in all_programmes(db)) or "none yet"
-        raise NotFound(f"no programme {value!r} (programmes: {known}); "
-                       f"add it with 'ipcoop programme add'")
+        raise NotFound(
+            f"no programme {value!r} (programmes: {known}); add it with 'ipcoop programme add'"
+        )
     return dict(found)
 
 
@@ -94,37 +95,61 @@ def calendar(db: Any, year: int) -> dict[str, Any]:
     from ipcoop.summary import in_force
 
     keys = [a["key"] for a in db.areas() if in_force(a, year, year)]
-    return {"areas": keys, "end": f"{year}-12", "endorsed": None, "key": str(year),
-            "name": f"Co-operation projects for {year}", "reported_done": None,
-            "start": f"{year}-01"}
+    return {
+        "areas": keys,
+        "end": f"{year}-12",
+        "endorsed": None,
+        "key": str(year),
+        "name": f"Co-operation projects for {year}",
+        "reported_done": None,
+        "start": f"{year}-01",
+    }
 
 
-def add(db: Any, key: str, start: str, end: str, name: str | None,
-        areas: Sequence[str]) -> dict[str, Any]:
+def add(
+    db: Any, key: str, start: str, end: str, name: str | None, areas: Sequence[str]
+) -> dict[str, Any]:
     value = models.parse_programme_key(key)
     if value in db.tables["programmes"]:
         raise IpcoopError(f"programme {value!r} already exists; use 'ipcoop programme edit'")
-    programme = {"areas": [], "end": parse_month(end, "--end"), "endorsed": None,
-                 "key": value, "name": "", "reported_done": None,
-                 "start": parse_month(start, "--start")}
+    programme = {
+        "areas": [],
+        "end": parse_month(end, "--end"),
+        "endorsed": None,
+        "key": value,
+        "name": "",
+        "reported_done": None,
+        "start": parse_month(start, "--start"),
+    }
     _check_period(value, programme["start"], programme["end"])
-    programme["name"] = models.parse_title(name, "--name") if name else \
-        f"Co-operation projects for {value}"
-    programme["areas"] = _areas(db, areas) if areas else calendar(
-        db, int(programme["start"][:4]))["areas"]
+    programme["name"] = (
+        models.parse_title(name, "--name") if name else f"Co-operation projects for {value}"
+    )
+    programme["areas"] = (
+        _areas(db, areas) if areas else calendar(db, int(programme["start"][:4]))["areas"]
+    )
     if not programme["areas"]:
         raise InvalidValue(f"programme {value} would have no areas; give them with --area")
     db.put_keyed("programmes", value, programme)
     return programme
 
 
-def edit(db: Any, key: str, *, start: str | None = None, end: str | None = None,
-         name: str | None = None, areas: Sequence[str] = (), add_areas: Sequence[str] = (),
-         reported_done: int | None = None) -> dict[str, Any]:
+def edit(
+    db: Any,
+    key: str,
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    name: str | None = None,
+    areas: Sequence[str] = (),
+    add_areas: Sequence[str] = (),
+    reported_done: int | None = None,
+) -> dict[str, Any]:
     programme = get(db, key)
     if not any((start, end, name, areas, add_areas, reported_done is not None)):
-        raise InvalidValue("nothing to change; give --start, --end, --name, --area, "
-                           "--add-area or --reported-done")
+        raise InvalidValue(
+            "nothing to change; give --start, --end, --name, --area, --add-area or --reported-done"
+        )
     if start is not None:
         programme["start"] = parse_month(start, "--start")
     if end is not None:
@@ -134,17 +159,22 @@ def edit(db: Any, key: str, *, start: str | None = None, end: str | None = None,
         programme["name"] = models.parse_title(name, "--name")
     if areas or add_areas:
         if programme.get("endorsed"):
-            raise IpcoopError(f"programme {programme['key']} was endorsed: its areas are "
-                              f"frozen as they were")
+            raise IpcoopError(
+                f"programme {programme['key']} was endorsed: its areas are frozen as they were"
+            )
         new = _areas(db, areas) if areas else list(programme["areas"])
         new += [a for a in _areas(db, add_areas) if a not in new]
-        used = {p["area"] for p in db.rows() if p["programme"] == programme["key"]} \
-            if not db.writable else {p["area"] for p in db.projects()
-                                     if p["programme"] == programme["key"]}
+        used = (
+            {p["area"] for p in db.rows() if p["programme"] == programme["key"]}
+            if not db.writable
+            else {p["area"] for p in db.projects() if p["programme"] == programme["key"]}
+        )
         missing = sorted(used - set(new))
         if missing:
-            raise IpcoopError(f"projects of programme {programme['key']} are in "
-                              f"{', '.join(missing)}: keep those areas, or move the projects")
+            raise IpcoopError(
+                f"projects of programme {programme['key']} are in "
+                f"{', '.join(missing)}: keep those areas, or move the projects"
+            )
         programme["areas"] = new
     if reported_done is not None:
         if reported_done < 0:
@@ -161,7 +191,8 @@ def endorse(db: Any, key: str, on: str | None) -> dict[str, Any]:
     count = sum(1 for p in db.projects() if p["programme"] == programme["key"])
     programme["endorsed"] = {
         "areas": [{"key": k, "name": names[k]} for k in programme["areas"]],
-        "count": count, "on": date,
+        "count": count,
+        "on": date,
     }
     db.put_keyed("programmes", programme["key"], programme)
     return programme
@@ -211,9 +242,13 @@ def done_warning(programme: dict[str, Any], done_on: str, project_id: int) -> st
     when = dt.date.fromisoformat(done_on)
     period = f"{programme['start']} to {programme['end']}"
     if when < start:
-        return (f"project {project_id} is marked done on {done_on}, before its programme "
-                f"{programme['key']} began ({period})")
+        return (
+            f"project {project_id} is marked done on {done_on}, before its programme "
+            f"{programme['key']} began ({period})"
+        )
     if when > late:
-        return (f"project {project_id} is marked done on {done_on}, more than a year after "
-                f"its programme {programme['key']} ended ({period})")
+        return (
+            f"project {project_id} is marked done on {done_on}, more than a year after "
+            f"its programme {programme['key']} ended ({period})"
+        )
     return None

@@ -16,7 +16,11 @@ from typing import IO, Any
 from ipcoop import models
 
 STATUS_STYLE = {
-    "planned": "cyan", "active": "yellow", "done": "green", "dropped": "dim", "carried": "dim",
+    "planned": "cyan",
+    "active": "yellow",
+    "done": "green",
+    "dropped": "dim",
+    "carried": "dim",
 }
 # Characters a spreadsheet treats as the start of a formula.
 FORMULA_START = ("=", "+", "-", "@")
@@ -177,7 +181,7 @@ def wrap_cells(value: str, width: int) -> list[str]:
                     break
                 cut, cut_len = cut + ch, cut_len + ch_len
             lines.append(cut)
-            word = word[len(cut):]
+            word = word[len(cut) :]
             word_len = cell_len(word)
         line, line_len = word, word_len
     if line:
@@ -198,8 +202,12 @@ def project_lines(
     # (header, width, shown): narrow terminals drop Lead, then Year, then Key
     # (a key project's title then starts with ★), before the title is squeezed.
     columns = {
-        "ID": max([2, *map(len, ids)]), "Year": 4,
-        "Area": max([4, *(cell_len(a) for a in areas)]), "Status": 7, "Key": 3, "Lead": 5,
+        "ID": max([2, *map(len, ids)]),
+        "Year": 4,
+        "Area": max([4, *(cell_len(a) for a in areas)]),
+        "Status": 7,
+        "Key": 3,
+        "Lead": 5,
     }
     shown = list(columns)
     for drop in ("Lead", "Year", "Key", None):
@@ -295,8 +303,7 @@ class Column:
     """A table column; `drop` > 0: dropped (lowest first) when the terminal is too
     narrow for the wrapping column to keep 16 cells."""
 
-    def __init__(self, header: str, right: bool = False, wrap: bool = False,
-                 drop: int = 0) -> None:
+    def __init__(self, header: str, right: bool = False, wrap: bool = False, drop: int = 0) -> None:
         self.header, self.right, self.wrap, self.drop = header, right, wrap, drop
 
 
@@ -312,9 +319,17 @@ def grid(
     if wrap_col is not None:
         keep = list(range(len(columns)))
         for victim in sorted((c.drop, i) for i, c in enumerate(columns) if c.drop):
-            fixed = sum(max([cell_len(columns[i].header) if header else 0,
-                             *(cell_len(r[i][0]) for r in cells)]) + 1
-                        for i in keep if not columns[i].wrap)
+            fixed = sum(
+                max(
+                    [
+                        cell_len(columns[i].header) if header else 0,
+                        *(cell_len(r[i][0]) for r in cells),
+                    ]
+                )
+                + 1
+                for i in keep
+                if not columns[i].wrap
+            )
             if width - fixed >= 16:
                 break
             keep.remove(victim[1])

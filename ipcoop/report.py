@@ -27,8 +27,10 @@ def _change(summary: dict[str, Any]) -> str | None:
     if not prev:
         return None
     if prev.get("reported_done") is not None:
-        return (f"Previous ({prev['period']}): {prev['reported_done']} implemented, as the "
-                f"group reported ({prev['total']} itemised here)")
+        return (
+            f"Previous ({prev['period']}): {prev['reported_done']} implemented, as the "
+            f"group reported ({prev['total']} itemised here)"
+        )
     if not summary["total"]:
         return f"Previous ({prev['period']}): {prev['done']} of {prev['total']} done"
     points = summary["percent_done"] - prev["percent_done"]
@@ -46,8 +48,9 @@ def _overall(summary: dict[str, Any], width: int) -> render.Line:
     line.append(
         (f"  {summary['done']} of {summary['total']} done ({summary['percent_done']:.1f}%)", "")
     )
-    rest = ", ".join(f"{summary[s]} {s}" for s in ("active", "planned", "dropped", "carried")
-                     if summary.get(s))
+    rest = ", ".join(
+        f"{summary[s]} {s}" for s in ("active", "planned", "dropped", "carried") if summary.get(s)
+    )
     if rest:
         line.append((f"; {rest}", ""))
     if summary.get("reported_done") is not None:
@@ -85,9 +88,12 @@ def lines(summary: dict[str, Any], width: int) -> list[render.Line]:
     out += [[], [("Areas", "bold")]]
     wide = width >= 100
     columns = [
-        render.Column("Area"), render.Column("Total", right=True),
-        render.Column("Done", right=True), render.Column("Open", right=True),
-        render.Column("Drop", right=True), render.Column("Done %"),
+        render.Column("Area"),
+        render.Column("Total", right=True),
+        render.Column("Done", right=True),
+        render.Column("Open", right=True),
+        render.Column("Drop", right=True),
+        render.Column("Done %"),
     ]
     carried = bool(summary.get("carried"))
     if carried:
@@ -97,8 +103,11 @@ def lines(summary: dict[str, Any], width: int) -> list[render.Line]:
     rows = []
     for row in summary["areas"]:
         cells: list[render.Segment | str] = [
-            row["key"], str(row["total"]), str(row["done"]),
-            str(row["planned"] + row["active"]), str(row["dropped"]),
+            row["key"],
+            str(row["total"]),
+            str(row["done"]),
+            str(row["planned"] + row["active"]),
+            str(row["dropped"]),
             (render.progress_text(row["percent_done"], render.bar_room(width)), "green"),
         ]
         if carried:
@@ -114,12 +123,18 @@ def lines(summary: dict[str, Any], width: int) -> list[render.Line]:
     key_rows = []
     for p in keys[:KEY_LIMIT]:
         style = render.STATUS_STYLE[p["status"]]
-        status = p["status"] + (f" {p['done_on']}" if p["done_on"] else "") + (
-            f" to {p['carried_to']}" if p.get("carried_to") else "")
-        key_rows.append([(STATUS_MARK[p["status"]], style), str(p["id"]), (status, style),
-                         p["title"]])
+        status = (
+            p["status"]
+            + (f" {p['done_on']}" if p["done_on"] else "")
+            + (f" to {p['carried_to']}" if p.get("carried_to") else "")
+        )
+        key_rows.append(
+            [(STATUS_MARK[p["status"]], style), str(p["id"]), (status, style), p["title"]]
+        )
     key_columns = [
-        render.Column(""), render.Column("", right=True), render.Column(""),
+        render.Column(""),
+        render.Column("", right=True),
+        render.Column(""),
         render.Column("", wrap=True),
     ]
     out += [[(" ", ""), *line] for line in render.grid(key_columns, key_rows, width - 1, False)]
@@ -165,9 +180,11 @@ def to_html(summary: dict[str, Any]) -> str:
     from rich.terminal_theme import DEFAULT_TERMINAL_THEME
 
     # 100 columns: area names shown, and the page fits a 1,000-pixel window.
-    return _recorded(summary, width=100).export_html(
-        theme=DEFAULT_TERMINAL_THEME, inline_styles=True, clear=False
-    ).replace("<head>", f"<head>\n<title>{_escape(_title(summary))}</title>", 1)
+    return (
+        _recorded(summary, width=100)
+        .export_html(theme=DEFAULT_TERMINAL_THEME, inline_styles=True, clear=False)
+        .replace("<head>", f"<head>\n<title>{_escape(_title(summary))}</title>", 1)
+    )
 
 
 def to_svg(summary: dict[str, Any]) -> str:

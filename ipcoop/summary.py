@@ -116,8 +116,14 @@ def tally_stats(stats: dict[str, Any], wanted: Callable[[str, dict], bool]) -> T
     return tally
 
 
-def build(tally: Tally, area_rows: list[dict[str, Any]], label: str, first: str, last: str,
-          previous: dict[str, Any] | None) -> dict[str, Any]:
+def build(
+    tally: Tally,
+    area_rows: list[dict[str, Any]],
+    label: str,
+    first: str,
+    last: str,
+    previous: dict[str, Any] | None,
+) -> dict[str, Any]:
     """The summary's shape from a tally and the areas to list (key, name), in order.
 
     `first` and `last` are the period's first and last months (YYYY-MM); done
@@ -127,8 +133,13 @@ def build(tally: Tally, area_rows: list[dict[str, Any]], label: str, first: str,
     rows = []
     listed = set()
     for area in area_rows:
-        rows.append({"key": area["key"], "name": area["name"],
-                     **figures(tally.by_area.get(area["key"], NONE))})
+        rows.append(
+            {
+                "key": area["key"],
+                "name": area["name"],
+                **figures(tally.by_area.get(area["key"], NONE)),
+            }
+        )
         listed.add(area["key"])
     # Projects in an area the summary does not list still count, under their key.
     for key in sorted(k for k, c in tally.by_area.items() if sum(c) and k not in listed):
@@ -154,37 +165,55 @@ def previous_figures(tally: Tally, label: str, reported: int | None = None) -> d
     if not sum(overall) and reported is None:
         return None
     shown = figures(overall)
-    previous = {"period": label, "total": shown["total"], "done": shown["done"],
-                "percent_done": shown["percent_done"]}
+    previous = {
+        "period": label,
+        "total": shown["total"],
+        "done": shown["done"],
+        "percent_done": shown["percent_done"],
+    }
     if reported is not None:
         previous["reported_done"] = reported
     return previous
 
 
-def years_summary(tally: Tally, previous: Tally, areas: Sequence[dict[str, Any]],
-                  start: int, end: int) -> dict[str, Any]:
+def years_summary(
+    tally: Tally, previous: Tally, areas: Sequence[dict[str, Any]], start: int, end: int
+) -> dict[str, Any]:
     """The summary of the years start..end: every area in force in them, and every
     area with projects in them; compared with the period of the same length before."""
-    rows = [{"key": a["key"], "name": a["name"]} for a in areas
-            if in_force(a, start, end) or sum(tally.by_area.get(a["key"], []))]
+    rows = [
+        {"key": a["key"], "name": a["name"]}
+        for a in areas
+        if in_force(a, start, end) or sum(tally.by_area.get(a["key"], []))
+    ]
     before = previous_period(start, end)
-    return build(tally, rows, period_label(start, end), f"{start}-01", f"{end}-12",
-                 previous_figures(previous, period_label(*before)))
+    return build(
+        tally,
+        rows,
+        period_label(start, end),
+        f"{start}-01",
+        f"{end}-12",
+        previous_figures(previous, period_label(*before)),
+    )
 
 
-def summarize(projects: Sequence[dict[str, Any]], areas: Sequence[dict[str, Any]],
-              start: int, end: int) -> dict[str, Any]:
+def summarize(
+    projects: Sequence[dict[str, Any]], areas: Sequence[dict[str, Any]], start: int, end: int
+) -> dict[str, Any]:
     """`years_summary` from the projects themselves (each with id, area, year,
     status, key and done_on); key projects are listed as given, in id order."""
     before = previous_period(start, end)
     figures = years_summary(
         tally_rows(projects, lambda p: start <= p["year"] <= end),
         tally_rows(projects, lambda p: before[0] <= p["year"] <= before[1]),
-        areas, start, end,
+        areas,
+        start,
+        end,
     )
     keys = set(figures["key_projects"])
-    figures["key_projects"] = sorted((p for p in projects if p["id"] in keys),
-                                     key=lambda p: p["id"])
+    figures["key_projects"] = sorted(
+        (p for p in projects if p["id"] in keys), key=lambda p: p["id"]
+    )
     return figures
 
 
@@ -197,8 +226,10 @@ def headline(summary: dict[str, Any]) -> str:
     noun = "project" if total == 1 else "projects"
     reported = summary.get("reported_done")
     if reported is not None:
-        sentence = (f"In {period} the Expert Group implemented a total of {reported} "
-                    f"co-operation projects, {total} of them itemised here")
+        sentence = (
+            f"In {period} the Expert Group implemented a total of {reported} "
+            f"co-operation projects, {total} of them itemised here"
+        )
         parts = [sentence]
     else:
         parts = [
@@ -222,6 +253,8 @@ def headline(summary: dict[str, Any]) -> str:
         if prev.get("reported_done") is not None:
             sentence += f" In {prev['period']} it implemented a total of {prev['reported_done']}."
         elif prev["total"]:
-            sentence += (f" In {prev['period']} it implemented {prev['done']} of "
-                         f"{prev['total']} ({prev['percent_done']:.1f}%).")
+            sentence += (
+                f" In {prev['period']} it implemented {prev['done']} of "
+                f"{prev['total']} ({prev['percent_done']:.1f}%)."
+            )
     return sentence

@@ -243,12 +243,16 @@ def change_status(
             continue
         copy = p["carried_to"]
         if action != "reopen":
-            raise IpcoopError(f"project {p['id']} was carried into project {copy}; change "
-                              f"that one instead (nothing was changed)")
+            raise IpcoopError(
+                f"project {p['id']} was carried into project {copy}; change "
+                f"that one instead (nothing was changed)"
+            )
         if db.has_project(copy):
-            raise IpcoopError(f"project {p['id']} was carried into project {copy}, which "
-                              f"still exists; reopen is refused while it does (remove {copy} "
-                              f"first if the carry-over was a mistake)")
+            raise IpcoopError(
+                f"project {p['id']} was carried into project {copy}, which "
+                f"still exists; reopen is refused while it does (remove {copy} "
+                f"first if the carry-over was a mistake)"
+            )
     if action == "start":
         finished = [str(p["id"]) for p in projects if p["status"] == "done"]
         if finished:
@@ -265,12 +269,15 @@ def change_status(
             record.update(status="active", done_on=None)
         elif action == "done":
             if project["status"] == "done" and project["done_on"] != done_on:
-                db.warnings.append(f"project {project['id']} was already done on "
-                                   f"{project['done_on'] or 'an unknown date'}; now "
-                                   f"{done_on}")
+                db.warnings.append(
+                    f"project {project['id']} was already done on "
+                    f"{project['done_on'] or 'an unknown date'}; now "
+                    f"{done_on}"
+                )
             record.update(status="done", done_on=done_on)
-            warning = programmes.done_warning(programmes.get(db, project["programme"]),
-                                              done_on, project["id"])
+            warning = programmes.done_warning(
+                programmes.get(db, project["programme"]), done_on, project["id"]
+            )
             if warning:
                 db.warnings.append(warning)
         elif action == "reopen":

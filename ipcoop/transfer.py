@@ -137,11 +137,14 @@ def parse_sheet_date(value: Any, what: str = "done_on") -> Any:
             return text  # let the usual check say what is wrong
         day, month, year = (int(g) for g in match.groups())
         if len(match.group(3)) != 4:
-            raise InvalidValue(f"{what} {text!r} has a two-digit year; write it as "
-                               f"{match.group(1)}/{match.group(2)}/20{match.group(3)}")
+            raise InvalidValue(
+                f"{what} {text!r} has a two-digit year; write it as "
+                f"{match.group(1)}/{match.group(2)}/20{match.group(3)}"
+            )
         if month > 12 and day <= 12:
-            raise InvalidValue(f"{what} {text!r} looks month-first; dates are day first, "
-                               f"as in 30/06/2020")
+            raise InvalidValue(
+                f"{what} {text!r} looks month-first; dates are day first, as in 30/06/2020"
+            )
     try:
         return dt.date(year, month, day).isoformat()
     except ValueError:
@@ -208,8 +211,9 @@ class ImportPlan:
         self.unchanged = 0
 
 
-def plan_import(db: Any, checked: list[dict[str, Any]], sources: list[tuple[Any, Any]],
-                stamp: str) -> ImportPlan:
+def plan_import(
+    db: Any, checked: list[dict[str, Any]], sources: list[tuple[Any, Any]], stamp: str
+) -> ImportPlan:
     """Match each record to the project it was exported from (same id and creation
     stamp); anything else is new. A project is never overwritten by a stranger."""
     plan = ImportPlan()
@@ -224,8 +228,7 @@ def plan_import(db: Any, checked: list[dict[str, Any]], sources: list[tuple[Any,
         elif all(project[f] == record[f] for f in EDITABLE):
             plan.unchanged += 1
         else:
-            plan.updated.append({**project, **{f: record[f] for f in EDITABLE},
-                                 "updated": stamp})
+            plan.updated.append({**project, **{f: record[f] for f in EDITABLE}, "updated": stamp})
     return plan
 
 

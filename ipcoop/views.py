@@ -47,16 +47,23 @@ def print_project(project: dict[str, Any], area_name: str, member_names: dict[st
 def print_areas(rows: Sequence[dict[str, Any]], year: int | None) -> None:
     title = f"Areas, {year}" if year is not None else "Areas, all years"
     columns = [
-        Column("Key"), Column("Total", right=True, drop=2), Column("Done", right=True),
-        Column("Open", right=True), Column("Done %", drop=3), Column("Years", drop=1),
+        Column("Key"),
+        Column("Total", right=True, drop=2),
+        Column("Done", right=True),
+        Column("Open", right=True),
+        Column("Done %", drop=3),
+        Column("Years", drop=1),
         Column("Name", wrap=True),
     ]
     table = [
         [
-            row["key"], str(row["total"]), str(row["done"]),
+            row["key"],
+            str(row["total"]),
+            str(row["done"]),
             str(row["planned"] + row["active"]),
             (progress_text(row["percent_done"], bar_room(terminal_width())), "green"),
-            _span(row.get("from"), row.get("until")), row["name"],
+            _span(row.get("from"), row.get("until")),
+            row["name"],
         ]
         for row in rows
     ]

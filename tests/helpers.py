@@ -18,13 +18,18 @@ def env(**extra: str) -> dict[str, str]:
     return out
 
 
-def run(*args: object, stdout: object = subprocess.PIPE, timeout: float = 60,
-        **extra: str) -> subprocess.CompletedProcess:
+def run(
+    *args: object, stdout: object = subprocess.PIPE, timeout: float = 60, **extra: str
+) -> subprocess.CompletedProcess:
     """`python -m ipcoop ARGS` as a process of its own."""
     return subprocess.run(
         [sys.executable, "-m", "ipcoop", *map(str, args)],
-        stdout=stdout, stderr=subprocess.PIPE, env=env(**extra), check=False,
-        timeout=timeout, text=True,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        env=env(**extra),
+        check=False,
+        timeout=timeout,
+        text=True,
     )
 
 
@@ -34,7 +39,11 @@ def on_terminal(*args: object, **extra: str) -> tuple[int, str, str]:
     try:
         done = subprocess.run(
             [sys.executable, "-m", "ipcoop", *map(str, args)],
-            stdout=follower, stderr=subprocess.PIPE, env=env(**extra), check=False, timeout=60,
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env=env(**extra),
+            check=False,
+            timeout=60,
         )
         os.close(follower)
         follower = -1

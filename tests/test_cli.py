@@ -65,9 +65,7 @@ def test_every_command_has_help_with_an_example():
         result = invoke(name, "--help")
         assert result.exit_code == 0
         assert "Example: ipcoop" in result.stdout
-    assert {"init", "list", "show", "add", "edit", "start", "done", "reopen", "drop"} <= set(
-        names
-    )
+    assert {"init", "list", "show", "add", "edit", "start", "done", "reopen", "drop"} <= set(names)
     assert {"remove", "undo", "log", "areas", "members"} <= set(names)
 
 
@@ -396,9 +394,7 @@ def test_add_prints_id_and_stores_everything(cli):
 
 
 def test_add_json_and_done_status(cli):
-    record = cli(
-        "add", "x", "--area", "gba", "--year", "2020", "--status", "done", "--json"
-    ).json()
+    record = cli("add", "x", "--area", "gba", "--year", "2020", "--status", "done", "--json").json()
     assert record["status"] == "done"
     assert record["done_on"] == dt.date.today().isoformat()
 
@@ -660,9 +656,15 @@ def test_cell_width_matches_rich():
     from ipcoop.render import cell_len
 
     rng = random.Random(5)
-    pools = [range(0x20, 0x7F), range(0x3000, 0x3100), range(0x4E00, 0x4F00),
-             range(0xAC00, 0xAD00), range(0xFF00, 0xFF70), range(0xA0, 0x2000),
-             range(0x1F300, 0x1F400)]
+    pools = [
+        range(0x20, 0x7F),
+        range(0x3000, 0x3100),
+        range(0x4E00, 0x4F00),
+        range(0xAC00, 0xAD00),
+        range(0xFF00, 0xFF70),
+        range(0xA0, 0x2000),
+        range(0x1F300, 0x1F400),
+    ]
     for _ in range(3000):
         text = "".join(chr(rng.choice(rng.choice(pools))) for _ in range(rng.randint(1, 12)))
         assert cell_len(text) == rich_cell_len(text), text
@@ -680,8 +682,7 @@ def test_every_subpackage_is_packaged():
     config = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))
     listed = set(config["tool"]["setuptools"]["packages"])
     found = {
-        ".".join(p.parent.relative_to(root).parts)
-        for p in (root / "ipcoop").rglob("__init__.py")
+        ".".join(p.parent.relative_to(root).parts) for p in (root / "ipcoop").rglob("__init__.py")
     }
     assert found <= listed, found - listed
 
@@ -708,7 +709,11 @@ def test_colour_only_on_a_terminal_without_no_color(cli, db_path, args):
         try:
             done = subprocess.run(
                 [sys.executable, "-m", "ipcoop", "--db", str(db_path), *args],
-                stdout=follower, stderr=subprocess.PIPE, env=env, check=False, timeout=60,
+                stdout=follower,
+                stderr=subprocess.PIPE,
+                env=env,
+                check=False,
+                timeout=60,
             )
             os.close(follower)
             follower = -1
@@ -733,16 +738,20 @@ def test_colour_only_on_a_terminal_without_no_color(cli, db_path, args):
 def test_completion_does_not_create_the_default_database(tmp_path):
     from typer.testing import CliRunner
 
-    env = {"_IPCOOP_COMPLETE": "complete_bash", "COMP_WORDS": "ipcoop list --area g",
-           "COMP_CWORD": "3"}
+    env = {
+        "_IPCOOP_COMPLETE": "complete_bash",
+        "COMP_WORDS": "ipcoop list --area g",
+        "COMP_CWORD": "3",
+    }
     result = CliRunner().invoke(app, [], env=env, prog_name="ipcoop")
     assert result.stdout.split() == ["gba", "guidance"]
     assert not (tmp_path / "xdg" / "ipcoop" / "ipcoop.json").exists()
 
 
 @pytest.mark.parametrize("width", [40, 45, 50, 60, 80])
-@pytest.mark.parametrize("args", [["list"], ["areas"], ["members"], ["summary", "2020"],
-                                  ["show", "11"], ["log"]])
+@pytest.mark.parametrize(
+    "args", [["list"], ["areas"], ["members"], ["summary", "2020"], ["show", "11"], ["log"]]
+)
 def test_every_view_fits_narrow_terminals_without_splitting_words(cli, width, args):
     from ipcoop.render import cell_len
 
@@ -756,8 +765,9 @@ def test_every_view_fits_narrow_terminals_without_splitting_words(cli, width, ar
     if args[0] in ("list", "areas"):
         # No word broken in two: the words of titles and names all appear whole.
         shown = set(result.stdout.split())
-        source = cli("list", "--json").json() if args[0] == "list" else cli(
-            "areas", "--json").json()
+        source = (
+            cli("list", "--json").json() if args[0] == "list" else cli("areas", "--json").json()
+        )
         for record in source:
             for word in (record.get("title") or record.get("name")).split():
                 if len(word) <= 16:

@@ -72,8 +72,10 @@ def _state(path: Path) -> tuple:
         projects,
         data["areas"],
         sorted(c["next"] for c in data["copies"].values()),
-        [(data["history"][k]["command"], bool(data["history"][k].get("undone")))
-         for k in sorted(data["history"])],
+        [
+            (data["history"][k]["command"], bool(data["history"][k].get("undone")))
+            for k in sorted(data["history"])
+        ],
     )
 
 
@@ -124,7 +126,10 @@ def test_kill_at_every_write_path_syscall(strace_available, seeded, tmp_path, sc
         for when in range(1, 40):
             reset()
             inject = [
-                "-e", f"trace={syscall}", "-e", f"inject={syscall}:signal=SIGKILL:when={when}"
+                "-e",
+                f"trace={syscall}",
+                "-e",
+                f"inject={syscall}:signal=SIGKILL:when={when}",
             ]
             code = _ipcoop(seeded, args, strace=inject)
             if code == 0:
@@ -148,8 +153,15 @@ def test_kill_at_every_write_path_syscall(strace_available, seeded, tmp_path, sc
 
 # An I/O error at every write-path system call: what a full disk, a failing disk, a
 # quota or a read-only remount does. errno by call: the one the real fault gives.
-ERRORS = {"write": "ENOSPC", "fsync": "EIO", "link": "EMLINK", "rename": "EIO",
-          "unlink": "EROFS", "fchmod": "EPERM", "flock": "ENOLCK"}
+ERRORS = {
+    "write": "ENOSPC",
+    "fsync": "EIO",
+    "link": "EMLINK",
+    "rename": "EIO",
+    "unlink": "EROFS",
+    "fchmod": "EPERM",
+    "flock": "ENOLCK",
+}
 
 
 @pytest.mark.slow
@@ -182,7 +194,11 @@ def test_an_error_at_every_write_path_syscall(strace_available, seeded, tmp_path
             command = [sys.executable, "-m", "ipcoop", "--db", str(seeded), *args]
             done = subprocess.run(
                 ["strace", "-f", "-qq", "-o", str(trace), *inject, *command],
-                capture_output=True, env=_env(), check=False, timeout=120, text=True,
+                capture_output=True,
+                env=_env(),
+                check=False,
+                timeout=120,
+                text=True,
             )
             if "INJECTED" not in trace.read_text(errors="replace"):
                 assert done.returncode == 0, (syscall, when, done.stderr)
@@ -195,8 +211,11 @@ def test_an_error_at_every_write_path_syscall(strace_available, seeded, tmp_path
                 failed += 1
                 assert seeded.read_bytes() == old_bytes, (syscall, when, done.stderr)
                 lines = done.stderr.splitlines()
-                assert len(lines) == 1 and lines[0].startswith("Error: "), (syscall, when,
-                                                                            done.stderr)
+                assert len(lines) == 1 and lines[0].startswith("Error: "), (
+                    syscall,
+                    when,
+                    done.stderr,
+                )
         else:
             pytest.fail(f"{syscall} was called more than 59 times")
     assert failed >= 2, failed

@@ -29,8 +29,17 @@ def _newer(text: str) -> str:
 def _markers(text: str) -> str:
     lines = text.splitlines(keepends=True)
     at = next(i for i, line in enumerate(lines) if line.startswith(' "6": '))
-    return "".join([*lines[:at], "<<<<<<< HEAD\n", lines[at], "=======\n", lines[at],
-                    ">>>>>>> theirs\n", *lines[at + 1 :]])
+    return "".join(
+        [
+            *lines[:at],
+            "<<<<<<< HEAD\n",
+            lines[at],
+            "=======\n",
+            lines[at],
+            ">>>>>>> theirs\n",
+            *lines[at + 1 :],
+        ]
+    )
 
 
 DAMAGE = {
@@ -43,13 +52,31 @@ DAMAGE = {
     "newer-schema": _newer,
     "conflict-markers": _markers,
 }
-READING = [["list"], ["list", "--json"], ["show", "4"], ["summary"], ["areas"], ["members"],
-           ["log"], ["export"], ["conflicts"]]
-WRITING = [["add", "x", "--area", "gba", "--year", "2021"], ["edit", "11", "--note", "n"],
-           ["done", "12"], ["start", "14"], ["reopen", "13"], ["drop", "15"],
-           ["remove", "16", "--yes"], ["undo"], ["carry", "2020"],
-           ["areas", "add", "culture", "Culture"], ["areas", "edit", "gba", "--name", "GBA"],
-           ["areas", "remove", "education"]]
+READING = [
+    ["list"],
+    ["list", "--json"],
+    ["show", "4"],
+    ["summary"],
+    ["areas"],
+    ["members"],
+    ["log"],
+    ["export"],
+    ["conflicts"],
+]
+WRITING = [
+    ["add", "x", "--area", "gba", "--year", "2021"],
+    ["edit", "11", "--note", "n"],
+    ["done", "12"],
+    ["start", "14"],
+    ["reopen", "13"],
+    ["drop", "15"],
+    ["remove", "16", "--yes"],
+    ["undo"],
+    ["carry", "2020"],
+    ["areas", "add", "culture", "Culture"],
+    ["areas", "edit", "gba", "--name", "GBA"],
+    ["areas", "remove", "education"],
+]
 
 
 @pytest.mark.parametrize("damage", sorted(DAMAGE))

@@ -34,11 +34,34 @@ def test_a_lock_file_deleted_while_held_loses_no_update(db_path):
     if shutil.which("strace") is None:
         pytest.fail("strace is needed: apt-get install strace")
     slow = subprocess.Popen(
-        ["strace", "-f", "-qq", "-o", "/dev/null", "-P", str(db_path), "-e", "trace=read",
-         "-e", "inject=read:delay_exit=1500000:when=1",
-         sys.executable, "-m", "ipcoop", "--db", str(db_path),
-         "add", "from A", "--area", "gba", "--year", "2021"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=helpers.env(), text=True,
+        [
+            "strace",
+            "-f",
+            "-qq",
+            "-o",
+            "/dev/null",
+            "-P",
+            str(db_path),
+            "-e",
+            "trace=read",
+            "-e",
+            "inject=read:delay_exit=1500000:when=1",
+            sys.executable,
+            "-m",
+            "ipcoop",
+            "--db",
+            str(db_path),
+            "add",
+            "from A",
+            "--area",
+            "gba",
+            "--year",
+            "2021",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=helpers.env(),
+        text=True,
     )
     deadline = time.monotonic() + 10
     lock = store.lock_path(db_path)
@@ -46,12 +69,14 @@ def test_a_lock_file_deleted_while_held_loses_no_update(db_path):
         time.sleep(0.05)
     time.sleep(0.5)  # A now holds the lock and sleeps in its read
     lock.unlink()
-    other = helpers.run("--db", db_path, "add", "from B", "--area", "gba", "--year", "2021",
-                        IPCOOP_LOCK_TIMEOUT="5")
+    other = helpers.run(
+        "--db", db_path, "add", "from B", "--area", "gba", "--year", "2021", IPCOOP_LOCK_TIMEOUT="5"
+    )
     out, err = slow.communicate(timeout=30)
     stored = titles(db_path)
-    succeeded = [t for t, code in (("from A", slow.returncode), ("from B", other.returncode))
-                 if code == 0]
+    succeeded = [
+        t for t, code in (("from A", slow.returncode), ("from B", other.returncode)) if code == 0
+    ]
     assert succeeded, (err, other.stderr)
     for title in succeeded:  # every command that said it succeeded is on disk
         assert title in stored, (title, err, other.stderr)
@@ -62,8 +87,7 @@ def test_a_lock_file_deleted_while_held_loses_no_update(db_path):
         assert slow.returncode == 3 and "lock" in err
 
 
-def test_a_change_is_not_reported_failed_when_only_the_sweep_after_it_fails(db_path,
-                                                                             monkeypatch):
+def test_a_change_is_not_reported_failed_when_only_the_sweep_after_it_fails(db_path, monkeypatch):
     """2. The clean-up after the rename cannot open the folder (EMFILE)."""
 
     def no_folder(self, pattern):
@@ -83,8 +107,9 @@ def test_a_change_is_not_reported_failed_when_only_the_sweep_after_it_fails(db_p
 def test_output_that_fails_after_the_commit_reports_the_commit(db_path):
     """3. `add ... > /dev/full`: the project is added, and the exit code says so."""
     with open("/dev/full", "w") as full:
-        done = helpers.run("--db", db_path, "add", "x", "--area", "gba", "--year", "2020",
-                           stdout=full)
+        done = helpers.run(
+            "--db", db_path, "add", "x", "--area", "gba", "--year", "2020", stdout=full
+        )
     assert done.returncode == 0, done.stderr
     assert done.stderr.startswith("Warning: the change was saved"), done.stderr
     assert "Traceback" not in done.stderr
@@ -220,12 +245,22 @@ def test_anything_but_a_regular_file_is_refused_before_opening(tmp_path, command
 
 @pytest.mark.parametrize(
     "damage",
-    [lambda doc: doc.__setitem__("state", doc.pop("status")),
-     lambda doc: doc.__setitem__("status", "finished")],
+    [
+        lambda doc: doc.__setitem__("state", doc.pop("status")),
+        lambda doc: doc.__setitem__("status", "finished"),
+    ],
     ids=["key-renamed", "status-finished"],
 )
-@pytest.mark.parametrize("command", [["list", "--json"], ["summary"], ["show", "4"], ["areas"],
-                                     ["add", "x", "--area", "gba", "--year", "2021"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["list", "--json"],
+        ["summary"],
+        ["show", "4"],
+        ["areas"],
+        ["add", "x", "--area", "gba", "--year", "2021"],
+    ],
+)
 def test_a_damaged_record_is_exit_3_not_a_crash(db_path, damage, command):
     """10."""
     data = json.loads(db_path.read_text("utf-8"))
@@ -236,8 +271,9 @@ def test_a_damaged_record_is_exit_3_not_a_crash(db_path, damage, command):
     assert "damaged" in one_error_line(result)
 
 
-@pytest.mark.parametrize("content", ["[" * 100_000, "[" + "9" * 5000 + "]"],
-                         ids=["deeply-nested", "huge-number"])
+@pytest.mark.parametrize(
+    "content", ["[" * 100_000, "[" + "9" * 5000 + "]"], ids=["deeply-nested", "huge-number"]
+)
 def test_hostile_import_files_are_plain_errors(db_path, tmp_path, content):
     """11."""
     source = tmp_path / "in.json"
@@ -284,7 +320,11 @@ def test_output_to_a_full_disk_and_an_unwritable_error_line(db_path):
     with open("/dev/full", "w") as full:
         done = subprocess.run(
             [sys.executable, "-m", "ipcoop", "--db", str(db_path), "show", "999"],
-            stdout=full, stderr=full, env=helpers.env(), check=False, timeout=60,
+            stdout=full,
+            stderr=full,
+            env=helpers.env(),
+            check=False,
+            timeout=60,
         )
     assert done.returncode == 1
 

@@ -23,8 +23,19 @@ HOSTILE = [
 @pytest.fixture
 def hostile_db(empty_db):
     for title in HOSTILE:
-        result = invoke("--db", empty_db, "add", "--area", "gba", "--year", "2021",
-                        "--key", f"--note={title}", "--", title)
+        result = invoke(
+            "--db",
+            empty_db,
+            "add",
+            "--area",
+            "gba",
+            "--year",
+            "2021",
+            "--key",
+            f"--note={title}",
+            "--",
+            title,
+        )
         assert result.exit_code == 0, result.stderr
     return empty_db
 
@@ -37,8 +48,17 @@ def test_hostile_text_is_stored_exactly(hostile_db):
 
 @pytest.mark.parametrize(
     "args",
-    [["list"], ["show", "1"], ["show", "2"], ["show", "6"], ["summary", "2021"], ["log"],
-     ["list", "--format", "md"], ["summary", "2021", "--format", "md"], ["areas"]],
+    [
+        ["list"],
+        ["show", "1"],
+        ["show", "2"],
+        ["show", "6"],
+        ["summary", "2021"],
+        ["log"],
+        ["list", "--format", "md"],
+        ["summary", "2021", "--format", "md"],
+        ["areas"],
+    ],
 )
 @pytest.mark.parametrize("width", ["40", "80", "200"])
 def test_hostile_text_is_shown_safely(hostile_db, args, width):
@@ -54,8 +74,9 @@ def test_hostile_text_is_shown_safely(hostile_db, args, width):
 def test_hostile_text_in_html_and_svg(hostile_db, tmp_path):
     for fmt in ("html", "svg"):
         out = tmp_path / f"r.{fmt}"
-        assert invoke("--db", hostile_db, "summary", "2021", "--format", fmt, "-o", out
-                      ).exit_code == 0
+        assert (
+            invoke("--db", hostile_db, "summary", "2021", "--format", fmt, "-o", out).exit_code == 0
+        )
         content = out.read_text("utf-8")
         assert "\x1b" not in content and "\x07" not in content
         assert "<script" not in content.lower()

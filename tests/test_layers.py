@@ -43,15 +43,20 @@ def test_the_cli_imports_only_downwards():
         names = {n for n in imported(path) if n.startswith("ipcoop.cli")}
         used = {n.split(".")[2] for n in names if n.count(".") >= 2}
         assert used <= ALLOWED[layer] | ({"commands"} if layer == "commands" else set()), (
-            path.name, used - ALLOWED[layer])
+            path.name,
+            used - ALLOWED[layer],
+        )
         if layer == "commands":  # a command module never imports another
             assert not any(n.startswith("ipcoop.cli.commands.") for n in names), path.name
 
 
 def test_only_the_compat_module_imports_private_modules():
     for path in sorted((ROOT / "ipcoop").rglob("*.py")):
-        private = {n for n in imported(path) if any(
-            part.startswith("_") and not part.startswith("__") for part in n.split(".")[1:])}
+        private = {
+            n
+            for n in imported(path)
+            if any(part.startswith("_") and not part.startswith("__") for part in n.split(".")[1:])
+        }
         if path.name == "compat.py":
             assert private
         else:
@@ -72,18 +77,39 @@ def test_the_private_typer_names_still_mean_what_compat_says():
 def test_completion_reads_the_database_in_use(tmp_path):
     db = tmp_path / "own.json"
     assert CliRunner().invoke(app, ["--db", str(db), "init"]).exit_code == 0
-    assert CliRunner().invoke(
-        app, ["--db", str(db), "areas", "add", "zoology", "Only in this database"]
-    ).exit_code == 0
+    assert (
+        CliRunner()
+        .invoke(app, ["--db", str(db), "areas", "add", "zoology", "Only in this database"])
+        .exit_code
+        == 0
+    )
 
     def complete(words: str, env: dict | None = None) -> list[str]:
-        result = CliRunner().invoke(app, [], prog_name="ipcoop", env={
-            "_IPCOOP_COMPLETE": "complete_bash", "COMP_WORDS": f"ipcoop {words}",
-            "COMP_CWORD": str(len(words.split())), **(env or {})})
+        result = CliRunner().invoke(
+            app,
+            [],
+            prog_name="ipcoop",
+            env={
+                "_IPCOOP_COMPLETE": "complete_bash",
+                "COMP_WORDS": f"ipcoop {words}",
+                "COMP_CWORD": str(len(words.split())),
+                **(env or {}),
+            },
+        )
         return result.stdout.split()
 
     assert complete(f"--db {db} list --area zo") == ["zoology"]
     assert complete("list --area zo", {"IPCOOP_DB": str(db)}) == ["zoology"]
-    assert complete(f"--db {db} done 1") == ["1", "10", "11", "12", "13", "14", "15", "16",
-                                            "17", "18"]
+    assert complete(f"--db {db} done 1") == [
+        "1",
+        "10",
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "16",
+        "17",
+        "18",
+    ]
     assert complete(f"--db {db} add t --programme 20") == ["2019", "2020"]

@@ -17,21 +17,41 @@ STAMP = "2026-01-01T00:00:00Z"
 
 def base_data() -> dict:
     data = store.new_data(
-        [{"key": k, "name": k.title(), "from": None, "until": None}
-         for k in ("gba", "trading", "exchange")],
+        [
+            {"key": k, "name": k.title(), "from": None, "until": None}
+            for k in ("gba", "trading", "exchange")
+        ],
         [{"code": "HKIPD", "name": "IPD", "side": "hk"}],
     )
     for pid in range(1, 11):
         data["projects"][str(pid)] = {
-            "title": f"Project {pid}", "area": "gba", "year": 2020, "programme": "2020",
-            "status": "planned", "key": False, "lead": "joint", "agencies": [], "notes": "",
-            "done_on": None, "carried_to": None, "created": STAMP, "updated": STAMP,
+            "title": f"Project {pid}",
+            "area": "gba",
+            "year": 2020,
+            "programme": "2020",
+            "status": "planned",
+            "key": False,
+            "lead": "joint",
+            "agencies": [],
+            "notes": "",
+            "done_on": None,
+            "carried_to": None,
+            "created": STAMP,
+            "updated": STAMP,
         }
-    data["programmes"]["2020"] = {"areas": ["gba", "trading", "exchange"], "end": "2020-12",
-                                  "endorsed": None, "key": "2020", "name": "2020",
-                                  "reported_done": None, "start": "2020-01"}
-    data["copies"] = {"aaaa0001": {"blocks": [[1, 100]], "name": "hk", "next": 11},
-                      "bbbb0002": {"blocks": [[101, 200]], "name": "gd", "next": 101}}
+    data["programmes"]["2020"] = {
+        "areas": ["gba", "trading", "exchange"],
+        "end": "2020-12",
+        "endorsed": None,
+        "key": "2020",
+        "name": "2020",
+        "reported_done": None,
+        "start": "2020-01",
+    }
+    data["copies"] = {
+        "aaaa0001": {"blocks": [[1, 100]], "name": "hk", "next": 11},
+        "bbbb0002": {"blocks": [[101, 200]], "name": "gd", "next": 101},
+    }
     return data
 
 
@@ -39,12 +59,17 @@ FIELD_VALUES = {
     "title": st.sampled_from(["Alpha", "Beta", "粵港 合作", "Gamma"]),
     "notes": st.sampled_from(["", "note one", "note two"]),
     "key": st.booleans(),
-    "status": st.sampled_from([("done", "2020-11-30"), ("done", "2020-12-01"),
-                               ("dropped", None), ("active", None)]),
+    "status": st.sampled_from(
+        [("done", "2020-11-30"), ("done", "2020-12-01"), ("dropped", None), ("active", None)]
+    ),
 }
 OP = st.one_of(
-    st.tuples(st.just("edit"), st.integers(1, 10), st.sampled_from(sorted(FIELD_VALUES)),
-              st.integers(0, 3)),
+    st.tuples(
+        st.just("edit"),
+        st.integers(1, 10),
+        st.sampled_from(sorted(FIELD_VALUES)),
+        st.integers(0, 3),
+    ),
     st.tuples(st.just("remove"), st.integers(1, 10)),
     st.tuples(st.just("add"), st.sampled_from(["New A", "New B"])),
 )
@@ -80,15 +105,26 @@ def apply(data: dict, copy_id: str, name: str, ops: list, minute: int, draw) -> 
                 data["projects"][pid] = after
             changes.append({"table": "projects", "id": int(pid), "before": before, "after": after})
         data["history"][f"{copy_id}.{minute:03d}{seq:03d}"] = {
-            "at": at, "by": name, "command": str(op), "changes": changes}
+            "at": at,
+            "by": name,
+            "command": str(op),
+            "changes": changes,
+        }
     return data
 
 
 def pick(field: str, index: int):
-    choices = {"title": ["Alpha", "Beta", "粵港 合作", "Gamma"], "notes": ["", "a", "b", "c"],
-               "key": [True, False, True, False],
-               "status": [("done", "2020-11-30"), ("done", "2020-12-01"),
-                          ("dropped", None), ("active", None)]}
+    choices = {
+        "title": ["Alpha", "Beta", "粵港 合作", "Gamma"],
+        "notes": ["", "a", "b", "c"],
+        "key": [True, False, True, False],
+        "status": [
+            ("done", "2020-11-30"),
+            ("done", "2020-12-01"),
+            ("dropped", None),
+            ("active", None),
+        ],
+    }
     return choices[field][index]
 
 
@@ -158,5 +194,8 @@ def test_different_fields_of_one_project_combine():
     merged = merge(base, ours, theirs)
     project = merged["projects"]["5"]
     assert (project["title"], project["status"], project["done_on"]) == (
-        "粵港 合作", "done", "2020-11-30")
+        "粵港 合作",
+        "done",
+        "2020-11-30",
+    )
     assert open_conflicts(merged) == []

@@ -51,8 +51,15 @@ def test_the_first_change_migrates_and_keeps_the_old_file_as_bak(old_db):
     assert store.backup_path(old_db).read_bytes() == before
     data = json.loads(old_db.read_text("utf-8"))
     assert data["_meta"] == {"1": {"schema": store.SCHEMA_VERSION}}
-    assert set(data["areas"]) == {"gba", "protection", "trading", "exchange", "guidance",
-                                  "education", "culture"}
+    assert set(data["areas"]) == {
+        "gba",
+        "protection",
+        "trading",
+        "exchange",
+        "guidance",
+        "education",
+        "culture",
+    }
     (copy,) = data["copies"].values()
     assert copy["next"] == 21
     # Facts only: no summary figures or checksum in the shared file.
@@ -97,8 +104,10 @@ def test_a_schema_2_file_gets_a_programme_for_each_year(tmp_path):
     assert old.read_bytes() == before  # read as it is
     programmes = invoke("--db", old, "programme", "list", "--json").json()
     assert [(p["key"], p["start"], p["end"], p["endorsed"]) for p in programmes] == [
-        ("2019", "2019-01", "2019-12", None), ("2020", "2020-01", "2020-12", None),
-        ("2021", "2021-01", "2021-12", None)]
+        ("2019", "2019-01", "2019-12", None),
+        ("2020", "2020-01", "2020-12", None),
+        ("2021", "2021-01", "2021-12", None),
+    ]
     # The areas in force in each year: culture from 2021 on.
     assert "culture" not in programmes[1]["areas"] and "culture" in programmes[2]["areas"]
     assert invoke("--db", old, "done", "21", "--on", "2021-06-30").exit_code == 0

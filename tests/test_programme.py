@@ -17,18 +17,38 @@ def test_summary_default_is_latest_year(cli):
     assert (s["total"], s["done"], s["dropped"], s["planned"]) == (8, 2, 1, 5)
     assert s["percent_done"] == 28.6
     # The bundled 2019 programme itemises 10 projects; the group reported 27 (v2).
-    assert s["previous"] == {"period": "2019", "total": 10, "done": 10, "percent_done": 100.0,
-                             "reported_done": 27}
+    assert s["previous"] == {
+        "period": "2019",
+        "total": 10,
+        "done": 10,
+        "percent_done": 100.0,
+        "reported_done": 27,
+    }
     assert [p["id"] for p in s["key_projects"]] == [11, 12, 13, 14, 15, 16]
     assert set(s) >= {
-        "period", "from", "to", "total", "planned", "active", "done", "dropped",
-        "percent_done", "areas", "key_projects", "previous",
+        "period",
+        "from",
+        "to",
+        "total",
+        "planned",
+        "active",
+        "done",
+        "dropped",
+        "percent_done",
+        "areas",
+        "key_projects",
+        "previous",
     }
     protection = next(a for a in s["areas"] if a["key"] == "protection")
     assert protection == {
         "key": "protection",
         "name": "Reinforcing co-operation on protection of IP in both places",
-        "total": 3, "planned": 2, "active": 0, "done": 0, "dropped": 1, "carried": 0,
+        "total": 3,
+        "planned": 2,
+        "active": 0,
+        "done": 0,
+        "dropped": 1,
+        "carried": 0,
         "percent_done": 0.0,
     }
 
@@ -132,9 +152,12 @@ def test_programmes_over_the_years(empty_db):
     assert (s_range["total"], s_range["done"], s_range["percent_done"]) == (3, 2, 66.7)
     assert s_range["previous"] is None  # 2019-2020 has no projects
     run("areas", "edit", "smes", "--name", "Supporting SMEs")
-    assert next(
-        a for a in run("summary", "2018", "--json").json()["areas"] if a["key"] == "smes"
-    )["name"] == "Supporting SMEs"
+    assert (
+        next(a for a in run("summary", "2018", "--json").json()["areas"] if a["key"] == "smes")[
+            "name"
+        ]
+        == "Supporting SMEs"
+    )
     assert len(run("list", "--area", "smes", "--json").json()) == 4
     for fmt in ("md", "html", "svg", "json", "table"):
         run("summary", "2018", "--format", fmt)

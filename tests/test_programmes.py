@@ -16,12 +16,31 @@ def ok(db, *args):
 
 
 def test_the_2018_19_programme(empty_db):
-    ok(empty_db, "areas", "add", "smes", "Supporting SMEs in using IP", "--from", "2018",
-       "--until", "2019")
+    ok(
+        empty_db,
+        "areas",
+        "add",
+        "smes",
+        "Supporting SMEs in using IP",
+        "--from",
+        "2018",
+        "--until",
+        "2019",
+    )
     area_args = [a for key in SEVEN for a in ("--area", key)]
-    ok(empty_db, "programme", "add", "2018-19", "--start", "2018-07", "--end", "2019-06",
-       "--name", "Co-operation projects for the second half of 2018 to the first half of 2019",
-       *area_args)
+    ok(
+        empty_db,
+        "programme",
+        "add",
+        "2018-19",
+        "--start",
+        "2018-07",
+        "--end",
+        "2019-06",
+        "--name",
+        "Co-operation projects for the second half of 2018 to the first half of 2019",
+        *area_args,
+    )
     for i in range(25):
         ok(empty_db, "add", f"Project {i}", "--area", SEVEN[i % 7], "--programme", "2018-19")
     ok(empty_db, "done", *[str(i) for i in range(1, 21)], "--on", "2019-05-31")
@@ -30,7 +49,12 @@ def test_the_2018_19_programme(empty_db):
     ok(empty_db, "programme", "endorse", "2018-19", "--on", "2018-06-28")
     s = ok(empty_db, "summary", "2018-19", "--json").json()
     assert (s["period"], s["programme"], s["total"], s["done"], s["dropped"]) == (
-        "2018-19", "2018-19", 25, 21, 1)
+        "2018-19",
+        "2018-19",
+        25,
+        21,
+        1,
+    )
     assert s["percent_done"] == 87.5  # 21 of the 24 not dropped
     assert [a["key"] for a in s["areas"]] == SEVEN  # the programme's order
     assert [a["total"] for a in s["areas"]] == [4, 4, 4, 4, 3, 3, 3]
@@ -46,9 +70,20 @@ def test_the_bundled_2020_programme_compares_with_2019_as_reported(db_path):
     assert s["programme"] == "2020" and s["endorsed"] == "2020-04-24"
     assert s["endorsed_count"] == 8
     assert [a["key"] for a in s["areas"]] == [
-        "gba", "protection", "trading", "exchange", "guidance", "education"]
-    assert s["previous"] == {"period": "2019", "total": 10, "done": 10, "percent_done": 100.0,
-                             "reported_done": 27}
+        "gba",
+        "protection",
+        "trading",
+        "exchange",
+        "guidance",
+        "education",
+    ]
+    assert s["previous"] == {
+        "period": "2019",
+        "total": 10,
+        "done": 10,
+        "percent_done": 100.0,
+        "reported_done": 27,
+    }
     s2019 = ok(db_path, "summary", "2019", "--json").json()
     assert (s2019["reported_done"], s2019["total"], s2019["done"]) == (27, 10, 10)
     assert "27 reported implemented" in ok(db_path, "summary", "2019").stdout
@@ -66,19 +101,51 @@ def test_the_2022_23_programme_after_2020_extended_through_2021(db_path):
     assert len(ok(db_path, "list", "--done-in", "2020-21", "--json").json()) == 19
     # 2022: five areas, guidance gone, four renamed.
     ok(db_path, "areas", "edit", "guidance", "--until", "2021")
-    for key, name in (("gba", "Deepening co-operation on IP in the Greater Bay Area"),
-                      ("protection", "Strengthening IP protection in both places"),
-                      ("trading", "Promoting IP trading and exploitation"),
-                      ("exchange", "Enhancing IP exchange in both places")):
+    for key, name in (
+        ("gba", "Deepening co-operation on IP in the Greater Bay Area"),
+        ("protection", "Strengthening IP protection in both places"),
+        ("trading", "Promoting IP trading and exploitation"),
+        ("exchange", "Enhancing IP exchange in both places"),
+    ):
         ok(db_path, "areas", "edit", key, "--name", name)
-    ok(db_path, "programme", "add", "2022-23", "--start", "2022-07", "--end", "2023-12",
-       "--area", "gba", "--area", "protection", "--area", "trading", "--area", "exchange",
-       "--area", "education")
-    ok(db_path, "add", "Patent portfolio contest 2022", "--area", "gba", "--programme",
-       "2022-23", "--key")
+    ok(
+        db_path,
+        "programme",
+        "add",
+        "2022-23",
+        "--start",
+        "2022-07",
+        "--end",
+        "2023-12",
+        "--area",
+        "gba",
+        "--area",
+        "protection",
+        "--area",
+        "trading",
+        "--area",
+        "exchange",
+        "--area",
+        "education",
+    )
+    ok(
+        db_path,
+        "add",
+        "Patent portfolio contest 2022",
+        "--area",
+        "gba",
+        "--programme",
+        "2022-23",
+        "--key",
+    )
     s = ok(db_path, "summary", "2022-23", "--json").json()
-    assert [a["key"] for a in s["areas"]] == ["gba", "protection", "trading", "exchange",
-                                              "education"]
+    assert [a["key"] for a in s["areas"]] == [
+        "gba",
+        "protection",
+        "trading",
+        "exchange",
+        "education",
+    ]
     assert s["areas"][0]["name"] == "Deepening co-operation on IP in the Greater Bay Area"
     assert s["previous"] == {"period": "2020", "total": 19, "done": 19, "percent_done": 100.0}
     # The endorsed 2020 programme keeps the names it was endorsed with.

@@ -389,13 +389,26 @@ def _apply(path: Path, op: tuple, careful: bool, monkeypatch) -> None:
             elif kind == "undo":
                 tracker.undo(db)
             else:
-                db.insert_projects([
-                    {"title": f"bulk {i}", "area": "gba", "year": 2021, "programme": "2021",
-                     "status": "planned", "key": False, "lead": "joint", "agencies": [],
-                     "notes": "", "done_on": None, "carried_to": None,
-                     "created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z"}
-                    for i in range(op[1])
-                ])
+                db.insert_projects(
+                    [
+                        {
+                            "title": f"bulk {i}",
+                            "area": "gba",
+                            "year": 2021,
+                            "programme": "2021",
+                            "status": "planned",
+                            "key": False,
+                            "lead": "joint",
+                            "agencies": [],
+                            "notes": "",
+                            "done_on": None,
+                            "carried_to": None,
+                            "created": "2026-01-01T00:00:00Z",
+                            "updated": "2026-01-01T00:00:00Z",
+                        }
+                        for i in range(op[1])
+                    ]
+                )
             db.commit("op", "2026-01-01T00:00:00Z")
     except IpcoopError:
         pass
@@ -458,10 +471,19 @@ def test_changes_use_the_raw_body_only_when_the_checksum_vouches_for_it(db_path)
     assert db_path.read_bytes() == broken
 
 
-TRICKY = st.sampled_from([
-    'plain', '"quoted"', 'back\\slash\\', '", "status": "done", "title": "x',
-    '", "year": 1999}', 'new\nline', '粵港 "合作"', '\\"', "}, \"key\": true",
-])
+TRICKY = st.sampled_from(
+    [
+        "plain",
+        '"quoted"',
+        "back\\slash\\",
+        '", "status": "done", "title": "x',
+        '", "year": 1999}',
+        "new\nline",
+        '粵港 "合作"',
+        '\\"',
+        '}, "key": true',
+    ]
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -477,8 +499,15 @@ def test_summary_from_kept_figures_equals_counting(tmp_path_factory, records, pe
     with store.open_write(path) as db:
         for title, note, r in records:
             tracker.add_project(
-                db, title=title + r["title"], area=r["area"], year=r["year"], key=r["key"],
-                lead=r["lead"], agencies=r["agencies"], note=note, status=r["status"],
+                db,
+                title=title + r["title"],
+                area=r["area"],
+                year=r["year"],
+                key=r["key"],
+                lead=r["lead"],
+                agencies=r["agencies"],
+                note=note,
+                status=r["status"],
             )
         db.commit("test", models.now_stamp())
     fast = store.open_read(path)

@@ -16,9 +16,22 @@ STAMP = "2026-01-01T00:00:00Z"
 
 
 def project(title: str, **extra: object) -> dict:
-    return {"title": title, "area": "gba", "year": 2020, "programme": "2020",
-            "status": "planned", "key": False, "lead": "joint", "agencies": [], "notes": "",
-            "done_on": None, "carried_to": None, "created": STAMP, "updated": STAMP, **extra}
+    return {
+        "title": title,
+        "area": "gba",
+        "year": 2020,
+        "programme": "2020",
+        "status": "planned",
+        "key": False,
+        "lead": "joint",
+        "agencies": [],
+        "notes": "",
+        "done_on": None,
+        "carried_to": None,
+        "created": STAMP,
+        "updated": STAMP,
+        **extra,
+    }
 
 
 def data(n: int = 5) -> dict:
@@ -28,9 +41,17 @@ def data(n: int = 5) -> dict:
         "copies": {"c0ffee00": {"blocks": [[1, None]], "name": "hk", "next": n + 1}},
         "history": {},
         "members": {"HKIPD": {"code": "HKIPD", "name": "IPD", "side": "hk", "order": 1}},
-        "programmes": {"2020": {"areas": ["gba"], "end": "2020-12", "endorsed": None,
-                                "key": "2020", "name": "2020", "reported_done": None,
-                                "start": "2020-01"}},
+        "programmes": {
+            "2020": {
+                "areas": ["gba"],
+                "end": "2020-12",
+                "endorsed": None,
+                "key": "2020",
+                "name": "2020",
+                "reported_done": None,
+                "start": "2020-01",
+            }
+        },
         "projects": {str(i): project(f"P{i} 粵港") for i in range(1, n + 1)},
     }
 
@@ -58,12 +79,15 @@ def test_conflict_markers_and_newer_schemas_are_named():
 # ------------------------------------------------------------------ rawtable
 
 
-@pytest.mark.parametrize("edits", [
-    {"3": project("changed")},
-    {"1": None, "5": None},
-    {"9": project("new, last")},
-    {"2": None, "4": project("four"), "7": project("seven")},
-])
+@pytest.mark.parametrize(
+    "edits",
+    [
+        {"3": project("changed")},
+        {"1": None, "5": None},
+        {"9": project("new, last")},
+        {"2": None, "4": project("four"), "7": project("seven")},
+    ],
+)
 def test_a_spliced_table_is_what_a_full_write_writes(edits):
     full = data(6)
     table = dict(full["projects"])

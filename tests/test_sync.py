@@ -27,8 +27,19 @@ def bare_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(
-        ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid",
-         "-C", str(folder), *args], capture_output=True, text=True, check=check,
+        [
+            "git",
+            "-c",
+            "user.name=test",
+            "-c",
+            "user.email=test@example.invalid",
+            "-C",
+            str(folder),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        check=check,
     )
 
 
@@ -77,8 +88,14 @@ def converge(*copies: Copy) -> None:
     first = copies[0].db.read_bytes()
     for copy in copies[1:]:
         assert copy.db.read_bytes() == first, copy.name
-    views = [(c.ok("list", "--json").stdout, c.ok("areas", "--json").stdout,
-              c.ok("conflicts", "--json").stdout) for c in copies]
+    views = [
+        (
+            c.ok("list", "--json").stdout,
+            c.ok("areas", "--json").stdout,
+            c.ok("conflicts", "--json").stdout,
+        )
+        for c in copies
+    ]
     assert all(v == views[0] for v in views)
 
 
@@ -102,8 +119,7 @@ def test_both_sides_editing_adjacent_projects(pair):
     projects = hk.projects()
     assert projects[12]["title"] == "Dispute settlement (HK)"
     assert projects[13]["notes"] == "Contest held in Guangzhou"
-    assert (projects[11]["status"], projects[11]["notes"]) == ("done",
-                                                                "Trading platform launched")
+    assert (projects[11]["status"], projects[11]["notes"]) == ("done", "Trading platform launched")
     assert hk.ok("conflicts", "--json").json() == []
 
 
@@ -113,8 +129,9 @@ def test_both_adding_thirty_projects_offline(pair):
     for i in range(30):
         for copy in (hk, gd):
             title = f"{copy.name} project {i}"
-            printed[title] = int(copy.ok("add", title, "--area", "trading",
-                                         "--year", "2021").stdout)
+            printed[title] = int(
+                copy.ok("add", title, "--area", "trading", "--year", "2021").stdout
+            )
     assert len(set(printed.values())) == 60  # distinct ids, handed out offline
     converge(hk, gd)
     stored = {p["title"]: p["id"] for p in hk.projects().values()}
@@ -132,7 +149,9 @@ def test_the_same_field_changed_on_both_sides_is_kept_as_a_conflict(pair):
     (conflict,) = listed
     assert conflict["id"] == 15 and conflict["field"] == "title"
     assert {v["value"] for v in conflict["values"]} == {
-        "Exchange on trademarks (HK wording)", "Exchange on trademarks (GD wording)"}
+        "Exchange on trademarks (HK wording)",
+        "Exchange on trademarks (GD wording)",
+    }
     assert {v["by"] for v in conflict["values"]} == {"HK IPD", "GDAMR"}
     assert conflict["shown"] == hk.projects()[15]["title"]
     gd.ok("edit", "15", "--title", "Exchange activities on trademarks")  # settles it
@@ -182,8 +201,10 @@ def test_three_copies(pair, tmp_path, remote):
     hk, gd = pair
     third = Copy(tmp_path, "customs")
     third.ok("sync", remote, "--name", "GDCUS")
-    ids = [int(c.ok("add", f"by {c.name}", "--area", "protection", "--year", "2021").stdout)
-           for c in (hk, gd, third)]
+    ids = [
+        int(c.ok("add", f"by {c.name}", "--area", "protection", "--year", "2021").stdout)
+        for c in (hk, gd, third)
+    ]
     assert len(set(ids)) == 3
     third.ok("done", "17", "--on", "2020-10-01")
     hk.ok("drop", "18", "--reason", "merged into 17")
@@ -278,8 +299,10 @@ def test_a_newer_schema_from_the_remote_is_refused(pair, tmp_path, remote):
     assert gd.db.read_bytes() == before
 
 
-@pytest.mark.parametrize("case", ["not-a-repository", "unreachable", "not-ipcoop",
-                                  "inside-another-repository", "unrelated"])
+@pytest.mark.parametrize(
+    "case",
+    ["not-a-repository", "unreachable", "not-ipcoop", "inside-another-repository", "unrelated"],
+)
 def test_bad_remotes_are_one_line_exit_1_and_change_nothing(tmp_path, remote, case):
     copy = Copy(tmp_path, "here")
     copy.ok("init")

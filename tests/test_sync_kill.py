@@ -23,11 +23,24 @@ from tests.test_sync import Copy, bare_git, converge, pair, remote  # noqa: F401
 
 
 def _sync_under_strace(copy: Copy, syscall: str, when: int) -> int:
-    command = ["strace", "-f", "-qq", "-o", "/dev/null", "-e", f"trace={syscall}",
-               "-e", f"inject={syscall}:signal=SIGKILL:when={when}",
-               sys.executable, "-m", "ipcoop", "--db", str(copy.db), "sync"]
-    done = subprocess.run(command, capture_output=True, env=helpers.env(), check=False,
-                          timeout=120)
+    command = [
+        "strace",
+        "-f",
+        "-qq",
+        "-o",
+        "/dev/null",
+        "-e",
+        f"trace={syscall}",
+        "-e",
+        f"inject={syscall}:signal=SIGKILL:when={when}",
+        sys.executable,
+        "-m",
+        "ipcoop",
+        "--db",
+        str(copy.db),
+        "sync",
+    ]
+    done = subprocess.run(command, capture_output=True, env=helpers.env(), check=False, timeout=120)
     return done.returncode
 
 

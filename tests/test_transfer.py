@@ -81,8 +81,10 @@ def test_import_dry_run_changes_nothing(awkward_db, tmp_path):
     invoke("--db", awkward_db, "export", "--format", "csv", "-o", out)
     fresh = tmp_path / "fresh.json"
     invoke("--db", fresh, "init", "--empty")
-    for db, expected in ((fresh, f"Would add {len(AWKWARD)}, update 0 and leave 0"),
-                         (awkward_db, f"Would add 0, update 0 and leave {len(AWKWARD)}")):
+    for db, expected in (
+        (fresh, f"Would add {len(AWKWARD)}, update 0 and leave 0"),
+        (awkward_db, f"Would add 0, update 0 and leave {len(AWKWARD)}"),
+    ):
         before = db.read_bytes()
         result = invoke("--db", db, "import", out, "--dry-run")
         assert result.exit_code == 0
@@ -148,8 +150,10 @@ def test_import_minimal_csv_and_undo(empty_db, tmp_path):
         ("title,area\nA,gba\n", ["header", "year"]),
         ("title,area,year,colour\nA,gba,2021,red\n", ["colour"]),
         ("title,area,year\nA,gba\n", ["row 2", "cells"]),
-        ('[{"title": "A", "area": "gba", "year": 2021}, {"title": "B", "area": "gba"}]',
-         ["record 2", "year"]),
+        (
+            '[{"title": "A", "area": "gba", "year": 2021}, {"title": "B", "area": "gba"}]',
+            ["record 2", "year"],
+        ),
         ('[{"title": 5, "area": "gba", "year": 2021}]', ["record 1", "title"]),
         ('{"title": "A"}', ["array"]),
         ("[1, 2]", ["record 1"]),
@@ -250,9 +254,24 @@ CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20
 )
 @given(
     header=st.lists(
-        st.sampled_from(["title", "area", "year", "status", "key", "lead", "agencies", "notes",
-                         "done_on", "id", "junk"]),
-        min_size=0, max_size=6, unique=True,
+        st.sampled_from(
+            [
+                "title",
+                "area",
+                "year",
+                "status",
+                "key",
+                "lead",
+                "agencies",
+                "notes",
+                "done_on",
+                "id",
+                "junk",
+            ]
+        ),
+        min_size=0,
+        max_size=6,
+        unique=True,
     ),
     rows=st.lists(st.lists(CELL, max_size=7), max_size=4),
     as_json=st.booleans(),
@@ -313,14 +332,23 @@ def test_large_import_shows_progress_on_a_terminal(empty_db, tmp_path, monkeypat
 
 @pytest.mark.parametrize(
     ("cell", "stored"),
-    [("30/06/2020", "2020-06-30"), ("30-06-2020", "2020-06-30"), ("1.7.2020", "2020-07-01"),
-     ("2020/6/30", "2020-06-30"), ("2020年6月30日", "2020-06-30"), ("2020-06-30", "2020-06-30")],
+    [
+        ("30/06/2020", "2020-06-30"),
+        ("30-06-2020", "2020-06-30"),
+        ("1.7.2020", "2020-07-01"),
+        ("2020/6/30", "2020-06-30"),
+        ("2020年6月30日", "2020-06-30"),
+        ("2020-06-30", "2020-06-30"),
+    ],
 )
 def test_sheet_dates_are_read_day_first(empty_db, tmp_path, cell, stored):
     sheet = tmp_path / "sheet.csv"
-    sheet.write_text(f"title,area,year,status,done_on,agencies\n"
-                     f"Seminar,Strengthening guidance service on IP in both places,2020,done,"
-                     f"{cell},\"HKIPD, GDAMR/HKCED\"\n", "utf-8")
+    sheet.write_text(
+        f"title,area,year,status,done_on,agencies\n"
+        f"Seminar,Strengthening guidance service on IP in both places,2020,done,"
+        f'{cell},"HKIPD, GDAMR/HKCED"\n',
+        "utf-8",
+    )
     result = invoke("--db", empty_db, "import", sheet)
     assert result.exit_code == 0, result.stderr
     (project,) = invoke("--db", empty_db, "list", "--json").json()
@@ -328,8 +356,10 @@ def test_sheet_dates_are_read_day_first(empty_db, tmp_path, cell, stored):
     assert project["agencies"] == ["HKIPD", "GDAMR", "HKCED"]
 
 
-@pytest.mark.parametrize(("cell", "word"), [("06/30/2020", "day first"), ("30/06/20", "two-digit"),
-                                            ("31/02/2020", "not a real date")])
+@pytest.mark.parametrize(
+    ("cell", "word"),
+    [("06/30/2020", "day first"), ("30/06/20", "two-digit"), ("31/02/2020", "not a real date")],
+)
 def test_ambiguous_sheet_dates_are_refused_not_guessed(empty_db, tmp_path, cell, word):
     sheet = tmp_path / "sheet.csv"
     sheet.write_text(f"title,area,year,status,done_on\nSeminar,gba,2020,done,{cell}\n", "utf-8")

@@ -76,7 +76,6 @@ class IpcoopGroup(TyperGroup):
         return code
 
 
-
 def _error(message: str, label: str = "Error") -> None:
     from ipcoop.models import sanitize
 

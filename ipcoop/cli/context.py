@@ -122,4 +122,3 @@ def set_database(ctx: typer.Context, db: str | None) -> None:
     elif db is not None and not db.strip():
         state.db_problem = "--db is empty; give the database file's path"
     state.db = Path(db) if db is not None and db.strip() else None
-

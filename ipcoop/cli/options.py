@@ -32,8 +32,11 @@ def complete_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     db = _completion_db(ctx)
     if db is None:
         return []
-    return [(str(p["id"]), sanitize(p["title"])[:60]) for p in db.rows()
-            if str(p["id"]).startswith(incomplete)]
+    return [
+        (str(p["id"]), sanitize(p["title"])[:60])
+        for p in db.rows()
+        if str(p["id"]).startswith(incomplete)
+    ]
 
 
 def complete_programme(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -83,9 +86,13 @@ def complete_format(incomplete: str) -> list[str]:
 
 AreaOpt = Annotated[
     str | None,
-    typer.Option("--area", metavar="KEY", autocompletion=complete_area,
-                 help="Area key (see 'ipcoop areas'; bundled: gba, protection, trading, "
-                      "exchange, guidance, education)."),
+    typer.Option(
+        "--area",
+        metavar="KEY",
+        autocompletion=complete_area,
+        help="Area key (see 'ipcoop areas'; bundled: gba, protection, trading, "
+        "exchange, guidance, education).",
+    ),
 ]
 LeadOpt = Annotated[
     str | None,
@@ -102,13 +109,26 @@ AgencyListOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 OutputOpt = Annotated[
     str | None,
-    typer.Option("--output", "-o", metavar="FILE",
-                 help="Write to this file (replaced whole, atomically, if it exists)."),
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to this file (replaced whole, atomically, if it exists).",
+    ),
 ]
-IdsArg = Annotated[list[str], typer.Argument(
-    metavar="ID...", help="Project ids.", show_default=False, autocompletion=complete_id)]
+IdsArg = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="ID...", help="Project ids.", show_default=False, autocompletion=complete_id
+    ),
+]
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="Project id.", autocompletion=complete_id)]
-ProgrammeOpt = Annotated[str | None, typer.Option(
-    "--programme", metavar="KEY", help="A programme's key, e.g. 2022-23.",
-    autocompletion=complete_programme)]
-
+ProgrammeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--programme",
+        metavar="KEY",
+        help="A programme's key, e.g. 2022-23.",
+        autocompletion=complete_programme,
+    ),
+]

@@ -30,5 +30,3 @@ def emit(content: str, output: str | Path | None = None) -> None:
     output = Path(output)
     write_output(output, content)
     say(f"Wrote {output}")
-
-

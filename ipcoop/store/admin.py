@@ -55,9 +55,14 @@ def _aside(path: Path, label: str) -> Path:
     return candidate
 
 
-def create(path: Path, areas: list[dict[str, Any]], members: list[dict[str, Any]],
-           projects: list[dict[str, Any]], force: bool,
-           programmes: list[dict[str, Any]] = ()) -> str | None:
+def create(
+    path: Path,
+    areas: list[dict[str, Any]],
+    members: list[dict[str, Any]],
+    projects: list[dict[str, Any]],
+    force: bool,
+    programmes: list[dict[str, Any]] = (),
+) -> str | None:
     """Write a brand-new database at `path` under the lock.
 
     Without `force` an existing file is refused. With it, the old file is kept
@@ -106,16 +111,20 @@ def create(path: Path, areas: list[dict[str, Any]], members: list[dict[str, Any]
             if doc["programme"] not in data["programmes"]:
                 data["programmes"][doc["programme"]] = calendar_programme(doc["year"], areas)
             data["projects"][str(first_id + offset)] = doc
-        data["copies"][copy] = {"blocks": [[1, None]], "name": name,
-                                "next": first_id + len(projects)}
+        data["copies"][copy] = {
+            "blocks": [[1, None]],
+            "name": name,
+            "next": first_id + len(projects),
+        }
         payload = layout.serialise(data)
         files.atomic_write(path, payload)
         from ipcoop.store import cache
 
         cache.write(path, payload, cache.project_stats(data["projects"]))
         with contextlib.suppress(OSError, IpcoopError):
-            identity.write_local(path, {"copy": copy, "name": name,
-                                        "high": first_id + len(projects) - 1})
+            identity.write_local(
+                path, {"copy": copy, "name": name, "high": first_id + len(projects) - 1}
+            )
     return note
 
 
@@ -128,8 +137,9 @@ def check_file(path: Path) -> tuple[dict[str, Any], list[str]]:
     schema = layout.schema_of(data)
     if schema is None:
         problem = layout.shape_problem(data) or "no schema version"
-        raise DatabaseError(f"{path} is not an ipcoop database ({problem}): "
-                            f"{layout.recover_hint(path)}")
+        raise DatabaseError(
+            f"{path} is not an ipcoop database ({problem}): {layout.recover_hint(path)}"
+        )
     layout.refuse_newer(schema, path)
     from ipcoop.store import checks, migrate
 
@@ -137,8 +147,9 @@ def check_file(path: Path) -> tuple[dict[str, Any], list[str]]:
         data = migrate.upgrade(data, schema, path, "0", "local")
     problem = layout.shape_problem(data)
     if problem:
-        raise DatabaseError(f"{path} is not an ipcoop database ({problem}): "
-                            f"{layout.recover_hint(path)}")
+        raise DatabaseError(
+            f"{path} is not an ipcoop database ({problem}): {layout.recover_hint(path)}"
+        )
     found = checks.audit(data, duplicates)
     return {"schema": schema, "projects": len(data["projects"]), "copies": data["copies"]}, [
         p.text for p in found

@@ -64,8 +64,9 @@ def project_stats(table: dict[str, Any]) -> dict[str, Any]:
 
 def count_project(stats: dict[str, Any], project_id: int, doc: dict[str, Any], sign: int) -> None:
     """Add (sign 1) or take away (sign -1) one project's part of the figures."""
-    entry = stats.setdefault(doc["programme"], {"areas": {}, "done_on": {}, "key": [],
-                                                "year": doc["year"]})
+    entry = stats.setdefault(
+        doc["programme"], {"areas": {}, "done_on": {}, "key": [], "year": doc["year"]}
+    )
     counts = entry["areas"].setdefault(doc["area"], [0] * len(STATUS_INDEX))
     counts[STATUS_INDEX[doc["status"]]] += sign
     if doc["status"] == "done":

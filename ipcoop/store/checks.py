@@ -21,9 +21,18 @@ from ipcoop.store.layout import KEY_RE
 # Stored project fields besides the contract's (which have no id: it is the key).
 EXTRA_FIELDS = ("conflicts",)
 FIELD_TYPES: dict[str, tuple[type, ...]] = {
-    "title": (str,), "area": (str,), "year": (int,), "programme": (str,), "status": (str,),
-    "key": (bool,), "lead": (str,), "agencies": (list,), "notes": (str,),
-    "done_on": (str, type(None)), "carried_to": (int, type(None)), "created": (str,),
+    "title": (str,),
+    "area": (str,),
+    "year": (int,),
+    "programme": (str,),
+    "status": (str,),
+    "key": (bool,),
+    "lead": (str,),
+    "agencies": (list,),
+    "notes": (str,),
+    "done_on": (str, type(None)),
+    "carried_to": (int, type(None)),
+    "created": (str,),
     "updated": (str,),
 }
 
@@ -68,14 +77,23 @@ def audit(data: dict[str, Any], duplicates: list[str] = ()) -> list[Problem]:  #
                 problems.append(Problem("damaged", bad))
                 del table[key]  # audited as gone: it cannot be read
     for key in duplicates:
-        problems.append(Problem("unsound", f"the key {key!r} appears twice in one object "
-                                           f"(one of the two records would be lost)"))
+        problems.append(
+            Problem(
+                "unsound",
+                f"the key {key!r} appears twice in one object "
+                f"(one of the two records would be lost)",
+            )
+        )
     area_keys = list(data["areas"])
     member_codes = list(data["members"])
     programmes = data["programmes"]
     for key, programme in sorted(programmes.items()):
-        if programme.get("key") != key or not isinstance(programme.get("areas"), list) or \
-                not _month(programme.get("start")) or not _month(programme.get("end")):
+        if (
+            programme.get("key") != key
+            or not isinstance(programme.get("areas"), list)
+            or not _month(programme.get("start"))
+            or not _month(programme.get("end"))
+        ):
             problems.append(Problem("damaged", f"programme record {key} is malformed"))
         elif any(a not in data["areas"] for a in programme["areas"]):
             problems.append(Problem("unsound", f"programme {key} names an unknown area"))
@@ -105,26 +123,37 @@ def audit(data: dict[str, Any], duplicates: list[str] = ()) -> list[Problem]:  #
             problems.append(Problem("unsound", f"{where}: a value is not in its normal form"))
         for stamp in ("created", "updated"):
             if not models.is_stamp(doc[stamp]):
-                problems.append(Problem(
-                    "unsound", f"{where}: {stamp} is not a time such as 2020-01-31T12:00:00Z"))
+                problems.append(
+                    Problem(
+                        "unsound", f"{where}: {stamp} is not a time such as 2020-01-31T12:00:00Z"
+                    )
+                )
         programme = programmes.get(doc["programme"])
         if programme is None:
             problems.append(Problem("unsound", f"{where}: unknown programme {doc['programme']!r}"))
         elif doc["area"] not in programme.get("areas", []):
-            problems.append(Problem(
-                "note", f"{where}: its area {doc['area']!r} is not in programme "
-                        f"{doc['programme']}"))
+            problems.append(
+                Problem(
+                    "note",
+                    f"{where}: its area {doc['area']!r} is not in programme {doc['programme']}",
+                )
+            )
         owner = owners(int(doc_id))
         if owner is None:
             problems.append(Problem("note", f"{where}: its id is in no copy's block of ids"))
         elif int(doc_id) >= owner[1]:
-            problems.append(Problem(
-                "note", f"{where}: its id is not below the id counter of copy {owner[0]} "
-                        f"({owner[1]}); the next add moves the counter on"))
+            problems.append(
+                Problem(
+                    "note",
+                    f"{where}: its id is not below the id counter of copy {owner[0]} "
+                    f"({owner[1]}); the next add moves the counter on",
+                )
+            )
     for key, entry in sorted(data["history"].items()):
         if not isinstance(entry.get("changes"), list) or not isinstance(entry.get("command"), str):
-            problems.append(Problem("note", f"history entry {key} is malformed; "
-                                            f"'ipcoop undo' cannot undo it"))
+            problems.append(
+                Problem("note", f"history entry {key} is malformed; 'ipcoop undo' cannot undo it")
+            )
     return problems
 
 
@@ -133,9 +162,16 @@ def _owners(copies: dict[str, Any], problems: list[Problem]) -> Any:
     for copy, record in sorted(copies.items()):
         nxt = record.get("next")
         blocks = record.get("blocks")
-        if not isinstance(nxt, int) or not isinstance(blocks, list) or not all(
-            isinstance(b, list) and len(b) == 2 and isinstance(b[0], int)
-            and (b[1] is None or isinstance(b[1], int)) for b in blocks
+        if (
+            not isinstance(nxt, int)
+            or not isinstance(blocks, list)
+            or not all(
+                isinstance(b, list)
+                and len(b) == 2
+                and isinstance(b[0], int)
+                and (b[1] is None or isinstance(b[1], int))
+                for b in blocks
+            )
         ):
             problems.append(Problem("damaged", f"the record of copy {copy} is malformed"))
             continue
@@ -144,9 +180,13 @@ def _owners(copies: dict[str, Any], problems: list[Problem]) -> Any:
     spans.sort(key=lambda s: s[0])
     for (_, a_last, a_copy, _), (b_first, _, b_copy, _) in itertools.pairwise(spans):
         if a_last is None or a_last >= b_first:
-            problems.append(Problem(
-                "note", f"copies {a_copy} and {b_copy} claim overlapping ids "
-                           f"(from {b_first}); 'ipcoop sync' leases them new blocks"))
+            problems.append(
+                Problem(
+                    "note",
+                    f"copies {a_copy} and {b_copy} claim overlapping ids "
+                    f"(from {b_first}); 'ipcoop sync' leases them new blocks",
+                )
+            )
 
     def owner(project_id: int) -> tuple[str, int] | None:
         for first, last, copy, nxt in spans:

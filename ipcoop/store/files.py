@@ -74,8 +74,9 @@ def _owner_of(path: Path) -> tuple[int, int, int] | None:
     return info.st_mode & 0o777, info.st_uid, info.st_gid
 
 
-def atomic_write(path: Path, payload: bytes, keep_backup: bool = True,
-                 error: type[IpcoopError] = DatabaseError) -> None:
+def atomic_write(
+    path: Path, payload: bytes, keep_backup: bool = True, error: type[IpcoopError] = DatabaseError
+) -> None:
     """Replace `path` with `payload` so that a crash leaves the old or the new file.
 
     With `keep_backup`, the file being replaced is kept as `<name>.bak`: a hard

@@ -40,8 +40,9 @@ def read_local(path: Path) -> dict[str, Any]:
 
 
 def write_local(path: Path, state: dict[str, Any]) -> None:
-    atomic_write(local_path(path), (json.dumps(state, sort_keys=True) + "\n").encode(),
-                 keep_backup=False)
+    atomic_write(
+        local_path(path), (json.dumps(state, sort_keys=True) + "\n").encode(), keep_backup=False
+    )
 
 
 def new_copy_id() -> str:
@@ -58,8 +59,11 @@ def default_name() -> str:
     if shutil.which("git"):
         try:
             done = subprocess.run(
-                ["git", "config", "--get", "user.name"], capture_output=True, text=True,
-                timeout=5, check=False,
+                ["git", "config", "--get", "user.name"],
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=False,
             )
             name = done.stdout.strip()
             if done.returncode == 0 and name:
@@ -86,7 +90,7 @@ def choose(path: Path, copies: dict[str, Any]) -> tuple[str, str, bool]:
         record = copies.get(copy, {})
         return copy, str(state.get("name") or record.get("name") or default_name()), False
     if len(copies) == 1:
-        (only, record), = copies.items()
+        ((only, record),) = copies.items()
         if any(block[1] is None for block in record.get("blocks", [])):
             return only, str(record.get("name") or default_name()), True
     return new_copy_id(), str(state.get("name") or default_name()), True
@@ -111,8 +115,9 @@ def free_ids(record: dict[str, Any], pending: list[list[int]]) -> int | None:
     return left
 
 
-def allocate(record: dict[str, Any], count: int, pending: list[list[int]],
-             taken: Any, high: int = 0) -> tuple[list[int], list[str]]:
+def allocate(
+    record: dict[str, Any], count: int, pending: list[list[int]], taken: Any, high: int = 0
+) -> tuple[list[int], list[str]]:
     """`count` new ids from the copy's blocks; the record's counter moves past them.
 
     `taken(id)` says whether a project has the id already: a counter that is

@@ -55,8 +55,9 @@ def undo(db: Any, copy: str) -> dict[str, Any]:
     entry = max(mine, key=lambda e: e["seq"])
     changes = entry.get("changes")
     if not isinstance(changes, list):
-        raise IpcoopError(f"the journal entry of '{entry.get('command')}' is malformed; "
-                          f"it cannot be undone")
+        raise IpcoopError(
+            f"the journal entry of '{entry.get('command')}' is malformed; it cannot be undone"
+        )
     for change in changes:
         table = change.get("table")
         if "ids" in change:
@@ -83,7 +84,8 @@ def undo(db: Any, copy: str) -> dict[str, Any]:
             if "order" not in before:  # an older journal's record: keep its place
                 current = records.get(change["id"]) or {}
                 before["order"] = current.get("order") or 1 + max(
-                    (r.get("order", 0) for r in records.values()), default=0)
+                    (r.get("order", 0) for r in records.values()), default=0
+                )
             records[change["id"]] = before
     stored = {k: v for k, v in entry.items() if k not in ("key", "copy", "seq")}
     history[entry["key"]] = {**stored, "undone": True}

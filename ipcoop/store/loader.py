@@ -23,8 +23,7 @@ def load(path: Path, writable: bool) -> Database:
         spans = layout.split_tables(raw)
         if spans is not None:
             try:
-                small = {name: layout.parse_body(raw[slice(*spans[name])])
-                         for name in SMALL_TABLES}
+                small = {name: layout.parse_body(raw[slice(*spans[name])]) for name in SMALL_TABLES}
             except ValueError:
                 small = None
             if small is not None and layout.schema_of(small) == layout.SCHEMA_VERSION:
@@ -40,8 +39,9 @@ def _careful(path: Path, raw: bytes, writable: bool) -> Database:
     schema = layout.schema_of(data)
     if schema is None:
         problem = layout.shape_problem(data) or "no schema version"
-        raise DatabaseError(f"{path} is not an ipcoop database ({problem}): "
-                            f"{layout.recover_hint(path)}")
+        raise DatabaseError(
+            f"{path} is not an ipcoop database ({problem}): {layout.recover_hint(path)}"
+        )
     layout.refuse_newer(schema, path)
     migrated = schema < layout.SCHEMA_VERSION
     if migrated:
@@ -53,8 +53,9 @@ def _careful(path: Path, raw: bytes, writable: bool) -> Database:
         data = migrate.upgrade(data, schema, path, copy, name)
     problem = layout.shape_problem(data)
     if problem:
-        raise DatabaseError(f"{path} is not an ipcoop database ({problem}): "
-                            f"{layout.recover_hint(path)}")
+        raise DatabaseError(
+            f"{path} is not an ipcoop database ({problem}): {layout.recover_hint(path)}"
+        )
     found = checks.audit(data, duplicates)
     damaged = [p for p in found if p.kind == "damaged"]
     if damaged:

@@ -68,11 +68,13 @@ class Provenance:
     def _add(self, table: Any, key: str, at: str, by: str, fields: set[str]) -> None:
         self.changes.setdefault((str(table), key), []).append((at, by, fields))
 
-    def who(self, table: str, key: str, fields: tuple[str, ...] | None, doc: Any
-            ) -> tuple[str, str]:
+    def who(
+        self, table: str, key: str, fields: tuple[str, ...] | None, doc: Any
+    ) -> tuple[str, str]:
         """(by, at) of the latest change to `fields` (None: any) of a record on this side."""
         found = [
-            (at, by) for at, by, changed in self.changes.get((table, key), [])
+            (at, by)
+            for at, by, changed in self.changes.get((table, key), [])
             if fields is None or REMOVED in changed or changed & set(fields)
         ]
         if found:
@@ -125,21 +127,25 @@ def _conflicts(base: Any, ours: Any, theirs: Any) -> dict[str, list]:
     return found
 
 
-def merge_record(table: str, key: str, base: Any, ours: Any, theirs: Any,
-                 prov: tuple[Provenance, Provenance]) -> Any:
+def merge_record(
+    table: str, key: str, base: Any, ours: Any, theirs: Any, prov: tuple[Provenance, Provenance]
+) -> Any:
     """One record's three-way merge (None: removed)."""
     agreed, value = _three(base, ours, theirs)
     if agreed:
         return value
     if ours is None or theirs is None:  # an edit beats a removal
-        kept, kept_prov, gone_prov = (ours, prov[0], prov[1]) if theirs is None else (
-            theirs, prov[1], prov[0])
+        kept, kept_prov, gone_prov = (
+            (ours, prov[0], prov[1]) if theirs is None else (theirs, prov[1], prov[0])
+        )
         by_k, at_k = kept_prov.who(table, key, None, kept)
         by_r, at_r = gone_prov.who(table, key, (REMOVED,), base)
         record = dict(kept)
         conflicts = dict(record.get("conflicts", {}))
-        conflicts[REMOVED] = _union(conflicts.get(REMOVED, []), [
-            _entry("kept (changed)", by_k, at_k), _entry("removed", by_r, at_r)])
+        conflicts[REMOVED] = _union(
+            conflicts.get(REMOVED, []),
+            [_entry("kept (changed)", by_k, at_k), _entry("removed", by_r, at_r)],
+        )
         record["conflicts"] = conflicts
         return record
     record: dict[str, Any] = {}
@@ -174,8 +180,9 @@ def merge_record(table: str, key: str, base: Any, ours: Any, theirs: Any,
     return record
 
 
-def _merge_table(name: str, base: Data | None, ours: Data, theirs: Data,
-                 prov: tuple[Provenance, Provenance]) -> dict[str, Any]:
+def _merge_table(
+    name: str, base: Data | None, ours: Data, theirs: Data, prov: tuple[Provenance, Provenance]
+) -> dict[str, Any]:
     b = base[name] if base else {}
     o, t = ours[name], theirs[name]
     out = {}
@@ -244,8 +251,13 @@ def open_conflicts(data: Data) -> list[dict[str, Any]]:
             for field, values in sorted(record.get("conflicts", {}).items()):
                 ident: Any = int(key) if table == "projects" else f"{table}/{key}"
                 group = group_of(field)
-                shown: Any = "kept (changed)" if field == REMOVED else (
-                    record.get(field) if len(group) == 1 else {f: record.get(f) for f in group})
+                shown: Any = (
+                    "kept (changed)"
+                    if field == REMOVED
+                    else (
+                        record.get(field) if len(group) == 1 else {f: record.get(f) for f in group}
+                    )
+                )
                 out.append({"id": ident, "field": field, "values": values, "shown": shown})
     return out
 
@@ -266,6 +278,8 @@ def keep_referenced(merged: Data, sides: tuple[Data | None, ...]) -> None:
             if not found:
                 continue
             record = dict(max(found, key=_canon))
-            record["conflicts"] = {**record.get("conflicts", {}), REMOVED: [
-                _entry("kept (still used)", "ipcoop", ""), _entry("removed", "?", "")]}
+            record["conflicts"] = {
+                **record.get("conflicts", {}),
+                REMOVED: [_entry("kept (still used)", "ipcoop", ""), _entry("removed", "?", "")],
+            }
             merged[table][key] = record

@@ -36,8 +36,10 @@ def from_2(data: dict[str, Any], path: Path) -> Data:
     tables = ("_meta", "areas", "copies", "history", "members", "projects")
     for table in tables:
         if not isinstance(data.get(table), dict):
-            raise DatabaseError(f"{path} is not an ipcoop database (the table {table!r} is "
-                                f"missing): {recover_hint(path)}")
+            raise DatabaseError(
+                f"{path} is not an ipcoop database (the table {table!r} is "
+                f"missing): {recover_hint(path)}"
+            )
     areas = sorted(data["areas"].values(), key=lambda a: (a.get("order", 0), str(a.get("key"))))
     programmes: dict[str, Any] = {}
     projects = {}
@@ -53,10 +55,18 @@ def from_2(data: dict[str, Any], path: Path) -> Data:
     history = {}
     for key, entry in data["history"].items():
         changes = entry.get("changes") if isinstance(entry, dict) else None
-        history[key] = {**entry, "changes": [_with_programme(c) for c in changes]} \
-            if isinstance(changes, list) else entry
-    return {**{t: data[t] for t in tables}, "_meta": {"1": {"schema": 3}},
-            "history": history, "programmes": programmes, "projects": projects}
+        history[key] = (
+            {**entry, "changes": [_with_programme(c) for c in changes]}
+            if isinstance(changes, list)
+            else entry
+        )
+    return {
+        **{t: data[t] for t in tables},
+        "_meta": {"1": {"schema": 3}},
+        "history": history,
+        "programmes": programmes,
+        "projects": projects,
+    }
 
 
 def _with_programme(change: Any) -> Any:
@@ -73,12 +83,21 @@ def _with_programme(change: Any) -> Any:
 
 def calendar_programme(year: int, areas: list[dict[str, Any]]) -> dict[str, Any]:
     """The programme of one calendar year, with the areas in force in it."""
-    keys = [a["key"] for a in areas
-            if (a.get("from") is None or a["from"] <= year)
-            and (a.get("until") is None or a["until"] >= year)]
-    return {"areas": keys, "end": f"{year}-12", "endorsed": None, "key": str(year),
-            "name": f"Co-operation projects for {year}", "reported_done": None,
-            "start": f"{year}-01"}
+    keys = [
+        a["key"]
+        for a in areas
+        if (a.get("from") is None or a["from"] <= year)
+        and (a.get("until") is None or a["until"] >= year)
+    ]
+    return {
+        "areas": keys,
+        "end": f"{year}-12",
+        "endorsed": None,
+        "key": str(year),
+        "name": f"Co-operation projects for {year}",
+        "reported_done": None,
+        "start": f"{year}-01",
+    }
 
 
 def _shape_1(data: dict[str, Any]) -> str | None:
@@ -140,8 +159,9 @@ def from_1(data: dict[str, Any], path: Path, copy: str, name: str) -> Data:
     return {
         "_meta": {"1": {"schema": 2}},
         "areas": areas,
-        "copies": {copy: {"blocks": [[1, None]], "name": name,
-                          "next": data["_meta"]["1"]["next_id"]}},
+        "copies": {
+            copy: {"blocks": [[1, None]], "name": name, "next": data["_meta"]["1"]["next_id"]}
+        },
         "history": history,
         "members": members,
         "projects": data["projects"],

@@ -104,6 +104,8 @@ def check_regular(path: Path, missing_ok: bool = False) -> bool:
     if stat.S_ISDIR(info.st_mode):
         raise DatabaseError(f"{path} is a folder, not a database file")
     if not stat.S_ISREG(info.st_mode):
-        raise DatabaseError(f"{path} is not a regular file (a device, FIFO or socket); "
-                            f"give the path of a database file")
+        raise DatabaseError(
+            f"{path} is not a regular file (a device, FIFO or socket); "
+            f"give the path of a database file"
+        )
     return True

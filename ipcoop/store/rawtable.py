@@ -25,8 +25,14 @@ _LINE_KEY = re.compile(rb'\n "([^"]*)": ')
 class RawTable:
     """One table: raw lines plus this command's edits, or (once loaded) a plain dict."""
 
-    def __init__(self, name: str, raw: bytes | None = None, start: int = 0,
-                 end: int | None = None, table: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        raw: bytes | None = None,
+        start: int = 0,
+        end: int | None = None,
+        table: dict[str, Any] | None = None,
+    ) -> None:
         self.name = name
         self._raw = raw
         self._start = start
@@ -81,8 +87,9 @@ class RawTable:
         last = self._last_key()
         if last is None or sort_key(self.name, key) > last:
             return None  # past the last line: a new key, no need to search
-        at = self._raw.find(b'\n "' + key.encode() + b'": ',
-                            self._start if start is None else start, self._end)
+        at = self._raw.find(
+            b'\n "' + key.encode() + b'": ', self._start if start is None else start, self._end
+        )
         if at < 0:
             return None
         end = self._raw.find(b"\n", at + 1, self._end)

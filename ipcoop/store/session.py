@@ -57,9 +57,16 @@ def ranges(ids: list[int]) -> list[list[int]]:
 
 
 class Database:
-    def __init__(self, path: Path, small: dict[str, dict[str, Any]], raw: dict[str, RawTable],
-                 writable: bool, stats: dict[str, Any] | None, rewrite: bool,
-                 problems: list[checks.Problem] = ()) -> None:
+    def __init__(
+        self,
+        path: Path,
+        small: dict[str, dict[str, Any]],
+        raw: dict[str, RawTable],
+        writable: bool,
+        stats: dict[str, Any] | None,
+        rewrite: bool,
+        problems: list[checks.Problem] = (),
+    ) -> None:
         self.path = path
         self.writable = writable
         self.tables = small
@@ -246,8 +253,9 @@ class Database:
         self.tiny.table("projects").insert_multiple(
             Document(doc, doc_id=pid) for pid, doc in zip(ids, docs, strict=True)
         )
-        self._changes.append({"table": "projects", "ids": ranges(ids), "before": None,
-                              "stamp": stamp})
+        self._changes.append(
+            {"table": "projects", "ids": ranges(ids), "before": None, "stamp": stamp}
+        )
         self._dirty = True
         return ids
 
@@ -266,9 +274,13 @@ class Database:
         doc = {k: v for k, v in record.items() if k != "id"}
         if "conflicts" in before and "conflicts" not in record:
             # Any change to the project keeps it: that settles an edit-against-removal.
-            kept = {f: v for f, v in before["conflicts"].items()
-                    if f != "removed" and f not in settles
-                    and all(before.get(g) == doc.get(g) for g in _group(f))}
+            kept = {
+                f: v
+                for f, v in before["conflicts"].items()
+                if f != "removed"
+                and f not in settles
+                and all(before.get(g) == doc.get(g) for g in _group(f))
+            }
             if kept:
                 doc["conflicts"] = kept
         if doc == before:
@@ -338,8 +350,10 @@ class Database:
             history = self.raw["history"]
             last = history.last_key(copy + ".")
             seq = int(last.rsplit(".", 1)[1]) + 1 if last else 1
-            history.put(f"{copy}.{seq:06d}", {"at": at, "by": name, "command": command,
-                                               "changes": self._changes})
+            history.put(
+                f"{copy}.{seq:06d}",
+                {"at": at, "by": name, "command": command, "changes": self._changes},
+            )
         payload = self.serialise()
         stats = self._new_stats()
         self.before_write()

@@ -111,8 +111,10 @@ def _first_time(repo: Repo, path: Path, remote: str, report: Report) -> None:
     current = repo.remote_url() if repo.exists() else None
     if current is not None:
         if current != remote:
-            raise IpcoopError(f"{path} is already shared with {current}; to change that, "
-                              f"run 'git -C {path.parent} remote set-url origin {remote}'")
+            raise IpcoopError(
+                f"{path} is already shared with {current}; to change that, "
+                f"run 'git -C {path.parent} remote set-url origin {remote}'"
+            )
         return
     heads = probe(repo.git, remote)
     exists = paths.check_regular(path, missing_ok=True)
@@ -131,8 +133,10 @@ def _first_time(repo: Repo, path: Path, remote: str, report: Report) -> None:
         raw = repo.blob(theirs) if theirs else None
         if raw is None:
             listed = ", ".join(repo.files(theirs)) if theirs else "nothing"
-            raise IpcoopError(f"{remote} holds no {path.name} on its branch main "
-                              f"(it holds: {listed}); is it an ipcoop remote?")
+            raise IpcoopError(
+                f"{remote} holds no {path.name} on its branch main "
+                f"(it holds: {listed}); is it an ipcoop remote?"
+            )
         _remote_data(raw, remote)
         with locked(path):
             files.atomic_write(path, raw)
@@ -140,11 +144,15 @@ def _first_time(repo: Repo, path: Path, remote: str, report: Report) -> None:
         report.first = "joined"
         return
     if heads:
-        raise IpcoopError(f"{remote} is a git repository without an ipcoop database "
-                          f"(no branch main); give an empty repository or one ipcoop shared")
+        raise IpcoopError(
+            f"{remote} is a git repository without an ipcoop database "
+            f"(no branch main); give an empty repository or one ipcoop shared"
+        )
     if not exists:
-        raise IpcoopError(f"there is no database at {path} to share, and {remote} is empty; "
-                          f"create one first ('ipcoop --db {path} init')")
+        raise IpcoopError(
+            f"there is no database at {path} to share, and {remote} is empty; "
+            f"create one first ('ipcoop --db {path} init')"
+        )
     repo.init()
     repo.configure(remote)
     report.first = "shared"
@@ -190,14 +198,19 @@ def _commit_local(repo: Repo, path: Path, head: str | None) -> str | None:
         return head
     support = repo.support_files()
     repo.write_support_files()
-    if head is not None and repo.blob(head) == raw and all(
-        repo.blob(head, name) == data for name, data in support.items()
+    if (
+        head is not None
+        and repo.blob(head) == raw
+        and all(repo.blob(head, name) == data for name, data in support.items())
     ):
         _remember(path, head, raw)
         return head
     _, data = _local(path)
-    commit = repo.commit({path.name: raw, **support}, [head] if head else [],
-                         _message(data, repo.blob(head) if head else None))
+    commit = repo.commit(
+        {path.name: raw, **support},
+        [head] if head else [],
+        _message(data, repo.blob(head) if head else None),
+    )
     repo.move_branch(commit, head)
     _remember(path, commit, raw)
     return commit
@@ -235,8 +248,10 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
         else:
             base_rev = repo.merge_base(head, theirs)
             if base_rev is None:
-                raise IpcoopError(f"{report.remote} holds an unrelated database (no common "
-                                  f"history); the local file was not changed")
+                raise IpcoopError(
+                    f"{report.remote} holds an unrelated database (no common "
+                    f"history); the local file was not changed"
+                )
             base_raw = repo.blob(base_rev)
             base = parse_blob(base_raw, "the common version") if base_raw else None
             data, parents = merge(base, ours, their_data), [head, theirs]
@@ -257,9 +272,13 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
         return theirs
     if parents == [head] and head is not None and new == repo.blob(head):
         return head
-    commit = repo.commit({path.name: new, **repo.support_files()}, parents,
-                         _message(data, repo.blob(parents[0]) if parents else None)
-                         if len(parents) < 2 else f"{name}: merge")
+    commit = repo.commit(
+        {path.name: new, **repo.support_files()},
+        parents,
+        _message(data, repo.blob(parents[0]) if parents else None)
+        if len(parents) < 2
+        else f"{name}: merge",
+    )
     repo.move_branch(commit, head)
     _remember(path, commit, new)
     return commit

@@ -17,9 +17,16 @@ from ipcoop.errors import IpcoopError
 
 # Settings given on every command line, beating whatever the user's config says.
 OVERRIDES = (
-    "core.autocrlf=false", "core.safecrlf=false", "core.hooksPath=/dev/null",
-    "commit.gpgSign=false", "tag.gpgSign=false", "push.gpgSign=false", "gc.auto=0",
-    "core.pager=cat", "advice.detachedHead=false", "init.defaultBranch=main",
+    "core.autocrlf=false",
+    "core.safecrlf=false",
+    "core.hooksPath=/dev/null",
+    "commit.gpgSign=false",
+    "tag.gpgSign=false",
+    "push.gpgSign=false",
+    "gc.auto=0",
+    "core.pager=cat",
+    "advice.detachedHead=false",
+    "init.defaultBranch=main",
     "protocol.file.allow=always",
 )
 BRANCH = "main"
@@ -33,27 +40,45 @@ class GitError(IpcoopError):
 class Git:
     def __init__(self, folder: Path, name: str = "ipcoop", email: str = "ipcoop@ipcoop.invalid"):
         if shutil.which("git") is None:
-            raise GitError("git is not installed; install it (Debian: apt-get install git) "
-                           "to share the database")
+            raise GitError(
+                "git is not installed; install it (Debian: apt-get install git) "
+                "to share the database"
+            )
         self.folder = folder
         self.env = dict(os.environ)
         self.env.update(
-            GIT_TERMINAL_PROMPT="0", GIT_EDITOR="true", GIT_MERGE_AUTOEDIT="no", LC_ALL="C",
-            GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email,
-            GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email,
+            GIT_TERMINAL_PROMPT="0",
+            GIT_EDITOR="true",
+            GIT_MERGE_AUTOEDIT="no",
+            LC_ALL="C",
+            GIT_AUTHOR_NAME=name,
+            GIT_AUTHOR_EMAIL=email,
+            GIT_COMMITTER_NAME=name,
+            GIT_COMMITTER_EMAIL=email,
         )
         for variable in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
             self.env.pop(variable, None)
 
-    def run(self, *args: str, input: bytes | None = None, check: bool = True,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    def run(
+        self,
+        *args: str,
+        input: bytes | None = None,
+        check: bool = True,
+        env: dict[str, str] | None = None,
+    ) -> subprocess.CompletedProcess:
         command = ["git"]
         for setting in OVERRIDES:
             command += ["-c", setting]
         command += ["-C", str(self.folder), *args]
         try:
-            done = subprocess.run(command, input=input, capture_output=True, check=False,
-                                  env={**self.env, **(env or {})}, timeout=600)
+            done = subprocess.run(
+                command,
+                input=input,
+                capture_output=True,
+                check=False,
+                env={**self.env, **(env or {})},
+                timeout=600,
+            )
         except (OSError, subprocess.SubprocessError) as exc:
             raise GitError(f"cannot run git: {exc}") from None
         if check and done.returncode != 0:
@@ -74,5 +99,5 @@ def last_line(stderr: bytes) -> str:
     for line in lines:
         for prefix in ("fatal: ", "error: "):
             if line.startswith(prefix):
-                return line[len(prefix):]
+                return line[len(prefix) :]
     return lines[-1] if lines else "no reason given"

@@ -39,7 +39,8 @@ def repair(repo: Repo, path: Path, head: str | None, raw: bytes) -> str | None:
     theirs = parse_blob(repo.blob(theirs_rev) or b"", "the other version")
     new = layout.serialise(merge(base, ours, theirs))
     files.atomic_write(path, new)
-    commit = repo.commit({path.name: new, **repo.support_files()}, parents,
-                         "ipcoop: merge repaired record by record")
+    commit = repo.commit(
+        {path.name: new, **repo.support_files()}, parents, "ipcoop: merge repaired record by record"
+    )
     repo.move_branch(commit, head)
     return commit

@@ -19,8 +19,16 @@ BRANCH_REF = f"refs/heads/{BRANCH}"
 REMOTE_REF = f"refs/remotes/{REMOTE}/{BRANCH}"
 DRIVER = "ipcoop"
 # Locks git leaves behind when it is killed; removed only after a sync of ours died.
-STALE_LOCKS = ("index.lock", "HEAD.lock", f"{BRANCH_REF}.lock", f"{REMOTE_REF}.lock",
-               "packed-refs.lock", "config.lock", "shallow.lock", "ipcoop.index.lock")
+STALE_LOCKS = (
+    "index.lock",
+    "HEAD.lock",
+    f"{BRANCH_REF}.lock",
+    f"{REMOTE_REF}.lock",
+    "packed-refs.lock",
+    "config.lock",
+    "shallow.lock",
+    "ipcoop.index.lock",
+)
 
 
 class Repo:
@@ -155,8 +163,9 @@ class Repo:
                 self.git.run("read-tree", "--empty", env=env)
             for name, data in sorted(contents.items()):
                 blob = self.git.out("hash-object", "-w", "--stdin", "--no-filters", input=data)
-                self.git.run("update-index", "--add", "--cacheinfo", f"100644,{blob},{name}",
-                             env=env)
+                self.git.run(
+                    "update-index", "--add", "--cacheinfo", f"100644,{blob},{name}", env=env
+                )
             tree = self.git.out("write-tree", env=env)
         finally:
             with contextlib.suppress(OSError):
@@ -184,8 +193,9 @@ class Repo:
 
     # ------------------------------------------------------------------ the remote
     def fetch(self) -> None:
-        done = self.git.run("fetch", "-q", "--no-tags", REMOTE,
-                            f"+{BRANCH_REF}:{REMOTE_REF}", check=False)
+        done = self.git.run(
+            "fetch", "-q", "--no-tags", REMOTE, f"+{BRANCH_REF}:{REMOTE_REF}", check=False
+        )
         if done.returncode != 0:
             reason = last_reason(done.stderr)
             if "couldn't find remote ref" in reason:
@@ -194,13 +204,18 @@ class Repo:
 
     def push(self, rev: str) -> bool:
         """Push; False when refused because the remote moved on (fetch and try again)."""
-        done = self.git.run("push", "-q", "--no-verify", "--porcelain", REMOTE,
-                            f"{rev}:{BRANCH_REF}", check=False)
+        done = self.git.run(
+            "push", "-q", "--no-verify", "--porcelain", REMOTE, f"{rev}:{BRANCH_REF}", check=False
+        )
         if done.returncode == 0:
             return True
         text = (done.stdout + done.stderr).decode("utf-8", "replace")
-        if "[rejected]" in text or "non-fast-forward" in text or "fetch first" in text or \
-                ("[remote rejected]" in text and "cannot lock ref" in text):
+        if (
+            "[rejected]" in text
+            or "non-fast-forward" in text
+            or "fetch first" in text
+            or ("[remote rejected]" in text and "cannot lock ref" in text)
+        ):
             return False
         raise GitError(f"cannot push to {self.remote_url()}: {last_reason(done.stderr)}")
 

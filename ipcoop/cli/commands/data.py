@@ -86,15 +86,21 @@ def import_(
     def plan_for(db: Any) -> Any:
         with _progress(len(records), "Checking") as tick:
             checked = transfer.check_records(
-                records, [a["key"] for a in db.areas()], [m["code"] for m in db.members()],
-                stamp, tick, area_names={a["key"]: a["name"] for a in db.areas()},
+                records,
+                [a["key"] for a in db.areas()],
+                [m["code"] for m in db.members()],
+                stamp,
+                tick,
+                area_names={a["key"]: a["name"] for a in db.areas()},
             )
         return transfer.plan_import(db, checked, sources, stamp)
 
     if dry_run:
         plan = plan_for(reading(ctx))
-        say(f"Would add {len(plan.added)}, update {len(plan.updated)} and leave "
-            f"{plan.unchanged} as they are, from {file} ({fmt}); nothing changed.")
+        say(
+            f"Would add {len(plan.added)}, update {len(plan.updated)} and leave "
+            f"{plan.unchanged} as they are, from {file} ({fmt}); nothing changed."
+        )
         return
     # The check and the change under one lock: an area removed meanwhile cannot slip in.
     with writing(ctx) as db:
@@ -103,8 +109,10 @@ def import_(
         for record in plan.updated:
             db.replace_project(record)
     added = f"added {len(ids)}" + (f" (ids {ids[0]}-{ids[-1]})" if ids else "")
-    say(f"Imported {file}: {added}, updated {len(plan.updated)}, "
-        f"left {plan.unchanged} as they were.")
+    say(
+        f"Imported {file}: {added}, updated {len(plan.updated)}, "
+        f"left {plan.unchanged} as they were."
+    )
 
 
 @contextlib.contextmanager

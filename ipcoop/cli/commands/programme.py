@@ -22,7 +22,7 @@ def summary(
         typer.Argument(
             metavar="[KEY|PERIOD]",
             help="A programme's key (2020, 2022-23), or a year or range of years "
-                 "(2021, 2020-2021); default: the latest programme."
+            "(2021, 2020-2021); default: the latest programme.",
         ),
     ] = None,
     fmt: Annotated[
@@ -63,11 +63,15 @@ def summary(
 
 def carry(
     ctx: typer.Context,
-    source: Annotated[str, typer.Argument(
-        metavar="FROM", help="The programme (its key, or a year) to carry from.")],
+    source: Annotated[
+        str,
+        typer.Argument(metavar="FROM", help="The programme (its key, or a year) to carry from."),
+    ],
     to: Annotated[
-        str | None, typer.Option("--to", metavar="KEY",
-                                 help="The programme to carry into (default: the next one).")
+        str | None,
+        typer.Option(
+            "--to", metavar="KEY", help="The programme to carry into (default: the next one)."
+        ),
     ] = None,
 ) -> None:
     """Copy the unfinished projects of a programme into the next one.
@@ -82,8 +86,10 @@ def carry(
     with writing(ctx) as db:
         copies, originals, _ = periods.carry(db, source, to)
     if copies:
-        say(f"Carried {len(copies)} project(s): " + ", ".join(
-            f"{o['id']} -> {c['id']}" for o, c in zip(originals, copies, strict=True)))
+        say(
+            f"Carried {len(copies)} project(s): "
+            + ", ".join(f"{o['id']} -> {c['id']}" for o, c in zip(originals, copies, strict=True))
+        )
     else:
         say("Nothing to carry.")
 
@@ -130,9 +136,7 @@ def areas(
         views.print_areas(rows, the_year)
 
 
-FromOpt = Annotated[
-    str | None, typer.Option("--from", help="First programme year it is in force.")
-]
+FromOpt = Annotated[str | None, typer.Option("--from", help="First programme year it is in force.")]
 UntilOpt = Annotated[
     str | None, typer.Option("--until", help="Last programme year it is in force.")
 ]

@@ -23,20 +23,36 @@ def programme() -> None:
 
 
 KeyArg = Annotated[str, typer.Argument(metavar="KEY", help="The programme's key, e.g. 2022-23.")]
-StartOpt = Annotated[str | None, typer.Option("--start", metavar="YYYY-MM",
-                                              help="Its first month.")]
+StartOpt = Annotated[
+    str | None, typer.Option("--start", metavar="YYYY-MM", help="Its first month.")
+]
 EndOpt = Annotated[str | None, typer.Option("--end", metavar="YYYY-MM", help="Its last month.")]
-NameOpt = Annotated[str | None, typer.Option("--name", metavar="TEXT",
-                                             help="Its name (default: Co-operation projects "
-                                                  "for KEY).")]
-AreasOpt = Annotated[list[str] | None, typer.Option(
-    "--area", metavar="KEY", autocompletion=complete_area,
-    help="Its areas, in the programme's order (repeat; on edit, replaces the list).")]
+NameOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--name", metavar="TEXT", help="Its name (default: Co-operation projects for KEY)."
+    ),
+]
+AreasOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--area",
+        metavar="KEY",
+        autocompletion=complete_area,
+        help="Its areas, in the programme's order (repeat; on edit, replaces the list).",
+    ),
+]
 
 
 @programme_app.command("add")
-def programme_add(ctx: typer.Context, key: KeyArg, start: StartOpt = None, end: EndOpt = None,
-                  name: NameOpt = None, area: AreasOpt = None) -> None:
+def programme_add(
+    ctx: typer.Context,
+    key: KeyArg,
+    start: StartOpt = None,
+    end: EndOpt = None,
+    name: NameOpt = None,
+    area: AreasOpt = None,
+) -> None:
     """Add a programme: its period by month and its areas in order.
 
     Without --area it takes the areas in force in its first year.
@@ -49,21 +65,37 @@ def programme_add(ctx: typer.Context, key: KeyArg, start: StartOpt = None, end: 
         raise InvalidValue("give the programme's period: --start YYYY-MM --end YYYY-MM")
     with writing(ctx) as db:
         made = programmes.add(db, key, start, end, name, area or ())
-    say(f"Added programme {made['key']} ({made['start']} to {made['end']}, "
-        f"{len(made['areas'])} areas).")
+    say(
+        f"Added programme {made['key']} ({made['start']} to {made['end']}, "
+        f"{len(made['areas'])} areas)."
+    )
 
 
 @programme_app.command("edit")
 def programme_edit(
-    ctx: typer.Context, key: KeyArg, start: StartOpt = None, end: EndOpt = None,
-    name: NameOpt = None, area: AreasOpt = None,
-    add_area: Annotated[list[str] | None, typer.Option(
-        "--add-area", metavar="KEY", autocompletion=complete_area,
-        help="Add an area at the end of the programme's list (repeat).")] = None,
-    reported_done: Annotated[int | None, typer.Option(
-        "--reported-done", metavar="N",
-        help="How many projects the group reported implemented (when it itemised fewer).")]
-    = None,
+    ctx: typer.Context,
+    key: KeyArg,
+    start: StartOpt = None,
+    end: EndOpt = None,
+    name: NameOpt = None,
+    area: AreasOpt = None,
+    add_area: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--add-area",
+            metavar="KEY",
+            autocompletion=complete_area,
+            help="Add an area at the end of the programme's list (repeat).",
+        ),
+    ] = None,
+    reported_done: Annotated[
+        int | None,
+        typer.Option(
+            "--reported-done",
+            metavar="N",
+            help="How many projects the group reported implemented (when it itemised fewer).",
+        ),
+    ] = None,
 ) -> None:
     """Change a programme; each option replaces what it names.
 
@@ -72,17 +104,29 @@ def programme_edit(
     from ipcoop import programmes
 
     with writing(ctx) as db:
-        changed = programmes.edit(db, key, start=start, end=end, name=name, areas=area or (),
-                                  add_areas=add_area or (), reported_done=reported_done)
+        changed = programmes.edit(
+            db,
+            key,
+            start=start,
+            end=end,
+            name=name,
+            areas=area or (),
+            add_areas=add_area or (),
+            reported_done=reported_done,
+        )
     say(f"Updated programme {changed['key']}.")
 
 
 @programme_app.command("endorse")
 def programme_endorse(
-    ctx: typer.Context, key: KeyArg,
-    on: Annotated[str | None, typer.Option("--on", metavar="YYYY-MM-DD",
-                                           help="The date it was endorsed (default today).")]
-    = None,
+    ctx: typer.Context,
+    key: KeyArg,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on", metavar="YYYY-MM-DD", help="The date it was endorsed (default today)."
+        ),
+    ] = None,
 ) -> None:
     """Record the endorsement: the count of projects and the areas' names and order are
     frozen as they are (later renames apply to later programmes only).
@@ -93,8 +137,10 @@ def programme_endorse(
 
     with writing(ctx) as db:
         done = programmes.endorse(db, key, on)
-    say(f"Endorsed programme {done['key']} on {done['endorsed']['on']} "
-        f"({done['endorsed']['count']} projects, {len(done['areas'])} areas).")
+    say(
+        f"Endorsed programme {done['key']} on {done['endorsed']['on']} "
+        f"({done['endorsed']['count']} projects, {len(done['areas'])} areas)."
+    )
 
 
 @programme_app.command("list")
@@ -116,13 +162,25 @@ def programme_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if not rows:
         say("No programmes yet: 'ipcoop programme add', or add a project with --year.")
         return
-    columns = [render.Column("Key"), render.Column("Period"), render.Column("Areas", right=True),
-               render.Column("Projects", right=True), render.Column("Endorsed", drop=1),
-               render.Column("Name", wrap=True)]
-    table = [[p["key"], f"{p['start']} to {p['end']}", str(len(p["areas"])),
-              str(counts.get(p["key"], 0)),
-              (p["endorsed"] or {}).get("on") or ("yes" if p["endorsed"] else "-"), p["name"]]
-             for p in rows]
+    columns = [
+        render.Column("Key"),
+        render.Column("Period"),
+        render.Column("Areas", right=True),
+        render.Column("Projects", right=True),
+        render.Column("Endorsed", drop=1),
+        render.Column("Name", wrap=True),
+    ]
+    table = [
+        [
+            p["key"],
+            f"{p['start']} to {p['end']}",
+            str(len(p["areas"])),
+            str(counts.get(p["key"], 0)),
+            (p["endorsed"] or {}).get("on") or ("yes" if p["endorsed"] else "-"),
+            p["name"],
+        ]
+        for p in rows
+    ]
     render.emit(render.grid(columns, table, render.terminal_width()))
 
 
@@ -141,10 +199,13 @@ def programme_show(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) ->
         return
     endorsed = found.get("endorsed") or {}
     rows: list[list[render.Segment | str]] = [
-        [("Key", "bold"), found["key"]], [("Name", "bold"), found["name"]],
+        [("Key", "bold"), found["key"]],
+        [("Name", "bold"), found["name"]],
         [("Period", "bold"), f"{found['start']} to {found['end']}"],
-        [("Endorsed", "bold"), (endorsed.get("on") or "date not recorded") if endorsed
-         else "not yet"],
+        [
+            ("Endorsed", "bold"),
+            (endorsed.get("on") or "date not recorded") if endorsed else "not yet",
+        ],
     ]
     if endorsed.get("count") is not None:
         rows.append([("Endorsed count", "bold"), str(endorsed["count"])])

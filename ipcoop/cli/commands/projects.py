@@ -29,14 +29,19 @@ from ipcoop.errors import IpcoopError
 def list_(
     ctx: typer.Context,
     year: Annotated[
-        str | None, typer.Option("--year", metavar="PERIOD",
-                                 help="A year or a range: 2020, 2019-2020 or 2022-23.")
+        str | None,
+        typer.Option(
+            "--year", metavar="PERIOD", help="A year or a range: 2020, 2019-2020 or 2022-23."
+        ),
     ] = None,
     programme: ProgrammeOpt = None,
     done_in: Annotated[
-        str | None, typer.Option("--done-in", metavar="PERIOD",
-                                 help="Done during this calendar time: 2021, 2021-03, "
-                                      "2020-2021 or 2022-23.")
+        str | None,
+        typer.Option(
+            "--done-in",
+            metavar="PERIOD",
+            help="Done during this calendar time: 2021, 2021-03, 2020-2021 or 2022-23.",
+        ),
     ] = None,
     area: AreaOpt = None,
     status: Annotated[
@@ -70,9 +75,7 @@ def list_(
     ] = "id",
     fmt: Annotated[
         str,
-        typer.Option(
-            "--format", help="table, json, csv or md.", autocompletion=complete_format
-        ),
+        typer.Option("--format", help="table, json, csv or md.", autocompletion=complete_format),
     ] = "table",
     as_json: JsonOpt = False,
 ) -> None:
@@ -143,14 +146,23 @@ def add(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help="The project's title (any text).")],
     area: Annotated[
-        str, typer.Option("--area", metavar="KEY", autocompletion=complete_area,
-                          help="Area key: see 'ipcoop areas' (bundled: gba, protection, "
-                               "trading, exchange, guidance, education).")
+        str,
+        typer.Option(
+            "--area",
+            metavar="KEY",
+            autocompletion=complete_area,
+            help="Area key: see 'ipcoop areas' (bundled: gba, protection, "
+            "trading, exchange, guidance, education).",
+        ),
     ],
-    year: Annotated[str | None, typer.Option(
-        "--year", metavar="YYYY",
-        help="The programme keyed by this year (made for the calendar year if missing).")]
-    = None,
+    year: Annotated[
+        str | None,
+        typer.Option(
+            "--year",
+            metavar="YYYY",
+            help="The programme keyed by this year (made for the calendar year if missing).",
+        ),
+    ] = None,
     programme: ProgrammeOpt = None,
     key: Annotated[bool, typer.Option("--key", help="Mark it a key project.")] = False,
     lead: Annotated[
@@ -171,8 +183,9 @@ def add(
     from ipcoop import render, tracker
 
     if year is None and programme is None:
-        raise typer.BadParameter("give --programme KEY or --year YEAR",
-                                 param_hint="'--programme' / '--year'")
+        raise typer.BadParameter(
+            "give --programme KEY or --year YEAR", param_hint="'--programme' / '--year'"
+        )
     with writing(ctx) as db:
         project = tracker.add_project(
             db,
@@ -194,8 +207,10 @@ def edit(
     project_id: IdArg,
     title: Annotated[str | None, typer.Option("--title", help="New title.")] = None,
     area: AreaOpt = None,
-    year: Annotated[str | None, typer.Option(
-        "--year", metavar="YYYY", help="Move it to the programme keyed by this year.")] = None,
+    year: Annotated[
+        str | None,
+        typer.Option("--year", metavar="YYYY", help="Move it to the programme keyed by this year."),
+    ] = None,
     programme: ProgrammeOpt = None,
     key: Annotated[
         bool | None, typer.Option("--key/--no-key", help="Set or clear the key flag.")
@@ -270,9 +285,7 @@ def reopen(ctx: typer.Context, ids: IdsArg) -> None:
 def drop(
     ctx: typer.Context,
     ids: IdsArg,
-    reason: Annotated[
-        str | None, typer.Option("--reason", help="Why; added to the notes.")
-    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why; added to the notes.")] = None,
 ) -> None:
     """Mark projects dropped (they no longer count against progress).
 
@@ -297,8 +310,7 @@ def remove(
         projects = tracker.require_projects(reading(ctx), parsed)
         if not stdin_is_terminal():
             raise IpcoopError(
-                "refusing to remove projects without confirmation; pass --yes "
-                "(nothing was changed)"
+                "refusing to remove projects without confirmation; pass --yes (nothing was changed)"
             )
         from ipcoop import models
 

@@ -24,9 +24,11 @@ def sync(
     ] = None,
     name: Annotated[
         str | None,
-        typer.Option("--name", metavar="NAME",
-                     help="This copy's name in the log (default: git's user.name, else your "
-                          "login name)."),
+        typer.Option(
+            "--name",
+            metavar="NAME",
+            help="This copy's name in the log (default: git's user.name, else your login name).",
+        ),
     ] = None,
 ) -> None:
     """Share the database with the other side: commit, fetch, merge record by record, push.
@@ -53,8 +55,10 @@ def sync(
     for first, last in report.leased:
         say(f"Leased ids {first}-{last} for this copy.")
     if report.conflicts:
-        say(f"{report.conflicts} conflict(s) kept as data: 'ipcoop conflicts' lists them; "
-            f"setting the field again settles one.")
+        say(
+            f"{report.conflicts} conflict(s) kept as data: 'ipcoop conflicts' lists them; "
+            f"setting the field again settles one."
+        )
 
 
 def conflicts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
