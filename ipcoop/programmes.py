@@ -252,3 +252,11 @@ def done_warning(programme: dict[str, Any], done_on: str, project_id: int) -> st
             f"its programme {programme['key']} ended ({period})"
         )
     return None
+
+
+def project_counts(db: Any) -> dict[str, int]:
+    """How many projects each programme has."""
+    counts: dict[str, int] = {}
+    for p in db.rows():
+        counts[p["programme"]] = counts.get(p["programme"], 0) + 1
+    return counts

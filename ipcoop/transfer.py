@@ -240,3 +240,11 @@ def source_of(raw: dict[str, Any]) -> tuple[int | None, str | None]:
     if not isinstance(raw_id, int) or isinstance(raw_id, bool):
         raw_id = None
     return raw_id, created if models.is_stamp(created) else None
+
+
+def apply_import(db: Any, plan: ImportPlan) -> list[int]:
+    """Store what the plan says: the new projects (their ids returned) and the updates."""
+    ids = db.insert_projects(plan.added) if plan.added else []
+    for record in plan.updated:
+        db.replace_project(record)
+    return ids

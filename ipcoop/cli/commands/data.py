@@ -105,9 +105,7 @@ def import_(
     # The check and the change under one lock: an area removed meanwhile cannot slip in.
     with writing(ctx) as db:
         plan = plan_for(db)
-        ids = db.insert_projects(plan.added) if plan.added else []
-        for record in plan.updated:
-            db.replace_project(record)
+        ids = transfer.apply_import(db, plan)
     added = f"added {len(ids)}" + (f" (ids {ids[0]}-{ids[-1]})" if ids else "")
     say(
         f"Imported {file}: {added}, updated {len(plan.updated)}, "

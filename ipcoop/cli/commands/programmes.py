@@ -153,9 +153,7 @@ def programme_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     db = reading(ctx)
     rows = programmes.all_programmes(db)
-    counts: dict[str, int] = {}
-    for p in db.rows():
-        counts[p["programme"]] = counts.get(p["programme"], 0) + 1
+    counts = programmes.project_counts(db)
     if as_json:
         emit(render.to_json(rows))
         return
