@@ -117,7 +117,10 @@ def resolve(db: Any, arg: str, what: str) -> dict[str, Any]:
         return programmes.get(db, key)
     if key.isascii() and key.isdigit() and len(key) == 4:
         return programmes.for_new_project(db, None, key)
-    raise InvalidValue(f"{what} {arg!r} is neither a programme key nor a year")
+    raise InvalidValue(
+        f"no programme {key!r} for {what}; add it first with 'ipcoop programme add {key} "
+        f"--start YYYY-MM --end YYYY-MM'"
+    )
 
 
 CARRY_NOTE = "Carried over from project {id} ({programme})."

@@ -225,6 +225,12 @@ def for_new_project(db: Any, programme: str | None, year: str | int | None) -> d
 
 
 def require_area(programme: dict[str, Any], area: str) -> None:
+    if area not in programme["areas"] and programme.get("endorsed"):
+        raise IpcoopError(
+            f"area {area!r} is not in programme {programme['key']}, which was endorsed with "
+            f"its areas ({', '.join(programme['areas'])}); choose one of them, or another "
+            f"programme"
+        )
     if area not in programme["areas"]:
         listed = " ".join(f"--area {a}" for a in [*programme["areas"], area])
         raise IpcoopError(

@@ -159,13 +159,19 @@ def test_the_2022_23_programme_after_2020_extended_through_2021(db_path):
 
 
 def test_adding_to_an_area_outside_the_programme_is_refused(db_path):
-    ok(db_path, "areas", "add", "culture", "Culture and creative industries")
+    ok(db_path, "areas", "add", "culture", "Culture and creative industries", "--from", "2022")
+    ok(db_path, "programme", "add", "2021", "--start", "2021-01", "--end", "2021-12")
     before = db_path.read_bytes()
-    result = invoke("--db", db_path, "add", "x", "--area", "culture", "--programme", "2020")
+    result = invoke("--db", db_path, "add", "x", "--area", "culture", "--programme", "2021")
     assert result.exit_code == 1
     line = one_error_line(result)
-    assert "not in programme 2020" in line and "--add-area culture" in line
+    assert "not in programme 2021" in line and "--add-area culture" in line
+    endorsed = invoke("--db", db_path, "add", "x", "--area", "culture", "--programme", "2020")
+    assert endorsed.exit_code == 1
+    assert "was endorsed with its areas" in one_error_line(endorsed)
     assert db_path.read_bytes() == before
+    ok(db_path, "programme", "edit", "2021", "--add-area", "culture")
+    ok(db_path, "add", "x", "--area", "culture", "--programme", "2021")
 
 
 def test_a_carried_project_cannot_be_reopened_while_its_copy_exists(db_path):
@@ -220,3 +226,20 @@ def test_an_area_a_programme_names_cannot_be_removed(db_path):
     assert result.exit_code == 1
     assert "programme(s) 2019, 2020" in one_error_line(result)
     assert db_path.read_bytes() == before
+
+
+def test_the_readmes_programme_example_runs_as_written(db_path, tmp_path, monkeypatch):
+    import shlex
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    block = text.split("Rebuilding another programme:", 1)[1].split("```sh\n", 1)[1]
+    block = block.split("```", 1)[0].replace("\\\n", " ")
+    monkeypatch.chdir(tmp_path)
+    commands = [line.split("#")[0] for line in block.splitlines() if line.strip()]
+    assert len(commands) >= 8
+    for line in commands:
+        args = shlex.split(line)
+        assert args[0] == "ipcoop"
+        ok(db_path, *args[1:])
+    assert "## Co-operation projects 2022-23" in (tmp_path / "summary.md").read_text("utf-8")

@@ -87,7 +87,7 @@ def carry(
         copies, originals, _ = periods.carry(db, source, to)
     if copies:
         say(
-            f"Carried {len(copies)} project(s): "
+            f"Carried {len(copies)} project(s) into programme {copies[0]['programme']}: "
             + ", ".join(f"{o['id']} -> {c['id']}" for o, c in zip(originals, copies, strict=True))
         )
     else:

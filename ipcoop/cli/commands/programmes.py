@@ -139,7 +139,8 @@ def programme_endorse(
         done = programmes.endorse(db, key, on)
     say(
         f"Endorsed programme {done['key']} on {done['endorsed']['on']} "
-        f"({done['endorsed']['count']} projects, {len(done['areas'])} areas)."
+        f"({_count(done['endorsed']['count'], 'project')}, "
+        f"{_count(len(done['areas']), 'area')})."
     )
 
 
@@ -213,3 +214,7 @@ def programme_show(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) ->
         rows.append([("Areas" if i == 0 else "", "bold"), f"{area['key']}: {area['name']}"])
     columns = [render.Column(""), render.Column("", wrap=True)]
     render.emit(render.grid(columns, rows, render.terminal_width(), header=False))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
