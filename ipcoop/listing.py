@@ -42,12 +42,14 @@ def make_filters(
     done_in: str | None = None,
 ) -> Filters:
     """Check the user's filter values against the database; return Filters."""
-    from ipcoop import periods, programmes
-
     filters = Filters(sort=parse_sort(sort))
     if year is not None:
+        from ipcoop import periods
+
         filters.years = periods.parse_period(year)
     if programme is not None:
+        from ipcoop import programmes
+
         filters.programme = programmes.get(db, programme)["key"]
     if done_in is not None:
         filters.done_in = _calendar_span(done_in)

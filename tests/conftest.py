@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from ipcoop.cli import app
+from tests.helpers import Run, invoke
 
 
 @pytest.fixture(autouse=True)
@@ -25,23 +22,6 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("IPCOOP_LOCK_TIMEOUT", "1")
     monkeypatch.setenv("COLUMNS", "100")
     return home
-
-
-@dataclass
-class Run:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-
-def invoke(*args: Any, input: str | None = None, env: dict[str, str] | None = None) -> Run:
-    result = CliRunner().invoke(app, [str(a) for a in args], input=input, env=env)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return Run(result.exit_code, result.stdout, result.stderr)
 
 
 @pytest.fixture
@@ -69,12 +49,3 @@ def cli(db_path: Path):
         return invoke("--db", db_path, *args, **kwargs)
 
     return run
-
-
-def one_error_line(result: Run) -> str:
-    """The stderr of a failed command: exactly one line starting 'Error: '."""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("Error: "), result.stderr
-    assert "Traceback" not in result.stderr
-    return lines[0]

@@ -1,12 +1,19 @@
-"""Helpers for tests that run ipcoop as a real process."""
+"""Helpers for the tests: running ipcoop in-process (CliRunner) or as a process of its own."""
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from ipcoop.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,3 +69,29 @@ def on_terminal(*args: object, **extra: str) -> tuple[int, str, str]:
             os.close(follower)
     screen = b"".join(chunks).decode("utf-8", "replace")
     return done.returncode, screen, done.stderr.decode("utf-8", "replace")
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def invoke(*args: Any, input: str | None = None, env: dict[str, str] | None = None) -> Run:
+    result = CliRunner().invoke(app, [str(a) for a in args], input=input, env=env)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+def one_error_line(result: Run) -> str:
+    """The stderr of a failed command: exactly one line starting 'Error: '."""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: "), result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]

@@ -10,7 +10,7 @@ import pytest
 
 from ipcoop import __version__
 from ipcoop.cli import app
-from tests.conftest import invoke, one_error_line
+from tests.helpers import invoke, one_error_line
 
 FIELDS = [
     "id",

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.conftest import invoke, one_error_line
+from tests.helpers import invoke, one_error_line
 
 
 def _records(text: str) -> str:

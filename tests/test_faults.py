@@ -19,7 +19,7 @@ import pytest
 from ipcoop import store
 from ipcoop.store import files
 from tests import helpers
-from tests.conftest import invoke, one_error_line
+from tests.helpers import invoke, one_error_line
 
 
 def titles(db: Path) -> list[str]:

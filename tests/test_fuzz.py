@@ -8,7 +8,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import invoke
+from tests.helpers import invoke
 
 COMMANDS = [
     "list",

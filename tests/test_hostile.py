@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
-from tests.conftest import invoke
+from tests.helpers import invoke
 
 HOSTILE = [
     "[bold red]not markup[/] [link=http://x]y[/link]",

@@ -113,3 +113,11 @@ def test_completion_reads_the_database_in_use(tmp_path):
         "18",
     ]
     assert complete(f"--db {db} add t --programme 20") == ["2019", "2020"]
+
+
+def test_the_help_list_says_what_each_command_says():
+    from ipcoop.cli import registry
+
+    for name in registry.COMMANDS:
+        command = registry.build(name)
+        assert (command.help or "").split("\n")[0] == registry.summary_line(name), name

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ipcoop import store
-from tests.conftest import invoke, one_error_line
+from tests.helpers import invoke, one_error_line
 
 SCHEMA_1 = Path(__file__).parent / "data" / "schema1.json"
 

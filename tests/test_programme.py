@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import one_error_line
+from tests.helpers import one_error_line
 
 
 def test_summary_default_is_latest_year(cli):
@@ -115,7 +115,7 @@ def test_summary_bad_input(cli, args, code):
 
 
 def test_summary_of_empty_database(empty_db):
-    from tests.conftest import invoke
+    from tests.helpers import invoke
 
     result = invoke("--db", empty_db, "summary")
     assert result.exit_code == 1
@@ -126,7 +126,7 @@ def test_summary_of_empty_database(empty_db):
 
 def test_programmes_over_the_years(empty_db):
     """Reconstruct several programmes with different area sets and check each summary."""
-    from tests.conftest import invoke
+    from tests.helpers import invoke
 
     def run(*args):
         result = invoke("--db", empty_db, *args)

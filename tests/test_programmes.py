@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import invoke, one_error_line
+from tests.helpers import invoke, one_error_line
 
 SEVEN = ["gba", "protection", "trading", "exchange", "guidance", "education", "smes"]
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from ipcoop import models, store, tracker
 from ipcoop.errors import IpcoopError
 from ipcoop.store import files, loader
-from tests.conftest import invoke, one_error_line
+from tests.helpers import invoke, one_error_line
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ipcoop.sync.repo import Repo
-from tests.conftest import Run, invoke, one_error_line
+from tests.helpers import Run, invoke, one_error_line
 
 
 @pytest.fixture(autouse=True)

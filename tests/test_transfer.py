@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import invoke, one_error_line
+from tests.helpers import invoke, one_error_line
 
 AWKWARD = [
     "Seminar, with commas",

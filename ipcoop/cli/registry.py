@@ -8,38 +8,83 @@ through Typer's public `typer.main.get_command`.
 from __future__ import annotations
 
 import importlib
-import inspect
 from typing import Any
 
-# name -> (module in ipcoop.cli.commands, attribute)
-COMMANDS: dict[str, tuple[str, str]] = {
-    "list": ("projects", "list_"),
-    "show": ("projects", "show"),
-    "add": ("projects", "add"),
-    "edit": ("projects", "edit"),
-    "start": ("projects", "start"),
-    "done": ("projects", "done"),
-    "reopen": ("projects", "reopen"),
-    "drop": ("projects", "drop"),
-    "remove": ("projects", "remove"),
-    "undo": ("history", "undo"),
-    "log": ("history", "log"),
-    "summary": ("programme", "summary"),
-    "carry": ("programme", "carry"),
-    "members": ("programme", "members"),
-    "areas": ("programme", "areas_app"),
-    "programme": ("programmes", "programme_app"),
-    "init": ("data", "init"),
-    "export": ("data", "export"),
-    "import": ("data", "import_"),
-    "check": ("data", "check"),
-    "sync": ("sharing", "sync"),
-    "conflicts": ("sharing", "conflicts"),
+# name -> (module in ipcoop.cli.commands, attribute, the first line of its help).
+# The help lines are here so that `ipcoop --help` imports no command module;
+# tests/test_layers.py checks that each is the command's own first line.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "list": ("projects", "list_", "List projects, filtered and sorted."),
+    "show": ("projects", "show", "Show one project in full."),
+    "add": ("projects", "add", "Add a project; prints its new id."),
+    "edit": (
+        "projects",
+        "edit",
+        "Change fields of a project; each option replaces the field it names.",
+    ),
+    "start": ("projects", "start", "Mark projects active."),
+    "done": ("projects", "done", "Mark projects done."),
+    "reopen": ("projects", "reopen", "Mark projects planned again and clear their done date."),
+    "drop": ("projects", "drop", "Mark projects dropped (they no longer count against progress)."),
+    "remove": (
+        "projects",
+        "remove",
+        "Delete projects for good (undo can bring them back). Their ids are never reused.",
+    ),
+    "undo": (
+        "history",
+        "undo",
+        "Revert the last changing command, whole. Run it again to go further back.",
+    ),
+    "log": ("history", "log", "Show the history of changes, newest first."),
+    "summary": (
+        "programme",
+        "summary",
+        "A programme's summary, or of years: progress by area, key projects, the one before.",
+    ),
+    "carry": (
+        "programme",
+        "carry",
+        "Copy the unfinished projects of a programme into the next one.",
+    ),
+    "members": ("programme", "members", "List the member agencies and their codes (for --agency)."),
+    "areas": ("programme", "areas_app", "Show the areas with their project counts and progress."),
+    "programme": (
+        "programmes",
+        "programme_app",
+        "The group's programmes: periods, areas in order, endorsement, reported figures.",
+    ),
+    "init": (
+        "data",
+        "init",
+        "Create a new database with the bundled 2019 review and 2020 programme.",
+    ),
+    "export": ("data", "export", "Write every project out, for a spreadsheet or another database."),
+    "import": (
+        "data",
+        "import_",
+        "Bring in the projects of a JSON or CSV file (as export writes them), all or nothing.",
+    ),
+    "check": (
+        "data",
+        "check",
+        "Verify the database file and say what is wrong and how to recover.",
+    ),
+    "sync": (
+        "sharing",
+        "sync",
+        "Share the database with the other side: commit, fetch, merge record by record, push.",
+    ),
+    "conflicts": (
+        "sharing",
+        "conflicts",
+        "List values that both sides changed differently (the later one is shown).",
+    ),
 }
 
 
 def target(name: str) -> Any:
-    module, attribute = COMMANDS[name]
+    module, attribute, _ = COMMANDS[name]
     return getattr(importlib.import_module(f"ipcoop.cli.commands.{module}"), attribute)
 
 
@@ -59,9 +104,4 @@ def build(name: str) -> Any:
 
 def summary_line(name: str) -> str:
     """The first line of a command's help, for the command list of --help."""
-    import typer
-
-    found = target(name)
-    if isinstance(found, typer.Typer):
-        return (typer.main.get_command(found).help or "").split("\n")[0]
-    return (inspect.getdoc(found) or "").split("\n")[0]
+    return COMMANDS[name][2]

@@ -38,7 +38,7 @@ def summary(
     as_json: JsonOpt = False,
     output: OutputOpt = None,
 ) -> None:
-    """The year-end summary: progress overall and by area, key projects, change on the year before.
+    """A programme's summary, or of years: progress by area, key projects, the one before.
 
     Example: ipcoop summary 2020 --format md --output summary-2020.md
     """
