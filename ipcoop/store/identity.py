@@ -39,10 +39,16 @@ def read_local(path: Path) -> dict[str, Any]:
     return state if isinstance(state, dict) else {}
 
 
-def write_local(path: Path, state: dict[str, Any]) -> None:
-    atomic_write(
-        local_path(path), (json.dumps(state, sort_keys=True) + "\n").encode(), keep_backup=False
-    )
+def write_local(path: Path, state: dict[str, Any], durable: bool = True) -> None:
+    """Save this copy's state; `durable=False` skips the fsyncs (for the high-water
+    mark of ids, a safety net that the file's own counter backs up)."""
+    payload = (json.dumps(state, sort_keys=True) + "\n").encode()
+    if durable:
+        atomic_write(local_path(path), payload, keep_backup=False)
+    else:
+        from ipcoop.store.files import write_quietly
+
+        write_quietly(local_path(path), payload)
 
 
 def new_copy_id() -> str:
