@@ -693,45 +693,14 @@ def test_colour_only_on_a_terminal_without_no_color(cli, db_path, args):
 
     Runs the real command with its stdout on a pseudo-terminal.
     """
-    import os
-    import pty
-    import subprocess
-    import sys
 
     cli("done", "13", "--on", "2020-11-30")
-    root = Path(__file__).resolve().parent.parent
+    from tests.helpers import on_terminal
+
     for no_color, expect_escapes in ((None, True), ("1", False)):
-        env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-        env["PYTHONPATH"] = str(root)
-        if no_color is not None:
-            env["NO_COLOR"] = no_color
-        leader, follower = pty.openpty()
-        try:
-            done = subprocess.run(
-                [sys.executable, "-m", "ipcoop", "--db", str(db_path), *args],
-                stdout=follower,
-                stderr=subprocess.PIPE,
-                env=env,
-                check=False,
-                timeout=60,
-            )
-            os.close(follower)
-            follower = -1
-            chunks = []
-            while True:
-                try:
-                    chunk = os.read(leader, 65536)
-                except OSError:  # the terminal closed: all read
-                    break
-                if not chunk:
-                    break
-                chunks.append(chunk)
-        finally:
-            os.close(leader)
-            if follower >= 0:
-                os.close(follower)
-        shown = b"".join(chunks).decode("utf-8", "replace")
-        assert done.returncode == 0, done.stderr
+        extra = {} if no_color is None else {"NO_COLOR": no_color}
+        code, shown, stderr = on_terminal("--db", db_path, *args, **extra)
+        assert code == 0, stderr
         assert ("\x1b[" in shown) is expect_escapes, (args, no_color, shown[:200])
 
 

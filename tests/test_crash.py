@@ -97,12 +97,10 @@ def seeded(tmp_path: Path) -> Path:
     return db
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
-def test_kill_at_every_write_path_syscall(strace_available, seeded, tmp_path, scenario):
-    args = [a.replace("{csv}", str(tmp_path / "in.csv")) for a in SCENARIOS[scenario]]
-    # The file, its backup, and this copy's local files (which remember the ids it
-    # handed out: a database put back under a copy that went on would skip them).
+def _snapshot(seeded: Path, tmp_path: Path):
+    """A function that puts the database back as it is now: the file, its backup, and
+    this copy's local files (which remember the ids it handed out: a database put back
+    under a copy that went on would skip them)."""
     kept = [seeded, store.backup_path(seeded), store.local_path(seeded), store.cache_path(seeded)]
     pristine = tmp_path / "pristine"
     pristine.mkdir()
@@ -114,6 +112,15 @@ def test_kill_at_every_write_path_syscall(strace_available, seeded, tmp_path, sc
             shutil.copy(pristine / path.name, path)
         for leftover in tmp_path.glob("*.replaced-*"):
             leftover.unlink()
+
+    return reset
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_kill_at_every_write_path_syscall(strace_available, seeded, tmp_path, scenario):
+    args = [a.replace("{csv}", str(tmp_path / "in.csv")) for a in SCENARIOS[scenario]]
+    reset = _snapshot(seeded, tmp_path)
 
     old = _state(seeded)
     assert _ipcoop(seeded, args) == 0
@@ -170,17 +177,7 @@ def test_an_error_at_every_write_path_syscall(strace_available, seeded, tmp_path
     """exit 0 if and only if the change is on disk; a failure leaves the old bytes, and
     says so in one line."""
     args = [a.replace("{csv}", str(tmp_path / "in.csv")) for a in SCENARIOS[scenario]]
-    kept = [seeded, store.backup_path(seeded), store.local_path(seeded), store.cache_path(seeded)]
-    pristine = tmp_path / "pristine"
-    pristine.mkdir()
-    for path in kept:
-        shutil.copy(path, pristine / path.name)
-
-    def reset() -> None:
-        for path in kept:
-            shutil.copy(pristine / path.name, path)
-        for leftover in tmp_path.glob("*.replaced-*"):
-            leftover.unlink()
+    reset = _snapshot(seeded, tmp_path)
 
     old_bytes = seeded.read_bytes()
     assert _ipcoop(seeded, args) == 0
