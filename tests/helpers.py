@@ -95,3 +95,28 @@ def one_error_line(result: Run) -> str:
     assert lines[0].startswith("Error: "), result.stderr
     assert "Traceback" not in result.stderr
     return lines[0]
+
+
+def fill_the_disk(monkeypatch: Any, written: int = 0) -> None:
+    """Make the store's writes fail as on a full disk (ENOSPC), after `written` bytes."""
+    import errno
+
+    from ipcoop.store import files
+
+    real_fdopen = os.fdopen
+
+    class FullDisk:
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> FullDisk:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def write(self, data: bytes) -> None:
+            self.handle.write(data[:written])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode)))

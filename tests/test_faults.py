@@ -19,7 +19,7 @@ import pytest
 from ipcoop import store
 from ipcoop.store import files
 from tests import helpers
-from tests.helpers import invoke, one_error_line
+from tests.helpers import fill_the_disk, invoke, one_error_line
 
 
 def titles(db: Path) -> list[str]:
@@ -154,23 +154,7 @@ def test_report_files_are_written_atomically(db_path, tmp_path, monkeypatch):
     """6. A full disk leaves the earlier export whole."""
     target = tmp_path / "export.json"
     target.write_text("the earlier export\n", "utf-8")
-    real_fdopen = os.fdopen
-
-    class FullDisk:
-        def __init__(self, handle):
-            self.handle = handle
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.handle.close()
-
-        def write(self, data):
-            self.handle.write(data[:4096])
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(files.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode)))
+    fill_the_disk(monkeypatch, written=4096)
     for command in (["export", "--output", target], ["summary", "2020", "--output", target]):
         result = invoke("--db", db_path, *command)
         assert result.exit_code == 1

@@ -63,75 +63,6 @@ OPTIONS = [
     "edit",
     "remove",
 ]
-VALUES = st.one_of(
-    st.sampled_from(
-        [
-            "1",
-            "11",
-            "0",
-            "-1",
-            "99999",
-            "2020",
-            "2023-2020",
-            "20x0",
-            "gba",
-            "moon",
-            "done",
-            "open",
-            "HKIPD",
-            "nope",
-            "-id",
-            "md",
-            "svg",
-            "2020-02-30",
-            "2020-11-30",
-            "",
-            " ",
-            "[bold]",
-            "\x1b[31m",
-            "粵港",
-            "\u202eevil",
-            "x" * 600,
-            "/nonexistent/dir/file",
-        ]
-    ),
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
-    st.integers(-5, 40).map(str),
-)
-ARGS = st.lists(st.one_of(st.sampled_from(OPTIONS), VALUES), max_size=6)
-
-
-@settings(
-    max_examples=400,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(command=st.sampled_from(COMMANDS), args=ARGS)
-def test_generated_arguments(db_path, tmp_path_factory, command, args):
-    # Relative --output names land in a scratch folder, never in the source tree.
-    scratch = tmp_path_factory.mktemp("out")
-    before = db_path.read_bytes()
-    cwd = os.getcwd()
-    os.chdir(scratch)
-    try:
-        result = invoke("--db", db_path, command, *args)
-    finally:
-        os.chdir(cwd)
-    assert result.exit_code in (0, 1, 2, 3), (command, args, result.stderr)
-    assert "Traceback" not in result.stderr
-    assert "unexpected failure" not in result.stderr, (command, args, result.stderr)
-    if result.exit_code != 0:
-        lines = result.stderr.splitlines()
-        assert len(lines) == 1 and lines[0].startswith("Error: "), (command, args, result.stderr)
-        assert db_path.read_bytes() == before, (command, args)
-    elif db_path.read_bytes() != before:
-        # A command that changed the file can be undone, back to the same projects.
-        changed = invoke("--db", db_path, "undo")
-        assert changed.exit_code == 0, changed.stderr
-
-
-# A few thousand more per run, generated from a seed (IPCOOP_FUZZ_SEED to vary it;
-# the run prints the seed and the count when it fails).
 HOSTILE_VALUES = [
     "1",
     "11",
@@ -182,6 +113,45 @@ HOSTILE_VALUES = [
     "1e9",
     "0x10",
 ]
+VALUES = st.one_of(
+    st.sampled_from(HOSTILE_VALUES),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
+    st.integers(-5, 40).map(str),
+)
+ARGS = st.lists(st.one_of(st.sampled_from(OPTIONS), VALUES), max_size=6)
+
+
+@settings(
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(command=st.sampled_from(COMMANDS), args=ARGS)
+def test_generated_arguments(db_path, tmp_path_factory, command, args):
+    # Relative --output names land in a scratch folder, never in the source tree.
+    scratch = tmp_path_factory.mktemp("out")
+    before = db_path.read_bytes()
+    cwd = os.getcwd()
+    os.chdir(scratch)
+    try:
+        result = invoke("--db", db_path, command, *args)
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code in (0, 1, 2, 3), (command, args, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert "unexpected failure" not in result.stderr, (command, args, result.stderr)
+    if result.exit_code != 0:
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: "), (command, args, result.stderr)
+        assert db_path.read_bytes() == before, (command, args)
+    elif db_path.read_bytes() != before:
+        # A command that changed the file can be undone, back to the same projects.
+        changed = invoke("--db", db_path, "undo")
+        assert changed.exit_code == 0, changed.stderr
+
+
+# A few thousand more per run, generated from a seed (IPCOOP_FUZZ_SEED to vary it;
+# the run prints the seed and the count when it fails).
 
 
 def test_thousands_of_generated_command_lines(db_path, tmp_path, monkeypatch):

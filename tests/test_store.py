@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from ipcoop import models, store, tracker
 from ipcoop.errors import IpcoopError
 from ipcoop.store import files, loader
-from tests.helpers import invoke, one_error_line
+from tests.helpers import fill_the_disk, invoke, one_error_line
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,22 +51,7 @@ def test_failed_replace_leaves_old_file_intact(db_path, monkeypatch):
 
 def test_disk_full_during_write_leaves_old_file_intact(db_path, monkeypatch):
     before = db_path.read_bytes()
-    real_fdopen = os.fdopen
-
-    class FullDisk:
-        def __init__(self, handle):
-            self.handle = handle
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.handle.close()
-
-        def write(self, data):
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(files.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode)))
+    fill_the_disk(monkeypatch)
     result = invoke("--db", db_path, "add", "t", "--area", "gba", "--year", "2021")
     assert result.exit_code == 3
     assert "disk is full" in one_error_line(result)

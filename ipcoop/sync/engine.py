@@ -33,7 +33,6 @@ class Report:
     received: int = 0
     conflicts: int = 0
     leased: list[list[int]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def _normalise(remote: str) -> str:
