@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from ipcoop import models, store, summary
+from ipcoop import languages, models, store, summary
 from ipcoop.errors import InvalidValue, IpcoopError
 from ipcoop.tracker import known_area
 
@@ -18,6 +19,8 @@ def area_table(db: store.Database, year: int | None = None) -> list[dict[str, An
         {
             "key": area["key"],
             "name": area["name"],
+            "names": area.get("names") or languages.no_forms(),
+            "converted": list(area.get("converted", ())),
             "from": area.get("from"),
             "until": area.get("until"),
             **summary.counts(p for p in projects if p["area"] == area["key"]),
@@ -38,7 +41,12 @@ def _check_span(start: int | None, until: int | None) -> None:
 
 
 def add_area(
-    db: store.Database, key: str, name: str, start: str | None, until: str | None
+    db: store.Database,
+    key: str,
+    name: str,
+    start: str | None,
+    until: str | None,
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     value = models.parse_area_key(key)
     if any(a["key"] == value for a in db.areas()):
@@ -50,6 +58,7 @@ def add_area(
         "until": _bound(until, "--until"),
     }
     _check_span(area["from"], area["until"])
+    area = languages.with_names(area, names or {})
     db.put_area(area)
     return area
 
@@ -60,10 +69,11 @@ def edit_area(
     name: str | None,
     start: str | None,
     until: str | None,
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     value = known_area(db, key)
-    if name is None and start is None and until is None:
-        raise InvalidValue("nothing to change; give --name, --from or --until")
+    if name is None and start is None and until is None and not names:
+        raise InvalidValue("nothing to change; give --name, --zh-hk, --zh-cn, --from or --until")
     area = next(a for a in db.areas() if a["key"] == value)
     if name is not None:
         area["name"] = models.parse_title(name, "area name")
@@ -72,6 +82,8 @@ def edit_area(
     if until is not None:
         area["until"] = _bound(until, "--until")
     _check_span(area.get("from"), area.get("until"))
+    if names:
+        area = languages.with_names(area, names)
     db.put_area(area)
     return area
 

@@ -24,6 +24,7 @@ class Filters:
         self.programme: str | None = None
         self.done_in: tuple[str, str] | None = None  # first and last day
         self.sort = sort
+        self.lang = "en"  # the title sorted by
 
 
 def make_filters(
@@ -40,9 +41,11 @@ def make_filters(
     open_only: bool = False,
     programme: str | None = None,
     done_in: str | None = None,
+    lang: str = "en",
 ) -> Filters:
     """Check the user's filter values against the database; return Filters."""
     filters = Filters(sort=parse_sort(sort))
+    filters.lang = lang
     if year is not None:
         from ipcoop import periods
 
@@ -109,10 +112,25 @@ def parse_sort(text: str) -> str:
     return name
 
 
+def _texts(p: dict[str, Any]) -> list[str]:
+    """What --search looks in: every form of the title, and the notes."""
+    return [p["title"], *(t for t in p["titles"].values() if t), p["notes"]]
+
+
 def select(projects: Iterable[dict[str, Any]], filters: Filters) -> list[dict[str, Any]]:
-    """The projects that pass every filter, sorted."""
+    """The projects that pass every filter, sorted.
+
+    --search matches across scripts: Chinese in the query folds both it and the
+    texts to one script, so 粵港 finds 粤港 and the reverse."""
     out = []
     years, area, statuses = filters.years, filters.area, filters.statuses
+    fold, needle = str.casefold, filters.search
+    if needle is not None and not needle.isascii():
+        from ipcoop.languages import folder
+
+        projects = list(projects)
+        fold = folder([needle, *(t for p in projects for t in _texts(p))])
+        needle = fold(needle)
     for p in projects:
         if years is not None and not years[0] <= p["year"] <= years[1]:
             continue
@@ -132,15 +150,15 @@ def select(projects: Iterable[dict[str, Any]], filters: Filters) -> list[dict[st
             p["done_on"] and filters.done_in[0] <= p["done_on"] <= filters.done_in[1]
         ):
             continue
-        if filters.search is not None and not (
-            filters.search in p["title"].casefold() or filters.search in p["notes"].casefold()
-        ):
+        if needle is not None and not any(needle in fold(t) for t in _texts(p)):
             continue
         out.append(p)
-    return sort_projects(out, filters.sort)
+    return sort_projects(out, filters.sort, filters.lang)
 
 
-def sort_projects(projects: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
+def sort_projects(
+    projects: list[dict[str, Any]], sort: str, lang: str = "en"
+) -> list[dict[str, Any]]:
     descending = sort.startswith("-")
     name = sort.lstrip("-")
     if name == "id":
@@ -149,7 +167,13 @@ def sort_projects(projects: list[dict[str, Any]], sort: str) -> list[dict[str, A
         order = {s: i for i, s in enumerate(models.STATUSES)}
         return sorted(projects, key=lambda p: (order[p["status"]], p["id"]), reverse=descending)
     if name == "title":
-        return sorted(projects, key=lambda p: (p["title"].casefold(), p["id"]), reverse=descending)
+        # The title shown in `lang`, folded to one script: a Traditional title and
+        # its Simplified form sort together.
+        from ipcoop.languages import folder, title_in
+
+        titles = {p["id"]: title_in(p, lang) for p in projects}
+        fold = folder(titles.values())
+        return sorted(projects, key=lambda p: (fold(titles[p["id"]]), p["id"]), reverse=descending)
     # Missing values (done_on of open projects) sort last either way.
     present = [p for p in projects if p[name] is not None]
     missing = [p for p in projects if p[name] is None]

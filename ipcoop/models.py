@@ -22,6 +22,8 @@ SIDES = ("gd", "hk")
 PROJECT_FIELDS = (
     "id",
     "title",
+    "titles",
+    "converted",
     "area",
     "year",
     "programme",
@@ -34,6 +36,10 @@ PROJECT_FIELDS = (
     "carried_to",
     "created",
     "updated",
+)
+# CSV holds the Chinese title forms as columns of their own.
+CSV_FIELDS = tuple(
+    c for f in PROJECT_FIELDS for c in (("title_zh_hk", "title_zh_cn") if f == "titles" else (f,))
 )
 # Fields a user may sort by in `list --sort`.
 SORT_FIELDS = (
@@ -156,6 +162,37 @@ def parse_title(value: Any, what: str = "title") -> str:
     return title
 
 
+def parse_forms(forms: Any, converted: Any, what: str = "title") -> tuple[dict, list[str]]:
+    """The Chinese forms of a title or name ({"zh-hk": str|None, "zh-cn": str|None})
+    and which of them were converted; each form given is checked like a title."""
+    if forms is None:
+        forms = {}
+    if not isinstance(forms, dict):
+        raise InvalidValue(f"{what}s must be an object with zh-hk and zh-cn, not {_show(forms)}")
+    unknown = sorted(set(forms) - {"zh-hk", "zh-cn"})
+    if unknown:
+        raise InvalidValue(f"{what}s has {unknown[0]!r}; the forms are zh-hk and zh-cn")
+    out: dict[str, str | None] = {}
+    for tag in ("zh-hk", "zh-cn"):
+        value = forms.get(tag)
+        out[tag] = None if value is None else parse_title(value, f"{what} ({tag})")
+    if converted is None:
+        converted = []
+    if isinstance(converted, str):
+        converted = [t for t in re.split(r"[;,\s]+", converted) if t]
+    if not isinstance(converted, list):
+        raise InvalidValue(f"converted must be a list of zh-hk and zh-cn, not {_show(converted)}")
+    marked = []
+    for tag in converted:
+        if tag not in ("zh-hk", "zh-cn"):
+            raise InvalidValue(f"converted lists zh-hk and zh-cn only, not {_show(tag)}")
+        if out[tag] is None:
+            raise InvalidValue(f"converted lists {tag}, but the {what} has no {tag} form")
+        if tag not in marked:
+            marked.append(tag)
+    return out, [t for t in ("zh-hk", "zh-cn") if t in marked]
+
+
 def parse_notes(value: Any) -> str:
     if value is None:
         return ""
@@ -216,6 +253,7 @@ def validate_project(
     areas = set(area_keys)
     codes = set(member_codes)
     title = parse_title(record.get("title"))
+    titles, converted = parse_forms(record.get("titles"), record.get("converted"))
     area = parse_area_key(record.get("area"))
     if area not in areas:
         raise InvalidValue(f"unknown area {area!r} (known: {', '.join(sorted(areas))})")
@@ -265,6 +303,8 @@ def validate_project(
     programme = parse_programme_key(programme)
     return {
         "title": title,
+        "titles": titles,
+        "converted": converted,
         "area": area,
         "year": year,
         "programme": programme,

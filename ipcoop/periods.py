@@ -92,6 +92,7 @@ def _programme(db: Any, programme: dict[str, Any], stats: Any, rows: Any) -> dic
     figures.update(
         programme=programme["key"],
         name=programme["name"],
+        names=programme.get("names") or {"zh-hk": None, "zh-cn": None},
         reported_done=programme.get("reported_done"),
         endorsed=endorsed.get("on") if endorsed else None,
         endorsed_count=endorsed.get("count") if endorsed else None,

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ipcoop import models
+from ipcoop import languages, models, words
 from ipcoop.errors import InvalidValue, IpcoopError, NotFound
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -107,7 +107,13 @@ def calendar(db: Any, year: int) -> dict[str, Any]:
 
 
 def add(
-    db: Any, key: str, start: str, end: str, name: str | None, areas: Sequence[str]
+    db: Any,
+    key: str,
+    start: str,
+    end: str,
+    name: str | None,
+    areas: Sequence[str],
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     value = models.parse_programme_key(key)
     if value in db.tables["programmes"]:
@@ -122,9 +128,14 @@ def add(
         "start": parse_month(start, "--start"),
     }
     _check_period(value, programme["start"], programme["end"])
-    programme["name"] = (
-        models.parse_title(name, "--name") if name else f"Co-operation projects for {value}"
-    )
+    if name:
+        programme["name"] = models.parse_title(name, "--name")
+        programme = languages.with_names(programme, names or {})
+    else:  # the usual name, written in each language
+        programme["name"] = words.programme_name(value, "en")
+        programme = languages.with_names(programme, {})
+        programme["names"] = {t: words.programme_name(value, t) for t in languages.CHINESE}
+        programme = languages.with_names(programme, names or {})
     programme["areas"] = (
         _areas(db, areas) if areas else calendar(db, int(programme["start"][:4]))["areas"]
     )
@@ -144,11 +155,13 @@ def edit(
     areas: Sequence[str] = (),
     add_areas: Sequence[str] = (),
     reported_done: int | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     programme = get(db, key)
-    if not any((start, end, name, areas, add_areas, reported_done is not None)):
+    if not any((start, end, name, areas, add_areas, reported_done is not None, names)):
         raise InvalidValue(
-            "nothing to change; give --start, --end, --name, --area, --add-area or --reported-done"
+            "nothing to change; give --start, --end, --name, --zh-hk, --zh-cn, --area, "
+            "--add-area or --reported-done"
         )
     if start is not None:
         programme["start"] = parse_month(start, "--start")
@@ -176,6 +189,8 @@ def edit(
                 f"{', '.join(missing)}: keep those areas, or move the projects"
             )
         programme["areas"] = new
+    if names:
+        programme = languages.with_names(programme, names)
     if reported_done is not None:
         if reported_done < 0:
             raise InvalidValue("--reported-done must be 0 or more")
@@ -187,10 +202,17 @@ def edit(
 def endorse(db: Any, key: str, on: str | None) -> dict[str, Any]:
     programme = get(db, key)
     date = models.today().isoformat() if on is None else models.parse_date(on, "--on")
-    names = {a["key"]: a["name"] for a in db.areas()}
+    known = {a["key"]: a for a in db.areas()}
     count = sum(1 for p in db.projects() if p["programme"] == programme["key"])
     programme["endorsed"] = {
-        "areas": [{"key": k, "name": names[k]} for k in programme["areas"]],
+        "areas": [
+            {
+                "key": k,
+                "name": known[k]["name"],
+                "names": dict(known[k].get("names") or languages.no_forms()),
+            }
+            for k in programme["areas"]
+        ],
         "count": count,
         "on": date,
     }
@@ -202,8 +224,17 @@ def area_rows(db: Any, programme: dict[str, Any]) -> list[dict[str, Any]]:
     """The programme's areas in its order, named as endorsed (or as they are now)."""
     if programme.get("endorsed"):
         return [dict(a) for a in programme["endorsed"]["areas"]]
-    names = {a["key"]: a["name"] for a in db.areas()}
-    return [{"key": k, "name": names.get(k, k)} for k in programme["areas"]]
+    known = {a["key"]: a for a in db.areas()}
+    return [
+        {
+            "key": k,
+            "name": known[k]["name"] if k in known else k,
+            "names": dict(known[k].get("names") or languages.no_forms())
+            if k in known
+            else languages.no_forms(),
+        }
+        for k in programme["areas"]
+    ]
 
 
 def for_new_project(db: Any, programme: str | None, year: str | int | None) -> dict[str, Any]:

@@ -62,45 +62,8 @@ def restore(cell: str) -> str:
     return cell
 
 
-def csv_cell(name: str, value: Any) -> str:
-    if value is None:
-        return ""
-    if name == "agencies":
-        return neutralise(";".join(value))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return neutralise(value)
-    return str(value)
-
-
-def to_csv(projects: Sequence[dict[str, Any]]) -> str:
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(models.PROJECT_FIELDS)
-    for p in projects:
-        writer.writerow([csv_cell(name, p[name]) for name in models.PROJECT_FIELDS])
-    return buffer.getvalue()
-
-
 def md_cell(value: str) -> str:
     return models.sanitize(value).replace("\\", "\\\\").replace("|", "\\|")
-
-
-def to_markdown(projects: Sequence[dict[str, Any]]) -> str:
-    lines = [
-        "| ID | Year | Area | Status | Key | Lead | Title |",
-        "|---:|---:|---|---|---|---|---|",
-    ]
-    for p in projects:
-        lines.append(
-            f"| {p['id']} | {p['year']} | {p['area']} | {p['status']} | "
-            f"{'yes' if p['key'] else ''} | {p['lead']} | {md_cell(p['title'])} |"
-        )
-    return "\n".join(lines) + "\n"
 
 
 def write(out: IO[str], content: str) -> None:
@@ -121,8 +84,8 @@ def use_colour(stream: IO[str]) -> bool:
     return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
 
 
-_ANSI = {"cyan": "\x1b[36m", "yellow": "\x1b[33m", "green": "\x1b[32m", "dim": "\x1b[2m"}
-_RESET = "\x1b[0m"
+ANSI = {"cyan": "\x1b[36m", "yellow": "\x1b[33m", "green": "\x1b[32m", "dim": "\x1b[2m"}
+RESET = "\x1b[0m"
 
 
 # Characters that are always two cells wide: CJK punctuation, kana, ideographs,
@@ -159,7 +122,10 @@ def cell_len(text: str) -> int:
 
 
 def wrap_cells(value: str, width: int) -> list[str]:
-    """Greedy word wrap by terminal cells (wide CJK characters count two)."""
+    """Greedy word wrap by terminal cells (wide CJK characters count two).
+
+    Chinese has no spaces between words: a run of wide characters breaks
+    between any two of them, as Chinese text does."""
     if cell_len(value) <= width:
         return [value]
     lines: list[str] = []
@@ -170,16 +136,17 @@ def wrap_cells(value: str, width: int) -> list[str]:
         if line and line_len + 1 + word_len <= width:
             line, line_len = f"{line} {word}", line_len + 1 + word_len
             continue
+        if line and word_len > len(word):  # wide characters: fill the line first
+            cut = _cut(word, width - line_len - 1)
+            if cut:
+                line, line_len = f"{line} {cut}", line_len + 1 + cell_len(cut)
+                word = word[len(cut) :]
+                word_len = cell_len(word)
         if line:
             lines.append(line)
         line, line_len = "", 0
         while word_len > width:  # fold a word longer than the column
-            cut, cut_len = "", 0
-            for ch in word:
-                ch_len = cell_len(ch)
-                if cut_len + ch_len > width:
-                    break
-                cut, cut_len = cut + ch, cut_len + ch_len
+            cut = _cut(word, width)
             lines.append(cut)
             word = word[len(cut) :]
             word_len = cell_len(word)
@@ -189,68 +156,15 @@ def wrap_cells(value: str, width: int) -> list[str]:
     return lines
 
 
-def project_lines(
-    projects: Sequence[dict[str, Any]], width: int, colour: bool = False
-) -> list[str]:
-    """The project table as text lines that fit `width` cells.
-
-    Written by hand rather than with Rich's Table, which costs about 1 ms a
-    row: a listing of 10,000 projects stays well under a second.
-    """
-    ids = [str(p["id"]) for p in projects]
-    areas = [models.sanitize(p["area"]) for p in projects]
-    # (header, width, shown): narrow terminals drop Lead, then Year, then Key
-    # (a key project's title then starts with ★), before the title is squeezed.
-    columns = {
-        "ID": max([2, *map(len, ids)]),
-        "Year": 4,
-        "Area": max([4, *(cell_len(a) for a in areas)]),
-        "Status": 7,
-        "Key": 3,
-        "Lead": 5,
-    }
-    shown = list(columns)
-    for drop in ("Lead", "Year", "Key", None):
-        for gap in ("   ", "  ", " "):
-            fixed = sum(columns[c] for c in shown) + len(gap) * len(shown)
-            if width - fixed >= 20:
-                break
-        if width - fixed >= 20 or drop is None:
+def _cut(word: str, room: int) -> str:
+    """The longest start of `word` that fits `room` cells."""
+    cut, cut_len = "", 0
+    for ch in word:
+        ch_len = cell_len(ch)
+        if cut_len + ch_len > room:
             break
-        shown.remove(drop)
-    title_width = max(8, width - fixed)
-    head = gap.join(c.ljust(columns[c]) for c in shown)
-    lines = [f"{head}{gap}Title".rstrip(), "─" * min(width, fixed + title_width)]
-    blank = " " * fixed
-    for p, pid, area in zip(projects, ids, areas, strict=True):
-        status = p["status"].ljust(7)
-        if colour:
-            status = f"{_ANSI[STATUS_STYLE[p['status']]]}{status}{_RESET}"
-        cells = {
-            "ID": pid.rjust(columns["ID"]),
-            "Year": str(p["year"]),
-            "Area": area + " " * (columns["Area"] - cell_len(area)),
-            "Status": status,
-            "Key": " ★ " if p["key"] else "   ",
-            "Lead": p["lead"].ljust(5),
-        }
-        text = models.sanitize(p["title"])
-        if p["key"] and "Key" not in shown:
-            text = "★ " + text
-        title = wrap_cells(text, title_width)
-        lines.append(gap.join(cells[c] for c in shown) + gap + title[0])
-        lines.extend(blank + rest for rest in title[1:])
-    return lines
-
-
-def print_projects(projects: Sequence[dict[str, Any]]) -> None:
-    out = sys.stdout
-    lines = project_lines(projects, terminal_width(), use_colour(out))
-    done = sum(1 for p in projects if p["status"] == "done")
-    noun = "project" if len(projects) == 1 else "projects"
-    lines.append(f"{len(projects)} {noun}, {done} done")
-    out.write("\n".join(lines) + "\n")
-    out.flush()
+        cut, cut_len = cut + ch, cut_len + ch_len
+    return cut
 
 
 # --------------------------------------------------------------------------- styled lines
@@ -262,7 +176,7 @@ def print_projects(projects: Sequence[dict[str, Any]]) -> None:
 
 Segment = tuple[str, str]
 Line = list[Segment]
-_STYLE_CODES = {**_ANSI, "bold": "\x1b[1m", "italic": "\x1b[3m"}
+_STYLE_CODES = {**ANSI, "bold": "\x1b[1m", "italic": "\x1b[3m"}
 
 
 def emit(lines: Sequence[Line], out: IO[str] | None = None, width: int | None = None) -> None:
@@ -290,7 +204,7 @@ def line_text(line: Line, colour: bool = False) -> str:
     if not colour:
         return "".join(text for text, _ in line).rstrip()
     return "".join(
-        f"{_STYLE_CODES[style]}{text}{_RESET}" if style and text.strip() else text
+        f"{_STYLE_CODES[style]}{text}{RESET}" if style and text.strip() else text
         for text, style in line
     ).rstrip()
 

@@ -10,22 +10,29 @@ import io
 from typing import Any
 
 from ipcoop import render
+from ipcoop.languages import name_in, title_in
 from ipcoop.summary import headline
+from ipcoop.words import GROUP as GROUPS
+from ipcoop.words import WORDS, period_text, programme_name
 
-GROUP = "Guangdong/Hong Kong Expert Group on the Protection of Intellectual Property Rights"
+GROUP = GROUPS["en"]
 # A report lists this many key projects; the rest are a command away.
 KEY_LIMIT = 25
 STATUS_MARK = {"done": "✔", "active": "▶", "planned": "·", "dropped": "✘", "carried": "→"}
 
 
-def _title(summary: dict[str, Any]) -> str:
+def _title(summary: dict[str, Any], lang: str = "en") -> str:
+    if lang != "en":
+        return programme_name(summary["period"], lang)
     return f"Co-operation projects {summary['period']}"
 
 
-def _change(summary: dict[str, Any]) -> str | None:
+def _change(summary: dict[str, Any], lang: str = "en") -> str | None:
     prev = summary["previous"]
     if not prev:
         return None
+    if lang != "en":
+        return _change_zh(summary, prev, lang)
     if prev.get("reported_done") is not None:
         return (
             f"Previous ({prev['period']}): {prev['reported_done']} implemented, as the "
@@ -41,7 +48,29 @@ def _change(summary: dict[str, Any]) -> str | None:
     )
 
 
-def _overall(summary: dict[str, Any], width: int) -> render.Line:
+def _change_zh(summary: dict[str, Any], prev: dict[str, Any], lang: str) -> str:
+    unit = "個" if lang == "zh-hk" else "项"
+    when = f"上一期（{period_text(prev['period'], lang)}）："
+    if prev.get("reported_done") is not None:
+        told = "專責小組公布共落實" if lang == "zh-hk" else "专责小组公布共落实"
+        listed = "此處逐項列出" if lang == "zh-hk" else "此处逐项列出"
+        return f"{when}{told}{prev['reported_done']}{unit}（{listed}{prev['total']}{unit}）"
+    done = f"已完成{prev['total']}{unit}中的{prev['done']}{unit}"
+    if not summary["total"]:
+        return when + done
+    points = summary["percent_done"] - prev["percent_done"]
+    projects = summary["done"] - prev["done"]
+    change = "變化" if lang == "zh-hk" else "变化"
+    pts = "個百分點" if lang == "zh-hk" else "个百分点"
+    return (
+        f"{when}{done}（{prev['percent_done']:.1f}%）；{change}：已完成{projects:+d}{unit}，"
+        f"{points:+.1f}{pts}"
+    )
+
+
+def _overall(summary: dict[str, Any], width: int, lang: str = "en") -> render.Line:
+    if lang != "en":
+        return _overall_zh(summary, width, lang)
     if not summary["total"]:
         return [(f"No co-operation projects are recorded for {summary['period']}.", "")]
     line = render.progress_segments(summary["percent_done"], 30 if width >= 100 else 20, False)
@@ -58,48 +87,82 @@ def _overall(summary: dict[str, Any], width: int) -> render.Line:
     return line
 
 
-def month_lines(summary: dict[str, Any], width: int) -> list[render.Line]:
+def _overall_zh(summary: dict[str, Any], width: int, lang: str) -> render.Line:
+    say = WORDS[lang]
+    unit = "個" if lang == "zh-hk" else "项"
+    if not summary["total"]:
+        none = "沒有合作項目紀錄" if lang == "zh-hk" else "没有合作项目记录"
+        return [(f"{period_text(summary['period'], lang)}{none}。", "")]
+    line = render.progress_segments(summary["percent_done"], 30 if width >= 100 else 20, False)
+    line.append(
+        (
+            f"  已完成{summary['total']}{unit}中的{summary['done']}{unit}"
+            f"（{summary['percent_done']:.1f}%）",
+            "",
+        )
+    )
+    rest = "，".join(
+        f"{say[s]}{summary[s]}{unit}"
+        for s in ("active", "planned", "dropped", "carried")
+        if summary.get(s)
+    )
+    if rest:
+        line.append((f"；{rest}", ""))
+    if summary.get("reported_done") is not None:
+        told = "公布共落實" if lang == "zh-hk" else "公布共落实"
+        line.append((f"；{told}{summary['reported_done']}{unit}", ""))
+    return line
+
+
+def month_lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[render.Line]:
     """Done projects per month, as bars (like Taskwarrior's history.monthly)."""
     months = summary.get("done_by_month") or {}
     if not months:
         return []
     most = max(months.values())
     room = max(5, min(40, width - 16))
-    out: list[render.Line] = [[], [("Done by month", "bold")]]
+    out: list[render.Line] = [[], [(WORDS[lang]["Done by month"], "bold")]]
     for month, n in months.items():
         bar = "█" * max(1, round(n * room / most))
         out.append([(f"{month}  ", ""), (bar, "green"), (f" {n}", "")])
     if summary.get("done_undated"):
-        out.append([(f"(and {summary['done_undated']} done on dates not recorded)", "dim")])
+        undated = summary["done_undated"]
+        note = {
+            "en": f"(and {undated} done on dates not recorded)",
+            "zh-hk": f"（另有{undated}個已完成，未有紀錄完成日期）",
+            "zh-cn": f"（另有{undated}项已完成，未记录完成日期）",
+        }[lang]
+        out.append([(note, "dim")])
     return out
 
 
-def lines(summary: dict[str, Any], width: int) -> list[render.Line]:
-    """The report as styled lines for a terminal of `width` cells."""
+def lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[render.Line]:
+    """The report as styled lines for a terminal of `width` cells, in `lang`."""
+    say = WORDS[lang]
     out: list[render.Line] = []
-    head: render.Line = [(_title(summary), "bold")]
+    head: render.Line = [(_title(summary, lang), "bold")]
     if width >= 110:
-        head.append((f"  {GROUP}", "dim"))
+        head.append((f"  {GROUPS[lang]}", "dim"))
     out.append(head)
-    out.append(_overall(summary, width))
-    change = _change(summary)
+    out.append(_overall(summary, width, lang))
+    change = _change(summary, lang)
     if change:
         out.append([(change, "dim")])
-    out += [[], [("Areas", "bold")]]
+    out += [[], [(say["Areas"], "bold")]]
     wide = width >= 100
     columns = [
-        render.Column("Area"),
-        render.Column("Total", right=True),
-        render.Column("Done", right=True),
-        render.Column("Open", right=True),
-        render.Column("Drop", right=True),
-        render.Column("Done %"),
+        render.Column(say["Area"]),
+        render.Column(say["Total"], right=True),
+        render.Column(say["Done"], right=True),
+        render.Column(say["Open"], right=True),
+        render.Column(say["Drop"], right=True),
+        render.Column(say["Done %"]),
     ]
     carried = bool(summary.get("carried"))
     if carried:
-        columns.insert(5, render.Column("Carried", right=True))
+        columns.insert(5, render.Column(say["Carried"], right=True))
     if wide:
-        columns.append(render.Column("Name", wrap=True))
+        columns.append(render.Column(say["Name"], wrap=True))
     rows = []
     for row in summary["areas"]:
         cells: list[render.Segment | str] = [
@@ -113,23 +176,23 @@ def lines(summary: dict[str, Any], width: int) -> list[render.Line]:
         if carried:
             cells.insert(5, str(row["carried"]))
         if wide:
-            cells.append(row["name"])
+            cells.append(name_in(row, lang))
         rows.append(cells)
     out += render.grid(columns, rows, width)
     keys = summary["key_projects"]
-    out += [[], [(f"Key projects ({len(keys)})", "bold")]]
+    out += [[], [(f"{say['Key projects']} ({len(keys)})", "bold")]]
     if not keys:
-        out.append([("  none recorded", "dim")])
+        out.append([(f"  {say['none recorded']}", "dim")])
     key_rows = []
     for p in keys[:KEY_LIMIT]:
         style = render.STATUS_STYLE[p["status"]]
         status = (
-            p["status"]
+            say[p["status"]]
             + (f" {p['done_on']}" if p["done_on"] else "")
-            + (f" to {p['carried_to']}" if p.get("carried_to") else "")
+            + (f" {'to' if lang == 'en' else '→'} {p['carried_to']}" if p.get("carried_to") else "")
         )
         key_rows.append(
-            [(STATUS_MARK[p["status"]], style), str(p["id"]), (status, style), p["title"]]
+            [(STATUS_MARK[p["status"]], style), str(p["id"]), (status, style), title_in(p, lang)]
         )
     key_columns = [
         render.Column(""),
@@ -141,23 +204,28 @@ def lines(summary: dict[str, Any], width: int) -> list[render.Line]:
     if len(keys) > KEY_LIMIT:
         hint = f"ipcoop list --year {summary['period']} --key"
         out.append([(f"  ... and {len(keys) - KEY_LIMIT} more: {hint}", "dim")])
-    out += month_lines(summary, width)
+    out += month_lines(summary, width, lang)
     late = summary.get("done_late", 0)
     if late:
-        out += [[], [(f"{late} of the done projects were finished after {summary['to']}.", "")]]
+        after = {
+            "en": f"{late} of the done projects were finished after {summary['to']}.",
+            "zh-hk": f"已完成的項目中有{late}個在{period_text(str(summary['to']), lang)}後才完成。",
+            "zh-cn": f"已完成的项目中有{late}项在{summary['to']}年后才完成。",
+        }[lang]
+        out += [[], [(after, "")]]
     return out
 
 
-def print_terminal(summary: dict[str, Any]) -> None:
+def print_terminal(summary: dict[str, Any], lang: str = "en") -> None:
     width = render.terminal_width()
-    render.emit(lines(summary, width), width=width)
+    render.emit(lines(summary, width, lang), width=width)
 
 
-def to_text(summary: dict[str, Any]) -> str:
-    return render.plain(render.fit(lines(summary, 100), 100))
+def to_text(summary: dict[str, Any], lang: str = "en") -> str:
+    return render.plain(render.fit(lines(summary, 100, lang), 100))
 
 
-def _recorded(summary: dict[str, Any], width: int = 110) -> Any:
+def _recorded(summary: dict[str, Any], width: int = 110, lang: str = "en") -> Any:
     from rich.console import Console
     from rich.text import Text
 
@@ -171,57 +239,56 @@ def _recorded(summary: dict[str, Any], width: int = 110) -> Any:
         markup=False,
         emoji=False,
     )
-    for line in render.fit(lines(summary, width), width):
+    for line in render.fit(lines(summary, width, lang), width):
         console.print(Text.assemble(*line) if line else Text(""), no_wrap=True, crop=True)
     return console
 
 
-def to_html(summary: dict[str, Any]) -> str:
+def to_html(summary: dict[str, Any], lang: str = "en") -> str:
     from rich.terminal_theme import DEFAULT_TERMINAL_THEME
 
     # 100 columns: area names shown, and the page fits a 1,000-pixel window.
     return (
-        _recorded(summary, width=100)
+        _recorded(summary, width=100, lang=lang)
         .export_html(theme=DEFAULT_TERMINAL_THEME, inline_styles=True, clear=False)
         .replace("<head>", f"<head>\n<title>{_escape(_title(summary))}</title>", 1)
     )
 
 
-def to_svg(summary: dict[str, Any]) -> str:
-    return _recorded(summary).export_svg(title=_title(summary), clear=False)
+def to_svg(summary: dict[str, Any], lang: str = "en") -> str:
+    return _recorded(summary, lang=lang).export_svg(title=_title(summary, lang), clear=False)
 
 
 def _escape(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def to_markdown(summary: dict[str, Any]) -> str:
-    lines = [f"## {_title(summary)}", "", headline(summary), ""]
-    lines += [
-        "| Area | Total | Done | Open | Dropped | Done % |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
+def to_markdown(summary: dict[str, Any], lang: str = "en") -> str:
+    say = WORDS[lang]
+    lines = [f"## {_title(summary, lang)}", "", headline(summary, lang), ""]
+    head = ("Area", "Total", "Done", "Open", "Dropped", "Done %")
+    lines += ["| " + " | ".join(say[h] for h in head) + " |", "|---|---:|---:|---:|---:|---:|"]
     for row in summary["areas"]:
         lines.append(
-            f"| {render.md_cell(row['name'])} | {row['total']} | {row['done']} | "
+            f"| {render.md_cell(name_in(row, lang))} | {row['total']} | {row['done']} | "
             f"{row['planned'] + row['active']} | {row['dropped']} | {row['percent_done']:.1f} |"
         )
     lines.append(
-        f"| **All areas** | **{summary['total']}** | **{summary['done']}** | "
+        f"| **{say['All areas']}** | **{summary['total']}** | **{summary['done']}** | "
         f"**{summary['planned'] + summary['active']}** | **{summary['dropped']}** | "
         f"**{summary['percent_done']:.1f}** |"
     )
-    lines += ["", f"### Key projects ({len(summary['key_projects'])})", ""]
+    lines += ["", f"### {say['Key projects']} ({len(summary['key_projects'])})", ""]
     if not summary["key_projects"]:
-        lines.append("None recorded.")
+        lines.append("None recorded." if lang == "en" else f"{say['none recorded']}。")
     for p in summary["key_projects"]:
         when = f", {p['done_on']}" if p["done_on"] else ""
-        lines.append(f"- {render.md_cell(p['title'])} — {p['status']}{when}")
-    change = _change(summary)
+        lines.append(f"- {render.md_cell(title_in(p, lang))} — {say[p['status']]}{when}")
+    change = _change(summary, lang)
     if change:
-        lines += ["", change + "."]
+        lines += ["", change + ("." if lang == "en" else "。")]
     return "\n".join(lines) + "\n"
 
 
-def to_json(summary: dict[str, Any]) -> str:
+def to_json(summary: dict[str, Any], lang: str = "en") -> str:
     return render.to_json(summary)

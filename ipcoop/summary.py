@@ -137,13 +137,21 @@ def build(
             {
                 "key": area["key"],
                 "name": area["name"],
+                "names": dict(area.get("names") or {"zh-hk": None, "zh-cn": None}),
                 **figures(tally.by_area.get(area["key"], NONE)),
             }
         )
         listed.add(area["key"])
     # Projects in an area the summary does not list still count, under their key.
     for key in sorted(k for k, c in tally.by_area.items() if sum(c) and k not in listed):
-        rows.append({"key": key, "name": key, **figures(tally.by_area[key])})
+        rows.append(
+            {
+                "key": key,
+                "name": key,
+                "names": {"zh-hk": None, "zh-cn": None},
+                **figures(tally.by_area[key]),
+            }
+        )
     months = dict(sorted((m, n) for m, n in tally.months.items() if m and n))
     return {
         "period": label,
@@ -182,7 +190,7 @@ def years_summary(
     """The summary of the years start..end: every area in force in them, and every
     area with projects in them; compared with the period of the same length before."""
     rows = [
-        {"key": a["key"], "name": a["name"]}
+        {"key": a["key"], "name": a["name"], "names": a.get("names")}
         for a in areas
         if in_force(a, start, end) or sum(tally.by_area.get(a["key"], []))
     ]
@@ -217,8 +225,13 @@ def summarize(
     return figures
 
 
-def headline(summary: dict[str, Any]) -> str:
-    """One sentence for the report: 'In 2020 the group implemented 27 of its 30 ...'."""
+def headline(summary: dict[str, Any], lang: str = "en") -> str:
+    """One sentence for the report: 'In 2020 the group implemented 27 of its 30 ...'
+    (in Chinese, written per language by `sentences`)."""
+    if lang != "en":
+        from ipcoop import sentences
+
+        return sentences.headline(summary, lang)
     period = summary["period"]
     total, done = summary["total"], summary["done"]
     if total == 0:

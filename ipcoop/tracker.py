@@ -8,42 +8,12 @@ is changed (every multi-id command checks all ids first).
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ipcoop import models, store
 from ipcoop.errors import InvalidValue, IpcoopError, NotFound
-
-# --------------------------------------------------------------------------- bundled data
-
-
-def _bundled(name: str) -> Any:
-    """A file of the bundled programme: installed as ipcoop.data, or data/ in a checkout."""
-    from importlib import resources
-
-    try:
-        source = resources.files("ipcoop.data").joinpath(name)
-    except ModuleNotFoundError:
-        source = Path(__file__).resolve().parent.parent / "data" / name
-    return json.loads(source.read_text("utf-8"))
-
-
-def bundled_areas() -> list[dict[str, Any]]:
-    return _bundled("areas.json")
-
-
-def bundled_members() -> list[dict[str, Any]]:
-    return _bundled("members.json")
-
-
-def bundled_projects() -> list[dict[str, Any]]:
-    return _bundled("programme-2019.json") + _bundled("programme-2020.json")
-
-
-def bundled_programmes() -> list[dict[str, Any]]:
-    return _bundled("programmes.json")
 
 
 def init_database(path: Path, empty: bool, force: bool) -> tuple[int, str | None]:
@@ -51,15 +21,17 @@ def init_database(path: Path, empty: bool, force: bool) -> tuple[int, str | None
 
     Returns the number of projects written and a note about the old file.
     """
-    areas, members = bundled_areas(), bundled_members()
+    from ipcoop import bundled
+
+    areas, members = bundled.areas(), bundled.members()
     stamp = models.now_stamp()
     projects = []
     programmes = []
     if not empty:
         keys = [a["key"] for a in areas]
         codes = [m["code"] for m in members]
-        programmes = bundled_programmes()
-        for raw in bundled_projects():
+        programmes = bundled.programmes()
+        for raw in bundled.projects():
             record = models.validate_project(raw, keys, codes)
             projects.append({**record, "created": stamp, "updated": stamp})
     note = store.create(path, areas, members, projects, force=force, programmes=programmes)
@@ -137,8 +109,11 @@ def add_project(
     note: str | None = None,
     status: str = "planned",
     done_on: str | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    from ipcoop import programmes
+    """Add a project. `titles` holds the Chinese forms a person typed ({tag: text});
+    a form given alone makes the other by conversion."""
+    from ipcoop import languages, programmes
 
     area = known_area(db, area)
     for code in agencies:
@@ -154,10 +129,13 @@ def add_project(
         models.parse_year(year)
     chosen = programmes.for_new_project(db, programme, year)
     programmes.require_area(chosen, area)
+    forms, converted = languages.set_forms(None, (), _checked_forms(titles or {}))
     record = _validate(
         db,
         {
             "title": title,
+            "titles": forms,
+            "converted": converted,
             "area": area,
             "year": int(chosen["start"][:4]),
             "programme": chosen["key"],
@@ -179,12 +157,17 @@ def edit_project(db: store.Database, project_id: int, changes: dict[str, Any]) -
     """Replace the named fields of one project. `changes` holds only the fields given."""
     if not changes:
         raise InvalidValue(
-            "nothing to change; give at least one of --title, --area, --year, "
-            "--key/--no-key, --lead, --agency, --note"
+            "nothing to change; give at least one of --title, --zh-hk, --zh-cn, --area, "
+            "--year, --key/--no-key, --lead, --agency, --note"
         )
-    from ipcoop import programmes
+    from ipcoop import languages, programmes
 
     (project,) = require_projects(db, [project_id])
+    if "titles" in changes:  # the forms a person typed; the other may be converted
+        forms, converted = languages.set_forms(
+            project["titles"], project["converted"], _checked_forms(changes.pop("titles"))
+        )
+        changes.update(titles=forms, converted=converted)
     if "area" in changes:
         changes["area"] = known_area(db, changes["area"])
     for code in changes.get("agencies", ()):
@@ -199,6 +182,10 @@ def edit_project(db: store.Database, project_id: int, changes: dict[str, Any]) -
         programmes.require_area(chosen, merged["area"])
     record = _validate(db, merged)
     return _save(db, project, record, settles=list(changes))
+
+
+def _checked_forms(given: Mapping[str, str]) -> dict[str, str]:
+    return {tag: models.parse_title(text, f"title ({tag})") for tag, text in given.items()}
 
 
 def _save(

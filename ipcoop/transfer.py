@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from ipcoop import models, render
+from ipcoop import models, render, tables
 from ipcoop.errors import InvalidValue, IpcoopError
 
 # Columns an import may carry; id, created and updated are accepted and ignored.
-IMPORT_FIELDS = set(models.PROJECT_FIELDS)
+IMPORT_FIELDS = set(models.PROJECT_FIELDS) | set(models.CSV_FIELDS)
 REQUIRED = ("title", "area", "year")
 CSV_BOM = "\ufeff"
 
@@ -31,7 +31,7 @@ def export_text(projects: list[dict[str, Any]], fmt: str) -> str:
         return render.to_json(projects)
     if fmt == "csv":
         # The byte-order mark makes spreadsheets read the file as UTF-8.
-        return CSV_BOM + render.to_csv(projects)
+        return CSV_BOM + tables.to_csv(projects)
     raise InvalidValue(f"unknown format {fmt!r}; choose json or csv")
 
 
@@ -104,6 +104,9 @@ def _csv_records(content: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
         record: dict[str, Any] = {}
         for name, cell in zip(header, row, strict=True):
             record[name] = _from_cell(name, render.restore(cell))
+        forms = {"zh-hk": record.pop("title_zh_hk", None), "zh-cn": record.pop("title_zh_cn", None)}
+        if any(forms.values()):
+            record["titles"] = {tag: text or None for tag, text in forms.items()}
         records.append((where, record))
     return records
 
@@ -114,6 +117,8 @@ def _from_cell(name: str, cell: str) -> Any:
         return [code for code in re.split(r"[;,/\s]+", cell) if code]
     if name in ("done_on", "id", "created", "updated"):
         return cell.strip() or None
+    if name == "converted":
+        return [tag for tag in re.split(r"[;,/\s]+", cell) if tag]
     return cell
 
 
@@ -189,6 +194,7 @@ def check_records(
             record["area"] = names[area.strip().casefold()]  # an area given by its name
         try:
             record["done_on"] = parse_sheet_date(record.get("done_on"))
+            record["titles"], record["converted"] = _completed_forms(record)
             clean = models.validate_project(record, area_keys, member_codes)
         except InvalidValue as exc:
             raise InvalidValue(f"{where}: {exc.message}") from None
@@ -199,7 +205,32 @@ def check_records(
     return checked
 
 
-EDITABLE = ("title", "area", "year", "status", "key", "lead", "agencies", "notes", "done_on")
+def _completed_forms(record: dict[str, Any]) -> tuple[dict, list[str]]:
+    """The title's Chinese forms, the missing one converted from the other."""
+    from ipcoop import languages
+
+    forms, converted = models.parse_forms(record.get("titles"), record.get("converted"))
+    for tag in languages.CHINESE:
+        second = languages.other(tag)
+        if forms[tag] is not None and forms[second] is None:
+            forms[second] = languages.convert(forms[tag], second)
+            converted.append(second)
+    return forms, [t for t in languages.CHINESE if t in converted]
+
+
+EDITABLE = (
+    "title",
+    "titles",
+    "converted",
+    "area",
+    "year",
+    "status",
+    "key",
+    "lead",
+    "agencies",
+    "notes",
+    "done_on",
+)
 
 
 class ImportPlan:

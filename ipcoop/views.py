@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ipcoop import models
+from ipcoop.languages import CHINESE, name_in, other
 from ipcoop.render import (
     STATUS_STYLE,
     Column,
@@ -19,41 +20,71 @@ from ipcoop.render import (
     terminal_width,
     wrap_cells,
 )
+from ipcoop.words import WORDS
 
 
-def print_project(project: dict[str, Any], area_name: str, member_names: dict[str, str]) -> None:
-    agencies = [f"{code} ({member_names.get(code, '?')})" for code in project["agencies"]]
-    lead = {"gd": "Guangdong", "hk": "Hong Kong", "joint": "joint"}[project["lead"]]
-    done_on = project["done_on"] or ("-" if project["status"] != "done" else "unknown")
-    rows: list[list[Segment | str]] = [
-        [("ID", "bold"), str(project["id"])],
-        [("Title", "bold"), project["title"]],
-        [("Area", "bold"), f"{project['area']} ({area_name})"],
-        [("Year", "bold"), str(project["year"])],
-        [("Status", "bold"), (project["status"], STATUS_STYLE[project["status"]])],
-        [("Key project", "bold"), "yes" if project["key"] else "no"],
-        [("Lead", "bold"), lead],
-        [("Agencies", "bold"), ", ".join(agencies) or "-"],
-        [("Done on", "bold"), done_on],
+def print_project(
+    project: dict[str, Any],
+    area: dict[str, Any] | None,
+    members: dict[str, dict[str, Any]],
+    lang: str = "en",
+) -> None:
+    """One project, its labels in `lang`; every form of its title, the one of
+    `lang` first, a converted one marked as such."""
+    say = WORDS[lang]
+    agencies = [
+        f"{code} ({name_in(members[code], lang) if code in members else '?'})"
+        for code in project["agencies"]
+    ]
+    done_on = project["done_on"] or ("-" if project["status"] != "done" else "?")
+    area_name = name_in(area, lang) if area else "?"
+    rows: list[list[Segment | str]] = [[(say["ID"], "bold"), str(project["id"])]]
+    order = ["en", *CHINESE] if lang == "en" else [lang, "en", other(lang)]
+    for tag in order:
+        text = project["title"] if tag == "en" else project["titles"].get(tag)
+        if text is None:
+            continue
+        label = say["Title"] if tag == order[0] else f"{say['Title']} ({tag})"
+        if tag in project["converted"]:
+            text += f"  († {say['converted']})"
+        rows.append([(label, "bold"), text])
+    rows += [
+        [(say["Area"], "bold"), f"{project['area']} ({area_name})"],
+        [(say["Year"], "bold"), str(project["year"])],
+        [(say["Programme"], "bold"), project["programme"]],
+        [(say["Status"], "bold"), (say[project["status"]], STATUS_STYLE[project["status"]])],
+        [(say["Key project"], "bold"), say["yes"] if project["key"] else say["no"]],
+        [(say["Lead"], "bold"), say[project["lead"]]],
+        [(say["Agencies"], "bold"), ", ".join(agencies) or "-"],
+        [(say["Done on"], "bold"), done_on],
     ]
     # Notes keep their line breaks: one row per line.
     for i, note in enumerate((project["notes"] or "-").split("\n")):
-        rows.append([("Notes" if i == 0 else "", "bold"), note])
-    rows += [[("Created", "bold"), project["created"]], [("Updated", "bold"), project["updated"]]]
+        rows.append([(say["Notes"] if i == 0 else "", "bold"), note])
+    rows += [
+        [(say["Created"], "bold"), project["created"]],
+        [(say["Updated"], "bold"), project["updated"]],
+    ]
     columns = [Column(""), Column("", wrap=True)]
     emit(grid(columns, rows, terminal_width(), header=False))
 
 
-def print_areas(rows: Sequence[dict[str, Any]], year: int | None) -> None:
-    title = f"Areas, {year}" if year is not None else "Areas, all years"
+def print_areas(rows: Sequence[dict[str, Any]], year: int | None, lang: str = "en") -> None:
+    from ipcoop.words import year_text
+
+    say = WORDS[lang]
+    if lang == "en":
+        title = f"Areas, {year}" if year is not None else "Areas, all years"
+    else:
+        title = say["Areas"] + (f"（{year_text(year, lang)}）" if year is not None else "")
     columns = [
         Column("Key"),
-        Column("Total", right=True, drop=2),
-        Column("Done", right=True),
-        Column("Open", right=True),
-        Column("Done %", drop=3),
-        Column("Years", drop=1),
-        Column("Name", wrap=True),
+        Column(say["Total"], right=True, drop=2),
+        Column(say["Done"], right=True),
+        Column(say["Open"], right=True),
+        Column(say["Done %"], drop=3),
+        Column(say["Years"], drop=1),
+        Column(say["Name"], wrap=True),
     ]
     table = [
         [
@@ -62,17 +93,23 @@ def print_areas(rows: Sequence[dict[str, Any]], year: int | None) -> None:
             str(row["done"]),
             str(row["planned"] + row["active"]),
             (progress_text(row["percent_done"], bar_room(terminal_width())), "green"),
-            _span(row.get("from"), row.get("until")),
-            row["name"],
+            _span(row.get("from"), row.get("until"), say["always"]),
+            _marked(row, lang),
         ]
         for row in rows
     ]
     emit([[(title, "bold")], *grid(columns, table, terminal_width())])
 
 
-def _span(start: int | None, end: int | None) -> str:
+def _marked(record: dict[str, Any], lang: str) -> str:
+    """A name in `lang`, marked † if it was converted and no person has set it."""
+    name = name_in(record, lang)
+    return f"{name} †" if lang in record.get("converted", ()) and lang != "en" else name
+
+
+def _span(start: int | None, end: int | None, always: str = "always") -> str:
     if start is None and end is None:
-        return "always"
+        return always
     if end is None:
         return f"{start}-"
     if start is None:
@@ -80,10 +117,10 @@ def _span(start: int | None, end: int | None) -> str:
     return f"{start}-{end}" if start != end else str(start)
 
 
-def print_members(members: Sequence[dict[str, Any]]) -> None:
-    columns = [Column("Code"), Column("Side"), Column("Name", wrap=True)]
-    sides = {"gd": "Guangdong", "hk": "Hong Kong"}
-    table = [[m["code"], sides.get(m["side"], m["side"]), m["name"]] for m in members]
+def print_members(members: Sequence[dict[str, Any]], lang: str = "en") -> None:
+    say = WORDS[lang]
+    columns = [Column(say["Code"]), Column(say["Side"]), Column(say["Name"], wrap=True)]
+    table = [[m["code"], say.get(m["side"], m["side"]), _marked(m, lang)] for m in members]
     emit(grid(columns, table, terminal_width()))
 
 

@@ -19,6 +19,11 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("IPCOOP_DB", raising=False)
     monkeypatch.delenv("IPCOOP_DEBUG", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    # English unless a test asks: the language follows IPCOOP_LANG, then the locale.
+    monkeypatch.delenv("IPCOOP_LANG", raising=False)
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     monkeypatch.setenv("IPCOOP_LOCK_TIMEOUT", "1")
     monkeypatch.setenv("COLUMNS", "100")
     return home

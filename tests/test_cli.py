@@ -15,6 +15,8 @@ from tests.helpers import invoke, one_error_line
 FIELDS = [
     "id",
     "title",
+    "titles",
+    "converted",
     "area",
     "year",
     "programme",
@@ -156,7 +158,9 @@ def test_init_empty_has_areas_and_members(empty_db):
     ]
     assert {m["side"] for m in members[:5]} == {"gd"}
     assert {m["side"] for m in members[5:]} == {"hk"}
-    assert set(members[0]) == {"code", "name", "side"}
+    # v2: names in all three forms, and which Chinese ones were converted.
+    assert set(members[0]) == {"code", "name", "names", "converted", "side"}
+    assert members[5]["names"] == {"zh-hk": "知識產權署", "zh-cn": "知识产权署"}
 
 
 @pytest.mark.parametrize(
@@ -304,7 +308,11 @@ def test_list_table_fits_width_and_keeps_chinese_aligned(cli):
 
 def test_list_formats(cli):
     csv_out = cli("list", "--format", "csv", "--year", "2020").stdout
-    assert csv_out.splitlines()[0] == ",".join(FIELDS)
+    # The title's Chinese forms are columns of their own in a spreadsheet.
+    columns = [
+        c for f in FIELDS for c in (["title_zh_hk", "title_zh_cn"] if f == "titles" else [f])
+    ]
+    assert csv_out.splitlines()[0] == ",".join(columns)
     assert len(csv_out.splitlines()) == 9
     md = cli("list", "--format", "md", "--key").stdout.splitlines()
     assert md[0].startswith("| ID |")

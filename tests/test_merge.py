@@ -26,6 +26,8 @@ def base_data() -> dict:
     for pid in range(1, 11):
         data["projects"][str(pid)] = {
             "title": f"Project {pid}",
+            "titles": {"zh-hk": None, "zh-cn": None},
+            "converted": [],
             "area": "gba",
             "year": 2020,
             "programme": "2020",
@@ -55,6 +57,12 @@ def base_data() -> dict:
     return data
 
 
+TITLES = [
+    ({"zh-hk": "專利", "zh-cn": "专利"}, ["zh-cn"]),
+    ({"zh-hk": "專利", "zh-cn": "专利"}, []),
+    ({"zh-hk": "商標", "zh-cn": "商标"}, ["zh-hk"]),
+    ({"zh-hk": None, "zh-cn": None}, []),
+]
 FIELD_VALUES = {
     "title": st.sampled_from(["Alpha", "Beta", "粵港 合作", "Gamma"]),
     "notes": st.sampled_from(["", "note one", "note two"]),
@@ -62,6 +70,8 @@ FIELD_VALUES = {
     "status": st.sampled_from(
         [("done", "2020-11-30"), ("done", "2020-12-01"), ("dropped", None), ("active", None)]
     ),
+    # The Chinese forms and which were converted change together, as one field.
+    "titles": st.sampled_from(TITLES),
 }
 OP = st.one_of(
     st.tuples(
@@ -100,6 +110,8 @@ def apply(data: dict, copy_id: str, name: str, ops: list, minute: int, draw) -> 
                 after = {**before, "updated": at}
                 if field == "status":
                     after["status"], after["done_on"] = value
+                elif field == "titles":
+                    after["titles"], after["converted"] = value
                 else:
                     after[field] = value
                 data["projects"][pid] = after
@@ -124,6 +136,7 @@ def pick(field: str, index: int):
             ("dropped", None),
             ("active", None),
         ],
+        "titles": TITLES,
     }
     return choices[field][index]
 

@@ -117,3 +117,46 @@ def test_a_schema_2_file_gets_a_programme_for_each_year(tmp_path):
     assert invoke("--db", old, "undo").exit_code == 0  # the old journal's carry
     assert [p["year"] for p in invoke("--db", old, "list", "--json").json()][-1] == 2021
     assert invoke("--db", old, "check").exit_code == 0
+
+
+SCHEMA_3 = Path(__file__).parent / "data" / "schema3.json"
+
+
+def test_a_schema_3_file_gains_title_forms_and_the_bundled_chinese_names(tmp_path):
+    """tests/data/schema3.json was written by schema 3 (English only): init --empty, two
+    adds (one titled in Chinese), done, guidance renamed, an area smes added, and a
+    programme 2022-23 added."""
+    old = tmp_path / "old.json"
+    shutil.copy(SCHEMA_3, old)
+    before = old.read_bytes()
+    listed = invoke("--db", old, "list", "--json").json()
+    assert [p["titles"] for p in listed] == [{"zh-hk": None, "zh-cn": None}] * 2
+    assert [p["converted"] for p in listed] == [[], []]
+    assert old.read_bytes() == before  # read as it is
+    areas = {a["key"]: a for a in invoke("--db", old, "areas", "--json").json()}
+    # Bundled names gain their Chinese forms; a renamed or new area has none yet.
+    assert areas["gba"]["names"] == {
+        "zh-hk": "加強粵港澳大灣區知識產權合作",
+        "zh-cn": "加强粤港澳大湾区知识产权合作",
+    }
+    assert areas["guidance"]["names"] == {"zh-hk": None, "zh-cn": None}
+    assert areas["smes"]["names"] == {"zh-hk": None, "zh-cn": None}
+    members = {m["code"]: m for m in invoke("--db", old, "members", "--json").json()}
+    assert members["HKIPD"]["names"]["zh-hk"] == "知識產權署"
+    programmes = invoke("--db", old, "programme", "list", "--json").json()
+    assert programmes[0]["key"] == "2021" and programmes[0]["names"]["zh-cn"] == "2021年合作项目"
+    # The first change writes schema 4, keeps the old file, and the old journal still undoes.
+    assert invoke("--db", old, "edit", "2", "--zh-hk", "粵港知識產權研討會").exit_code == 0
+    assert json.loads(old.read_text())["_meta"]["1"]["schema"] == store.SCHEMA_VERSION == 4
+    assert store.backup_path(old).read_bytes() == before
+    shown = invoke("--db", old, "show", "2", "--json").json()
+    assert shown["titles"] == {"zh-hk": "粵港知識產權研討會", "zh-cn": "粤港知识产权研讨会"}
+    assert shown["converted"] == ["zh-cn"]
+    for _ in range(2):  # the edit, then schema 3's programme add
+        assert invoke("--db", old, "undo").exit_code == 0
+    assert invoke("--db", old, "undo").exit_code == 0  # schema 3's area add
+    assert "smes" not in {a["key"] for a in invoke("--db", old, "areas", "--json").json()}
+    assert invoke("--db", old, "undo").exit_code == 0  # schema 3's rename
+    renamed = {a["key"]: a for a in invoke("--db", old, "areas", "--json").json()}["guidance"]
+    assert renamed["name"] == "Strengthening guidance service on IP in both places"
+    assert invoke("--db", old, "check").exit_code == 0

@@ -43,6 +43,7 @@ def test_summary_default_is_latest_year(cli):
     assert protection == {
         "key": "protection",
         "name": "Reinforcing co-operation on protection of IP in both places",
+        "names": {"zh-hk": "加強兩地知識產權保護合作", "zh-cn": "加强两地知识产权保护合作"},
         "total": 3,
         "planned": 2,
         "active": 0,

@@ -18,6 +18,8 @@ STAMP = "2026-01-01T00:00:00Z"
 def project(title: str, **extra: object) -> dict:
     return {
         "title": title,
+        "titles": {"zh-hk": None, "zh-cn": None},
+        "converted": [],
         "area": "gba",
         "year": 2020,
         "programme": "2020",

@@ -46,18 +46,18 @@ def complete_programme(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def complete_area(ctx: typer.Context, incomplete: str) -> list[str]:
-    from ipcoop import tracker
+    from ipcoop import bundled
 
     db = _completion_db(ctx)
-    keys = [a["key"] for a in (db.areas() if db else tracker.bundled_areas())]
+    keys = [a["key"] for a in (db.areas() if db else bundled.areas())]
     return [k for k in keys if k.startswith(incomplete)]
 
 
 def complete_agency(ctx: typer.Context, incomplete: str) -> list[str]:
-    from ipcoop import tracker
+    from ipcoop import bundled
 
     db = _completion_db(ctx)
-    codes = [m["code"] for m in (db.members() if db else tracker.bundled_members())]
+    codes = [m["code"] for m in (db.members() if db else bundled.members())]
     return [c for c in codes if c.startswith(incomplete.upper())]
 
 
@@ -132,3 +132,44 @@ ProgrammeOpt = Annotated[
         autocompletion=complete_programme,
     ),
 ]
+
+
+def complete_lang(incomplete: str) -> list[str]:
+    return [tag for tag in ("en", "zh-hk", "zh-cn") if tag.startswith(incomplete.lower())]
+
+
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="LANG",
+        help="en, zh-hk or zh-cn (default: IPCOOP_LANG, else a zh_HK/zh_TW/zh_MO or "
+        "zh_CN/zh_SG locale, else en).",
+        autocompletion=complete_lang,
+    ),
+]
+ZhHkOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--zh-hk",
+        metavar="TEXT",
+        help="Traditional Chinese, as written in Hong Kong (zh-cn is converted from it "
+        "unless given or set before).",
+    ),
+]
+ZhCnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--zh-cn",
+        metavar="TEXT",
+        help="Simplified Chinese, as written in Guangdong (zh-hk is converted from it "
+        "unless given or set before).",
+    ),
+]
+
+
+def lang_of(value: str | None) -> str:
+    """The language asked for, else the default (IPCOOP_LANG, the locale, English)."""
+    from ipcoop import languages
+
+    return languages.parse_lang(value) if value is not None else languages.default_lang()

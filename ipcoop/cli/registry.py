@@ -15,7 +15,7 @@ from typing import Any
 # tests/test_layers.py checks that each is the command's own first line.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "list": ("projects", "list_", "List projects, filtered and sorted."),
-    "show": ("projects", "show", "Show one project in full."),
+    "show": ("projects", "show", "Show one project in full, with every form of its title."),
     "add": ("projects", "add", "Add a project; prints its new id."),
     "edit": (
         "projects",

@@ -36,13 +36,18 @@ def new_data(areas: list[dict[str, Any]], members: list[dict[str, Any]]) -> layo
     """An empty database's tables, with areas and members in the order given."""
     return {
         "_meta": {"1": {"schema": layout.SCHEMA_VERSION}},
-        "areas": {a["key"]: {**a, "order": i} for i, a in enumerate(areas, start=1)},
+        "areas": {a["key"]: {**_named(a), "order": i} for i, a in enumerate(areas, start=1)},
         "copies": {},
         "history": {},
-        "members": {m["code"]: {**m, "order": i} for i, m in enumerate(members, start=1)},
+        "members": {m["code"]: {**_named(m), "order": i} for i, m in enumerate(members, start=1)},
         "programmes": {},
         "projects": {},
     }
+
+
+def _named(record: dict[str, Any]) -> dict[str, Any]:
+    """A record with its Chinese names, empty if it has none."""
+    return {"converted": [], "names": {"zh-cn": None, "zh-hk": None}, **record}
 
 
 def _aside(path: Path, label: str) -> Path:
@@ -108,6 +113,8 @@ def create(
             doc = {k: v for k, v in project.items() if k != "id"}
             doc.setdefault("programme", str(doc["year"]))
             doc.setdefault("carried_to", None)
+            doc.setdefault("titles", {"zh-hk": None, "zh-cn": None})
+            doc.setdefault("converted", [])
             if doc["programme"] not in data["programmes"]:
                 data["programmes"][doc["programme"]] = calendar_programme(doc["year"], areas)
             data["projects"][str(first_id + offset)] = doc

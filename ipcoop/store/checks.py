@@ -22,6 +22,8 @@ from ipcoop.store.layout import KEY_RE
 EXTRA_FIELDS = ("conflicts",)
 FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "title": (str,),
+    "titles": (dict,),
+    "converted": (list,),
     "area": (str,),
     "year": (int,),
     "programme": (str,),
@@ -58,6 +60,12 @@ def project_damage(doc: Any) -> str | None:
         return f"the lead {doc['lead']!r} is unknown"
     if not all(isinstance(code, str) for code in doc["agencies"]):
         return "an agency is not a code"
+    if set(doc["titles"]) != {"zh-hk", "zh-cn"} or not all(
+        isinstance(t, (str, type(None))) for t in doc["titles"].values()
+    ):
+        return "the field 'titles' has a bad value"
+    if not all(isinstance(t, str) and doc["titles"].get(t) for t in doc["converted"]):
+        return "the field 'converted' has a bad value"
     return None
 
 
@@ -97,6 +105,10 @@ def audit(data: dict[str, Any], duplicates: list[str] = ()) -> list[Problem]:  #
             problems.append(Problem("damaged", f"programme record {key} is malformed"))
         elif any(a not in data["areas"] for a in programme["areas"]):
             problems.append(Problem("unsound", f"programme {key} names an unknown area"))
+    for name in ("areas", "members", "programmes"):
+        for key, record in sorted(data[name].items()):
+            if not _names_ok(record):
+                problems.append(Problem("damaged", f"the names of {name}/{key} are malformed"))
     for key, area in sorted(data["areas"].items()):
         if area.get("key") != key or not isinstance(area.get("name"), str):
             problems.append(Problem("damaged", f"area record {key} has a bad key or name"))
@@ -155,6 +167,19 @@ def audit(data: dict[str, Any], duplicates: list[str] = ()) -> list[Problem]:  #
                 Problem("note", f"history entry {key} is malformed; 'ipcoop undo' cannot undo it")
             )
     return problems
+
+
+def _names_ok(record: dict[str, Any]) -> bool:
+    """Chinese names, where a record has them: {zh-hk, zh-cn} of text or null."""
+    names = record.get("names")
+    if names is None:
+        return True
+    return (
+        isinstance(names, dict)
+        and set(names) <= {"zh-hk", "zh-cn"}
+        and all(isinstance(v, (str, type(None))) for v in names.values())
+        and isinstance(record.get("converted", []), list)
+    )
 
 
 def _owners(copies: dict[str, Any], problems: list[Problem]) -> Any:

@@ -31,8 +31,12 @@ REMOVED = "removed"
 
 
 def group_of(field: str) -> tuple[str, ...]:
-    """Fields changed together: a status and its done date."""
-    return ("status", "done_on") if field in ("status", "done_on") else (field,)
+    """Fields changed together: a status and its done date; the Chinese forms of a
+    title and which of them were converted."""
+    for group in (("status", "done_on"), ("titles", "converted")):
+        if field in group:
+            return group
+    return (field,)
 
 
 def _canon(value: Any) -> str:

@@ -25,7 +25,9 @@ def upgrade(data: dict[str, Any], schema: int, path: Path, copy: str, name: str)
     if schema == 1:
         data, schema = from_1(data, path, copy, name), 2
     if schema == 2:
-        data = from_2(data, path)
+        data, schema = from_2(data, path), 3
+    if schema == 3:
+        data = from_3(data)
     assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION
     return data
 
@@ -69,6 +71,73 @@ def from_2(data: dict[str, Any], path: Path) -> Data:
     }
 
 
+def from_3(data: dict[str, Any]) -> Data:
+    """Schema 4 holds titles and names in three languages: every project gains empty
+    Chinese title forms; areas, members and programmes gain Chinese names, filled
+    from the bundled ones where the English name is the bundled one."""
+    from ipcoop.bundled import chinese_names
+    from ipcoop.languages import CHINESE
+    from ipcoop.words import programme_name
+
+    known = chinese_names()
+    out = dict(data)
+    out["_meta"] = {"1": {"schema": 4}}
+    out["projects"] = {k: _with_titles(doc) for k, doc in data["projects"].items()}
+    for table in ("areas", "members"):
+        out[table] = {k: _with_names(doc, known) for k, doc in data[table].items()}
+    # A programme with the name given by default gets the default Chinese names.
+    defaults = dict(known)
+    for key in data["programmes"]:
+        defaults[programme_name(key, "en")] = {t: programme_name(key, t) for t in CHINESE}
+    out["programmes"] = {k: _with_names(doc, defaults) for k, doc in data["programmes"].items()}
+    history = {}
+    for key, entry in data["history"].items():
+        changes = entry.get("changes") if isinstance(entry, dict) else None
+        history[key] = (
+            {**entry, "changes": [_change_in_4(c, defaults) for c in changes]}
+            if isinstance(changes, list)
+            else entry
+        )
+    out["history"] = history
+    return out
+
+
+def _with_titles(doc: Any) -> Any:
+    if not isinstance(doc, dict) or "title" not in doc:
+        return doc
+    return {"converted": [], "titles": {"zh-cn": None, "zh-hk": None}, **doc}
+
+
+def _with_names(doc: Any, known: dict[str, dict[str, str]]) -> Any:
+    if not isinstance(doc, dict) or "name" not in doc:
+        return doc
+    names = known.get(doc["name"]) if isinstance(doc["name"], str) else None
+    out = {"converted": [], "names": dict(names or {"zh-cn": None, "zh-hk": None}), **doc}
+    endorsed = out.get("endorsed")
+    if isinstance(endorsed, dict) and isinstance(endorsed.get("areas"), list):
+        out["endorsed"] = {
+            **endorsed,
+            "areas": [_with_names(a, known) for a in endorsed["areas"]],
+        }
+    return out
+
+
+def _change_in_4(change: Any, known: dict[str, dict[str, str]]) -> Any:
+    """A journal entry's records as schema 4 holds them (undo puts them back)."""
+    if not isinstance(change, dict):
+        return change
+    out = dict(change)
+    for side in ("before", "after"):
+        doc = out.get(side)
+        if not isinstance(doc, dict) or len(doc) < 2:
+            continue
+        if change.get("table") == "projects":
+            out[side] = _with_titles(doc)
+        elif change.get("table") in ("areas", "members", "programmes"):
+            out[side] = _with_names(doc, known)
+    return out
+
+
 def _with_programme(change: Any) -> Any:
     """A journal entry's project records as schema 3 holds them (undo puts them back)."""
     if not isinstance(change, dict) or change.get("table") != "projects":
@@ -89,12 +158,16 @@ def calendar_programme(year: int, areas: list[dict[str, Any]]) -> dict[str, Any]
         if (a.get("from") is None or a["from"] <= year)
         and (a.get("until") is None or a["until"] >= year)
     ]
+    from ipcoop.words import programme_name
+
     return {
         "areas": keys,
+        "converted": [],
         "end": f"{year}-12",
         "endorsed": None,
         "key": str(year),
-        "name": f"Co-operation projects for {year}",
+        "name": programme_name(str(year), "en"),
+        "names": {tag: programme_name(str(year), tag) for tag in ("zh-cn", "zh-hk")},
         "reported_done": None,
         "start": f"{year}-01",
     }

@@ -31,6 +31,8 @@ def shape(project_id: int, doc: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": project_id,
         "title": doc["title"],
+        "titles": dict(doc["titles"]),
+        "converted": list(doc["converted"]),
         "area": doc["area"],
         "year": doc["year"],
         "programme": doc["programme"],
@@ -224,6 +226,8 @@ class Database:
         names none, made if missing), and no carry-over."""
         doc = {k: v for k, v in record.items() if k != "id"}
         doc.setdefault("carried_to", None)
+        doc.setdefault("titles", {"zh-hk": None, "zh-cn": None})
+        doc.setdefault("converted", [])
         doc.setdefault("programme", str(doc["year"]))
         if doc["programme"] not in self.tables["programmes"]:
             from ipcoop.store.migrate import calendar_programme

@@ -8,7 +8,15 @@ import typer
 from typer.core import TyperGroup
 
 from ipcoop.cli.context import reading, writing
-from ipcoop.cli.options import JsonOpt, OutputOpt, complete_area
+from ipcoop.cli.options import (
+    JsonOpt,
+    LangOpt,
+    OutputOpt,
+    ZhCnOpt,
+    ZhHkOpt,
+    complete_area,
+    lang_of,
+)
 from ipcoop.cli.output import emit, say
 from ipcoop.errors import IpcoopError
 
@@ -35,10 +43,14 @@ def summary(
             ],
         ),
     ] = "table",
+    lang: LangOpt = None,
     as_json: JsonOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """A programme's summary, or of years: progress by area, key projects, the one before.
+
+    --lang writes it in en, zh-hk or zh-cn: headings, names, titles, and the headline
+    in each side's house style (JSON carries every form).
 
     Example: ipcoop summary 2020 --format md --output summary-2020.md
     """
@@ -47,9 +59,10 @@ def summary(
     fmt = "json" if as_json else fmt.lower()
     if fmt not in SUMMARY_FORMATS:
         raise IpcoopError(f"unknown format {fmt!r}; choose {', '.join(SUMMARY_FORMATS)}")
+    the_lang = lang_of(lang)
     figures = periods.summary_for(reading(ctx), period)
     if fmt == "table" and output is None:
-        report.print_terminal(figures)
+        report.print_terminal(figures, the_lang)
         return
     writers = {
         "json": report.to_json,
@@ -58,7 +71,7 @@ def summary(
         "svg": report.to_svg,
         "table": report.to_text,
     }
-    emit(writers[fmt](figures), output)
+    emit(writers[fmt](figures, the_lang), output)
 
 
 def carry(
@@ -94,20 +107,27 @@ def carry(
         say("Nothing to carry.")
 
 
-def members(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+def members(ctx: typer.Context, lang: LangOpt = None, as_json: JsonOpt = False) -> None:
     """List the member agencies and their codes (for --agency).
 
-    Example: ipcoop members --json
+    Example: ipcoop members --lang zh-hk
     """
-    from ipcoop import render, views
+    from ipcoop import languages, render, views
 
     rows = [
-        {"code": m["code"], "name": m["name"], "side": m["side"]} for m in reading(ctx).members()
+        {
+            "code": m["code"],
+            "name": m["name"],
+            "names": m.get("names") or languages.no_forms(),
+            "converted": list(m.get("converted", ())),
+            "side": m["side"],
+        }
+        for m in reading(ctx).members()
     ]
     if as_json:
         emit(render.to_json(rows))
     else:
-        views.print_members(rows)
+        views.print_members(rows, lang_of(lang))
 
 
 areas_app = typer.Typer(cls=TyperGroup, rich_markup_mode=None)
@@ -117,11 +137,12 @@ areas_app = typer.Typer(cls=TyperGroup, rich_markup_mode=None)
 def areas(
     ctx: typer.Context,
     year: Annotated[str | None, typer.Option("--year", help="Figures for one year.")] = None,
+    lang: LangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Show the areas with their project counts and progress.
 
-    Example: ipcoop areas --year 2020
+    Example: ipcoop areas --year 2020 --lang zh-cn
     """
     if ctx.invoked_subcommand is not None:
         return
@@ -133,7 +154,7 @@ def areas(
     if as_json:
         emit(render.to_json(rows))
     else:
-        views.print_areas(rows, the_year)
+        views.print_areas(rows, the_year, lang_of(lang))
 
 
 FromOpt = Annotated[str | None, typer.Option("--from", help="First programme year it is in force.")]
@@ -149,15 +170,20 @@ def areas_add(
     name: Annotated[str, typer.Argument(help="The area's name as the programme gives it.")],
     start: FromOpt = None,
     until: UntilOpt = None,
+    zh_hk: ZhHkOpt = None,
+    zh_cn: ZhCnOpt = None,
 ) -> None:
     """Add an area, optionally in force only for some years.
 
     Example: ipcoop areas add smes "Supporting SMEs on IP" --from 2016 --until 2018
+    --zh-hk "支援中小企" --zh-cn "支持中小企业"
     """
     from ipcoop import areas as areas_rules
+    from ipcoop import languages
 
+    names = languages.given_forms(zh_hk, zh_cn, "area name")
     with writing(ctx) as db:
-        area = areas_rules.add_area(db, key, name, start, until)
+        area = areas_rules.add_area(db, key, name, start, until, names)
     say(f"Added area {area['key']}.")
 
 
@@ -168,16 +194,20 @@ def areas_edit(
     name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
     start: FromOpt = None,
     until: UntilOpt = None,
+    zh_hk: ZhHkOpt = None,
+    zh_cn: ZhCnOpt = None,
 ) -> None:
-    """Rename an area or change its years; its projects stay with it.
+    """Rename an area (in any language) or change its years; its projects stay with it.
 
     --from or --until given as "" removes that bound.
     Example: ipcoop areas edit guidance --until 2021
     """
     from ipcoop import areas as areas_rules
+    from ipcoop import languages
 
+    names = languages.given_forms(zh_hk, zh_cn, "area name")
     with writing(ctx) as db:
-        area = areas_rules.edit_area(db, key, name, start, until)
+        area = areas_rules.edit_area(db, key, name, start, until, names)
     say(f"Updated area {area['key']}.")
 
 

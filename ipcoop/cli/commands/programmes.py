@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from ipcoop.cli.context import reading, writing
-from ipcoop.cli.options import JsonOpt, complete_area
+from ipcoop.cli.options import JsonOpt, ZhCnOpt, ZhHkOpt, complete_area
 from ipcoop.cli.output import emit, say
 
 programme_app = typer.Typer(cls=TyperGroup, rich_markup_mode=None, no_args_is_help=True)
@@ -52,19 +52,22 @@ def programme_add(
     end: EndOpt = None,
     name: NameOpt = None,
     area: AreasOpt = None,
+    zh_hk: ZhHkOpt = None,
+    zh_cn: ZhCnOpt = None,
 ) -> None:
     """Add a programme: its period by month and its areas in order.
 
     Without --area it takes the areas in force in its first year.
     Example: ipcoop programme add 2018-19 --start 2018-07 --end 2019-06 --area gba --area smes
     """
-    from ipcoop import programmes
+    from ipcoop import languages, programmes
     from ipcoop.errors import InvalidValue
 
     if start is None or end is None:
         raise InvalidValue("give the programme's period: --start YYYY-MM --end YYYY-MM")
+    names = languages.given_forms(zh_hk, zh_cn, "programme name")
     with writing(ctx) as db:
-        made = programmes.add(db, key, start, end, name, area or ())
+        made = programmes.add(db, key, start, end, name, area or (), names)
     say(
         f"Added programme {made['key']} ({made['start']} to {made['end']}, "
         f"{len(made['areas'])} areas)."
@@ -96,13 +99,16 @@ def programme_edit(
             help="How many projects the group reported implemented (when it itemised fewer).",
         ),
     ] = None,
+    zh_hk: ZhHkOpt = None,
+    zh_cn: ZhCnOpt = None,
 ) -> None:
     """Change a programme; each option replaces what it names.
 
     Example: ipcoop programme edit 2019 --reported-done 27
     """
-    from ipcoop import programmes
+    from ipcoop import languages, programmes
 
+    names = languages.given_forms(zh_hk, zh_cn, "programme name")
     with writing(ctx) as db:
         changed = programmes.edit(
             db,
@@ -113,6 +119,7 @@ def programme_edit(
             areas=area or (),
             add_areas=add_area or (),
             reported_done=reported_done,
+            names=names,
         )
     say(f"Updated programme {changed['key']}.")
 

@@ -13,14 +13,18 @@ from ipcoop.cli.options import (
     IdArg,
     IdsArg,
     JsonOpt,
+    LangOpt,
     LeadOpt,
     ProgrammeOpt,
+    ZhCnOpt,
+    ZhHkOpt,
     complete_agency,
     complete_area,
     complete_format,
     complete_lead,
     complete_sort,
     complete_status,
+    lang_of,
 )
 from ipcoop.cli.output import emit, say
 from ipcoop.errors import IpcoopError
@@ -65,7 +69,12 @@ def list_(
         typer.Option("--agency", help="Member agency code.", autocompletion=complete_agency),
     ] = None,
     search: Annotated[
-        str | None, typer.Option("--search", help="Text to find in titles and notes.")
+        str | None,
+        typer.Option(
+            "--search",
+            help="Text to find in every form of the title and in the notes "
+            "(Chinese in either script).",
+        ),
     ] = None,
     sort: Annotated[
         str,
@@ -77,14 +86,18 @@ def list_(
         str,
         typer.Option("--format", help="table, json, csv or md.", autocompletion=complete_format),
     ] = "table",
+    lang: LangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List projects, filtered and sorted.
 
+    --lang picks the title shown and the table's words (JSON and CSV carry every
+    form). --search finds Chinese in either script: 粵港 finds 粤港.
     Example: ipcoop list --year 2020 --area gba --status open --sort -year
     """
-    from ipcoop import listing, render
+    from ipcoop import listing, render, tables
 
+    the_lang = lang_of(lang)
     fmt = "json" if as_json else fmt.lower()
     if fmt not in ("table", "json", "csv", "md"):
         raise IpcoopError(f"unknown format {fmt!r}; choose table, json, csv or md")
@@ -102,6 +115,7 @@ def list_(
         open_only=open_only,
         programme=programme,
         done_in=done_in,
+        lang=the_lang,
     )
     projects = listing.select(db.rows(), filters)
     if fmt != "table":
@@ -111,23 +125,25 @@ def list_(
     if fmt == "json":
         emit(render.to_json(projects))
     elif fmt == "csv":
-        emit(render.to_csv(projects))
+        emit(tables.to_csv(projects))
     elif fmt == "md":
-        emit(render.to_markdown(projects))
+        emit(tables.to_markdown(projects, the_lang))
     elif not projects:
         say("No projects match.")
     else:
-        render.print_projects(projects)
+        tables.print_projects(projects, the_lang)
 
 
 def show(
     ctx: typer.Context,
     project_id: IdArg,
+    lang: LangOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show one project in full.
+    """Show one project in full, with every form of its title.
 
-    Example: ipcoop show 12 --json
+    A form made by conversion is marked until a person sets it (edit --zh-hk/--zh-cn).
+    Example: ipcoop show 12 --lang zh-hk
     """
     from ipcoop import render, tracker, views
 
@@ -137,14 +153,16 @@ def show(
     if as_json:
         emit(render.to_json(project))
         return
-    areas = {a["key"]: a["name"] for a in db.areas()}
-    members = {m["code"]: m["name"] for m in db.members()}
-    views.print_project(project, areas.get(project["area"], "?"), members)
+    areas = {a["key"]: a for a in db.areas()}
+    members = {m["code"]: m for m in db.members()}
+    views.print_project(project, areas.get(project["area"]), members, lang_of(lang))
 
 
 def add(
     ctx: typer.Context,
-    title: Annotated[str, typer.Argument(help="The project's title (any text).")],
+    title: Annotated[
+        str, typer.Argument(help="The project's main title (normally English; any text).")
+    ],
     area: Annotated[
         str,
         typer.Option(
@@ -174,11 +192,14 @@ def add(
         str,
         typer.Option("--status", help="Initial status.", autocompletion=complete_status),
     ] = "planned",
+    zh_hk: ZhHkOpt = None,
+    zh_cn: ZhCnOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a project; prints its new id.
 
     Example: ipcoop add "IP seminar for SMEs" --area guidance --year 2021 --agency HKIPD
+    --zh-hk "中小企知識產權研討會"
     """
     from ipcoop import render, tracker
 
@@ -198,6 +219,7 @@ def add(
             agencies=agency or (),
             note=note,
             status=status,
+            titles=_forms(zh_hk, zh_cn),
         )
     emit(render.to_json(project) if as_json else f"{project['id']}\n")
 
@@ -218,6 +240,8 @@ def edit(
     lead: LeadOpt = None,
     agency: AgencyListOpt = None,
     note: Annotated[str | None, typer.Option("--note", help="Replace the notes.")] = None,
+    zh_hk: ZhHkOpt = None,
+    zh_cn: ZhCnOpt = None,
 ) -> None:
     """Change fields of a project; each option replaces the field it names.
 
@@ -235,11 +259,16 @@ def edit(
         "lead": lead,
         "agencies": agency,
         "notes": note,
+        "titles": _forms(zh_hk, zh_cn) or None,
     }
     changes = {k: v for k, v in given.items() if v is not None}
     with writing(ctx) as db:
         project = tracker.edit_project(db, pid, changes)
     say(f"Updated project {project['id']}.")
+
+
+def _forms(zh_hk: str | None, zh_cn: str | None) -> dict[str, str]:
+    return {t: v for t, v in (("zh-hk", zh_hk), ("zh-cn", zh_cn)) if v is not None}
 
 
 def _status_command(ctx: typer.Context, ids: list[str], action: str, **kwargs: Any) -> None:

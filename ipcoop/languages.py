@@ -1,0 +1,162 @@
+"""The three languages: their tags, conversion between the two Chinese scripts,
+the form of a title or name shown in each, and matching across scripts.
+
+A title or name has a main form (normally English) and two Chinese forms,
+`zh-hk` (Traditional, as written in Hong Kong) and `zh-cn` (Simplified, as
+written in Guangdong). A person may type either Chinese form; the other is
+then made with OpenCC and listed as converted until a person sets it.
+Conversion happens when text is entered, never when it is shown, and OpenCC
+is imported only then: commands that convert nothing do not pay for it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from ipcoop.errors import InvalidValue
+
+LANGS = ("en", "zh-hk", "zh-cn")
+CHINESE = ("zh-hk", "zh-cn")
+# OpenCC configurations that make each Chinese form from the other: s2hk gives
+# Hong Kong variant characters (裏, 着), hk2s reads them back.
+CONVERT_INTO = {"zh-hk": "s2hk", "zh-cn": "hk2s"}
+# Locales whose people read one of the Chinese forms.
+_LOCALES = {
+    "zh_hk": "zh-hk",
+    "zh_tw": "zh-hk",
+    "zh_mo": "zh-hk",
+    "zh_cn": "zh-cn",
+    "zh_sg": "zh-cn",
+}
+_ALIASES = {"zh_hk": "zh-hk", "zh_cn": "zh-cn", "zh-hant-hk": "zh-hk", "zh-hans-cn": "zh-cn"}
+# Characters from the CJK radicals block up: text that may need folding.
+_CJK_START = 0x2E80
+
+Forms = dict[str, str | None]
+
+
+def parse_lang(value: Any, what: str = "--lang") -> str:
+    """A language tag: en, zh-hk or zh-cn (any case; zh_HK also read)."""
+    text = str(value).strip().lower() if isinstance(value, str) else ""
+    text = _ALIASES.get(text, text)
+    if text in LANGS:
+        return text
+    raise InvalidValue(f"{what} must be one of en, zh-hk, zh-cn, not {value!r}")
+
+
+def default_lang(environ: Mapping[str, str] | None = None) -> str:
+    """IPCOOP_LANG if set; otherwise the locale (zh_HK, zh_TW, zh_MO read
+    zh-hk; zh_CN, zh_SG read zh-cn); otherwise English."""
+    env = os.environ if environ is None else environ
+    chosen = env.get("IPCOOP_LANG", "").strip()
+    if chosen:
+        return parse_lang(chosen, "IPCOOP_LANG")
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "").strip()
+        if value:  # the first one set decides, as POSIX says
+            base = value.split(".")[0].split("@")[0].replace("-", "_").lower()
+            return _LOCALES.get(base, "en")
+    return "en"
+
+
+def other(tag: str) -> str:
+    return "zh-cn" if tag == "zh-hk" else "zh-hk"
+
+
+_converters: dict[str, Any] = {}
+
+
+def convert(text: str, into: str) -> str:
+    """`text` in the other Chinese script, written as `into` (zh-hk or zh-cn) writes it."""
+    converter = _converters.get(into)
+    if converter is None:
+        import opencc
+
+        converter = _converters[into] = opencc.OpenCC(CONVERT_INTO[into])
+    return str(converter.convert(text))
+
+
+def no_forms() -> Forms:
+    return {"zh-hk": None, "zh-cn": None}
+
+
+def set_forms(
+    forms: Mapping[str, str | None] | None,
+    converted: Iterable[str],
+    given: Mapping[str, str],
+) -> tuple[Forms, list[str]]:
+    """The Chinese forms after a person gave `given` ({tag: text}).
+
+    What a person gives is theirs, never converted. A form given alone makes the
+    other one by conversion, unless a person set that one before.
+    """
+    out: Forms = {**no_forms(), **(forms or {})}
+    marked = set(converted)
+    for tag, text in given.items():
+        out[tag] = text
+        marked.discard(tag)
+    for tag in CHINESE:
+        second = other(tag)
+        if tag in given and second not in given and (out[second] is None or second in marked):
+            out[second] = convert(text_of(out, tag), second)
+            marked.add(second)
+    return out, [t for t in CHINESE if t in marked]
+
+
+def text_of(forms: Mapping[str, str | None], tag: str) -> str:
+    value = forms.get(tag)
+    assert value is not None
+    return value
+
+
+def pick(main: str, forms: Mapping[str, str | None] | None, lang: str) -> str:
+    """The form shown in `lang`: its own, else the other Chinese form, else the main one."""
+    if lang == "en" or not forms:
+        return main
+    return forms.get(lang) or forms.get(other(lang)) or main
+
+
+def name_in(record: Mapping[str, Any], lang: str) -> str:
+    """An area's, member's or programme's name in `lang`."""
+    return pick(record["name"], record.get("names"), lang)
+
+
+def title_in(project: Mapping[str, Any], lang: str) -> str:
+    return pick(project["title"], project.get("titles"), lang)
+
+
+def is_converted(record: Mapping[str, Any], lang: str) -> bool:
+    """Whether what `lang` shows of this record was made by conversion."""
+    return lang in record.get("converted", ()) and lang != "en"
+
+
+def folder(texts: Iterable[str]) -> Callable[[str], str]:
+    """A function that folds text to one script (Simplified), character by
+    character, and case: 粵港 and 粤港 fold alike. It knows the characters of
+    `texts`; OpenCC is imported only if they hold Chinese."""
+    chars = sorted({ch for text in texts for ch in text if ord(ch) >= _CJK_START})
+    if not chars:
+        return str.casefold
+    import opencc
+
+    simplified = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    if len(simplified) != len(chars):  # never seen; then one at a time
+        simplified = [opencc.OpenCC("t2s").convert(ch) for ch in chars]
+    table = {ord(c): s for c, s in zip(chars, simplified, strict=True) if c != s}
+    return lambda text: text.translate(table).casefold()
+
+
+def given_forms(zh_hk: str | None, zh_cn: str | None, what: str) -> dict[str, str]:
+    """The Chinese forms a person typed (options left out are None), each checked."""
+    from ipcoop import models
+
+    given = {"zh-hk": zh_hk, "zh-cn": zh_cn}
+    return {t: models.parse_title(v, f"{what} ({t})") for t, v in given.items() if v is not None}
+
+
+def with_names(record: dict[str, Any], given: Mapping[str, str]) -> dict[str, Any]:
+    """An area, member or programme with the Chinese names a person gave."""
+    names, converted = set_forms(record.get("names"), record.get("converted", ()), given)
+    return {**record, "names": names, "converted": converted}

@@ -1,0 +1,112 @@
+"""The summary's sentences in Chinese, written per language (not converted).
+
+Hong Kong: the year in Chinese numerals (二○二○年), counts in Arabic numerals
+with 個; Guangdong: Arabic numerals throughout, counts with 项. The English
+sentences live beside the figures, in `summary`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ipcoop.words import period_text
+
+# Phrases that differ between the two sides beyond the script.
+_PHRASES = {
+    "zh-hk": {
+        "group": "專責小組",
+        "in": "在",  # 專責小組在二○二○年...
+        "unit": "個",
+        "none": "{period}沒有合作項目紀錄。",
+        "did": "{group}{at}落實了{total}個合作項目中的{done}個"
+        "（不計已取消{carried}的項目，完成率為{pct}%）",
+        "reported": "{group}{at}共落實{reported}個合作項目，其中{total}個在此逐項列出",
+        "carried": "及已順延",
+        "dropped_n": "{n}個已取消",
+        "carried_n": "{n}個已順延至其後的計劃",
+        "open_n": "{n}個仍未完成",
+        "late": "已完成的項目中有{n}個在期後才完成。",
+        "prev_reported": "{group}{at}共落實{n}個合作項目。",
+        "prev": "{group}{at}落實了{total}個中的{done}個（{pct}%）。",
+        "sep": "；",
+        "stop": "。",
+    },
+    "zh-cn": {
+        "group": "专责小组",
+        "in": "",  # 专责小组2020年...
+        "unit": "项",
+        "none": "{period}没有合作项目记录。",
+        "did": "{group}{at}落实了{total}项合作项目中的{done}项"
+        "（不计已取消{carried}的项目，完成率为{pct}%）",
+        "reported": "{group}{at}共落实{reported}项合作项目，其中{total}项在此逐项列出",
+        "carried": "和已顺延",
+        "dropped_n": "{n}项已取消",
+        "carried_n": "{n}项已顺延至其后的计划",
+        "open_n": "{n}项仍未完成",
+        "late": "已完成的项目中有{n}项在期后才完成。",
+        "prev_reported": "{group}{at}共落实{n}项合作项目。",
+        "prev": "{group}{at}落实了{total}项中的{done}项（{pct}%）。",
+        "sep": "；",
+        "stop": "。",
+    },
+}
+
+
+def phrase(lang: str, key: str) -> str:
+    return _PHRASES[lang][key]
+
+
+def headline(summary: dict[str, Any], lang: str) -> str:
+    """The summary's headline in zh-hk or zh-cn, with the same facts and caveats
+    as the English one."""
+    say = _PHRASES[lang]
+    group = say["group"]
+
+    def at(label: str) -> str:
+        return say["in"] + period_text(label, lang)
+
+    total, done = summary["total"], summary["done"]
+    if total == 0:
+        return say["none"].format(period=period_text(summary["period"], lang))
+    reported = summary.get("reported_done")
+    if reported is not None:
+        parts = [
+            say["reported"].format(
+                group=group, at=at(summary["period"]), reported=reported, total=total
+            )
+        ]
+    else:
+        parts = [
+            say["did"].format(
+                group=group,
+                at=at(summary["period"]),
+                total=total,
+                done=done,
+                carried=say["carried"] if summary.get("carried") else "",
+                pct=f"{summary['percent_done']:.1f}",
+            )
+        ]
+    for status in ("dropped", "carried"):
+        if summary.get(status):
+            parts.append(say[f"{status}_n"].format(n=summary[status]))
+    still = summary["planned"] + summary["active"]
+    if still:
+        parts.append(say["open_n"].format(n=still))
+    sentence = say["sep"].join(parts) + say["stop"]
+    if summary.get("done_late"):
+        sentence += say["late"].format(n=summary["done_late"])
+    prev = summary["previous"]
+    if prev:
+        if prev.get("reported_done") is not None:
+            sentence += say["prev_reported"].format(
+                group=group, at=at(prev["period"]), n=prev["reported_done"]
+            )
+        elif prev["total"]:
+            sentence += say["prev"].format(
+                group=group,
+                at=at(prev["period"]),
+                total=prev["total"],
+                done=prev["done"],
+                pct=f"{prev['percent_done']:.1f}",
+            )
+    return sentence

@@ -1,0 +1,235 @@
+"""The words of views and reports in each language, and how each writes years,
+dates and counts.
+
+Written per language, not converted: Hong Kong government Chinese writes a
+year in Chinese numerals with ○ for zero (二○二○年) and counts in Arabic
+numerals with the measure word 個 (27個合作項目); Guangdong writes Arabic
+numerals throughout with 项 (2020年, 27项合作项目). The command-line help and
+error messages stay English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+GROUP = {
+    "en": "Guangdong/Hong Kong Expert Group on the Protection of Intellectual Property Rights",
+    "zh-hk": "粵港保護知識產權合作專責小組",
+    "zh-cn": "粤港保护知识产权合作专责小组",
+}
+
+_DIGITS = "○一二三四五六七八九"
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "ID": "ID",
+        "Year": "Year",
+        "Area": "Area",
+        "Status": "Status",
+        "Key": "Key",
+        "Lead": "Lead",
+        "Title": "Title",
+        "Key project": "Key project",
+        "Agencies": "Agencies",
+        "Done on": "Done on",
+        "Notes": "Notes",
+        "Created": "Created",
+        "Updated": "Updated",
+        "Programme": "Programme",
+        "yes": "yes",
+        "no": "no",
+        "Code": "Code",
+        "Side": "Side",
+        "Name": "Name",
+        "Total": "Total",
+        "Done": "Done",
+        "Open": "Open",
+        "Drop": "Drop",
+        "Dropped": "Dropped",
+        "Carried": "Carried",
+        "Done %": "Done %",
+        "Years": "Years",
+        "Areas": "Areas",
+        "Key projects": "Key projects",
+        "Done by month": "Done by month",
+        "All areas": "All areas",
+        "none recorded": "none recorded",
+        "always": "always",
+        "converted": "converted from the other Chinese form; a person has not checked it",
+        "mark": "†",
+        "planned": "planned",
+        "active": "active",
+        "done": "done",
+        "dropped": "dropped",
+        "carried": "carried",
+        "gd": "Guangdong",
+        "hk": "Hong Kong",
+        "joint": "joint",
+    },
+    "zh-hk": {
+        "ID": "編號",
+        "Year": "年度",
+        "Area": "範疇",
+        "Status": "狀態",
+        "Key": "重點",
+        "Lead": "牽頭",
+        "Title": "項目",
+        "Key project": "重點項目",
+        "Agencies": "參與機構",
+        "Done on": "完成日期",
+        "Notes": "備註",
+        "Created": "建立",
+        "Updated": "更新",
+        "Programme": "年度計劃",
+        "yes": "是",
+        "no": "否",
+        "Code": "代號",
+        "Side": "所屬",
+        "Name": "名稱",
+        "Total": "總數",
+        "Done": "已完成",
+        "Open": "未完成",
+        "Drop": "已取消",
+        "Dropped": "已取消",
+        "Carried": "已順延",
+        "Done %": "完成率",
+        "Years": "年份",
+        "Areas": "合作範疇",
+        "Key projects": "重點合作項目",
+        "Done by month": "每月完成",
+        "All areas": "所有範疇",
+        "none recorded": "沒有紀錄",
+        "always": "不限",
+        "converted": "由另一中文字體轉換，尚未經人手核對",
+        "mark": "†",
+        "planned": "計劃中",
+        "active": "進行中",
+        "done": "已完成",
+        "dropped": "已取消",
+        "carried": "已順延",
+        "gd": "廣東",
+        "hk": "香港",
+        "joint": "粵港合辦",
+    },
+    "zh-cn": {
+        "ID": "编号",
+        "Year": "年度",
+        "Area": "领域",
+        "Status": "状态",
+        "Key": "重点",
+        "Lead": "牵头",
+        "Title": "项目",
+        "Key project": "重点项目",
+        "Agencies": "参与单位",
+        "Done on": "完成日期",
+        "Notes": "备注",
+        "Created": "创建",
+        "Updated": "更新",
+        "Programme": "年度计划",
+        "yes": "是",
+        "no": "否",
+        "Code": "代号",
+        "Side": "所属",
+        "Name": "名称",
+        "Total": "总数",
+        "Done": "已完成",
+        "Open": "未完成",
+        "Drop": "已取消",
+        "Dropped": "已取消",
+        "Carried": "已顺延",
+        "Done %": "完成率",
+        "Years": "年份",
+        "Areas": "合作领域",
+        "Key projects": "重点合作项目",
+        "Done by month": "每月完成",
+        "All areas": "所有领域",
+        "none recorded": "没有记录",
+        "always": "不限",
+        "converted": "由另一中文字体转换，尚未经人工核对",
+        "mark": "†",
+        "planned": "计划中",
+        "active": "进行中",
+        "done": "已完成",
+        "dropped": "已取消",
+        "carried": "已顺延",
+        "gd": "广东",
+        "hk": "香港",
+        "joint": "粤港合办",
+    },
+}
+
+
+def word(lang: str, key: str) -> str:
+    return WORDS[lang].get(key, key)
+
+
+def chinese_year(year: int) -> str:
+    """2020 -> 二○二○ (Hong Kong government style)."""
+    return "".join(_DIGITS[int(d)] for d in str(year))
+
+
+def year_text(year: int, lang: str) -> str:
+    """A year as each language writes it in running text: 2020, 二○二○年, 2020年."""
+    if lang == "zh-hk":
+        return f"{chinese_year(year)}年"
+    if lang == "zh-cn":
+        return f"{year}年"
+    return str(year)
+
+
+def period_text(label: str, lang: str) -> str:
+    """A period label (2020, 2019-2020, 2022-23) in running text."""
+    first, sep, last = label.partition("-")
+    if not first.isdigit():
+        return label
+    if not sep:
+        return year_text(int(first), lang)
+    if not last.isdigit():
+        return label
+    if lang == "en":
+        return label
+    if len(last) == 2:  # 2022-23: a financial or two-year period
+        last = first[:2] + last
+    if lang == "zh-hk":
+        return f"{chinese_year(int(first))}至{chinese_year(int(last))}年"
+    return f"{first}至{last}年"
+
+
+def date_text(iso: str, lang: str) -> str:
+    """2020-04-24 -> 24 April 2020 or 2020年4月24日."""
+    day = dt.date.fromisoformat(iso)
+    if lang == "en":
+        return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def count_text(n: int, lang: str, noun: str = "") -> str:
+    """27 co-operation projects / 27個合作項目 / 27项合作项目 (noun in the language given)."""
+    if lang == "zh-hk":
+        return f"{n}個{noun}"
+    if lang == "zh-cn":
+        return f"{n}项{noun}"
+    return f"{n} {noun}".rstrip()
+
+
+def programme_name(label: str, lang: str) -> str:
+    """The name a programme is given when a person gives none."""
+    if lang == "zh-hk":
+        return f"{period_text(label, lang)}合作項目"
+    if lang == "zh-cn":
+        return f"{period_text(label, lang)}合作项目"
+    return f"Co-operation projects for {label}"
