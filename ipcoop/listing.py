@@ -74,7 +74,7 @@ def make_filters(
     if agency is not None:
         filters.agency = known_agency(db, agency)
     if search is not None:
-        filters.search = search.casefold()
+        filters.search = search.strip().casefold() or None
     return filters
 
 

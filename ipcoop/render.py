@@ -156,15 +156,35 @@ def wrap_cells(value: str, width: int) -> list[str]:
     return lines
 
 
+# Chinese line breaking: no line starts with closing punctuation or ends with
+# opening punctuation, and a run of Latin letters or digits (27, 2020-06-30,
+# 33.3%) is not split.
+_NO_START = "，。、；：？！）」』》〉】,.;:?!)]}%…—～"
+_NO_END = "（「『《〈【([{"
+
+
 def _cut(word: str, room: int) -> str:
-    """The longest start of `word` that fits `room` cells."""
+    """The longest start of `word` that fits `room` cells, broken where Chinese
+    text may break (the whole fitting part if no such place)."""
     cut, cut_len = "", 0
     for ch in word:
         ch_len = cell_len(ch)
         if cut_len + ch_len > room:
             break
         cut, cut_len = cut + ch, cut_len + ch_len
-    return cut
+    if len(cut) == len(word):
+        return cut
+    end = len(cut)
+    while end > 1 and not _may_break(word, end):
+        end -= 1
+    return word[:end] if _may_break(word, end) else cut
+
+
+def _may_break(text: str, at: int) -> bool:
+    before, after = text[at - 1], text[at]
+    if after in _NO_START or before in _NO_END:
+        return False
+    return not (before.isascii() and before.isalnum() and after.isascii() and after.isalnum())
 
 
 # --------------------------------------------------------------------------- styled lines
@@ -227,10 +247,12 @@ def grid(
     width: int,
     header: bool = True,
 ) -> list[Line]:
-    """Lay out a table in `width` cells; the one wrapping column takes what is left."""
+    """Lay out a table in `width` cells; the one wrapping column takes what is left.
+    Columns with `drop` go, lowest first, while the table does not fit."""
     cells = [[c if isinstance(c, tuple) else (c, "") for c in row] for row in rows]
     wrap_col = next((c for c in columns if c.wrap), None)
-    if wrap_col is not None:
+    need = 16 if wrap_col is not None else 0
+    if any(c.drop for c in columns):
         keep = list(range(len(columns)))
         for victim in sorted((c.drop, i) for i, c in enumerate(columns) if c.drop):
             fixed = sum(
@@ -244,7 +266,7 @@ def grid(
                 for i in keep
                 if not columns[i].wrap
             )
-            if width - fixed >= 16:
+            if width - fixed >= need:
                 break
             keep.remove(victim[1])
         columns = [columns[i] for i in keep]

@@ -1,12 +1,11 @@
-"""The year-end summary as people read it: terminal, Markdown, HTML and SVG.
+"""The year-end summary in a terminal, as Markdown and as JSON, in any of the
+three languages. The HTML page, the chart and the Word file are in `summary_doc`.
 
 The figures come from `summary.summarize`; this module only lays them out.
-HTML and SVG are the terminal report recorded by Rich's console.
 """
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from ipcoop import render
@@ -21,13 +20,13 @@ KEY_LIMIT = 25
 STATUS_MARK = {"done": "✔", "active": "▶", "planned": "·", "dropped": "✘", "carried": "→"}
 
 
-def _title(summary: dict[str, Any], lang: str = "en") -> str:
+def title(summary: dict[str, Any], lang: str = "en") -> str:
     if lang != "en":
         return programme_name(summary["period"], lang)
     return f"Co-operation projects {summary['period']}"
 
 
-def _change(summary: dict[str, Any], lang: str = "en") -> str | None:
+def change(summary: dict[str, Any], lang: str = "en") -> str | None:
     prev = summary["previous"]
     if not prev:
         return None
@@ -55,7 +54,7 @@ def _change_zh(summary: dict[str, Any], prev: dict[str, Any], lang: str) -> str:
         told = "專責小組公布共落實" if lang == "zh-hk" else "专责小组公布共落实"
         listed = "此處逐項列出" if lang == "zh-hk" else "此处逐项列出"
         return f"{when}{told}{prev['reported_done']}{unit}（{listed}{prev['total']}{unit}）"
-    done = f"已完成{prev['total']}{unit}中的{prev['done']}{unit}"
+    done = f"共{prev['total']}{unit}，已完成{prev['done']}{unit}"
     if not summary["total"]:
         return when + done
     points = summary["percent_done"] - prev["percent_done"]
@@ -96,7 +95,7 @@ def _overall_zh(summary: dict[str, Any], width: int, lang: str) -> render.Line:
     line = render.progress_segments(summary["percent_done"], 30 if width >= 100 else 20, False)
     line.append(
         (
-            f"  已完成{summary['total']}{unit}中的{summary['done']}{unit}"
+            f"  共{summary['total']}{unit}，已完成{summary['done']}{unit}"
             f"（{summary['percent_done']:.1f}%）",
             "",
         )
@@ -140,27 +139,27 @@ def lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[render.
     """The report as styled lines for a terminal of `width` cells, in `lang`."""
     say = WORDS[lang]
     out: list[render.Line] = []
-    head: render.Line = [(_title(summary, lang), "bold")]
+    head: render.Line = [(title(summary, lang), "bold")]
     if width >= 110:
         head.append((f"  {GROUPS[lang]}", "dim"))
     out.append(head)
     out.append(_overall(summary, width, lang))
-    change = _change(summary, lang)
-    if change:
-        out.append([(change, "dim")])
+    compared = change(summary, lang)
+    if compared:
+        out.append([(compared, "dim")])
     out += [[], [(say["Areas"], "bold")]]
     wide = width >= 100
     columns = [
         render.Column(say["Area"]),
-        render.Column(say["Total"], right=True),
+        render.Column(say["Total"], right=True, drop=3),
         render.Column(say["Done"], right=True),
         render.Column(say["Open"], right=True),
-        render.Column(say["Drop"], right=True),
+        render.Column(say["Drop"], right=True, drop=1),
         render.Column(say["Done %"]),
     ]
     carried = bool(summary.get("carried"))
     if carried:
-        columns.insert(5, render.Column(say["Carried"], right=True))
+        columns.insert(5, render.Column(say["Carried"], right=True, drop=2))
     if wide:
         columns.append(render.Column(say["Name"], wrap=True))
     rows = []
@@ -225,47 +224,9 @@ def to_text(summary: dict[str, Any], lang: str = "en") -> str:
     return render.plain(render.fit(lines(summary, 100, lang), 100))
 
 
-def _recorded(summary: dict[str, Any], width: int = 110, lang: str = "en") -> Any:
-    from rich.console import Console
-    from rich.text import Text
-
-    console = Console(
-        file=io.StringIO(),
-        record=True,
-        width=width,
-        force_terminal=True,
-        color_system="truecolor",
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
-    for line in render.fit(lines(summary, width, lang), width):
-        console.print(Text.assemble(*line) if line else Text(""), no_wrap=True, crop=True)
-    return console
-
-
-def to_html(summary: dict[str, Any], lang: str = "en") -> str:
-    from rich.terminal_theme import DEFAULT_TERMINAL_THEME
-
-    # 100 columns: area names shown, and the page fits a 1,000-pixel window.
-    return (
-        _recorded(summary, width=100, lang=lang)
-        .export_html(theme=DEFAULT_TERMINAL_THEME, inline_styles=True, clear=False)
-        .replace("<head>", f"<head>\n<title>{_escape(_title(summary))}</title>", 1)
-    )
-
-
-def to_svg(summary: dict[str, Any], lang: str = "en") -> str:
-    return _recorded(summary, lang=lang).export_svg(title=_title(summary, lang), clear=False)
-
-
-def _escape(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def to_markdown(summary: dict[str, Any], lang: str = "en") -> str:
     say = WORDS[lang]
-    lines = [f"## {_title(summary, lang)}", "", headline(summary, lang), ""]
+    lines = [f"## {title(summary, lang)}", "", headline(summary, lang), ""]
     head = ("Area", "Total", "Done", "Open", "Dropped", "Done %")
     lines += ["| " + " | ".join(say[h] for h in head) + " |", "|---|---:|---:|---:|---:|---:|"]
     for row in summary["areas"]:
@@ -284,9 +245,9 @@ def to_markdown(summary: dict[str, Any], lang: str = "en") -> str:
     for p in summary["key_projects"]:
         when = f", {p['done_on']}" if p["done_on"] else ""
         lines.append(f"- {render.md_cell(title_in(p, lang))} — {say[p['status']]}{when}")
-    change = _change(summary, lang)
-    if change:
-        lines += ["", change + ("." if lang == "en" else "。")]
+    compared = change(summary, lang)
+    if compared:
+        lines += ["", compared + ("." if lang == "en" else "。")]
     return "\n".join(lines) + "\n"
 
 

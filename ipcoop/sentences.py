@@ -18,16 +18,16 @@ _PHRASES = {
         "in": "在",  # 專責小組在二○二○年...
         "unit": "個",
         "none": "{period}沒有合作項目紀錄。",
-        "did": "{group}{at}落實了{total}個合作項目中的{done}個"
+        "did": "{group}{at}共有{total}個合作項目，已落實{done}個"
         "（不計已取消{carried}的項目，完成率為{pct}%）",
         "reported": "{group}{at}共落實{reported}個合作項目，其中{total}個在此逐項列出",
-        "carried": "及已順延",
+        "carried": "及已轉入下期",
         "dropped_n": "{n}個已取消",
-        "carried_n": "{n}個已順延至其後的計劃",
+        "carried_n": "{n}個已轉入下期",
         "open_n": "{n}個仍未完成",
         "late": "已完成的項目中有{n}個在期後才完成。",
         "prev_reported": "{group}{at}共落實{n}個合作項目。",
-        "prev": "{group}{at}落實了{total}個中的{done}個（{pct}%）。",
+        "prev": "{group}{at}共有{total}個合作項目，已落實{done}個（{pct}%）。",
         "sep": "；",
         "stop": "。",
     },
@@ -36,16 +36,16 @@ _PHRASES = {
         "in": "",  # 专责小组2020年...
         "unit": "项",
         "none": "{period}没有合作项目记录。",
-        "did": "{group}{at}落实了{total}项合作项目中的{done}项"
+        "did": "{group}{at}共有{total}项合作项目，已落实{done}项"
         "（不计已取消{carried}的项目，完成率为{pct}%）",
         "reported": "{group}{at}共落实{reported}项合作项目，其中{total}项在此逐项列出",
-        "carried": "和已顺延",
+        "carried": "和已转入下期",
         "dropped_n": "{n}项已取消",
-        "carried_n": "{n}项已顺延至其后的计划",
+        "carried_n": "{n}项已转入下期",
         "open_n": "{n}项仍未完成",
         "late": "已完成的项目中有{n}项在期后才完成。",
         "prev_reported": "{group}{at}共落实{n}项合作项目。",
-        "prev": "{group}{at}落实了{total}项中的{done}项（{pct}%）。",
+        "prev": "{group}{at}共有{total}项合作项目，已落实{done}项（{pct}%）。",
         "sep": "；",
         "stop": "。",
     },

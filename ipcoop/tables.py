@@ -57,7 +57,7 @@ def to_markdown(projects: Sequence[dict[str, Any]], lang: str = "en") -> str:
     for p in projects:
         lines.append(
             f"| {p['id']} | {p['year']} | {p['area']} | {say[p['status']]} | "
-            f"{say['yes'] if p['key'] else ''} | {p['lead']} | "
+            f"{say['yes'] if p['key'] else ''} | {say['lead ' + p['lead']]} | "
             f"{md_cell(shown_title(p, lang))} |"
         )
     return "\n".join(lines) + "\n"
@@ -79,6 +79,7 @@ def project_lines(
     ids = [str(p["id"]) for p in projects]
     areas = [models.sanitize(p["area"]) for p in projects]
     statuses = {s: say[s] for s in models.STATUSES}
+    leads = {lead: say[f"lead {lead}"] for lead in models.LEADS}
     status_width = max(cell_len(s) for s in statuses.values())
     # (header, width, shown): narrow terminals drop Lead, then Year, then Key
     # (a key project's title then starts with ★), before the title is squeezed.
@@ -88,7 +89,7 @@ def project_lines(
         "Area": max([cell_len(say["Area"]), *(cell_len(a) for a in areas)]),
         "Status": max(status_width, cell_len(say["Status"])),
         "Key": max(3, cell_len(say["Key"])),
-        "Lead": max(5, cell_len(say["Lead"])),
+        "Lead": max([cell_len(say["Lead"]), *(cell_len(w) for w in leads.values())]),
     }
     shown = list(columns)
     for drop in ("Lead", "Year", "Key", None):
@@ -114,7 +115,7 @@ def project_lines(
             "Area": area + " " * (columns["Area"] - cell_len(area)),
             "Status": status,
             "Key": (" ★ " if p["key"] else "   ").ljust(columns["Key"]),
-            "Lead": p["lead"].ljust(columns["Lead"]),
+            "Lead": leads[p["lead"]] + " " * (columns["Lead"] - cell_len(leads[p["lead"]])),
         }
         text = models.sanitize(shown_title(p, lang))
         if p["key"] and "Key" not in shown:

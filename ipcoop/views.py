@@ -78,7 +78,7 @@ def print_areas(rows: Sequence[dict[str, Any]], year: int | None, lang: str = "e
     else:
         title = say["Areas"] + (f"（{year_text(year, lang)}）" if year is not None else "")
     columns = [
-        Column("Key"),
+        Column(say["Area key"]),
         Column(say["Total"], right=True, drop=2),
         Column(say["Done"], right=True),
         Column(say["Open"], right=True),

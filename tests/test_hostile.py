@@ -71,13 +71,40 @@ def test_hostile_text_is_shown_safely(hostile_db, args, width):
         assert all(cell_len(line) <= int(width) for line in out.splitlines()), width
 
 
-def test_hostile_text_in_html_and_svg(hostile_db, tmp_path):
-    for fmt in ("html", "svg"):
+def test_hostile_text_in_html_svg_word_and_the_release(hostile_db, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from docx import Document
+
+    evil = "<script>alert(1)</script> \x1b[2J\x07 & \u202e"
+    assert invoke("--db", hostile_db, "areas", "add", "evil", evil).exit_code == 0
+    assert (
+        invoke("--db", hostile_db, "programme", "edit", "2021", "--add-area", "evil").exit_code == 0
+    )
+    assert invoke("--db", hostile_db, "add", "x", "--area", "evil", "--year", "2021").exit_code == 0
+    for fmt in ("html", "svg", "docx"):
         out = tmp_path / f"r.{fmt}"
         assert (
             invoke("--db", hostile_db, "summary", "2021", "--format", fmt, "-o", out).exit_code == 0
         )
+        if fmt == "docx":
+            doc = Document(str(out))
+            cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+            text = "".join([*(p.text for p in doc.paragraphs), *cells])
+            assert "[bold red]not markup" in text and "\x1b" not in text
+            continue
         content = out.read_text("utf-8")
-        assert "\x1b" not in content and "\x07" not in content
+        assert "\x1b" not in content and "\x07" not in content and "\u202e" not in content
         assert "<script" not in content.lower()
-        assert "[bold" in content and "markup[/]" in content
+        if fmt == "svg":
+            ET.fromstring(content)  # well-formed, the area's name escaped
+            assert "&lt;script&gt;" in content
+        else:
+            assert "[bold" in content and "markup[/]" in content
+    for fmt in ("html", "md", "txt"):
+        out = tmp_path / f"release.{fmt}"
+        args = ["release", "2021", "--format", fmt, "-o", out]
+        assert invoke("--db", hostile_db, *args).exit_code == 0
+        if fmt == "html":
+            content = out.read_text("utf-8")
+            assert "<script" not in content.lower() and "\x1b" not in content

@@ -68,7 +68,7 @@ def test_add_with_one_chinese_form_converts_the_other_and_marks_it(empty_db):
     shown = invoke("--db", empty_db, "show", "1").stdout
     assert "Title (zh-hk)   知識產權研討會裏面  († converted" in shown
     listed = invoke("--db", empty_db, "list", "--lang", "zh-hk").stdout
-    assert "知識產權研討會裏面 †" in listed and "† 由另一中文字體轉換" in listed
+    assert "知識產權研討會裏面 †" in listed and "† 由簡體自動轉換，未經人手核對" in listed
     assert "†" not in invoke("--db", empty_db, "list", "--lang", "zh-cn").stdout
     # A person sets the converted form: the mark goes.
     assert invoke("--db", empty_db, "edit", "1", "--zh-hk", "知識產權研討會").exit_code == 0
@@ -198,11 +198,11 @@ def test_the_headline_in_each_house_style(db_path):
     invoke("--db", db_path, "done", "11", "--on", "2020-06-30")
     invoke("--db", db_path, "drop", "12")
     assert headline("zh-hk", "2020") == (
-        "專責小組在二○二○年落實了8個合作項目中的1個（不計已取消的項目，完成率為14.3%）；"
+        "專責小組在二○二○年共有8個合作項目，已落實1個（不計已取消的項目，完成率為14.3%）；"
         "1個已取消；6個仍未完成。專責小組在二○一九年共落實27個合作項目。"
     )
     assert headline("zh-cn", "2020") == (
-        "专责小组2020年落实了8项合作项目中的1项（不计已取消的项目，完成率为14.3%）；"
+        "专责小组2020年共有8项合作项目，已落实1项（不计已取消的项目，完成率为14.3%）；"
         "1项已取消；6项仍未完成。专责小组2019年共落实27项合作项目。"
     )
     table = invoke("--db", db_path, "summary", "2020", "--lang", "zh-cn").stdout
@@ -273,3 +273,18 @@ def test_commands_that_convert_nothing_do_not_import_opencc(db_path):
         capture_output=True, text=True, env=env(), check=True,
     )  # fmt: skip
     assert "opencc" in result.stderr  # searching in Chinese does fold scripts
+
+
+def test_chinese_wraps_between_characters_but_not_inside_numbers_or_before_punctuation():
+    from ipcoop.render import wrap_cells
+
+    text = "上一期（二○一九年）：專責小組公布共落實27個（此處逐項列出10個），已完成3個（33.3%）"
+    for width in range(8, 41):
+        lines = wrap_cells(text, width)
+        assert "".join(lines) == text
+        assert all(cell_len(line) <= width for line in lines), width
+        for line in lines[1:]:
+            assert line[0] not in "，。、；：）」%", (width, lines)
+        for line in lines[:-1]:
+            assert line[-1] not in "（「", (width, lines)
+            assert not (line[-1].isdigit() and text[text.index(line) + len(line)].isdigit())

@@ -12,10 +12,19 @@ def say(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
-def emit(content: str, output: str | Path | None = None) -> None:
+def emit(content: str | bytes, output: str | Path | None = None) -> None:
+    """Text or a binary document (Word) to stdout or, atomically, to `output`."""
     from ipcoop import render
 
+    if output is None and isinstance(content, bytes):
+        if sys.stdout.isatty():
+            raise IpcoopError("a Word document is not for a terminal; give --output FILE.docx")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+        return
     if output is None:
+        assert isinstance(content, str)
         if sys.stdout.isatty():
             # Data is kept exact in files and pipes; a terminal gets no raw controls.
             from ipcoop.models import terminal_safe

@@ -42,6 +42,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "summary",
         "A programme's summary, or of years: progress by area, key projects, the one before.",
     ),
+    "release": (
+        "reports",
+        "release",
+        "The press release of a programme and its annex, in the group's words.",
+    ),
     "carry": (
         "programme",
         "carry",

@@ -181,7 +181,7 @@ def sweep(path: Path) -> None:
                 leftover.unlink()
 
 
-def write_output(path: Path, text: str) -> None:
+def write_output(path: Path, text: str | bytes) -> None:
     """Write a report or export file atomically: the old file stays whole if this fails."""
     if "\x00" in str(path):
         raise IpcoopError(f"{str(path)!r} is not a file name")
@@ -192,7 +192,8 @@ def write_output(path: Path, text: str) -> None:
         raise IpcoopError(f"cannot write {path}: {exc.strerror or exc}") from None
     if not path.parent.is_dir():
         raise IpcoopError(f"cannot write {path}: the folder {path.parent} does not exist")
-    atomic_write(path, text.encode("utf-8"), keep_backup=False, error=IpcoopError)
+    payload = text if isinstance(text, bytes) else text.encode("utf-8")
+    atomic_write(path, payload, keep_backup=False, error=IpcoopError)
 
 
 def write_quietly(path: Path, payload: bytes) -> None:

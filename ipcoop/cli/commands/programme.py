@@ -20,7 +20,7 @@ from ipcoop.cli.options import (
 from ipcoop.cli.output import emit, say
 from ipcoop.errors import IpcoopError
 
-SUMMARY_FORMATS = ("table", "json", "md", "html", "svg")
+SUMMARY_FORMATS = ("table", "json", "md", "html", "svg", "docx")
 
 
 def summary(
@@ -37,7 +37,7 @@ def summary(
         str,
         typer.Option(
             "--format",
-            help="table, json, md, html or svg.",
+            help="table, json, md, html (a printable page), svg (a chart) or docx (Word).",
             autocompletion=lambda incomplete: [
                 f for f in SUMMARY_FORMATS if f.startswith(incomplete)
             ],
@@ -59,18 +59,25 @@ def summary(
     fmt = "json" if as_json else fmt.lower()
     if fmt not in SUMMARY_FORMATS:
         raise IpcoopError(f"unknown format {fmt!r}; choose {', '.join(SUMMARY_FORMATS)}")
+    if lang is not None and lang.strip().lower() == "all":
+        raise IpcoopError(
+            "a summary is in one language at a time (en, zh-hk or zh-cn); "
+            "'ipcoop release --lang all' writes all three"
+        )
     the_lang = lang_of(lang)
     figures = periods.summary_for(reading(ctx), period)
     if fmt == "table" and output is None:
         report.print_terminal(figures, the_lang)
         return
-    writers = {
-        "json": report.to_json,
-        "md": report.to_markdown,
-        "html": report.to_html,
-        "svg": report.to_svg,
-        "table": report.to_text,
-    }
+    if fmt in ("html", "svg", "docx"):
+        from ipcoop import summary_doc
+
+        writer = {"html": summary_doc.to_html, "svg": summary_doc.to_svg}.get(
+            fmt, summary_doc.to_docx
+        )
+        emit(writer(figures, the_lang), output)
+        return
+    writers = {"json": report.to_json, "md": report.to_markdown, "table": report.to_text}
     emit(writers[fmt](figures, the_lang), output)
 
 

@@ -129,7 +129,9 @@ def list_(
     elif fmt == "md":
         emit(tables.to_markdown(projects, the_lang))
     elif not projects:
-        say("No projects match.")
+        from ipcoop.words import word
+
+        say(word(the_lang, "No projects match."))
     else:
         tables.print_projects(projects, the_lang)
 

@@ -1,0 +1,88 @@
+"""The release: the press release paragraphs and the annex, for people to paste."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ipcoop.cli.context import reading
+from ipcoop.cli.options import OutputOpt, complete_programme
+from ipcoop.cli.output import emit, say
+from ipcoop.errors import IpcoopError
+
+RELEASE_FORMATS = ("txt", "md", "html", "docx")
+
+
+def release(
+    ctx: typer.Context,
+    key: Annotated[
+        str,
+        typer.Argument(
+            metavar="KEY",
+            help="The programme's key, e.g. 2020.",
+            autocompletion=complete_programme,
+        ),
+    ],
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            help="en, zh-hk, zh-cn, or all (the three, one after another); default: "
+            "IPCOOP_LANG, else the locale, else en.",
+            autocompletion=lambda incomplete: [
+                t for t in ("en", "zh-hk", "zh-cn", "all") if t.startswith(incomplete)
+            ],
+        ),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="txt (to paste), md, html (a printable page) or docx (Word).",
+            autocompletion=lambda incomplete: [
+                f for f in RELEASE_FORMATS if f.startswith(incomplete)
+            ],
+        ),
+    ] = "txt",
+    output: OutputOpt = None,
+) -> None:
+    """The press release of a programme and its annex, in the group's words.
+
+    The new programme (endorsed on, its areas, its key projects), the previous
+    programme in one figure, then the annex: the items under their area headings.
+    Dropped items are left out; public text carries no percentages.
+
+    Example: ipcoop release 2020 --lang all --format docx --output release-2020.docx
+    """
+    from ipcoop import document, languages, programmes, release
+
+    fmt = fmt.lower()
+    if fmt not in RELEASE_FORMATS:
+        raise IpcoopError(f"unknown format {fmt!r}; choose {', '.join(RELEASE_FORMATS)}")
+    if lang is not None and lang.strip().lower() == "all":
+        langs = list(languages.LANGS)
+    else:
+        from ipcoop.cli.options import lang_of
+
+        langs = [lang_of(lang)]
+    db = reading(ctx)
+    programme = programmes.get(db, key)
+    blocks = release.all_blocks(db, programme["key"], langs)
+    title = blocks[1].text
+    if not programme.get("endorsed"):
+        say(
+            f"Note: programme {programme['key']} is not endorsed yet, so the release says it "
+            f"was drawn up; 'ipcoop programme endorse {programme['key']} --on DATE' records it."
+        )
+    if fmt == "txt":
+        emit(document.to_text(blocks), output)
+    elif fmt == "md":
+        emit(document.to_markdown(blocks), output)
+    elif fmt == "html":
+        emit(document.to_html(blocks, title, langs[0]), output)
+    else:
+        from ipcoop import wordfile
+
+        emit(wordfile.to_docx(blocks, title), output)

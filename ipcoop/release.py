@@ -1,0 +1,252 @@
+"""The press release and its annex, in the group's own words, in each language.
+
+Modelled on the release of 24 April 2020: the new programme (endorsed on a
+date, its areas, its key projects as prose), a look back at the previous
+programme in one figure, who the group is, then the annex that the
+Intellectual Property Department posts: the programme's items under their
+area headings. Public text: no percentages, nothing "open" or "dropped"
+(dropped items are left out of the annex).
+
+Each language is written in its own house style, not converted: see `words`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ipcoop import programmes
+from ipcoop.document import Block
+from ipcoop.languages import name_in, title_in
+from ipcoop.words import GROUP, date_text, period_text
+
+_SMALL = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+_HK_SMALL = "零一二三四五六七八九十"
+
+TEXT = {
+    "en": {
+        "headline": "{short} takes forward co-operation projects for {period}",
+        "endorsed": "The {group} endorsed the co-operation projects for {period}{on}.",
+        "on": " on {date}",
+        "drawn": "The {group} has drawn up the co-operation projects for {period}.",
+        "areas": "Co-operation projects of the Expert Group for {period} cover the following "
+        "{n} area{s}:",
+        "keys": "Key co-operation projects include: {items}.",
+        "back": "Looking back at {prev}, members of the Expert Group forged closer co-operation "
+        "and implemented a total of {n} co-operation project{s}.",
+        "set_up": "The Expert Group was set up after the Sixth Plenary of the Hong Kong/Guangdong "
+        "Co-operation Joint Conference in August 2003. It aims at enhancing exchanges and "
+        "co-operation in various aspects of IP protection, including promotion and education, "
+        "training, enforcement, research study and information dissemination.",
+        "members": "The leader of the Expert Group from the Guangdong side is the Director-General "
+        "of the Guangdong Administration for Market Regulation (Guangdong Intellectual Property "
+        "Administration), and members include officials from {gd}. The leader of the Expert "
+        "Group from the Hong Kong side is the Director of Intellectual Property, and members "
+        "include officials from {hk}.",
+        "uploaded": "A summary of the co-operation items has been uploaded to the website of the "
+        "Intellectual Property Department.",
+        "annex": "Annex",
+        "annex_title": "Co-operation projects of the {group} for {period}",
+    },
+    "zh-hk": {
+        "headline": "{short}推進{period}合作項目",
+        "endorsed": "{group}{on}通過{period}合作項目。",
+        "on": "在{date}",
+        "drawn": "{group}已擬定{period}合作項目。",
+        "areas": "專責小組{period}的合作項目涵蓋以下{n}個範疇：",
+        "keys": "重點合作項目包括：{items}。",
+        "back": "回顧{prev}，專責小組成員緊密合作，共落實{n}個合作項目。",
+        "set_up": "專責小組於二○○三年八月粵港合作聯席會議第六次會議後成立，旨在加強兩地在"
+        "知識產權保護各方面的交流與合作，包括宣傳教育、培訓、執法、研究及資訊發放等。",
+        "members": "專責小組粵方組長為廣東省市場監督管理局（廣東省知識產權局）局長，成員包括"
+        "{gd}的官員；港方組長為知識產權署署長，成員包括{hk}的官員。",
+        "uploaded": "合作項目摘要已上載至知識產權署網站。",
+        "annex": "附件",
+        "annex_title": "{group}{period}合作項目",
+    },
+    "zh-cn": {
+        "headline": "{short}推进{period}合作项目",
+        "endorsed": "{group}{on}通过{period}合作项目。",
+        "on": "于{date}",
+        "drawn": "{group}已拟定{period}合作项目。",
+        "areas": "专责小组{period}合作项目涵盖以下{n}个方面：",
+        "keys": "重点合作项目包括：{items}。",
+        "back": "回顾{prev}，专责小组成员紧密合作，共落实{n}项合作项目。",
+        "set_up": "专责小组于2003年8月粤港合作联席会议第六次会议后成立，旨在加强两地在"
+        "知识产权保护各方面的交流与合作，包括宣传教育、培训、执法、研究及信息发布等。",
+        "members": "专责小组粤方组长为广东省市场监督管理局（广东省知识产权局）局长，成员包括"
+        "{gd}的官员；港方组长为香港特区政府知识产权署署长，成员包括{hk}的官员。",
+        "uploaded": "合作项目摘要已上载至香港特区政府知识产权署网站。",
+        "annex": "附件",
+        "annex_title": "{group}{period}合作项目",
+    },
+}
+# The release's headline names the group as the release of 2020 did.
+SHORT = {
+    "en": "Guangdong/Hong Kong Expert Group on Protection of Intellectual Property Rights",
+    "zh-hk": GROUP["zh-hk"],
+    "zh-cn": GROUP["zh-cn"],
+}
+
+
+def count_word(n: int, lang: str) -> str:
+    """Counts in running text: six areas / 六個範疇 / 6个方面."""
+    if lang == "en":
+        return _SMALL[n] if 0 <= n <= 10 else str(n)
+    if lang == "zh-hk":
+        return _HK_SMALL[n] if 0 <= n <= 10 else str(n)
+    return str(n)
+
+
+def series(items: list[str], lang: str, last: str = "") -> str:
+    """a, b and c / a、b及c / a、b和c (names); `last` joins a list of clauses."""
+    if len(items) < 2:
+        return "".join(items)
+    if lang == "en":
+        return ", ".join(items[:-1]) + " and " + items[-1]
+    return "、".join(items[:-1]) + ("及" if lang == "zh-hk" else "和") + items[-1]
+
+
+def clauses(items: list[str], lang: str) -> str:
+    """Items of a sentence separated by semicolons, the last after 'and' / 以及."""
+    if len(items) < 2:
+        return "".join(items)
+    if lang == "en":
+        return "; ".join(items[:-1]) + "; and " + items[-1]
+    return "；".join(items[:-1]) + "；以及" + items[-1]
+
+
+def _period(programme: dict[str, Any], lang: str) -> str:
+    key = programme["key"]
+    if lang == "en":
+        return key
+    text = period_text(key, lang)
+    return text if text != key else name_in(programme, lang)
+
+
+def _previous(db: Any, programme: dict[str, Any]) -> tuple[dict[str, Any], int] | None:
+    """The programme before this one and what it implemented (as reported, or done)."""
+    earlier = [
+        p
+        for p in programmes.all_programmes(db)
+        if (p["start"], p["key"]) < (programme["start"], programme["key"])
+    ]
+    if not earlier:
+        return None
+    before = earlier[-1]
+    if before.get("reported_done") is not None:
+        return before, before["reported_done"]
+    done = sum(1 for p in db.rows() if p["programme"] == before["key"] and p["status"] == "done")
+    return (before, done) if done else None
+
+
+def blocks(db: Any, key: str, lang: str) -> list[Block]:
+    """The release of programme `key` in `lang`."""
+    programme = programmes.get(db, key)
+    say = TEXT[lang]
+    group = GROUP[lang]
+    period = _period(programme, lang)
+    items = [
+        p for p in db.rows() if p["programme"] == programme["key"] and p["status"] != "dropped"
+    ]
+    areas = programmes.area_rows(db, programme)
+    endorsed = programme.get("endorsed")
+    out = [
+        Block("section", lang=lang),
+        Block("title", say["headline"].format(short=SHORT[lang], period=period)),
+    ]
+    if endorsed:
+        on = say["on"].format(date=date_text(endorsed["on"], lang)) if endorsed.get("on") else ""
+        out.append(Block("para", say["endorsed"].format(group=group, period=period, on=on)))
+    else:
+        out.append(Block("para", say["drawn"].format(group=group, period=period)))
+    n = len(areas)
+    out.append(
+        Block(
+            "para",
+            say["areas"].format(period=period, n=count_word(n, lang), s="" if n == 1 else "s"),
+        )
+    )
+    names = [name_in(a, lang) for a in areas]
+    if lang == "en":
+        bullets = [f"{name};" for name in names[:-2]] + (
+            [f"{names[-2]}; and", f"{names[-1]}."] if n >= 2 else [f"{names[-1]}."] if n else []
+        )
+    else:
+        bullets = [f"{name}；" for name in names[:-2]] + (
+            [f"{names[-2]}；以及", f"{names[-1]}。"] if n >= 2 else [f"{names[-1]}。"] if n else []
+        )
+    out.append(Block("bullets", items=bullets))
+    keys = [title_in(p, lang) for p in items if p["key"]]
+    if keys:
+        out.append(Block("para", say["keys"].format(items=clauses(keys, lang))))
+    previous = _previous(db, programme)
+    if previous is not None:
+        before, done = previous
+        prev = _period(before, lang) if lang == "en" else period_text(before["key"], lang)
+        out.append(Block("para", say["back"].format(prev=prev, n=done, s="" if done == 1 else "s")))
+    out += [
+        Block("para", say["set_up"]),
+        Block("para", _members(db, lang)),
+        Block("para", say["uploaded"]),
+    ]
+    out += _annex(items, areas, programme, lang)
+    return out
+
+
+def _members(db: Any, lang: str) -> str:
+    sides: dict[str, list[str]] = {"gd": [], "hk": []}
+    for member in db.members():
+        name = name_in(member, lang)
+        sides.setdefault(member["side"], []).append(f"the {name}" if lang == "en" else name)
+    return TEXT[lang]["members"].format(gd=series(sides["gd"], lang), hk=series(sides["hk"], lang))
+
+
+def _annex(
+    items: list[dict[str, Any]], areas: list[dict[str, Any]], programme: dict[str, Any], lang: str
+) -> list[Block]:
+    say = TEXT[lang]
+    out = [
+        Block("heading", say["annex"]),
+        Block(
+            "heading",
+            say["annex_title"].format(group=GROUP[lang], period=_period(programme, lang)),
+            level=3,
+        ),
+    ]
+    listed = {a["key"] for a in areas}
+    others = sorted({p["area"] for p in items} - listed)
+    number = 0
+    for area in [*areas, *({"key": k, "name": k} for k in others)]:
+        titles = [
+            title_in(p, lang)
+            for p in sorted(items, key=lambda p: p["id"])
+            if p["area"] == area["key"]
+        ]
+        if not titles:
+            continue
+        number += 1
+        mark = f"{number}." if lang == "en" else f"{chinese_number(number)}、"
+        out += [
+            Block(
+                "heading",
+                f"{mark} {name_in(area, lang)}" if lang == "en" else f"{mark}{name_in(area, lang)}",
+                level=4,
+            ),
+            Block("numbered", items=titles),
+        ]
+    return out
+
+
+def chinese_number(n: int) -> str:
+    """1-99 in Chinese numerals, for annex headings (一、二、... 十一、)."""
+    if n <= 10:
+        return _HK_SMALL[n]
+    tens, ones = divmod(n, 10)
+    return (_HK_SMALL[tens] if tens > 1 else "") + "十" + (_HK_SMALL[ones] if ones else "")
+
+
+def all_blocks(db: Any, key: str, langs: list[str]) -> list[Block]:
+    out: list[Block] = []
+    for lang in langs:
+        out += blocks(db, key, lang)
+    return out

@@ -1,0 +1,334 @@
+"""Reports people paste: the release, the HTML page, the SVG chart and Word files,
+each parsed back and compared with the figures and with the source release."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import env, invoke, one_error_line
+
+SOURCE = (Path(__file__).parent / "data" / "press-release-2020-04-24.txt").read_text("utf-8")
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def release(db, *args):
+    result = invoke("--db", db, "release", "2020", *args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def source_sentences() -> set[str]:
+    text = " ".join(line.strip() for line in SOURCE.splitlines())
+    return {s.strip() for s in re.split(r"(?<=\.)\s+", text) if s.strip()}
+
+
+# ------------------------------------------------------------------ the release
+
+
+def test_the_english_release_follows_the_source_sentence_by_sentence(db_path):
+    out = release(db_path, "--lang", "en").splitlines()
+    sentences = source_sentences()
+    # Written as the source wrote them, word for word:
+    assert out[0] == SOURCE.splitlines()[0]
+    for line in (
+        "Strengthening co-operation on IP in the Greater Bay Area;",
+        "Strengthening guidance service on IP in both places; and",
+        "Organising IP promotion and education activities in both places.",
+    ):
+        assert f"• {line}" in out and f"* {line}" in SOURCE
+    paragraphs = [line for line in out if line and not line.startswith(("•", "("))]
+    for wanted in (
+        "The Expert Group was set up after the Sixth Plenary of the Hong Kong/Guangdong "
+        "Co-operation Joint Conference in August 2003.",
+        "The leader of the Expert Group from the Hong Kong side is the Director of "
+        "Intellectual Property, and members include officials from the Intellectual Property "
+        "Department, the Commerce and Economic Development Bureau and the Customs and Excise "
+        "Department.",
+    ):
+        assert wanted in sentences and any(wanted in p for p in paragraphs)
+    # ... and where the facts come from the data, in the source's shape.
+    assert (
+        "The Guangdong/Hong Kong Expert Group on the Protection of Intellectual Property "
+        "Rights endorsed the co-operation projects for 2020 on 24 April 2020." in out
+    )
+    assert (
+        "Co-operation projects of the Expert Group for 2020 cover the following six areas:" in out
+    )
+    assert (
+        "Looking back at 2019, members of the Expert Group forged closer co-operation and "
+        "implemented a total of 27 co-operation projects." in out
+    )
+    key_line = next(line for line in out if line.startswith("Key co-operation projects"))
+    assert key_line.endswith("; and Exchange activities on copyright and other related areas.")
+    # The annex: items under their area headings, in the programme's order.
+    annex = out[out.index("Annex") :]
+    assert annex[4] == "1. Strengthening co-operation on IP in the Greater Bay Area"
+    assert "(3) Exchange activities on copyright and other related areas" in annex
+
+
+def test_the_chinese_releases_in_each_house_style(db_path):
+    hk = release(db_path, "--lang", "zh-hk").splitlines()
+    cn = release(db_path, "--lang", "zh-cn").splitlines()
+    assert hk[0] == "粵港保護知識產權合作專責小組推進二○二○年合作項目"
+    assert cn[0] == "粤港保护知识产权合作专责小组推进2020年合作项目"
+    assert "粵港保護知識產權合作專責小組在2020年4月24日通過二○二○年合作項目。" in hk
+    assert "粤港保护知识产权合作专责小组于2020年4月24日通过2020年合作项目。" in cn
+    assert "專責小組二○二○年的合作項目涵蓋以下六個範疇：" in hk
+    assert "专责小组2020年合作项目涵盖以下6个方面：" in cn
+    assert "回顧二○一九年，專責小組成員緊密合作，共落實27個合作項目。" in hk
+    assert "回顾2019年，专责小组成员紧密合作，共落实27项合作项目。" in cn
+    assert "• 加強兩地知識產權指導服務；以及" in hk
+    assert "一、加強粵港澳大灣區知識產權合作" in hk and "(1) 商标交流活动" not in cn
+    assert "(2) 商标交流活动" in cn
+
+
+def test_public_text_has_no_percentages_and_no_dropped_items(db_path):
+    invoke("--db", db_path, "drop", "15")
+    invoke("--db", db_path, "done", "11", "--on", "2020-06-30")
+    for lang in ("en", "zh-hk", "zh-cn"):
+        out = release(db_path, "--lang", lang)
+        assert "%" not in out
+        assert not re.search(r"\b(dropped|open|planned)\b", out)
+    assert "Exchange activities on trademarks" not in release(db_path, "--lang", "en")
+
+
+def test_all_three_languages_in_one_release(db_path, tmp_path):
+    md = release(db_path, "--lang", "all", "--format", "md")
+    titles = [line for line in md.splitlines() if line.startswith("# ")]
+    assert [t[:6] for t in titles] == ["# Guan", "# 粵港保護", "# 粤港保护"]
+    page = tmp_path / "r.html"
+    release(db_path, "--lang", "all", "--format", "html", "--output", page)
+    parsed = Page.parse(page.read_text("utf-8"))
+    assert parsed.section_langs == ["en", "zh-Hant-HK", "zh-Hans-CN"]
+
+
+def test_a_programme_not_endorsed_is_drawn_up_and_said_so(db_path):
+    invoke("--db", db_path, "add", "A 2021 project", "--area", "gba", "--year", "2021")
+    result = invoke("--db", db_path, "release", "2021")
+    assert result.exit_code == 0
+    assert "has drawn up the co-operation projects for 2021." in result.stdout
+    assert "not endorsed yet" in result.stderr
+
+
+# ------------------------------------------------------------------ HTML
+
+
+class Page(HTMLParser):
+    """What a test needs of an HTML page: tags, table cells, references outward."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.cells: list[list[str]] = []
+        self.section_langs: list[str] = []
+        self.outward: list[str] = []
+        self._cell: list[str] | None = None
+        self.text: list[str] = []
+
+    @classmethod
+    def parse(cls, content: str) -> Page:
+        page = cls()
+        page.feed(content)
+        return page
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name in ("src", "href") or (value and "url(" in value):
+                self.outward.append(f"{name}={value}")
+            if tag == "section" and name == "lang":
+                self.section_langs.append(value)
+        if tag == "tr":
+            self.cells.append([])
+        if tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.cells[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def test_the_summary_page_is_a_document_with_real_tables(db_path, tmp_path):
+    invoke("--db", db_path, "done", "11", "13", "--on", "2020-06-30")
+    invoke("--db", db_path, "drop", "12")
+    out = tmp_path / "s.html"
+    assert invoke("--db", db_path, "summary", "2020", "--format", "html", "-o", out).exit_code == 0
+    content = out.read_text("utf-8")
+    page = Page.parse(content)
+    assert "pre" not in page.tags and "table" in page.tags and "svg" in page.tags
+    assert page.outward == []
+    assert not re.search(r"url\(|@import|https?://(?!www\.w3\.org/2000/svg)", content)
+    assert "<script" not in content and "@media print" in content and "size: A4" in content
+    rows = {r[0]: r[1:] for r in page.cells if r}
+    # Area, Total, Done, Open, Dropped, Done %
+    assert rows["Strengthening co-operation on IP in the Greater Bay Area"] == [
+        "1", "1", "0", "0", "100.0",
+    ]  # fmt: skip
+    assert rows["Reinforcing co-operation on protection of IP in both places"][:4] == [
+        "3", "0", "2", "1",
+    ]  # fmt: skip
+    assert rows["Promoting exchange and deliberation on IP in both places"][:3] == ["3", "0", "3"]
+    assert rows["All areas"] == ["8", "2", "5", "1", "28.6"]
+    assert rows["2020-06"] == ["2"]
+    text = "".join(page.text)
+    assert "Guangdong/Hong Kong Expert Group on the Protection of Intellectual Property" in text
+    assert "endorsed on 24 April 2020" in text
+
+
+def test_the_summary_page_in_chinese(db_path, tmp_path):
+    out = tmp_path / "s.html"
+    invoke("--db", db_path, "summary", "2020", "--format", "html", "--lang", "zh-hk", "-o", out)
+    content = out.read_text("utf-8")
+    assert '<html lang="zh-Hant-HK">' in content and "Microsoft JhengHei" in content
+    page = Page.parse(content)
+    assert ["所有範疇", "8", "0", "8", "0", "0.0"] in page.cells
+    assert "粵港保護知識產權合作專責小組 · 於2020年4月24日通過" in "".join(page.text)
+
+
+# ------------------------------------------------------------------ SVG
+
+
+def test_the_chart_bars_match_the_figures(db_path, tmp_path):
+    invoke("--db", db_path, "done", "11", "13", "--on", "2020-06-30")
+    invoke("--db", db_path, "done", "14", "--on", "2020-09-15")
+    out = tmp_path / "c.svg"
+    assert (
+        invoke(
+            "--db", db_path, "summary", "2020", "--format", "svg", "--lang", "zh-cn", "-o", out
+        ).exit_code
+        == 0
+    )
+    content = out.read_text("utf-8")
+    root = ET.fromstring(content)
+    assert not re.search(r"href|url\(|@import|https?://(?!www\.w3\.org/2000/svg)", content)
+    rects = root.iter(f"{SVG}rect")
+    bars = [(r.get("class"), r.get("data-area") or r.get("data-month"), r) for r in rects]
+    done = {k: r for c, k, r in bars if c == "done"}
+    still = {k: r for c, k, r in bars if c == "open"}
+    assert list(done) == ["gba", "protection", "trading", "exchange", "guidance", "education"]
+    counts = {k: (int(done[k].get("data-count")), int(still[k].get("data-count"))) for k in done}
+    assert counts == {
+        "gba": (1, 0), "protection": (0, 3), "trading": (1, 0),
+        "exchange": (1, 2), "guidance": (0, 0), "education": (0, 0),
+    }  # fmt: skip
+    unit = float(done["gba"].get("width"))  # one project
+    for key, (d, o) in counts.items():
+        assert float(done[key].get("width")) == pytest.approx(d * unit, abs=0.11)
+        assert float(still[key].get("width")) == pytest.approx(o * unit, abs=0.11)
+    months = {k: r for c, k, r in bars if c == "month"}
+    assert list(months) == ["2020-06", "2020-09"]
+    assert float(months["2020-06"].get("height")) == pytest.approx(
+        2 * float(months["2020-09"].get("height")), abs=0.11
+    )
+    labels = [t.text for t in root.iter(f"{SVG}text")]
+    assert "加强粤港澳大湾区知识产权合作" in labels and "各领域合作项目" in labels
+
+
+def test_chinese_labels_are_measured_at_their_true_width():
+    from ipcoop import chart
+
+    assert chart.text_width("粵港", 10) == pytest.approx(20)  # two full ems
+    assert chart.text_width("ab", 10) == pytest.approx(10.4)
+    cut = chart.fit("粵港澳大灣區知識產權合作", 60, 10)
+    assert cut.endswith("…") and chart.text_width(cut, 10) <= 60
+
+
+# ------------------------------------------------------------------ Word
+
+
+def test_word_files_reopen_with_their_text_tables_and_east_asian_fonts(db_path, tmp_path):
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    report = tmp_path / "s.docx"
+    assert (
+        invoke(
+            "--db", db_path, "summary", "2020", "--format", "docx", "--lang", "zh-cn", "-o", report
+        ).exit_code
+        == 0
+    )
+    doc = Document(str(report))
+    text = [p.text for p in doc.paragraphs]
+    assert "2020年合作项目" in text
+    assert any(t.startswith("专责小组2020年共有8项合作项目，已落实0项") for t in text)
+    cells = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
+    assert ["所有领域", "8", "0", "8", "0", "0.0"] in cells
+    fonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "Microsoft YaHei"
+
+    both = tmp_path / "r.docx"
+    assert (
+        invoke("--db", db_path, "release", "2020", "--lang", "all", "--format", "docx", "-o", both)
+    ).exit_code == 0
+    doc = Document(str(both))
+    text = [p.text for p in doc.paragraphs]
+    assert "粤港保护知识产权合作专责小组推进2020年合作项目" in text
+    assert doc.styles["Heading 1"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == (
+        "Microsoft JhengHei"
+    )
+    # The Simplified part's runs carry their own East Asian font.
+    simplified = next(
+        p for p in doc.paragraphs if p.text.startswith("粤港保护知识产权合作专责小组于")
+    )
+    run_fonts = simplified.runs[0].element.rPr.find(qn("w:rFonts"))
+    assert run_fonts.get(qn("w:eastAsia")) == "Microsoft YaHei"
+
+
+# ------------------------------------------------------------------ bad requests
+
+
+def test_bad_report_requests_are_one_line_and_write_nothing(db_path, tmp_path):
+    cases = [
+        (["release", "2020", "--format", "pdf"], "unknown format"),
+        (["release", "2030"], "no programme"),
+        (["release", "2020", "--lang", "fr"], "en, zh-hk, zh-cn"),
+        (["summary", "2020", "--lang", "all"], "one language at a time"),
+        (["summary", "2020", "--format", "pdf"], "unknown format"),
+        (
+            ["release", "2020", "--format", "docx", "-o", tmp_path / "no" / "r.docx"],
+            "does not exist",
+        ),
+        (["summary", "2020", "--format", "html", "-o", tmp_path], "not a regular file"),
+    ]
+    for args, words in cases:
+        result = invoke("--db", db_path, *args)
+        assert result.exit_code == 1, args
+        assert words in one_error_line(result), args
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == [
+        "db.json",
+        "db.json.cache",
+        "db.json.local",
+        "db.json.lock",
+    ]
+
+
+def test_an_existing_report_is_replaced_whole(db_path, tmp_path):
+    out = tmp_path / "r.md"
+    out.write_text("old text\n")
+    assert invoke("--db", db_path, "release", "2020", "--format", "md", "-o", out).exit_code == 0
+    assert out.read_text("utf-8").startswith("# Guangdong/Hong Kong Expert Group")
+
+
+@pytest.mark.slow
+def test_everyday_commands_do_not_import_the_report_libraries(db_path):
+    for args in (["list"], ["summary"], ["--version"]):
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "ipcoop", "--db", str(db_path), *args],
+            capture_output=True, text=True, env=env(), check=True,
+        )  # fmt: skip
+        imported = result.stderr
+        assert " docx" not in imported and "lxml" not in imported, args
+        assert "rich" not in imported, args
