@@ -19,7 +19,7 @@ def area_table(db: store.Database, year: int | None = None) -> list[dict[str, An
         {
             "key": area["key"],
             "name": area["name"],
-            "names": area.get("names") or languages.no_forms(),
+            "names": languages.ordered(area.get("names")),
             "converted": list(area.get("converted", ())),
             "from": area.get("from"),
             "until": area.get("until"),

@@ -82,6 +82,12 @@ def no_forms() -> Forms:
     return {"zh-hk": None, "zh-cn": None}
 
 
+def ordered(forms: Mapping[str, str | None] | None) -> Forms:
+    """The forms in the contract's order (zh-hk, then zh-cn)."""
+    forms = forms or {}
+    return {"zh-hk": forms.get("zh-hk"), "zh-cn": forms.get("zh-cn")}
+
+
 def set_forms(
     forms: Mapping[str, str | None] | None,
     converted: Iterable[str],
@@ -160,3 +166,30 @@ def with_names(record: dict[str, Any], given: Mapping[str, str]) -> dict[str, An
     """An area, member or programme with the Chinese names a person gave."""
     names, converted = set_forms(record.get("names"), record.get("converted", ()), given)
     return {**record, "names": names, "converted": converted}
+
+
+def entry_notes(
+    given: Mapping[str, str],
+    forms: Mapping[str, str | None],
+    converted: Iterable[str],
+    what: str = "title",
+) -> list[str]:
+    """What a person may want to know after typing Chinese forms: a form that looks
+    like the other script (kept as typed), and a form kept because a person set it."""
+    notes = []
+    script = {"zh-hk": "Simplified", "zh-cn": "Traditional"}
+    for tag, text in given.items():
+        if convert(text, tag) != text:
+            notes.append(
+                f"the {tag} {what} looks like {script[tag]} Chinese; it is kept as typed "
+                f"(zh-hk is Traditional as written in Hong Kong, zh-cn Simplified)"
+            )
+    if len(given) == 1:
+        (tag,) = given
+        second = other(tag)
+        if forms.get(second) is not None and second not in set(converted):
+            notes.append(
+                f"the {second} {what} was set by a person and is kept; "
+                f"give --{second} too if it should change"
+            )
+    return notes

@@ -131,11 +131,13 @@ def add(
     if name:
         programme["name"] = models.parse_title(name, "--name")
         programme = languages.with_names(programme, names or {})
+    elif names:  # a Chinese name given: the other is converted from it
+        programme["name"] = words.programme_name(value, "en")
+        programme = languages.with_names(programme, names)
     else:  # the usual name, written in each language
         programme["name"] = words.programme_name(value, "en")
         programme = languages.with_names(programme, {})
         programme["names"] = {t: words.programme_name(value, t) for t in languages.CHINESE}
-        programme = languages.with_names(programme, names or {})
     programme["areas"] = (
         _areas(db, areas) if areas else calendar(db, int(programme["start"][:4]))["areas"]
     )

@@ -12,7 +12,7 @@ from ipcoop import render
 from ipcoop.languages import name_in, title_in
 from ipcoop.summary import headline
 from ipcoop.words import GROUP as GROUPS
-from ipcoop.words import WORDS, period_text, programme_name
+from ipcoop.words import WORDS, date_text, period_text, programme_name
 
 GROUP = GROUPS["en"]
 # A report lists this many key projects; the rest are a command away.
@@ -179,7 +179,8 @@ def lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[render.
         rows.append(cells)
     out += render.grid(columns, rows, width)
     keys = summary["key_projects"]
-    out += [[], [(f"{say['Key projects']} ({len(keys)})", "bold")]]
+    count = f" ({len(keys)})" if lang == "en" else f"（{len(keys)}）"
+    out += [[], [(say["Key projects"] + count, "bold")]]
     if not keys:
         out.append([(f"  {say['none recorded']}", "dim")])
     key_rows = []
@@ -239,12 +240,22 @@ def to_markdown(summary: dict[str, Any], lang: str = "en") -> str:
         f"**{summary['planned'] + summary['active']}** | **{summary['dropped']}** | "
         f"**{summary['percent_done']:.1f}** |"
     )
-    lines += ["", f"### {say['Key projects']} ({len(summary['key_projects'])})", ""]
+    n = len(summary["key_projects"])
+    lines += [
+        "",
+        f"### {say['Key projects']} ({n})" if lang == "en" else f"### {say['Key projects']}（{n}）",
+        "",
+    ]
     if not summary["key_projects"]:
         lines.append("None recorded." if lang == "en" else f"{say['none recorded']}。")
     for p in summary["key_projects"]:
-        when = f", {p['done_on']}" if p["done_on"] else ""
-        lines.append(f"- {render.md_cell(title_in(p, lang))} — {say[p['status']]}{when}")
+        name = render.md_cell(title_in(p, lang))
+        if lang == "en":
+            when = f", {p['done_on']}" if p["done_on"] else ""
+            lines.append(f"- {name} — {say[p['status']]}{when}")
+        else:
+            when = f"，{date_text(p['done_on'], lang)}" if p["done_on"] else ""
+            lines.append(f"- {name}（{say[p['status']]}{when}）")
     compared = change(summary, lang)
     if compared:
         lines += ["", compared + ("." if lang == "en" else "。")]

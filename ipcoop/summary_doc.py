@@ -85,7 +85,8 @@ def blocks(summary: dict[str, Any], lang: str = "en", word: bool = False) -> lis
     else:
         out.append(Block("chart", svg(summary, lang)))
     keys = summary["key_projects"]
-    out.append(Block("heading", f"{say['Key projects']} ({len(keys)})"))
+    count = f" ({len(keys)})" if lang == "en" else f"（{len(keys)}）"
+    out.append(Block("heading", say["Key projects"] + count))
     if keys:
         out.append(
             Block(

@@ -256,7 +256,12 @@ def plan_import(
                 project = candidate
         if project is None:
             plan.added.append(record)
-        elif all(project[f] == record[f] for f in EDITABLE):
+            continue
+        # A converted form changed in the sheet was set by a person: no longer converted.
+        record["converted"] = [
+            t for t in record["converted"] if record["titles"][t] == project["titles"][t]
+        ]
+        if all(project[f] == record[f] for f in EDITABLE):
             plan.unchanged += 1
         else:
             plan.updated.append({**project, **{f: record[f] for f in EDITABLE}, "updated": stamp})

@@ -206,7 +206,7 @@ def test_the_headline_in_each_house_style(db_path):
         "1项已取消；6项仍未完成。专责小组2019年共落实27项合作项目。"
     )
     table = invoke("--db", db_path, "summary", "2020", "--lang", "zh-cn").stdout
-    assert table.startswith("2020年合作项目") and "重点合作项目 (6)" in table
+    assert table.startswith("2020年合作项目") and "重点合作项目（6）" in table
 
 
 # ------------------------------------------------------------------ round trips
@@ -288,3 +288,30 @@ def test_chinese_wraps_between_characters_but_not_inside_numbers_or_before_punct
         for line in lines[:-1]:
             assert line[-1] not in "（「", (width, lines)
             assert not (line[-1].isdigit() and text[text.index(line) + len(line)].isdigit())
+
+
+def test_notes_say_when_a_form_looks_like_the_other_script_or_is_kept(empty_db):
+    result = invoke(
+        "--db", empty_db, "add", "x", "--area", "gba", "--year", "2021", "--zh-hk", "粤港交流会"
+    )  # fmt: skip
+    assert result.exit_code == 0
+    assert "Note: the zh-hk title looks like Simplified Chinese; it is kept as typed" in (
+        result.stderr
+    )
+    assert invoke("--db", empty_db, "edit", "1", "--zh-cn", "粤港交流会议").stderr.startswith(
+        "Updated project 1.\nNote: the zh-hk title was set by a person and is kept"
+    )
+    shown = invoke("--db", empty_db, "show", "1", "--json").json()
+    assert list(shown["titles"]) == ["zh-hk", "zh-cn"]  # the contract's order
+    assert shown["titles"] == {"zh-hk": "粤港交流会", "zh-cn": "粤港交流会议"}
+
+
+def test_a_converted_form_changed_in_a_sheet_is_no_longer_marked(empty_db, tmp_path):
+    invoke("--db", empty_db, "add", "x", "--area", "gba", "--year", "2021", "--zh-hk", "專利")
+    sheet = tmp_path / "s.csv"
+    invoke("--db", empty_db, "export", "--format", "csv", "--output", sheet)
+    text = sheet.read_text("utf-8-sig").replace("专利", "专利权")
+    sheet.write_text(text, "utf-8-sig")
+    assert invoke("--db", empty_db, "import", sheet).exit_code == 0
+    shown = invoke("--db", empty_db, "show", "1", "--json").json()
+    assert shown["titles"]["zh-cn"] == "专利权" and shown["converted"] == []

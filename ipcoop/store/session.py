@@ -31,7 +31,7 @@ def shape(project_id: int, doc: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": project_id,
         "title": doc["title"],
-        "titles": dict(doc["titles"]),
+        "titles": {"zh-hk": doc["titles"].get("zh-hk"), "zh-cn": doc["titles"].get("zh-cn")},
         "converted": list(doc["converted"]),
         "area": doc["area"],
         "year": doc["year"],

@@ -125,7 +125,7 @@ def members(ctx: typer.Context, lang: LangOpt = None, as_json: JsonOpt = False) 
         {
             "code": m["code"],
             "name": m["name"],
-            "names": m.get("names") or languages.no_forms(),
+            "names": languages.ordered(m.get("names")),
             "converted": list(m.get("converted", ())),
             "side": m["side"],
         }
@@ -192,6 +192,8 @@ def areas_add(
     with writing(ctx) as db:
         area = areas_rules.add_area(db, key, name, start, until, names)
     say(f"Added area {area['key']}.")
+    for note in languages.entry_notes(names, area["names"], area["converted"], "name"):
+        say(f"Note: {note}.")
 
 
 @areas_app.command("edit")
@@ -216,6 +218,8 @@ def areas_edit(
     with writing(ctx) as db:
         area = areas_rules.edit_area(db, key, name, start, until, names)
     say(f"Updated area {area['key']}.")
+    for note in languages.entry_notes(names, area["names"], area["converted"], "name"):
+        say(f"Note: {note}.")
 
 
 @areas_app.command("remove")

@@ -8,7 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from ipcoop.cli.context import reading, writing
-from ipcoop.cli.options import JsonOpt, ZhCnOpt, ZhHkOpt, complete_area
+from ipcoop.cli.options import JsonOpt, LangOpt, ZhCnOpt, ZhHkOpt, complete_area, lang_of
 from ipcoop.cli.output import emit, say
 
 programme_app = typer.Typer(cls=TyperGroup, rich_markup_mode=None, no_args_is_help=True)
@@ -152,13 +152,17 @@ def programme_endorse(
 
 
 @programme_app.command("list")
-def programme_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+def programme_list(ctx: typer.Context, lang: LangOpt = None, as_json: JsonOpt = False) -> None:
     """List the programmes, by start.
 
-    Example: ipcoop programme list --json
+    Example: ipcoop programme list --lang zh-hk
     """
     from ipcoop import programmes, render
+    from ipcoop.languages import name_in
+    from ipcoop.words import WORDS
 
+    the_lang = lang_of(lang)
+    say = WORDS[the_lang]
     db = reading(ctx)
     rows = programmes.all_programmes(db)
     counts = programmes.project_counts(db)
@@ -169,21 +173,21 @@ def programme_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         say("No programmes yet: 'ipcoop programme add', or add a project with --year.")
         return
     columns = [
-        render.Column("Key"),
-        render.Column("Period"),
-        render.Column("Areas", right=True),
-        render.Column("Projects", right=True),
-        render.Column("Endorsed", drop=1),
-        render.Column("Name", wrap=True),
+        render.Column(say["Area key"]),
+        render.Column(say["Period"]),
+        render.Column(say["Areas"], right=True),
+        render.Column(say["Projects"], right=True),
+        render.Column(say["Endorsed"], drop=1),
+        render.Column(say["Name"], wrap=True),
     ]
     table = [
         [
             p["key"],
-            f"{p['start']} to {p['end']}",
+            p["start"] + say[" to "] + p["end"],
             str(len(p["areas"])),
             str(counts.get(p["key"], 0)),
-            (p["endorsed"] or {}).get("on") or ("yes" if p["endorsed"] else "-"),
-            p["name"],
+            (p["endorsed"] or {}).get("on") or (say["yes"] if p["endorsed"] else "-"),
+            name_in(p, the_lang),
         ]
         for p in rows
     ]
@@ -191,12 +195,19 @@ def programme_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 
 @programme_app.command("show")
-def programme_show(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) -> None:
+def programme_show(
+    ctx: typer.Context, key: KeyArg, lang: LangOpt = None, as_json: JsonOpt = False
+) -> None:
     """Show one programme: period, areas in order (as endorsed), figures.
 
-    Example: ipcoop programme show 2020
+    Example: ipcoop programme show 2020 --lang zh-cn
     """
     from ipcoop import programmes, render
+    from ipcoop.languages import name_in
+    from ipcoop.words import WORDS
+
+    the_lang = lang_of(lang)
+    say = WORDS[the_lang]
 
     db = reading(ctx)
     found = programmes.get(db, key)
@@ -205,20 +216,21 @@ def programme_show(ctx: typer.Context, key: KeyArg, as_json: JsonOpt = False) ->
         return
     endorsed = found.get("endorsed") or {}
     rows: list[list[render.Segment | str]] = [
-        [("Key", "bold"), found["key"]],
-        [("Name", "bold"), found["name"]],
-        [("Period", "bold"), f"{found['start']} to {found['end']}"],
+        [(say["Area key"], "bold"), found["key"]],
+        [(say["Name"], "bold"), name_in(found, the_lang)],
+        [(say["Period"], "bold"), found["start"] + say[" to "] + found["end"]],
         [
-            ("Endorsed", "bold"),
-            (endorsed.get("on") or "date not recorded") if endorsed else "not yet",
+            (say["Endorsed"], "bold"),
+            (endorsed.get("on") or say["date not recorded"]) if endorsed else say["not yet"],
         ],
     ]
     if endorsed.get("count") is not None:
-        rows.append([("Endorsed count", "bold"), str(endorsed["count"])])
+        rows.append([(say["Endorsed count"], "bold"), str(endorsed["count"])])
     if found.get("reported_done") is not None:
-        rows.append([("Reported done", "bold"), str(found["reported_done"])])
+        rows.append([(say["Reported done"], "bold"), str(found["reported_done"])])
     for i, area in enumerate(programmes.area_rows(db, found)):
-        rows.append([("Areas" if i == 0 else "", "bold"), f"{area['key']}: {area['name']}"])
+        label = say["Areas"] if i == 0 else ""
+        rows.append([(label, "bold"), f"{area['key']}: {name_in(area, the_lang)}"])
     columns = [render.Column(""), render.Column("", wrap=True)]
     render.emit(render.grid(columns, rows, render.terminal_width(), header=False))
 

@@ -224,6 +224,7 @@ def add(
             titles=_forms(zh_hk, zh_cn),
         )
     emit(render.to_json(project) if as_json else f"{project['id']}\n")
+    _notes(_forms(zh_hk, zh_cn), project)
 
 
 def edit(
@@ -267,10 +268,19 @@ def edit(
     with writing(ctx) as db:
         project = tracker.edit_project(db, pid, changes)
     say(f"Updated project {project['id']}.")
+    _notes(_forms(zh_hk, zh_cn), project)
 
 
 def _forms(zh_hk: str | None, zh_cn: str | None) -> dict[str, str]:
     return {t: v for t, v in (("zh-hk", zh_hk), ("zh-cn", zh_cn)) if v is not None}
+
+
+def _notes(given: dict[str, str], project: dict[str, Any]) -> None:
+    if given:
+        from ipcoop import languages
+
+        for note in languages.entry_notes(given, project["titles"], project["converted"]):
+            say(f"Note: {note}.")
 
 
 def _status_command(ctx: typer.Context, ids: list[str], action: str, **kwargs: Any) -> None:
