@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ipcoop import store, tracker  # noqa: E402
+from ipcoop import bundled, store  # noqa: E402
 
 AREAS = ["gba", "protection", "trading", "exchange", "guidance", "education"]
 CODES = ["GDAMR", "GDCAB", "GDPSD", "GDDOC", "GDCUS", "HKIPD", "HKCEDB", "HKCED"]
@@ -73,7 +73,7 @@ def build_ipcoop(path: Path, n: int) -> None:
     records = projects(n)
     if path.exists():
         path.unlink()
-    store.create(path, tracker.bundled_areas(), tracker.bundled_members(), records, force=True)
+    store.create(path, bundled.areas(), bundled.members(), records, force=True)
 
 
 def build_task(folder: Path, n: int) -> Path:
@@ -238,7 +238,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script: build, time, report
             ).stdout
         )
         empty = work / f"empty-{n}.json"
-        store.create(empty, tracker.bundled_areas(), tracker.bundled_members(), [], force=True)
+        store.create(empty, bundled.areas(), bundled.members(), [], force=True)
         empty_base = work / f"empty-{n}.base"
         for suffix in ("", ".cache", ".local"):
             shutil.copy(f"{empty}{suffix}", f"{empty_base}{suffix}")
