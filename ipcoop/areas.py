@@ -51,7 +51,7 @@ def add_area(
     value = models.parse_area_key(key)
     if any(a["key"] == value for a in db.areas()):
         raise IpcoopError(f"area {value!r} already exists; use 'ipcoop areas edit {value}'")
-    area = {
+    area: dict[str, Any] = {
         "key": value,
         "name": models.parse_title(name, "area name"),
         "from": _bound(start, "--from"),

@@ -37,9 +37,9 @@ def programmes() -> list[dict[str, Any]]:
 
 
 @cache
-def chinese_names() -> dict[str, dict[str, str]]:
+def chinese_names() -> dict[str, dict[str, str | None]]:
     """The Chinese forms of every bundled English name (areas, members, programmes)."""
-    out: dict[str, dict[str, str]] = {}
+    out: dict[str, dict[str, str | None]] = {}
     for record in [*areas(), *members(), *programmes()]:
         out[record["name"]] = dict(record["names"])
     return out

@@ -61,10 +61,10 @@ def chart(
     `words` gives the titles and legend in the report's language (keys: by_area,
     by_month, done, open, none)."""
     parts: list[str] = []
-    y = PAD + 16
+    y: float = PAD + 16
     parts.append(_text(PAD, y, words["by_area"], 15, font_weight="bold"))
     # Legend, right-aligned on the title line.
-    legend_x = WIDTH - PAD
+    legend_x: float = WIDTH - PAD
     for label, colour in ((words["open"], OPEN), (words["done"], DONE)):
         legend_x -= text_width(label) + 4
         parts.append(_text(legend_x, y, label, SIZE))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, cast
 
 from ipcoop import models
 from ipcoop.errors import InvalidValue
+from ipcoop.records import Project
 from ipcoop.tracker import known_agency, known_area
 
 
@@ -112,19 +113,20 @@ def parse_sort(text: str) -> str:
     return name
 
 
-def _texts(p: dict[str, Any]) -> list[str]:
+def _texts(p: Project) -> list[str]:
     """What --search looks in: every form of the title, and the notes."""
     return [p["title"], *(t for t in p["titles"].values() if t), p["notes"]]
 
 
-def select(projects: Iterable[dict[str, Any]], filters: Filters) -> list[dict[str, Any]]:
+def select(projects: Iterable[Project], filters: Filters) -> list[Project]:
     """The projects that pass every filter, sorted.
 
     --search matches across scripts: Chinese in the query folds both it and the
     texts to one script, so 粵港 finds 粤港 and the reverse."""
     out = []
     years, area, statuses = filters.years, filters.area, filters.statuses
-    fold, needle = str.casefold, filters.search
+    fold: Callable[[str], str] = str.casefold
+    needle = filters.search
     if needle is not None and not needle.isascii():
         from ipcoop.languages import folder
 
@@ -156,9 +158,7 @@ def select(projects: Iterable[dict[str, Any]], filters: Filters) -> list[dict[st
     return sort_projects(out, filters.sort, filters.lang)
 
 
-def sort_projects(
-    projects: list[dict[str, Any]], sort: str, lang: str = "en"
-) -> list[dict[str, Any]]:
+def sort_projects(projects: list[Project], sort: str, lang: str = "en") -> list[Project]:
     descending = sort.startswith("-")
     name = sort.lstrip("-")
     if name == "id":
@@ -174,8 +174,12 @@ def sort_projects(
         titles = {p["id"]: title_in(p, lang) for p in projects}
         fold = folder(titles.values())
         return sorted(projects, key=lambda p: (fold(titles[p["id"]]), p["id"]), reverse=descending)
+
     # Missing values (done_on of open projects) sort last either way.
-    present = [p for p in projects if p[name] is not None]
-    missing = [p for p in projects if p[name] is None]
-    present.sort(key=lambda p: (p[name], p["id"]), reverse=descending)
+    def value(p: Project) -> Any:
+        return cast(Mapping[str, Any], p)[name]
+
+    present = [p for p in projects if value(p) is not None]
+    missing = [p for p in projects if value(p) is None]
+    present.sort(key=lambda p: (value(p), p["id"]), reverse=descending)
     return present + sorted(missing, key=lambda p: p["id"])

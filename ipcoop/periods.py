@@ -58,8 +58,9 @@ def _tally(
 ) -> summary.Tally:
     def wanted_row(p: dict[str, Any]) -> bool:
         if programme is not None:
-            return p["programme"] == programme
-        return years[0] <= p["year"] <= years[1]
+            return bool(p["programme"] == programme)
+        assert years is not None
+        return bool(years[0] <= p["year"] <= years[1])
 
     if stats is not None:
         return summary.tally_stats(

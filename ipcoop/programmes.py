@@ -118,7 +118,7 @@ def add(
     value = models.parse_programme_key(key)
     if value in db.tables["programmes"]:
         raise IpcoopError(f"programme {value!r} already exists; use 'ipcoop programme edit'")
-    programme = {
+    programme: dict[str, Any] = {
         "areas": [],
         "end": parse_month(end, "--end"),
         "endorsed": None,

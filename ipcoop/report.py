@@ -183,7 +183,7 @@ def lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[render.
     out += [[], [(say["Key projects"] + count, "bold")]]
     if not keys:
         out.append([(f"  {say['none recorded']}", "dim")])
-    key_rows = []
+    key_rows: list[list[render.Segment | str]] = []
     for p in keys[:KEY_LIMIT]:
         style = render.STATUS_STYLE[p["status"]]
         status = (

@@ -15,7 +15,7 @@ count against its programme.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ipcoop.models import STATUSES
@@ -49,7 +49,7 @@ def in_force(area: dict[str, Any], start: int, end: int) -> bool:
     return (first is None or first <= end) and (last is None or last >= start)
 
 
-def counts(projects: Iterable[dict[str, Any]]) -> dict[str, Any]:
+def counts(projects: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """total, a count per status, and percent_done of some projects."""
     tally = dict.fromkeys(STATUSES, 0)
     for p in projects:
@@ -192,7 +192,7 @@ def years_summary(
     rows = [
         {"key": a["key"], "name": a["name"], "names": a.get("names")}
         for a in areas
-        if in_force(a, start, end) or sum(tally.by_area.get(a["key"], []))
+        if in_force(a, start, end) or any(tally.by_area.get(a["key"], ()))
     ]
     before = previous_period(start, end)
     return build(

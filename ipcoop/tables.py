@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ipcoop import models
+from ipcoop.records import Project
 from ipcoop.render import (
     ANSI,
     RESET,
@@ -32,7 +33,7 @@ def csv_cell(name: str, value: Any) -> str:
     return str(value)
 
 
-def to_csv(projects: Sequence[dict[str, Any]]) -> str:
+def to_csv(projects: Sequence[Project]) -> str:
     import csv
     import io
 
@@ -45,7 +46,7 @@ def to_csv(projects: Sequence[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def to_markdown(projects: Sequence[dict[str, Any]], lang: str = "en") -> str:
+def to_markdown(projects: Sequence[Project], lang: str = "en") -> str:
     from ipcoop.words import WORDS
 
     say = WORDS[lang]
@@ -64,7 +65,7 @@ def to_markdown(projects: Sequence[dict[str, Any]], lang: str = "en") -> str:
 
 
 def project_lines(
-    projects: Sequence[dict[str, Any]], width: int, colour: bool = False, lang: str = "en"
+    projects: Sequence[Project], width: int, colour: bool = False, lang: str = "en"
 ) -> list[str]:
     """The project table as text lines that fit `width` cells, in `lang`: its
     column names, status words, and the title in that language (a converted
@@ -126,7 +127,7 @@ def project_lines(
     return lines
 
 
-def shown_title(project: dict[str, Any], lang: str) -> str:
+def shown_title(project: Project, lang: str) -> str:
     """The title in `lang`, marked † if it was converted and no person has set it."""
     if lang == "en":
         return str(project["title"])
@@ -136,7 +137,7 @@ def shown_title(project: dict[str, Any], lang: str) -> str:
     return f"{text} †" if languages.is_converted(project, lang) else text
 
 
-def print_projects(projects: Sequence[dict[str, Any]], lang: str = "en") -> None:
+def print_projects(projects: Sequence[Project], lang: str = "en") -> None:
     from ipcoop import languages, words
 
     out = sys.stdout

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ipcoop import models, store
 from ipcoop.errors import InvalidValue, IpcoopError, NotFound
+from ipcoop.records import Project
 
 
 def init_database(path: Path, empty: bool, force: bool) -> tuple[int, str | None]:
@@ -57,7 +58,7 @@ def parse_ids(raw: Sequence[str]) -> list[int]:
     return ids
 
 
-def require_projects(db: store.Database, ids: Iterable[int]) -> list[dict[str, Any]]:
+def require_projects(db: store.Database, ids: Iterable[int]) -> list[Project]:
     """All the projects named, or NotFound naming every missing id (nothing is changed)."""
     ids = list(ids)
     missing = [i for i in ids if not db.has_project(i)]
@@ -110,7 +111,7 @@ def add_project(
     status: str = "planned",
     done_on: str | None = None,
     titles: Mapping[str, str] | None = None,
-) -> dict[str, Any]:
+) -> Project:
     """Add a project. `titles` holds the Chinese forms a person typed ({tag: text});
     a form given alone makes the other by conversion."""
     from ipcoop import languages, programmes
@@ -153,7 +154,7 @@ def add_project(
     return db.project(project_id)
 
 
-def edit_project(db: store.Database, project_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+def edit_project(db: store.Database, project_id: int, changes: dict[str, Any]) -> Project:
     """Replace the named fields of one project. `changes` holds only the fields given."""
     if not changes:
         raise InvalidValue(
@@ -190,11 +191,11 @@ def _checked_forms(given: Mapping[str, str]) -> dict[str, str]:
 
 def _save(
     db: store.Database,
-    project: dict[str, Any],
+    project: Project,
     record: dict[str, Any],
     settles: Sequence[str] = (),
-) -> dict[str, Any]:
-    updated = {**project, **record}
+) -> Project:
+    updated = cast(Project, {**project, **record})
     if updated != project or settles:
         if updated != project:
             updated["updated"] = models.now_stamp()
@@ -219,7 +220,7 @@ def change_status(
     action: str,
     on: str | None = None,
     reason: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[Project]:
     """start / done / reopen / drop for several projects, all or nothing."""
     from ipcoop import programmes
 
@@ -229,6 +230,7 @@ def change_status(
         if p["status"] != "carried":
             continue
         copy = p["carried_to"]
+        assert copy is not None  # a carried project names its copy
         if action != "reopen":
             raise IpcoopError(
                 f"project {p['id']} was carried into project {copy}; change "
@@ -262,6 +264,7 @@ def change_status(
                     f"{done_on}"
                 )
             record.update(status="done", done_on=done_on)
+            assert done_on is not None  # set above for action "done"
             warning = programmes.done_warning(
                 programmes.get(db, project["programme"]), done_on, project["id"]
             )
@@ -280,7 +283,7 @@ def change_status(
     return results
 
 
-def remove_projects(db: store.Database, ids: Sequence[int]) -> list[dict[str, Any]]:
+def remove_projects(db: store.Database, ids: Sequence[int]) -> list[Project]:
     projects = require_projects(db, ids)
     db.remove_projects([p["id"] for p in projects])
     return projects

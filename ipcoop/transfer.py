@@ -19,6 +19,7 @@ from typing import Any
 
 from ipcoop import models, render, tables
 from ipcoop.errors import InvalidValue, IpcoopError
+from ipcoop.records import Project
 
 # Columns an import may carry; id, created and updated are accepted and ignored.
 IMPORT_FIELDS = set(models.PROJECT_FIELDS) | set(models.CSV_FIELDS)
@@ -26,7 +27,7 @@ REQUIRED = ("title", "area", "year")
 CSV_BOM = "\ufeff"
 
 
-def export_text(projects: list[dict[str, Any]], fmt: str) -> str:
+def export_text(projects: list[Project], fmt: str) -> str:
     if fmt == "json":
         return render.to_json(projects)
     if fmt == "csv":

@@ -7,6 +7,7 @@ from typing import Any
 
 from ipcoop import models
 from ipcoop.languages import CHINESE, name_in, other
+from ipcoop.records import Project
 from ipcoop.render import (
     STATUS_STYLE,
     Column,
@@ -24,7 +25,7 @@ from ipcoop.words import WORDS
 
 
 def print_project(
-    project: dict[str, Any],
+    project: Project,
     area: dict[str, Any] | None,
     members: dict[str, dict[str, Any]],
     lang: str = "en",

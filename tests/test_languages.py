@@ -315,3 +315,11 @@ def test_a_converted_form_changed_in_a_sheet_is_no_longer_marked(empty_db, tmp_p
     assert invoke("--db", empty_db, "import", sheet).exit_code == 0
     shown = invoke("--db", empty_db, "show", "1", "--json").json()
     assert shown["titles"]["zh-cn"] == "专利权" and shown["converted"] == []
+
+
+def test_programme_views_in_chinese(empty_db, db_path):
+    assert invoke("--db", empty_db, "programme", "list", "--lang", "zh-hk").exit_code == 0
+    out = invoke("--db", db_path, "programme", "list", "--lang", "zh-hk").stdout
+    assert "二○二○年合作項目" in out and "2020-01至2020-12" in out
+    shown = invoke("--db", db_path, "programme", "show", "2020", "--lang", "zh-cn").stdout
+    assert "2020年合作项目" in shown and "加强粤港澳大湾区知识产权合作" in shown

@@ -61,3 +61,24 @@ def __getattr__(name: str) -> object:
     import importlib
 
     return getattr(importlib.import_module(f"ipcoop.store.{_WHERE[name]}"), name)
+
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # what the names are, for type checkers (nothing is imported at run time)
+    from ipcoop.store.admin import (
+        check_file,
+        create,
+        new_data,
+        open_read,
+        open_write,
+        restore_backup,
+    )
+    from ipcoop.store.layout import SCHEMA_VERSION, serialise
+    from ipcoop.store.paths import (
+        backup_path,
+        cache_path,
+        default_path,
+        local_path,
+        lock_path,
+    )
+    from ipcoop.store.session import Database, shape

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,7 @@ def create(
     members: list[dict[str, Any]],
     projects: list[dict[str, Any]],
     force: bool,
-    programmes: list[dict[str, Any]] = (),
+    programmes: Sequence[dict[str, Any]] = (),
 ) -> str | None:
     """Write a brand-new database at `path` under the lock.
 
@@ -143,9 +143,9 @@ def check_file(path: Path) -> tuple[dict[str, Any], list[str]]:
     data = layout.decode(raw, path, duplicates)
     schema = layout.schema_of(data)
     if schema is None:
-        problem = layout.shape_problem(data) or "no schema version"
+        what = layout.shape_problem(data) or "no schema version"
         raise DatabaseError(
-            f"{path} is not an ipcoop database ({problem}): {layout.recover_hint(path)}"
+            f"{path} is not an ipcoop database ({what}): {layout.recover_hint(path)}"
         )
     layout.refuse_newer(schema, path)
     from ipcoop.store import checks, migrate

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from ipcoop import models
@@ -69,7 +70,7 @@ def project_damage(doc: Any) -> str | None:
     return None
 
 
-def audit(data: dict[str, Any], duplicates: list[str] = ()) -> list[Problem]:  # noqa: PLR0915
+def audit(data: dict[str, Any], duplicates: Sequence[str] = ()) -> list[Problem]:  # noqa: PLR0915
     problems: list[Problem] = []
     for name, table in data.items():
         for key in list(table):

@@ -102,7 +102,7 @@ def choose(path: Path, copies: dict[str, Any]) -> tuple[str, str, bool]:
     return new_copy_id(), str(state.get("name") or default_name()), True
 
 
-def blocks_of(record: dict[str, Any], pending: list[list[int]]) -> list[list[int | None]]:
+def blocks_of(record: dict[str, Any], pending: list[list[int]]) -> list[list[Any]]:
     """The blocks a copy may hand ids out of: its own, less those not yet pushed."""
     return sorted(
         (b for b in record.get("blocks", []) if list(b) not in pending),

@@ -38,9 +38,9 @@ def _careful(path: Path, raw: bytes, writable: bool) -> Database:
     data = layout.decode(raw, path, duplicates)
     schema = layout.schema_of(data)
     if schema is None:
-        problem = layout.shape_problem(data) or "no schema version"
+        what = layout.shape_problem(data) or "no schema version"
         raise DatabaseError(
-            f"{path} is not an ipcoop database ({problem}): {layout.recover_hint(path)}"
+            f"{path} is not an ipcoop database ({what}): {layout.recover_hint(path)}"
         )
     layout.refuse_newer(schema, path)
     migrated = schema < layout.SCHEMA_VERSION
@@ -49,7 +49,7 @@ def _careful(path: Path, raw: bytes, writable: bool) -> Database:
 
         copy, name, _ = identity.choose(path, {})
         state = identity.read_local(path)
-        copy = state.get("copy") if isinstance(state.get("copy"), str) else copy
+        copy = str(state["copy"]) if isinstance(state.get("copy"), str) else copy
         data = migrate.upgrade(data, schema, path, copy, name)
     problem = layout.shape_problem(data)
     if problem:

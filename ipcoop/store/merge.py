@@ -144,14 +144,14 @@ def merge_record(
         )
         by_k, at_k = kept_prov.who(table, key, None, kept)
         by_r, at_r = gone_prov.who(table, key, (REMOVED,), base)
-        record = dict(kept)
-        conflicts = dict(record.get("conflicts", {}))
+        survivor = dict(kept)
+        conflicts = dict(survivor.get("conflicts", {}))
         conflicts[REMOVED] = _union(
             conflicts.get(REMOVED, []),
             [_entry("kept (changed)", by_k, at_k), _entry("removed", by_r, at_r)],
         )
-        record["conflicts"] = conflicts
-        return record
+        survivor["conflicts"] = conflicts
+        return survivor
     record: dict[str, Any] = {}
     conflicts = _conflicts(base, ours, theirs)
     fields = sorted((set(ours) | set(theirs)) - set(BOOKKEEPING))
@@ -223,7 +223,11 @@ def _merge_history(base: Data | None, ours: Data, theirs: Data) -> dict[str, Any
         o, t = ours["history"].get(key), theirs["history"].get(key)
         agreed, value = _three(b.get(key), o, t)
         if not agreed:  # only its own copy marks an entry undone; both may not agree on it
-            value = {**max(o, t, key=_canon), "undone": bool(o.get("undone") or t.get("undone"))}
+            sides = [x for x in (o, t) if x is not None]
+            value = {
+                **max(sides, key=_canon),
+                "undone": any(bool(x.get("undone")) for x in sides),
+            }
         if value is not None:
             out[key] = value
     return out

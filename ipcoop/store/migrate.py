@@ -86,7 +86,7 @@ def from_3(data: dict[str, Any]) -> Data:
     for table in ("areas", "members"):
         out[table] = {k: _with_names(doc, known) for k, doc in data[table].items()}
     # A programme with the name given by default gets the default Chinese names.
-    defaults = dict(known)
+    defaults: dict[str, dict[str, str | None]] = dict(known)
     for key in data["programmes"]:
         defaults[programme_name(key, "en")] = {t: programme_name(key, t) for t in CHINESE}
     out["programmes"] = {k: _with_names(doc, defaults) for k, doc in data["programmes"].items()}
@@ -108,7 +108,7 @@ def _with_titles(doc: Any) -> Any:
     return {"converted": [], "titles": {"zh-cn": None, "zh-hk": None}, **doc}
 
 
-def _with_names(doc: Any, known: dict[str, dict[str, str]]) -> Any:
+def _with_names(doc: Any, known: dict[str, dict[str, str | None]]) -> Any:
     if not isinstance(doc, dict) or "name" not in doc:
         return doc
     names = known.get(doc["name"]) if isinstance(doc["name"], str) else None
@@ -122,7 +122,7 @@ def _with_names(doc: Any, known: dict[str, dict[str, str]]) -> Any:
     return out
 
 
-def _change_in_4(change: Any, known: dict[str, dict[str, str]]) -> Any:
+def _change_in_4(change: Any, known: dict[str, dict[str, str | None]]) -> Any:
     """A journal entry's records as schema 4 holds them (undo puts them back)."""
     if not isinstance(change, dict):
         return change

@@ -188,10 +188,12 @@ class RawTable:
                 ops.append((at, at, sort_key(self.name, key), line))
         ops.sort(key=lambda op: (op[0], op[2]))
         pieces: list[Any] = []
+        raw = self._raw
+        assert raw is not None
 
         def keep(start: int, end: int) -> None:
             # A run of untouched lines, without the comma after its last line.
-            if end > start and self._raw[end - 1 : end] == b",":
+            if end > start and raw[end - 1 : end] == b",":
                 end -= 1
             if end > start:
                 pieces.extend((b",", view[start:end]) if pieces else (view[start:end],))

@@ -12,10 +12,12 @@ everything, checks every record, and writes the cache for next time.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ipcoop.errors import DatabaseError, IpcoopError, NotFound
+from ipcoop.records import Project
 from ipcoop.store import cache, checks, files, identity, layout
 from ipcoop.store.rawtable import RawTable
 
@@ -26,7 +28,7 @@ BULK = 20
 SPLICE_LIMIT = 64
 
 
-def shape(project_id: int, doc: dict[str, Any]) -> dict[str, Any]:
+def shape(project_id: int, doc: Mapping[str, Any]) -> Project:
     """A stored project in the contract's JSON shape and field order."""
     return {
         "id": project_id,
@@ -67,7 +69,7 @@ class Database:
         writable: bool,
         stats: dict[str, Any] | None,
         rewrite: bool,
-        problems: list[checks.Problem] = (),
+        problems: Sequence[checks.Problem] = (),
     ) -> None:
         self.path = path
         self.writable = writable
@@ -104,18 +106,18 @@ class Database:
     def has_project(self, project_id: int) -> bool:
         return self.projects_table.get(str(project_id)) is not None
 
-    def project(self, project_id: int) -> dict[str, Any]:
+    def project(self, project_id: int) -> Project:
         doc = self._doc(project_id)
         if doc is None:
             raise NotFound(f"no project with id {project_id} (see 'ipcoop list')")
         return shape(project_id, doc)
 
-    def projects(self) -> list[dict[str, Any]]:
+    def projects(self) -> list[Project]:
         """Every project as a contract-shaped dict, in id order."""
         table = self.projects_table.load()
         return [shape(int(k), table[k]) for k in sorted(table, key=int)]
 
-    def rows(self) -> list[dict[str, Any]]:
+    def rows(self) -> list[Project]:
         """Every project, cheaply: the stored records themselves with their id added.
 
         Only for a read-only database, whose records are never written back.
@@ -130,7 +132,7 @@ class Database:
         rows.sort(key=lambda row: row["id"])
         return rows
 
-    def projects_by_id(self, ids: list[int]) -> list[dict[str, Any]]:
+    def projects_by_id(self, ids: list[int]) -> list[Project]:
         docs = self.projects_table.get_many([str(i) for i in ids])
         out = []
         for pid, doc in zip(sorted(ids), docs, strict=True):
@@ -263,7 +265,7 @@ class Database:
         self._dirty = True
         return ids
 
-    def replace_project(self, record: dict[str, Any], settles: tuple[str, ...] = ()) -> None:
+    def replace_project(self, record: Mapping[str, Any], settles: tuple[str, ...] = ()) -> None:
         """Store `record` (with its id) in place of the project of that id.
 
         A conflict on a field is settled when the command sets that field

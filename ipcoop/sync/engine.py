@@ -137,6 +137,7 @@ def _first_time(repo: Repo, path: Path, remote: str, report: Report) -> None:
                 f"(it holds: {listed}); is it an ipcoop remote?"
             )
         _remote_data(raw, remote)
+        assert theirs is not None  # it gave the file
         with locked(path):
             files.atomic_write(path, raw)
         repo.move_branch(theirs, None)
@@ -257,7 +258,7 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
         report.received += len(set(their_data["history"]) - set(ours["history"]))
         report.sent += len(set(ours["history"]) - set(their_data["history"]))
     elif theirs is None or theirs != head:
-        old = parse_blob(repo.blob(theirs), "the remote") if theirs else None
+        old = parse_blob(repo.blob(theirs) or b"", "the remote") if theirs else None
         report.sent += len(set(ours["history"]) - set(old["history"] if old else ()))
     copy, name, _ = identity.choose(path, data["copies"])
     report.leased += leases.settle(path, data, copy, name)
@@ -265,7 +266,7 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
     if new != raw:
         files.atomic_write(path, new)
     report.conflicts = len(open_conflicts(data))
-    if parents == [theirs] and new == repo.blob(theirs):
+    if theirs is not None and parents == [theirs] and new == repo.blob(theirs):
         repo.move_branch(theirs, head)  # a fast-forward
         _remember(path, theirs, new)
         return theirs

@@ -226,8 +226,8 @@ def last_reason(stderr: bytes) -> str:
     return last_line(stderr)
 
 
-def probe(git: Git, remote: str) -> dict[str, str] | None:
-    """The remote's branches, or None if it is not a repository we can reach."""
+def probe(git: Git, remote: str) -> dict[str, str]:
+    """The remote's branches; GitError if it is not a repository we can reach."""
     done = git.run("ls-remote", "--heads", remote, check=False)
     if done.returncode != 0:
         raise GitError(f"cannot reach {remote}: {last_reason(done.stderr)}")

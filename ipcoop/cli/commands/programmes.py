@@ -162,7 +162,7 @@ def programme_list(ctx: typer.Context, lang: LangOpt = None, as_json: JsonOpt = 
     from ipcoop.words import WORDS
 
     the_lang = lang_of(lang)
-    say = WORDS[the_lang]
+    label = WORDS[the_lang]
     db = reading(ctx)
     rows = programmes.all_programmes(db)
     counts = programmes.project_counts(db)
@@ -173,20 +173,20 @@ def programme_list(ctx: typer.Context, lang: LangOpt = None, as_json: JsonOpt = 
         say("No programmes yet: 'ipcoop programme add', or add a project with --year.")
         return
     columns = [
-        render.Column(say["Area key"]),
-        render.Column(say["Period"]),
-        render.Column(say["Areas"], right=True),
-        render.Column(say["Projects"], right=True),
-        render.Column(say["Endorsed"], drop=1),
-        render.Column(say["Name"], wrap=True),
+        render.Column(label["Area key"]),
+        render.Column(label["Period"]),
+        render.Column(label["Areas"], right=True),
+        render.Column(label["Projects"], right=True),
+        render.Column(label["Endorsed"], drop=1),
+        render.Column(label["Name"], wrap=True),
     ]
     table = [
         [
             p["key"],
-            p["start"] + say[" to "] + p["end"],
+            p["start"] + label[" to "] + p["end"],
             str(len(p["areas"])),
             str(counts.get(p["key"], 0)),
-            (p["endorsed"] or {}).get("on") or (say["yes"] if p["endorsed"] else "-"),
+            (p["endorsed"] or {}).get("on") or (label["yes"] if p["endorsed"] else "-"),
             name_in(p, the_lang),
         ]
         for p in rows
@@ -207,7 +207,7 @@ def programme_show(
     from ipcoop.words import WORDS
 
     the_lang = lang_of(lang)
-    say = WORDS[the_lang]
+    label = WORDS[the_lang]
 
     db = reading(ctx)
     found = programmes.get(db, key)
@@ -216,21 +216,21 @@ def programme_show(
         return
     endorsed = found.get("endorsed") or {}
     rows: list[list[render.Segment | str]] = [
-        [(say["Area key"], "bold"), found["key"]],
-        [(say["Name"], "bold"), name_in(found, the_lang)],
-        [(say["Period"], "bold"), found["start"] + say[" to "] + found["end"]],
+        [(label["Area key"], "bold"), found["key"]],
+        [(label["Name"], "bold"), name_in(found, the_lang)],
+        [(label["Period"], "bold"), found["start"] + label[" to "] + found["end"]],
         [
-            (say["Endorsed"], "bold"),
-            (endorsed.get("on") or say["date not recorded"]) if endorsed else say["not yet"],
+            (label["Endorsed"], "bold"),
+            (endorsed.get("on") or label["date not recorded"]) if endorsed else label["not yet"],
         ],
     ]
     if endorsed.get("count") is not None:
-        rows.append([(say["Endorsed count"], "bold"), str(endorsed["count"])])
+        rows.append([(label["Endorsed count"], "bold"), str(endorsed["count"])])
     if found.get("reported_done") is not None:
-        rows.append([(say["Reported done"], "bold"), str(found["reported_done"])])
+        rows.append([(label["Reported done"], "bold"), str(found["reported_done"])])
     for i, area in enumerate(programmes.area_rows(db, found)):
-        label = say["Areas"] if i == 0 else ""
-        rows.append([(label, "bold"), f"{area['key']}: {name_in(area, the_lang)}"])
+        head = label["Areas"] if i == 0 else ""
+        rows.append([(head, "bold"), f"{area['key']}: {name_in(area, the_lang)}"])
     columns = [render.Column(""), render.Column("", wrap=True)]
     render.emit(render.grid(columns, rows, render.terminal_width(), header=False))
 

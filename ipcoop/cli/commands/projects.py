@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import typer
@@ -275,7 +276,7 @@ def _forms(zh_hk: str | None, zh_cn: str | None) -> dict[str, str]:
     return {t: v for t, v in (("zh-hk", zh_hk), ("zh-cn", zh_cn)) if v is not None}
 
 
-def _notes(given: dict[str, str], project: dict[str, Any]) -> None:
+def _notes(given: dict[str, str], project: Mapping[str, Any]) -> None:
     if given:
         from ipcoop import languages
 

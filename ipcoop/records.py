@@ -1,0 +1,30 @@
+"""The typed records commands and views pass around.
+
+A project travels as a plain dict in the contract's JSON shape (what
+`list --json` prints); `Project` says what is in it, so that type checkers
+and readers know. The store makes them (`store.shape`); the rules in
+`tracker` take and return them.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class Project(TypedDict):
+    id: int
+    title: str  # the main (normally English) title
+    titles: dict[str, str | None]  # {"zh-hk": ..., "zh-cn": ...}
+    converted: list[str]  # the Chinese forms made by OpenCC that no person has set
+    area: str  # an area's key
+    year: int  # the programme's first year
+    programme: str  # the programme's key
+    status: str  # planned, active, done, dropped or carried
+    key: bool
+    lead: str  # gd, hk or joint
+    agencies: list[str]  # member codes
+    notes: str
+    done_on: str | None  # YYYY-MM-DD, for a done project
+    carried_to: int | None  # the project it was carried into
+    created: str  # UTC, YYYY-MM-DDTHH:MM:SSZ
+    updated: str
