@@ -14,10 +14,13 @@ from collections.abc import Sequence
 from ipcoop.document import escape
 from ipcoop.render import cell_len
 
-FONT = (
-    "'Segoe UI', 'Helvetica Neue', Arial, 'Microsoft JhengHei', 'Microsoft YaHei', "
-    "'PingFang HK', 'Noto Sans CJK HK', 'Noto Sans CJK SC', sans-serif"
-)
+# System fonts only, the Chinese ones of the chart's own script first.
+CJK = {
+    "zh-hk": "'Microsoft JhengHei', 'PingFang HK', 'Noto Sans CJK HK', 'Noto Sans CJK TC'",
+    "zh-cn": "'Microsoft YaHei', 'PingFang SC', 'Noto Sans CJK SC'",
+}
+LATIN = "'Segoe UI', 'Helvetica Neue', Arial"
+XML_LANG = {"en": "en", "zh-hk": "zh-Hant-HK", "zh-cn": "zh-Hans-CN"}
 DONE, OPEN, INK, RULE = "#2e7d32", "#f2a900", "#222222", "#9e9e9e"
 WIDTH = 760
 PAD = 16
@@ -56,6 +59,7 @@ def chart(
     areas: Sequence[tuple[str, str, int, int]],
     months: dict[str, int],
     words: dict[str, str],
+    lang: str = "en",
 ) -> str:
     """The chart: `areas` as (key, label, done, open); `months` YYYY-MM -> done;
     `words` gives the titles and legend in the report's language (keys: by_area,
@@ -99,14 +103,36 @@ def chart(
         parts.append(_text(PAD, y, words["none"], SIZE, fill=RULE))
         y += PAD
     else:
-        y = _month_bars(parts, months, y)
+        y = _month_bars(parts, _every_month(months), y)
+    first, second = (
+        (CJK["zh-cn"], CJK["zh-hk"]) if lang == "zh-cn" else (CJK["zh-hk"], CJK["zh-cn"])
+    )
+    font = f"{LATIN}, {first}, {second}, sans-serif"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{WIDTH}" '
-        f'height="{y:.0f}" viewBox="0 0 {WIDTH} {y:.0f}" font-family="{FONT}" fill="{INK}">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" xml:lang="{XML_LANG[lang]}" role="img" '
+        f'width="{WIDTH}" height="{y:.0f}" viewBox="0 0 {WIDTH} {y:.0f}" '
+        f'font-family="{font}" fill="{INK}">'
         f"<title>{escape(words['by_area'])}; {escape(words['by_month'])}</title>"
         + "".join(parts)
         + "</svg>"
     )
+
+
+def _every_month(months: dict[str, int]) -> dict[str, int]:
+    """The months from the first to the last, those with none done as 0, so that the
+    bars stand in time (unless the span is over four years: then only months with any)."""
+    keys = sorted(months)
+    first_year, first_month = int(keys[0][:4]), int(keys[0][5:7])
+    last_year, last_month = int(keys[-1][:4]), int(keys[-1][5:7])
+    span = (last_year - first_year) * 12 + last_month - first_month + 1
+    if span > 48 or not all(len(k) == 7 and k[4] == "-" for k in keys):
+        return dict(sorted(months.items()))
+    out = {}
+    for i in range(span):
+        year, month = divmod(first_month - 1 + i, 12)
+        key = f"{first_year + year}-{month + 1:02d}"
+        out[key] = months.get(key, 0)
+    return out
 
 
 def _month_bars(parts: list[str], months: dict[str, int], top: float) -> float:
@@ -125,7 +151,8 @@ def _month_bars(parts: list[str], months: dict[str, int], top: float) -> float:
             f'<rect class="month" data-month="{month}" data-count="{n}" x="{x:.1f}" '
             f'y="{base - h:.1f}" width="{width:.1f}" height="{h:.1f}" fill="{DONE}"/>'
         )
-        parts.append(_text(x + width / 2, base - h - 4, str(n), 11, "middle"))
+        if n:
+            parts.append(_text(x + width / 2, base - h - 4, str(n), 11, "middle"))
         if i % every == 0:
             parts.append(_text(x + width / 2, base + 14, month, 11, "middle", fill="#555555"))
     parts.append(

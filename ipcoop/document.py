@@ -62,10 +62,24 @@ def to_text(blocks: Sequence[Block]) -> str:
         elif block.kind == "bullets":
             out += [f"• {item}" for item in block.items] + [""]
         elif block.kind == "numbered":
-            out += [f"({i}) {item}" for i, item in enumerate(block.items, start=1)] + [""]
+            out += [f"{marker(i, block.lang)} {item}" for i, item in enumerate(block.items, 1)]
+            out.append("")
         elif block.kind == "table":
             out += [*_text_table(block), ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def marker(n: int, lang: str) -> str:
+    """An item's number: (1) in English, （一） in Chinese."""
+    if lang == "en":
+        return f"({n})"
+    digits = "〇一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    if n <= 10:
+        text = "十" if n == 10 else digits[n]
+    else:
+        text = (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
+    return f"（{text}）"
 
 
 def _text_table(block: Block) -> list[str]:
@@ -139,6 +153,10 @@ body { font-family: "Segoe UI", "Helvetica Neue", Arial, "Noto Sans", sans-serif
 h1 { font-size: 1.6rem; line-height: 1.3; margin: 0 0 .3rem; }
 h2 { font-size: 1.2rem; margin: 1.8rem 0 .5rem; border-bottom: 1px solid #d0d0d0; }
 h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
+h4 { font-size: 1rem; margin: 1rem 0 .3rem; }
+ol > li::marker { content: "(" counter(list-item) ") "; }
+:lang(zh-Hant-HK) ol > li::marker, :lang(zh-Hans-CN) ol > li::marker {
+  content: "（" counter(list-item, cjk-decimal) "）"; }
 .subtitle { color: #555; margin: 0 0 1.2rem; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; }
 th, td { text-align: left; vertical-align: top; padding: .35rem .6rem;
@@ -152,7 +170,7 @@ section + section { margin-top: 3rem; border-top: 3px double #bbb; padding-top: 
 @page { size: A4; margin: 18mm 16mm; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
-  h1, h2, h3 { break-after: avoid; }
+  h1, h2, h3, h4 { break-after: avoid; }
   table, figure, li, tr { break-inside: avoid; }
   section + section { break-before: page; border-top: none; margin-top: 0; }
 }

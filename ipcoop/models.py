@@ -107,7 +107,9 @@ def parse_period(text: str) -> tuple[int, int]:
     try:
         start = parse_year(first, "period")
         end = parse_year(last, "period") if sep else start
-    except InvalidValue:
+    except InvalidValue as exc:
+        if "out of range" in exc.message:  # a year, but not one the group could have
+            raise
         raise InvalidValue(
             f"period {_show(text)} is not a year or a range such as 2020-2021"
         ) from None

@@ -48,9 +48,9 @@ TEXT = {
         "annex_title": "Co-operation projects of the {group} for {period}",
     },
     "zh-hk": {
-        "headline": "{short}推進{period}合作項目",
+        "headline": "{short}推展{period}合作項目",
         "endorsed": "{group}{on}通過{period}合作項目。",
-        "on": "在{date}",
+        "on": "於{date}",
         "drawn": "{group}已擬定{period}合作項目。",
         "areas": "專責小組{period}的合作項目涵蓋以下{n}個範疇：",
         "keys": "重點合作項目包括：{items}。",
@@ -75,7 +75,7 @@ TEXT = {
         "知识产权保护各方面的交流与合作，包括宣传教育、培训、执法、研究及信息发布等。",
         "members": "专责小组粤方组长为广东省市场监督管理局（广东省知识产权局）局长，成员包括"
         "{gd}的官员；港方组长为香港特区政府知识产权署署长，成员包括{hk}的官员。",
-        "uploaded": "合作项目摘要已上载至香港特区政府知识产权署网站。",
+        "uploaded": "合作项目摘要已在香港特区政府知识产权署网站发布。",
         "annex": "附件",
         "annex_title": "{group}{period}合作项目",
     },
@@ -86,6 +86,24 @@ SHORT = {
     "zh-hk": GROUP["zh-hk"],
     "zh-cn": GROUP["zh-cn"],
 }
+
+
+# Ordinary words a project's title may start with: inside a sentence they take
+# a small letter. Anything else (Guangdong-Hong Kong-Macao ..., Customs) keeps its capital.
+_ORDINARY_WORDS = """promote promoting exchange exchanges organise organising organize organizing
+continue continuing support supporting combat combating strengthen strengthening enhance
+enhancing hold holding joint seminar seminars training study studies other short production
+produce publicity explore exploring conduct conducting develop developing encourage
+encouraging set setting launch launching participate participating co-organise co-organising"""
+_ORDINARY = frozenset(_ORDINARY_WORDS.split())
+
+
+def in_sentence(title: str) -> str:
+    """A title inside an English sentence: an ordinary first word in small letters."""
+    first = title.split(" ", 1)[0].rstrip(":,;")
+    if first.lower() in _ORDINARY and first[:1].isupper() and first[1:] == first[1:].lower():
+        return title[0].lower() + title[1:]
+    return title
 
 
 def count_word(n: int, lang: str) -> str:
@@ -177,6 +195,8 @@ def blocks(db: Any, key: str, lang: str) -> list[Block]:
         )
     out.append(Block("bullets", items=bullets))
     keys = [title_in(p, lang) for p in items if p["key"]]
+    if lang == "en":
+        keys = [in_sentence(k) for k in keys]
     if keys:
         out.append(Block("para", say["keys"].format(items=clauses(keys, lang))))
     previous = _previous(db, programme)
@@ -232,7 +252,7 @@ def _annex(
                 f"{mark} {name_in(area, lang)}" if lang == "en" else f"{mark}{name_in(area, lang)}",
                 level=4,
             ),
-            Block("numbered", items=titles),
+            Block("numbered", items=titles, lang=lang),
         ]
     return out
 

@@ -73,8 +73,14 @@ def _overall(summary: dict[str, Any], width: int, lang: str = "en") -> render.Li
     if not summary["total"]:
         return [(f"No co-operation projects are recorded for {summary['period']}.", "")]
     line = render.progress_segments(summary["percent_done"], 30 if width >= 100 else 20, False)
+    # The percentage leaves dropped (and carried) projects out: say so when there are any.
+    aside = " of those not dropped" if summary.get("dropped") or summary.get("carried") else ""
     line.append(
-        (f"  {summary['done']} of {summary['total']} done ({summary['percent_done']:.1f}%)", "")
+        (
+            f"  {summary['done']} of {summary['total']} done "
+            f"({summary['percent_done']:.1f}%{aside})",
+            "",
+        )
     )
     rest = ", ".join(
         f"{summary[s]} {s}" for s in ("active", "planned", "dropped", "carried") if summary.get(s)
@@ -96,7 +102,8 @@ def _overall_zh(summary: dict[str, Any], width: int, lang: str) -> render.Line:
     line.append(
         (
             f"  共{summary['total']}{unit}，已完成{summary['done']}{unit}"
-            f"（{summary['percent_done']:.1f}%）",
+            f"（{'不計已取消，' if summary.get('dropped') or summary.get('carried') else ''}"
+            f"{summary['percent_done']:.1f}%）",
             "",
         )
     )

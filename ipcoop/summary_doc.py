@@ -31,7 +31,7 @@ def svg(summary: dict[str, Any], lang: str = "en") -> str:
         "open": say["Open"],
         "none": say["No completions recorded"],
     }
-    return chart.chart(areas, months, words)
+    return chart.chart(areas, months, words, lang)
 
 
 def _subtitle(summary: dict[str, Any], lang: str) -> str:
@@ -53,8 +53,9 @@ def blocks(summary: dict[str, Any], lang: str = "en", word: bool = False) -> lis
         Block("subtitle", _subtitle(summary, lang)),
         Block("para", headline(summary, lang)),
     ]
+    prev = summary.get("previous") or {}
     compared = report.change(summary, lang)
-    if compared:
+    if compared and prev.get("reported_done") is None:  # a reported figure is in the headline
         out.append(Block("para", compared + ("." if lang == "en" else "。")))
     carried = bool(summary.get("carried"))
     head = [say["Area"], say["Total"], say["Done"], say["Open"], say["Dropped"]]
@@ -64,7 +65,8 @@ def blocks(summary: dict[str, Any], lang: str = "en", word: bool = False) -> lis
     def figures(row: dict[str, Any]) -> list[str]:
         cells = [row["total"], row["done"], row["planned"] + row["active"], row["dropped"]]
         cells += [row["carried"]] if carried else []
-        return [*map(str, cells), f"{row['percent_done']:.1f}"]
+        share = f"{row['percent_done']:.1f}" if row["total"] else "—"
+        return [*map(str, cells), share]
 
     out += [
         Block("heading", say["Areas"]),

@@ -17,7 +17,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from ipcoop.document import Block
+from ipcoop.document import Block, marker
 from ipcoop.models import sanitize
 
 LATIN = "Calibri"
@@ -55,7 +55,7 @@ def to_docx(blocks: Sequence[Block], title: str) -> bytes:
     """A Word document of `blocks`; each section block starts a language (and a page)."""
     try:
         from docx import Document
-        from docx.shared import Pt
+        from docx.shared import Mm, Pt
     except ImportError:
         from ipcoop.errors import IpcoopError
 
@@ -65,6 +65,10 @@ def to_docx(blocks: Sequence[Block], title: str) -> bytes:
 
     doc = Document()
     doc.core_properties.title = title
+    for section in doc.sections:  # A4, as both governments print (the template is Letter)
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(20)
+        section.top_margin = section.bottom_margin = Mm(20)
     first_lang = next((b.lang for b in blocks if b.kind == "section"), "en")
     for name in STYLES:
         _fonts(doc.styles[name].element, EAST_ASIAN[first_lang], first_lang)
@@ -96,7 +100,7 @@ def to_docx(blocks: Sequence[Block], title: str) -> bytes:
                 runs_in(doc.add_paragraph(item, style="List Bullet"))
         elif k == "numbered":  # numbered by hand: Word's list numbering runs on across lists
             for i, item in enumerate(block.items, start=1):
-                paragraph = runs_in(doc.add_paragraph(f"({i})\t{item}"))
+                paragraph = runs_in(doc.add_paragraph(f"{marker(i, block.lang)}\t{item}"))
                 paragraph.paragraph_format.left_indent = Pt(24)
                 paragraph.paragraph_format.first_line_indent = Pt(-24)
         elif k == "table":

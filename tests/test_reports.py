@@ -66,7 +66,9 @@ def test_the_english_release_follows_the_source_sentence_by_sentence(db_path):
         "implemented a total of 27 co-operation projects." in out
     )
     key_line = next(line for line in out if line.startswith("Key co-operation projects"))
-    assert key_line.endswith("; and Exchange activities on copyright and other related areas.")
+    assert key_line.startswith("Key co-operation projects include: promote the development of IP")
+    assert "; Guangdong-Hong Kong-Macao Greater Bay Area" in key_line  # a name keeps its capital
+    assert key_line.endswith("; and exchange activities on copyright and other related areas.")
     # The annex: items under their area headings, in the programme's order.
     annex = out[out.index("Annex") :]
     assert annex[4] == "1. Strengthening co-operation on IP in the Greater Bay Area"
@@ -76,17 +78,17 @@ def test_the_english_release_follows_the_source_sentence_by_sentence(db_path):
 def test_the_chinese_releases_in_each_house_style(db_path):
     hk = release(db_path, "--lang", "zh-hk").splitlines()
     cn = release(db_path, "--lang", "zh-cn").splitlines()
-    assert hk[0] == "粵港保護知識產權合作專責小組推進二○二○年合作項目"
+    assert hk[0] == "粵港保護知識產權合作專責小組推展二○二○年合作項目"
     assert cn[0] == "粤港保护知识产权合作专责小组推进2020年合作项目"
-    assert "粵港保護知識產權合作專責小組在2020年4月24日通過二○二○年合作項目。" in hk
+    assert "粵港保護知識產權合作專責小組於2020年4月24日通過二○二○年合作項目。" in hk
     assert "粤港保护知识产权合作专责小组于2020年4月24日通过2020年合作项目。" in cn
     assert "專責小組二○二○年的合作項目涵蓋以下六個範疇：" in hk
     assert "专责小组2020年合作项目涵盖以下6个方面：" in cn
     assert "回顧二○一九年，專責小組成員緊密合作，共落實27個合作項目。" in hk
     assert "回顾2019年，专责小组成员紧密合作，共落实27项合作项目。" in cn
     assert "• 加強兩地知識產權指導服務；以及" in hk
-    assert "一、加強粵港澳大灣區知識產權合作" in hk and "(1) 商标交流活动" not in cn
-    assert "(2) 商标交流活动" in cn
+    assert "一、加強粵港澳大灣區知識產權合作" in hk
+    assert "（二） 商标交流活动" in cn
 
 
 def test_public_text_has_no_percentages_and_no_dropped_items(db_path):
@@ -229,7 +231,9 @@ def test_the_chart_bars_match_the_figures(db_path, tmp_path):
         assert float(done[key].get("width")) == pytest.approx(d * unit, abs=0.11)
         assert float(still[key].get("width")) == pytest.approx(o * unit, abs=0.11)
     months = {k: r for c, k, r in bars if c == "month"}
-    assert list(months) == ["2020-06", "2020-09"]
+    # Every month from the first to the last, so that the bars stand in time.
+    assert list(months) == ["2020-06", "2020-07", "2020-08", "2020-09"]
+    assert [m.get("data-count") for m in months.values()] == ["2", "0", "0", "1"]
     assert float(months["2020-06"].get("height")) == pytest.approx(
         2 * float(months["2020-09"].get("height")), abs=0.11
     )
@@ -332,3 +336,33 @@ def test_everyday_commands_do_not_import_the_report_libraries(db_path):
         imported = result.stderr
         assert " docx" not in imported and "lxml" not in imported, args
         assert "rich" not in imported, args
+
+
+def test_the_file_name_chooses_the_format_and_a_contradiction_is_refused(db_path, tmp_path):
+    from docx import Document
+    from docx.shared import Mm
+
+    word = tmp_path / "release.docx"
+    assert invoke("--db", db_path, "release", "2020", "-o", word).exit_code == 0
+    section = Document(str(word)).sections[0]  # a Word file, on A4
+    assert abs(section.page_width - Mm(210)) < Mm(0.1)  # stored in twentieths of a point
+    assert abs(section.page_height - Mm(297)) < Mm(0.1)
+    page = tmp_path / "summary.html"
+    assert invoke("--db", db_path, "summary", "2020", "-o", page).exit_code == 0
+    assert page.read_text("utf-8").startswith("<!DOCTYPE html>")
+    result = invoke("--db", db_path, "release", "2020", "--format", "md", "-o", tmp_path / "x.docx")
+    assert result.exit_code == 1 and "give --format docx" in one_error_line(result)
+    assert not (tmp_path / "x.docx").exists()
+    # '-' is standard output; a link is written through, and stays a link.
+    assert invoke("--db", db_path, "release", "2020", "-o", "-").stdout.startswith("Guangdong")
+    target = tmp_path / "target.md"
+    target.write_text("old")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    assert invoke("--db", db_path, "release", "2020", "-o", link).exit_code == 0
+    assert link.is_symlink() and target.read_text("utf-8").startswith("# Guangdong")
+
+
+def test_a_year_out_of_range_says_so(db_path):
+    result = invoke("--db", db_path, "summary", "1999")
+    assert "period 1999 is out of range (2000-2100)" in one_error_line(result)

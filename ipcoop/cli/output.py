@@ -16,6 +16,8 @@ def emit(content: str | bytes, output: str | Path | None = None) -> None:
     """Text or a binary document (Word) to stdout or, atomically, to `output`."""
     from ipcoop import render
 
+    if output is not None and str(output) == "-":
+        output = None  # '-' is standard output, as usual
     if output is None and isinstance(content, bytes):
         if sys.stdout.isatty():
             raise IpcoopError("a Word document is not for a terminal; give --output FILE.docx")
@@ -39,3 +41,39 @@ def emit(content: str | bytes, output: str | Path | None = None) -> None:
     output = Path(output)
     write_output(output, content)
     say(f"Wrote {output}")
+
+
+# File name endings and the formats they mean.
+SUFFIXES = {
+    ".txt": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".svg": "svg",
+    ".docx": "docx",
+    ".json": "json",
+    ".csv": "csv",
+}
+
+
+def choose_format(fmt: str | None, output: str | None, formats: tuple[str, ...], plain: str) -> str:
+    """The format asked for, else the one the output file's name says, else `plain`.
+
+    `--output report.docx` alone writes Word; a --format that contradicts the
+    name is refused rather than writing, say, text into a .docx file."""
+    named = SUFFIXES.get(Path(output).suffix.lower()) if output and output != "-" else None
+    if named == "txt" and "txt" not in formats:
+        named = plain  # a terminal table saved as text
+    if fmt is None:
+        chosen = named if named in formats else plain
+    else:
+        chosen = fmt.strip().lower()
+        if chosen not in formats:
+            raise IpcoopError(f"unknown format {fmt!r}; choose {', '.join(formats)}")
+        if named is not None and named != chosen and named in formats:
+            raise IpcoopError(
+                f"--format {chosen} but the file is named {Path(str(output)).name}; "
+                f"give --format {named}, or a name ending in .{chosen}"
+            )
+    return chosen

@@ -190,6 +190,8 @@ def write_output(path: Path, text: str | bytes) -> None:
             raise IpcoopError(f"cannot write {path}: it is not a regular file")
     except OSError as exc:
         raise IpcoopError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if path.is_symlink():  # write where the link points, and keep the link
+        path = Path(os.path.realpath(path))
     if not path.parent.is_dir():
         raise IpcoopError(f"cannot write {path}: the folder {path.parent} does not exist")
     payload = text if isinstance(text, bytes) else text.encode("utf-8")

@@ -17,7 +17,7 @@ from ipcoop.cli.options import (
     complete_area,
     lang_of,
 )
-from ipcoop.cli.output import emit, say
+from ipcoop.cli.output import choose_format, emit, say
 from ipcoop.errors import IpcoopError
 
 SUMMARY_FORMATS = ("table", "json", "md", "html", "svg", "docx")
@@ -34,15 +34,16 @@ def summary(
         ),
     ] = None,
     fmt: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--format",
-            help="table, json, md, html (a printable page), svg (a chart) or docx (Word).",
+            help="table, json, md, html (a printable page), svg (a chart) or docx (Word); "
+            "default: what the --output file's name says, else table.",
             autocompletion=lambda incomplete: [
                 f for f in SUMMARY_FORMATS if f.startswith(incomplete)
             ],
         ),
-    ] = "table",
+    ] = None,
     lang: LangOpt = None,
     as_json: JsonOpt = False,
     output: OutputOpt = None,
@@ -56,9 +57,7 @@ def summary(
     """
     from ipcoop import periods, report
 
-    fmt = "json" if as_json else fmt.lower()
-    if fmt not in SUMMARY_FORMATS:
-        raise IpcoopError(f"unknown format {fmt!r}; choose {', '.join(SUMMARY_FORMATS)}")
+    fmt = choose_format("json" if as_json else fmt, output, SUMMARY_FORMATS, "table")
     if lang is not None and lang.strip().lower() == "all":
         raise IpcoopError(
             "a summary is in one language at a time (en, zh-hk or zh-cn); "

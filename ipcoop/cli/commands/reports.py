@@ -8,7 +8,7 @@ import typer
 
 from ipcoop.cli.context import reading
 from ipcoop.cli.options import OutputOpt, complete_programme
-from ipcoop.cli.output import emit, say
+from ipcoop.cli.output import choose_format, emit, say
 from ipcoop.errors import IpcoopError
 
 RELEASE_FORMATS = ("txt", "md", "html", "docx")
@@ -37,15 +37,16 @@ def release(
         ),
     ] = None,
     fmt: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--format",
-            help="txt (to paste), md, html (a printable page) or docx (Word).",
+            help="txt (to paste), md, html (a printable page) or docx (Word); default: what "
+            "the --output file's name says, else txt.",
             autocompletion=lambda incomplete: [
                 f for f in RELEASE_FORMATS if f.startswith(incomplete)
             ],
         ),
-    ] = "txt",
+    ] = None,
     output: OutputOpt = None,
 ) -> None:
     """The press release of a programme and its annex, in the group's words.
@@ -58,15 +59,18 @@ def release(
     """
     from ipcoop import document, languages, programmes, release
 
-    fmt = fmt.lower()
-    if fmt not in RELEASE_FORMATS:
-        raise IpcoopError(f"unknown format {fmt!r}; choose {', '.join(RELEASE_FORMATS)}")
+    fmt = choose_format(fmt, output, RELEASE_FORMATS, "txt")
     if lang is not None and lang.strip().lower() == "all":
         langs = list(languages.LANGS)
+    elif lang is not None:
+        try:
+            langs = [languages.parse_lang(lang)]
+        except IpcoopError:
+            raise IpcoopError(
+                f"--lang must be one of en, zh-hk, zh-cn, all, not {lang!r}"
+            ) from None
     else:
-        from ipcoop.cli.options import lang_of
-
-        langs = [lang_of(lang)]
+        langs = [languages.default_lang()]
     db = reading(ctx)
     programme = programmes.get(db, key)
     blocks = release.all_blocks(db, programme["key"], langs)
