@@ -634,9 +634,18 @@ def test_completion_of_area_keys_statuses_and_codes(db_path, monkeypatch):
     assert complete("add t --agency HKC") == ["HKCEDB", "HKCED"]
 
 
-def test_show_completion_script():
-    result = CliRunner_invoke(["--show-completion", "bash"])
-    assert "complete" in result
+def test_show_completion_script(monkeypatch):
+    """--show-completion is a flag: Typer asks shellingham for the shell by walking
+    the process tree (the "bash" once given here was an ignored extra argument). Run
+    with no shell among its ancestors (a test runner started by a service, not from a
+    terminal), the detection fails and Typer prints no script: the cause of this
+    test's old intermittent failure. The shell is fixed here, as a terminal would."""
+    import shellingham
+
+    monkeypatch.setattr(shellingham, "detect_shell", lambda *a, **k: ("bash", "/bin/bash"))
+    result = CliRunner_invoke(["--show-completion"])
+    assert "complete -o default -F _ipcoop_completion ipcoop" in result
+    assert "_IPCOOP_COMPLETE=complete_bash" in result
 
 
 def CliRunner_invoke(args: list[str]) -> str:
