@@ -110,12 +110,12 @@ def cell_len(text: str) -> int:
     if not _PATTERNS:
         import re
 
-        # A wide character is captured in group 1, any other non-ASCII one in
-        # group 2; the marks and bars ipcoop draws itself are one cell and skipped.
-        _PATTERNS.append(re.compile("([" + _WIDE_SET + "])|[" + _NARROW_OWN + "]|([^\\x20-\\x7e])"))
-    found = _PATTERNS[0].findall(text)
-    if not any(other for _, other in found):
-        return len(text) + sum(1 for wide, _ in found if wide)
+        # Wide characters; and anything neither printable ASCII, nor wide, nor one
+        # of the marks and bars ipcoop draws itself (one cell each).
+        _PATTERNS.append(re.compile("[" + _WIDE_SET + "]"))
+        _PATTERNS.append(re.compile("[^\\x20-\\x7e" + _WIDE_SET + _NARROW_OWN + "]"))
+    if _PATTERNS[1].search(text) is None:
+        return len(text) + len(_PATTERNS[0].findall(text))
     from rich.cells import cell_len as rich_cell_len
 
     return rich_cell_len(text)

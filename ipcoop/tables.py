@@ -105,24 +105,31 @@ def project_lines(
     head = gap.join(say[c] + " " * (columns[c] - cell_len(say[c])) for c in shown)
     lines = [f"{head}{gap}{say['Title']}".rstrip(), "─" * min(width, fixed + title_width)]
     blank = " " * fixed
+    # Cells that repeat (statuses, leads, the key mark) are padded once, not per row.
+    status_cells = {}
+    for s, word in statuses.items():
+        cell = word + " " * (columns["Status"] - cell_len(word))
+        status_cells[s] = f"{ANSI[STATUS_STYLE[s]]}{cell}{RESET}" if colour else cell
+    lead_cells = {k: w + " " * (columns["Lead"] - cell_len(w)) for k, w in leads.items()}
+    key_cells = {True: " ★ ".ljust(columns["Key"]), False: " " * columns["Key"]}
+    show_year, show_key, show_lead = ("Year" in shown), ("Key" in shown), ("Lead" in shown)
+    id_width, area_width = columns["ID"], columns["Area"]
     for p, pid, area in zip(projects, ids, areas, strict=True):
-        word = statuses[p["status"]]
-        status = word + " " * (columns["Status"] - cell_len(word))
-        if colour:
-            status = f"{ANSI[STATUS_STYLE[p['status']]]}{status}{RESET}"
-        cells = {
-            "ID": pid.rjust(columns["ID"]),
-            "Year": str(p["year"]),
-            "Area": area + " " * (columns["Area"] - cell_len(area)),
-            "Status": status,
-            "Key": (" ★ " if p["key"] else "   ").ljust(columns["Key"]),
-            "Lead": leads[p["lead"]] + " " * (columns["Lead"] - cell_len(leads[p["lead"]])),
-        }
+        cells = [pid.rjust(id_width)]
+        if show_year:
+            cells.append(str(p["year"]))
+        cells.append(area + " " * (area_width - (len(area) if area.isascii() else cell_len(area))))
+        cells.append(status_cells[p["status"]])
+        if show_key:
+            cells.append(key_cells[bool(p["key"])])
+        if show_lead:
+            cells.append(lead_cells[p["lead"]])
         text = models.sanitize(shown_title(p, lang))
-        if p["key"] and "Key" not in shown:
+        if p["key"] and not show_key:
             text = "★ " + text
+        cells.append("")
         title = wrap_cells(text, title_width)
-        lines.append(gap.join(cells[c] for c in shown) + gap + title[0])
+        lines.append(gap.join(cells) + title[0])
         lines.extend(blank + rest for rest in title[1:])
     return lines
 

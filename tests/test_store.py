@@ -79,9 +79,9 @@ def test_unwritable_folder_is_exit_3(db_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    import tempfile
+    from ipcoop.store import files
 
-    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(files, "_temporary", refuse)  # where the new file is created
     result = invoke("--db", db_path, "done", "11")
     assert result.exit_code == 3
     assert "Permission denied" in one_error_line(result)

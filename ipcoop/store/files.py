@@ -92,14 +92,12 @@ def atomic_write(
         mode = 0o666 & ~umask
     else:
         mode = old[0]
-    import tempfile
-
     tmp: str | None = None
     pending = _pending_backup(path) if keep_backup and old is not None else None
     try:
         if keep_backup:
             settle_backup(path)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = _temporary(folder, path.name)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -179,6 +177,18 @@ def sweep(path: Path) -> None:
         for leftover in path.parent.glob(f".{path.name}.*.tmp"):
             with contextlib.suppress(OSError):
                 leftover.unlink()
+
+
+def _temporary(folder: Path, name: str) -> tuple[int, str]:
+    """A new file beside the target, opened for writing, private until renamed
+    (what tempfile.mkstemp does, without importing tempfile and random: 3 ms)."""
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
 
 
 def write_output(path: Path, text: str | bytes) -> None:
