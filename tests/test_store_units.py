@@ -18,8 +18,6 @@ STAMP = "2026-01-01T00:00:00Z"
 def project(title: str, **extra: object) -> dict:
     return {
         "title": title,
-        "titles": {"zh-hk": None, "zh-cn": None},
-        "converted": [],
         "area": "gba",
         "year": 2020,
         "programme": "2020",
@@ -193,3 +191,37 @@ def test_the_cache_is_for_one_exact_content(tmp_path):
     cache.write(target, raw, figures)
     assert cache.read(target, raw)["stats"] == figures
     assert cache.read(target, raw + b" ") is None
+
+
+# ------------------------------------------------------------------ title forms in the file
+
+
+def test_title_forms_are_stored_only_when_a_project_has_them(tmp_path):
+    assert "titles" not in layout.canonical_project(project("A"))
+    empty = {**project("A"), "titles": {"zh-hk": None, "zh-cn": None}, "converted": []}
+    assert set(layout.canonical_project(empty)) == set(project("A"))
+    forms = {**project("A"), "titles": {"zh-hk": "甲", "zh-cn": "甲"}, "converted": ["zh-cn"]}
+    assert layout.canonical_project(forms) == forms
+    # Written out of its normal form, the file is unsound (a change would spread it).
+    broken = data()
+    broken["projects"]["1"].update(titles={"zh-hk": None, "zh-cn": None})
+    assert [p.text for p in checks.audit(broken) if p.kind == "unsound"] == [
+        "project 1: a value is not in its normal form"
+    ]
+    broken["projects"]["1"]["titles"] = ["甲"]
+    assert any("titles" in p.text for p in checks.audit(broken) if p.kind == "damaged")
+
+
+def test_a_merge_keeps_title_forms_from_one_side_and_adds_no_empty_ones():
+    from ipcoop.store.merge import merge
+
+    base = data()
+    ours, theirs = json.loads(json.dumps(base)), json.loads(json.dumps(base))
+    ours["projects"]["1"].update(titles={"zh-hk": "甲", "zh-cn": "甲"}, converted=["zh-cn"])
+    theirs["projects"]["1"]["notes"] = "changed there"
+    theirs["projects"]["2"]["notes"] = "also there"
+    merged = merge(base, ours, theirs)
+    assert merged["projects"]["1"]["titles"] == {"zh-hk": "甲", "zh-cn": "甲"}
+    assert merged["projects"]["1"]["notes"] == "changed there"
+    assert "titles" not in merged["projects"]["2"] and "converted" not in merged["projects"]["2"]
+    assert checks.audit(merged) == []

@@ -113,8 +113,7 @@ def create(
             doc = {k: v for k, v in project.items() if k != "id"}
             doc.setdefault("programme", str(doc["year"]))
             doc.setdefault("carried_to", None)
-            doc.setdefault("titles", {"zh-hk": None, "zh-cn": None})
-            doc.setdefault("converted", [])
+            doc = layout.canonical_project(doc)
             if doc["programme"] not in data["programmes"]:
                 data["programmes"][doc["programme"]] = calendar_programme(doc["year"], areas)
             data["projects"][str(first_id + offset)] = doc

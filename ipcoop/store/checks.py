@@ -17,14 +17,12 @@ from typing import Any, NamedTuple
 
 from ipcoop import models
 from ipcoop.errors import InvalidValue
-from ipcoop.store.layout import KEY_RE
+from ipcoop.store.layout import KEY_RE, NO_TITLES, OPTIONAL_PROJECT_FIELDS, canonical_project
 
 # Stored project fields besides the contract's (which have no id: it is the key).
 EXTRA_FIELDS = ("conflicts",)
 FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "title": (str,),
-    "titles": (dict,),
-    "converted": (list,),
     "area": (str,),
     "year": (int,),
     "programme": (str,),
@@ -61,11 +59,15 @@ def project_damage(doc: Any) -> str | None:
         return f"the lead {doc['lead']!r} is unknown"
     if not all(isinstance(code, str) for code in doc["agencies"]):
         return "an agency is not a code"
-    if set(doc["titles"]) != {"zh-hk", "zh-cn"} or not all(
-        isinstance(t, (str, type(None))) for t in doc["titles"].values()
+    for field, types in OPTIONAL_PROJECT_FIELDS.items():
+        if field in doc and not isinstance(doc[field], types):
+            return f"the field {field!r} has a bad value"
+    titles = doc.get("titles", NO_TITLES)
+    if set(titles) != {"zh-hk", "zh-cn"} or not all(
+        isinstance(t, (str, type(None))) for t in titles.values()
     ):
         return "the field 'titles' has a bad value"
-    if not all(isinstance(t, str) and doc["titles"].get(t) for t in doc["converted"]):
+    if not all(isinstance(t, str) and titles.get(t) for t in doc.get("converted", ())):
         return "the field 'converted' has a bad value"
     return None
 
@@ -124,7 +126,8 @@ def audit(data: dict[str, Any], duplicates: Sequence[str] = ()) -> list[Problem]
         if damage:
             problems.append(Problem("damaged", f"{where}: {damage}"))
             continue
-        extra = [f for f in doc if f not in FIELD_TYPES and f not in EXTRA_FIELDS]
+        known = (*FIELD_TYPES, *EXTRA_FIELDS, *OPTIONAL_PROJECT_FIELDS)
+        extra = [f for f in doc if f not in known]
         if extra:
             problems.append(Problem("unsound", f"{where}: unknown field {extra[0]!r}"))
         try:
@@ -132,7 +135,8 @@ def audit(data: dict[str, Any], duplicates: Sequence[str] = ()) -> list[Problem]
         except InvalidValue as exc:
             problems.append(Problem("unsound", f"{where}: {exc.message}"))
             continue
-        if any(clean[k] != doc[k] for k in clean):
+        stored = canonical_project({**doc, **clean})
+        if any(stored.get(k) != doc.get(k) for k in set(stored) | set(clean)):
             problems.append(Problem("unsound", f"{where}: a value is not in its normal form"))
         for stamp in ("created", "updated"):
             if not models.is_stamp(doc[stamp]):

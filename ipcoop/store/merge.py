@@ -181,6 +181,10 @@ def merge_record(
         record["updated"] = max(stamps)
     if conflicts:
         record["conflicts"] = conflicts
+    if table == "projects":
+        for field in ("titles", "converted"):  # an absent optional field stays absent
+            if record.get(field) is None:
+                record.pop(field, None)
     return record
 
 

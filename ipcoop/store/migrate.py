@@ -72,9 +72,10 @@ def from_2(data: dict[str, Any], path: Path) -> Data:
 
 
 def from_3(data: dict[str, Any]) -> Data:
-    """Schema 4 holds titles and names in three languages: every project gains empty
-    Chinese title forms; areas, members and programmes gain Chinese names, filled
-    from the bundled ones where the English name is the bundled one."""
+    """Schema 4 holds titles and names in three languages. Projects are as they
+    were (a project without Chinese title forms stores none); areas, members and
+    programmes gain Chinese names, filled from the bundled ones where the English
+    name is the bundled one (or, for a programme, the default name)."""
     from ipcoop.bundled import chinese_names
     from ipcoop.languages import CHINESE
     from ipcoop.words import programme_name
@@ -82,7 +83,6 @@ def from_3(data: dict[str, Any]) -> Data:
     known = chinese_names()
     out = dict(data)
     out["_meta"] = {"1": {"schema": 4}}
-    out["projects"] = {k: _with_titles(doc) for k, doc in data["projects"].items()}
     for table in ("areas", "members"):
         out[table] = {k: _with_names(doc, known) for k, doc in data[table].items()}
     # A programme with the name given by default gets the default Chinese names.
@@ -100,12 +100,6 @@ def from_3(data: dict[str, Any]) -> Data:
         )
     out["history"] = history
     return out
-
-
-def _with_titles(doc: Any) -> Any:
-    if not isinstance(doc, dict) or "title" not in doc:
-        return doc
-    return {"converted": [], "titles": {"zh-cn": None, "zh-hk": None}, **doc}
 
 
 def _with_names(doc: Any, known: dict[str, dict[str, str | None]]) -> Any:
@@ -131,9 +125,7 @@ def _change_in_4(change: Any, known: dict[str, dict[str, str | None]]) -> Any:
         doc = out.get(side)
         if not isinstance(doc, dict) or len(doc) < 2:
             continue
-        if change.get("table") == "projects":
-            out[side] = _with_titles(doc)
-        elif change.get("table") in ("areas", "members", "programmes"):
+        if change.get("table") in ("areas", "members", "programmes"):
             out[side] = _with_names(doc, known)
     return out
 

@@ -30,11 +30,12 @@ SPLICE_LIMIT = 64
 
 def shape(project_id: int, doc: Mapping[str, Any]) -> Project:
     """A stored project in the contract's JSON shape and field order."""
+    titles = doc.get("titles") or layout.NO_TITLES
     return {
         "id": project_id,
         "title": doc["title"],
-        "titles": {"zh-hk": doc["titles"].get("zh-hk"), "zh-cn": doc["titles"].get("zh-cn")},
-        "converted": list(doc["converted"]),
+        "titles": {"zh-hk": titles.get("zh-hk"), "zh-cn": titles.get("zh-cn")},
+        "converted": list(doc.get("converted", ())),
         "area": doc["area"],
         "year": doc["year"],
         "programme": doc["programme"],
@@ -126,8 +127,12 @@ class Database:
             return self.projects()
         table = self.projects_table.load()
         rows = []
+        none: list[str] = []  # shared by rows without title forms: read-only, never written
         for key, doc in table.items():
             doc["id"] = int(key)
+            if "titles" not in doc:
+                doc["titles"] = layout.NO_TITLES
+                doc["converted"] = none
             rows.append(doc)
         rows.sort(key=lambda row: row["id"])
         return rows
@@ -228,8 +233,7 @@ class Database:
         names none, made if missing), and no carry-over."""
         doc = {k: v for k, v in record.items() if k != "id"}
         doc.setdefault("carried_to", None)
-        doc.setdefault("titles", {"zh-hk": None, "zh-cn": None})
-        doc.setdefault("converted", [])
+        doc = layout.canonical_project(doc)
         doc.setdefault("programme", str(doc["year"]))
         if doc["programme"] not in self.tables["programmes"]:
             from ipcoop.store.migrate import calendar_programme
@@ -277,7 +281,7 @@ class Database:
         if before is None:
             raise NotFound(f"no project with id {project_id}")
         before = dict(before)  # the stored record may be changed in place below
-        doc = {k: v for k, v in record.items() if k != "id"}
+        doc = layout.canonical_project({k: v for k, v in record.items() if k != "id"})
         if "conflicts" in before and "conflicts" not in record:
             # Any change to the project keeps it: that settles an edit-against-removal.
             kept = {
