@@ -29,7 +29,7 @@ CSV_BOM = "\ufeff"
 
 def export_text(projects: list[Project], fmt: str) -> str:
     if fmt == "json":
-        return render.to_json(projects)
+        return render.to_json_records(projects)
     if fmt == "csv":
         # The byte-order mark makes spreadsheets read the file as UTF-8.
         return CSV_BOM + tables.to_csv(projects)

@@ -758,3 +758,10 @@ def test_every_view_fits_narrow_terminals_without_splitting_words(cli, width, ar
             for word in (record.get("title") or record.get("name")).split():
                 if len(word) <= 16:
                     assert word in shown or f"★{word}" in shown, (width, word)
+
+
+def test_list_json_is_an_array_with_one_project_per_line(cli, empty_db):
+    lines = cli("list", "--json").stdout.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 18 + 2
+    assert [json.loads(line.rstrip(","))["id"] for line in lines[1:-1]] == list(range(1, 19))
+    assert invoke("--db", empty_db, "list", "--json").stdout == "[]\n"

@@ -124,7 +124,7 @@ def list_(
 
         projects = [shape(p["id"], p) for p in projects]
     if fmt == "json":
-        emit(render.to_json(projects))
+        emit(render.to_json_records(projects))
     elif fmt == "csv":
         emit(tables.to_csv(projects))
     elif fmt == "md":
