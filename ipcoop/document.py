@@ -73,13 +73,9 @@ def marker(n: int, lang: str) -> str:
     """An item's number: (1) in English, （一） in Chinese."""
     if lang == "en":
         return f"({n})"
-    digits = "〇一二三四五六七八九"
-    tens, ones = divmod(n, 10)
-    if n <= 10:
-        text = "十" if n == 10 else digits[n]
-    else:
-        text = (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
-    return f"（{text}）"
+    from ipcoop.words import chinese_number
+
+    return f"（{chinese_number(n)}）"
 
 
 def _text_table(block: Block) -> list[str]:

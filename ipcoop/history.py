@@ -73,4 +73,4 @@ def _plain(value: Any) -> str:
         return "[" + ", ".join(str(v) for v in value) + "]"
     if isinstance(value, str):
         return repr(value if len(value) <= 60 else value[:57] + "...")
-    return json.dumps(value)
+    return json.dumps(value, ensure_ascii=False)

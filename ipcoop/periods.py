@@ -158,6 +158,8 @@ def carry(db: Any, source_arg: str, target_arg: str | None) -> tuple[list, list,
         {
             **{f: p[f] for f in ("title", "area", "key", "lead", "agencies")},
             "agencies": list(p["agencies"]),
+            "titles": dict(p["titles"]),  # the Chinese forms and their marks go along
+            "converted": list(p["converted"]),
             "year": int(target["start"][:4]),
             "programme": target["key"],
             "status": "planned",

@@ -17,7 +17,7 @@ from typing import Any
 from ipcoop import programmes
 from ipcoop.document import Block
 from ipcoop.languages import name_in, title_in
-from ipcoop.words import GROUP, date_text, period_text
+from ipcoop.words import GROUP, chinese_number, date_text, period_text
 
 _SMALL = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 _HK_SMALL = "零一二三四五六七八九十"
@@ -110,8 +110,8 @@ def count_word(n: int, lang: str) -> str:
     """Counts in running text: six areas / 六個範疇 / 6个方面."""
     if lang == "en":
         return _SMALL[n] if 0 <= n <= 10 else str(n)
-    if lang == "zh-hk":
-        return _HK_SMALL[n] if 0 <= n <= 10 else str(n)
+    if lang == "zh-hk":  # 兩個, not 二個, as a count
+        return "兩" if n == 2 else (_HK_SMALL[n] if 0 <= n <= 10 else str(n))
     return str(n)
 
 
@@ -138,7 +138,12 @@ def _period(programme: dict[str, Any], lang: str) -> str:
     if lang == "en":
         return key
     text = period_text(key, lang)
-    return text if text != key else name_in(programme, lang)
+    if text != key:
+        return text
+    name = name_in(programme, lang)
+    for ending in ("合作項目", "合作项目"):
+        name = name.removesuffix(ending)
+    return name
 
 
 def _previous(db: Any, programme: dict[str, Any]) -> tuple[dict[str, Any], int] | None:
@@ -209,7 +214,8 @@ def blocks(db: Any, key: str, lang: str) -> list[Block]:
         Block("para", _members(db, lang)),
         Block("para", say["uploaded"]),
     ]
-    out += _annex(items, areas, programme, lang)
+    known = {a["key"]: a for a in db.areas()}
+    out += _annex(items, areas, programme, lang, known)
     return out
 
 
@@ -222,8 +228,14 @@ def _members(db: Any, lang: str) -> str:
 
 
 def _annex(
-    items: list[dict[str, Any]], areas: list[dict[str, Any]], programme: dict[str, Any], lang: str
+    items: list[Any],
+    areas: list[dict[str, Any]],
+    programme: dict[str, Any],
+    lang: str,
+    known: dict[str, dict[str, Any]],
 ) -> list[Block]:
+    """The items under their area headings; an item in an area the programme does
+    not list goes under that area's own name, after the programme's areas."""
     say = TEXT[lang]
     out = [
         Block("heading", say["annex"]),
@@ -236,7 +248,7 @@ def _annex(
     listed = {a["key"] for a in areas}
     others = sorted({p["area"] for p in items} - listed)
     number = 0
-    for area in [*areas, *({"key": k, "name": k} for k in others)]:
+    for area in [*areas, *(known.get(k, {"key": k, "name": k}) for k in others)]:
         titles = [
             title_in(p, lang)
             for p in sorted(items, key=lambda p: p["id"])
@@ -255,14 +267,6 @@ def _annex(
             Block("numbered", items=titles, lang=lang),
         ]
     return out
-
-
-def chinese_number(n: int) -> str:
-    """1-99 in Chinese numerals, for annex headings (一、二、... 十一、)."""
-    if n <= 10:
-        return _HK_SMALL[n]
-    tens, ones = divmod(n, 10)
-    return (_HK_SMALL[tens] if tens > 1 else "") + "十" + (_HK_SMALL[ones] if ones else "")
 
 
 def all_blocks(db: Any, key: str, langs: list[str]) -> list[Block]:

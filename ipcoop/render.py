@@ -179,7 +179,7 @@ def wrap_cells(value: str, width: int) -> list[str]:
             lines.append(line)
         line, line_len = "", 0
         while word_len > width:  # fold a word longer than the column
-            cut = _cut(word, width)
+            cut = _cut(word, width) or word[0]  # a character wider than the column alone
             lines.append(cut)
             word = word[len(cut) :]
             word_len = cell_len(word)

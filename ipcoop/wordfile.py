@@ -158,7 +158,10 @@ def _bars(doc: Any, block: Block, runs_in: Any) -> None:
         runs_in(table.cell(r, 0).paragraphs[0])
         table.cell(r, 1).text = f"{done}/{done + still}"
         bar = table.cell(r, 2).paragraphs[0]
-        for n, rgb in ((done, DONE_RGB), (still, OPEN_RGB)):
+        whole = round((done + still) * BAR_CELLS / most)  # the bar, then its done part
+        done_cells = min(whole, max(1, round(done * BAR_CELLS / most))) if done else 0
+        still_cells = max(1, whole - done_cells) if still else 0
+        for n, rgb in ((done_cells, DONE_RGB), (still_cells, OPEN_RGB)):
             if n:
-                run = bar.add_run("█" * max(1, round(n * BAR_CELLS / most)))
+                run = bar.add_run("█" * n)
                 run.font.color.rgb = RGBColor(*rgb)

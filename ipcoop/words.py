@@ -234,6 +234,17 @@ def word(lang: str, key: str) -> str:
     return WORDS[lang].get(key, key)
 
 
+def chinese_number(n: int) -> str:
+    """1-99 in Chinese numerals (一, 十, 十一, 二十); larger numbers stay Arabic."""
+    digits = "〇一二三四五六七八九"
+    if not 1 <= n <= 99:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    if not tens:
+        return digits[ones]
+    return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
+
+
 def chinese_year(year: int) -> str:
     """2020 -> 二○二○ (Hong Kong government style)."""
     return "".join(_DIGITS[int(d)] for d in str(year))

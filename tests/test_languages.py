@@ -323,3 +323,9 @@ def test_programme_views_in_chinese(empty_db, db_path):
     assert "二○二○年合作項目" in out and "2020-01至2020-12" in out
     shown = invoke("--db", db_path, "programme", "show", "2020", "--lang", "zh-cn").stdout
     assert "2020年合作项目" in shown and "加强粤港澳大湾区知识产权合作" in shown
+
+
+def test_the_log_shows_chinese_as_written(db_path):
+    invoke("--db", db_path, "edit", "12", "--zh-cn", "仲裁调解")
+    out = invoke("--db", db_path, "log").stdout
+    assert "仲裁调解" in out and "\\u4ef2" not in out

@@ -366,3 +366,61 @@ def test_the_file_name_chooses_the_format_and_a_contradiction_is_refused(db_path
 def test_a_year_out_of_range_says_so(db_path):
     result = invoke("--db", db_path, "summary", "1999")
     assert "period 1999 is out of range (2000-2100)" in one_error_line(result)
+
+
+def test_a_file_name_the_command_does_not_write_is_refused(db_path, tmp_path):
+    for args in (
+        ["release", "2020", "-o", tmp_path / "x.svg"],
+        ["release", "2020", "--format", "txt", "-o", tmp_path / "y.svg"],
+        ["summary", "2020", "-o", tmp_path / "z.csv"],
+    ):
+        result = invoke("--db", db_path, *args)
+        assert result.exit_code == 1 and "does not write" in one_error_line(result), args
+    assert invoke("--db", db_path, "summary", "2020", "--format", "md", "-o", tmp_path / "s.txt")
+    assert (tmp_path / "s.txt").read_text("utf-8").startswith("## Co-operation projects 2020")
+    assert not [p for p in tmp_path.iterdir() if p.suffix in (".svg", ".csv")]
+
+
+def test_carried_projects_keep_their_chinese_titles(db_path):
+    invoke("--db", db_path, "edit", "12", "--zh-cn", "仲裁调解")
+    invoke("--db", db_path, "programme", "add", "2021", "--start", "2021-01", "--end", "2021-12")
+    assert invoke("--db", db_path, "carry", "2020", "--to", "2021").exit_code == 0
+    carried = invoke("--db", db_path, "list", "--programme", "2021", "--json").json()
+    by_title = {p["title"]: p for p in carried}
+    copy = by_title["Promote the settlement of IP disputes by arbitration or mediation"]
+    assert copy["titles"] == {"zh-hk": "推動以仲裁或調解方式解決知識產權爭議", "zh-cn": "仲裁调解"}
+    assert copy["converted"] == []
+    assert "推動以仲裁或調解方式解決知識產權爭議" in release_text(db_path, "2021", "zh-hk")
+
+
+def release_text(db, key, lang):
+    result = invoke("--db", db, "release", key, "--lang", lang)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_the_chinese_release_with_many_items_and_odd_programmes(db_path, tmp_path):
+    import json
+
+    items = [{"title": f"I{i}", "area": "gba", "year": 2020} for i in range(105)]
+    source = tmp_path / "many.json"
+    source.write_text(json.dumps(items))
+    assert invoke("--db", db_path, "import", source).exit_code == 0
+    hk = release_text(db_path, "2020", "zh-hk")
+    # The contest is item 1 of gba: I97 is item 99, I104 item 106 (Arabic from 100 on).
+    assert "（九十九） I97" in hk and "（106） I104" in hk and "一百" not in hk
+    invoke("--db", db_path, "programme", "add", "p1", "--start", "2021-01", "--end", "2021-12",
+           "--area", "gba", "--area", "trading")  # fmt: skip
+    invoke("--db", db_path, "add", "T", "--area", "gba", "--programme", "p1")
+    text = release_text(db_path, "p1", "zh-hk")
+    assert "合作項目合作項目" not in text and "涵蓋以下兩個範疇" in text
+
+
+def test_check_looks_inside_the_endorsed_areas(db_path):
+    import json
+
+    data = json.loads(db_path.read_text("utf-8"))
+    data["programmes"]["2020"]["endorsed"]["areas"][0]["names"] = "x"
+    db_path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    result = invoke("--db", db_path, "summary", "2020")
+    assert result.exit_code == 3 and "names of programmes/2020" in one_error_line(result)

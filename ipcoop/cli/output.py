@@ -63,8 +63,15 @@ def choose_format(fmt: str | None, output: str | None, formats: tuple[str, ...],
     `--output report.docx` alone writes Word; a --format that contradicts the
     name is refused rather than writing, say, text into a .docx file."""
     named = SUFFIXES.get(Path(output).suffix.lower()) if output and output != "-" else None
-    if named == "txt" and "txt" not in formats:
+    if named == "txt" and fmt is not None and fmt.strip().lower() in ("md", "table", "txt"):
+        named = None  # any text format may go into a .txt file
+    elif named == "txt" and "txt" not in formats:
         named = plain  # a terminal table saved as text
+    if named is not None and named not in formats and named != plain:
+        raise IpcoopError(
+            f"{Path(str(output)).name} names a .{Path(str(output)).suffix.lower().lstrip('.')} "
+            f"file, which this command does not write; choose {', '.join(formats)}"
+        )
     if fmt is None:
         chosen = named if named in formats else plain
     else:

@@ -110,7 +110,10 @@ def audit(data: dict[str, Any], duplicates: Sequence[str] = ()) -> list[Problem]
             problems.append(Problem("unsound", f"programme {key} names an unknown area"))
     for name in ("areas", "members", "programmes"):
         for key, record in sorted(data[name].items()):
-            if not _names_ok(record):
+            endorsed = record.get("endorsed") if name == "programmes" else None
+            inner = endorsed.get("areas") if isinstance(endorsed, dict) else None
+            parts = [record, *(inner if isinstance(inner, list) else [])]
+            if not all(isinstance(p, dict) and _names_ok(p) for p in parts):
                 problems.append(Problem("damaged", f"the names of {name}/{key} are malformed"))
     for key, area in sorted(data["areas"].items()):
         if area.get("key") != key or not isinstance(area.get("name"), str):
