@@ -424,3 +424,28 @@ def test_check_looks_inside_the_endorsed_areas(db_path):
     db_path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     result = invoke("--db", db_path, "summary", "2020")
     assert result.exit_code == 3 and "names of programmes/2020" in one_error_line(result)
+
+
+def test_the_readme_shows_what_the_commands_print(db_path):
+    """The README's examples of the release and the Chinese summaries, run."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    lines = readme.splitlines()
+    checked = 0
+    for i, line in enumerate(lines):
+        if not line.startswith("$ ipcoop ") or "|" not in line:
+            continue
+        checked += 1
+        command, _, pipe = line[2:].partition(" | ")
+        args = command.split()[1:]
+        shown = []
+        for following in lines[i + 1 :]:
+            if following.startswith(("$ ", "```", "...")):
+                break
+            shown.append(following)
+        out = invoke("--db", db_path, *args).stdout.splitlines()
+        if pipe.startswith("head -"):
+            out = out[: int(pipe.split("-")[1])]
+        elif pipe.startswith("sed -n "):
+            out = [out[int(pipe.split()[2].rstrip("p")) - 1]]
+        assert out == shown, line
+    assert checked >= 3
