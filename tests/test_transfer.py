@@ -368,3 +368,16 @@ def test_ambiguous_sheet_dates_are_refused_not_guessed(empty_db, tmp_path, cell,
     assert result.exit_code == 1
     assert word in one_error_line(result)
     assert empty_db.read_bytes() == before
+
+
+def test_export_takes_its_format_from_the_file_name(db_path, tmp_path):
+    sheet = tmp_path / "projects.csv"
+    assert invoke("--db", db_path, "export", "--output", sheet).exit_code == 0
+    assert sheet.read_text("utf-8-sig").startswith("id,title,title_zh_hk")
+    result = invoke("--db", db_path, "export", "--output", tmp_path / "y.docx")
+    assert result.exit_code == 1 and "does not write" in one_error_line(result)
+    result = invoke("--db", db_path, "export", "--format", "json", "-o", tmp_path / "z.csv")
+    assert result.exit_code == 1 and "give --format csv" in one_error_line(result)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".docx", ".csv")) == [
+        "projects.csv"
+    ]

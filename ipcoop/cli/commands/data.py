@@ -40,24 +40,27 @@ def init(
 def export(
     ctx: typer.Context,
     fmt: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--format",
-            help="json (as list --json prints) or csv (one column per field).",
+            help="json (as list --json prints) or csv (one column per field); default: "
+            "what the --output file's name says, else json.",
             autocompletion=lambda incomplete: [
                 f for f in ("json", "csv") if f.startswith(incomplete)
             ],
         ),
-    ] = "json",
+    ] = None,
     output: OutputOpt = None,
 ) -> None:
     """Write every project out, for a spreadsheet or another database.
 
-    Example: ipcoop export --format csv --output projects.csv
+    Example: ipcoop export --output projects.csv
     """
     from ipcoop import transfer
+    from ipcoop.cli.output import choose_format
 
-    emit(transfer.export_text(reading(ctx).projects(), fmt.lower()), output)
+    chosen = choose_format(fmt, output, ("json", "csv"), "json")
+    emit(transfer.export_text(reading(ctx).projects(), chosen), output)
 
 
 def import_(
