@@ -249,12 +249,12 @@ def plan_import(
     """Match each record to the project it was exported from (same id and creation
     stamp); anything else is new. A project is never overwritten by a stranger."""
     plan = ImportPlan()
+    known = db.existing([i for i, created in sources if isinstance(i, int) and created])
     for record, (source_id, created) in zip(checked, sources, strict=True):
         project = None
-        if isinstance(source_id, int) and created and db.has_project(source_id):
-            candidate = db.project(source_id)
-            if candidate["created"] == created:
-                project = candidate
+        candidate = known.get(source_id) if isinstance(source_id, int) and created else None
+        if candidate is not None and candidate["created"] == created:
+            project = candidate
         if project is None:
             plan.added.append(record)
             continue

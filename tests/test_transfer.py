@@ -381,3 +381,24 @@ def test_export_takes_its_format_from_the_file_name(db_path, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".docx", ".csv")) == [
         "projects.csv"
     ]
+
+
+def test_reimporting_an_export_reads_the_table_once(db_path, tmp_path, monkeypatch):
+    """A sheet back from the other side is matched to its projects in one pass over
+    the table, not one search of the file per record (which grew with the square)."""
+    from ipcoop.store import rawtable
+
+    sheet = tmp_path / "back.json"
+    invoke("--db", db_path, "export", "--output", sheet)
+    searches = []
+    real = rawtable.RawTable._span
+
+    def counted(self, key, start=None):
+        searches.append(start)
+        return real(self, key) if start is None else real(self, key, start)
+
+    monkeypatch.setattr(rawtable.RawTable, "_span", counted)
+    result = invoke("--db", db_path, "import", sheet)
+    assert "left 18 as they were" in result.stderr
+    # One forward pass: each search starts where the last one ended, none from the top.
+    assert len(searches) == 18 and None not in searches and searches == sorted(searches)

@@ -137,6 +137,13 @@ class Database:
         rows.sort(key=lambda row: row["id"])
         return rows
 
+    def existing(self, ids: Sequence[int]) -> dict[int, Project]:
+        """The projects of those ids that exist, read in one pass over the table
+        (a lookup per id would scan the raw table once per id)."""
+        wanted = sorted({i for i in ids if i >= 1})
+        docs = self.projects_table.get_many([str(i) for i in wanted])
+        return {pid: shape(pid, doc) for pid, doc in zip(wanted, docs, strict=True) if doc}
+
     def projects_by_id(self, ids: list[int]) -> list[Project]:
         docs = self.projects_table.get_many([str(i) for i in ids])
         out = []
