@@ -138,24 +138,10 @@ def check_file(path: Path) -> tuple[dict[str, Any], list[str]]:
     """Load the file (DatabaseError if unusable) and list every problem in it."""
     path = resolve(path)
     raw = files.read_bytes(path)
-    duplicates: list[str] = []
-    data = layout.decode(raw, path, duplicates)
-    schema = layout.schema_of(data)
-    if schema is None:
-        what = layout.shape_problem(data) or "no schema version"
-        raise DatabaseError(
-            f"{path} is not an ipcoop database ({what}): {layout.recover_hint(path)}"
-        )
-    layout.refuse_newer(schema, path)
-    from ipcoop.store import checks, migrate
+    from ipcoop.store import checks
+    from ipcoop.store.loader import decode_current
 
-    if schema < layout.SCHEMA_VERSION:
-        data = migrate.upgrade(data, schema, path, "0", "local")
-    problem = layout.shape_problem(data)
-    if problem:
-        raise DatabaseError(
-            f"{path} is not an ipcoop database ({problem}): {layout.recover_hint(path)}"
-        )
+    data, schema, duplicates = decode_current(raw, path, lambda: ("0", "local"))
     found = checks.audit(data, duplicates)
     return {"schema": schema, "projects": len(data["projects"]), "copies": data["copies"]}, [
         p.text for p in found

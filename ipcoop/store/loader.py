@@ -8,7 +8,9 @@ written for next time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ipcoop.errors import DatabaseError
 from ipcoop.store import cache, checks, files, identity, layout
@@ -32,8 +34,12 @@ def load(path: Path, writable: bool) -> Database:
     return _careful(path, raw, writable)
 
 
-def _careful(path: Path, raw: bytes, writable: bool) -> Database:
-    """Parse and check everything; write the cache when the file is sound and ours."""
+def decode_current(
+    raw: bytes, path: Path, who: Callable[[], tuple[str, str]]
+) -> tuple[dict[str, Any], int, list[str]]:
+    """The file's tables in the current schema (an older file migrated in memory,
+    `who()` naming the copy for it), the schema it was written in, and the keys
+    written twice. DatabaseError if it is not an ipcoop database, or is newer."""
     duplicates: list[str] = []
     data = layout.decode(raw, path, duplicates)
     schema = layout.schema_of(data)
@@ -43,19 +49,29 @@ def _careful(path: Path, raw: bytes, writable: bool) -> Database:
             f"{path} is not an ipcoop database ({what}): {layout.recover_hint(path)}"
         )
     layout.refuse_newer(schema, path)
-    migrated = schema < layout.SCHEMA_VERSION
-    if migrated:
+    if schema < layout.SCHEMA_VERSION:
         from ipcoop.store import migrate
 
-        copy, name, _ = identity.choose(path, {})
-        state = identity.read_local(path)
-        copy = str(state["copy"]) if isinstance(state.get("copy"), str) else copy
-        data = migrate.upgrade(data, schema, path, copy, name)
+        data = migrate.upgrade(data, schema, path, *who())
     problem = layout.shape_problem(data)
     if problem:
         raise DatabaseError(
             f"{path} is not an ipcoop database ({problem}): {layout.recover_hint(path)}"
         )
+    return data, schema, duplicates
+
+
+def _this_copy(path: Path) -> tuple[str, str]:
+    """The copy id and name that a migration records this copy's counter under."""
+    copy, name, _ = identity.choose(path, {})
+    state = identity.read_local(path)
+    return (str(state["copy"]) if isinstance(state.get("copy"), str) else copy), name
+
+
+def _careful(path: Path, raw: bytes, writable: bool) -> Database:
+    """Parse and check everything; write the cache when the file is sound and ours."""
+    data, schema, duplicates = decode_current(raw, path, lambda: _this_copy(path))
+    migrated = schema < layout.SCHEMA_VERSION
     found = checks.audit(data, duplicates)
     damaged = [p for p in found if p.kind == "damaged"]
     if damaged:
