@@ -58,7 +58,7 @@ def add_area(
         "until": _bound(until, "--until"),
     }
     _check_span(area["from"], area["until"])
-    area = languages.with_names(area, names or {})
+    area = languages.with_names(area, names or {}, "area name")
     db.put_area(area)
     return area
 
@@ -83,7 +83,7 @@ def edit_area(
         area["until"] = _bound(until, "--until")
     _check_span(area.get("from"), area.get("until"))
     if names:
-        area = languages.with_names(area, names)
+        area = languages.with_names(area, names, "area name")
     db.put_area(area)
     return area
 

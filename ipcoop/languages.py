@@ -154,17 +154,25 @@ def folder(texts: Iterable[str]) -> Callable[[str], str]:
     return lambda text: text.translate(table).casefold()
 
 
-def given_forms(zh_hk: str | None, zh_cn: str | None, what: str) -> dict[str, str]:
-    """The Chinese forms a person typed (options left out are None), each checked."""
+def typed(zh_hk: str | None, zh_cn: str | None) -> dict[str, str]:
+    """The Chinese forms a person gave on the command line (options left out are None)."""
+    return {t: v for t, v in (("zh-hk", zh_hk), ("zh-cn", zh_cn)) if v is not None}
+
+
+def checked(given: Mapping[str, str], what: str) -> dict[str, str]:
+    """Forms a person gave, each checked (and trimmed) as a title is."""
     from ipcoop import models
 
-    given = {"zh-hk": zh_hk, "zh-cn": zh_cn}
-    return {t: models.parse_title(v, f"{what} ({t})") for t, v in given.items() if v is not None}
+    return {t: models.parse_title(v, f"{what} ({t})") for t, v in given.items()}
 
 
-def with_names(record: dict[str, Any], given: Mapping[str, str]) -> dict[str, Any]:
-    """An area, member or programme with the Chinese names a person gave."""
-    names, converted = set_forms(record.get("names"), record.get("converted", ()), given)
+def with_names(
+    record: dict[str, Any], given: Mapping[str, str], what: str = "name"
+) -> dict[str, Any]:
+    """An area, member or programme with the Chinese names a person gave (checked)."""
+    names, converted = set_forms(
+        record.get("names"), record.get("converted", ()), checked(given, what)
+    )
     return {**record, "names": names, "converted": converted}
 
 

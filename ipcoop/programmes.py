@@ -130,10 +130,10 @@ def add(
     _check_period(value, programme["start"], programme["end"])
     if name:
         programme["name"] = models.parse_title(name, "--name")
-        programme = languages.with_names(programme, names or {})
+        programme = languages.with_names(programme, names or {}, "programme name")
     elif names:  # a Chinese name given: the other is converted from it
         programme["name"] = words.programme_name(value, "en")
-        programme = languages.with_names(programme, names)
+        programme = languages.with_names(programme, names, "programme name")
     else:  # the usual name, written in each language
         programme["name"] = words.programme_name(value, "en")
         programme = languages.with_names(programme, {})
@@ -192,7 +192,7 @@ def edit(
             )
         programme["areas"] = new
     if names:
-        programme = languages.with_names(programme, names)
+        programme = languages.with_names(programme, names, "programme name")
     if reported_done is not None:
         if reported_done < 0:
             raise InvalidValue("--reported-done must be 0 or more")

@@ -130,7 +130,7 @@ def add_project(
         models.parse_year(year)
     chosen = programmes.for_new_project(db, programme, year)
     programmes.require_area(chosen, area)
-    forms, converted = languages.set_forms(None, (), _checked_forms(titles or {}))
+    forms, converted = languages.set_forms(None, (), languages.checked(titles or {}, "title"))
     record = _validate(
         db,
         {
@@ -166,7 +166,9 @@ def edit_project(db: store.Database, project_id: int, changes: dict[str, Any]) -
     (project,) = require_projects(db, [project_id])
     if "titles" in changes:  # the forms a person typed; the other may be converted
         forms, converted = languages.set_forms(
-            project["titles"], project["converted"], _checked_forms(changes.pop("titles"))
+            project["titles"],
+            project["converted"],
+            languages.checked(changes.pop("titles"), "title"),
         )
         changes.update(titles=forms, converted=converted)
     if "area" in changes:
@@ -183,10 +185,6 @@ def edit_project(db: store.Database, project_id: int, changes: dict[str, Any]) -
         programmes.require_area(chosen, merged["area"])
     record = _validate(db, merged)
     return _save(db, project, record, settles=list(changes))
-
-
-def _checked_forms(given: Mapping[str, str]) -> dict[str, str]:
-    return {tag: models.parse_title(text, f"title ({tag})") for tag, text in given.items()}
 
 
 def _save(

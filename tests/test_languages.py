@@ -329,3 +329,16 @@ def test_the_log_shows_chinese_as_written(db_path):
     invoke("--db", db_path, "edit", "12", "--zh-cn", "仲裁调解")
     out = invoke("--db", db_path, "log").stdout
     assert "仲裁调解" in out and "\\u4ef2" not in out
+
+
+def test_blank_chinese_names_are_refused_by_every_command(empty_db):
+    before = empty_db.read_bytes()
+    for args in (
+        ["areas", "add", "smes", "SMEs", "--zh-hk", "  "],
+        ["areas", "edit", "gba", "--zh-cn", ""],
+        ["programme", "add", "2021", "--start", "2021-01", "--end", "2021-12", "--zh-hk", " "],
+    ):
+        result = invoke("--db", empty_db, *args)
+        assert result.exit_code == 1, args
+        assert "name (zh-" in one_error_line(result) and "must not be empty" in result.stderr
+    assert empty_db.read_bytes() == before

@@ -12,6 +12,12 @@ def say(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
+def notes(lines: list[str]) -> None:
+    """What a person may want to know after a change: a line each, on stderr."""
+    for line in lines:
+        say(f"Note: {line}.")
+
+
 def emit(content: str | bytes, output: str | Path | None = None) -> None:
     """Text or a binary document (Word) to stdout or, atomically, to `output`."""
     from ipcoop import render

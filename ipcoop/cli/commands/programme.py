@@ -17,7 +17,7 @@ from ipcoop.cli.options import (
     complete_area,
     lang_of,
 )
-from ipcoop.cli.output import choose_format, emit, say
+from ipcoop.cli.output import choose_format, emit, notes, say
 from ipcoop.errors import IpcoopError
 
 SUMMARY_FORMATS = ("table", "json", "md", "html", "svg", "docx")
@@ -187,12 +187,11 @@ def areas_add(
     from ipcoop import areas as areas_rules
     from ipcoop import languages
 
-    names = languages.given_forms(zh_hk, zh_cn, "area name")
+    names = languages.typed(zh_hk, zh_cn)
     with writing(ctx) as db:
         area = areas_rules.add_area(db, key, name, start, until, names)
     say(f"Added area {area['key']}.")
-    for note in languages.entry_notes(names, area["names"], area["converted"], "name"):
-        say(f"Note: {note}.")
+    notes(languages.entry_notes(names, area["names"], area["converted"], "name"))
 
 
 @areas_app.command("edit")
@@ -213,12 +212,11 @@ def areas_edit(
     from ipcoop import areas as areas_rules
     from ipcoop import languages
 
-    names = languages.given_forms(zh_hk, zh_cn, "area name")
+    names = languages.typed(zh_hk, zh_cn)
     with writing(ctx) as db:
         area = areas_rules.edit_area(db, key, name, start, until, names)
     say(f"Updated area {area['key']}.")
-    for note in languages.entry_notes(names, area["names"], area["converted"], "name"):
-        say(f"Note: {note}.")
+    notes(languages.entry_notes(names, area["names"], area["converted"], "name"))
 
 
 @areas_app.command("remove")

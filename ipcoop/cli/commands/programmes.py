@@ -65,7 +65,7 @@ def programme_add(
 
     if start is None or end is None:
         raise InvalidValue("give the programme's period: --start YYYY-MM --end YYYY-MM")
-    names = languages.given_forms(zh_hk, zh_cn, "programme name")
+    names = languages.typed(zh_hk, zh_cn)
     with writing(ctx) as db:
         made = programmes.add(db, key, start, end, name, area or (), names)
     say(
@@ -108,7 +108,7 @@ def programme_edit(
     """
     from ipcoop import languages, programmes
 
-    names = languages.given_forms(zh_hk, zh_cn, "programme name")
+    names = languages.typed(zh_hk, zh_cn)
     with writing(ctx) as db:
         changed = programmes.edit(
             db,

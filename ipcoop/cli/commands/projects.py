@@ -27,7 +27,7 @@ from ipcoop.cli.options import (
     complete_status,
     lang_of,
 )
-from ipcoop.cli.output import emit, say
+from ipcoop.cli.output import emit, notes, say
 from ipcoop.errors import IpcoopError
 
 
@@ -222,10 +222,10 @@ def add(
             agencies=agency or (),
             note=note,
             status=status,
-            titles=_forms(zh_hk, zh_cn),
+            titles=_typed(zh_hk, zh_cn),
         )
     emit(render.to_json(project) if as_json else f"{project['id']}\n")
-    _notes(_forms(zh_hk, zh_cn), project)
+    _notes(_typed(zh_hk, zh_cn), project)
 
 
 def edit(
@@ -263,25 +263,26 @@ def edit(
         "lead": lead,
         "agencies": agency,
         "notes": note,
-        "titles": _forms(zh_hk, zh_cn) or None,
+        "titles": _typed(zh_hk, zh_cn) or None,
     }
     changes = {k: v for k, v in given.items() if v is not None}
     with writing(ctx) as db:
         project = tracker.edit_project(db, pid, changes)
     say(f"Updated project {project['id']}.")
-    _notes(_forms(zh_hk, zh_cn), project)
+    _notes(_typed(zh_hk, zh_cn), project)
 
 
-def _forms(zh_hk: str | None, zh_cn: str | None) -> dict[str, str]:
-    return {t: v for t, v in (("zh-hk", zh_hk), ("zh-cn", zh_cn)) if v is not None}
+def _typed(zh_hk: str | None, zh_cn: str | None) -> dict[str, str]:
+    from ipcoop import languages
+
+    return languages.typed(zh_hk, zh_cn)
 
 
 def _notes(given: dict[str, str], project: Mapping[str, Any]) -> None:
     if given:
         from ipcoop import languages
 
-        for note in languages.entry_notes(given, project["titles"], project["converted"]):
-            say(f"Note: {note}.")
+        notes(languages.entry_notes(given, project["titles"], project["converted"]))
 
 
 def _status_command(ctx: typer.Context, ids: list[str], action: str, **kwargs: Any) -> None:
