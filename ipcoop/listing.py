@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ipcoop import models
 from ipcoop.errors import InvalidValue
-from ipcoop.records import Project
 from ipcoop.tracker import known_agency, known_area
+
+if TYPE_CHECKING:  # the record type, for readers and type checkers only
+    from ipcoop.records import Project
 
 
 class Filters:

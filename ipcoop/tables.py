@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ipcoop import models
-from ipcoop.records import Project
 from ipcoop.render import (
     ANSI,
     RESET,
@@ -19,6 +18,9 @@ from ipcoop.render import (
     use_colour,
     wrap_cells,
 )
+
+if TYPE_CHECKING:  # the record type, for readers and type checkers only
+    from ipcoop.records import Project
 
 
 def csv_cell(name: str, value: Any) -> str:

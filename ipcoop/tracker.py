@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ipcoop import models, store
 from ipcoop.errors import InvalidValue, IpcoopError, NotFound
-from ipcoop.records import Project
+
+if TYPE_CHECKING:  # the record type, for readers and type checkers only
+    from ipcoop.records import Project
 
 
 def init_database(path: Path, empty: bool, force: bool) -> tuple[int, str | None]:
@@ -193,7 +195,7 @@ def _save(
     record: dict[str, Any],
     settles: Sequence[str] = (),
 ) -> Project:
-    updated = cast(Project, {**project, **record})
+    updated = cast("Project", {**project, **record})
     if updated != project or settles:
         if updated != project:
             updated["updated"] = models.now_stamp()

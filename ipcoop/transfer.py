@@ -15,11 +15,13 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ipcoop import models, render, tables
 from ipcoop.errors import InvalidValue, IpcoopError
-from ipcoop.records import Project
+
+if TYPE_CHECKING:  # the record type, for readers and type checkers only
+    from ipcoop.records import Project
 
 # Columns an import may carry; id, created and updated are accepted and ignored.
 IMPORT_FIELDS = set(models.PROJECT_FIELDS) | set(models.CSV_FIELDS)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ipcoop import models
 from ipcoop.languages import CHINESE, name_in, other
-from ipcoop.records import Project
 from ipcoop.render import (
     STATUS_STYLE,
     Column,
@@ -22,6 +21,9 @@ from ipcoop.render import (
     wrap_cells,
 )
 from ipcoop.words import WORDS
+
+if TYPE_CHECKING:  # the record type, for readers and type checkers only
+    from ipcoop.records import Project
 
 
 def print_project(

@@ -120,3 +120,26 @@ def fill_the_disk(monkeypatch: Any, written: int = 0) -> None:
             raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(files.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode)))
+
+
+STAMP = "2026-01-01T00:00:00Z"
+
+
+def stored_project(title: str, **extra: object) -> dict:
+    """A project as the data file stores it (no id: that is its key), planned in gba, 2020."""
+    return {
+        "title": title,
+        "area": "gba",
+        "year": 2020,
+        "programme": "2020",
+        "status": "planned",
+        "key": False,
+        "lead": "joint",
+        "agencies": [],
+        "notes": "",
+        "done_on": None,
+        "carried_to": None,
+        "created": STAMP,
+        "updated": STAMP,
+        **extra,
+    }

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 from ipcoop import store
 from ipcoop.store import layout
 from ipcoop.store.merge import merge, open_conflicts
-
-STAMP = "2026-01-01T00:00:00Z"
+from tests.helpers import stored_project
 
 
 def base_data() -> dict:
@@ -24,23 +23,7 @@ def base_data() -> dict:
         [{"code": "HKIPD", "name": "IPD", "side": "hk"}],
     )
     for pid in range(1, 11):
-        data["projects"][str(pid)] = {
-            "title": f"Project {pid}",
-            "titles": {"zh-hk": None, "zh-cn": None},
-            "converted": [],
-            "area": "gba",
-            "year": 2020,
-            "programme": "2020",
-            "status": "planned",
-            "key": False,
-            "lead": "joint",
-            "agencies": [],
-            "notes": "",
-            "done_on": None,
-            "carried_to": None,
-            "created": STAMP,
-            "updated": STAMP,
-        }
+        data["projects"][str(pid)] = stored_project(f"Project {pid}")
     data["programmes"]["2020"] = {
         "areas": ["gba", "trading", "exchange"],
         "end": "2020-12",

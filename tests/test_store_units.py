@@ -11,27 +11,9 @@ import pytest
 from ipcoop.errors import DatabaseError, IpcoopError
 from ipcoop.store import cache, checks, files, identity, layout, lock, paths
 from ipcoop.store.rawtable import RawTable
+from tests.helpers import stored_project
 
-STAMP = "2026-01-01T00:00:00Z"
-
-
-def project(title: str, **extra: object) -> dict:
-    return {
-        "title": title,
-        "area": "gba",
-        "year": 2020,
-        "programme": "2020",
-        "status": "planned",
-        "key": False,
-        "lead": "joint",
-        "agencies": [],
-        "notes": "",
-        "done_on": None,
-        "carried_to": None,
-        "created": STAMP,
-        "updated": STAMP,
-        **extra,
-    }
+project = stored_project
 
 
 def data(n: int = 5) -> dict:

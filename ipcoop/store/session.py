@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ipcoop.errors import DatabaseError, IpcoopError, NotFound
-from ipcoop.records import Project
 from ipcoop.store import cache, checks, files, identity, layout
 from ipcoop.store.rawtable import RawTable
+
+if TYPE_CHECKING:  # the record type, for readers and type checkers only
+    from ipcoop.records import Project
 
 SMALL_TABLES = tuple(t for t in layout.TABLES if t not in layout.RAW_TABLES)
 # Bulk inserts (import, carry) record id ranges in the journal, not every record.
