@@ -221,18 +221,11 @@ def _completed_forms(record: dict[str, Any]) -> tuple[dict, list[str]]:
     return forms, [t for t in languages.CHINESE if t in converted]
 
 
-EDITABLE = (
-    "title",
-    "titles",
-    "converted",
-    "area",
-    "year",
-    "status",
-    "key",
-    "lead",
-    "agencies",
-    "notes",
-    "done_on",
+# What a sheet may change of a project it came from: all but its identity and bookkeeping.
+EDITABLE = tuple(
+    f
+    for f in models.PROJECT_FIELDS
+    if f not in ("id", "programme", "carried_to", "created", "updated")
 )
 
 

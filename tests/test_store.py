@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from ipcoop import models, store, tracker
 from ipcoop.errors import IpcoopError
 from ipcoop.store import files, loader
-from tests.helpers import fill_the_disk, invoke, one_error_line
+from tests.helpers import fill_the_disk, invoke, one_error_line, stored_project
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -375,24 +375,7 @@ def _apply(path: Path, op: tuple, careful: bool, monkeypatch) -> None:
                 tracker.undo(db)
             else:
                 db.insert_projects(
-                    [
-                        {
-                            "title": f"bulk {i}",
-                            "area": "gba",
-                            "year": 2021,
-                            "programme": "2021",
-                            "status": "planned",
-                            "key": False,
-                            "lead": "joint",
-                            "agencies": [],
-                            "notes": "",
-                            "done_on": None,
-                            "carried_to": None,
-                            "created": "2026-01-01T00:00:00Z",
-                            "updated": "2026-01-01T00:00:00Z",
-                        }
-                        for i in range(op[1])
-                    ]
+                    [stored_project(f"bulk {i}", year=2021, programme="2021") for i in range(op[1])]
                 )
             db.commit("op", "2026-01-01T00:00:00Z")
     except IpcoopError:
