@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ipcoop.models import sanitize
 
@@ -43,7 +43,7 @@ class Block:
     total: Sequence[str] = ()
     lang: str = "en"
     level: int = 2
-    bars: Sequence[tuple[str, int, int]] = field(default_factory=tuple)
+    bars: Sequence[tuple[str, int, int]] = ()
 
 
 # --------------------------------------------------------------------------- text

@@ -11,10 +11,8 @@ from typing import Any
 from ipcoop import render
 from ipcoop.languages import name_in, title_in
 from ipcoop.summary import headline
-from ipcoop.words import GROUP as GROUPS
-from ipcoop.words import WORDS, date_text, period_text, programme_name
+from ipcoop.words import GROUP, WORDS, date_text, period_text, programme_name
 
-GROUP = GROUPS["en"]
 # A report lists this many key projects; the rest are a command away.
 KEY_LIMIT = 25
 STATUS_MARK = {"done": "✔", "active": "▶", "planned": "·", "dropped": "✘", "carried": "→"}
@@ -148,7 +146,7 @@ def lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[render.
     out: list[render.Line] = []
     head: render.Line = [(title(summary, lang), "bold")]
     if width >= 110:
-        head.append((f"  {GROUPS[lang]}", "dim"))
+        head.append((f"  {GROUP[lang]}", "dim"))
     out.append(head)
     out.append(_overall(summary, width, lang))
     compared = change(summary, lang)

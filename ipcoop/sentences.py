@@ -52,10 +52,6 @@ _PHRASES = {
 }
 
 
-def phrase(lang: str, key: str) -> str:
-    return _PHRASES[lang][key]
-
-
 def headline(summary: dict[str, Any], lang: str) -> str:
     """The summary's headline in zh-hk or zh-cn, with the same facts and caveats
     as the English one."""

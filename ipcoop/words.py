@@ -285,15 +285,6 @@ def date_text(iso: str, lang: str) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def count_text(n: int, lang: str, noun: str = "") -> str:
-    """27 co-operation projects / 27個合作項目 / 27项合作项目 (noun in the language given)."""
-    if lang == "zh-hk":
-        return f"{n}個{noun}"
-    if lang == "zh-cn":
-        return f"{n}项{noun}"
-    return f"{n} {noun}".rstrip()
-
-
 def programme_name(label: str, lang: str) -> str:
     """The name a programme is given when a person gives none."""
     if lang == "zh-hk":
