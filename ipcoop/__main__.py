@@ -5,6 +5,7 @@ command line's own error handling exists: it ends quietly here too.
 """
 
 import contextlib
+import gc
 import sys
 
 
@@ -12,6 +13,10 @@ def main() -> None:
     try:
         from ipcoop.cli import app
 
+        # What the imports made lives as long as the process: frozen, it is left
+        # out of every later collection, and out of the one at exit (about a
+        # tenth of a short command's time).
+        gc.freeze()
         app(prog_name="ipcoop")
     except KeyboardInterrupt:
         with contextlib.suppress(OSError):

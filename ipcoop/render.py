@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import IO, Any
@@ -54,7 +55,7 @@ def to_json_records(records: Sequence[Any]) -> str:
     if not records:
         return "[]\n"
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    return "[\n" + ",\n".join("  " + encode(r) for r in records) + "\n]\n"
+    return "[\n  " + ",\n  ".join(map(encode, records)) + "\n]\n"
 
 
 def neutralise(cell: str) -> str:
@@ -114,14 +115,16 @@ _WIDE = (
 )
 # Characters ipcoop draws (bars, marks, rules), one cell each as Rich counts them.
 _NARROW_OWN = "█░─★✔▶·✘…→"
-_PRINTABLE_ASCII = frozenset(chr(c) for c in range(0x20, 0x7F))
+_OTHER_THAN_ASCII = re.compile("[^\x20-\x7e]+")  # runs of anything but printable ASCII
 _CELLS: dict[str, int] = {}  # a character seen before: 2 wide, 1 narrow, 0 ask Rich
+_WIDE_SEEN: set[str] = set()  # the wide ones among them
 
 
 def _cells_of(ch: str) -> int:
     code = ord(ch)
     if any(first <= code <= last for first, last in _WIDE):
         cells = 2
+        _WIDE_SEEN.add(ch)
     else:
         cells = 1 if ch in _NARROW_OWN else 0
     _CELLS[ch] = cells
@@ -131,27 +134,29 @@ def _cells_of(ch: str) -> int:
 def cell_len(text: str) -> int:
     """Terminal cells `text` takes (wide CJK characters count two), as Rich counts them.
 
-    ASCII costs a len(); ASCII mixed with CJK a set of its other characters and
-    a count of each, at C speed (no regular expression: compiling one for these
-    ranges costs 5 ms a command); anything else goes to Rich, whose
-    per-character loop is exact but slow.
+    Printable ASCII costs a len(). Otherwise the runs of other characters are found by a
+    regular expression and a run of wide characters seen before is counted
+    whole by a set lookup, all at C speed; a character not seen before is
+    looked up once; anything that is neither wide nor ipcoop's own narrow marks
+    goes to Rich, whose per-character loop is exact but slow.
     """
-    if text.isascii():
+    if text.isascii() and text.isprintable():
         return len(text)
     extra = 0
-    for ch in set(text) - _PRINTABLE_ASCII:
-        cells = _CELLS.get(ch)
-        if cells is None:
-            cells = _cells_of(ch)
-        if cells == 0:
-            break
-        if cells == 2:
-            extra += text.count(ch)
-    else:
-        return len(text) + extra
-    from rich.cells import cell_len as rich_cell_len
+    for run in _OTHER_THAN_ASCII.findall(text):
+        if _WIDE_SEEN.issuperset(run):
+            extra += len(run)
+            continue
+        for ch in run:
+            cells = _CELLS.get(ch)
+            if cells is None:
+                cells = _cells_of(ch)
+            if cells == 0:
+                from rich.cells import cell_len as rich_cell_len
 
-    return rich_cell_len(text)
+                return rich_cell_len(text)
+            extra += cells - 1
+    return len(text) + extra
 
 
 def wrap_cells(value: str, width: int) -> list[str]:
@@ -159,13 +164,22 @@ def wrap_cells(value: str, width: int) -> list[str]:
 
     Chinese has no spaces between words: a run of wide characters breaks
     between any two of them, as Chinese text does."""
-    if cell_len(value) <= width:
-        return [value]
+    if value.isascii():
+        if len(value) <= width:
+            return [value]
+        words = value.split(" ")
+        sizes = [len(word) for word in words]
+    else:
+        # Each word measured once (most are ASCII: their length is their width);
+        # the widths add up, so the whole needs no measuring of its own.
+        words = value.split(" ")
+        sizes = [len(word) if word.isascii() else cell_len(word) for word in words]
+        if sum(sizes) + len(words) - 1 <= width:
+            return [value]
     lines: list[str] = []
     line, line_len = "", 0
-    for whole in value.split(" "):
-        # Most words are ASCII: their length is their width, with no call to pay for.
-        word, word_len = whole, len(whole) if whole.isascii() else cell_len(whole)
+    for whole, whole_len in zip(words, sizes, strict=True):
+        word, word_len = whole, whole_len
         if line and line_len + 1 + word_len <= width:
             line, line_len = f"{line} {word}", line_len + 1 + word_len
             continue

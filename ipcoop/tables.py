@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ipcoop import models
 from ipcoop.render import (
     ANSI,
+    FORMULA_START,
     RESET,
     STATUS_STYLE,
     cell_len,
@@ -23,16 +24,33 @@ if TYPE_CHECKING:  # the record type, for readers and type checkers only
     from ipcoop.records import Project
 
 
-def csv_cell(name: str, value: Any) -> str:
-    if value is None:
-        return ""
-    if name in ("agencies", "converted"):
-        return neutralise(";".join(value))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return neutralise(value)
-    return str(value)
+def csv_row(p: Project) -> list[Any]:
+    """A project's cells in the order of models.CSV_FIELDS (tests hold the two together):
+    text made safe for a spreadsheet, lists joined with ';', None left empty."""
+    titles = p["titles"]
+    row = [
+        p["id"],
+        p["title"],
+        titles["zh-hk"],
+        titles["zh-cn"],
+        ";".join(p["converted"]),
+        p["area"],
+        p["year"],
+        p["programme"],
+        p["status"],
+        "true" if p["key"] else "false",
+        p["lead"],
+        ";".join(p["agencies"]),
+        p["notes"],
+        p["done_on"],
+        p["carried_to"],
+        p["created"],
+        p["updated"],
+    ]
+    return [neutralise(c) if c.__class__ is str and c[:1] in _RISKY else c for c in row]
+
+
+_RISKY = frozenset((*FORMULA_START, "'"))  # first characters that neutralise may change
 
 
 def to_csv(projects: Sequence[Project]) -> str:
@@ -42,9 +60,7 @@ def to_csv(projects: Sequence[Project]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(models.CSV_FIELDS)
-    for p in projects:
-        row = {**p, "title_zh_hk": p["titles"]["zh-hk"], "title_zh_cn": p["titles"]["zh-cn"]}
-        writer.writerow([csv_cell(name, row[name]) for name in models.CSV_FIELDS])
+    writer.writerows(map(csv_row, projects))
     return buffer.getvalue()
 
 
@@ -79,17 +95,18 @@ def project_lines(
     from ipcoop.words import WORDS
 
     say = WORDS[lang]
-    ids = [str(p["id"]) for p in projects]
-    areas = [models.sanitize(p["area"]) for p in projects]
     statuses = {s: say[s] for s in models.STATUSES}
     leads = {lead: say[f"lead {lead}"] for lead in models.LEADS}
+    # Areas repeat: each is made safe and measured once, not once per row.
+    area_texts = {a: models.sanitize(a) for a in {p["area"] for p in projects}}
+    area_lens = {a: cell_len(text) for a, text in area_texts.items()}
     status_width = max(cell_len(s) for s in statuses.values())
     # (header, width, shown): narrow terminals drop Lead, then Year, then Key
     # (a key project's title then starts with ★), before the title is squeezed.
     columns = {
-        "ID": max([cell_len(say["ID"]), *map(len, ids)]),
+        "ID": max(cell_len(say["ID"]), len(str(max((p["id"] for p in projects), default=0)))),
         "Year": max(4, cell_len(say["Year"])),
-        "Area": max([cell_len(say["Area"]), *(cell_len(a) for a in areas)]),
+        "Area": max([cell_len(say["Area"]), *area_lens.values()]),
         "Status": max(status_width, cell_len(say["Status"])),
         "Key": max(3, cell_len(say["Key"])),
         "Lead": max([cell_len(say["Lead"]), *(cell_len(w) for w in leads.values())]),
@@ -107,32 +124,43 @@ def project_lines(
     head = gap.join(say[c] + " " * (columns[c] - cell_len(say[c])) for c in shown)
     lines = [f"{head}{gap}{say['Title']}".rstrip(), "─" * min(width, fixed + title_width)]
     blank = " " * fixed
-    # Cells that repeat (statuses, leads, the key mark) are padded once, not per row.
+    # Cells that repeat (areas, statuses, leads, the key mark) are padded once, not per row,
+    # each with the gap that follows it.
+    area_width = columns["Area"]
+    area_cells = {
+        a: text + " " * (area_width - area_lens[a]) + gap for a, text in area_texts.items()
+    }
     status_cells = {}
     for s, word in statuses.items():
         cell = word + " " * (columns["Status"] - cell_len(word))
-        status_cells[s] = f"{ANSI[STATUS_STYLE[s]]}{cell}{RESET}" if colour else cell
-    lead_cells = {k: w + " " * (columns["Lead"] - cell_len(w)) for k, w in leads.items()}
-    key_cells = {True: " ★ ".ljust(columns["Key"]), False: " " * columns["Key"]}
+        status_cells[s] = (f"{ANSI[STATUS_STYLE[s]]}{cell}{RESET}" if colour else cell) + gap
     show_year, show_key, show_lead = ("Year" in shown), ("Key" in shown), ("Lead" in shown)
-    id_width, area_width = columns["ID"], columns["Area"]
-    for p, pid, area in zip(projects, ids, areas, strict=True):
-        cells = [pid.rjust(id_width)]
-        if show_year:
-            cells.append(str(p["year"]))
-        cells.append(area + " " * (area_width - (len(area) if area.isascii() else cell_len(area))))
-        cells.append(status_cells[p["status"]])
-        if show_key:
-            cells.append(key_cells[bool(p["key"])])
-        if show_lead:
-            cells.append(lead_cells[p["lead"]])
-        text = models.sanitize(shown_title(p, lang))
-        if p["key"] and not show_key:
+    lead_cells = {
+        k: (w + " " * (columns["Lead"] - cell_len(w)) + gap) if show_lead else ""
+        for k, w in leads.items()
+    }
+    key_cells = {
+        True: (" ★ ".ljust(columns["Key"]) + gap) if show_key else "",
+        False: (" " * columns["Key"] + gap) if show_key else "",
+    }
+    id_width = columns["ID"]
+    english = lang == "en"
+    append, extend = lines.append, lines.extend
+    for p in projects:
+        year = f"{p['year']}{gap}" if show_year else ""
+        key = bool(p["key"])
+        text = p["title"] if english else shown_title(p, lang)
+        if not text.isprintable():
+            text = models.sanitize(text)
+        if key and not show_key:
             text = "★ " + text
-        cells.append("")
         title = wrap_cells(text, title_width)
-        lines.append(gap.join(cells) + title[0])
-        lines.extend(blank + rest for rest in title[1:])
+        append(
+            f"{p['id']:>{id_width}}{gap}{year}{area_cells[p['area']]}"
+            f"{status_cells[p['status']]}{key_cells[key]}{lead_cells[p['lead']]}{title[0]}"
+        )
+        if len(title) > 1:
+            extend([blank + rest for rest in title[1:]])
     return lines
 
 

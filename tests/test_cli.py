@@ -682,8 +682,16 @@ def test_cell_width_matches_rich():
         range(0xA0, 0x2000),
         range(0x1F300, 0x1F400),
     ]
+    pools.append(range(0, 0x20))  # control characters, which Rich counts as nothing
     for _ in range(3000):
         text = "".join(chr(rng.choice(rng.choice(pools))) for _ in range(rng.randint(1, 12)))
+        assert cell_len(text) == rich_cell_len(text), text
+    # Long runs of wide characters already seen are counted whole: the same answer.
+    for _ in range(300):
+        text = " ".join(
+            "".join(chr(rng.choice(rng.choice(pools[1:5]))) for _ in range(rng.randint(1, 30)))
+            for _ in range(rng.randint(1, 4))
+        )
         assert cell_len(text) == rich_cell_len(text), text
     from ipcoop.render import _NARROW_OWN
 

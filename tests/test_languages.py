@@ -288,6 +288,23 @@ def test_chinese_wraps_between_characters_but_not_inside_numbers_or_before_punct
             assert not (line[-1].isdigit() and text[text.index(line) + len(line)].isdigit())
 
 
+def test_mixed_titles_wrap_within_the_column_and_keep_every_character():
+    import random
+
+    from ipcoop.render import wrap_cells
+
+    rng = random.Random(12)
+    words = ["Co-operation", "IP", "合作項目", "粵港知識產權交流", "2020-06-30", "★", "a", "x" * 30]
+    for _ in range(2000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 9)))
+        width = rng.randint(2, 50)
+        lines = wrap_cells(text, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", ""), (text, width)
+        assert all(cell_len(line) <= width for line in lines), (text, width, lines)
+        if cell_len(text) <= width:
+            assert lines == [text]
+
+
 def test_notes_say_when_a_form_looks_like_the_other_script_or_is_kept(empty_db):
     result = invoke(
         "--db", empty_db, "add", "x", "--area", "gba", "--year", "2021", "--zh-hk", "粤港交流会"

@@ -207,3 +207,24 @@ def test_a_merge_keeps_title_forms_from_one_side_and_adds_no_empty_ones():
     assert merged["projects"]["1"]["notes"] == "changed there"
     assert "titles" not in merged["projects"]["2"] and "converted" not in merged["projects"]["2"]
     assert checks.audit(merged) == []
+
+
+def test_parsing_pauses_the_cycle_collector_and_always_restarts_it():
+    import gc
+    import json
+
+    from ipcoop.store import layout
+
+    seen = []
+    hook = lambda items: seen.append(gc.isenabled()) or dict(items)  # noqa: E731
+    assert layout.parse('{"a": {"b": 1}}', hook) == {"a": {"b": 1}}
+    assert seen == [False, False] and gc.isenabled()
+    with pytest.raises(json.JSONDecodeError):
+        layout.parse('{"a": ')
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a caller that paused it already keeps it paused
+        assert layout.parse_body(b'"1": {}') == {"1": {}}
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import invoke, one_error_line
+from tests.helpers import STAMP, invoke, one_error_line, stored_project
 
 AWKWARD = [
     "Seminar, with commas",
@@ -402,3 +402,47 @@ def test_reimporting_an_export_reads_the_table_once(db_path, tmp_path, monkeypat
     assert "left 18 as they were" in result.stderr
     # One forward pass: each search starts where the last one ended, none from the top.
     assert len(searches) == 18 and None not in searches and searches == sorted(searches)
+
+
+def test_csv_columns_carry_their_own_fields():
+    """Every CSV column holds the field its header names (the row is written by hand)."""
+    import csv
+    import io
+
+    from ipcoop import models, tables
+    from ipcoop.store import shape
+
+    project = shape(
+        7,
+        stored_project(
+            "=The title",
+            titles={"zh-hk": "粵港", "zh-cn": "粤港"},
+            converted=["zh-cn"],
+            status="done",
+            key=True,
+            lead="hk",
+            agencies=["GDAMR", "HKIPD"],
+            notes="+notes",
+            done_on="2020-06-30",
+            carried_to="2021",
+            updated="2020-07-01T00:00:00Z",
+        ),
+    )
+    (row,) = csv.DictReader(io.StringIO(tables.to_csv([project])))
+    assert tuple(row) == models.CSV_FIELDS
+    expected = {
+        "id": "7", "title": "'=The title", "title_zh_hk": "粵港", "title_zh_cn": "粤港",
+        "converted": "zh-cn", "area": "gba", "year": "2020", "programme": "2020",
+        "status": "done", "key": "true", "lead": "hk", "agencies": "GDAMR;HKIPD",
+        "notes": "'+notes", "done_on": "2020-06-30", "carried_to": "2021",
+        "created": STAMP, "updated": "2020-07-01T00:00:00Z",
+    }  # fmt: skip
+    assert row == expected
+    empty = shape(8, stored_project("t"))
+    (row,) = csv.DictReader(io.StringIO(tables.to_csv([empty])))
+    assert (row["title_zh_hk"], row["done_on"], row["key"], row["agencies"]) == (
+        "",
+        "",
+        "false",
+        "",
+    )

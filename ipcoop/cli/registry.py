@@ -102,9 +102,26 @@ def build(name: str) -> Any:
     found = target(name)
     if isinstance(found, typer.Typer):
         return typer.main.get_command(found)
-    single = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
+    resolve_annotations(found)
+    # The root command offers the completion options; a command of its own needs none.
+    single = typer.Typer(
+        rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False
+    )
     single.command(name)(found)
     return typer.main.get_command(single)
+
+
+def resolve_annotations(function: Any) -> None:
+    """Evaluate the function's annotations once, in place.
+
+    The command modules write annotations as strings (`from __future__ import
+    annotations`); Typer would evaluate each of them twice (for the signature,
+    then for the type hints), compiling every string each time. Evaluated here,
+    both of its reads find objects: the build of `list` takes half the time.
+    """
+    import typing
+
+    function.__annotations__ = typing.get_type_hints(function, include_extras=True)
 
 
 def summary_line(name: str) -> str:

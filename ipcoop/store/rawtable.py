@@ -12,12 +12,11 @@ The lines are never copied out of the file's bytes: the table is a window
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from typing import Any
 
-from ipcoop.store.layout import doc_line, sort_key, table_body
+from ipcoop.store.layout import doc_line, parse_body, sort_key, table_body
 
 _LINE_KEY = re.compile(rb'\n "([^"]*)": ')
 
@@ -57,7 +56,7 @@ class RawTable:
         """The whole table as a dict (parsing the raw lines, applying edits)."""
         if self._raw is not None:
             body = self._raw[self._start : self._end]
-            table = json.loads(b"{" + body + b"}")
+            table = parse_body(body)
             for key, doc in self._edits.items():
                 if doc is None:
                     table.pop(key, None)
@@ -172,7 +171,9 @@ class RawTable:
         for match in _LINE_KEY.finditer(self._raw, self._start, self._end):
             starts.append(match.start())
             keys.append(sort_key(self.name, match.group(1).decode()))
-        return starts[bisect.bisect_left(keys, wanted)]
+        from bisect import bisect_left  # a rare case: not worth importing for every command
+
+        return starts[bisect_left(keys, wanted)]
 
     def _spliced(self) -> list[Any]:
         assert self._raw is not None
