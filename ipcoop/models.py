@@ -141,12 +141,16 @@ def parse_programme_key(value: Any) -> str:
 
 
 def parse_status(value: Any) -> str:
+    if value in STATUSES:  # already normal (the usual case): nothing to strip or fold
+        return str(value)
     if isinstance(value, str) and value.strip().lower() in STATUSES:
         return value.strip().lower()
     raise InvalidValue(f"status must be one of {', '.join(STATUSES)}, not {_show(value)}")
 
 
 def parse_lead(value: Any) -> str:
+    if value in LEADS:
+        return str(value)
     if isinstance(value, str) and value.strip().lower() in LEADS:
         return value.strip().lower()
     raise InvalidValue(f"lead must be one of {', '.join(LEADS)}, not {_show(value)}")
@@ -167,6 +171,8 @@ def parse_title(value: Any, what: str = "title") -> str:
 def parse_forms(forms: Any, converted: Any, what: str = "title") -> tuple[dict, list[str]]:
     """The Chinese forms of a title or name ({"zh-hk": str|None, "zh-cn": str|None})
     and which of them were converted; each form given is checked like a title."""
+    if forms is None and not converted:
+        return {"zh-hk": None, "zh-cn": None}, []
     if forms is None:
         forms = {}
     if not isinstance(forms, dict):
@@ -231,6 +237,8 @@ def parse_flag(value: Any, what: str) -> bool:
 
 
 def _check_encodable(text: str, what: str) -> None:
+    if text.isascii():
+        return
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -252,11 +260,13 @@ def validate_project(
     `id`, `created` and `updated` are left to the caller. Raises InvalidValue
     naming the first bad field.
     """
-    areas = set(area_keys)
-    codes = set(member_codes)
+    areas = area_keys if isinstance(area_keys, set | frozenset) else set(area_keys)
+    codes = member_codes if isinstance(member_codes, set | frozenset) else set(member_codes)
     title = parse_title(record.get("title"))
     titles, converted = parse_forms(record.get("titles"), record.get("converted"))
-    area = parse_area_key(record.get("area"))
+    area = record.get("area")
+    if not (isinstance(area, str) and area in areas):  # a known key needs no parsing
+        area = parse_area_key(area)
     if area not in areas:
         raise InvalidValue(f"unknown area {area!r} (known: {', '.join(sorted(areas))})")
     year = parse_year(record.get("year"))
@@ -270,7 +280,7 @@ def validate_project(
         raise InvalidValue(f"agencies must be a list of member codes, not {_show(raw_agencies)}")
     agencies: list[str] = []
     for raw in raw_agencies:
-        code = parse_agency_code(raw)
+        code = raw if isinstance(raw, str) and raw in codes else parse_agency_code(raw)
         if code not in codes:
             raise InvalidValue(f"unknown agency {code!r} (see 'ipcoop members')")
         if code not in agencies:

@@ -161,6 +161,8 @@ def parse_sheet_date(value: Any, what: str = "done_on") -> Any:
 
 def _check_fields(names: Iterable[str], where: str, path: Path) -> None:
     names = list(names)
+    if where != "the header row" and IMPORT_FIELDS.issuperset(names):
+        return  # the usual record: every field known, nothing required here
     unknown = [n for n in names if n not in IMPORT_FIELDS]
     if unknown:
         raise IpcoopError(
@@ -184,6 +186,7 @@ def check_records(
     """Validate every record; return them ready to store, or raise naming the first bad one."""
     checked = []
     names = {name.casefold(): key for key, name in (area_names or {}).items()}
+    known_areas, known_codes = set(area_keys), set(member_codes)
     for where, raw in records:
         for name in REQUIRED:
             if raw.get(name) in (None, ""):
@@ -193,12 +196,12 @@ def check_records(
         if status == "done" and not record.get("done_on"):
             record["done_on"] = None
         area = record.get("area")
-        if isinstance(area, str) and area.strip().casefold() in names:
+        if isinstance(area, str) and area not in known_areas and area.strip().casefold() in names:
             record["area"] = names[area.strip().casefold()]  # an area given by its name
         try:
             record["done_on"] = parse_sheet_date(record.get("done_on"))
             record["titles"], record["converted"] = _completed_forms(record)
-            clean = models.validate_project(record, area_keys, member_codes)
+            clean = models.validate_project(record, known_areas, known_codes)
         except InvalidValue as exc:
             raise InvalidValue(f"{where}: {exc.message}") from None
         clean.update(created=stamp, updated=stamp)

@@ -155,6 +155,13 @@ def test_import_minimal_csv_and_undo(empty_db, tmp_path):
             ["record 2", "year"],
         ),
         ('[{"title": 5, "area": "gba", "year": 2021}]', ["record 1", "title"]),
+        # Values of the wrong kind where a known key or code is looked up first.
+        ('[{"title": "A", "area": ["gba"], "year": 2021}]', ["record 1", "area"]),
+        ('[{"title": "A", "area": {"k": 1}, "year": 2021}]', ["record 1", "area"]),
+        ('[{"title": "A", "area": "gba", "year": 2021, "agencies": [["HKIPD"]]}]', ["agency"]),
+        ('[{"title": "A", "area": "gba", "year": 2021, "status": ["done"]}]', ["status"]),
+        ('[{"title": "A", "area": "gba", "year": 2021, "lead": {"gd": 1}}]', ["lead"]),
+        ('[{"title": "A", "area": "gba", "year": 2021, "titles": []}]', ["titles"]),
         ('{"title": "A"}', ["array"]),
         ("[1, 2]", ["record 1"]),
         ("[{", ["JSON"]),

@@ -62,13 +62,14 @@ NO_TITLES: dict[str, str | None] = {"zh-hk": None, "zh-cn": None}
 
 
 def canonical_project(doc: dict[str, Any]) -> dict[str, Any]:
-    """A project as the file stores it: no title forms when it has none."""
-    titles, converted = doc.get("titles"), doc.get("converted")
-    if (titles is None or not any(titles.values())) and "titles" in doc:
-        doc = {k: v for k, v in doc.items() if k != "titles"}
-    if not converted and "converted" in doc:
-        doc = {k: v for k, v in doc.items() if k != "converted"}
-    return doc
+    """A project as the file stores it (a new dict): no title forms when it has none."""
+    out = dict(doc)
+    titles = out.get("titles", ...)
+    if titles is None or (titles is not ... and not any(titles.values())):
+        del out["titles"]
+    if "converted" in out and not out["converted"]:
+        del out["converted"]
+    return out
 
 
 def recover_hint(path: Path) -> str:
@@ -166,8 +167,11 @@ def shape_problem(data: Any) -> str | None:
 
 def doc_line(key: str | int, doc: dict[str, Any]) -> bytes:
     """One document as the file holds it: ' "key": {...}' (no newline, no comma)."""
-    text = json.dumps(doc, ensure_ascii=False, sort_keys=True)
-    return f' "{key}": {text}'.encode()
+    return f' "{key}": {_encode_line(doc)}'.encode()
+
+
+# One encoder for every line (json.dumps with options would make one per call).
+_encode_line = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 
 def sort_key(table: str, key: str) -> Any:

@@ -240,9 +240,9 @@ class Database:
     def _complete(self, record: dict[str, Any]) -> dict[str, Any]:
         """A new record as stored: its programme (the calendar one of its year if it
         names none, made if missing), and no carry-over."""
-        doc = {k: v for k, v in record.items() if k != "id"}
+        doc = layout.canonical_project(record)
+        doc.pop("id", None)
         doc.setdefault("carried_to", None)
-        doc = layout.canonical_project(doc)
         doc.setdefault("programme", str(doc["year"]))
         if doc["programme"] not in self.tables["programmes"]:
             from ipcoop.store.migrate import calendar_programme
