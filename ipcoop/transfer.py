@@ -8,9 +8,7 @@ or row (CSV) and its field.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -84,6 +82,9 @@ def _json_records(content: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _csv_records(content: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
+    import csv
+    import io
+
     reader = csv.reader(io.StringIO(content, newline=""))
     try:
         rows = list(reader)
@@ -213,6 +214,8 @@ def check_records(
 
 def _completed_forms(record: dict[str, Any]) -> tuple[dict, list[str]]:
     """The title's Chinese forms, the missing one converted from the other."""
+    if record.get("titles") is None and not record.get("converted"):
+        return {"zh-hk": None, "zh-cn": None}, []  # the usual record: no Chinese forms
     from ipcoop import languages
 
     forms, converted = models.parse_forms(record.get("titles"), record.get("converted"))

@@ -486,3 +486,21 @@ def test_summary_from_kept_figures_equals_counting(tmp_path_factory, records, pe
     for first, last in ((start, end), (records[0][2]["year"], records[0][2]["year"])):
         counted = summary.summarize(projects, fast.areas(), first, last)
         assert periods.summary_for(fast, f"{first}-{last}") == counted
+
+
+def test_bulk_insert_never_overwrites_a_stored_project(empty_db, monkeypatch):
+    """Should the id allocator ever hand out a stored id, a bulk insert refuses."""
+    from ipcoop.errors import DatabaseError
+    from ipcoop.store.session import BULK, Database
+
+    records = [stored_project(f"p{i}") for i in range(BULK)]
+    with store.open_write(empty_db) as db:
+        first = db.insert_projects(records)
+        db.commit("seed", "2026-01-01T00:00:00Z")
+    before = empty_db.read_bytes()
+    monkeypatch.setattr(Database, "allocate", lambda self, n: first[:n])
+    with pytest.raises(DatabaseError, match="is taken"), store.open_write(empty_db) as db:
+        db.insert_projects(records)
+        db.commit("again", "2026-01-01T00:00:00Z")
+    assert empty_db.read_bytes() == before
+    assert store.open_read(empty_db).project(first[0])["title"] == "p0"
