@@ -10,7 +10,8 @@ project id.
 Where a measured target needs a path around TinyDB, the session takes it:
 a one-project change on a 50,000-project file splices one line into the raw
 table (rawtable.py), since TinyDB's table update converts every document of
-the table for each operation (see docs/benchmarks.md for the figures).
+the table for each operation; a bulk insert (import, carry) puts its new
+records straight into the parsed table (see docs/benchmarks.md for the figures).
 """
 
 from __future__ import annotations
