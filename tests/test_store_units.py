@@ -175,6 +175,83 @@ def test_the_cache_is_for_one_exact_content(tmp_path):
     assert cache.read(target, raw + b" ") is None
 
 
+def test_every_table_parses_in_place_as_it_does_alone():
+    full = data(30)
+    full["projects"]["7"]["title"] = 'quotes " and } and \\n 粵港'
+    raw = layout.serialise(full)
+    for name, (start, end) in layout.split_tables(raw).items():
+        assert layout.parse_span(raw, start, end) == full[name] == layout.parse_body(raw[start:end])
+    body = raw[slice(*layout.split_tables(raw)["projects"])]
+    assert layout.parse_span(body, 0, len(body)) == full["projects"]  # no braces around: copied
+
+
+def _loaded(target, writable=False):
+    from ipcoop.store import loader
+
+    return loader.load(target, writable=writable)
+
+
+def test_a_read_keeps_the_parsed_rows_and_the_next_read_uses_them(tmp_path, monkeypatch):
+    target = tmp_path / "db.json"
+    raw = layout.serialise(data(40))
+    target.write_bytes(raw)
+    cache.write(target, raw, cache.project_stats(data(40)["projects"]))
+    first = _loaded(target).projects_table.load()
+    assert first == data(40)["projects"]
+    kept = cache.cache_path(target).read_bytes()
+    assert kept.split(b"\n", 1)[0].startswith(b"{") and b'"rows": "marshal' in kept
+    # The next read parses none of the projects' JSON.
+    from ipcoop.store import rawtable
+
+    monkeypatch.setattr(rawtable, "parse_span", lambda *a: pytest.fail("parsed the JSON again"))
+    assert _loaded(target).projects_table.load() == first
+    assert cache.read(target, raw)["stats"] == cache.project_stats(first)  # figures still read
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda kept: kept[:-40],  # cut short
+        lambda kept: kept.split(b"\n", 1)[0] + b"\n" + b"\x00garbage" * 50,
+        lambda kept: kept.split(b"\n", 1)[0] + b"\n",  # the rows gone
+        lambda kept: kept.replace(b"marshal ", b"marshal 99", 1),  # another Python's
+        lambda kept: kept.split(b"\n", 1)[0] + b"\n" + __import__("marshal").dumps({"1": [1]}),
+    ],
+)
+def test_kept_rows_that_cannot_be_read_are_ignored(tmp_path, damage):
+    target = tmp_path / "db.json"
+    raw = layout.serialise(data(40))
+    target.write_bytes(raw)
+    cache.write(target, raw, cache.project_stats(data(40)["projects"]))
+    _loaded(target).projects_table.load()
+    cached = cache.cache_path(target)
+    cached.write_bytes(damage(cached.read_bytes()))
+    assert _loaded(target).projects_table.load() == data(40)["projects"]
+
+
+def test_kept_rows_are_for_one_content_and_a_change_drops_them(tmp_path):
+    from ipcoop import store
+
+    target = tmp_path / "db.json"
+    store.create(target, [{"key": "gba", "name": "GBA"}], [], [], force=True)
+    with store.open_write(target) as db:
+        db.insert_projects([project(f"P{i}") for i in range(30)])
+        db.commit("seed", "2026-01-01T00:00:00Z")
+    assert len(store.open_read(target).rows()) == 30
+    assert b"marshal" in cache.cache_path(target).read_bytes()
+    with store.open_write(target) as db:  # a writing command keeps nothing
+        db.insert_project(project("P30"))
+        db.projects_table.load()
+        db.commit("add", "2026-01-01T00:00:00Z")
+    assert b"marshal" not in cache.cache_path(target).read_bytes()
+    assert [p["title"] for p in store.open_read(target).rows()][-1] == "P30"
+    # A file changed behind the cache's back (same size): neither figures nor rows are used.
+    raw = target.read_bytes()
+    target.write_bytes(raw.replace(b'"P1"', b'"Q1"'))
+    titles = [p["title"] for p in store.open_read(target).rows()]
+    assert "Q1" in titles and "P1" not in titles
+
+
 # ------------------------------------------------------------------ title forms in the file
 
 

@@ -208,11 +208,13 @@ def write_output(path: Path, text: str | bytes) -> None:
     atomic_write(path, payload, keep_backup=False, error=IpcoopError)
 
 
-def write_quietly(path: Path, payload: bytes) -> None:
+def write_quietly(path: Path, *pieces: bytes) -> None:
     """A local, rebuildable file (the cache): atomic, no fsync, failures ignored."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(payload)
+        with open(tmp, "wb") as file:
+            for piece in pieces:
+                file.write(piece)
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):

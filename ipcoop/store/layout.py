@@ -234,6 +234,16 @@ def parse_body(body: bytes) -> dict[str, Any]:
     return table
 
 
+def parse_span(raw: bytes, start: int, end: int) -> dict[str, Any]:
+    """The table whose body is raw[start:end], decoded in place: the braces around a
+    body of our layout are in the file already, so the text is made without the
+    two copies of the body that joining braces to it costs (34 MB at 50,000)."""
+    if raw[start - 1 : start] != b"{" or raw[end : end + 2] != b"\n}":
+        return parse_body(raw[start:end])
+    table: dict[str, Any] = parse(str(memoryview(raw)[start - 1 : end + 2], "utf-8"))
+    return table
+
+
 def parse(text: str | bytes, hook: Any = None) -> Any:
     """json.loads with the cycle collector paused.
 

@@ -29,7 +29,15 @@ def load(path: Path, writable: bool) -> Database:
             except ValueError:
                 small = None
             if small is not None and layout.schema_of(small) == layout.SCHEMA_VERSION:
-                tables = {name: RawTable(name, raw, *spans[name]) for name in layout.RAW_TABLES}
+                # A read keeps the projects it parses in the cache for the next
+                # command; a change would only make them stale.
+                kept = cache.KeptRows(path, cached, may_keep=not writable)
+                tables = {
+                    name: RawTable(
+                        name, raw, *spans[name], kept=kept if name == "projects" else None
+                    )
+                    for name in layout.RAW_TABLES
+                }
                 return Database(path, small, tables, writable, cached["stats"], rewrite=False)
     return _careful(path, raw, writable)
 

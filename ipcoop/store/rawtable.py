@@ -16,7 +16,7 @@ import json
 import re
 from typing import Any
 
-from ipcoop.store.layout import doc_line, parse_body, sort_key, table_body
+from ipcoop.store.layout import doc_line, parse_span, sort_key, table_body
 
 _LINE_KEY = re.compile(rb'\n "([^"]*)": ')
 
@@ -31,8 +31,10 @@ class RawTable:
         start: int = 0,
         end: int | None = None,
         table: dict[str, Any] | None = None,
+        kept: Any = None,
     ) -> None:
         self.name = name
+        self.kept = kept  # the parsed table kept in the cache (cache.KeptRows), if any
         self._raw = raw
         self._start = start
         self._end = len(raw) if raw is not None and end is None else (end or 0)
@@ -55,8 +57,11 @@ class RawTable:
     def load(self) -> dict[str, Any]:
         """The whole table as a dict (parsing the raw lines, applying edits)."""
         if self._raw is not None:
-            body = self._raw[self._start : self._end]
-            table = parse_body(body)
+            table = self.kept.read() if self.kept is not None else None
+            if table is None:
+                table = parse_span(self._raw, self._start, self._end)
+                if self.kept is not None and not self._edits:
+                    self.kept.keep(table)  # before anything changes it
             for key, doc in self._edits.items():
                 if doc is None:
                     table.pop(key, None)
