@@ -504,3 +504,39 @@ def test_bulk_insert_never_overwrites_a_stored_project(empty_db, monkeypatch):
         db.commit("again", "2026-01-01T00:00:00Z")
     assert empty_db.read_bytes() == before
     assert store.open_read(empty_db).project(first[0])["title"] == "p0"
+
+
+def test_a_few_dozen_new_projects_are_spliced_and_write_what_a_full_rewrite_writes(
+    tmp_path, monkeypatch
+):
+    """A sheet of 20-63 projects goes in as spliced lines (the table is not parsed),
+    and the file is byte for byte what parsing and rewriting the table gives."""
+    from ipcoop.store import layout, rawtable
+    from ipcoop.store.session import BULK, SPLICE_LIMIT
+
+    files_made = []  # the projects table of each file (each file is a copy of its own)
+    for whole in (False, True):
+        target = tmp_path / f"db-{whole}.json"
+        store.create(target, [{"key": "gba", "name": "GBA"}], [], [], force=True)
+        with store.open_write(target) as db:
+            db.insert_projects([stored_project(f"P{i}") for i in range(100)])
+            db.commit("seed", "2026-01-01T00:00:00Z")
+        store.open_read(target).rows()  # as in daily use: the cache keeps the rows
+        with store.open_write(target) as db:
+            if whole:
+                db.projects_table.load()
+            else:
+                monkeypatch.setattr(
+                    rawtable.RawTable, "load", lambda self: pytest.fail("parsed the table")
+                )
+            ids = db.insert_projects([stored_project(f"N{i}") for i in range(BULK + 10)])
+            db.commit("import sheet", "2026-01-02T00:00:00Z")
+        monkeypatch.undo()
+        assert BULK + 10 < SPLICE_LIMIT and ids == list(range(101, 101 + BULK + 10))
+        raw = target.read_bytes()
+        files_made.append(raw[slice(*layout.split_tables(raw)["projects"])])
+        titles = [p["title"] for p in store.open_read(target).rows()]
+        assert titles[-1] == f"N{BULK + 9}" and len(titles) == 100 + BULK + 10
+        assert invoke("--db", target, "undo").exit_code == 0
+        assert len(store.open_read(target).rows()) == 100
+    assert files_made[0] == files_made[1]

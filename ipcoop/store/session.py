@@ -266,14 +266,21 @@ class Database:
         ids = self.allocate(len(records))
         stamp = records[0].get("created")
         docs = [self._complete(record) for record in records]
-        # Straight into the parsed table: TinyDB's insert_multiple would copy every
-        # record twice more and convert every key of the table (an import of 1,000
-        # projects: 5 ms and TinyDB's import, of about 60 ms in all).
-        table = self.projects_table.load()
-        taken = [pid for pid in ids if str(pid) in table]
+        raw = self.projects_table
+        taken = [pid for pid in ids if raw.get(str(pid)) is not None]
         if taken:  # allocate never hands out a stored id; refuse rather than overwrite
             raise DatabaseError(f"{self.path}: id {taken[0]} is taken; nothing was changed")
-        table.update((str(pid), doc) for pid, doc in zip(ids, docs, strict=True))
+        if raw.raw and len(raw.edits) + len(docs) < SPLICE_LIMIT:
+            # A sheet of a few dozen: spliced in as lines, the rest of the file untouched
+            # (20 new projects into 50,000: 0.2 s instead of 1 s parsing and rewriting all).
+            for pid, doc in zip(ids, docs, strict=True):
+                raw.put(str(pid), doc)
+        else:
+            # Straight into the parsed table: TinyDB's insert_multiple would copy every
+            # record twice more and convert every key of the table (an import of 1,000
+            # projects: 5 ms and TinyDB's import, of about 60 ms in all).
+            table = raw.load()
+            table.update((str(pid), doc) for pid, doc in zip(ids, docs, strict=True))
         self._changes.append(
             {"table": "projects", "ids": ranges(ids), "before": None, "stamp": stamp}
         )
