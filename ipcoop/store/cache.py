@@ -9,7 +9,9 @@ summary then reads those and the key projects it lists, not 10,000 records.
 
 After those figures (one line of JSON), the cache may keep the projects
 table as the last command that read all of it parsed it, in Python's own
-`marshal` format: reading it back takes half the work of parsing the JSON.
+`marshal` format: reading it back takes less than half the instructions of
+parsing the JSON at 1,000 projects (at 50,000, where making the records is
+most of the work, about a fifth less time).
 A read command that parses the table writes it there; any change to the
 file makes it stale, and the next full read writes it again.
 
@@ -31,6 +33,7 @@ from typing import Any
 
 from ipcoop.models import STATUSES
 from ipcoop.store.files import write_quietly
+from ipcoop.store.layout import uncollected
 from ipcoop.store.paths import cache_path
 
 STATUS_INDEX = {status: i for i, status in enumerate(STATUSES)}
@@ -93,7 +96,7 @@ class KeptRows:
                     ROWS_FORMAT,
                 ):
                     return None  # replaced since it was read: another command's cache
-                table = marshal.loads(file.read())
+                table = uncollected(marshal.loads, file.read())
         except (OSError, ValueError, EOFError, TypeError, RecursionError, MemoryError):
             return None
         if not isinstance(table, dict) or not all(type(doc) is dict for doc in table.values()):
