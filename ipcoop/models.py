@@ -171,7 +171,7 @@ def parse_title(value: Any, what: str = "title") -> str:
 def parse_forms(forms: Any, converted: Any, what: str = "title") -> tuple[dict, list[str]]:
     """The Chinese forms of a title or name ({"zh-hk": str|None, "zh-cn": str|None})
     and which of them were converted; each form given is checked like a title."""
-    if forms is None and not converted:
+    if forms is None and (converted is None or (type(converted) is list and not converted)):
         return {"zh-hk": None, "zh-cn": None}, []
     if forms is None:
         forms = {}
@@ -265,8 +265,8 @@ def validate_project(
     title = parse_title(record.get("title"))
     titles, converted = parse_forms(record.get("titles"), record.get("converted"))
     area = record.get("area")
-    if not (isinstance(area, str) and area in areas):  # a known key needs no parsing
-        area = parse_area_key(area)
+    if not (isinstance(area, str) and area in areas and _KEY_RE.match(area)):
+        area = parse_area_key(area)  # (a known, well-formed key needs no stripping)
     if area not in areas:
         raise InvalidValue(f"unknown area {area!r} (known: {', '.join(sorted(areas))})")
     year = parse_year(record.get("year"))
@@ -280,7 +280,8 @@ def validate_project(
         raise InvalidValue(f"agencies must be a list of member codes, not {_show(raw_agencies)}")
     agencies: list[str] = []
     for raw in raw_agencies:
-        code = raw if isinstance(raw, str) and raw in codes else parse_agency_code(raw)
+        known = isinstance(raw, str) and raw in codes and _CODE_RE.match(raw)
+        code = raw if known else parse_agency_code(raw)
         if code not in codes:
             raise InvalidValue(f"unknown agency {code!r} (see 'ipcoop members')")
         if code not in agencies:

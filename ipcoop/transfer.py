@@ -214,7 +214,7 @@ def check_records(
 
 def _completed_forms(record: dict[str, Any]) -> tuple[dict, list[str]]:
     """The title's Chinese forms, the missing one converted from the other."""
-    if record.get("titles") is None and not record.get("converted"):
+    if record.get("titles") is None and record.get("converted") in (None, []):
         return {"zh-hk": None, "zh-cn": None}, []  # the usual record: no Chinese forms
     from ipcoop import languages
 

@@ -199,7 +199,7 @@ def test_a_read_keeps_the_parsed_rows_and_the_next_read_uses_them(tmp_path, monk
     first = _loaded(target).projects_table.load()
     assert first == data(40)["projects"]
     kept = cache.cache_path(target).read_bytes()
-    assert kept.split(b"\n", 1)[0].startswith(b"{") and b'"rows": "marshal' in kept
+    assert kept.split(b"\n", 1)[0].startswith(b"{") and b'"format": "marshal' in kept
     # The next read parses none of the projects' JSON.
     from ipcoop.store import rawtable
 
@@ -227,6 +227,57 @@ def test_kept_rows_that_cannot_be_read_are_ignored(tmp_path, damage):
     cached = cache.cache_path(target)
     cached.write_bytes(damage(cached.read_bytes()))
     assert _loaded(target).projects_table.load() == data(40)["projects"]
+
+
+def test_a_flipped_byte_in_kept_rows_is_caught_and_never_written_back(tmp_path):
+    """Damage that still reads as marshal data (a letter of a title changed) is
+    caught by the rows' checksum; and a writing command never uses kept rows."""
+    from ipcoop import store
+
+    target = tmp_path / "db.json"
+    store.create(target, [{"key": "gba", "name": "GBA"}], [], [], force=True)
+    with store.open_write(target) as db:
+        db.insert_projects([project(f"Title {i}") for i in range(30)])
+        db.commit("seed", "2026-01-01T00:00:00Z")
+    store.open_read(target).rows()
+    cached = cache.cache_path(target)
+    damaged = cached.read_bytes().replace(b"Title 7", b"TITLE 7")
+    assert damaged != cached.read_bytes()
+    cached.write_bytes(damaged)
+    assert "TITLE 7" not in [p["title"] for p in store.open_read(target).rows()]
+    # Even were the checksum to pass, a change parses the file, not the cache.
+    header, payload = damaged.split(b"\n", 1)
+    fields = json.loads(header)
+    fields["rows"]["crc"] = __import__("zlib").crc32(payload)
+    cached.write_bytes(json.dumps(fields, sort_keys=True).encode() + b"\n" + payload)
+    assert "TITLE 7" in [p["title"] for p in store.open_read(target).rows()]  # a read trusts it
+    with store.open_write(target) as db:
+        db.projects_table.load()
+        db.insert_projects([project(f"More {i}") for i in range(70)])
+        db.commit("more", "2026-01-02T00:00:00Z")
+    assert b"TITLE 7" not in target.read_bytes() and b"Title 7" in target.read_bytes()
+
+
+def test_kept_rows_of_another_content_with_the_same_crc_are_not_used(tmp_path):
+    """The cache is keyed by CRC-32 and size; kept rows also carry an Adler-32 of
+    the file, so a file that collides on the first (by chance or on purpose) is
+    read from its own JSON."""
+    first = tmp_path / "db.json"
+    raw = layout.serialise(data(40))
+    first.write_bytes(raw)
+    cache.write(first, raw, cache.project_stats(data(40)["projects"]))
+    _loaded(first).projects_table.load()
+    other = data(40)
+    other["projects"]["3"]["title"] = "P3 粤港"  # the same number of bytes
+    other_raw = layout.serialise(other)
+    assert len(other_raw) == len(raw)
+    first.write_bytes(other_raw)
+    cached = cache.cache_path(first)
+    header, payload = cached.read_bytes().split(b"\n", 1)
+    fields = json.loads(header)
+    fields["file"] = cache.fingerprint(other_raw)  # as if the CRC-32 had collided
+    cached.write_bytes(json.dumps(fields, sort_keys=True).encode() + b"\n" + payload)
+    assert _loaded(first).projects_table.load()["3"]["title"] == "P3 粤港"
 
 
 def test_kept_rows_are_for_one_content_and_a_change_drops_them(tmp_path):
@@ -305,3 +356,17 @@ def test_parsing_pauses_the_cycle_collector_and_always_restarts_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_keys_and_codes_of_the_wrong_form_are_refused_even_when_a_table_holds_them():
+    """A hand-edited file may hold an area key or member code of the wrong form;
+    a project naming it is still refused (and `check` calls it unsound)."""
+    from ipcoop import models
+    from ipcoop.errors import InvalidValue
+
+    good = project("A", agencies=["HKIPD"])
+    assert models.validate_project(good, {"gba"}, {"HKIPD"})["area"] == "gba"
+    with pytest.raises(InvalidValue, match="area"):
+        models.validate_project({**good, "area": "GBA"}, {"GBA"}, {"HKIPD"})
+    with pytest.raises(InvalidValue, match="agency"):
+        models.validate_project({**good, "agencies": ["cnipa"]}, {"gba"}, {"cnipa"})

@@ -162,6 +162,8 @@ def test_import_minimal_csv_and_undo(empty_db, tmp_path):
         ('[{"title": "A", "area": "gba", "year": 2021, "status": ["done"]}]', ["status"]),
         ('[{"title": "A", "area": "gba", "year": 2021, "lead": {"gd": 1}}]', ["lead"]),
         ('[{"title": "A", "area": "gba", "year": 2021, "titles": []}]', ["titles"]),
+        ('[{"title": "A", "area": "gba", "year": 2021, "converted": false}]', ["converted"]),
+        ('[{"title": "A", "area": "gba", "year": 2021, "converted": {}}]', ["converted"]),
         ('{"title": "A"}', ["array"]),
         ("[1, 2]", ["record 1"]),
         ("[{", ["JSON"]),

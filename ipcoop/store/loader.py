@@ -29,9 +29,8 @@ def load(path: Path, writable: bool) -> Database:
             except ValueError:
                 small = None
             if small is not None and layout.schema_of(small) == layout.SCHEMA_VERSION:
-                # A read keeps the projects it parses in the cache for the next
-                # command; a change would only make them stale.
-                kept = cache.KeptRows(path, cached, may_keep=not writable)
+                # A read keeps the projects it parses in the cache for the next read.
+                kept = None if writable else cache.KeptRows(path, raw, cached)
                 tables = {
                     name: RawTable(
                         name, raw, *spans[name], kept=kept if name == "projects" else None
