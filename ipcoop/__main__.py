@@ -14,8 +14,8 @@ def main() -> None:
         from ipcoop.cli import app
 
         # What the imports made lives as long as the process: frozen, it is left
-        # out of every later collection, and out of the one at exit (about a
-        # tenth of a short command's time).
+        # out of every later collection, and out of the one at exit (7% of the
+        # instructions of `list` at 1,000 projects; see docs/benchmarks.md).
         gc.freeze()
         app(prog_name="ipcoop")
     except KeyboardInterrupt:

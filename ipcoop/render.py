@@ -164,18 +164,14 @@ def wrap_cells(value: str, width: int) -> list[str]:
 
     Chinese has no spaces between words: a run of wide characters breaks
     between any two of them, as Chinese text does."""
-    if value.isascii():
-        if len(value) <= width:
-            return [value]
-        words = value.split(" ")
-        sizes = [len(word) for word in words]
-    else:
-        # Each word measured once (most are ASCII: their length is their width);
-        # the widths add up, so the whole needs no measuring of its own.
-        words = value.split(" ")
-        sizes = [len(word) if word.isascii() else cell_len(word) for word in words]
-        if sum(sizes) + len(words) - 1 <= width:
-            return [value]
+    if value.isascii() and len(value) <= width:
+        return [value]
+    # Each word measured once (most are ASCII: their length is their width);
+    # the widths add up, so the whole needs no measuring of its own.
+    words = value.split(" ")
+    sizes = [len(word) if word.isascii() else cell_len(word) for word in words]
+    if sum(sizes) + len(words) - 1 <= width:
+        return [value]
     lines: list[str] = []
     line, line_len = "", 0
     for whole, whole_len in zip(words, sizes, strict=True):

@@ -214,11 +214,11 @@ def check_records(
 
 def _completed_forms(record: dict[str, Any]) -> tuple[dict, list[str]]:
     """The title's Chinese forms, the missing one converted from the other."""
-    if record.get("titles") is None and record.get("converted") in (None, []):
-        return {"zh-hk": None, "zh-cn": None}, []  # the usual record: no Chinese forms
+    forms, converted = models.parse_forms(record.get("titles"), record.get("converted"))
+    if forms["zh-hk"] is None and forms["zh-cn"] is None:
+        return forms, converted  # the usual record: nothing to convert
     from ipcoop import languages
 
-    forms, converted = models.parse_forms(record.get("titles"), record.get("converted"))
     for tag in languages.CHINESE:
         second = languages.other(tag)
         if forms[tag] is not None and forms[second] is None:

@@ -39,6 +39,7 @@ from __future__ import annotations
 import gc
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,7 @@ OPTIONAL_PROJECT_FIELDS = {"titles": (dict,), "converted": (list,)}
 NO_TITLES: dict[str, str | None] = {"zh-hk": None, "zh-cn": None}
 
 
-def canonical_project(doc: dict[str, Any]) -> dict[str, Any]:
+def canonical_project(doc: Mapping[str, Any]) -> dict[str, Any]:
     """A project as the file stores it (a new dict): no title forms when it has none."""
     out = dict(doc)
     titles = out.get("titles", ...)
@@ -254,8 +255,7 @@ def uncollected(make: Any, *args: Any, **kwargs: Any) -> Any:
 
     Parsed JSON (or marshal) holds no reference cycles, so the collector has
     nothing to find in it; left running, it walks the new records again at
-    every few hundred of them (8% of listing 50,000 projects). Mercurial
-    parses its dirstate the same way."""
+    every few hundred of them (8% of listing 50,000 projects)."""
     if not gc.isenabled():
         return make(*args, **kwargs)
     gc.disable()

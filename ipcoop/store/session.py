@@ -299,7 +299,8 @@ class Database:
         if before is None:
             raise NotFound(f"no project with id {project_id}")
         before = dict(before)  # the stored record may be changed in place below
-        doc = layout.canonical_project({k: v for k, v in record.items() if k != "id"})
+        doc = layout.canonical_project(record)
+        doc.pop("id", None)
         if "conflicts" in before and "conflicts" not in record:
             # Any change to the project keeps it: that settles an edit-against-removal.
             kept = {

@@ -204,7 +204,7 @@ def add(
     Example: ipcoop add "IP seminar for SMEs" --area guidance --year 2021 --agency HKIPD
     --zh-hk "中小企知識產權研討會"
     """
-    from ipcoop import render, tracker
+    from ipcoop import languages, render, tracker
 
     if year is None and programme is None:
         raise typer.BadParameter(
@@ -222,10 +222,10 @@ def add(
             agencies=agency or (),
             note=note,
             status=status,
-            titles=_typed(zh_hk, zh_cn),
+            titles=(forms := languages.typed(zh_hk, zh_cn)),
         )
     emit(render.to_json(project) if as_json else f"{project['id']}\n")
-    _notes(_typed(zh_hk, zh_cn), project)
+    _notes(forms, project)
 
 
 def edit(
@@ -251,9 +251,10 @@ def edit(
 
     --agency given again replaces the whole list. Example: ipcoop edit 12 --year 2021 --key
     """
-    from ipcoop import tracker
+    from ipcoop import languages, tracker
 
     (pid,) = tracker.parse_ids([project_id])
+    forms = languages.typed(zh_hk, zh_cn)
     given = {
         "title": title,
         "area": area,
@@ -263,19 +264,13 @@ def edit(
         "lead": lead,
         "agencies": agency,
         "notes": note,
-        "titles": _typed(zh_hk, zh_cn) or None,
+        "titles": forms or None,
     }
     changes = {k: v for k, v in given.items() if v is not None}
     with writing(ctx) as db:
         project = tracker.edit_project(db, pid, changes)
     say(f"Updated project {project['id']}.")
-    _notes(_typed(zh_hk, zh_cn), project)
-
-
-def _typed(zh_hk: str | None, zh_cn: str | None) -> dict[str, str]:
-    from ipcoop import languages
-
-    return languages.typed(zh_hk, zh_cn)
+    _notes(forms, project)
 
 
 def _notes(given: dict[str, str], project: Mapping[str, Any]) -> None:
