@@ -56,14 +56,16 @@ def test_a_kill_at_each_step_of_a_sync_loses_nothing(pair, remote, tmp_path, sys
     gd.ok("edit", "12", "--note", "GD's change")
     gd.ok("add", "GD's project", "--area", "trading", "--year", "2021")
     pristine = tmp_path / "pristine"
-    shutil.copytree(gd.folder, pristine / "gd", symlinks=True)
-    shutil.copytree(remote, pristine / "remote", symlinks=True)
+    # Every round starts from the same state on all three: a remote put back alone
+    # would be a rewound remote to the copy that synced with it (refused).
+    places = {"gd": gd.folder, "hk": hk.folder, "remote": remote}
+    for name, place in places.items():
+        shutil.copytree(place, pristine / name, symlinks=True)
     kills = 0
     for when in range(1, 80):
-        shutil.rmtree(gd.folder)
-        shutil.rmtree(remote)
-        shutil.copytree(pristine / "gd", gd.folder, symlinks=True)
-        shutil.copytree(pristine / "remote", remote, symlinks=True)
+        for name, place in places.items():
+            shutil.rmtree(place)
+            shutil.copytree(pristine / name, place, symlinks=True)
         code = _sync_under_strace(gd, syscall, when)
         if code == 0:
             break

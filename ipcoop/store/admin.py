@@ -12,7 +12,7 @@ from ipcoop.errors import DatabaseError, IpcoopError
 from ipcoop.store import files, identity, layout
 from ipcoop.store.loader import load
 from ipcoop.store.lock import locked
-from ipcoop.store.paths import backup_path, check_regular, resolve
+from ipcoop.store.paths import backup_path, check_regular, resolve, shared_folder
 from ipcoop.store.session import Database
 
 
@@ -76,6 +76,14 @@ def create(
     Returns a note about what happened to the old file, if anything.
     """
     path = resolve(path)
+    if shared_folder(path):
+        if not check_regular(path, missing_ok=True):
+            check_regular(path)  # says how to put the shared database back
+        raise IpcoopError(
+            f"{path} is shared through git with the other side: a new database here would "
+            f"replace the shared record on every copy, so init is refused. To start a "
+            f"separate database, give another file with --db"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

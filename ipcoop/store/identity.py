@@ -22,7 +22,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ipcoop.errors import IpcoopError
+from ipcoop.errors import DatabaseError, IpcoopError
 from ipcoop.store.files import atomic_write
 from ipcoop.store.paths import local_path
 
@@ -32,23 +32,67 @@ LOW_WATER = 50
 
 
 def read_local(path: Path) -> dict[str, Any]:
+    """This copy's state; {} when there is none yet (a new copy).
+
+    A file that is there but damaged is refused rather than taken for a new
+    copy: a new identity would orphan this copy's ids and its undo history.
+    """
+    where = local_path(path)
     try:
-        state = json.loads(local_path(path).read_bytes())
-    except (OSError, ValueError, RecursionError):
+        raw = where.read_bytes()
+    except FileNotFoundError:
         return {}
-    return state if isinstance(state, dict) else {}
+    except OSError as exc:
+        raise DatabaseError(f"cannot read {where}: {exc.strerror or exc}") from None
+    try:
+        state = json.loads(raw)
+    except (ValueError, RecursionError):
+        state = None
+    problem = local_problem(state)
+    if problem:
+        raise DatabaseError(
+            f"{where}, which says who this copy is, is damaged ({problem}); it was left "
+            f"as it is. If it came from elsewhere (a copied folder, a restored backup), "
+            f"put this copy's own back; deleting it makes this a new copy whose "
+            f"unused ids are abandoned"
+        )
+    return state  # local_problem checked that it is an object
 
 
-def write_local(path: Path, state: dict[str, Any], durable: bool = True) -> None:
-    """Save this copy's state; `durable=False` skips the fsyncs (for the high-water
-    mark of ids, a safety net that the file's own counter backs up)."""
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**15
+
+
+def local_problem(state: Any) -> str | None:
+    """What is wrong with a copy's state as read from `.local`, or None."""
+    if not isinstance(state, dict):
+        return "not a JSON object"
+    copy = state.get("copy")
+    if copy is not None and not (isinstance(copy, str) and 0 < len(copy) <= 64):
+        return "a bad copy id"
+    if "name" in state and not isinstance(state["name"], str):
+        return "a bad name"
+    if "high" in state and not _is_count(state["high"]):
+        return "a bad id high-water mark"
+    pending = state.get("pending", [])
+    if not isinstance(pending, list) or not all(
+        isinstance(b, list) and len(b) == 2 and all(_is_count(n) for n in b) for b in pending
+    ):
+        return "bad pending leases"
+    committed = state.get("committed")
+    if committed is not None and not (
+        isinstance(committed, dict) and isinstance(committed.get("head"), str)
+    ):
+        return "a bad record of the last sync"
+    if not isinstance(state.get("syncing", False), bool):
+        return "a bad sync mark"
+    return None
+
+
+def write_local(path: Path, state: dict[str, Any]) -> None:
+    """Save this copy's state, durably: a power cut leaves the old state or the new."""
     payload = (json.dumps(state, sort_keys=True) + "\n").encode()
-    if durable:
-        atomic_write(local_path(path), payload, keep_backup=False)
-    else:
-        from ipcoop.store.files import write_quietly
-
-        write_quietly(local_path(path), payload)
+    atomic_write(local_path(path), payload, keep_backup=False)
 
 
 def new_copy_id() -> str:

@@ -47,6 +47,12 @@ def local_path(path: Path) -> Path:
     return beside(path, ".local")
 
 
+def sync_lock_path(path: Path) -> Path:
+    """Held for a whole `ipcoop sync`: one sync of a copy at a time (a dot file, which
+    the shared folder's .gitignore already keeps out of git)."""
+    return path.with_name(f".{path.name}.sync.lock")
+
+
 def lock_timeout() -> float:
     raw = os.environ.get("IPCOOP_LOCK_TIMEOUT", "")
     try:
@@ -85,6 +91,11 @@ def resolve(path: Path) -> Path:
     return real
 
 
+def shared_folder(path: Path) -> bool:
+    """Whether the database's folder is a repository that `ipcoop sync` shares."""
+    return os.path.isdir(path.parent / ".git")
+
+
 def check_regular(path: Path, missing_ok: bool = False) -> bool:
     """Refuse anything but a regular file, before it is opened (a FIFO would hang
     every command, /dev/zero would be read until memory runs out).
@@ -96,6 +107,11 @@ def check_regular(path: Path, missing_ok: bool = False) -> bool:
     except FileNotFoundError:
         if missing_ok:
             return False
+        if shared_folder(path):
+            raise DatabaseError(
+                f"the shared database {path} is missing; 'ipcoop --db {path} sync' puts back "
+                f"the version this copy last synced (init would replace the shared record)"
+            ) from None
         raise DatabaseError(
             f"no database at {path}; create it with 'ipcoop --db {path} init'"
         ) from None

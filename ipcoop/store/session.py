@@ -418,9 +418,7 @@ class Database:
         high = max(int(state.get("high", 0)), int(record.get("next", 1)) - 1)
         wanted = {**state, "copy": copy, "name": name, "high": high}
         if wanted != state:
-            # Only the high-water mark changed, unless this copy is new: no fsync needed.
-            durable = state.get("copy") != copy or state.get("name") != name
-            identity.write_local(self.path, wanted, durable=durable)
+            identity.write_local(self.path, wanted)
 
 
 def _group(field: str) -> tuple[str, ...]:

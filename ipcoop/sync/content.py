@@ -27,3 +27,25 @@ def parse_blob(raw: bytes, label: str, copy: str = "0", name: str = "?") -> layo
     if problem:
         raise DatabaseError(f"{label} is not an ipcoop database ({problem})")
     return data
+
+
+def incoming_problem(ours: layout.Data | None, theirs: layout.Data) -> str | None:
+    """The first reason this copy would refuse what the remote holds, or None.
+
+    Only the projects the remote changed are checked (every command checks a
+    record the same way when it changes it), with the whole of the small tables:
+    a record no local command would write must not come in by a merge either.
+    """
+    from ipcoop.store.checks import audit
+
+    mine = ours["projects"] if ours else {}
+    changed = {k: v for k, v in theirs["projects"].items() if mine.get(k) != v}
+
+    def probe(data: layout.Data, projects: dict[str, Any]) -> dict[str, Any]:
+        return {**{name: dict(table) for name, table in data.items()}, "projects": projects}
+
+    known = {p.text for p in audit(probe(ours, {}))} if ours else set()
+    for problem in audit(probe(theirs, changed)):
+        if problem.kind != "note" and problem.text not in known:
+            return problem.text
+    return None

@@ -17,7 +17,7 @@ from ipcoop.errors import DatabaseError, IpcoopError
 from ipcoop.store import files, identity, layout, paths
 from ipcoop.store.lock import locked
 from ipcoop.store.merge import merge, open_conflicts
-from ipcoop.sync import leases
+from ipcoop.sync import guard, leases
 from ipcoop.sync.content import parse_blob
 from ipcoop.sync.git import Git, GitError
 from ipcoop.sync.repo import BRANCH_REF, REMOTE_REF, Repo, probe
@@ -32,6 +32,7 @@ class Report:
     sent: int = 0
     received: int = 0
     conflicts: int = 0
+    restored: bool = False  # the file was missing and was put back as last synced
     leased: list[list[int]] = field(default_factory=list)
 
 
@@ -47,8 +48,30 @@ def _normalise(remote: str) -> str:
         raise IpcoopError(f"cannot use the remote {remote}: {exc}") from None
 
 
+def _busy(timeout: float) -> IpcoopError:
+    return IpcoopError(
+        f"another 'ipcoop sync' of this database is running (waited {timeout:g} s); "
+        f"let it finish, then sync again if needed"
+    )
+
+
 def sync(db: Path, remote: str | None = None, name: str | None = None) -> Report:
     path = paths.resolve(db)
+    if not path.parent.is_dir():
+        # A first-time user joining: the default folder is made, as any first command does.
+        if remote is None:
+            paths.check_regular(path)  # says there is no database here
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
+    # One sync of a copy at a time: a second one would read and rewrite this copy's
+    # state (its pending leases) under the first one's feet, and remove git's locks.
+    with locked(path, paths.sync_lock_path(path), _busy):
+        return _sync(path, remote, name)
+
+
+def _sync(path: Path, remote: str | None, name: str | None) -> Report:
     folder = path.parent
     state = identity.read_local(path)
     copy = state.get("copy") if isinstance(state.get("copy"), str) else None
@@ -73,13 +96,30 @@ def sync(db: Path, remote: str | None = None, name: str | None = None) -> Report
         )
     repo.configure(None, config)
     report.remote = config["remote.origin.url"]
-    if state.get("syncing"):
-        repo.clean_stale_locks()  # a sync of ours was killed mid-way
-    _mark(path, syncing=True, name=name)
+    guard.clear_stale_locks(repo, ours_killed=bool(state.get("syncing")))
+    with locked(path):
+        report.restored = guard.restore_missing(repo, path, repo.revs("HEAD")[0])
+        _mark(path, syncing=True, name=name)
+    try:
+        _exchange(repo, path, report)
+    except IpcoopError:
+        _ended(path)  # refused, not killed midway
+        raise
+    _ended(path)
+    return report
+
+
+def _ended(path: Path) -> None:
+    with locked(path):
+        _mark(path, syncing=False)
+
+
+def _exchange(repo: Repo, path: Path, report: Report) -> None:
+    """Commit, fetch, merge, push until the remote takes it; confirm the leases."""
     for _ in range(ATTEMPTS):
         with locked(path):
             _commit_local(repo, path, repo.revs("HEAD")[0])
-        repo.fetch()
+        guard.fetch_forward(repo, report.remote)
         with locked(path):
             head = _integrate(repo, path, report)
         if head == repo.revs(REMOTE_REF)[0] or repo.push(head):
@@ -92,9 +132,13 @@ def sync(db: Path, remote: str | None = None, name: str | None = None) -> Report
             leases.confirm(path, repo.blob(head) or b"")
     if report.first == "shared" and Path(report.remote).is_dir():
         # A plain `git clone` of a bare repository checks out its HEAD: make it main.
-        git.run("--git-dir", report.remote, "symbolic-ref", "HEAD", BRANCH_REF, check=False)
-    _mark(path, syncing=False)
-    return report
+        # History only moves forward there: no forced push, no deleted branch.
+        for args in (
+            ("symbolic-ref", "HEAD", BRANCH_REF),
+            ("config", "receive.denyNonFastForwards", "true"),
+            ("config", "receive.denyDeletes", "true"),
+        ):
+            repo.git.run("--git-dir", report.remote, *args, check=False)
 
 
 def _mark(path: Path, syncing: bool, name: str | None = None) -> None:
@@ -136,8 +180,8 @@ def _first_time(repo: Repo, path: Path, remote: str, report: Report) -> None:
                 f"{remote} holds no {path.name} on its branch main "
                 f"(it holds: {listed}); is it an ipcoop remote?"
             )
-        _remote_data(raw, remote)
         assert theirs is not None  # it gave the file
+        guard.remote_data(repo, theirs, remote)
         with locked(path):
             files.atomic_write(path, raw)
         repo.move_branch(theirs, None)
@@ -156,13 +200,6 @@ def _first_time(repo: Repo, path: Path, remote: str, report: Report) -> None:
     repo.init()
     repo.configure(remote)
     report.first = "shared"
-
-
-def _remote_data(raw: bytes, remote: str) -> layout.Data:
-    try:
-        return parse_blob(raw, f"the database on {remote}")
-    except DatabaseError as exc:
-        raise IpcoopError(exc.message + "; the local file was not changed") from None
 
 
 def _local(path: Path) -> tuple[bytes, layout.Data]:
@@ -206,23 +243,26 @@ def _commit_local(repo: Repo, path: Path, head: str | None) -> str | None:
         _remember(path, head, raw)
         return head
     _, data = _local(path)
+    before = _parsed(repo.blob(head)) if head else None
+    guard.descends(path, data, before)
     commit = repo.commit(
-        {path.name: raw, **support},
-        [head] if head else [],
-        _message(data, repo.blob(head) if head else None),
+        {path.name: raw, **support}, [head] if head else [], _message(data, before)
     )
     repo.move_branch(commit, head)
     _remember(path, commit, raw)
     return commit
 
 
-def _message(data: layout.Data, before: bytes | None) -> str:
-    old = set()
-    if before:
-        try:
-            old = set(parse_blob(before, "the last commit")["history"])
-        except DatabaseError:
-            old = set()
+def _parsed(raw: bytes | None) -> layout.Data | None:
+    """A committed version, or None when there is none this version can read."""
+    try:
+        return parse_blob(raw, "the last commit") if raw else None
+    except DatabaseError:
+        return None
+
+
+def _message(data: layout.Data, before: layout.Data | None) -> str:
+    old = set(before["history"]) if before else set()
     commands = [data["history"][k] for k in sorted(data["history"]) if k not in old]
     if not commands:
         return "ipcoop: the database"
@@ -242,7 +282,7 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
     data = ours
     parents = [head] if head else []
     if theirs is not None and theirs != head and not repo.is_ancestor(theirs, head or ""):
-        their_data = _remote_data(repo.blob(theirs) or b"", report.remote)
+        their_data = guard.remote_data(repo, theirs, report.remote, ours)
         if head is None or repo.is_ancestor(head, theirs):
             data, parents = their_data, [theirs]
         else:
@@ -275,7 +315,7 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
     commit = repo.commit(
         {path.name: new, **repo.support_files()},
         parents,
-        _message(data, repo.blob(parents[0]) if parents else None)
+        _message(data, _parsed(repo.blob(parents[0])) if parents else None)
         if len(parents) < 2
         else f"{name}: merge",
     )

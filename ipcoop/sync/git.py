@@ -8,6 +8,7 @@ have been configured (no user.name: commits carry the copy's name).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -15,8 +16,17 @@ from pathlib import Path
 
 from ipcoop.errors import IpcoopError
 
+# Every object, ref and index git writes is synced to disk before git goes on: a
+# power cut must not leave an empty object that fails every later sync (git 2.36
+# reads core.fsync; older versions core.fsyncObjectFiles).
+DURABLE = (
+    "core.fsync=objects,derived-metadata,reference",
+    "core.fsyncMethod=fsync",
+    "core.fsyncObjectFiles=true",
+)
 # Settings given on every command line, beating whatever the user's config says.
 OVERRIDES = (
+    *DURABLE,
     "core.autocrlf=false",
     "core.safecrlf=false",
     "core.hooksPath=/dev/null",
@@ -70,17 +80,32 @@ class Git:
         for setting in OVERRIDES:
             command += ["-c", setting]
         command += ["-C", str(self.folder), *args]
+        limit = timeout()
         try:
-            done = subprocess.run(
+            # A session of its own, so that a git that hangs (a remote that never
+            # answers) is killed with every process it started.
+            process = subprocess.Popen(
                 command,
-                input=input,
-                capture_output=True,
-                check=False,
+                stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 env={**self.env, **(env or {})},
-                timeout=600,
+                start_new_session=True,
             )
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise GitError(f"cannot run git: {exc}") from None
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+        try:
+            out, err = process.communicate(input, timeout=limit)
+        except subprocess.TimeoutExpired:
+            _kill(process)
+            raise GitError(
+                f"git {args[0]} did not finish within {limit:g} s (a remote that does not "
+                f"answer?); nothing here was changed. IPCOOP_GIT_TIMEOUT sets the limit"
+            ) from None
+        except BaseException:  # Ctrl-C: git goes too
+            _kill(process)
+            raise
+        done = subprocess.CompletedProcess(command, process.returncode, out, err)
         if check and done.returncode != 0:
             raise GitError(f"git {args[0]} failed: {last_line(done.stderr)}")
         return done
@@ -90,6 +115,24 @@ class Git:
 
     def ok(self, *args: str) -> bool:
         return self.run(*args, check=False).returncode == 0
+
+
+def timeout() -> float:
+    """Seconds one git command may take (IPCOOP_GIT_TIMEOUT, default 300)."""
+    try:
+        value = float(os.environ.get("IPCOOP_GIT_TIMEOUT") or 300)
+    except ValueError:
+        return 300.0
+    return value if value > 0 else 300.0
+
+
+def _kill(process: subprocess.Popen) -> None:
+    import signal
+
+    with contextlib.suppress(OSError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        process.communicate(timeout=5)
 
 
 def last_line(stderr: bytes) -> str:

@@ -13,7 +13,7 @@ import contextlib
 import sys
 from pathlib import Path
 
-from ipcoop.sync.git import BRANCH, REMOTE, Git, GitError
+from ipcoop.sync.git import BRANCH, DURABLE, REMOTE, Git, GitError
 
 BRANCH_REF = f"refs/heads/{BRANCH}"
 REMOTE_REF = f"refs/remotes/{REMOTE}/{BRANCH}"
@@ -103,13 +103,20 @@ class Repo:
         return found
 
     def configure(self, remote: str | None, current: dict[str, str] | None = None) -> None:
-        """The remote, and the merge driver that lets a plain `git pull` merge the file."""
+        """The remote, the merge driver that lets a plain `git pull` merge the file, and
+        what keeps such a pull from harming the folder: git writes only the database and
+        its two support files there (a sparse checkout), never a symbolic link, and
+        syncs what it writes to disk."""
         config = [
             ("merge.ipcoop.name", "ipcoop: merge the database record by record"),
             ("merge.ipcoop.driver", driver_command()),
             (f"remote.{REMOTE}.fetch", f"+{BRANCH_REF}:{REMOTE_REF}"),
             (f"branch.{BRANCH}.remote", REMOTE),
             (f"branch.{BRANCH}.merge", BRANCH_REF),
+            ("core.symlinks", "false"),
+            ("core.sparsecheckout", "true"),
+            ("core.sparsecheckoutcone", "false"),
+            *(tuple(setting.split("=", 1)) for setting in DURABLE),
         ]
         if remote is not None:
             config.insert(0, (f"remote.{REMOTE}.url", remote))
@@ -117,16 +124,45 @@ class Repo:
         for key, value in config:
             if current.get(key.lower()) != value:
                 self.git.run("config", key, value)
+        sparse = self.git_dir / "info" / "sparse-checkout"
+        wanted = "".join(f"/{pattern(name)}\n" for name in self.shared_names()).encode()
+        try:
+            if sparse.read_bytes() == wanted:
+                return
+        except OSError:
+            pass
+        from ipcoop.store.files import atomic_write
+
+        sparse.parent.mkdir(exist_ok=True)
+        atomic_write(sparse, wanted, keep_backup=False, error=GitError)
 
     def support_files(self) -> dict[str, bytes]:
+        name = pattern(self.name)
         return {
-            ".gitattributes": f"/{self.name} merge={DRIVER} -text\n".encode(),
+            ".gitattributes": f"/{name} merge={DRIVER} -text\n".encode(),
             ".gitignore": (
                 "# This copy's own files: never shared.\n"
-                f"/{self.name}.bak\n/{self.name}.lock\n/{self.name}.cache\n/{self.name}.local\n"
-                f"/.{self.name}.*\n/{self.name}.replaced-*\n/{self.name}.unreadable*\n"
+                f"/{name}.bak\n/{name}.lock\n/{name}.cache\n/{name}.local\n/{name}.local.*\n"
+                f"/.{name}.*\n/{name}.replaced-*\n/{name}.unreadable*\n"
             ).encode(),
         }
+
+    def shared_names(self) -> tuple[str, ...]:
+        """The only paths a shared branch may hold."""
+        return (self.name, *self.support_files())
+
+    def foreign_entries(self, rev: str) -> list[str]:
+        """What a commit holds besides the database and its two support files as
+        regular files: anything else (a symlink, another file, a folder) is not ipcoop's."""
+        listed = self.git.run("ls-tree", "-z", rev).stdout.decode("utf-8", "replace")
+        found = []
+        for entry in filter(None, listed.split("\0")):
+            info, _, name = entry.partition("\t")
+            mode = info.split(" ", 1)[0]
+            if name not in self.shared_names() or mode != "100644":
+                kind = {"120000": "a symbolic link", "040000": "a folder"}.get(mode, "a file")
+                found.append(f"{name!r} ({kind})")
+        return found
 
     def write_support_files(self) -> None:
         """.gitattributes and .gitignore in the folder as committed (git status stays clean)."""
@@ -140,14 +176,6 @@ class Repo:
             except OSError:
                 pass
             write_quietly(target, data)
-
-    def clean_stale_locks(self) -> list[str]:
-        removed = []
-        for name in STALE_LOCKS:
-            with contextlib.suppress(OSError):
-                (self.git_dir / name).unlink()
-                removed.append(name)
-        return removed
 
     # ------------------------------------------------------------------ committing
     def commit(self, contents: dict[str, bytes], parents: list[str], message: str) -> str:
@@ -204,8 +232,18 @@ class Repo:
 
     def push(self, rev: str) -> bool:
         """Push; False when refused because the remote moved on (fetch and try again)."""
+        # The remote's git writes durably too (a local remote's receive-pack does not
+        # inherit our -c settings: git clears them for the other repository).
+        receive = "git " + " ".join(f"-c {setting}" for setting in DURABLE) + " receive-pack"
         done = self.git.run(
-            "push", "-q", "--no-verify", "--porcelain", REMOTE, f"{rev}:{BRANCH_REF}", check=False
+            "push",
+            "-q",
+            "--no-verify",
+            "--porcelain",
+            f"--receive-pack={receive}",
+            REMOTE,
+            f"{rev}:{BRANCH_REF}",
+            check=False,
         )
         if done.returncode == 0:
             return True
@@ -236,6 +274,21 @@ def probe(git: Git, remote: str) -> dict[str, str]:
         sha, _, ref = line.partition("\t")
         heads[ref.strip()] = sha.strip()
     return heads
+
+
+def pattern(name: str) -> str:
+    """A file name as a pattern of .gitignore, .gitattributes and sparse-checkout:
+    wildcards escaped, white space (which ends a pattern in .gitattributes) and
+    control characters matched by a class instead."""
+    out = []
+    for char in name:
+        if char in "\\*?[":
+            out.append("\\" + char)
+        elif char.isspace() or ord(char) < 32 or ord(char) == 127:
+            out.append("[[:space:]]" if char == " " else "?")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def driver_command() -> str:

@@ -47,6 +47,8 @@ def sync(
         raise InvalidValue("--name must not be empty")
     report = run_sync(path, remote, name.strip() if name else None)
     saved(ctx)
+    if report.restored:
+        say(f"{path.name} was missing; it was put back as this copy last synced it.")
     if report.first == "shared":
         say(f"Shared {path} with {report.remote}.")
     elif report.first == "joined":

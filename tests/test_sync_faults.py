@@ -1,0 +1,321 @@
+"""Sharing around the happy path: two syncs at once, a copy's own files, hostile remotes.
+
+Each test here was a way to lose a change or hand an id out twice: a remote
+that ships files ipcoop never shares, symbolic links, records no command
+would write, a branch rewound in time, a remote that never answers.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from ipcoop.store.lock import locked
+from tests import helpers
+from tests.helpers import invoke, one_error_line
+from tests.test_sync import Copy, bare_git, converge, git, pair, remote  # noqa: F401 - fixtures
+
+
+def local_of(copy: Copy) -> Path:
+    return copy.db.with_name(copy.db.name + ".local")
+
+
+def intruder(tmp_path: Path, remote: Path) -> Path:  # noqa: F811
+    """A clone made with plain git, by someone who can write to the remote."""
+    folder = tmp_path / "intruder"
+    git(tmp_path, "clone", "-q", "-b", "main", str(remote), str(folder))
+    return folder
+
+
+def push(folder: Path, message: str = "by hand") -> None:
+    git(folder, "add", "-A", "-f")
+    git(folder, "commit", "-q", "-m", message)
+    git(folder, "push", "-q", "origin", "HEAD:main")
+
+
+def files_of(copy: Copy) -> dict[str, object]:
+    """The copy's files as they matter: `.local` by the identity and ids it holds (a
+    failed sync may still have committed local work to the copy's own repository)."""
+    found: dict[str, object] = {}
+    for p in copy.folder.iterdir():
+        if p.is_file() and p.name.endswith(".local"):
+            state = json.loads(p.read_bytes())
+            found[p.name] = {k: state.get(k) for k in ("copy", "name", "high", "pending")}
+            assert state.get("syncing") is not True, "a sync that ended left its mark"
+        elif p.is_file():
+            found[p.name] = p.read_bytes()
+    return found
+
+
+# ---------------------------------------------------------------- one sync at a time
+
+
+def test_a_second_sync_of_one_copy_says_another_is_running(pair):  # noqa: F811
+    hk, _ = pair
+    hk.ok("edit", "12", "--note", "waiting to be shared")
+    before = files_of(hk)
+    target = hk.db.with_name(f".{hk.db.name}.sync.lock")
+    fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as a sync running in another terminal holds it
+        result = hk("sync")
+    finally:
+        os.close(fd)
+    assert result.exit_code == 1
+    assert "another 'ipcoop sync' of this database is running" in one_error_line(result)
+    assert files_of(hk) == before
+    assert "Sent 1 change(s)" in hk.ok("sync").stderr  # once the other one is done
+
+
+def test_sync_changes_this_copys_state_only_under_the_lock(pair):  # noqa: F811
+    """Its start wrote `.local` without the lock, dropping a concurrent command's write."""
+    hk, _ = pair
+    hk.ok("add", "Offline work", "--area", "gba", "--year", "2021")
+    before = files_of(hk)
+    with locked(hk.db):
+        result = hk("sync")
+    assert result.exit_code == 3
+    assert "locked by another ipcoop command" in one_error_line(result)
+    assert files_of(hk) == before
+
+
+# ---------------------------------------------------------------- the copy's own state
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"copy": "abcd1234", "high": "abc"}',
+        b'{"copy": "abcd1234", "high": null}',
+        b'{"copy": "abcd1234", "high": [1]}',
+        b'{"copy": "abcd1234", "pending": "x"}',
+        b'{"copy": "abcd1234", "pending": [[1, "x"]]}',
+        b'{"copy": 7}',
+        b"[1, 2]",
+        b"",
+        b'{"copy": "abcd1234", "na',
+    ],
+)
+def test_a_damaged_local_state_is_refused_not_replaced(db_path, content):
+    local = db_path.with_name(db_path.name + ".local")
+    local.write_bytes(content)
+    before = db_path.read_bytes()
+    for args in (["add", "New", "--area", "gba", "--year", "2020"], ["done", "12"]):
+        result = invoke("--db", db_path, *args)
+        assert result.exit_code == 3, (content, args, result.stderr)
+        line = one_error_line(result)
+        assert "db.json.local" in line and "damaged" in line
+    assert db_path.read_bytes() == before
+    assert local.read_bytes() == content
+
+
+def test_the_local_state_is_synced_to_disk_when_it_changes(db_path, monkeypatch):
+    """A power cut must not leave it empty: it is written, synced, then renamed."""
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    local = db_path.with_name(db_path.name + ".local")
+    before = json.loads(local.read_bytes())
+    result = invoke("--db", db_path, "add", "Seminar", "--area", "gba", "--year", "2020")
+    assert result.exit_code == 0, result.stderr
+    after = json.loads(local.read_bytes())
+    assert after["high"] == before["high"] + 1
+    assert any(Path(p).name.startswith(f".{local.name}.") for p in synced), synced
+
+
+# ---------------------------------------------------------------- what a remote may hold
+
+
+def test_a_plain_pull_cannot_replace_own_files_nor_plant_a_link(pair, tmp_path, remote):  # noqa: F811
+    hk, gd = pair
+    gd.ok("list")  # the cache is written
+    own = {name: gd.folder.joinpath(name).read_bytes() for name in ("ipcoop.json.local",)}
+    cache = gd.db.with_name("ipcoop.json.cache")
+    cached = cache.read_bytes()
+    outside = tmp_path / "outside.json"
+    original = gd.db.read_bytes()
+    outside.write_bytes(original)
+    evil = intruder(tmp_path, remote)
+    (evil / "ipcoop.json.local").write_text(local_of(hk).read_text())
+    (evil / "ipcoop.json.cache").write_text('{"version": 2, "stats": {}}')
+    (evil / "ipcoop.json").unlink()
+    (evil / "ipcoop.json").symlink_to(outside)
+    push(evil)
+    git(gd.folder, "pull", "-q", "--no-rebase", check=False)
+    for name, data in own.items():
+        assert gd.folder.joinpath(name).read_bytes() == data, name
+    assert cache.read_bytes() == cached
+    assert not gd.db.is_symlink()
+    gd("add", "Written where?", "--area", "gba", "--year", "2020")
+    assert outside.read_bytes() == original  # never written through a link
+
+
+@pytest.mark.parametrize("extra", ["file", "link"])
+def test_a_remote_holding_other_files_is_refused(pair, tmp_path, remote, extra):  # noqa: F811
+    _, gd = pair
+    evil = intruder(tmp_path, remote)
+    if extra == "file":
+        (evil / "ipcoop.json.local").write_text('{"copy": "stolen"}')
+    else:
+        (evil / "ipcoop.json").unlink()
+        (evil / "ipcoop.json").symlink_to("/etc/passwd")
+    push(evil)
+    gd.ok("edit", "12", "--note", "GD's unshared note")
+    before = files_of(gd)
+    result = gd("sync")
+    assert result.exit_code == 1
+    assert "which ipcoop never shares" in one_error_line(result)
+    assert files_of(gd) == before
+
+
+def _edit_remote_record(evil: Path, change) -> None:
+    data = json.loads((evil / "ipcoop.json").read_text())
+    change(data)
+    lines = json.dumps(data, ensure_ascii=False, indent=1)
+    (evil / "ipcoop.json").write_text(lines)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["projects"]["12"].update(status="finished"),
+        lambda d: d["projects"]["12"].update(agencies=["NOSUCH"]),
+        lambda d: d["projects"]["12"].update(title="x" * 5000),
+        lambda d: d["projects"]["12"].update(notes="n" * 20_000),
+        lambda d: d["projects"].update(abc=d["projects"]["12"]),
+    ],
+    ids=["status", "agency", "title", "notes", "id"],
+)
+def test_a_remote_record_no_command_would_write_is_refused(pair, tmp_path, remote, change):  # noqa: F811
+    _, gd = pair
+    evil = intruder(tmp_path, remote)
+    _edit_remote_record(evil, change)
+    push(evil)
+    pushed = git(remote, "rev-parse", "main").stdout
+    before = files_of(gd)
+    result = gd("sync")
+    assert result.exit_code == 1, result.stderr
+    assert "holds a record this copy refuses" in one_error_line(result)
+    assert files_of(gd) == before
+    assert gd.ok("list").exit_code == 0
+    assert git(remote, "rev-parse", "main").stdout == pushed  # nothing pushed on
+
+
+def test_a_remote_that_never_answers_is_given_up(pair, remote):  # noqa: F811
+    hk, _ = pair
+    packed = remote / "packed-refs"
+    packed.unlink(missing_ok=True)
+    os.mkfifo(packed)
+    before = files_of(hk)
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "ipcoop", "--db", str(hk.db), "sync"],
+        capture_output=True,
+        text=True,
+        env=helpers.env(IPCOOP_GIT_TIMEOUT="2"),
+        timeout=60,
+        check=False,
+    )
+    assert time.monotonic() - started < 30
+    assert done.returncode == 1, done.stderr
+    assert "did not finish within 2 s" in done.stderr
+    assert len(done.stderr.splitlines()) == 1
+    assert files_of(hk) == before
+
+
+def test_a_remote_rewound_in_time_is_refused(pair, tmp_path, remote):  # noqa: F811
+    """B leases and pushes; the branch is put back; nothing may follow it silently."""
+    hk, gd = pair
+    old = git(remote, "rev-parse", "main").stdout.strip()
+    hk.ok("add", "HK's project", "--area", "gba", "--year", "2021")
+    hk.ok("sync")
+    gd.ok("sync")
+    git(remote, "update-ref", "refs/heads/main", old)  # a restored backup
+    gd.ok("edit", "12", "--note", "GD's work")
+    before = files_of(gd)
+    result = gd("sync")
+    assert result.exit_code == 1
+    line = one_error_line(result)
+    assert "was rewound" in line and "push origin main" in line
+    assert files_of(gd) == before
+    assert gd("sync").exit_code == 1  # still refused: it is remembered
+    git(gd.folder, "push", "-q", "origin", "main")  # the advice
+    converge(hk, gd)
+    assert "HK's project" in {p["title"] for p in gd.projects().values()}
+    assert gd.projects()[12]["notes"] == "GD's work"
+
+
+def test_git_writes_durably(pair, tmp_path):  # noqa: F811
+    if shutil.which("strace") is None:
+        pytest.fail("strace is needed: apt-get install strace")
+    hk, _ = pair
+    hk.ok("add", "To be shared", "--area", "gba", "--year", "2021")
+    trace = tmp_path / "trace"
+    done = subprocess.run(
+        [
+            *("strace", "-f", "-qq", "-y", "-o", str(trace), "-e", "trace=fsync,fdatasync"),
+            *(sys.executable, "-m", "ipcoop", "--db", str(hk.db), "sync"),
+        ],
+        capture_output=True,
+        env=helpers.env(),
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    calls = trace.read_text()
+    assert "/hk/.git/objects/" in calls  # this copy's commits
+    assert "/remote.git/objects/" in calls  # what the remote receives
+    for setting in ("core.fsync", "core.fsyncmethod"):
+        assert git(hk.folder, "config", setting).stdout.strip()
+
+
+# ---------------------------------------------------------------- joining and naming
+
+
+def test_a_first_time_user_joins_from_nothing(pair, tmp_path, remote, monkeypatch):  # noqa: F811
+    """No data folder yet (XDG_DATA_HOME does not exist): sync makes it."""
+    data_home = tmp_path / "fresh-xdg"
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    hk, _ = pair
+    result = invoke("sync", remote, "--name", "GD")
+    assert result.exit_code == 0, result.stderr
+    assert "Fetched the shared database" in result.stderr
+    assert invoke("list", "--json").stdout == hk.ok("list", "--json").stdout
+
+
+def test_a_database_name_with_a_space_keeps_its_merge_driver(tmp_path, remote):  # noqa: F811
+    folder = tmp_path / "hk"
+    folder.mkdir()
+    db = folder / "ipcoop data [hk].json"
+    assert invoke("--db", db, "init").exit_code == 0
+    shared = invoke("--db", db, "sync", remote, "--name", "HK")
+    assert shared.exit_code == 0, shared.stderr
+    attr = git(folder, "check-attr", "merge", "--", db.name).stdout
+    assert attr.strip().endswith("merge: ipcoop"), attr
+    ignored = git(folder, "check-ignore", "--", f"{db.name}.local").stdout
+    assert ignored.strip() == f"{db.name}.local"
+
+
+def test_a_lock_made_by_root_belongs_to_the_owner(db_path):
+    if os.geteuid() != 0:
+        pytest.fail("this test needs root (CI runs as root)")
+    owner = 4321
+    os.chown(db_path.parent, owner, owner)
+    os.chown(db_path, owner, owner)
+    lock = db_path.with_name(db_path.name + ".lock")
+    lock.unlink(missing_ok=True)
+    assert invoke("--db", db_path, "done", "12").exit_code == 0
+    assert (lock.stat().st_uid, lock.stat().st_gid) == (owner, owner)

@@ -1,0 +1,118 @@
+"""A shared record is never replaced by a database that does not come from it.
+
+One side's `init --force`, a deleted file that the next command made anew
+from the bundled data, or a file copied from another database, followed by
+`sync`, used to wipe the shared record on both sides.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import invoke, one_error_line
+from tests.test_sync import Copy, bare_git, converge, git, pair, remote  # noqa: F401 - fixtures
+
+
+def titles(copy: Copy) -> set[str]:
+    return {p["title"] for p in copy.projects().values()}
+
+
+def grown(pair: tuple[Copy, Copy]) -> tuple[Copy, Copy]:  # noqa: F811
+    """Both sides with work shared: a programme and projects beyond the bundled ones."""
+    hk, gd = pair
+    hk.ok("add", "HK's shared project", "--area", "gba", "--year", "2021")
+    gd.ok("add", "GD's shared project", "--area", "trading", "--year", "2021")
+    converge(hk, gd)
+    return hk, gd
+
+
+def replace_with_another_database(copy: Copy, tmp_path: Path, how: str) -> None:
+    if how == "copied":
+        other = tmp_path / f"other-{copy.name}.json"
+        assert invoke("--db", other, "init").exit_code == 0
+        invoke("--db", other, "add", "Someone else's", "--area", "gba", "--year", "2020")
+        shutil.copyfile(other, copy.db)
+    elif how == "emptied":
+        other = tmp_path / f"empty-{copy.name}.json"
+        assert invoke("--db", other, "init", "--empty").exit_code == 0
+        shutil.copyfile(other, copy.db)
+    else:  # what init --force did: the bundled data, the copy's identity kept
+        other = tmp_path / f"bundled-{copy.name}.json"
+        assert invoke("--db", other, "init").exit_code == 0
+        shutil.copyfile(other, copy.db)
+
+
+@pytest.mark.parametrize("side", ["hk", "gd"])
+@pytest.mark.parametrize("how", ["copied", "emptied", "bundled"])
+def test_a_database_from_elsewhere_never_replaces_the_shared_one(pair, tmp_path, remote, side, how):  # noqa: F811
+    hk, gd = grown(pair)
+    wiper, other = (hk, gd) if side == "hk" else (gd, hk)
+    shared = git(remote, "rev-parse", "main").stdout
+    replace_with_another_database(wiper, tmp_path, how)
+    replaced = wiper.db.read_bytes()
+    result = wiper("sync")
+    assert result.exit_code == 1, result.stderr
+    line = one_error_line(result)
+    assert "does not come from the shared record" in line and "nothing was sent" in line
+    assert wiper.db.read_bytes() == replaced  # left as it is, for the user to keep
+    assert git(remote, "rev-parse", "main").stdout == shared
+    other.ok("sync")
+    assert {"HK's shared project", "GD's shared project"} <= titles(other)
+    # The advice: move it aside, sync puts the shared record back.
+    aside = wiper.folder / "other.json"
+    os.replace(wiper.db, aside)
+    back = wiper.ok("sync")
+    assert "was missing; it was put back" in back.stderr
+    converge(hk, gd)
+    assert {"HK's shared project", "GD's shared project"} <= titles(other)
+
+
+@pytest.mark.parametrize("force", [True, False])
+def test_init_in_a_shared_folder_is_refused(pair, force):  # noqa: F811
+    hk, _ = grown(pair)
+    before = hk.db.read_bytes()
+    result = hk("init", *(["--force"] if force else []))
+    assert result.exit_code == 1
+    assert "init is refused" in one_error_line(result)
+    assert hk.db.read_bytes() == before
+
+
+def test_a_deleted_shared_database_is_put_back_not_made_anew(pair, tmp_path, remote, monkeypatch):  # noqa: F811
+    """At the default place, a missing database used to be made anew from the bundled data."""
+    hk, gd = grown(pair)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-gd2"))
+    assert invoke("sync", remote, "--name", "GD laptop").exit_code == 0
+    default = tmp_path / "xdg-gd2" / "ipcoop" / "ipcoop.json"
+    assert invoke("add", "Laptop's project", "--area", "gba", "--year", "2021").exit_code == 0
+    assert invoke("sync").exit_code == 0
+    default.unlink()  # a plain `git pull` killed between removing and writing it
+    for args in (["list"], ["add", "X", "--area", "gba", "--year", "2021"], ["init"]):
+        result = invoke(*args)
+        assert result.exit_code == 3, (args, result.stderr)
+        assert "'ipcoop --db" in one_error_line(result) and "sync' puts back" in result.stderr
+        assert not default.exists()
+    result = invoke("sync")
+    assert result.exit_code == 0, result.stderr
+    assert "was missing; it was put back" in result.stderr
+    listed = {p["title"] for p in invoke("list", "--json").json()}
+    assert {"HK's shared project", "GD's shared project", "Laptop's project"} <= listed
+    converge(hk, gd)
+    assert "Laptop's project" in titles(hk)
+
+
+def test_a_lock_a_killed_git_left_long_ago_does_not_block_sync(pair):  # noqa: F811
+    hk, gd = grown(pair)
+    lock = hk.folder / ".git" / "HEAD.lock"
+    lock.write_text("")
+    old = time.time() - 3600
+    os.utime(lock, (old, old))
+    hk.ok("edit", "12", "--note", "after the kill")
+    hk.ok("sync")
+    assert not lock.exists()
+    gd.ok("sync")
+    assert gd.projects()[12]["notes"] == "after the kill"
