@@ -124,6 +124,34 @@ def pick(field: str, index: int):
     return choices[field][index]
 
 
+def last_held(base: dict, side: dict, pid: str) -> dict | None:
+    """The project as the side held it just before removing it since the base."""
+    for key in sorted(side["history"]):
+        if key in base["history"]:
+            continue
+        for change in side["history"][key]["changes"]:
+            if str(change.get("id")) == pid and change.get("after") is None:
+                return change.get("before")
+    return None
+
+
+def touched(base: dict, side: dict, pid: str, group: tuple[str, ...]) -> bool:
+    """Whether the side's journal since the base changed those fields of the project."""
+    for key, entry in side["history"].items():
+        if key in base["history"]:
+            continue
+        for change in entry["changes"]:
+            before, after = change.get("before"), change.get("after")
+            if (
+                str(change.get("id")) == pid
+                and before
+                and after
+                and any(before.get(f) != after.get(f) for f in group)
+            ):
+                return True
+    return False
+
+
 @settings(max_examples=200, deadline=None)
 @given(ours_ops=st.lists(OP, max_size=8), theirs_ops=st.lists(OP, max_size=8))
 def test_merge_is_deterministic_symmetric_and_loses_no_clean_edit(ours_ops, theirs_ops):
@@ -148,10 +176,16 @@ def test_merge_is_deterministic_symmetric_and_loses_no_clean_edit(ours_ops, thei
             def value(doc, group=group):
                 return json.dumps([doc[f] for f in group])
 
-            values = {value(side) for side in (o, t) if side is not None}
+            # What each side holds, or held last before removing it.
+            held = [side or last_held(base, data, pid) for side, data in ((o, ours), (t, theirs))]
+            values = {value(side) for side in held if side is not None}
             if b is not None and o is not None and t is not None:
                 changed = [value(side) for side in (o, t) if value(side) != value(b)]
-                if len(set(changed)) == 1:
+                both = touched(base, ours, pid, group) and touched(base, theirs, pid, group)
+                if both and value(o) != value(t):
+                    # Both changed it since the base, one perhaps setting it back.
+                    assert (int(pid), group[0]) in conflicted, (pid, group)
+                elif len(set(changed)) == 1:
                     assert value(m) == changed[0], (pid, group)  # a clean edit is kept
                 elif len(changed) == 2:
                     assert (int(pid), group[0]) in conflicted, (pid, group)
@@ -195,3 +229,33 @@ def test_different_fields_of_one_project_combine():
         "2020-11-30",
     )
     assert open_conflicts(merged) == []
+
+
+def test_a_change_taken_back_meets_the_other_sides_change_as_a_conflict():
+    """hk sets the notes and sets them back; gd, meanwhile, set them to hk's first
+    value (from a sheet hk sent). Neither version may vanish without a conflict."""
+    base = base_data()
+    back = [("edit", 3, "notes", 1), ("edit", 3, "notes", 0)]
+    ours = apply(base, "aaaa0001", "hk", back, 1, pick)
+    theirs = apply(base, "bbbb0002", "gd", [("edit", 3, "notes", 1)], 2, pick)
+    assert ours["projects"]["3"]["notes"] == base["projects"]["3"]["notes"] == ""
+    for merged in (merge(base, ours, theirs), merge(base, theirs, ours)):
+        (conflict,) = open_conflicts(merged)
+        assert (conflict["id"], conflict["field"]) == (3, "notes")
+        assert {v["value"] for v in conflict["values"]} == {"", "a"}
+        assert merged["projects"]["3"]["notes"] == "a"  # gd's change came later
+
+
+def test_an_edit_beats_a_removal_on_top_of_what_the_removing_side_held():
+    """gd renamed 6 and hk merged it, then removed 6; a third copy, offline since the
+    base, set its notes: 6 comes back renamed, with the notes."""
+    base = base_data()
+    renamed = apply(base, "bbbb0002", "gd", [("edit", 6, "title", 1)], 1, pick)
+    removed = apply(renamed, "aaaa0001", "hk", [("remove", 6)], 2, pick)
+    base["copies"]["cccc0003"] = {"blocks": [[201, 300]], "name": "c", "next": 201}
+    renamed["copies"]["cccc0003"] = removed["copies"]["cccc0003"] = base["copies"]["cccc0003"]
+    noted = apply(base, "cccc0003", "c", [("edit", 6, "notes", 2)], 3, pick)
+    for merged in (merge(base, removed, noted), merge(base, noted, removed)):
+        project = merged["projects"]["6"]
+        assert (project["title"], project["notes"]) == ("Beta", "b")
+        assert [c["field"] for c in open_conflicts(merged)] == ["removed"]

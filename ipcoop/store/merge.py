@@ -50,6 +50,8 @@ class Provenance:
 
     def __init__(self, side: Data, base: Data | None) -> None:
         self.changes: dict[tuple[str, str], list[tuple[str, str, set[str]]]] = {}
+        # A record as it was just before this side removed it (the latest removal).
+        self.removed: dict[tuple[str, str], tuple[str, Any]] = {}
         seen = set(base["history"]) if base else set()
         for key, entry in side["history"].items():
             if key in seen or not isinstance(entry.get("changes"), list):
@@ -65,12 +67,24 @@ class Provenance:
                 before, after = change.get("before"), change.get("after")
                 if before is None or after is None:
                     fields = {REMOVED}
+                    if isinstance(before, dict) and after is None:
+                        place = (str(table), str(change.get("id")))
+                        if at >= self.removed.get(place, ("", None))[0]:
+                            self.removed[place] = (at, before)
                 else:
                     fields = {f for f in set(before) | set(after) if before.get(f) != after.get(f)}
                 self._add(table, str(change.get("id")), at, by, fields)
 
     def _add(self, table: Any, key: str, at: str, by: str, fields: set[str]) -> None:
         self.changes.setdefault((str(table), key), []).append((at, by, fields))
+
+    def touched(self, table: str, key: str, fields: tuple[str, ...] | None = None) -> bool:
+        """Whether this side changed the record (those fields) since the base, even if
+        it later set them back: a change taken back is a change too."""
+        return any(
+            fields is None or changed & set(fields)
+            for _, _, changed in self.changes.get((table, key), [])
+        )
 
     def who(
         self, table: str, key: str, fields: tuple[str, ...] | None, doc: Any
@@ -111,6 +125,26 @@ def _three(base: Any, ours: Any, theirs: Any) -> tuple[bool, Any]:
     return False, None
 
 
+def _taken_back(
+    table: str,
+    key: str,
+    group: tuple[str, ...] | None,
+    base: Any,
+    ours: Any,
+    theirs: Any,
+    prov: tuple[Provenance, Provenance],
+) -> bool:
+    """Whether a side that looks unchanged (its value is the base's) changed it and
+    set it back since the base, while the other side changed it: both changed it."""
+    if _canon(ours) == _canon(theirs):
+        return False
+    if _canon(ours) == _canon(base):
+        return prov[0].touched(table, key, group)
+    if _canon(theirs) == _canon(base):
+        return prov[1].touched(table, key, group)
+    return False
+
+
 def _values(doc: Any, group: tuple[str, ...]) -> Any:
     if doc is None or doc is MISSING:
         return MISSING
@@ -136,7 +170,7 @@ def merge_record(
 ) -> Any:
     """One record's three-way merge (None: removed)."""
     agreed, value = _three(base, ours, theirs)
-    if agreed:
+    if agreed and not _taken_back(table, key, None, base, ours, theirs, prov):
         return value
     if ours is None or theirs is None:  # an edit beats a removal
         kept, kept_prov, gone_prov = (
@@ -144,6 +178,12 @@ def merge_record(
         )
         by_k, at_k = kept_prov.who(table, key, None, kept)
         by_r, at_r = gone_prov.who(table, key, (REMOVED,), base)
+        # What the removing side held last (others' edits merged into it) is kept too:
+        # the kept side's changes go on top of it, not on a stale copy.
+        last = gone_prov.removed.get((table, key), ("", None))[1]
+        if isinstance(last, dict) and isinstance(base, dict):
+            mine, other = (kept, last) if kept is ours else (last, kept)
+            kept = merge_record(table, key, base, mine, other, prov)
         survivor = dict(kept)
         conflicts = dict(survivor.get("conflicts", {}))
         conflicts[REMOVED] = _union(
@@ -163,6 +203,8 @@ def merge_record(
         done.add(group[0])
         b, o, t = (_values(doc, group) for doc in (base, ours, theirs))
         agreed, value = _three(b, o, t)
+        if agreed and _taken_back(table, key, group, b, o, t, prov):
+            agreed = False
         if not agreed:
             by_o, at_o = prov[0].who(table, key, group, ours)
             by_t, at_t = prov[1].who(table, key, group, theirs)
