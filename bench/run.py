@@ -262,7 +262,7 @@ def main() -> None:  # noqa: PLR0915 - one linear script: build, time, report
         # An everyday import: a sheet of 20 new projects into the database of n.
         sheet = work / f"sheet-{n}.json"
         new = [
-            {k: v for k, v in p.items() if k not in ("id", "created", "updated")}
+            {k: v for k, v in p.items() if k not in ("id", "uuid", "created", "updated")}
             for p in json.loads(export.read_text("utf-8"))[:20]
         ]
         sheet.write_text(json.dumps(new, ensure_ascii=False), "utf-8")

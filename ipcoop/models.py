@@ -21,6 +21,7 @@ SIDES = ("gd", "hk")
 # The contract's field order for a project, used by JSON, CSV and tables.
 PROJECT_FIELDS = (
     "id",
+    "uuid",
     "title",
     "titles",
     "converted",

@@ -13,6 +13,7 @@ from typing import TypedDict
 
 class Project(TypedDict):
     id: int
+    uuid: str  # its identity everywhere (sync, import), unlike the id never reused anywhere
     title: str  # the main (normally English) title
     titles: dict[str, str | None]  # {"zh-hk": ..., "zh-cn": ...}
     converted: list[str]  # the Chinese forms made by OpenCC that no person has set

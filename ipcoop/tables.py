@@ -30,6 +30,7 @@ def csv_row(p: Project) -> list[Any]:
     titles = p["titles"]
     row = [
         p["id"],
+        p["uuid"],
         p["title"],
         titles["zh-hk"],
         titles["zh-cn"],

@@ -119,7 +119,7 @@ def _from_cell(name: str, cell: str) -> Any:
     if name == "agencies":
         # Spreadsheets separate codes every which way: HKIPD;GDAMR, HKIPD, GDAMR, HKIPD/GDAMR.
         return [code for code in re.split(r"[;,/\s]+", cell) if code]
-    if name in ("done_on", "id", "created", "updated"):
+    if name in ("done_on", "id", "uuid", "created", "updated"):
         return cell.strip() or None
     if name == "converted":
         return [tag for tag in re.split(r"[;,/\s]+", cell) if tag]
@@ -231,7 +231,7 @@ def _completed_forms(record: dict[str, Any]) -> tuple[dict, list[str]]:
 EDITABLE = tuple(
     f
     for f in models.PROJECT_FIELDS
-    if f not in ("id", "programme", "carried_to", "created", "updated")
+    if f not in ("id", "uuid", "programme", "carried_to", "created", "updated")
 )
 
 
@@ -247,14 +247,14 @@ class ImportPlan:
 def plan_import(
     db: Any, checked: list[dict[str, Any]], sources: list[tuple[Any, Any]], stamp: str
 ) -> ImportPlan:
-    """Match each record to the project it was exported from (same id and creation
-    stamp); anything else is new. A project is never overwritten by a stranger."""
+    """Match each record to the project it was exported from (the same id and UUID);
+    anything else is new. A project is never overwritten by a stranger."""
     plan = ImportPlan()
-    known = db.existing([i for i, created in sources if isinstance(i, int) and created])
-    for record, (source_id, created) in zip(checked, sources, strict=True):
+    known = db.existing([i for i, uuid in sources if isinstance(i, int) and uuid])
+    for record, (source_id, uuid) in zip(checked, sources, strict=True):
         project = None
-        candidate = known.get(source_id) if isinstance(source_id, int) and created else None
-        if candidate is not None and candidate["created"] == created:
+        candidate = known.get(source_id) if isinstance(source_id, int) and uuid else None
+        if candidate is not None and candidate["uuid"] == uuid:
             project = candidate
         if project is None:
             plan.added.append(record)
@@ -271,13 +271,16 @@ def plan_import(
 
 
 def source_of(raw: dict[str, Any]) -> tuple[int | None, str | None]:
-    """The id and creation stamp a record was exported with, if any."""
-    raw_id, created = raw.get("id"), raw.get("created")
+    """The id and UUID a record was exported with, if any."""
+    from ipcoop.store.identity import is_uuid
+
+    raw_id, uuid = raw.get("id"), raw.get("uuid")
     if isinstance(raw_id, str) and raw_id.strip().isascii() and raw_id.strip().isdigit():
         raw_id = int(raw_id.strip()) if len(raw_id.strip()) <= 15 else None
     if not isinstance(raw_id, int) or isinstance(raw_id, bool):
         raw_id = None
-    return raw_id, created if models.is_stamp(created) else None
+    uuid = uuid.strip().lower() if isinstance(uuid, str) else None
+    return raw_id, uuid if is_uuid(uuid) else None
 
 
 def apply_import(db: Any, plan: ImportPlan) -> list[int]:

@@ -127,7 +127,10 @@ STAMP = "2026-01-01T00:00:00Z"
 
 def stored_project(title: str, **extra: object) -> dict:
     """A project as the data file stores it (no id: that is its key), planned in gba, 2020."""
+    from ipcoop.store.identity import derived_uuid
+
     return {
+        "uuid": derived_uuid(title),
         "title": title,
         "area": "gba",
         "year": 2020,

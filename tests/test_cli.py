@@ -14,6 +14,7 @@ from tests.helpers import invoke, one_error_line
 
 FIELDS = [
     "id",
+    "uuid",  # contract v3
     "title",
     "titles",
     "converted",
@@ -229,6 +230,8 @@ def test_list_json_shape(cli):
     assert [r["id"] for r in rows] == list(range(1, 19))
     assert sum(r["status"] == "done" for r in rows) == 10
     assert sum(r["key"] for r in rows) == 6
+    uuids = {r["uuid"] for r in rows}
+    assert len(uuids) == 18 and all(len(u) == 36 and u[14] == "4" for u in uuids)
 
 
 @pytest.mark.parametrize(

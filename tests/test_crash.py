@@ -61,11 +61,11 @@ def _ipcoop(db: Path, args: list[str], strace: list[str] | None = None) -> int:
 
 
 def _state(path: Path) -> tuple:
-    """What a command changes, without its time stamps."""
+    """What a command changes, without its time stamps and new projects' random UUIDs."""
     store.open_read(path).projects()  # raises if the file is not a sound database
     data = json.loads(path.read_bytes())
     projects = {
-        k: {f: v for f, v in doc.items() if f not in ("created", "updated")}
+        k: {f: v for f, v in doc.items() if f not in ("created", "updated", "uuid")}
         for k, doc in data["projects"].items()
     }
     return (

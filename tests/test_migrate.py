@@ -147,7 +147,7 @@ def test_a_schema_3_file_gains_title_forms_and_the_bundled_chinese_names(tmp_pat
     assert programmes[0]["key"] == "2021" and programmes[0]["names"]["zh-cn"] == "2021年合作项目"
     # The first change writes schema 4, keeps the old file, and the old journal still undoes.
     assert invoke("--db", old, "edit", "2", "--zh-hk", "粵港知識產權研討會").exit_code == 0
-    assert json.loads(old.read_text())["_meta"]["1"]["schema"] == store.SCHEMA_VERSION == 4
+    assert json.loads(old.read_text())["_meta"]["1"]["schema"] == store.SCHEMA_VERSION
     assert store.backup_path(old).read_bytes() == before
     shown = invoke("--db", old, "show", "2", "--json").json()
     assert shown["titles"] == {"zh-hk": "粵港知識產權研討會", "zh-cn": "粤港知识产权研讨会"}
@@ -159,4 +159,43 @@ def test_a_schema_3_file_gains_title_forms_and_the_bundled_chinese_names(tmp_pat
     assert invoke("--db", old, "undo").exit_code == 0  # schema 3's rename
     renamed = {a["key"]: a for a in invoke("--db", old, "areas", "--json").json()}["guidance"]
     assert renamed["name"] == "Strengthening guidance service on IP in both places"
+    assert invoke("--db", old, "check").exit_code == 0
+
+
+SCHEMA_4 = Path(__file__).parent / "data" / "schema4.json"
+
+
+def test_a_schema_4_file_gives_every_project_a_uuid_every_copy_agrees_on(tmp_path):
+    """tests/data/schema4.json was written by schema 4: init, an add with a Chinese
+    title, an edit, done, a remove and a drop, so that its journal holds projects."""
+    old = tmp_path / "old.json"
+    shutil.copy(SCHEMA_4, old)
+    before = old.read_bytes()
+    listed = invoke("--db", old, "list", "--json").json()
+    uuids = {p["id"]: p["uuid"] for p in listed}
+    assert len(uuids) == 18 and len(set(uuids.values())) == 18
+    assert all(len(u) == 36 and u[14] == "5" for u in uuids.values())  # derived, version 5
+    assert old.read_bytes() == before  # read as it is
+    # Another copy of the same database (another identity) derives the same UUIDs.
+    elsewhere = tmp_path / "elsewhere" / "old.json"
+    elsewhere.parent.mkdir()
+    shutil.copy(SCHEMA_4, elsewhere)
+    assert invoke("--db", elsewhere, "done", "12").exit_code == 0
+    again = {p["id"]: p["uuid"] for p in invoke("--db", elsewhere, "list", "--json").json()}
+    assert again == uuids
+    # The first change writes schema 5 with them; a new project gets a random one.
+    added = invoke("--db", old, "add", "After the upgrade", "--area", "gba", "--year", "2020")
+    assert added.exit_code == 0, added.stderr
+    assert json.loads(old.read_text())["_meta"]["1"]["schema"] == store.SCHEMA_VERSION == 5
+    assert store.backup_path(old).read_bytes() == before
+    now = {p["id"]: p["uuid"] for p in invoke("--db", old, "list", "--json").json()}
+    new_id = int(added.stdout)
+    assert {k: v for k, v in now.items() if k != new_id} == uuids
+    assert now[new_id][14] == "4" and now[new_id] not in uuids.values()
+    # The old journal undoes into whole projects: the drop, then the remove.
+    for _ in range(3):
+        assert invoke("--db", old, "undo").exit_code == 0
+    back = invoke("--db", old, "show", "16", "--json").json()
+    assert back["title"] == "Exchange activities on copyright and other related areas"
+    assert back["uuid"] == back["uuid"].lower() and len(back["uuid"]) == 36
     assert invoke("--db", old, "check").exit_code == 0

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from ipcoop import models, store, tracker
 from ipcoop.errors import IpcoopError
-from ipcoop.store import files, loader
+from ipcoop.store import files, identity, loader
 from tests.helpers import fill_the_disk, invoke, one_error_line, stored_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -388,6 +388,7 @@ def _without_stamps(path: Path) -> dict:
     data = json.loads(path.read_text("utf-8"))
     for doc in data["projects"].values():
         doc.pop("created"), doc.pop("updated")
+        assert identity.is_uuid(doc.pop("uuid"))  # random: each file's own
     # Each file is its own copy, with an id and name of its own.
     data["copies"] = sorted(c["next"] for c in data["copies"].values())
     data["history"] = [data["history"][k] for k in sorted(data["history"])]
@@ -398,6 +399,7 @@ def _without_stamps(path: Path) -> dict:
                 if isinstance(change.get(side), dict):
                     change[side].pop("created", None)
                     change[side].pop("updated", None)
+                    change[side].pop("uuid", None)
     return data
 
 
@@ -516,6 +518,10 @@ def test_a_few_dozen_new_projects_are_spliced_and_write_what_a_full_rewrite_writ
 
     files_made = []  # the projects table of each file (each file is a copy of its own)
     for whole in (False, True):
+        numbers = iter(range(10**6))  # the same UUIDs in both files, in the same order
+        monkeypatch.setattr(
+            identity, "new_uuid", lambda n=numbers: identity.derived_uuid(str(next(n)))
+        )
         target = tmp_path / f"db-{whole}.json"
         store.create(target, [{"key": "gba", "name": "GBA"}], [], [], force=True)
         with store.open_write(target) as db:

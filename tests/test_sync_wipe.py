@@ -63,13 +63,18 @@ def test_a_database_from_elsewhere_never_replaces_the_shared_one(pair, tmp_path,
     assert git(remote, "rev-parse", "main").stdout == shared
     other.ok("sync")
     assert {"HK's shared project", "GD's shared project"} <= titles(other)
-    # The advice: move it aside, sync puts the shared record back.
+    # The advice: move it aside, sync puts the shared record back, import the rest.
     aside = wiper.folder / "other.json"
     os.replace(wiper.db, aside)
     back = wiper.ok("sync")
     assert "was missing; it was put back" in back.stderr
+    export = wiper.folder / "other-export.json"
+    assert invoke("--db", aside, "export", "--output", export).exit_code == 0
+    wiper.ok("import", export)
     converge(hk, gd)
     assert {"HK's shared project", "GD's shared project"} <= titles(other)
+    if how == "copied":
+        assert "Someone else's" in titles(other)
 
 
 @pytest.mark.parametrize("force", [True, False])

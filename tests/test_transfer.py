@@ -28,7 +28,9 @@ AWKWARD = [
 
 
 def comparable(rows):
-    return [{k: v for k, v in r.items() if k not in ("id", "created", "updated")} for r in rows]
+    """What an import into another database keeps: not the identity (id, UUID) nor stamps."""
+    identity = ("id", "uuid", "created", "updated")
+    return [{k: v for k, v in r.items() if k not in identity} for r in rows]
 
 
 @pytest.fixture
@@ -122,6 +124,30 @@ def test_reimporting_an_edited_export_updates_the_projects_it_came_from(db_path,
     assert {after[19]["title"], after[20]["title"]} == {"A new row", "Elsewhere"}
     again = invoke("--db", db_path, "import", sheet, "--dry-run")
     assert "Would add 2, update 0 and leave 18" in again.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_a_sheet_of_an_unrelated_database_made_in_the_same_second_adds(db_path, tmp_path, fmt):
+    """The same ids and creation stamps (two databases made in one second) are not the
+    same projects: only the UUID says a record came from a project here."""
+    other = tmp_path / "other.json"
+    assert invoke("--db", other, "init").exit_code == 0
+    invoke("--db", other, "edit", "12", "--title", "The other database's project")
+    data = json.loads(other.read_text("utf-8"))
+    mine = json.loads(db_path.read_text("utf-8"))
+    for key, doc in data["projects"].items():  # made in the same second as these
+        doc["created"] = mine["projects"][key]["created"]
+    other.write_text(json.dumps(data, ensure_ascii=False, indent=0), "utf-8")
+    sheet = tmp_path / f"other.{fmt}"
+    assert invoke("--db", other, "export", "--output", sheet).exit_code == 0
+    before = invoke("--db", db_path, "list", "--json").json()
+    result = invoke("--db", db_path, "import", sheet)
+    assert result.exit_code == 0, result.stderr
+    after = invoke("--db", db_path, "list", "--json").json()
+    assert after[:18] == before  # nothing overwritten
+    assert len(after) == 36
+    assert "The other database's project" in {p["title"] for p in after[18:]}
+    assert not {p["uuid"] for p in after[18:]} & {p["uuid"] for p in before}
 
 
 def test_import_minimal_csv_and_undo(empty_db, tmp_path):
@@ -382,7 +408,7 @@ def test_ambiguous_sheet_dates_are_refused_not_guessed(empty_db, tmp_path, cell,
 def test_export_takes_its_format_from_the_file_name(db_path, tmp_path):
     sheet = tmp_path / "projects.csv"
     assert invoke("--db", db_path, "export", "--output", sheet).exit_code == 0
-    assert sheet.read_text("utf-8-sig").startswith("id,title,title_zh_hk")
+    assert sheet.read_text("utf-8-sig").startswith("id,uuid,title,title_zh_hk")
     result = invoke("--db", db_path, "export", "--output", tmp_path / "y.docx")
     assert result.exit_code == 1 and "does not write" in one_error_line(result)
     result = invoke("--db", db_path, "export", "--format", "json", "-o", tmp_path / "z.csv")
@@ -440,7 +466,8 @@ def test_csv_columns_carry_their_own_fields():
     (row,) = csv.DictReader(io.StringIO(tables.to_csv([project])))
     assert tuple(row) == models.CSV_FIELDS
     expected = {
-        "id": "7", "title": "'=The title", "title_zh_hk": "粵港", "title_zh_cn": "粤港",
+        "id": "7", "uuid": project["uuid"], "title": "'=The title",
+        "title_zh_hk": "粵港", "title_zh_cn": "粤港",
         "converted": "zh-cn", "area": "gba", "year": "2020", "programme": "2020",
         "status": "done", "key": "true", "lead": "hk", "agencies": "GDAMR;HKIPD",
         "notes": "'+notes", "done_on": "2020-06-30", "carried_to": "2021",

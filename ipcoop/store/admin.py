@@ -119,6 +119,7 @@ def create(
         copy, name, _ = identity.choose(path, {})
         for offset, project in enumerate(projects):
             doc = {k: v for k, v in project.items() if k != "id"}
+            doc["uuid"] = identity.new_uuid()
             doc.setdefault("programme", str(doc["year"]))
             doc.setdefault("carried_to", None)
             doc = layout.canonical_project(doc)

@@ -17,11 +17,13 @@ from typing import Any, NamedTuple
 
 from ipcoop import models
 from ipcoop.errors import InvalidValue
+from ipcoop.store.identity import is_uuid
 from ipcoop.store.layout import KEY_RE, NO_TITLES, OPTIONAL_PROJECT_FIELDS, canonical_project
 
 # Stored project fields besides the contract's (which have no id: it is the key).
 EXTRA_FIELDS = ("conflicts",)
 FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "uuid": (str,),
     "title": (str,),
     "area": (str,),
     "year": (int,),
@@ -53,6 +55,8 @@ def project_damage(doc: Any) -> str | None:
         value = doc[field]
         if not isinstance(value, types) or (field == "year" and isinstance(value, bool)):
             return f"the field {field!r} has a bad value"
+    if not is_uuid(doc["uuid"]):
+        return "the field 'uuid' is not a UUID"
     if doc["status"] not in models.STATUSES:
         return f"status {doc['status']!r} is not one of {', '.join(models.STATUSES)}"
     if doc["lead"] not in models.LEADS:

@@ -95,6 +95,36 @@ def write_local(path: Path, state: dict[str, Any]) -> None:
     atomic_write(local_path(path), payload, keep_backup=False)
 
 
+def new_uuid() -> str:
+    """A random (version 4) UUID: a project's identity everywhere (the uuid module
+    is not imported for it: start-up time)."""
+    return _uuid(os.urandom(16), 4)
+
+
+def derived_uuid(seed: str) -> str:
+    """A name-based (version 5) UUID: the same seed gives the same one on every copy."""
+    import hashlib
+
+    return _uuid(hashlib.sha1(seed.encode("utf-8")).digest()[:16], 5)
+
+
+def _uuid(raw: bytes, version: int) -> str:
+    b = bytearray(raw)
+    b[6] = (b[6] & 0x0F) | (version << 4)
+    b[8] = (b[8] & 0x3F) | 0x80
+    h = b.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def is_uuid(value: Any) -> bool:
+    return (
+        isinstance(value, str)
+        and len(value) == 36
+        and all(value[i] == "-" for i in (8, 13, 18, 23))
+        and all(c in "0123456789abcdef-" for c in value)
+    )
+
+
 def new_copy_id() -> str:
     import secrets
 

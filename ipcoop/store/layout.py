@@ -45,7 +45,7 @@ from typing import Any
 
 from ipcoop.errors import DatabaseError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 TABLES = ("_meta", "areas", "copies", "history", "members", "programmes", "projects")
 # Tables that can be large and are kept as raw lines until a command needs them.
 RAW_TABLES = ("history", "projects")

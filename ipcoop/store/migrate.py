@@ -22,12 +22,16 @@ SCHEMA_1_TABLES = ("_meta", "areas", "history", "members", "projects")
 
 
 def upgrade(data: dict[str, Any], schema: int, path: Path, copy: str, name: str) -> Data:
+    # Before schema 2 there was no copies table: this copy's id is made up on reading.
+    founder = _founder(data.get("copies")) if schema >= 2 else ""
     if schema == 1:
         data, schema = from_1(data, path, copy, name), 2
     if schema == 2:
         data, schema = from_2(data, path), 3
     if schema == 3:
-        data = from_3(data)
+        data, schema = from_3(data), 4
+    if schema == 4:
+        data = from_4(data, founder)
     assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION
     return data
 
@@ -100,6 +104,56 @@ def from_3(data: dict[str, Any]) -> Data:
         )
     out["history"] = history
     return out
+
+
+def from_4(data: dict[str, Any], founder: str) -> Data:
+    """Schema 5 gives every project a UUID, its identity everywhere. Each copy
+    migrates on its own, so an existing project's UUID is derived from what all
+    copies share: the database's founding copy (the one whose ids start at 1), the
+    project's id and its creation stamp. The journal's records gain it too, so
+    that undo puts back whole projects."""
+    from ipcoop.store.identity import derived_uuid
+
+    def with_uuid(key: Any, doc: Any) -> Any:
+        if not isinstance(doc, dict) or "uuid" in doc:
+            return doc
+        return {**doc, "uuid": derived_uuid(f"{founder}/{key}/{doc.get('created')}")}
+
+    out = dict(data)
+    out["_meta"] = {"1": {"schema": 5}}
+    out["projects"] = {k: with_uuid(k, doc) for k, doc in data["projects"].items()}
+    history = {}
+    for key, entry in data["history"].items():
+        changes = entry.get("changes") if isinstance(entry, dict) else None
+        history[key] = (
+            {**entry, "changes": [_change_in_5(c, with_uuid) for c in changes]}
+            if isinstance(changes, list)
+            else entry
+        )
+    out["history"] = history
+    return out
+
+
+def _founder(copies: Any) -> str:
+    """The copy that owned the database's first ids, which every copy agrees on."""
+    if not isinstance(copies, dict):
+        return ""
+    for copy, record in sorted(copies.items()):
+        blocks = record.get("blocks") if isinstance(record, dict) else None
+        if isinstance(blocks, list) and any(isinstance(b, list) and b[:1] == [1] for b in blocks):
+            return str(copy)
+    return ""
+
+
+def _change_in_5(change: Any, with_uuid: Any) -> Any:
+    if not isinstance(change, dict) or change.get("table") != "projects" or "id" not in change:
+        return change
+    key = change["id"]
+    return {
+        **change,
+        "before": with_uuid(key, change.get("before")),
+        "after": with_uuid(key, change.get("after")),
+    }
 
 
 def _with_names(doc: Any, known: dict[str, dict[str, str | None]]) -> Any:

@@ -35,6 +35,7 @@ def shape(project_id: int, doc: Mapping[str, Any]) -> Project:
     titles = doc.get("titles") or layout.NO_TITLES
     return {
         "id": project_id,
+        "uuid": doc["uuid"],
         "title": doc["title"],
         "titles": {"zh-hk": titles.get("zh-hk"), "zh-cn": titles.get("zh-cn")},
         "converted": list(doc.get("converted", ())),
@@ -242,6 +243,7 @@ class Database:
         names none, made if missing), and no carry-over."""
         doc = layout.canonical_project(record)
         doc.pop("id", None)
+        doc["uuid"] = identity.new_uuid()  # a new project, wherever its fields came from
         doc.setdefault("carried_to", None)
         doc.setdefault("programme", str(doc["year"]))
         if doc["programme"] not in self.tables["programmes"]:
