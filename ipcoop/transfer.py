@@ -36,10 +36,37 @@ def export_text(projects: list[Project], fmt: str) -> str:
     raise InvalidValue(f"unknown format {fmt!r}; choose json or csv")
 
 
+# An export of 50,000 projects is about 25 MB; a file far beyond that is not a sheet.
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
+
+
+def _read_sheet(path: Path) -> bytes:
+    """A regular file's bytes: a FIFO would wait for ever, /dev/zero never ends."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise IpcoopError(f"{path} is not a regular file (a device, FIFO or socket)")
+        if info.st_size > MAX_IMPORT_BYTES:
+            raise IpcoopError(
+                f"{path} is {info.st_size // 2**20} MB; ipcoop imports files of up to "
+                f"{MAX_IMPORT_BYTES // 2**20} MB"
+            )
+        with os.fdopen(fd, "rb", closefd=False) as file:
+            return file.read(MAX_IMPORT_BYTES + 1)
+    finally:
+        os.close(fd)
+
+
 def read_import(path: Path) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
     """Read an import file: (format, [(where, raw record)]) where `where` names it."""
     try:
-        raw = path.read_bytes()
+        raw = _read_sheet(path)
     except FileNotFoundError:
         raise IpcoopError(f"no such file: {path}") from None
     except IsADirectoryError:

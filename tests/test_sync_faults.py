@@ -319,3 +319,62 @@ def test_a_lock_made_by_root_belongs_to_the_owner(db_path):
     lock.unlink(missing_ok=True)
     assert invoke("--db", db_path, "done", "12").exit_code == 0
     assert (lock.stat().st_uid, lock.stat().st_gid) == (owner, owner)
+
+
+# ---------------------------------------------------------------- smaller things
+
+
+@pytest.mark.parametrize("target", ["fifo", "/dev/zero"])
+def test_import_of_something_that_is_not_a_file_is_refused_at_once(db_path, tmp_path, target):
+    if target == "fifo":
+        target = str(tmp_path / "sheet.csv")
+        os.mkfifo(target)
+    before = db_path.read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-m", "ipcoop", "--db", str(db_path), "import", target],
+        capture_output=True,
+        text=True,
+        env=helpers.env(),
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr == f"Error: {target} is not a regular file (a device, FIFO or socket)\n"
+    assert db_path.read_bytes() == before
+
+
+def test_a_damaged_remote_gets_no_local_recovery_advice(pair, tmp_path, remote):  # noqa: F811
+    _, gd = pair
+    evil = intruder(tmp_path, remote)
+    (evil / "ipcoop.json").write_text('{"_meta": {"1": {"schema": 5}}, "projects": ')
+    push(evil)
+    result = gd("sync")
+    assert result.exit_code == 1
+    line = one_error_line(result)
+    assert "the database on" in line and "init" not in line and "--restore" not in line
+
+
+def test_a_merged_area_gains_no_title_forms(pair):  # noqa: F811
+    hk, gd = pair
+    hk.ok("areas", "edit", "guidance", "--name", "Guidance on IP for enterprises")
+    gd.ok("areas", "edit", "guidance", "--zh-hk", "企業知識產權指導")
+    converge(hk, gd)
+    stored = json.loads(hk.db.read_text("utf-8"))["areas"]["guidance"]
+    assert "titles" not in stored
+    assert stored["name"] == "Guidance on IP for enterprises"
+    assert stored["names"]["zh-hk"] == "企業知識產權指導"
+    assert hk.ok("check").exit_code == 0
+
+
+def test_a_change_dated_far_ahead_is_reported(pair, monkeypatch):  # noqa: F811
+    from ipcoop import models
+
+    hk, gd = pair
+    monkeypatch.setattr(models, "precise_stamp", lambda: "2036-12-05T10:00:00.000000Z")
+    gd.ok("edit", "12", "--note", "from a machine ten years ahead")
+    monkeypatch.undo()
+    gd.ok("sync")
+    received = hk.ok("sync")
+    assert "Warning: a change received from GDAMR, dated 2036-12-05" in received.stderr
+    assert "check the clocks" in received.stderr
+    assert "Warning" not in hk.ok("sync").stderr  # said once, when it came in

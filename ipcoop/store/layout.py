@@ -74,8 +74,12 @@ def canonical_project(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def recover_hint(path: Path) -> str:
+    import os
+
     from ipcoop.store.paths import backup_path
 
+    if not os.path.lexists(path):  # not a file here: a version git holds, or the remote's
+        return "nothing here was changed"
     bak = backup_path(path)
     if bak.exists():
         return (

@@ -216,8 +216,8 @@ def merge_record(
             continue
         if len(group) == 1:
             record[field] = value
-        else:
-            record.update(value)
+        else:  # a field of the group neither side holds stays absent (an area's titles)
+            record.update({f: v for f, v in value.items() if f in ours or f in theirs})
     stamps = [d.get("updated") for d in (ours, theirs) if isinstance(d.get("updated"), str)]
     if stamps:
         record["updated"] = max(stamps)

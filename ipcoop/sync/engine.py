@@ -33,6 +33,7 @@ class Report:
     received: int = 0
     conflicts: int = 0
     restored: bool = False  # the file was missing and was put back as last synced
+    ahead: str = ""  # a received change dated in the future: whose, and when
     leased: list[list[int]] = field(default_factory=list)
 
 
@@ -295,7 +296,9 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
             base_raw = repo.blob(base_rev)
             base = parse_blob(base_raw, "the common version") if base_raw else None
             data, parents = merge(base, ours, their_data), [head, theirs]
-        report.received += len(set(their_data["history"]) - set(ours["history"]))
+        received = set(their_data["history"]) - set(ours["history"])
+        report.received += len(received)
+        report.ahead = report.ahead or guard.clock_ahead(their_data, received)
         report.sent += len(set(ours["history"]) - set(their_data["history"]))
     elif theirs is None or theirs != head:
         old = parse_blob(repo.blob(theirs) or b"", "the remote") if theirs else None

@@ -91,6 +91,27 @@ def descends(path: Path, data: layout.Data, shared: layout.Data | None) -> None:
     )
 
 
+# A change dated further ahead of this machine's clock than this says that one of the
+# two clocks is wrong: conflicts are decided by time, so the user must hear of it.
+SKEW = 24 * 3600
+
+
+def clock_ahead(data: layout.Data, received: set[str]) -> str:
+    """'NAME, at TIME' of the received change dated furthest in the future, if any is."""
+    from datetime import UTC, datetime, timedelta
+
+    limit = (datetime.now(UTC) + timedelta(seconds=SKEW)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ahead = [
+        (str(entry.get("at")), str(entry.get("by", "?")))
+        for key in received
+        if isinstance(entry := data["history"].get(key), dict) and str(entry.get("at")) > limit
+    ]
+    if not ahead:
+        return ""
+    at, by = max(ahead)
+    return f"{by}, dated {at}"
+
+
 def restore_missing(repo: Repo, path: Path, head: str | None) -> bool:
     """Put the database back as this copy last synced it, if it is missing (a plain
     `git pull` killed midway removes it before writing the new one)."""

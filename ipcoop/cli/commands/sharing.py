@@ -54,6 +54,12 @@ def sync(
     elif report.first == "joined":
         say(f"Fetched the shared database from {report.remote} into {path}.")
     say(f"Sent {report.sent} change(s), received {report.received}.")
+    if report.ahead:
+        say(
+            f"Warning: a change received from {report.ahead} is dated more than a day "
+            f"ahead of this machine's clock; conflicts are decided by time, so check the "
+            f"clocks of both machines"
+        )
     for first, last in report.leased:
         say(f"Leased ids {first}-{last} for this copy.")
     if report.conflicts:
