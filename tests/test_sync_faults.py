@@ -378,3 +378,28 @@ def test_a_change_dated_far_ahead_is_reported(pair, monkeypatch):  # noqa: F811
     assert "Warning: a change received from GDAMR, dated 2036-12-05" in received.stderr
     assert "check the clocks" in received.stderr
     assert "Warning" not in hk.ok("sync").stderr  # said once, when it came in
+
+
+def test_objects_a_power_cut_left_empty_are_mended(pair):  # noqa: F811
+    """What git wrote without fsync, a power cut leaves as empty files; every later
+    git command failed on them ("object file ... is empty")."""
+    hk, gd = pair
+    objects = hk.folder / ".git" / "objects"
+    before = set(objects.glob("??/*"))
+    hk.ok("add", "Before the power cut", "--area", "gba", "--year", "2021")
+    gd.ok("edit", "13", "--note", "GD meanwhile")
+    gd.ok("sync")
+    hk.ok("sync")
+    written = [p for p in objects.glob("??/*") if p not in before]
+    assert written
+    for path in written:  # the power cut: their data never reached the disk
+        path.chmod(0o644)
+        path.write_bytes(b"")
+    hk.ok("edit", "12", "--note", "After the power cut")
+    synced = hk("sync")
+    assert synced.exit_code == 0, synced.stderr
+    converge(hk, gd)
+    projects = gd.projects()
+    assert "Before the power cut" in {p["title"] for p in projects.values()}
+    assert (projects[12]["notes"], projects[13]["notes"]) == ("After the power cut", "GD meanwhile")
+    assert hk.ok("check").exit_code == 0

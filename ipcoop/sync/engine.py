@@ -20,6 +20,7 @@ from ipcoop.store.merge import merge, open_conflicts
 from ipcoop.sync import guard, leases
 from ipcoop.sync.content import parse_blob
 from ipcoop.sync.git import Git, GitError
+from ipcoop.sync.mend import mend
 from ipcoop.sync.repo import BRANCH_REF, REMOTE_REF, Repo, probe
 
 ATTEMPTS = 6
@@ -98,6 +99,7 @@ def _sync(path: Path, remote: str | None, name: str | None) -> Report:
     repo.configure(None, config)
     report.remote = config["remote.origin.url"]
     guard.clear_stale_locks(repo, ours_killed=bool(state.get("syncing")))
+    mend(repo)  # objects a power cut left empty would make git answer wrongly
     with locked(path):
         report.restored = guard.restore_missing(repo, path, repo.revs("HEAD")[0])
         _mark(path, syncing=True, name=name)
