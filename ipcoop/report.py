@@ -10,7 +10,7 @@ from typing import Any
 
 from ipcoop import render
 from ipcoop.languages import name_in, title_in
-from ipcoop.summary import headline
+from ipcoop.summary import counted, headline, share
 from ipcoop.words import GROUP, WORDS, date_text, period_text, programme_name
 
 # A report lists this many key projects; the rest are a command away.
@@ -33,7 +33,7 @@ def change(summary: dict[str, Any], lang: str = "en") -> str | None:
     if prev.get("reported_done") is not None:
         return (
             f"Previous ({prev['period']}): {prev['reported_done']} implemented, as the "
-            f"group reported ({prev['total']} itemised here)"
+            f"group reported ({prev['done']} itemised here)"
         )
     if not summary["total"]:
         return f"Previous ({prev['period']}): {prev['done']} of {prev['total']} done"
@@ -51,7 +51,7 @@ def _change_zh(summary: dict[str, Any], prev: dict[str, Any], lang: str) -> str:
     if prev.get("reported_done") is not None:
         told = "專責小組公布共落實" if lang == "zh-hk" else "专责小组公布共落实"
         listed = "此處逐項列出" if lang == "zh-hk" else "此处逐项列出"
-        return f"{when}{told}{prev['reported_done']}{unit}（{listed}{prev['total']}{unit}）"
+        return f"{when}{told}{prev['reported_done']}{unit}（{listed}{prev['done']}{unit}）"
     done = f"共{prev['total']}{unit}，已完成{prev['done']}{unit}"
     if not summary["total"]:
         return when + done
@@ -72,7 +72,11 @@ def _overall(summary: dict[str, Any], width: int, lang: str = "en") -> render.Li
         return [(f"No co-operation projects are recorded for {summary['period']}.", "")]
     line = render.progress_segments(summary["percent_done"], 30 if width >= 100 else 20, False)
     # The percentage leaves dropped (and carried) projects out: say so when there are any.
-    aside = " of those not dropped" if summary.get("dropped") or summary.get("carried") else ""
+    aside = {
+        (True, False): " of those not dropped",
+        (False, True): " of those not carried",
+        (True, True): " of those not dropped or carried",
+    }.get((bool(summary.get("dropped")), bool(summary.get("carried"))), "")
     line.append(
         (
             f"  {summary['done']} of {summary['total']} done "
@@ -100,7 +104,7 @@ def _overall_zh(summary: dict[str, Any], width: int, lang: str) -> render.Line:
     line.append(
         (
             f"  共{summary['total']}{unit}，已完成{summary['done']}{unit}"
-            f"（{'不計已取消，' if summary.get('dropped') or summary.get('carried') else ''}"
+            f"（{_left_out_zh(summary, lang)}"
             f"{summary['percent_done']:.1f}%）",
             "",
         )
@@ -116,6 +120,23 @@ def _overall_zh(summary: dict[str, Any], width: int, lang: str) -> render.Line:
         told = "公布共落實" if lang == "zh-hk" else "公布共落实"
         line.append((f"；{told}{summary['reported_done']}{unit}", ""))
     return line
+
+
+def _left_out_zh(summary: dict[str, Any], lang: str) -> str:
+    """What the percentage leaves out, in Chinese: 不計已取消及已轉入下期，..."""
+    left = [
+        word
+        for status, word in (("dropped", "已取消"), ("carried", say_carried(lang)))
+        if summary.get(status)
+    ]
+    if not left:
+        return ""
+    joined = ("及" if lang == "zh-hk" else "和").join(left)
+    return f"{'不計' if lang == 'zh-hk' else '不计'}{joined}，"
+
+
+def say_carried(lang: str) -> str:
+    return "已轉入下期" if lang == "zh-hk" else "已转入下期"
 
 
 def month_lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[render.Line]:
@@ -175,7 +196,9 @@ def lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[render.
             str(row["done"]),
             str(row["planned"] + row["active"]),
             str(row["dropped"]),
-            (render.progress_text(row["percent_done"], render.bar_room(width)), "green"),
+            (render.progress_text(row["percent_done"], render.bar_room(width)), "green")
+            if counted(row)
+            else ("—", "dim"),
         ]
         if carried:
             cells.insert(5, str(row["carried"]))
@@ -233,18 +256,21 @@ def to_text(summary: dict[str, Any], lang: str = "en") -> str:
 def to_markdown(summary: dict[str, Any], lang: str = "en") -> str:
     say = WORDS[lang]
     lines = [f"## {title(summary, lang)}", "", headline(summary, lang), ""]
-    head = ("Area", "Total", "Done", "Open", "Dropped", "Done %")
-    lines += ["| " + " | ".join(say[h] for h in head) + " |", "|---|---:|---:|---:|---:|---:|"]
+    carried = bool(summary.get("carried"))  # a column of its own, so that rows add up
+    head = ["Area", "Total", "Done", "Open", "Dropped", *(["Carried"] if carried else []), "Done %"]
+    lines += [
+        "| " + " | ".join(say[h] for h in head) + " |",
+        "|---|" + "---:|" * (len(head) - 1),
+    ]
+
+    def cells(row: dict[str, Any]) -> list[str]:
+        figures = [row["total"], row["done"], row["planned"] + row["active"], row["dropped"]]
+        return [*map(str, figures), *([str(row["carried"])] if carried else []), share(row)]
+
     for row in summary["areas"]:
-        lines.append(
-            f"| {render.md_cell(name_in(row, lang))} | {row['total']} | {row['done']} | "
-            f"{row['planned'] + row['active']} | {row['dropped']} | {row['percent_done']:.1f} |"
-        )
-    lines.append(
-        f"| **{say['All areas']}** | **{summary['total']}** | **{summary['done']}** | "
-        f"**{summary['planned'] + summary['active']}** | **{summary['dropped']}** | "
-        f"**{summary['percent_done']:.1f}** |"
-    )
+        lines.append(f"| {render.md_cell(name_in(row, lang))} | " + " | ".join(cells(row)) + " |")
+    total = " | ".join(f"**{cell}**" for cell in cells(summary))
+    lines.append(f"| **{say['All areas']}** | {total} |")
     n = len(summary["key_projects"])
     lines += [
         "",

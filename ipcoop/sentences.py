@@ -20,7 +20,7 @@ _PHRASES = {
         "none": "{period}沒有合作項目紀錄。",
         "did": "{group}{at}共有{total}個合作項目，已落實{done}個"
         "（不計已取消{carried}的項目，完成率為{pct}%）",
-        "reported": "{group}{at}共落實{reported}個合作項目，其中{total}個在此逐項列出",
+        "reported": "{group}{at}共落實{reported}個合作項目，其中{done}個在此逐項列出",
         "carried": "及已轉入下期",
         "dropped_n": "{n}個已取消",
         "carried_n": "{n}個已轉入下期",
@@ -38,7 +38,7 @@ _PHRASES = {
         "none": "{period}没有合作项目记录。",
         "did": "{group}{at}共有{total}项合作项目，已落实{done}项"
         "（不计已取消{carried}的项目，完成率为{pct}%）",
-        "reported": "{group}{at}共落实{reported}项合作项目，其中{total}项在此逐项列出",
+        "reported": "{group}{at}共落实{reported}项合作项目，其中{done}项在此逐项列出",
         "carried": "和已转入下期",
         "dropped_n": "{n}项已取消",
         "carried_n": "{n}项已转入下期",
@@ -68,7 +68,7 @@ def headline(summary: dict[str, Any], lang: str) -> str:
     if reported is not None:
         parts = [
             say["reported"].format(
-                group=group, at=at(summary["period"]), reported=reported, total=total
+                group=group, at=at(summary["period"]), reported=reported, done=done
             )
         ]
     else:

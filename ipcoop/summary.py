@@ -23,6 +23,17 @@ from ipcoop.models import STATUSES
 NONE = [0] * len(STATUSES)
 
 
+def counted(figures: dict[str, Any]) -> int:
+    """The projects a percentage is of: neither dropped nor carried into another programme."""
+    return int(figures["total"]) - int(figures["dropped"]) - int(figures.get("carried", 0))
+
+
+def share(figures: dict[str, Any]) -> str:
+    """The done percentage as reports print it: a dash when no project counts (all of
+    them dropped or carried), where the figure 0.0 would say that none was done."""
+    return f"{figures['percent_done']:.1f}" if counted(figures) > 0 else "—"
+
+
 def percent_done(done: int, total: int, dropped: int, carried: int = 0) -> float:
     counted = total - dropped - carried
     return round(done * 100 / counted, 1) if counted > 0 else 0.0
@@ -241,7 +252,7 @@ def headline(summary: dict[str, Any], lang: str = "en") -> str:
     if reported is not None:
         sentence = (
             f"In {period} the Expert Group implemented a total of {reported} "
-            f"co-operation projects, {total} of them itemised here"
+            f"co-operation projects, {done} of them itemised here"
         )
         parts = [sentence]
     else:

@@ -12,7 +12,7 @@ from typing import Any
 from ipcoop import chart, document, report
 from ipcoop.document import Block
 from ipcoop.languages import name_in, title_in
-from ipcoop.summary import headline
+from ipcoop.summary import headline, share
 from ipcoop.words import GROUP, WORDS, date_text
 
 
@@ -65,8 +65,7 @@ def blocks(summary: dict[str, Any], lang: str = "en", word: bool = False) -> lis
     def figures(row: dict[str, Any]) -> list[str]:
         cells = [row["total"], row["done"], row["planned"] + row["active"], row["dropped"]]
         cells += [row["carried"]] if carried else []
-        share = f"{row['percent_done']:.1f}" if row["total"] else "—"
-        return [*map(str, cells), share]
+        return [*map(str, cells), share(row)]
 
     out += [
         Block("heading", say["Areas"]),

@@ -1,0 +1,80 @@
+"""Figures that agree with themselves in every format and language: what "itemised"
+counts, carried projects in the tables, and areas where no project counts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import invoke
+
+
+@pytest.fixture
+def reported(db_path: Path) -> Path:
+    """2020: 3 of 8 done, 1 dropped, 4 open; the group reported 10 implemented."""
+    for args in (
+        ["done", "11", "13", "14", "--on", "2020-11-30"],
+        ["drop", "18"],
+        ["programme", "edit", "2020", "--reported-done", "10"],
+        ["programme", "add", "2021", "--start", "2021-01", "--end", "2021-12"],
+    ):
+        assert invoke("--db", db_path, *args).exit_code == 0, args
+    return db_path
+
+
+def out(db: Path, *args: str) -> str:
+    result = invoke("--db", db, *args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_itemised_counts_the_done_projects_only(reported, tmp_path):
+    en = out(reported, "summary", "2020", "--format", "md")
+    assert "implemented a total of 10 co-operation projects, 3 of them itemised here" in en
+    assert "8 of them itemised" not in en
+    assert "其中3個在此逐項列出" in out(
+        reported, "summary", "2020", "--format", "md", "--lang", "zh-hk"
+    )
+    assert "其中3项在此逐项列出" in out(
+        reported, "summary", "2020", "--format", "md", "--lang", "zh-cn"
+    )
+    page = tmp_path / "s.html"
+    out(reported, "summary", "2020", "--format", "html", "--output", str(page))
+    assert "3 of them itemised here" in page.read_text("utf-8")
+    from docx import Document
+
+    word = tmp_path / "s.docx"
+    out(reported, "summary", "2020", "--format", "docx", "--output", str(word))
+    assert any("3 of them itemised here" in p.text for p in Document(str(word)).paragraphs)
+    # The next programme looks back with the same figure, on a terminal and in Chinese.
+    assert "(3 itemised here)" in out(reported, "summary", "2021")
+    assert "此處逐項列出3個" in out(reported, "summary", "2021", "--lang", "zh-hk")
+
+
+def _md_rows(text: str) -> list[list[str]]:
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
+    return [[c.strip().strip("*") for c in row.strip("|").split("|")] for row in rows]
+
+
+def test_carried_projects_have_a_column_and_rows_add_up(reported, tmp_path):
+    out(reported, "carry", "2020", "--to", "2021")  # 12, 15, 16, 17: all of 'exchange' but 14
+    for lang in ("en", "zh-hk", "zh-cn"):
+        text = out(reported, "summary", "2020", "--format", "md", "--lang", lang)
+        head, *rows = _md_rows(text)
+        assert len(head) == 7, head  # area, total, done, open, dropped, carried, done %
+        for row in rows:
+            total, done, still, dropped, carried = map(int, row[1:6])
+            assert total == done + still + dropped + carried, (lang, row)
+    head, *rows = _md_rows(out(reported, "summary", "2020", "--format", "md"))
+    by_area = {row[0]: row for row in rows}
+    protection = by_area["Reinforcing co-operation on protection of IP in both places"]
+    assert protection[1:] == ["3", "0", "0", "1", "2", "—"]  # nothing counts: no 0.0
+    assert by_area["All areas"][1:] == ["8", "3", "0", "1", "4", "100.0"]
+    terminal = out(reported, "summary", "2020")
+    assert "(100.0% of those not dropped or carried)" in terminal
+    assert re.search(r"^protection\s+3\s+0\s+0\s+1\s+2\s+—\s", terminal, re.M), terminal
+    page = tmp_path / "s.html"
+    out(reported, "summary", "2020", "--format", "html", "--output", str(page))
+    assert "<th" in page.read_text("utf-8") and ">Carried<" in page.read_text("utf-8")
