@@ -114,7 +114,7 @@ _WIDE = (
     (0xFFE0, 0xFFE6),
 )
 # Characters ipcoop draws (bars, marks, rules), one cell each as Rich counts them.
-_NARROW_OWN = "█░─★✔▶·✘…→"
+_NARROW_OWN = "█░─★✔▶·✘…→—"
 _OTHER_THAN_ASCII = re.compile("[^\x20-\x7e]+")  # runs of anything but printable ASCII
 _CELLS: dict[str, int] = {}  # a character seen before: 2 wide, 1 narrow, 0 ask Rich
 _WIDE_SEEN: set[str] = set()  # the wide ones among them

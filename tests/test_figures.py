@@ -78,3 +78,37 @@ def test_carried_projects_have_a_column_and_rows_add_up(reported, tmp_path):
     page = tmp_path / "s.html"
     out(reported, "summary", "2020", "--format", "html", "--output", str(page))
     assert "<th" in page.read_text("utf-8") and ">Carried<" in page.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        (["export"], "projects.xlsx"),
+        (["export"], "projects.xls"),
+        (["export"], "projects.pdf"),
+        (["export"], "projects.txt"),
+        (["summary", "2020"], "summary.xlsx"),
+        (["summary", "2020"], "summary.pdf"),
+        (["release", "2020"], "release.pdf"),
+        (["release", "2020"], "release.odt"),
+    ],
+)
+def test_a_file_of_another_program_is_refused_not_filled_with_text(
+    db_path, tmp_path, command, name
+):
+    target = tmp_path / name
+    result = invoke("--db", db_path, *command, "--output", target)
+    assert result.exit_code == 1
+    assert "which this command does not write" in result.stderr
+    assert not target.exists()
+
+
+def test_text_files_take_what_is_text(db_path, tmp_path):
+    for command, name in (
+        (["summary", "2020"], "summary.txt"),
+        (["release", "2020"], "release.txt"),
+        (["export", "--format", "csv"], "sheet.txt"),
+    ):
+        target = tmp_path / name
+        assert invoke("--db", db_path, *command, "--output", target).exit_code == 0
+        assert target.read_text("utf-8-sig").strip()

@@ -60,6 +60,9 @@ SUFFIXES = {
     ".docx": "docx",
     ".json": "json",
     ".csv": "csv",
+    # Files of other programs, which no command writes: refused, not filled with text.
+    **{f".{ext}": ext for ext in ("xlsx", "xls", "xlsm", "ods", "odt", "doc", "rtf", "pdf")},
+    **{f".{ext}": ext for ext in ("png", "jpg", "jpeg", "gif", "xml", "zip", "pptx")},
 }
 
 
@@ -69,10 +72,11 @@ def choose_format(fmt: str | None, output: str | None, formats: tuple[str, ...],
     `--output report.docx` alone writes Word; a --format that contradicts the
     name is refused rather than writing, say, text into a .docx file."""
     named = SUFFIXES.get(Path(output).suffix.lower()) if output and output != "-" else None
-    if named == "txt" and fmt is not None and fmt.strip().lower() in ("md", "table", "txt"):
-        named = None  # any text format may go into a .txt file
-    elif named == "txt" and "txt" not in formats:
-        named = plain  # a terminal table saved as text
+    text = ("md", "table", "txt", "json", "csv", "html", "svg")
+    if named == "txt" and fmt is not None and fmt.strip().lower() in text:
+        named = None  # any text format asked for may go into a .txt file
+    elif named == "txt" and "txt" not in formats and "table" in formats:
+        named = "table"  # a terminal table saved as text
     if named is not None and named not in formats and named != plain:
         raise IpcoopError(
             f"{Path(str(output)).name} names a .{Path(str(output)).suffix.lower().lstrip('.')} "
