@@ -190,9 +190,11 @@ def test_a_refused_push_is_merged_and_retried(pair, monkeypatch):
 
     monkeypatch.setattr(Repo, "fetch", late_fetch)
     monkeypatch.setattr(Repo, "push", counted_push)
-    gd.ok("sync")
+    told = gd.ok("sync").stderr
     monkeypatch.undo()
     assert calls["push"] == [False, True]
+    # Counted once, by project, though the push was tried twice.
+    assert "Sent 1 change(s), received 1.\n  Projects sent 18; received 17.\n" in told
     converge(hk, gd)
     assert (hk.projects()[17]["notes"], hk.projects()[18]["notes"]) == ("HK", "GD")
 

@@ -37,3 +37,15 @@ def test_an_edit_beats_a_removal_without_undoing_a_rename(pair, tmp_path, remote
     assert project["title"] == "Exchange on copyright and related rights"
     assert project["notes"] == "Customs seminar added"
     assert [c["field"] for c in third.ok("conflicts", "--json").json()] == ["removed"]
+
+
+def test_sync_says_which_projects_went_and_came_and_counts_an_undo(pair):  # noqa: F811
+    hk, gd = pair
+    hk.ok("edit", "12", "--note", "a slip")
+    hk.ok("sync")
+    assert "Projects received 12." in gd.ok("sync").stderr
+    hk.ok("undo")  # the slip taken back: a change the other side must get
+    told = hk.ok("sync").stderr
+    assert "Sent 1 change(s), received 0.\n  Projects sent 12.\n" in told
+    told = gd.ok("sync").stderr
+    assert "Sent 0 change(s), received 1.\n  Projects received 12.\n" in told

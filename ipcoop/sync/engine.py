@@ -12,6 +12,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ipcoop.errors import DatabaseError, IpcoopError
 from ipcoop.store import files, identity, layout, paths
@@ -30,11 +31,29 @@ ATTEMPTS = 6
 class Report:
     remote: str = ""
     first: str = ""  # "", "shared" (first push) or "joined" (fetched)
-    sent: int = 0
-    received: int = 0
+    sent: list[int] = field(default_factory=list)  # projects the remote did not have so
+    received: list[int] = field(default_factory=list)  # projects that came in changed
     conflicts: int = 0
     restored: bool = False  # the file was missing and was put back as last synced
     ahead: str = ""  # a received change dated in the future: whose, and when
+    # The projects as this copy had them when the sync began, as the remote had them
+    # before the last push, and as they are now (None: nothing was parsed).
+    mine: dict[str, Any] | None = None
+    theirs: dict[str, Any] | None = None
+    final: dict[str, Any] | None = None
+
+    def tally(self) -> None:
+        """Which projects went and came: by their records, whatever the journal says
+        (an undo is a change too; a retried push is counted once)."""
+        if self.final is None:
+            return
+        for mine, out in ((self.theirs, self.sent), (self.mine, self.received)):
+            if mine is None:
+                continue
+            out[:] = sorted(
+                int(k) for k in set(self.final) | set(mine) if self.final.get(k) != mine.get(k)
+            )
+
     leased: list[list[int]] = field(default_factory=list)
 
 
@@ -130,6 +149,7 @@ def _exchange(repo: Repo, path: Path, report: Report) -> None:
         time.sleep(random.uniform(0.05, 0.3))  # the other side pushed first: merge again
     else:
         raise GitError(f"the remote kept changing during {ATTEMPTS} attempts; sync again")
+    report.tally()
     if identity.read_local(path).get("pending"):
         with locked(path):
             leases.confirm(path, repo.blob(head) or b"")
@@ -282,6 +302,8 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
     if head is not None and theirs == head and _needs_nothing(path):
         return head  # nothing to send or receive: no parsing, no writing
     raw, ours = _local(path)
+    if report.mine is None:
+        report.mine = ours["projects"]
     data = ours
     parents = [head] if head else []
     if theirs is not None and theirs != head and not repo.is_ancestor(theirs, head or ""):
@@ -299,12 +321,14 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
             base = parse_blob(base_raw, "the common version") if base_raw else None
             data, parents = merge(base, ours, their_data), [head, theirs]
         received = set(their_data["history"]) - set(ours["history"])
-        report.received += len(received)
         report.ahead = report.ahead or guard.clock_ahead(their_data, received)
-        report.sent += len(set(ours["history"]) - set(their_data["history"]))
+        report.theirs = their_data["projects"]
     elif theirs is None or theirs != head:
         old = parse_blob(repo.blob(theirs) or b"", "the remote") if theirs else None
-        report.sent += len(set(ours["history"]) - set(old["history"] if old else ()))
+        report.theirs = old["projects"] if old else {}
+    else:
+        report.theirs = None  # the remote holds this head: nothing goes out
+    report.final = data["projects"]
     copy, name, _ = identity.choose(path, data["copies"])
     report.leased += leases.settle(path, data, copy, name)
     new = layout.serialise(data)

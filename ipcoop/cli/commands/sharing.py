@@ -53,7 +53,14 @@ def sync(
         say(f"Shared {path} with {report.remote}.")
     elif report.first == "joined":
         say(f"Fetched the shared database from {report.remote} into {path}.")
-    say(f"Sent {report.sent} change(s), received {report.received}.")
+    say(f"Sent {len(report.sent)} change(s), received {len(report.received)}.")
+    moved = [
+        f"{word} {_ids(ids)}"
+        for word, ids in (("sent", report.sent), ("received", report.received))
+        if ids
+    ]
+    if moved:
+        say(f"  Projects {'; '.join(moved)}.")
     if report.ahead:
         say(
             f"Warning: a change received from {report.ahead} is dated more than a day "
@@ -67,6 +74,11 @@ def sync(
             f"{report.conflicts} conflict(s) kept as data: 'ipcoop conflicts' lists them; "
             f"setting the field again settles one."
         )
+
+
+def _ids(ids: list[int], shown: int = 12) -> str:
+    more = f" and {len(ids) - shown} more" if len(ids) > shown else ""
+    return ", ".join(map(str, ids[:shown])) + more
 
 
 def conflicts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
