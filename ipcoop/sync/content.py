@@ -12,7 +12,13 @@ from ipcoop.store import layout, migrate
 def parse_blob(raw: bytes, label: str, copy: str = "0", name: str = "?") -> layout.Data:
     """Data of any schema we read, migrated to the current one; DatabaseError otherwise."""
     where = Path(label)
-    data: Any = layout.decode(raw, where)
+    duplicates: list[str] = []
+    data: Any = layout.decode(raw, where, duplicates)
+    if duplicates:
+        raise DatabaseError(
+            f"{label} holds the key {duplicates[0]!r} twice in one object (one of the two "
+            f"records would be lost)"
+        )
     schema = layout.schema_of(data)
     if schema is None:
         raise DatabaseError(f"{label} is not an ipcoop database")
@@ -27,25 +33,3 @@ def parse_blob(raw: bytes, label: str, copy: str = "0", name: str = "?") -> layo
     if problem:
         raise DatabaseError(f"{label} is not an ipcoop database ({problem})")
     return data
-
-
-def incoming_problem(ours: layout.Data | None, theirs: layout.Data) -> str | None:
-    """The first reason this copy would refuse what the remote holds, or None.
-
-    Only the projects the remote changed are checked (every command checks a
-    record the same way when it changes it), with the whole of the small tables:
-    a record no local command would write must not come in by a merge either.
-    """
-    from ipcoop.store.checks import audit
-
-    mine = ours["projects"] if ours else {}
-    changed = {k: v for k, v in theirs["projects"].items() if mine.get(k) != v}
-
-    def probe(data: layout.Data, projects: dict[str, Any]) -> dict[str, Any]:
-        return {**{name: dict(table) for name, table in data.items()}, "projects": projects}
-
-    known = {p.text for p in audit(probe(ours, {}))} if ours else set()
-    for problem in audit(probe(theirs, changed)):
-        if problem.kind != "note" and problem.text not in known:
-            return problem.text
-    return None

@@ -144,7 +144,10 @@ def _exchange(repo: Repo, path: Path, report: Report) -> None:
         guard.fetch_forward(repo, report.remote)
         with locked(path):
             head = _integrate(repo, path, report)
-        if head == repo.revs(REMOTE_REF)[0] or repo.push(head):
+        if head == repo.revs(REMOTE_REF)[0]:
+            break
+        if repo.push(head):
+            repo.git.run("update-ref", guard.SEEN_REF, head)  # the remote holds it now
             break
         time.sleep(random.uniform(0.05, 0.3))  # the other side pushed first: merge again
     else:
@@ -307,24 +310,22 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
     data = ours
     parents = [head] if head else []
     if theirs is not None and theirs != head and not repo.is_ancestor(theirs, head or ""):
-        their_data = guard.remote_data(repo, theirs, report.remote, ours)
-        if head is None or repo.is_ancestor(head, theirs):
+        forward, base = _base(repo, head, theirs, ours, report.remote)
+        their_data = guard.remote_data(repo, theirs, report.remote, ours, base)
+        if forward:
             data, parents = their_data, [theirs]
         else:
-            base_rev = repo.merge_base(head, theirs)
-            if base_rev is None:
-                raise IpcoopError(
-                    f"{report.remote} holds an unrelated database (no common "
-                    f"history); the local file was not changed"
-                )
-            base_raw = repo.blob(base_rev)
-            base = parse_blob(base_raw, "the common version") if base_raw else None
-            data, parents = merge(base, ours, their_data), [head, theirs]
+            data = guard.merged(merge(base, ours, their_data), ours, report.remote)
+            parents = [h for h in (head, theirs) if h]
         received = set(their_data["history"]) - set(ours["history"])
         report.ahead = report.ahead or guard.clock_ahead(their_data, received)
         report.theirs = their_data["projects"]
     elif theirs is None or theirs != head:
-        old = parse_blob(repo.blob(theirs) or b"", "the remote") if theirs else None
+        # (The remote's version may be unreadable, pulled in by a plain `git pull`:
+        # this push replaces it.)
+        old = _parsed(repo.blob(theirs)) if theirs else None
+        if old is not None:
+            guard.outgoing(ours, old, report.remote)
         report.theirs = old["projects"] if old else {}
     else:
         report.theirs = None  # the remote holds this head: nothing goes out
@@ -351,6 +352,24 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
     repo.move_branch(commit, head)
     _remember(path, commit, new)
     return commit
+
+
+def _base(
+    repo: Repo, head: str | None, theirs: str, ours: layout.Data, remote: str
+) -> tuple[bool, layout.Data | None]:
+    """(whether the remote's version simply follows ours, the version both share)."""
+    if head is None:
+        return True, None
+    if repo.is_ancestor(head, theirs):
+        return True, ours  # this copy's file is its head's version (just committed)
+    base_rev = repo.merge_base(head, theirs)
+    if base_rev is None:
+        raise IpcoopError(
+            f"{remote} holds an unrelated database (no common history); the local file "
+            f"was not changed"
+        )
+    base_raw = repo.blob(base_rev)
+    return False, parse_blob(base_raw, "the common version") if base_raw else None
 
 
 def _needs_nothing(path: Path) -> bool:

@@ -96,7 +96,7 @@ class Git:
             _kill(process)
             raise GitError(
                 f"git {args[0]} did not finish within {limit:g} s (a remote that does not "
-                f"answer?); nothing here was changed. IPCOOP_GIT_TIMEOUT sets the limit"
+                f"answer?); nothing is lost, sync again later. IPCOOP_GIT_TIMEOUT sets the limit"
             ) from None
         except BaseException:  # Ctrl-C: git goes too
             _kill(process)

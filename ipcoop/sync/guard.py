@@ -18,18 +18,27 @@ from pathlib import Path
 from ipcoop.errors import DatabaseError
 from ipcoop.store import files, layout
 from ipcoop.store.paths import check_regular
-from ipcoop.sync.content import incoming_problem, parse_blob
+from ipcoop.sync import incoming
+from ipcoop.sync.content import parse_blob
 from ipcoop.sync.git import GitError
-from ipcoop.sync.repo import REMOTE_REF, STALE_LOCKS, Repo
+from ipcoop.sync.repo import BRANCH_REF, REMOTE_REF, STALE_LOCKS, Repo
 
 UNCHANGED = "; it was not merged and nothing here was changed"
+SEEN_REF = "refs/ipcoop/seen"  # the remote's branch as this copy last fetched it
 # A git command on a repository this small takes seconds: a lock older than this was
 # left by one that was killed (a plain `git pull` interrupted), and blocks every sync.
 STALE_AFTER = 120.0
 
 
-def remote_data(repo: Repo, rev: str, remote: str, ours: layout.Data | None = None) -> layout.Data:
-    """The database at the remote's `rev`, if this copy can take it; GitError otherwise."""
+def remote_data(
+    repo: Repo,
+    rev: str,
+    remote: str,
+    ours: layout.Data | None = None,
+    base: layout.Data | None = None,
+) -> layout.Data:
+    """The database at the remote's `rev`, if this copy can take it, judged against
+    `base`, the version both share (see `incoming`); GitError otherwise."""
     foreign = repo.foreign_entries(rev)
     if foreign:
         raise GitError(
@@ -40,11 +49,38 @@ def remote_data(repo: Repo, rev: str, remote: str, ours: layout.Data | None = No
         data = parse_blob(repo.blob(rev) or b"", f"the database on {remote}")
     except DatabaseError as exc:
         raise GitError(exc.message + UNCHANGED) from None
-    problem = incoming_problem(ours, data)
+    problem = incoming.problem(ours, data, base)
     if problem:
         raise GitError(
             f"the database on {remote} holds a record this copy refuses ({problem}){UNCHANGED}; "
             f"the copy that made it should correct it and sync"
+        )
+    return data
+
+
+def outgoing(ours: layout.Data, remote_data: layout.Data, remote: str) -> None:
+    """Refuse to send what the other copies would refuse (content a plain `git pull`
+    brought in, or an edit by hand): judged as they will judge it."""
+    problem = incoming.problem(remote_data, ours, remote_data)
+    if problem:
+        raise GitError(
+            f"this copy's database would be refused by the other copies ({problem}); "
+            f"nothing was sent to {remote}. 'ipcoop check' lists what is wrong"
+        )
+
+
+def merged(data: layout.Data, ours: layout.Data, remote: str) -> layout.Data:
+    """The merge's result, unless it leaves a project pointing at what one side removed
+    while the other used it (every changing command would then refuse the file)."""
+    problem = incoming.dangling(data, ours)
+    if problem:
+        raise GitError(
+            f"merging {remote} would leave {problem}; nothing here was changed"
+            + (
+                ""
+                if problem.startswith("copies")
+                else ". Move the project elsewhere (or add what it uses back), then sync"
+            )
         )
     return data
 
@@ -54,10 +90,15 @@ def fetch_forward(repo: Repo, remote: str) -> None:
     last (a restored backup, a forced push): following it would hand out ids again
     and drop changes. The remote-tracking branch is put back, so this holds until
     the remote is mended."""
-    (seen,) = repo.revs(REMOTE_REF)
+    # Remembered in a ref of ipcoop's own: a plain `git fetch` moves the remote-tracking
+    # branch (its refspec is forced) and would make the rewind look like the last seen.
+    recorded = repo.rev(SEEN_REF)
+    seen = recorded or repo.revs(REMOTE_REF)[0]
     repo.fetch()
     (now,) = repo.revs(REMOTE_REF)
     if seen is None or now == seen or (now is not None and repo.is_ancestor(seen, now)):
+        if now is not None and now != recorded:
+            repo.git.run("update-ref", SEEN_REF, now)
         return
     repo.git.run("update-ref", REMOTE_REF, seen)
     where = f"is back at {now[:12]}" if now else "has lost its branch main"
@@ -114,14 +155,18 @@ def clock_ahead(data: layout.Data, received: set[str]) -> str:
 
 def restore_missing(repo: Repo, path: Path, head: str | None) -> bool:
     """Put the database back as this copy last synced it, if it is missing (a plain
-    `git pull` killed midway removes it before writing the new one)."""
+    `git pull` killed midway removes it before writing the new one; one that took a
+    commit without the file, or with a folder in its place, removes it too)."""
     if head is None or check_regular(path, missing_ok=True):
         return False
-    raw = repo.blob(head)
-    if raw is None:
-        return False
-    files.atomic_write(path, raw)
-    return True
+    from ipcoop.sync.mend import reflog
+
+    for rev in [head, *reflog(repo, BRANCH_REF)]:
+        raw = repo.blob(rev)
+        if raw:
+            files.atomic_write(path, raw)
+            return True
+    return False
 
 
 def clear_stale_locks(repo: Repo, ours_killed: bool) -> None:

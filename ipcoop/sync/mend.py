@@ -38,7 +38,7 @@ def readable(repo: Repo, rev: str) -> bool:
     return repo.git.ok("cat-file", "-e", f"{rev}^{{tree}}") and repo.blob(rev) is not None
 
 
-def _reflog(repo: Repo, ref: str) -> list[str]:
+def reflog(repo: Repo, ref: str) -> list[str]:
     """The values a branch had, newest first, read from its log file directly: git's
     own `reflog` stops at the first commit it cannot read."""
     try:
@@ -59,7 +59,7 @@ def mend(repo: Repo) -> bool:
         return False
     (head,) = repo.revs(BRANCH_REF)
     if head is not None and not readable(repo, head):
-        good = next((rev for rev in _reflog(repo, BRANCH_REF) if readable(repo, rev)), None)
+        good = next((rev for rev in reflog(repo, BRANCH_REF) if readable(repo, rev)), None)
         if good is not None:
             repo.git.run("update-ref", BRANCH_REF, good)
         else:

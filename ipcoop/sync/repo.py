@@ -124,17 +124,20 @@ class Repo:
         for key, value in config:
             if current.get(key.lower()) != value:
                 self.git.run("config", key, value)
+        # Attributes of this repository's own (they beat .gitattributes, which the remote
+        # writes): git never converts the database, whatever a committed file says.
+        attributes = self.git_dir / "info" / "attributes"
+        keep = (
+            f"/{pattern(self.name)} merge={DRIVER} -text !eol !working-tree-encoding "
+            f"!filter -ident\n"
+        ).encode()
+        _write_if_changed(attributes, keep)
         sparse = self.git_dir / "info" / "sparse-checkout"
-        wanted = "".join(f"/{pattern(name)}\n" for name in self.shared_names()).encode()
-        try:
-            if sparse.read_bytes() == wanted:
-                return
-        except OSError:
-            pass
-        from ipcoop.store.files import atomic_write
-
-        sparse.parent.mkdir(exist_ok=True)
-        atomic_write(sparse, wanted, keep_backup=False, error=GitError)
+        # Each name as a file only: a folder of that name (and all in it) stays out.
+        wanted = "".join(
+            f"/{pattern(name)}\n!/{pattern(name)}/\n" for name in self.shared_names()
+        ).encode()
+        _write_if_changed(sparse, wanted)
 
     def support_files(self) -> dict[str, bytes]:
         name = pattern(self.name)
@@ -153,15 +156,24 @@ class Repo:
 
     def foreign_entries(self, rev: str) -> list[str]:
         """What a commit holds besides the database and its two support files as
-        regular files: anything else (a symlink, another file, a folder) is not ipcoop's."""
+        regular files, and support files that say anything but what ipcoop writes:
+        anything else (a symlink, another file, a folder, a submodule, attributes
+        that would make git rewrite the file) is not ipcoop's."""
         listed = self.git.run("ls-tree", "-z", rev).stdout.decode("utf-8", "replace")
         found = []
+        support = self.support_files()
         for entry in filter(None, listed.split("\0")):
             info, _, name = entry.partition("\t")
             mode = info.split(" ", 1)[0]
             if name not in self.shared_names() or mode != "100644":
-                kind = {"120000": "a symbolic link", "040000": "a folder"}.get(mode, "a file")
+                kind = {
+                    "120000": "a symbolic link",
+                    "040000": "a folder",
+                    "160000": "a submodule",
+                }.get(mode, "a file")
                 found.append(f"{name!r} ({kind})")
+            elif name in support and not _known_support(name, self.blob(rev, name), self.name):
+                found.append(f"{name!r} (not as ipcoop writes it)")
         return found
 
     def write_support_files(self) -> None:
@@ -179,16 +191,15 @@ class Repo:
 
     # ------------------------------------------------------------------ committing
     def commit(self, contents: dict[str, bytes], parents: list[str], message: str) -> str:
-        """A commit of the tree of parents[0] with `contents` put in; the branch is not moved."""
+        """A commit of exactly `contents` (the database and its support files), whatever
+        its parents held besides (what a plain `git pull` brought is not carried on);
+        the branch is not moved."""
         index = self.git_dir / "ipcoop.index"
         env = {"GIT_INDEX_FILE": str(index)}
         with contextlib.suppress(OSError):
             index.unlink()
         try:
-            if parents:
-                self.git.run("read-tree", parents[0], env=env)
-            else:
-                self.git.run("read-tree", "--empty", env=env)
+            self.git.run("read-tree", "--empty", env=env)
             for name, data in sorted(contents.items()):
                 blob = self.git.out("hash-object", "-w", "--stdin", "--no-filters", input=data)
                 self.git.run(
@@ -274,6 +285,35 @@ def probe(git: Git, remote: str) -> dict[str, str]:
         sha, _, ref = line.partition("\t")
         heads[ref.strip()] = sha.strip()
     return heads
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    from ipcoop.store.files import atomic_write
+
+    path.parent.mkdir(exist_ok=True)
+    atomic_write(path, data, keep_backup=False, error=GitError)
+
+
+def _known_support(name: str, data: bytes | None, db: str) -> bool:
+    """Whether a support file says only what some version of ipcoop writes there: the
+    merge driver for the database, and ignore patterns for this copy's own files."""
+    if data is None:
+        return False
+    lines = [line.strip() for line in data.decode("utf-8", "replace").splitlines()]
+    lines = [line for line in lines if line and not line.startswith("#")]
+    own = {f"/{db}", f"/{pattern(db)}"}
+    if name == ".gitattributes":
+        return all(
+            line.split()[0] in own and line.split()[1:] == [f"merge={DRIVER}", "-text"]
+            for line in lines
+        )
+    prefixes = tuple(f"{p}." for p in own) + tuple(f"/.{p[1:]}." for p in own)
+    return all(line.startswith(prefixes) and "/" not in line[1:] for line in lines)
 
 
 def pattern(name: str) -> str:

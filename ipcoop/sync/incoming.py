@@ -1,0 +1,165 @@
+"""What a version from the remote must be for this copy to take it.
+
+Every change to the shared record is made by a command, and every command
+leaves a journal entry naming the records it changed; records no command
+would write are refused by the same checks as local commands. So a version
+from the remote is taken only if, against the version both copies share
+(the base):
+
+- it holds every journal entry of the base (the journal only grows: undo
+  marks an entry, merges take the union), so it is no wiped or replaced file;
+- each project, area, member and programme it changed is named by a journal
+  entry that is new since the base or whose undo mark changed;
+- no copy's block of ids shrank or lost ground, no two copies' blocks
+  overlap (two copies would hand out the same ids), and a project keeps its
+  UUID, which no other project has;
+- the records it changed pass the checks every command makes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ipcoop.store import layout
+
+KEYED = ("projects", "areas", "members", "programmes")
+
+
+def problem(ours: layout.Data | None, theirs: layout.Data, base: layout.Data | None) -> str | None:
+    """The first reason this copy would refuse `theirs`, or None."""
+    if base is not None:
+        found = _unjournaled(base, theirs) or _blocks(base, theirs)
+        if found:
+            return found
+    return _uuids(base, theirs) or _records(ours, theirs)
+
+
+def _unjournaled(base: layout.Data, theirs: layout.Data) -> str | None:
+    missing = set(base["history"]) - set(theirs["history"])
+    if missing:
+        return (
+            f"it lacks {len(missing)} journal entr{'y' if len(missing) == 1 else 'ies'} of "
+            f"the version both copies share: a wiped or replaced database"
+        )
+    explained = _explained(base, theirs)
+    for table in KEYED:
+        old, new = base[table], theirs[table]
+        for key in set(old) | set(new):
+            if old.get(key) != new.get(key) and (table, str(key)) not in explained:
+                what = "removes" if key not in new else "changes"
+                return f"it {what} {table.rstrip('s')} {key} without a journal entry"
+    return None
+
+
+def _explained(base: layout.Data, theirs: layout.Data) -> set[tuple[str, str]]:
+    """(table, key) of every record that a journal entry new since the base, or one
+    undone since, names."""
+    seen = base["history"]
+    out: set[tuple[str, str]] = set()
+    for key, entry in theirs["history"].items():
+        old = seen.get(key)
+        if old is not None and bool(old.get("undone")) == bool(entry.get("undone")):
+            continue
+        changes = entry.get("changes") if isinstance(entry, dict) else None
+        for change in changes if isinstance(changes, list) else ():
+            if not isinstance(change, dict):
+                continue
+            if "ids" in change:
+                for first, last in change["ids"]:
+                    out.update(("projects", str(pid)) for pid in range(first, last + 1))
+            else:
+                out.add((str(change.get("table")), str(change.get("id"))))
+    return out
+
+
+def _spans(copies: dict[str, Any]) -> list[tuple[int, float, str]]:
+    spans = []
+    for copy, record in copies.items():
+        for block in record.get("blocks", []) if isinstance(record, dict) else ():
+            if isinstance(block, list) and len(block) == 2 and isinstance(block[0], int):
+                spans.append((block[0], float("inf") if block[1] is None else block[1], copy))
+    return sorted(spans)
+
+
+def overlap(data: layout.Data) -> str | None:
+    """Two copies holding the same ids (each would hand them out), if any do."""
+    end, owner = -1.0, ""
+    for first, last, copy in _spans(data["copies"]):
+        if first <= end and copy != owner:
+            return f"copies {owner} and {copy} both hold ids from {first}"
+        if last > end:
+            end, owner = last, copy
+    return None
+
+
+def _blocks(base: layout.Data, theirs: layout.Data) -> str | None:
+    found = overlap(theirs)
+    if found:
+        return found
+    for copy, record in base["copies"].items():
+        now = theirs["copies"].get(copy)
+        if not isinstance(now, dict) or not isinstance(record, dict):
+            return f"it drops the record of copy {copy}"
+        held = [tuple(b) for b in now.get("blocks", [])]
+        for first, last in record.get("blocks", []):
+            # An open block is closed when the database is first shared.
+            if (first, last) not in held and not (
+                last is None and any(b[0] == first for b in held)
+            ):
+                return f"it takes ids {first}-{last or ''} from copy {copy}"
+        if int(now.get("next", 1)) < int(record.get("next", 1)):
+            return f"it moves the id counter of copy {copy} back"
+    return None
+
+
+def _uuids(base: layout.Data | None, theirs: layout.Data) -> str | None:
+    before = base["projects"] if base else {}
+    owner: dict[Any, str] = {}
+    for key, doc in theirs["projects"].items():
+        uuid = doc.get("uuid") if isinstance(doc, dict) else None
+        old = before.get(key)
+        if isinstance(old, dict) and old.get("uuid") != uuid:
+            return f"it changes the UUID of project {key}"
+        if uuid in owner:
+            return f"projects {owner[uuid]} and {key} have one UUID"
+        owner[uuid] = key
+    return None
+
+
+def _records(ours: layout.Data | None, theirs: layout.Data) -> str | None:
+    """The checks every command makes, on the projects the remote changed (with the
+    whole of the small tables)."""
+    from ipcoop.store.checks import audit
+
+    mine = ours["projects"] if ours else {}
+    changed = {k: v for k, v in theirs["projects"].items() if mine.get(k) != v}
+
+    def probe(data: layout.Data, projects: dict[str, Any]) -> dict[str, Any]:
+        return {**{name: dict(table) for name, table in data.items()}, "projects": projects}
+
+    known = {p.text for p in audit(probe(ours, {}))} if ours else set()
+    for found in audit(probe(theirs, changed)):
+        if found.kind != "note" and found.text not in known:
+            return found.text
+    return None
+
+
+def dangling(data: layout.Data, ours: layout.Data) -> str | None:
+    """A project that the merge left pointing at an area, programme or member that is
+    gone (one side removed it while the other used it), if this copy had none such;
+    or two copies that the merge left holding the same ids (after a rewound remote)."""
+    found = overlap(data)
+    if found:
+        return found
+    areas, programmes, members = data["areas"], data["programmes"], data["members"]
+    for key, doc in data["projects"].items():
+        if not isinstance(doc, dict):
+            continue
+        for table, ref, known in (
+            ("area", doc.get("area"), areas),
+            ("programme", doc.get("programme"), programmes),
+            *(("member", code, members) for code in doc.get("agencies", ())),
+        ):
+            if ref not in known and ref in ours[table + "s"]:
+                return f"project {key} uses the {table} {ref}, which the other side removed"
+    return None
