@@ -4,13 +4,27 @@ Ctrl-C can arrive while the program is still importing, before the
 command line's own error handling exists: it ends quietly here too.
 """
 
-import contextlib
-import gc
-import sys
+import signal
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C before main() runs (while this module's imports run): no traceback."""
+    import os
+
+    os.write(2, b"Error: interrupted; nothing was changed\n")
+    os._exit(130)
+
+
+signal.signal(signal.SIGINT, _interrupted)
+
+import contextlib  # noqa: E402 - after the handler: Ctrl-C can come at any moment
+import gc  # noqa: E402
+import sys  # noqa: E402
 
 
 def main() -> None:
     try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # KeyboardInterrupt again
         from ipcoop.cli import app
 
         # What the imports made lives as long as the process: frozen, it is left

@@ -776,3 +776,11 @@ def test_list_json_is_an_array_with_one_project_per_line(cli, empty_db):
     assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 18 + 2
     assert [json.loads(line.rstrip(","))["id"] for line in lines[1:-1]] == list(range(1, 19))
     assert invoke("--db", empty_db, "list", "--json").stdout == "[]\n"
+
+
+def test_init_force_says_the_bundled_projects_ids_carry_on(db_path):
+    result = invoke("--db", db_path, "init", "--force")
+    assert result.exit_code == 0, result.stderr
+    assert "so the projects are numbered 19-36: an id is never reused" in result.stderr
+    ids = [p["id"] for p in invoke("--db", db_path, "list", "--json").json()]
+    assert ids == list(range(19, 37))

@@ -111,7 +111,9 @@ def create(
                 ids = [int(k) for k in old.projects_table.load()]
                 nexts = [int(c.get("next", 1)) for c in old.copies().values()]
                 first_id = max([*ids, *[n - 1 for n in nexts], 0]) + 1
-                note = f"the old file is kept as {backup_path(path)}"
+                note = f"the old file is kept as {backup_path(path)}" + _numbered(
+                    first_id, len(projects)
+                )
         from ipcoop.store.migrate import calendar_programme
 
         data = new_data(areas, members)
@@ -141,6 +143,15 @@ def create(
                 path, {"copy": copy, "name": name, "high": first_id + len(projects) - 1}
             )
     return note
+
+
+def _numbered(first_id: int, count: int) -> str:
+    if not count or first_id == 1:
+        return ""
+    return (
+        f"; ids carry on from the old file's, so the projects are numbered "
+        f"{first_id}-{first_id + count - 1}: an id is never reused"
+    )
 
 
 def check_file(path: Path) -> tuple[dict[str, Any], list[str]]:
