@@ -49,3 +49,25 @@ def test_sync_says_which_projects_went_and_came_and_counts_an_undo(pair):  # noq
     assert "Sent 1 change(s), received 0.\n  Projects sent 12.\n" in told
     told = gd.ok("sync").stderr
     assert "Sent 0 change(s), received 1.\n  Projects received 12.\n" in told
+
+
+def test_a_sheet_bigger_than_the_ids_held_is_fixed_by_one_sync(pair, tmp_path):  # noqa: F811
+    """The advice to sync used to loop: sync leased only when fewer than 50 were left."""
+    hk, gd = pair
+    sheet = tmp_path / "sheet.csv"
+    rows = [f"Sheet project {i},gba,2021" for i in range(150)]
+    sheet.write_text("title,area,year\n" + "\n".join(rows) + "\n", "utf-8")
+    before = gd.db.read_bytes()
+    dry = gd("import", sheet, "--dry-run")
+    assert dry.exit_code == 1
+    assert "would add 150 project(s), but this copy holds 100 unused id(s)" in dry.stderr
+    real = gd("import", sheet)
+    assert real.exit_code == 1 and "run 'ipcoop sync'" in real.stderr
+    assert gd.db.read_bytes() == before
+    leased = gd.ok("sync").stderr
+    assert "Leased ids" in leased
+    assert "Would add 150" in gd.ok("import", sheet, "--dry-run").stderr
+    gd.ok("import", sheet)
+    converge(hk, gd)
+    ids = [p["id"] for p in hk.projects().values() if p["title"].startswith("Sheet project")]
+    assert len(ids) == len(set(ids)) == 150

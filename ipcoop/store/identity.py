@@ -86,7 +86,22 @@ def local_problem(state: Any) -> str | None:
         return "a bad record of the last sync"
     if not isinstance(state.get("syncing", False), bool):
         return "a bad sync mark"
+    if "want" in state and not _is_count(state["want"]):
+        return "a bad count of ids wanted"
     return None
+
+
+def note_need(path: Path, count: int) -> None:
+    """Remember that a command needed `count` ids this copy did not hold: the next
+    sync leases at least that many (a copy otherwise leases only when low)."""
+    state = read_local(path)
+    if state.get("want") != count:
+        write_local(path, {**state, "want": count})
+
+
+def wanted(state: dict[str, Any]) -> int:
+    """How many unused ids a sync makes sure this copy holds."""
+    return max(LOW_WATER, int(state.get("want", 0)))
 
 
 def write_local(path: Path, state: dict[str, Any]) -> None:

@@ -211,12 +211,25 @@ class Database:
         self._require_writable()
         state = identity.read_local(self.path)
         record = self._my_record()
-        ids, warnings = identity.allocate(
-            record, count, state.get("pending", []), self.has_project, int(state.get("high", 0))
-        )
+        try:
+            ids, warnings = identity.allocate(
+                record, count, state.get("pending", []), self.has_project, int(state.get("high", 0))
+            )
+        except IpcoopError:
+            identity.note_need(self.path, count)  # the next sync leases enough for it
+            raise
         self.warnings += warnings
         self._dirty = True
         return ids
+
+    def ids_left(self) -> int | None:
+        """How many ids this copy can still hand out without a sync (None: any number)."""
+        copy, _ = self.me()
+        copies = self.copies()
+        if copy not in copies:
+            return None if not copies else 0  # the first copy owns every id
+        pending = identity.read_local(self.path).get("pending", [])
+        return identity.free_ids(copies[copy], pending)
 
     # ------------------------------------------------------------------ changes
     def _require_writable(self) -> None:

@@ -383,4 +383,4 @@ def _needs_nothing(path: Path) -> bool:
     record = load(path, writable=False).copies().get(state["copy"])
     if record is None or any(block[1] is None for block in record.get("blocks", [])):
         return False
-    return (identity.free_ids(record, []) or 0) >= identity.LOW_WATER
+    return (identity.free_ids(record, []) or 0) >= identity.wanted(state)

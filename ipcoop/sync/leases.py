@@ -43,16 +43,21 @@ def settle(path: Path, data: layout.Data, copy: str, name: str) -> list[list[int
         if block[1] is None:  # first shared: close the block that owned every id
             block[1] = max(int(record.get("next", 1)) - 1, block[0] - 1) + identity.BLOCK
     claimed = []
-    if (identity.free_ids(record, []) or 0) < identity.LOW_WATER:
+    need, free = identity.wanted(state), identity.free_ids(record, []) or 0
+    if free < need:
+        # Whole blocks, enough for what a command asked for (a 120-row sheet).
+        size = -(-(need - free) // identity.BLOCK) * identity.BLOCK
         ends = [b[1] for r in copies.values() for b in r.get("blocks", []) if b[1] is not None]
         top = max([*ends, *(int(k) for k in data["projects"]), 0])
-        block = [top + 1, top + identity.BLOCK]
+        block = [top + 1, top + size]
         blocks.append(block)
         pending.append(block)
         claimed.append(block)
     blocks.sort(key=lambda b: b[0])
-    if pending != state.get("pending", []) or state.get("copy") != copy:
-        identity.write_local(path, {**state, "copy": copy, "name": name, "pending": pending})
+    kept = {k: v for k, v in state.items() if k != "want"}  # held, or claimed above
+    wanted = {**kept, "copy": copy, "name": name, "pending": pending}
+    if wanted != state:
+        identity.write_local(path, wanted)
     return claimed
 
 

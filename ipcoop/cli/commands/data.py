@@ -99,7 +99,18 @@ def import_(
         return transfer.plan_import(db, checked, sources, stamp)
 
     if dry_run:
-        plan = plan_for(reading(ctx))
+        db = reading(ctx)
+        plan = plan_for(db)
+        left = db.ids_left()
+        if left is not None and len(plan.added) > left:
+            from ipcoop.store import identity
+
+            identity.note_need(db.path, len(plan.added))
+            raise IpcoopError(
+                f"{file} would add {len(plan.added)} project(s), but this copy holds "
+                f"{left} unused id(s); run 'ipcoop sync' first (it leases enough for them), "
+                f"then import. Nothing was changed"
+            )
         say(
             f"Would add {len(plan.added)}, update {len(plan.updated)} and leave "
             f"{plan.unchanged} as they are, from {file} ({fmt}); nothing changed."
