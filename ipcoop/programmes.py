@@ -91,19 +91,11 @@ def _areas(db: Any, keys: Sequence[str]) -> list[str]:
 
 
 def calendar(db: Any, year: int) -> dict[str, Any]:
-    """A programme for one calendar year, with the areas in force in it."""
-    from ipcoop.summary import in_force
+    """A programme for one calendar year, with the areas in force in it (the same
+    record whichever command makes it, so that two copies making it agree)."""
+    from ipcoop.store.migrate import calendar_programme
 
-    keys = [a["key"] for a in db.areas() if in_force(a, year, year)]
-    return {
-        "areas": keys,
-        "end": f"{year}-12",
-        "endorsed": None,
-        "key": str(year),
-        "name": f"Co-operation projects for {year}",
-        "reported_done": None,
-        "start": f"{year}-01",
-    }
+    return calendar_programme(year, db.areas())
 
 
 def add(

@@ -28,7 +28,7 @@ def local_of(copy: Copy) -> Path:
     return copy.db.with_name(copy.db.name + ".local")
 
 
-def intruder(tmp_path: Path, remote: Path) -> Path:  # noqa: F811
+def intruder(tmp_path: Path, remote: Path) -> Path:
     """A clone made with plain git, by someone who can write to the remote."""
     folder = tmp_path / "intruder"
     git(tmp_path, "clone", "-q", "-b", "main", str(remote), str(folder))
@@ -58,7 +58,7 @@ def files_of(copy: Copy) -> dict[str, object]:
 # ---------------------------------------------------------------- one sync at a time
 
 
-def test_a_second_sync_of_one_copy_says_another_is_running(pair):  # noqa: F811
+def test_a_second_sync_of_one_copy_says_another_is_running(pair):
     hk, _ = pair
     hk.ok("edit", "12", "--note", "waiting to be shared")
     before = files_of(hk)
@@ -75,7 +75,7 @@ def test_a_second_sync_of_one_copy_says_another_is_running(pair):  # noqa: F811
     assert "Sent 1 change(s)" in hk.ok("sync").stderr  # once the other one is done
 
 
-def test_sync_changes_this_copys_state_only_under_the_lock(pair):  # noqa: F811
+def test_sync_changes_this_copys_state_only_under_the_lock(pair):
     """Its start wrote `.local` without the lock, dropping a concurrent command's write."""
     hk, _ = pair
     hk.ok("add", "Offline work", "--area", "gba", "--year", "2021")
@@ -139,7 +139,7 @@ def test_the_local_state_is_synced_to_disk_when_it_changes(db_path, monkeypatch)
 # ---------------------------------------------------------------- what a remote may hold
 
 
-def test_a_plain_pull_cannot_replace_own_files_nor_plant_a_link(pair, tmp_path, remote):  # noqa: F811
+def test_a_plain_pull_cannot_replace_own_files_nor_plant_a_link(pair, tmp_path, remote):
     hk, gd = pair
     gd.ok("list")  # the cache is written
     own = {name: gd.folder.joinpath(name).read_bytes() for name in ("ipcoop.json.local",)}
@@ -164,7 +164,7 @@ def test_a_plain_pull_cannot_replace_own_files_nor_plant_a_link(pair, tmp_path, 
 
 
 @pytest.mark.parametrize("extra", ["file", "link"])
-def test_a_remote_holding_other_files_is_refused(pair, tmp_path, remote, extra):  # noqa: F811
+def test_a_remote_holding_other_files_is_refused(pair, tmp_path, remote, extra):
     _, gd = pair
     evil = intruder(tmp_path, remote)
     if extra == "file":
@@ -199,7 +199,7 @@ def _edit_remote_record(evil: Path, change) -> None:
     ],
     ids=["status", "agency", "title", "notes", "id"],
 )
-def test_a_remote_record_no_command_would_write_is_refused(pair, tmp_path, remote, change):  # noqa: F811
+def test_a_remote_record_no_command_would_write_is_refused(pair, tmp_path, remote, change):
     _, gd = pair
     evil = intruder(tmp_path, remote)
     _edit_remote_record(evil, change)
@@ -214,7 +214,7 @@ def test_a_remote_record_no_command_would_write_is_refused(pair, tmp_path, remot
     assert git(remote, "rev-parse", "main").stdout == pushed  # nothing pushed on
 
 
-def test_a_remote_that_never_answers_is_given_up(pair, remote):  # noqa: F811
+def test_a_remote_that_never_answers_is_given_up(pair, remote):
     hk, _ = pair
     packed = remote / "packed-refs"
     packed.unlink(missing_ok=True)
@@ -236,7 +236,7 @@ def test_a_remote_that_never_answers_is_given_up(pair, remote):  # noqa: F811
     assert files_of(hk) == before
 
 
-def test_a_remote_rewound_in_time_is_refused(pair, tmp_path, remote):  # noqa: F811
+def test_a_remote_rewound_in_time_is_refused(pair, tmp_path, remote):
     """B leases and pushes; the branch is put back; nothing may follow it silently."""
     hk, gd = pair
     old = git(remote, "rev-parse", "main").stdout.strip()
@@ -258,7 +258,7 @@ def test_a_remote_rewound_in_time_is_refused(pair, tmp_path, remote):  # noqa: F
     assert gd.projects()[12]["notes"] == "GD's work"
 
 
-def test_git_writes_durably(pair, tmp_path):  # noqa: F811
+def test_git_writes_durably(pair, tmp_path):
     if shutil.which("strace") is None:
         pytest.fail("strace is needed: apt-get install strace")
     hk, _ = pair
@@ -285,7 +285,7 @@ def test_git_writes_durably(pair, tmp_path):  # noqa: F811
 # ---------------------------------------------------------------- joining and naming
 
 
-def test_a_first_time_user_joins_from_nothing(pair, tmp_path, remote, monkeypatch):  # noqa: F811
+def test_a_first_time_user_joins_from_nothing(pair, tmp_path, remote, monkeypatch):
     """No data folder yet (XDG_DATA_HOME does not exist): sync makes it."""
     data_home = tmp_path / "fresh-xdg"
     monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
@@ -296,7 +296,7 @@ def test_a_first_time_user_joins_from_nothing(pair, tmp_path, remote, monkeypatc
     assert invoke("list", "--json").stdout == hk.ok("list", "--json").stdout
 
 
-def test_a_database_name_with_a_space_keeps_its_merge_driver(tmp_path, remote):  # noqa: F811
+def test_a_database_name_with_a_space_keeps_its_merge_driver(tmp_path, remote):
     folder = tmp_path / "hk"
     folder.mkdir()
     db = folder / "ipcoop data [hk].json"
@@ -343,7 +343,7 @@ def test_import_of_something_that_is_not_a_file_is_refused_at_once(db_path, tmp_
     assert db_path.read_bytes() == before
 
 
-def test_a_damaged_remote_gets_no_local_recovery_advice(pair, tmp_path, remote):  # noqa: F811
+def test_a_damaged_remote_gets_no_local_recovery_advice(pair, tmp_path, remote):
     _, gd = pair
     evil = intruder(tmp_path, remote)
     (evil / "ipcoop.json").write_text('{"_meta": {"1": {"schema": 5}}, "projects": ')
@@ -354,7 +354,7 @@ def test_a_damaged_remote_gets_no_local_recovery_advice(pair, tmp_path, remote):
     assert "the database on" in line and "init" not in line and "--restore" not in line
 
 
-def test_a_merged_area_gains_no_title_forms(pair):  # noqa: F811
+def test_a_merged_area_gains_no_title_forms(pair):
     hk, gd = pair
     hk.ok("areas", "edit", "guidance", "--name", "Guidance on IP for enterprises")
     gd.ok("areas", "edit", "guidance", "--zh-hk", "企業知識產權指導")
@@ -366,7 +366,7 @@ def test_a_merged_area_gains_no_title_forms(pair):  # noqa: F811
     assert hk.ok("check").exit_code == 0
 
 
-def test_a_change_dated_far_ahead_is_reported(pair, monkeypatch):  # noqa: F811
+def test_a_change_dated_far_ahead_is_reported(pair, monkeypatch):
     from ipcoop import models
 
     hk, gd = pair
@@ -380,7 +380,7 @@ def test_a_change_dated_far_ahead_is_reported(pair, monkeypatch):  # noqa: F811
     assert "Warning" not in hk.ok("sync").stderr  # said once, when it came in
 
 
-def test_objects_a_power_cut_left_empty_are_mended(pair):  # noqa: F811
+def test_objects_a_power_cut_left_empty_are_mended(pair):
     """What git wrote without fsync, a power cut leaves as empty files; every later
     git command failed on them ("object file ... is empty")."""
     hk, gd = pair

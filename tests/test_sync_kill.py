@@ -46,7 +46,7 @@ def _sync_under_strace(copy: Copy, syscall: str, when: int) -> int:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("syscall", ["wait4", "rename"])
-def test_a_kill_at_each_step_of_a_sync_loses_nothing(pair, remote, tmp_path, syscall):  # noqa: F811
+def test_a_kill_at_each_step_of_a_sync_loses_nothing(pair, remote, tmp_path, syscall):
     if shutil.which("strace") is None:
         pytest.fail("strace is needed: apt-get install strace")
     hk, gd = pair

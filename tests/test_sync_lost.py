@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.test_sync import Copy, bare_git, converge, pair, remote  # noqa: F401 - fixtures
 
 
-def test_a_change_taken_back_is_not_lost_to_a_sheet_of_the_old_value(pair, tmp_path):  # noqa: F811
+def test_a_change_taken_back_is_not_lost_to_a_sheet_of_the_old_value(pair, tmp_path):
     hk, gd = pair
     original = hk.projects()[12]["notes"]
     hk.ok("edit", "12", "--note", "Mediation scheme launched")
@@ -22,7 +22,7 @@ def test_a_change_taken_back_is_not_lost_to_a_sheet_of_the_old_value(pair, tmp_p
     assert listed[0]["shown"] == hk.projects()[12]["notes"]
 
 
-def test_an_edit_beats_a_removal_without_undoing_a_rename(pair, tmp_path, remote):  # noqa: F811
+def test_an_edit_beats_a_removal_without_undoing_a_rename(pair, tmp_path, remote):
     hk, gd = pair
     third = Copy(tmp_path, "customs")
     third.ok("sync", remote, "--name", "GDCUS")
@@ -39,7 +39,7 @@ def test_an_edit_beats_a_removal_without_undoing_a_rename(pair, tmp_path, remote
     assert [c["field"] for c in third.ok("conflicts", "--json").json()] == ["removed"]
 
 
-def test_sync_says_which_projects_went_and_came_and_counts_an_undo(pair):  # noqa: F811
+def test_sync_says_which_projects_went_and_came_and_counts_an_undo(pair):
     hk, gd = pair
     hk.ok("edit", "12", "--note", "a slip")
     hk.ok("sync")
@@ -51,7 +51,7 @@ def test_sync_says_which_projects_went_and_came_and_counts_an_undo(pair):  # noq
     assert "Sent 0 change(s), received 1.\n  Projects received 12.\n" in told
 
 
-def test_a_sheet_bigger_than_the_ids_held_is_fixed_by_one_sync(pair, tmp_path):  # noqa: F811
+def test_a_sheet_bigger_than_the_ids_held_is_fixed_by_one_sync(pair, tmp_path):
     """The advice to sync used to loop: sync leased only when fewer than 50 were left."""
     hk, gd = pair
     sheet = tmp_path / "sheet.csv"
@@ -71,3 +71,37 @@ def test_a_sheet_bigger_than_the_ids_held_is_fixed_by_one_sync(pair, tmp_path): 
     converge(hk, gd)
     ids = [p["id"] for p in hk.projects().values() if p["title"].startswith("Sheet project")]
     assert len(ids) == len(set(ids)) == 150
+
+
+def test_a_programme_made_by_add_on_one_copy_and_by_import_on_another_merges(
+    pair, tmp_path, remote
+):
+    hk, gd = pair
+    third = Copy(tmp_path, "customs")
+    third.ok("sync", remote, "--name", "GDCUS")
+    hk.ok("add", "x", "--area", "gba", "--year", "2021")
+    sheet = tmp_path / "s.csv"
+    hk.ok("export", "--format", "csv", "--output", sheet)
+    gd.ok("import", sheet)  # gd makes programme 2021 through the import
+    third.ok("add", "z", "--area", "gba", "--year", "2021")  # the third, through add
+    converge(hk, gd, third)
+    for copy in (hk, gd, third):
+        assert copy.ok("check").exit_code == 0
+    assert hk.ok("conflicts", "--json").json() == []
+
+
+def test_undo_of_an_add_keeps_the_programme_another_copy_uses(pair):
+    hk, gd = pair
+    gd.ok("add", "y", "--area", "gba", "--year", "2021")  # makes programme 2021
+    gd.ok("sync")
+    hk.ok("sync")
+    pid = int(hk.ok("add", "x", "--area", "gba", "--year", "2021").stdout)
+    hk.ok("sync")
+    gd.ok("sync")
+    before = gd.db.read_bytes()
+    result = gd("undo")
+    assert result.exit_code == 1
+    assert f"project {pid} uses the programme 2021" in result.stderr
+    assert gd.db.read_bytes() == before
+    converge(hk, gd)
+    assert gd.ok("check").exit_code == 0

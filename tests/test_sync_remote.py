@@ -54,7 +54,7 @@ def steal_block(data: dict) -> None:
     ],
     ids=["wipe", "remove", "programme", "edit", "block"],
 )
-def test_a_change_no_command_made_is_refused(pair, tmp_path, remote, change, words):  # noqa: F811
+def test_a_change_no_command_made_is_refused(pair, tmp_path, remote, change, words):
     hk, gd = pair
     hk.ok("add", "Shared first", "--area", "gba", "--year", "2021")
     converge(hk, gd)
@@ -66,7 +66,7 @@ def test_a_change_no_command_made_is_refused(pair, tmp_path, remote, change, wor
     assert "Shared first" in {p["title"] for p in gd.projects().values()}
 
 
-def test_a_uuid_changed_on_the_remote_is_refused(pair, tmp_path, remote):  # noqa: F811
+def test_a_uuid_changed_on_the_remote_is_refused(pair, tmp_path, remote):
     _, gd = pair
     evil = intruder(tmp_path, remote)
     rewrite(evil, lambda d: d["projects"]["7"].update(uuid=d["projects"]["8"]["uuid"]))
@@ -74,7 +74,7 @@ def test_a_uuid_changed_on_the_remote_is_refused(pair, tmp_path, remote):  # noq
     refused(gd, "project 7")
 
 
-def test_duplicate_keys_on_the_remote_are_refused(pair, tmp_path, remote):  # noqa: F811
+def test_duplicate_keys_on_the_remote_are_refused(pair, tmp_path, remote):
     _, gd = pair
     evil = intruder(tmp_path, remote)
     text = (evil / "ipcoop.json").read_text("utf-8")
@@ -86,7 +86,7 @@ def test_duplicate_keys_on_the_remote_are_refused(pair, tmp_path, remote):  # no
     refused(gd, "twice")
 
 
-def test_attributes_from_the_remote_never_convert_the_file(pair, tmp_path, remote):  # noqa: F811
+def test_attributes_from_the_remote_never_convert_the_file(pair, tmp_path, remote):
     hk, gd = pair
     evil = intruder(tmp_path, remote)
     (evil / ".gitattributes").write_text("/ipcoop.json working-tree-encoding=UTF-16LE-BOM text\n")
@@ -99,7 +99,7 @@ def test_attributes_from_the_remote_never_convert_the_file(pair, tmp_path, remot
     assert gd.ok("list").exit_code == 0
 
 
-def test_a_folder_in_place_of_the_database_never_reaches_the_copy(pair, tmp_path, remote):  # noqa: F811
+def test_a_folder_in_place_of_the_database_never_reaches_the_copy(pair, tmp_path, remote):
     hk, gd = pair
     gd.ok("edit", "12", "--note", "GD's note, synced")
     gd.ok("sync")
@@ -117,7 +117,7 @@ def test_a_folder_in_place_of_the_database_never_reaches_the_copy(pair, tmp_path
     assert git(remote, "ls-tree", "main").stdout.count("\n") == 3  # the three shared files
 
 
-def test_what_a_plain_pull_brought_in_is_not_passed_on(pair, tmp_path, remote):  # noqa: F811
+def test_what_a_plain_pull_brought_in_is_not_passed_on(pair, tmp_path, remote):
     hk, gd = pair
     evil = intruder(tmp_path, remote)
     (evil / "notes.txt").write_text("not ipcoop's")
@@ -131,7 +131,7 @@ def test_what_a_plain_pull_brought_in_is_not_passed_on(pair, tmp_path, remote): 
     assert hk.projects()[12]["notes"] == "after the pull"
 
 
-def test_a_rewound_remote_stays_refused_after_a_plain_fetch(pair, tmp_path, remote):  # noqa: F811
+def test_a_rewound_remote_stays_refused_after_a_plain_fetch(pair, tmp_path, remote):
     hk, gd = pair
     old = git(remote, "rev-parse", "main").stdout.strip()
     hk.ok("add", "HK's project", "--area", "gba", "--year", "2021")

@@ -22,7 +22,7 @@ def titles(copy: Copy) -> set[str]:
     return {p["title"] for p in copy.projects().values()}
 
 
-def grown(pair: tuple[Copy, Copy]) -> tuple[Copy, Copy]:  # noqa: F811
+def grown(pair: tuple[Copy, Copy]) -> tuple[Copy, Copy]:
     """Both sides with work shared: a programme and projects beyond the bundled ones."""
     hk, gd = pair
     hk.ok("add", "HK's shared project", "--area", "gba", "--year", "2021")
@@ -49,7 +49,7 @@ def replace_with_another_database(copy: Copy, tmp_path: Path, how: str) -> None:
 
 @pytest.mark.parametrize("side", ["hk", "gd"])
 @pytest.mark.parametrize("how", ["copied", "emptied", "bundled"])
-def test_a_database_from_elsewhere_never_replaces_the_shared_one(pair, tmp_path, remote, side, how):  # noqa: F811
+def test_a_database_from_elsewhere_never_replaces_the_shared_one(pair, tmp_path, remote, side, how):
     hk, gd = grown(pair)
     wiper, other = (hk, gd) if side == "hk" else (gd, hk)
     shared = git(remote, "rev-parse", "main").stdout
@@ -78,7 +78,7 @@ def test_a_database_from_elsewhere_never_replaces_the_shared_one(pair, tmp_path,
 
 
 @pytest.mark.parametrize("force", [True, False])
-def test_init_in_a_shared_folder_is_refused(pair, force):  # noqa: F811
+def test_init_in_a_shared_folder_is_refused(pair, force):
     hk, _ = grown(pair)
     before = hk.db.read_bytes()
     result = hk("init", *(["--force"] if force else []))
@@ -87,7 +87,7 @@ def test_init_in_a_shared_folder_is_refused(pair, force):  # noqa: F811
     assert hk.db.read_bytes() == before
 
 
-def test_a_deleted_shared_database_is_put_back_not_made_anew(pair, tmp_path, remote, monkeypatch):  # noqa: F811
+def test_a_deleted_shared_database_is_put_back_not_made_anew(pair, tmp_path, remote, monkeypatch):
     """At the default place, a missing database used to be made anew from the bundled data."""
     hk, gd = grown(pair)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-gd2"))
@@ -110,7 +110,7 @@ def test_a_deleted_shared_database_is_put_back_not_made_anew(pair, tmp_path, rem
     assert "Laptop's project" in titles(hk)
 
 
-def test_a_lock_a_killed_git_left_long_ago_does_not_block_sync(pair):  # noqa: F811
+def test_a_lock_a_killed_git_left_long_ago_does_not_block_sync(pair):
     hk, gd = grown(pair)
     lock = hk.folder / ".git" / "HEAD.lock"
     lock.write_text("")

@@ -77,6 +77,7 @@ def undo(db: Any, copy: str) -> dict[str, Any]:
         elif table == "projects":
             db.projects_table.put(str(change["id"]), change["before"])
         elif change["before"] is None:
+            _refuse_if_used(db, entry, table, change["id"])
             db.tables[table].pop(change["id"], None)
         else:
             records = db.tables[table]
@@ -90,6 +91,20 @@ def undo(db: Any, copy: str) -> dict[str, Any]:
     stored = {k: v for k, v in entry.items() if k not in ("key", "copy", "seq")}
     history[entry["key"]] = {**stored, "undone": True}
     return entry
+
+
+def _refuse_if_used(db: Any, entry: dict[str, Any], table: str, key: Any) -> None:
+    """An area or programme a command made is not undone while a project uses it
+    (one added since, perhaps by the other side): the project would point at nothing."""
+    field = {"areas": "area", "programmes": "programme"}.get(table)
+    if field is None:
+        return
+    for pid, doc in db.projects_table.load().items():
+        if doc is not None and doc.get(field) == key:
+            raise IpcoopError(
+                f"cannot undo '{entry.get('command')}': project {pid} uses the "
+                f"{field} {key} it made (see 'ipcoop log'); nothing was changed"
+            )
 
 
 def _changed_since(entry: dict[str, Any], key: Any, table: str = "projects") -> IpcoopError:

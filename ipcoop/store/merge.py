@@ -30,10 +30,12 @@ BOOKKEEPING = ("conflicts", "updated")
 REMOVED = "removed"
 
 
-def group_of(field: str) -> tuple[str, ...]:
+def group_of(field: str, table: str = "projects") -> tuple[str, ...]:
     """Fields changed together: a status and its done date; the Chinese forms of a
-    title and which of them were converted."""
-    for group in (("status", "done_on"), ("titles", "converted")):
+    project's title (an area's, member's or programme's name) and which of them
+    were converted."""
+    forms = "titles" if table == "projects" else "names"
+    for group in (("status", "done_on"), (forms, "converted")):
         if field in group:
             return group
     return (field,)
@@ -197,7 +199,7 @@ def merge_record(
     fields = sorted((set(ours) | set(theirs)) - set(BOOKKEEPING))
     done: set[str] = set()
     for field in fields:
-        group = group_of(field)
+        group = group_of(field, table)
         if group[0] in done:
             continue
         done.add(group[0])
@@ -304,7 +306,7 @@ def open_conflicts(data: Data) -> list[dict[str, Any]]:
             record = data[table][key]
             for field, values in sorted(record.get("conflicts", {}).items()):
                 ident: Any = int(key) if table == "projects" else f"{table}/{key}"
-                group = group_of(field)
+                group = group_of(field, table)
                 shown: Any = (
                     "kept (changed)"
                     if field == REMOVED

@@ -72,7 +72,7 @@ def outgoing(ours: layout.Data, remote_data: layout.Data, remote: str) -> None:
 def merged(data: layout.Data, ours: layout.Data, remote: str) -> layout.Data:
     """The merge's result, unless it leaves a project pointing at what one side removed
     while the other used it (every changing command would then refuse the file)."""
-    problem = incoming.dangling(data, ours)
+    problem = incoming.dangling(data, ours) or incoming.problem(ours, data, None)
     if problem:
         raise GitError(
             f"merging {remote} would leave {problem}; nothing here was changed"
