@@ -189,6 +189,15 @@ def edit_project(db: store.Database, project_id: int, changes: dict[str, Any]) -
     return _save(db, project, record, settles=list(changes))
 
 
+def settle_field(db: store.Database, project_id: int, field: str, value: Any) -> Project:
+    """Set a field (or its group: a dict of the fields) to a value a conflict kept,
+    settling the conflict; None for `removed` keeps the project as it is."""
+    (project,) = require_projects(db, [project_id])
+    changes = value if isinstance(value, dict) else {} if value is None else {field: value}
+    record = _validate(db, {**project, **changes})
+    return _save(db, project, record, settles=[field])
+
+
 def _save(
     db: store.Database,
     project: Project,

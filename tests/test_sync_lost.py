@@ -105,3 +105,35 @@ def test_undo_of_an_add_keeps_the_programme_another_copy_uses(pair):
     assert gd.db.read_bytes() == before
     converge(hk, gd)
     assert gd.ok("check").exit_code == 0
+
+
+def test_a_conflict_is_told_in_words_shown_warned_of_and_settled_by_choice(pair):
+    hk, gd = pair
+    hk.ok("done", "11", "--on", "2020-11-30")
+    gd.ok("start", "11")
+    hk.ok("edit", "15", "--title", "Exchange on trademarks (HK wording)")
+    gd.ok("edit", "15", "--title", "Exchange on trademarks (GD wording)")
+    converge(hk, gd)
+    listed = hk.ok("conflicts").stdout
+    assert "#11 Promote the development of IP trading" in listed
+    assert "  status: shown " in listed and "done (2020-11-30)  (HK IPD, " in listed
+    assert "active  (GDAMR, " in listed and "{" not in listed  # words, not JSON
+    assert "to keep one: ipcoop settle 15 title N" in listed
+    shown = hk.ok("show", "15").stdout
+    assert "Conflict on title: 1. Exchange on trademarks (HK wording) (HK IPD)" in shown
+    for command in (["summary", "2020"], ["release", "2020"]):
+        warned = hk.ok(*command).stderr
+        assert "Warning: project(s) 11, 15 hold values both sides set differently" in warned
+    values = [
+        v["value"]
+        for v in next(c for c in hk.ok("conflicts", "--json").json() if c["id"] == 15)["values"]
+    ]
+    choice = values.index("Exchange on trademarks (HK wording)") + 1
+    settled = gd.ok("settle", "15", "title", choice)
+    assert "kept Exchange on trademarks (HK wording)" in settled.stderr
+    assert "settle 15 title" in gd.ok("log", "15").stdout
+    bad = gd("settle", "15", "title", "1")
+    assert bad.exit_code == 1 and "no conflict on 'title'" in bad.stderr
+    converge(hk, gd)
+    assert hk.projects()[15]["title"] == "Exchange on trademarks (HK wording)"
+    assert [c["id"] for c in hk.ok("conflicts", "--json").json()] == [11]

@@ -85,6 +85,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "conflicts",
         "List values that both sides changed differently (the later one is shown).",
     ),
+    "settle": (
+        "sharing",
+        "settle",
+        "Settle a conflict by keeping one of its values (numbered by 'ipcoop conflicts').",
+    ),
 }
 
 

@@ -64,7 +64,13 @@ def summary(
             "'ipcoop release --lang all' writes all three"
         )
     the_lang = lang_of(lang)
-    figures = periods.summary_for(reading(ctx), period)
+    db = reading(ctx)
+    figures = periods.summary_for(db, period)
+    from ipcoop.conflicts import warning
+
+    unsettled = warning(db, years=(int(figures["from"]), int(figures["to"])))
+    if unsettled:
+        say(unsettled)
     if fmt == "table" and output is None:
         report.print_terminal(figures, the_lang)
         return

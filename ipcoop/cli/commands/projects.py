@@ -159,6 +159,13 @@ def show(
     areas = {a["key"]: a for a in db.areas()}
     members = {m["code"]: m for m in db.members()}
     views.print_project(project, areas.get(project["area"]), members, lang_of(lang))
+    from ipcoop.conflicts import of_projects, value_text
+
+    for c in of_projects(db, pid):  # values both sides set differently, each with its number
+        values = "; ".join(
+            f"{n}. {value_text(v['value'])} ({v['by']})" for n, v in enumerate(c["values"], 1)
+        )
+        emit(f"Conflict on {c['field']}: {values}; keep one: ipcoop settle {pid} {c['field']} N")
 
 
 def add(

@@ -75,6 +75,11 @@ def release(
     programme = programmes.get(db, key)
     blocks = release.all_blocks(db, programme["key"], langs)
     title = blocks[1].text
+    from ipcoop.conflicts import warning
+
+    unsettled = warning(db, programme=programme["key"])
+    if unsettled:
+        say(unsettled)
     if not programme.get("endorsed"):
         say(
             f"Note: programme {programme['key']} is not endorsed yet, so the release says it "

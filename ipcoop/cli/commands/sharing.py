@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from ipcoop.cli.context import db_path, reading, saved
-from ipcoop.cli.options import JsonOpt
+from ipcoop.cli.context import db_path, reading, saved, writing
+from ipcoop.cli.options import IdArg, JsonOpt
 from ipcoop.cli.output import emit, say
 
 
@@ -84,25 +84,65 @@ def _ids(ids: list[int], shown: int = 12) -> str:
 def conflicts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """List values that both sides changed differently (the later one is shown).
 
-    Any command that sets the field settles its conflict, on every copy after the
-    next sync. Example: ipcoop conflicts --json
+    Each value is numbered: 'ipcoop settle ID FIELD N' keeps value N. Any command
+    that sets the field settles it too, on every copy after the next sync.
+    Example: ipcoop conflicts --json
     """
-    from ipcoop import render
-    from ipcoop.store.merge import open_conflicts
+    from ipcoop import conflicts as kept
+    from ipcoop import models, render
 
     db = reading(ctx)
-    found = open_conflicts(db.data())
     if as_json:
-        emit(render.to_json(found))
+        from ipcoop.store.merge import open_conflicts
+
+        emit(render.to_json(open_conflicts(db.data())))
         return
-    if not found:
+    found, rest = kept.of_projects(db), kept.others(db)
+    if not found and not rest:
         say("No conflicts.")
         return
     lines = []
     for c in found:
-        ident = f"#{c['id']}" if isinstance(c["id"], int) else c["id"]
-        lines.append(f"{ident} {c['field']}: shown {render.plain_value(c['shown'])}")
-        for v in c["values"]:
-            when = render.local_time(v["at"]) if v["at"] else "?"
-            lines.append(f"    {render.plain_value(v['value'])}  ({v['by']}, {when})")
+        lines.append(f"#{c['id']} {models.sanitize(c['title'])}")
+        lines += _values(c, kept.value_text)
+        lines.append(f"    to keep one: ipcoop settle {c['id']} {c['field']} N")
+    for c in rest:
+        lines.append(f"{c['id']}")
+        lines += _values(c, kept.value_text)
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _values(conflict: dict, text: Any) -> list[str]:
+    from ipcoop import render
+
+    out = [f"  {conflict['field']}: shown {text(conflict['shown'])}"]
+    for n, v in enumerate(conflict["values"], start=1):
+        when = render.local_time(v["at"]) if v["at"] else "?"
+        out.append(f"    {n}. {text(v['value'])}  ({v['by']}, {when})")
+    return out
+
+
+def settle(
+    ctx: typer.Context,
+    project_id: IdArg,
+    field: Annotated[
+        str, typer.Argument(metavar="FIELD", help="The field in conflict, as listed.")
+    ],
+    choice: Annotated[
+        int,
+        typer.Argument(metavar="N", help="The number of the value to keep, as listed.", min=1),
+    ],
+) -> None:
+    """Settle a conflict by keeping one of its values (numbered by 'ipcoop conflicts').
+
+    It is a change like any other: in the log, undone by undo, shared by the next
+    sync, which settles the conflict on every copy.
+    Example: ipcoop settle 15 title 2
+    """
+    from ipcoop import conflicts as kept
+    from ipcoop import tracker
+
+    (pid,) = tracker.parse_ids([project_id])
+    with writing(ctx) as db:
+        value = kept.settle(db, pid, field.strip(), choice)
+    say(f"Settled {field.strip()} of project {pid}: kept {value}.")
