@@ -167,33 +167,46 @@ def _conflicts(base: Any, ours: Any, theirs: Any) -> dict[str, list]:
     return found
 
 
+def _survivor(
+    table: str, key: str, base: Any, ours: Any, theirs: Any, prov: tuple[Provenance, Provenance]
+) -> dict[str, Any]:
+    """A record one side removed and the other changed: kept, with a `removed` conflict."""
+    kept, kept_prov, gone_prov = (
+        (ours, prov[0], prov[1]) if theirs is None else (theirs, prov[1], prov[0])
+    )
+    by_k, at_k = kept_prov.who(table, key, None, kept)
+    by_r, at_r = gone_prov.who(table, key, (REMOVED,), base)
+    # What the removing side held last (others' edits merged into it) is kept too:
+    # the kept side's changes go on top of it, not on a stale copy.
+    last = gone_prov.removed.get((table, key), ("", None))[1]
+    if isinstance(last, dict) and isinstance(base, dict):
+        mine, other = (kept, last) if kept is ours else (last, kept)
+        kept = merge_record(table, key, base, mine, other, prov)
+    survivor = dict(kept)
+    conflicts = dict(survivor.get("conflicts", {}))
+    conflicts[REMOVED] = _union(
+        conflicts.get(REMOVED, []),
+        [_entry("kept (changed)", by_k, at_k), _entry("removed", by_r, at_r)],
+    )
+    survivor["conflicts"] = conflicts
+    return survivor
+
+
 def merge_record(
     table: str, key: str, base: Any, ours: Any, theirs: Any, prov: tuple[Provenance, Provenance]
 ) -> Any:
     """One record's three-way merge (None: removed)."""
-    agreed, value = _three(base, ours, theirs)
-    if agreed and not _taken_back(table, key, None, base, ours, theirs, prov):
-        return value
+    o, t = _canon(ours), _canon(theirs)
+    if o == t:
+        return ours  # the usual case: each text made once
+    b = _canon(base)
+    # One side unchanged takes the other's, unless it changed the record and set it back.
+    if o == b and not prov[0].touched(table, key):
+        return theirs
+    if t == b and not prov[1].touched(table, key):
+        return ours
     if ours is None or theirs is None:  # an edit beats a removal
-        kept, kept_prov, gone_prov = (
-            (ours, prov[0], prov[1]) if theirs is None else (theirs, prov[1], prov[0])
-        )
-        by_k, at_k = kept_prov.who(table, key, None, kept)
-        by_r, at_r = gone_prov.who(table, key, (REMOVED,), base)
-        # What the removing side held last (others' edits merged into it) is kept too:
-        # the kept side's changes go on top of it, not on a stale copy.
-        last = gone_prov.removed.get((table, key), ("", None))[1]
-        if isinstance(last, dict) and isinstance(base, dict):
-            mine, other = (kept, last) if kept is ours else (last, kept)
-            kept = merge_record(table, key, base, mine, other, prov)
-        survivor = dict(kept)
-        conflicts = dict(survivor.get("conflicts", {}))
-        conflicts[REMOVED] = _union(
-            conflicts.get(REMOVED, []),
-            [_entry("kept (changed)", by_k, at_k), _entry("removed", by_r, at_r)],
-        )
-        survivor["conflicts"] = conflicts
-        return survivor
+        return _survivor(table, key, base, ours, theirs, prov)
     record: dict[str, Any] = {}
     conflicts = _conflicts(base, ours, theirs)
     fields = sorted((set(ours) | set(theirs)) - set(BOOKKEEPING))

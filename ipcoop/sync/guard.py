@@ -92,8 +92,8 @@ def fetch_forward(repo: Repo, remote: str) -> None:
     the remote is mended."""
     # Remembered in a ref of ipcoop's own: a plain `git fetch` moves the remote-tracking
     # branch (its refspec is forced) and would make the rewind look like the last seen.
-    recorded = repo.rev(SEEN_REF)
-    seen = recorded or repo.revs(REMOTE_REF)[0]
+    recorded, tracking = repo.revs(SEEN_REF, REMOTE_REF)
+    seen = recorded or tracking
     repo.fetch()
     (now,) = repo.revs(REMOTE_REF)
     if seen is None or now == seen or (now is not None and repo.is_ancestor(seen, now)):
