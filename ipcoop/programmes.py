@@ -242,6 +242,18 @@ def for_new_project(db: Any, programme: str | None, year: str | int | None) -> d
     found = db.tables["programmes"].get(str(value))
     if found is not None:
         return dict(found)
+    covering = [
+        p
+        for p in db.tables["programmes"].values()
+        if str(p.get("start", "")) <= f"{value}-12" and str(p.get("end", "")) >= f"{value}-01"
+    ]
+    if covering:  # a calendar programme made beside it would overlap: ask which is meant
+        p = min(covering, key=lambda p: str(p.get("start")))
+        raise IpcoopError(
+            f"programme {p['key']} ({p['start']} to {p['end']}) covers {value}: add the "
+            f"project to it with --programme {p['key']}, or make a programme for {value} "
+            f"first ('ipcoop programme add {value} --start {value}-01 --end {value}-12')"
+        )
     made = calendar(db, value)
     if not made["areas"]:
         raise InvalidValue(f"no area is in force in {value}; add one with 'ipcoop areas add'")

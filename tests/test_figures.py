@@ -112,3 +112,16 @@ def test_text_files_take_what_is_text(db_path, tmp_path):
         target = tmp_path / name
         assert invoke("--db", db_path, *command, "--output", target).exit_code == 0
         assert target.read_text("utf-8-sig").strip()
+
+
+def test_add_by_year_inside_an_extended_programme_is_refused(db_path):
+    assert invoke("--db", db_path, "programme", "edit", "2020", "--end", "2021-12").exit_code == 0
+    before = db_path.read_bytes()
+    result = invoke("--db", db_path, "add", "Seminar", "--area", "gba", "--year", "2021")
+    assert result.exit_code == 1
+    assert "programme 2020 (2020-01 to 2021-12) covers 2021" in result.stderr
+    assert "--programme 2020" in result.stderr
+    assert db_path.read_bytes() == before
+    added = invoke("--db", db_path, "add", "Seminar", "--area", "gba", "--programme", "2020")
+    assert added.exit_code == 0, added.stderr
+    assert invoke("--db", db_path, "add", "Later", "--area", "gba", "--year", "2022").exit_code == 0
