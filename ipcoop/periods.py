@@ -81,6 +81,8 @@ def _programme(db: Any, programme: dict[str, Any], stats: Any, rows: Any) -> dic
         previous = summary.previous_figures(
             _tally(stats, rows, before["key"]), before["key"], before.get("reported_done")
         )
+        if previous is not None and _label(before) != before["key"]:
+            previous["period_label"] = _label(before)  # only when the key no longer says it
     figures = summary.build(
         _tally(stats, rows, programme["key"]),
         programmes.area_rows(db, programme),
@@ -91,6 +93,7 @@ def _programme(db: Any, programme: dict[str, Any], stats: Any, rows: Any) -> dic
     )
     endorsed = programme.get("endorsed") or {}
     figures.update(
+        period_label=_label(programme),
         programme=programme["key"],
         name=programme["name"],
         names=programme.get("names") or {"zh-hk": None, "zh-cn": None},
@@ -99,6 +102,10 @@ def _programme(db: Any, programme: dict[str, Any], stats: Any, rows: Any) -> dic
         endorsed_count=endorsed.get("count") if endorsed else None,
     )
     return figures
+
+
+def _label(programme: dict[str, Any]) -> str:
+    return summary.span_label(programme["key"], programme["start"], programme["end"])
 
 
 def _years(db: Any, start: int, end: int, stats: Any, rows: Any) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 from ipcoop import programmes
 from ipcoop.document import Block
 from ipcoop.languages import name_in, title_in
+from ipcoop.summary import span_label
 from ipcoop.words import GROUP, chinese_number, date_text, period_text
 
 _SMALL = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
@@ -134,7 +135,7 @@ def clauses(items: list[str], lang: str) -> str:
 
 
 def _period(programme: dict[str, Any], lang: str) -> str:
-    key = programme["key"]
+    key = span_label(programme["key"], programme["start"], programme["end"])
     if lang == "en":
         return key
     text = period_text(key, lang)
@@ -207,7 +208,7 @@ def blocks(db: Any, key: str, lang: str) -> list[Block]:
     previous = _previous(db, programme)
     if previous is not None:
         before, done = previous
-        prev = _period(before, lang) if lang == "en" else period_text(before["key"], lang)
+        prev = _period(before, lang)
         out.append(Block("para", say["back"].format(prev=prev, n=done, s="" if done == 1 else "s")))
     out += [
         Block("para", say["set_up"]),

@@ -10,7 +10,7 @@ from typing import Any
 
 from ipcoop import render
 from ipcoop.languages import name_in, title_in
-from ipcoop.summary import counted, headline, share
+from ipcoop.summary import counted, headline, share, shown
 from ipcoop.words import GROUP, WORDS, date_text, period_text, programme_name
 
 # A report lists this many key projects; the rest are a command away.
@@ -20,8 +20,8 @@ STATUS_MARK = {"done": "✔", "active": "▶", "planned": "·", "dropped": "✘"
 
 def title(summary: dict[str, Any], lang: str = "en") -> str:
     if lang != "en":
-        return programme_name(summary["period"], lang)
-    return f"Co-operation projects {summary['period']}"
+        return programme_name(shown(summary), lang)
+    return f"Co-operation projects {shown(summary)}"
 
 
 def change(summary: dict[str, Any], lang: str = "en") -> str | None:
@@ -32,22 +32,22 @@ def change(summary: dict[str, Any], lang: str = "en") -> str | None:
         return _change_zh(summary, prev, lang)
     if prev.get("reported_done") is not None:
         return (
-            f"Previous ({prev['period']}): {prev['reported_done']} implemented, as the "
+            f"Previous ({shown(prev)}): {prev['reported_done']} implemented, as the "
             f"group reported ({prev['done']} itemised here)"
         )
     if not summary["total"]:
-        return f"Previous ({prev['period']}): {prev['done']} of {prev['total']} done"
+        return f"Previous ({shown(prev)}): {prev['done']} of {prev['total']} done"
     points = summary["percent_done"] - prev["percent_done"]
     projects = summary["done"] - prev["done"]
     return (
-        f"Previous ({prev['period']}): {prev['done']} of {prev['total']} done "
+        f"Previous ({shown(prev)}): {prev['done']} of {prev['total']} done "
         f"({prev['percent_done']:.1f}%); change {projects:+d} done, {points:+.1f} points"
     )
 
 
 def _change_zh(summary: dict[str, Any], prev: dict[str, Any], lang: str) -> str:
     unit = "個" if lang == "zh-hk" else "项"
-    when = f"上一期（{period_text(prev['period'], lang)}）："
+    when = f"上一期（{period_text(shown(prev), lang)}）："
     if prev.get("reported_done") is not None:
         told = "專責小組公布共落實" if lang == "zh-hk" else "专责小组公布共落实"
         listed = "此處逐項列出" if lang == "zh-hk" else "此处逐项列出"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ipcoop.summary import shown
 from ipcoop.words import period_text
 
 # Phrases that differ between the two sides beyond the script.
@@ -63,19 +64,17 @@ def headline(summary: dict[str, Any], lang: str) -> str:
 
     total, done = summary["total"], summary["done"]
     if total == 0:
-        return say["none"].format(period=period_text(summary["period"], lang))
+        return say["none"].format(period=period_text(shown(summary), lang))
     reported = summary.get("reported_done")
     if reported is not None:
         parts = [
-            say["reported"].format(
-                group=group, at=at(summary["period"]), reported=reported, done=done
-            )
+            say["reported"].format(group=group, at=at(shown(summary)), reported=reported, done=done)
         ]
     else:
         parts = [
             say["did"].format(
                 group=group,
-                at=at(summary["period"]),
+                at=at(shown(summary)),
                 total=total,
                 done=done,
                 carried=say["carried"] if summary.get("carried") else "",
@@ -95,12 +94,12 @@ def headline(summary: dict[str, Any], lang: str) -> str:
     if prev:
         if prev.get("reported_done") is not None:
             sentence += say["prev_reported"].format(
-                group=group, at=at(prev["period"]), n=prev["reported_done"]
+                group=group, at=at(shown(prev)), n=prev["reported_done"]
             )
         elif prev["total"]:
             sentence += say["prev"].format(
                 group=group,
-                at=at(prev["period"]),
+                at=at(shown(prev)),
                 total=prev["total"],
                 done=prev["done"],
                 pct=f"{prev['percent_done']:.1f}",

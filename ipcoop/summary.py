@@ -34,6 +34,21 @@ def share(figures: dict[str, Any]) -> str:
     return f"{figures['percent_done']:.1f}" if counted(figures) > 0 else "—"
 
 
+def shown(figures: dict[str, Any]) -> str:
+    """The period a summary (or its `previous`) is of, as text names it: a programme's
+    span when its key (a year) no longer says it (2020 extended to 2021-12)."""
+    return str(figures.get("period_label") or figures["period"])
+
+
+def span_label(key: str, start: str, end: str) -> str:
+    """A programme as text names it: its key, unless the key is a year the programme
+    has outgrown; then the years it spans (2020-2021)."""
+    if not (key.isdigit() and start[:4] == key) or (start, end) == (f"{key}-01", f"{key}-12"):
+        return key
+    first, last = start[:4], end[:4]
+    return first if first == last else f"{first}-{last}"
+
+
 def percent_done(done: int, total: int, dropped: int, carried: int = 0) -> float:
     counted = total - dropped - carried
     return round(done * 100 / counted, 1) if counted > 0 else 0.0
@@ -243,7 +258,7 @@ def headline(summary: dict[str, Any], lang: str = "en") -> str:
         from ipcoop import sentences
 
         return sentences.headline(summary, lang)
-    period = summary["period"]
+    period = shown(summary)
     total, done = summary["total"], summary["done"]
     if total == 0:
         return f"No co-operation projects are recorded for {period}."
@@ -275,10 +290,10 @@ def headline(summary: dict[str, Any], lang: str = "en") -> str:
     prev = summary["previous"]
     if prev:
         if prev.get("reported_done") is not None:
-            sentence += f" In {prev['period']} it implemented a total of {prev['reported_done']}."
+            sentence += f" In {shown(prev)} it implemented a total of {prev['reported_done']}."
         elif prev["total"]:
             sentence += (
-                f" In {prev['period']} it implemented {prev['done']} of "
+                f" In {shown(prev)} it implemented {prev['done']} of "
                 f"{prev['total']} ({prev['percent_done']:.1f}%)."
             )
     return sentence

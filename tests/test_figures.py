@@ -125,3 +125,23 @@ def test_add_by_year_inside_an_extended_programme_is_refused(db_path):
     added = invoke("--db", db_path, "add", "Seminar", "--area", "gba", "--programme", "2020")
     assert added.exit_code == 0, added.stderr
     assert invoke("--db", db_path, "add", "Later", "--area", "gba", "--year", "2022").exit_code == 0
+
+
+def test_an_extended_programme_is_named_by_the_years_it_spans(db_path):
+    for args in (
+        ["programme", "edit", "2020", "--end", "2021-12"],
+        ["done", "11", "13", "--on", "2021-06-30"],
+        ["programme", "add", "2022-23", "--start", "2022-07", "--end", "2023-12"],
+    ):
+        assert invoke("--db", db_path, *args).exit_code == 0, args
+    assert "Looking back at 2020-2021, members" in out(db_path, "release", "2022-23")
+    assert "回顧二○二○至二○二一年" in out(db_path, "release", "2022-23", "--lang", "zh-hk")
+    text = out(db_path, "summary", "2020", "--format", "md")
+    assert text.startswith("## Co-operation projects 2020-2021\n")
+    assert "In 2020-2021 the Expert Group implemented 2 of its 8" in text
+    assert "Previous (2020-2021): 2 of 8 done" in out(db_path, "summary", "2022-23")
+    figures = invoke("--db", db_path, "summary", "2020", "--json").json()
+    assert (figures["period"], figures["period_label"]) == ("2020", "2020-2021")
+    assert out(db_path, "summary", "2019", "--format", "md").startswith(
+        "## Co-operation projects 2019\n"
+    )

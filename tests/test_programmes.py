@@ -147,7 +147,13 @@ def test_the_2022_23_programme_after_2020_extended_through_2021(db_path):
         "education",
     ]
     assert s["areas"][0]["name"] == "Deepening co-operation on IP in the Greater Bay Area"
-    assert s["previous"] == {"period": "2020", "total": 19, "done": 19, "percent_done": 100.0}
+    assert s["previous"] == {
+        "period": "2020",
+        "period_label": "2020-2021",  # the years it spans, which text names it by
+        "total": 19,
+        "done": 19,
+        "percent_done": 100.0,
+    }
     # The endorsed 2020 programme keeps the names it was endorsed with.
     s2020 = ok(db_path, "summary", "2020", "--json").json()
     assert s2020["areas"][0]["name"] == "Strengthening co-operation on IP in the Greater Bay Area"
