@@ -784,3 +784,13 @@ def test_init_force_says_the_bundled_projects_ids_carry_on(db_path):
     assert "so the projects are numbered 19-36: an id is never reused" in result.stderr
     ids = [p["id"] for p in invoke("--db", db_path, "list", "--json").json()]
     assert ids == list(range(19, 37))
+
+
+def test_a_mistyped_command_gets_a_suggestion(cli):
+    result = cli("lst")
+    assert result.exit_code == 2
+    assert (
+        one_error_line(result)
+        == "Error: No such command 'lst'; did you mean 'list'? (see 'ipcoop --help')"
+    )
+    assert cli("xyz").exit_code == 2

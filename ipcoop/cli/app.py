@@ -36,6 +36,19 @@ class IpcoopGroup(TyperGroup):
             self.commands[cmd_name] = built
         return self.commands[cmd_name]
 
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """Click's own, with a 'did you mean' for a mistyped command (ipcoop lst)."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            from ipcoop.cli.compat import UsageError
+
+            close = difflib.get_close_matches(name, list(registry.COMMANDS), n=1, cutoff=0.6)
+            if close:
+                raise UsageError(f"No such command '{name}'; did you mean '{close[0]}'?", ctx)
+        return super().resolve_command(ctx, args)
+
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The command list of --help, from the docstrings, without building the commands."""
         with formatter.section("Commands"):
