@@ -122,7 +122,10 @@ def parse_period(text: str) -> tuple[int, int]:
 def parse_date(value: Any, what: str = "date") -> str:
     """A calendar date as 'YYYY-MM-DD' (validated, normalised)."""
     if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
-        raise InvalidValue(f"{what} must be a date as YYYY-MM-DD, not {_show(value)}")
+        raise InvalidValue(
+            f"{what} must be a date such as 2020-11-30 or, day first, 30/11/2020; "
+            f"not {_show(value)}"
+        )
     try:
         return dt.date.fromisoformat(value.strip()).isoformat()
     except ValueError:

@@ -195,7 +195,12 @@ def edit(
 
 def endorse(db: Any, key: str, on: str | None) -> dict[str, Any]:
     programme = get(db, key)
-    date = models.today().isoformat() if on is None else models.parse_date(on, "--on")
+    if on is None:
+        date = models.today().isoformat()
+    else:  # day first, as people write dates in both places, or year first
+        from ipcoop.transfer import parse_sheet_date
+
+        date = models.parse_date(parse_sheet_date(on, "--on"), "--on")
     known = {a["key"]: a for a in db.areas()}
     count = sum(1 for p in db.projects() if p["programme"] == programme["key"])
     programme["endorsed"] = {

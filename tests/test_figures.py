@@ -3,6 +3,7 @@ counts, carried projects in the tables, and areas where no project counts."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -145,3 +146,13 @@ def test_an_extended_programme_is_named_by_the_years_it_spans(db_path):
     assert out(db_path, "summary", "2019", "--format", "md").startswith(
         "## Co-operation projects 2019\n"
     )
+
+
+def test_dates_are_taken_day_first_everywhere_and_the_error_says_so(db_path):
+    result = invoke("--db", db_path, "programme", "endorse", "2020", "--on", "24/04/2020")
+    assert result.exit_code == 0, result.stderr
+    shown = invoke("--db", db_path, "programme", "show", "2020", "--json").json()
+    assert "2020-04-24" in json.dumps(shown)
+    bad = invoke("--db", db_path, "done", "12", "--on", "soon")
+    assert bad.exit_code == 1
+    assert "such as 2020-11-30 or, day first, 30/11/2020" in bad.stderr
