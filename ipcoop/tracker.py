@@ -283,8 +283,8 @@ def change_status(
             record.update(status="planned", done_on=None, carried_to=None)
         elif action == "drop":
             record.update(status="dropped", done_on=None)
-            if reason and reason.strip():
-                line = f"Dropped: {reason.strip()}"
+            line = f"Dropped: {reason.strip()}" if reason and reason.strip() else ""
+            if line and line not in record["notes"].split("\n"):  # not again on a second drop
                 record["notes"] = f"{record['notes']}\n{line}" if record["notes"] else line
         else:  # pragma: no cover - the CLI only passes the four above
             raise ValueError(action)

@@ -794,3 +794,10 @@ def test_a_mistyped_command_gets_a_suggestion(cli):
         == "Error: No such command 'lst'; did you mean 'list'? (see 'ipcoop --help')"
     )
     assert cli("xyz").exit_code == 2
+
+
+def test_dropping_again_with_the_same_reason_does_not_repeat_it(cli):
+    for _ in range(2):
+        assert cli("drop", "18", "--reason", "merged into 17").exit_code == 0
+    notes = cli("show", "18", "--json").json()["notes"]
+    assert notes.count("Dropped: merged into 17") == 1
