@@ -65,8 +65,9 @@ def print_project(
     for i, note in enumerate((project["notes"] or "-").split("\n")):
         rows.append([(say["Notes"] if i == 0 else "", "bold"), note])
     rows += [
-        [(say["Created"], "bold"), project["created"]],
-        [(say["Updated"], "bold"), project["updated"]],
+        # In the reader's time zone, as `log` shows times (JSON keeps UTC).
+        [(say["Created"], "bold"), local_time(project["created"])],
+        [(say["Updated"], "bold"), local_time(project["updated"])],
     ]
     columns = [Column(""), Column("", wrap=True)]
     emit(grid(columns, rows, terminal_width(), header=False))

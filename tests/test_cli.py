@@ -801,3 +801,19 @@ def test_dropping_again_with_the_same_reason_does_not_repeat_it(cli):
         assert cli("drop", "18", "--reason", "merged into 17").exit_code == 0
     notes = cli("show", "18", "--json").json()["notes"]
     assert notes.count("Dropped: merged into 17") == 1
+
+
+def test_show_gives_times_in_the_readers_time_zone_as_log_does(cli, monkeypatch):
+    import datetime as dt
+    import time
+
+    monkeypatch.setenv("TZ", "Asia/Hong_Kong")
+    time.tzset()
+    try:
+        stamp = cli("show", "12", "--json").json()["created"]
+        local = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")) + dt.timedelta(hours=8)
+        shown = cli("show", "12").stdout
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert f"Created         {local:%Y-%m-%d %H:%M}" in shown
