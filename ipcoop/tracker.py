@@ -284,7 +284,7 @@ def change_status(
         elif action == "drop":
             record.update(status="dropped", done_on=None)
             line = f"Dropped: {reason.strip()}" if reason and reason.strip() else ""
-            if line and line not in record["notes"].split("\n"):  # not again on a second drop
+            if line and line not in str(record["notes"]).split("\n"):  # not again if dropped again
                 record["notes"] = f"{record['notes']}\n{line}" if record["notes"] else line
         else:  # pragma: no cover - the CLI only passes the four above
             raise ValueError(action)

@@ -19,6 +19,7 @@ from typing import Any
 
 from ipcoop.document import Block, marker
 from ipcoop.models import sanitize
+from ipcoop.words import GROUP
 
 LATIN = "Calibri"
 EAST_ASIAN = {"en": "Microsoft JhengHei", "zh-hk": "Microsoft JhengHei", "zh-cn": "Microsoft YaHei"}
@@ -64,7 +65,13 @@ def to_docx(blocks: Sequence[Block], title: str) -> bytes:
         ) from None
 
     doc = Document()
-    doc.core_properties.title = title
+    props = doc.core_properties
+    props.title = title
+    # The template's own (author "python-docx", a date of 2013) would show in Word's
+    # file properties: the group wrote this, now.
+    props.author = props.last_modified_by = GROUP["en"]
+    props.comments = ""
+    props.created = props.modified = _now()
     for section in doc.sections:  # A4, as both governments print (the template is Letter)
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.left_margin = section.right_margin = Mm(20)
@@ -165,3 +172,9 @@ def _bars(doc: Any, block: Block, runs_in: Any) -> None:
             if n:
                 run = bar.add_run("█" * n)
                 run.font.color.rgb = RGBColor(*rgb)
+
+
+def _now() -> Any:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)

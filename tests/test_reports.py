@@ -449,3 +449,16 @@ def test_the_readme_shows_what_the_commands_print(db_path):
             out = [out[int(pipe.split()[2].rstrip("p")) - 1]]
         assert out == shown, line
     assert checked >= 3
+
+
+def test_a_word_file_is_by_the_group_not_by_the_library(db_path, tmp_path):
+    from docx import Document
+
+    target = tmp_path / "r.docx"
+    assert invoke("--db", db_path, "release", "2020", "-o", target).exit_code == 0
+    props = Document(str(target)).core_properties
+    assert (
+        props.author
+        == "Guangdong/Hong Kong Expert Group on the Protection of Intellectual Property Rights"
+    )
+    assert props.created is not None and props.created.year >= 2026
