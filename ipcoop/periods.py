@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from ipcoop import models, programmes, summary
@@ -135,9 +136,12 @@ def resolve(db: Any, arg: str, what: str) -> dict[str, Any]:
 CARRY_NOTE = "Carried over from project {id} ({programme})."
 
 
-def carry(db: Any, source_arg: str, target_arg: str | None) -> tuple[list, list, list]:
-    """Copy the unfinished projects of one programme into another; the originals
-    become `carried`, naming their copy. Returns (copies, originals, warnings)."""
+def carry(
+    db: Any, source_arg: str, target_arg: str | None, only: Sequence[int] = ()
+) -> tuple[list, list, list]:
+    """Copy the unfinished projects of one programme (those of `only`, if given) into
+    another; the originals become `carried`, naming their copy. Returns (copies,
+    originals, warnings)."""
     source = resolve(db, source_arg, "FROM")
     if target_arg is None:
         later = [p for p in programmes.all_programmes(db) if p["start"] > source["start"]]
@@ -153,12 +157,28 @@ def carry(db: Any, source_arg: str, target_arg: str | None) -> tuple[list, list,
         for p in db.projects()
         if p["programme"] == source["key"] and p["status"] in models.OPEN_STATUSES
     ]
+    if only:
+        open_ids = {p["id"] for p in projects}
+        stray = [i for i in only if i not in open_ids]
+        if stray:
+            raise InvalidValue(
+                f"project {stray[0]} is not an unfinished project of programme "
+                f"{source['key']}; nothing was changed"
+            )
+        projects = [p for p in projects if p["id"] in set(only)]
     lacking = sorted({p["area"] for p in projects} - set(target["areas"]))
     if lacking:
+        which = [str(p["id"]) for p in projects if p["area"] in lacking]
+        fix = (
+            f"it was endorsed with its areas, so carry the others only ('--only ID ...', "
+            f"leaving {', '.join(which)})"
+            if target.get("endorsed")
+            else f"add it first ('ipcoop programme edit {target['key']} --add-area "
+            f"{lacking[0]}'), or carry the others only ('--only ID ...')"
+        )
         raise IpcoopError(
-            f"programme {target['key']} has no area {', '.join(lacking)}, which projects of "
-            f"{source['key']} are in; add it first ('ipcoop programme edit {target['key']} "
-            f"--add-area {lacking[0]}'). Nothing was changed"
+            f"programme {target['key']} has no area {', '.join(lacking)}, which projects "
+            f"{', '.join(which)} of {source['key']} are in; {fix}. Nothing was changed"
         )
     stamp = models.now_stamp()
     copies = [

@@ -156,3 +156,24 @@ def test_dates_are_taken_day_first_everywhere_and_the_error_says_so(db_path):
     bad = invoke("--db", db_path, "done", "12", "--on", "soon")
     assert bad.exit_code == 1
     assert "such as 2020-11-30 or, day first, 30/11/2020" in bad.stderr
+
+
+def test_carry_some_projects_only_and_advice_that_works(db_path):
+    for args in (  # 2021 endorsed without the exchange area of projects 14, 15 and 16
+        ["programme", "add", "2021", "--start", "2021-01", "--end", "2021-12", "--area", "gba",
+         "--area", "protection", "--area", "trading", "--area", "education"],
+        ["programme", "endorse", "2021", "--on", "2021-04-30"],
+    ):  # fmt: skip
+        result = invoke("--db", db_path, *args)
+        assert result.exit_code == 0, (args, result.stderr)
+    before = db_path.read_bytes()
+    refused = invoke("--db", db_path, "carry", "2020", "--to", "2021")
+    assert refused.exit_code == 1
+    assert "--add-area" not in refused.stderr  # 2021 is endorsed: that advice was refused
+    assert "projects 14, 15, 16 of 2020 are in" in refused.stderr and "--only" in refused.stderr
+    assert db_path.read_bytes() == before
+    done = invoke("--db", db_path, "carry", "2020", "--to", "2021", "--only", "12", "--only", "13")
+    assert done.exit_code == 0, done.stderr
+    assert "Carried 2 project(s) into programme 2021: 12 -> 19, 13 -> 20" in done.stderr
+    stray = invoke("--db", db_path, "carry", "2020", "--to", "2021", "--only", "1")
+    assert stray.exit_code == 1 and "not an unfinished project of programme 2020" in stray.stderr

@@ -98,18 +98,25 @@ def carry(
             "--to", metavar="KEY", help="The programme to carry into (default: the next one)."
         ),
     ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--only", metavar="ID", help="Carry these projects only (repeat for several)."
+        ),
+    ] = None,
 ) -> None:
     """Copy the unfinished projects of a programme into the next one.
 
     Area, key flag, lead and agencies are kept; each copy notes where it came
     from, and the original becomes 'carried', naming its copy, so the old
     programme's figures read right. Running it again copies nothing twice.
-    Example: ipcoop carry 2020 --to 2021
+    Example: ipcoop carry 2020 --to 2021 (or --only 12 --only 15)
     """
-    from ipcoop import periods
+    from ipcoop import periods, tracker
 
+    ids = tracker.parse_ids(only) if only else []
     with writing(ctx) as db:
-        copies, originals, _ = periods.carry(db, source, to)
+        copies, originals, _ = periods.carry(db, source, to, ids)
     if copies:
         say(
             f"Carried {len(copies)} project(s) into programme {copies[0]['programme']}: "
