@@ -177,3 +177,39 @@ def test_carry_some_projects_only_and_advice_that_works(db_path):
     assert "Carried 2 project(s) into programme 2021: 12 -> 19, 13 -> 20" in done.stderr
     stray = invoke("--db", db_path, "carry", "2020", "--to", "2021", "--only", "1")
     assert stray.exit_code == 1 and "not an unfinished project of programme 2020" in stray.stderr
+
+
+def test_release_check_lists_what_to_look_at_before_publishing(db_path):
+    clean = invoke("--db", db_path, "release", "2020", "--lang", "all", "--check")
+    assert clean.exit_code == 0, clean.stdout + clean.stderr
+    assert "Nothing to look at in programme 2020" in clean.stderr
+    for args in (
+        ["add", "研討會", "--area", "gba", "--programme", "2020"],
+        ["add", "Seminar", "--area", "gba", "--programme", "2020", "--zh-hk", "研討會"],
+        ["programme", "add", "2021", "--start", "2021-01", "--end", "2021-12"],
+        ["programme", "endorse", "2021", "--on", "2021-04-01"],
+    ):
+        assert invoke("--db", db_path, *args).exit_code == 0, args
+    import time
+
+    time.sleep(1.1)  # a second later than the endorsement was recorded
+    assert (
+        invoke("--db", db_path, "add", "Late", "--area", "gba", "--programme", "2021").exit_code
+        == 0
+    )
+    before = db_path.read_bytes()
+    found = invoke("--db", db_path, "release", "2020", "--lang", "all", "--check")
+    assert found.exit_code == 1
+    assert found.stdout.splitlines() == [
+        "project 19's main title is Chinese; the English text prints it",
+        "project 19 has no zh-hk title; the zh-hk text prints another",
+        "project 19 has no zh-cn title; the zh-cn text prints another",
+        "project 20's zh-cn title was converted by OpenCC and no person has checked it "
+        "('ipcoop edit 20 --zh-cn TEXT' sets it)",
+    ]
+    late = invoke("--db", db_path, "release", "2021", "--check")
+    assert late.exit_code == 1 and "project 21 was added on" in late.stdout
+    assert "after the programme was endorsed on 2021-04-01" in late.stdout
+    told = invoke("--db", db_path, "release", "2020", "--lang", "all")
+    assert told.exit_code == 0 and "'ipcoop release 2020 --check' lists them" in told.stderr
+    assert db_path.read_bytes() == before

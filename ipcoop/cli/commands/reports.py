@@ -48,6 +48,15 @@ def release(
         ),
     ] = None,
     output: OutputOpt = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing; list what to look at before publishing (values in "
+            "conflict, missing or unchecked Chinese titles, projects added after "
+            "endorsement); exit 1 if there is anything.",
+        ),
+    ] = False,
 ) -> None:
     """The press release of a programme and its annex, in the group's words.
 
@@ -55,6 +64,7 @@ def release(
     programme in one figure, then the annex: the items under their area headings.
     Dropped items are left out; public text carries no percentages.
 
+    Before publishing: ipcoop release 2020 --lang all --check
     Example: ipcoop release 2020 --lang all --format docx --output release-2020.docx
     """
     from ipcoop import document, languages, programmes, release
@@ -75,11 +85,25 @@ def release(
     programme = programmes.get(db, key)
     blocks = release.all_blocks(db, programme["key"], langs)
     title = blocks[1].text
+    from ipcoop.review import findings
+
+    found = findings(db, programme, langs)
+    if check:
+        if found:
+            emit("\n".join(found) + "\n")
+            raise IpcoopError(f"{len(found)} thing(s) to look at before publishing (listed above)")
+        say(f"Nothing to look at in programme {programme['key']} ({', '.join(langs)}).")
+        return
     from ipcoop.conflicts import warning
 
     unsettled = warning(db, programme=programme["key"])
     if unsettled:
         say(unsettled)
+    if len(found) > bool(unsettled):
+        say(
+            f"Note: {len(found)} thing(s) to look at before publishing; "
+            f"'ipcoop release {programme['key']} --check' lists them"
+        )
     if not programme.get("endorsed"):
         say(
             f"Note: programme {programme['key']} is not endorsed yet, so the release says it "
