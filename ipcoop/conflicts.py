@@ -9,20 +9,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipcoop import models, tracker
+from ipcoop import models
 from ipcoop.errors import InvalidValue, NotFound
 from ipcoop.store.merge import REMOVED, open_conflicts
 
+NONE: dict[str, dict[str, Any]] = {"areas": {}, "members": {}, "programmes": {}}
+
 
 def of_projects(db: Any, project_id: int | None = None) -> list[dict[str, Any]]:
-    """The open conflicts of projects (of one project), each with the project's title."""
-    found = []
-    for conflict in open_conflicts(db.data()):
-        pid = conflict["id"]
-        if isinstance(pid, int) and project_id in (None, pid):
-            project = db.projects_table.get(str(pid))
-            found.append({**conflict, "title": project["title"] if project else "?"})
-    return found
+    """The open conflicts of projects (of one project), each with the project's title.
+    Most databases have none: the table is then not parsed at all."""
+    table = db.projects_table
+    if project_id is not None:
+        doc = table.get(str(project_id))
+        docs = {str(project_id): doc} if doc else {}
+    elif table.mentions(b'"conflicts"'):
+        docs = table.load()
+    else:
+        return []
+    return [
+        {**c, "title": docs[str(c["id"])]["title"]}
+        for c in open_conflicts({**NONE, "projects": docs})
+    ]
 
 
 def warning(db: Any, programme: str | None = None, years: tuple[int, int] | None = None) -> str:
@@ -46,7 +54,7 @@ def warning(db: Any, programme: str | None = None, years: tuple[int, int] | None
 
 def others(db: Any) -> list[dict[str, Any]]:
     """Open conflicts on areas, members and programmes."""
-    return [c for c in open_conflicts(db.data()) if not isinstance(c["id"], int)]
+    return open_conflicts({**{name: db.tables[name] for name in NONE}, "projects": {}})
 
 
 def value_text(value: Any) -> str:
@@ -84,5 +92,7 @@ def settle(db: Any, project_id: int, field: str, choice: int) -> str:
     if field == REMOVED and value == "removed":
         db.remove_projects([project_id])
         return "removed"
+    from ipcoop import tracker
+
     tracker.settle_field(db, project_id, field, None if field == REMOVED else value)
     return value_text(value)

@@ -137,3 +137,44 @@ def test_a_conflict_is_told_in_words_shown_warned_of_and_settled_by_choice(pair)
     converge(hk, gd)
     assert hk.projects()[15]["title"] == "Exchange on trademarks (HK wording)"
     assert [c["id"] for c in hk.ok("conflicts", "--json").json()] == [11]
+
+
+def test_two_copies_leasing_at_once_still_sync(pair, monkeypatch):
+    """Each side runs low on ids; hk claims a block while gd's claim waits to be pushed:
+    gd's overlapping claim is dropped and claimed again further on."""
+    from ipcoop.sync.repo import Repo
+
+    hk, gd = pair
+    for copy in (hk, gd):
+        for i in range(60):
+            copy.ok("add", f"{copy.name} {i}", "--area", "trading", "--year", "2021")
+    real_push = Repo.push
+    raced = []
+
+    def push(self, rev):  # hk syncs (and leases) just before gd's push
+        if not raced and self.folder == gd.folder:
+            raced.append(True)
+            monkeypatch.setattr(Repo, "push", real_push)
+            hk.ok("sync")
+        return real_push(self, rev)
+
+    monkeypatch.setattr(Repo, "push", push)
+    first = gd("sync")
+    monkeypatch.undo()
+    assert raced and first.exit_code == 0, first.stderr
+    converge(hk, gd)
+    ids = [p["id"] for p in hk.projects().values()]
+    assert len(ids) == len(set(ids)) == 18 + 120
+
+
+def test_an_area_removed_on_one_side_and_used_on_the_other_syncs_on(pair):
+    hk, gd = pair
+    hk.ok("areas", "add", "pilot", "Pilot scheme")
+    converge(hk, gd)
+    hk.ok("areas", "remove", "pilot")
+    gd.ok("add", "Uses pilot", "--area", "pilot", "--year", "2021")
+    hk.ok("sync")
+    gd.ok("sync")
+    converge(hk, gd)  # the area is kept, with a conflict saying so
+    assert "pilot" in {a["key"] for a in hk.ok("areas", "--json").json()}
+    assert "areas/pilot" in [c["id"] for c in hk.ok("conflicts", "--json").json()]

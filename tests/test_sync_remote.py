@@ -141,3 +141,20 @@ def test_a_rewound_remote_stays_refused_after_a_plain_fetch(pair, tmp_path, remo
     gd.ok("sync")  # gd never saw hk's push: it cannot know
     git(hk.folder, "fetch", "-q")  # a plain fetch moves the remote-tracking branch
     refused(hk, "was rewound")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["projects"]["7"].update(uuid=["not", "a", "uuid"]),
+        lambda d: next(iter(d["copies"].values())).update(next="many"),
+        lambda d: d["history"].update({"x.000001": "not an entry"}),
+    ],
+    ids=["uuid", "next", "history"],
+)
+def test_a_malformed_remote_is_refused_in_one_line(pair, tmp_path, remote, change):
+    _, gd = pair
+    evil = intruder(tmp_path, remote)
+    rewrite(evil, change)
+    push(evil)
+    refused(gd, "refuses")

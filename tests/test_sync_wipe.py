@@ -121,3 +121,30 @@ def test_a_lock_a_killed_git_left_long_ago_does_not_block_sync(pair):
     assert not lock.exists()
     gd.ok("sync")
     assert gd.projects()[12]["notes"] == "after the kill"
+
+
+def test_a_backup_put_back_after_a_sync_is_told_apart_from_a_wipe(pair):
+    hk, gd = grown(pair)
+    hk.ok("edit", "12", "--note", "hk")
+    hk.ok("sync")
+    gd.ok("edit", "13", "--note", "gd")
+    gd.ok("sync")  # receives hk's note; the .bak is the file before it
+    gd.ok("check", "--restore", "--yes")
+    result = gd("sync")
+    assert result.exit_code == 1
+    line = one_error_line(result)
+    assert "an older version of the shared record" in line and "ipcoop undo" in line
+    os.replace(gd.db, gd.db.with_name("ipcoop.json.old"))  # the advice
+    gd.ok("sync")
+    converge(hk, gd)
+    assert (gd.projects()[12]["notes"], gd.projects()[13]["notes"]) == ("hk", "gd")
+
+
+def test_a_plain_git_repository_is_not_taken_for_a_shared_folder(tmp_path):
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    git(folder, "init", "-q")
+    db = folder / "ipcoop.json"
+    assert invoke("--db", db, "init").exit_code == 0
+    missing = invoke("--db", folder / "other.json", "list")
+    assert missing.exit_code == 3 and "create it with" in missing.stderr

@@ -92,8 +92,13 @@ def resolve(path: Path) -> Path:
 
 
 def shared_folder(path: Path) -> bool:
-    """Whether the database's folder is a repository that `ipcoop sync` shares."""
-    return os.path.isdir(path.parent / ".git")
+    """Whether the database's folder is a repository that `ipcoop sync` shares (it set
+    up its merge driver there), not just any git repository."""
+    try:
+        with open(path.parent / ".git" / "config", encoding="utf-8", errors="replace") as file:
+            return '[merge "ipcoop"]' in file.read()
+    except OSError:
+        return False
 
 
 def check_regular(path: Path, missing_ok: bool = False) -> bool:

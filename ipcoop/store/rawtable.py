@@ -54,6 +54,16 @@ class RawTable:
     def edits(self) -> dict[str, dict[str, Any] | None]:
         return self._edits
 
+    def mentions(self, needle: bytes) -> bool:
+        """Whether any record may hold `needle` (its JSON text), without parsing: a
+        command that looks for something rare (a conflict) skips the table at once."""
+        if self._raw is not None and not self._edits:
+            return self._raw.find(needle, self._start, self._end) != -1
+        import json
+
+        text = needle.decode()
+        return any(text in json.dumps(doc, ensure_ascii=False) for doc in self.load().values())
+
     def load(self) -> dict[str, Any]:
         """The whole table as a dict (parsing the raw lines, applying edits)."""
         if self._raw is not None:

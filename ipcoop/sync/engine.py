@@ -12,7 +12,6 @@ import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ipcoop.errors import DatabaseError, IpcoopError
 from ipcoop.store import files, identity, layout, paths
@@ -38,21 +37,33 @@ class Report:
     ahead: str = ""  # a received change dated in the future: whose, and when
     # The projects as this copy had them when the sync began, as the remote had them
     # before the last push, and as they are now (None: nothing was parsed).
-    mine: dict[str, Any] | None = None
-    theirs: dict[str, Any] | None = None
-    final: dict[str, Any] | None = None
+    mine: layout.Data | None = None
+    theirs: layout.Data | None = None
+    final: layout.Data | None = None
+    # Areas, members and programmes that went and came ("area gba").
+    sent_other: list[str] = field(default_factory=list)
+    received_other: list[str] = field(default_factory=list)
 
     def tally(self) -> None:
-        """Which projects went and came: by their records, whatever the journal says
+        """Which records went and came: by the records, whatever the journal says
         (an undo is a change too; a retried push is counted once)."""
         if self.final is None:
             return
-        for mine, out in ((self.theirs, self.sent), (self.mine, self.received)):
-            if mine is None:
+        final = self.final
+        pairs = (
+            (self.theirs, self.sent, self.sent_other),
+            (self.mine, self.received, self.received_other),
+        )
+        for before, ids, others in pairs:
+            if before is None:
                 continue
-            out[:] = sorted(
-                int(k) for k in set(self.final) | set(mine) if self.final.get(k) != mine.get(k)
-            )
+            for table in ("projects", "areas", "members", "programmes"):
+                new, old = final[table], before[table]
+                changed = sorted(k for k in set(new) | set(old) if new.get(k) != old.get(k))
+                if table == "projects":
+                    ids[:] = sorted(map(int, changed))
+                else:
+                    others += [f"{table[:-1]} {k}" for k in changed]
 
     leased: list[list[int]] = field(default_factory=list)
 
@@ -306,7 +317,7 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
         return head  # nothing to send or receive: no parsing, no writing
     raw, ours = _local(path)
     if report.mine is None:
-        report.mine = ours["projects"]
+        report.mine = ours
     data = ours
     parents = [head] if head else []
     if theirs is not None and theirs != head and not repo.is_ancestor(theirs, head or ""):
@@ -319,19 +330,20 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
             parents = [h for h in (head, theirs) if h]
         received = set(their_data["history"]) - set(ours["history"])
         report.ahead = report.ahead or guard.clock_ahead(their_data, received)
-        report.theirs = their_data["projects"]
+        report.theirs = their_data
     elif theirs is None or theirs != head:
         # (The remote's version may be unreadable, pulled in by a plain `git pull`:
         # this push replaces it.)
         old = _parsed(repo.blob(theirs)) if theirs else None
         if old is not None:
             guard.outgoing(ours, old, report.remote)
-        report.theirs = old["projects"] if old else {}
+        report.theirs = old or {name: {} for name in layout.TABLES}
     else:
         report.theirs = None  # the remote holds this head: nothing goes out
-    report.final = data["projects"]
+    report.final = data
     copy, name, _ = identity.choose(path, data["copies"])
     report.leased += leases.settle(path, data, copy, name)
+    guard.leased(data, report.remote)
     new = layout.serialise(data)
     if new != raw:
         files.atomic_write(path, new)

@@ -70,19 +70,27 @@ def outgoing(ours: layout.Data, remote_data: layout.Data, remote: str) -> None:
 
 
 def merged(data: layout.Data, ours: layout.Data, remote: str) -> layout.Data:
-    """The merge's result, unless it leaves a project pointing at what one side removed
-    while the other used it (every changing command would then refuse the file)."""
-    problem = incoming.dangling(data, ours) or incoming.problem(ours, data, None)
+    """The merge's result, unless it holds what no command would write (every changing
+    command would then refuse the file, on every copy)."""
+    problem = incoming.problem(ours, data, None)
     if problem:
         raise GitError(
-            f"merging {remote} would leave {problem}; nothing here was changed"
-            + (
-                ""
-                if problem.startswith("copies")
-                else ". Move the project elsewhere (or add what it uses back), then sync"
-            )
+            f"merging {remote} would give a record this copy refuses ({problem}); "
+            f"nothing here was changed"
         )
     return data
+
+
+def leased(data: layout.Data, remote: str) -> None:
+    """After this copy's claims were settled: no two copies may hold the same ids
+    (a remote rewound between two copies' leases can leave that)."""
+    problem = incoming.overlap(data)
+    if problem:
+        raise GitError(
+            f"after merging {remote}, {problem}, so both would hand out the same ids; "
+            f"nothing here was changed. The remote's history was rewound or edited: "
+            f"whoever manages it should put it back"
+        )
 
 
 def fetch_forward(repo: Repo, remote: str) -> None:
@@ -122,13 +130,21 @@ def descends(path: Path, data: layout.Data, shared: layout.Data | None) -> None:
     if not missing:
         return
     name = path.name
+    older = data["history"] and set(data["history"]) <= set(shared["history"])
+    if older and set(data["copies"]) <= set(shared["copies"]):
+        raise GitError(
+            f"{name} here is an older version of the shared record (a backup put back? it "
+            f"lacks {len(missing)} of the changes this copy last synced), so nothing was "
+            f"sent. To go back on a change, use 'ipcoop undo' instead; to take the shared "
+            f"record again: 'mv {path} {path}.old', then 'ipcoop --db {path} sync'"
+        )
     raise GitError(
         f"{name} here does not come from the shared record: it lacks {len(missing)} of the "
         f"changes this copy last synced (made anew by init, or replaced by another "
         f"database's file), so nothing was sent and the shared record is unchanged. To "
-        f"keep its projects: move it aside ('mv {name} other.json'), run 'ipcoop sync' to "
-        f"put the shared record back, then import them ('ipcoop --db other.json export "
-        f"--output other-export.json', 'ipcoop import other-export.json')"
+        f"keep its projects: move it aside ('mv {path} {path}.other'), run 'ipcoop --db "
+        f"{path} sync' to put the shared record back, then import them ('ipcoop --db "
+        f"{path}.other export --output other.json', 'ipcoop --db {path} import other.json')"
     )
 
 

@@ -21,17 +21,20 @@ from __future__ import annotations
 from typing import Any
 
 from ipcoop.store import layout
+from ipcoop.store.merge import REMOVED
 
 KEYED = ("projects", "areas", "members", "programmes")
 
 
 def problem(ours: layout.Data | None, theirs: layout.Data, base: layout.Data | None) -> str | None:
     """The first reason this copy would refuse `theirs`, or None."""
-    if base is not None:
-        found = _unjournaled(base, theirs) or _blocks(base, theirs)
-        if found:
-            return found
-    return _uuids(base, theirs) or _records(ours, theirs)
+    try:
+        found = _records(ours, theirs)  # first: it names a malformed record plainly
+        if found is None and base is not None:
+            found = _unjournaled(base, theirs) or _blocks(base, theirs)
+        return found or _uuids(base, theirs)
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        return f"a malformed record ({exc.__class__.__name__})"
 
 
 def _unjournaled(base: layout.Data, theirs: layout.Data) -> str | None:
@@ -45,6 +48,8 @@ def _unjournaled(base: layout.Data, theirs: layout.Data) -> str | None:
     for table in KEYED:
         old, new = base[table], theirs[table]
         for key in set(old) | set(new):
+            if table != "projects" and REMOVED in (new.get(key) or {}).get("conflicts", {}):
+                continue  # removed on one side, kept by a merge because a project uses it
             if old.get(key) != new.get(key) and (table, str(key)) not in explained:
                 what = "removes" if key not in new else "changes"
                 return f"it {what} {table.rstrip('s')} {key} without a journal entry"
@@ -141,25 +146,4 @@ def _records(ours: layout.Data | None, theirs: layout.Data) -> str | None:
     for found in audit(probe(theirs, changed)):
         if found.kind != "note" and found.text not in known:
             return found.text
-    return None
-
-
-def dangling(data: layout.Data, ours: layout.Data) -> str | None:
-    """A project that the merge left pointing at an area, programme or member that is
-    gone (one side removed it while the other used it), if this copy had none such;
-    or two copies that the merge left holding the same ids (after a rewound remote)."""
-    found = overlap(data)
-    if found:
-        return found
-    areas, programmes, members = data["areas"], data["programmes"], data["members"]
-    for key, doc in data["projects"].items():
-        if not isinstance(doc, dict):
-            continue
-        for table, ref, known in (
-            ("area", doc.get("area"), areas),
-            ("programme", doc.get("programme"), programmes),
-            *(("member", code, members) for code in doc.get("agencies", ())),
-        ):
-            if ref not in known and ref in ours[table + "s"]:
-                return f"project {key} uses the {table} {ref}, which the other side removed"
     return None

@@ -104,8 +104,10 @@ def import_(
         left = db.ids_left()
         if left is not None and len(plan.added) > left:
             from ipcoop.store import identity
+            from ipcoop.store.lock import locked
 
-            identity.note_need(db.path, len(plan.added))
+            with locked(db.path):  # this copy's state is changed only under the lock
+                identity.note_need(db.path, len(plan.added))
             raise IpcoopError(
                 f"{file} would add {len(plan.added)} project(s), but this copy holds "
                 f"{left} unused id(s); run 'ipcoop sync' first (it leases enough for them), "

@@ -68,7 +68,11 @@ def summary(
     figures = periods.summary_for(db, period)
     from ipcoop.conflicts import warning
 
-    unsettled = warning(db, years=(int(figures["from"]), int(figures["to"])))
+    unsettled = (
+        warning(db, programme=figures["programme"])
+        if figures.get("programme")
+        else warning(db, years=(int(figures["from"]), int(figures["to"])))
+    )
     if unsettled:
         say(unsettled)
     if fmt == "table" and output is None:

@@ -53,7 +53,9 @@ def sync(
         say(f"Shared {path} with {report.remote}.")
     elif report.first == "joined":
         say(f"Fetched the shared database from {report.remote} into {path}.")
-    say(f"Sent {len(report.sent)} change(s), received {len(report.received)}.")
+    sent = len(report.sent) + len(report.sent_other)
+    received = len(report.received) + len(report.received_other)
+    say(f"Sent {sent} change(s), received {received}.")
     moved = [
         f"{word} {_ids(ids)}"
         for word, ids in (("sent", report.sent), ("received", report.received))
@@ -61,6 +63,13 @@ def sync(
     ]
     if moved:
         say(f"  Projects {'; '.join(moved)}.")
+    other = [
+        f"{word} {', '.join(names)}"
+        for word, names in (("sent", report.sent_other), ("received", report.received_other))
+        if names
+    ]
+    if other:
+        say(f"  Also {'; '.join(other)}.")
     if report.ahead:
         say(
             f"Warning: a change received from {report.ahead} is dated more than a day "
