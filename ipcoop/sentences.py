@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipcoop.summary import shown
-from ipcoop.words import period_text
+from ipcoop.words import period_text, shown
 
 # Phrases that differ between the two sides beyond the script.
 _PHRASES = {

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ipcoop.models import STATUSES
+from ipcoop.words import shown
 
 NONE = [0] * len(STATUSES)
 
@@ -32,12 +33,6 @@ def share(figures: dict[str, Any]) -> str:
     """The done percentage as reports print it: a dash when no project counts (all of
     them dropped or carried), where the figure 0.0 would say that none was done."""
     return f"{figures['percent_done']:.1f}" if counted(figures) > 0 else "—"
-
-
-def shown(figures: dict[str, Any]) -> str:
-    """The period a summary (or its `previous`) is of, as text names it: a programme's
-    span when its key (a year) no longer says it (2020 extended to 2021-12)."""
-    return str(figures.get("period_label") or figures["period"])
 
 
 def span_label(key: str, start: str, end: str) -> str:

@@ -11,6 +11,7 @@ error messages stay English.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 GROUP = {
     "en": "Guangdong/Hong Kong Expert Group on the Protection of Intellectual Property Rights",
@@ -292,3 +293,9 @@ def programme_name(label: str, lang: str) -> str:
     if lang == "zh-cn":
         return f"{period_text(label, lang)}合作项目"
     return f"Co-operation projects for {label}"
+
+
+def shown(figures: dict[str, Any]) -> str:
+    """The period a summary (or its `previous`) is of, as text names it: a programme's
+    span when its key (a year) no longer says it (2020 extended to 2021-12)."""
+    return str(figures.get("period_label") or figures["period"])

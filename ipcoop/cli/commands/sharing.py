@@ -56,20 +56,13 @@ def sync(
     sent = len(report.sent) + len(report.sent_other)
     received = len(report.received) + len(report.received_other)
     say(f"Sent {sent} change(s), received {received}.")
-    moved = [
-        f"{word} {_ids(ids)}"
-        for word, ids in (("sent", report.sent), ("received", report.received))
-        if ids
-    ]
-    if moved:
-        say(f"  Projects {'; '.join(moved)}.")
-    other = [
-        f"{word} {', '.join(names)}"
-        for word, names in (("sent", report.sent_other), ("received", report.received_other))
-        if names
-    ]
-    if other:
-        say(f"  Also {'; '.join(other)}.")
+    for label, went, came in (
+        ("Projects", _ids(report.sent), _ids(report.received)),
+        ("Also", ", ".join(report.sent_other), ", ".join(report.received_other)),
+    ):
+        moved = [f"{word} {names}" for word, names in (("sent", went), ("received", came)) if names]
+        if moved:
+            say(f"  {label} {'; '.join(moved)}.")
     if report.ahead:
         say(
             f"Warning: a change received from {report.ahead} is dated more than a day "
