@@ -213,3 +213,12 @@ def test_release_check_lists_what_to_look_at_before_publishing(db_path):
     told = invoke("--db", db_path, "release", "2020", "--lang", "all")
     assert told.exit_code == 0 and "'ipcoop release 2020 --check' lists them" in told.stderr
     assert db_path.read_bytes() == before
+
+
+def test_release_check_in_chinese_does_not_object_to_a_chinese_main_title(db_path):
+    added = invoke("--db", db_path, "add", "研討會", "--area", "gba", "--programme", "2020",
+                   "--zh-hk", "研討會", "--zh-cn", "研讨会")  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    assert invoke("--db", db_path, "release", "2020", "--lang", "zh-hk", "--check").exit_code == 0
+    english = invoke("--db", db_path, "release", "2020", "--check")
+    assert english.exit_code == 1 and "main title is Chinese" in english.stdout
