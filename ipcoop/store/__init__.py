@@ -73,7 +73,7 @@ if TYPE_CHECKING:  # what the names are, for type checkers (nothing is imported 
         open_write,
         restore_backup,
     )
-    from ipcoop.store.layout import SCHEMA_VERSION, serialise
+    from ipcoop.store.layout import SCHEMA_VERSION, serialise, shape
     from ipcoop.store.paths import (
         backup_path,
         cache_path,
@@ -81,4 +81,4 @@ if TYPE_CHECKING:  # what the names are, for type checkers (nothing is imported 
         local_path,
         lock_path,
     )
-    from ipcoop.store.session import Database, shape
+    from ipcoop.store.session import Database

@@ -104,6 +104,15 @@ def wanted(state: dict[str, Any]) -> int:
     return max(LOW_WATER, int(state.get("want", 0)))
 
 
+def save_high(path: Path, copy: str, name: str, next_id: int) -> None:
+    """Remember this copy's highest id (below `next_id`) in `.local`, if it grew."""
+    state = read_local(path)
+    high = max(int(state.get("high", 0)), int(next_id) - 1)
+    wanted = {**state, "copy": copy, "name": name, "high": high}
+    if wanted != state:
+        write_local(path, wanted)
+
+
 def write_local(path: Path, state: dict[str, Any]) -> None:
     """Save this copy's state, durably: a power cut leaves the old state or the new."""
     payload = (json.dumps(state, sort_keys=True) + "\n").encode()

@@ -113,3 +113,13 @@ def _changed_since(entry: dict[str, Any], key: Any, table: str = "projects") -> 
         f"cannot undo '{entry.get('command')}': {what} has been changed since "
         f"(see 'ipcoop log'); nothing was changed"
     )
+
+
+def ranges(ids: list[int]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for i in sorted(ids):
+        if out and out[-1][1] == i - 1:
+            out[-1][1] = i
+        else:
+            out.append([i, i])
+    return out

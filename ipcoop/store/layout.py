@@ -41,9 +41,12 @@ import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ipcoop.errors import DatabaseError
+
+if TYPE_CHECKING:  # the record type, for readers and type checkers only
+    from ipcoop.records import Project
 
 SCHEMA_VERSION = 5
 TABLES = ("_meta", "areas", "copies", "history", "members", "programmes", "projects")
@@ -267,3 +270,27 @@ def uncollected(make: Any, *args: Any, **kwargs: Any) -> Any:
         return make(*args, **kwargs)
     finally:
         gc.enable()
+
+
+def shape(project_id: int, doc: Mapping[str, Any]) -> Project:
+    """A stored project in the contract's JSON shape and field order."""
+    titles = doc.get("titles") or NO_TITLES
+    return {
+        "id": project_id,
+        "uuid": doc["uuid"],
+        "title": doc["title"],
+        "titles": {"zh-hk": titles.get("zh-hk"), "zh-cn": titles.get("zh-cn")},
+        "converted": list(doc.get("converted", ())),
+        "area": doc["area"],
+        "year": doc["year"],
+        "programme": doc["programme"],
+        "status": doc["status"],
+        "key": doc["key"],
+        "lead": doc["lead"],
+        "agencies": list(doc["agencies"]),
+        "notes": doc["notes"],
+        "done_on": doc["done_on"],
+        "carried_to": doc["carried_to"],
+        "created": doc["created"],
+        "updated": doc["updated"],
+    }

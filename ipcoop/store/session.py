@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipcoop.errors import DatabaseError, IpcoopError, NotFound
-from ipcoop.store import cache, checks, files, identity, layout
+from ipcoop.store import cache, checks, files, identity, journal, layout
+from ipcoop.store.layout import shape
 from ipcoop.store.rawtable import RawTable
 
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
@@ -28,40 +29,6 @@ SMALL_TABLES = tuple(t for t in layout.TABLES if t not in layout.RAW_TABLES)
 BULK = 20
 # More single-project edits than this, and the whole table is parsed and rewritten.
 SPLICE_LIMIT = 64
-
-
-def shape(project_id: int, doc: Mapping[str, Any]) -> Project:
-    """A stored project in the contract's JSON shape and field order."""
-    titles = doc.get("titles") or layout.NO_TITLES
-    return {
-        "id": project_id,
-        "uuid": doc["uuid"],
-        "title": doc["title"],
-        "titles": {"zh-hk": titles.get("zh-hk"), "zh-cn": titles.get("zh-cn")},
-        "converted": list(doc.get("converted", ())),
-        "area": doc["area"],
-        "year": doc["year"],
-        "programme": doc["programme"],
-        "status": doc["status"],
-        "key": doc["key"],
-        "lead": doc["lead"],
-        "agencies": list(doc["agencies"]),
-        "notes": doc["notes"],
-        "done_on": doc["done_on"],
-        "carried_to": doc["carried_to"],
-        "created": doc["created"],
-        "updated": doc["updated"],
-    }
-
-
-def ranges(ids: list[int]) -> list[list[int]]:
-    out: list[list[int]] = []
-    for i in sorted(ids):
-        if out and out[-1][1] == i - 1:
-            out[-1][1] = i
-        else:
-            out.append([i, i])
-    return out
 
 
 class Database:
@@ -297,7 +264,7 @@ class Database:
             table = raw.load()
             table.update((str(pid), doc) for pid, doc in zip(ids, docs, strict=True))
         self._changes.append(
-            {"table": "projects", "ids": ranges(ids), "before": None, "stamp": stamp}
+            {"table": "projects", "ids": journal.ranges(ids), "before": None, "stamp": stamp}
         )
         self._dirty = True
         return ids
@@ -405,7 +372,8 @@ class Database:
         # The change is made; the rest is local housekeeping that may not fail it.
         try:
             cache.write(self.path, payload, stats)
-            self._save_local()
+            copy, name = self.me()
+            identity.save_high(self.path, copy, name, self.copies().get(copy, {}).get("next", 1))
         except Exception:
             cache.forget(self.path)
         self._changes = []
@@ -425,15 +393,6 @@ class Database:
         if table.raw and self._stats is not None:
             return cache.adjust(self._stats, table.edits, table.originals)
         return cache.project_stats(table.load())
-
-    def _save_local(self) -> None:
-        copy, name = self.me()
-        state = identity.read_local(self.path)
-        record = self.copies().get(copy, {})
-        high = max(int(state.get("high", 0)), int(record.get("next", 1)) - 1)
-        wanted = {**state, "copy": copy, "name": name, "high": high}
-        if wanted != state:
-            identity.write_local(self.path, wanted)
 
 
 def _group(field: str) -> tuple[str, ...]:
