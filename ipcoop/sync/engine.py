@@ -17,11 +17,11 @@ from ipcoop.errors import DatabaseError, IpcoopError
 from ipcoop.store import files, identity, layout, paths
 from ipcoop.store.lock import locked
 from ipcoop.store.merge import merge, open_conflicts
-from ipcoop.sync import guard, leases
+from ipcoop.sync import first, guard, leases, locks
 from ipcoop.sync.content import parse_blob
 from ipcoop.sync.git import Git, GitError
 from ipcoop.sync.mend import mend
-from ipcoop.sync.repo import BRANCH_REF, REMOTE_REF, Repo, probe
+from ipcoop.sync.repo import BRANCH_REF, REMOTE_REF, Repo
 
 ATTEMPTS = 6
 
@@ -68,18 +68,6 @@ class Report:
     leased: list[list[int]] = field(default_factory=list)
 
 
-def _normalise(remote: str) -> str:
-    """A local path is stored absolute, so the repository works from any folder."""
-    if not remote.strip() or remote.startswith("-") or "\x00" in remote:
-        raise IpcoopError(f"{remote!r} is not a git URL or path")
-    if "://" in remote or (":" in remote.split("/", maxsplit=1)[0] and not Path(remote).exists()):
-        return remote
-    try:
-        return str(Path(remote).expanduser().resolve())
-    except (RuntimeError, OSError) as exc:  # ~nosuchuser, a symlink loop
-        raise IpcoopError(f"cannot use the remote {remote}: {exc}") from None
-
-
 def _busy(timeout: float) -> IpcoopError:
     return IpcoopError(
         f"another 'ipcoop sync' of this database is running (waited {timeout:g} s); "
@@ -118,8 +106,8 @@ def _sync(path: Path, remote: str | None, name: str | None) -> Report:
         )
     report = Report()
     if remote is not None:
-        remote = _normalise(remote)
-        _first_time(repo, path, remote, report)
+        remote = first.normalise(remote)
+        report.first = first.first_time(repo, path, remote)
     config = repo.local_config() if repo.exists() else {}
     if "remote.origin.url" not in config:
         raise IpcoopError(
@@ -128,7 +116,10 @@ def _sync(path: Path, remote: str | None, name: str | None) -> Report:
         )
     repo.configure(None, config)
     report.remote = config["remote.origin.url"]
-    guard.clear_stale_locks(repo, ours_killed=bool(state.get("syncing")))
+    locks.clear_local(repo, ours_killed=bool(state.get("syncing")))
+    held = locks.clear_remote(report.remote)
+    if held is not None:
+        raise GitError(locks.held_message(str(held)))
     mend(repo)  # objects a power cut left empty would make git answer wrongly
     with locked(path):
         report.restored = guard.restore_missing(repo, path, repo.revs("HEAD")[0])
@@ -158,10 +149,13 @@ def _exchange(repo: Repo, path: Path, report: Report) -> None:
         if head == repo.revs(REMOTE_REF)[0]:
             break
         if repo.push(head):
-            repo.git.run("update-ref", guard.SEEN_REF, head)  # the remote holds it now
+            repo.git.run("update-ref", locks.SEEN_REF, head)  # the remote holds it now
             break
         time.sleep(random.uniform(0.05, 0.3))  # the other side pushed first: merge again
     else:
+        held = locks.blocking(repo.refused)
+        if held is not None:
+            raise GitError(locks.held_message(held))
         raise GitError(f"the remote kept changing during {ATTEMPTS} attempts; sync again")
     report.tally()
     if identity.read_local(path).get("pending"):
@@ -185,58 +179,6 @@ def _mark(path: Path, syncing: bool, name: str | None = None) -> None:
         wanted["name"] = name
     if wanted != state:
         identity.write_local(path, wanted)
-
-
-def _first_time(repo: Repo, path: Path, remote: str, report: Report) -> None:
-    current = repo.remote_url() if repo.exists() else None
-    if current is not None:
-        if current != remote:
-            raise IpcoopError(
-                f"{path} is already shared with {current}; to change that, "
-                f"run 'git -C {path.parent} remote set-url origin {remote}'"
-            )
-        return
-    heads = probe(repo.git, remote)
-    exists = paths.check_regular(path, missing_ok=True)
-    if BRANCH_REF in heads:
-        if exists:
-            raise IpcoopError(
-                f"{remote} already holds a database, and {path.name} here is another one "
-                f"(unrelated histories); to join them: move {path.name} aside, run "
-                f"'ipcoop sync {remote}' to fetch the shared one, then 'ipcoop import' the "
-                f"export of yours ('ipcoop --db OLD export --output mine.json')"
-            )
-        repo.init()
-        repo.configure(remote)
-        repo.fetch()
-        theirs = repo.rev(REMOTE_REF)
-        raw = repo.blob(theirs) if theirs else None
-        if raw is None:
-            listed = ", ".join(repo.files(theirs)) if theirs else "nothing"
-            raise IpcoopError(
-                f"{remote} holds no {path.name} on its branch main "
-                f"(it holds: {listed}); is it an ipcoop remote?"
-            )
-        assert theirs is not None  # it gave the file
-        guard.remote_data(repo, theirs, remote)
-        with locked(path):
-            files.atomic_write(path, raw)
-        repo.move_branch(theirs, None)
-        report.first = "joined"
-        return
-    if heads:
-        raise IpcoopError(
-            f"{remote} is a git repository without an ipcoop database "
-            f"(no branch main); give an empty repository or one ipcoop shared"
-        )
-    if not exists:
-        raise IpcoopError(
-            f"there is no database at {path} to share, and {remote} is empty; "
-            f"create one first ('ipcoop --db {path} init')"
-        )
-    repo.init()
-    repo.configure(remote)
-    report.first = "shared"
 
 
 def _local(path: Path) -> tuple[bytes, layout.Data]:

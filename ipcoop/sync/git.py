@@ -19,7 +19,7 @@ from ipcoop.errors import IpcoopError
 # Every object, ref and index git writes is synced to disk before git goes on: a
 # power cut must not leave an empty object that fails every later sync (git 2.36
 # and later; the older core.fsyncObjectFiles would make git warn on every command).
-DURABLE = ("core.fsync=objects,derived-metadata,reference", "core.fsyncMethod=fsync")
+DURABLE = ("core.fsync=objects,derived-metadata,reference,index", "core.fsyncMethod=fsync")
 # Settings given on every command line, beating whatever the user's config says.
 OVERRIDES = (
     *DURABLE,

@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 
 from ipcoop.errors import DatabaseError
@@ -21,13 +19,10 @@ from ipcoop.store.paths import check_regular
 from ipcoop.sync import incoming
 from ipcoop.sync.content import parse_blob
 from ipcoop.sync.git import GitError
-from ipcoop.sync.repo import BRANCH_REF, REMOTE_REF, STALE_LOCKS, Repo
+from ipcoop.sync.locks import SEEN_REF
+from ipcoop.sync.repo import BRANCH_REF, REMOTE_REF, Repo
 
 UNCHANGED = "; it was not merged and nothing here was changed"
-SEEN_REF = "refs/ipcoop/seen"  # the remote's branch as this copy last fetched it
-# A git command on a repository this small takes seconds: a lock older than this was
-# left by one that was killed (a plain `git pull` interrupted), and blocks every sync.
-STALE_AFTER = 120.0
 
 
 def remote_data(
@@ -183,16 +178,3 @@ def restore_missing(repo: Repo, path: Path, head: str | None) -> bool:
             files.atomic_write(path, raw)
             return True
     return False
-
-
-def clear_stale_locks(repo: Repo, ours_killed: bool) -> None:
-    """Remove the locks a killed git left: all of them after a sync of ours was killed
-    (we hold the sync lock, so no git of ours runs), else those too old to be live."""
-    now = time.time()
-    for name in STALE_LOCKS:
-        lock = repo.git_dir / name
-        try:
-            if ours_killed or now - os.stat(lock).st_mtime > STALE_AFTER:
-                os.unlink(lock)
-        except OSError:
-            continue

@@ -1,4 +1,4 @@
-"""Mending this copy's repository after a power cut left git's objects damaged.
+"""Mending this copy's repository after a power cut left git's objects or index damaged.
 
 git writes an object to a file of its own; without fsync (as before ipcoop
 set core.fsync) a power cut can leave such files empty, and every later git
@@ -13,6 +13,7 @@ dropped and fetched again), and goes on as usual.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 
 from ipcoop.sync.repo import BRANCH_REF, REMOTE_REF, Repo
@@ -33,6 +34,23 @@ def empty_objects(repo: Repo) -> list[str]:
     return found
 
 
+def index_sound(repo: Repo) -> bool:
+    """Whether git's index is whole: its header and the checksum that ends it (SHA-1 or
+    SHA-256). A torn index makes every git command fail; HEAD rebuilds it."""
+    try:
+        raw = (repo.git_dir / "index").read_bytes()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    if raw[:4] != b"DIRC":
+        return False
+    return any(
+        len(raw) > 12 + size and hashlib.new(name, raw[:-size]).digest() == raw[-size:]
+        for name, size in (("sha1", 20), ("sha256", 32))
+    )
+
+
 def readable(repo: Repo, rev: str) -> bool:
     """Whether a commit, its tree and the database in it can all be read."""
     return repo.git.ok("cat-file", "-e", f"{rev}^{{tree}}") and repo.blob(rev) is not None
@@ -50,8 +68,11 @@ def reflog(repo: Repo, ref: str) -> list[str]:
 
 
 def mend(repo: Repo) -> bool:
-    """Remove empty objects and move damaged branches back; whether anything was done."""
+    """Remove empty objects and a torn index, move damaged branches back; whether
+    anything was done."""
     damaged = empty_objects(repo)
+    if not index_sound(repo):
+        damaged.append(str(repo.git_dir / "index"))
     for path in damaged:
         with contextlib.suppress(OSError):
             os.unlink(path)

@@ -18,17 +18,6 @@ from ipcoop.sync.git import BRANCH, DURABLE, REMOTE, Git, GitError
 BRANCH_REF = f"refs/heads/{BRANCH}"
 REMOTE_REF = f"refs/remotes/{REMOTE}/{BRANCH}"
 DRIVER = "ipcoop"
-# Locks git leaves behind when it is killed; removed only after a sync of ours died.
-STALE_LOCKS = (
-    "index.lock",
-    "HEAD.lock",
-    f"{BRANCH_REF}.lock",
-    f"{REMOTE_REF}.lock",
-    "packed-refs.lock",
-    "config.lock",
-    "shallow.lock",
-    "ipcoop.index.lock",
-)
 
 
 class Repo:
@@ -36,6 +25,7 @@ class Repo:
         self.git = git
         self.folder = git.folder
         self.name = db_name
+        self.refused = ""  # why the last push was refused
 
     @property
     def git_dir(self) -> Path:
@@ -259,6 +249,7 @@ class Repo:
         if done.returncode == 0:
             return True
         text = (done.stdout + done.stderr).decode("utf-8", "replace")
+        self.refused = text
         if (
             "[rejected]" in text
             or "non-fast-forward" in text
