@@ -68,14 +68,50 @@ def other(tag: str) -> str:
 _converters: dict[str, Any] = {}
 
 
-def convert(text: str, into: str) -> str:
-    """`text` in the other Chinese script, written as `into` (zh-hk or zh-cn) writes it."""
-    converter = _converters.get(into)
+def _opencc(config: str) -> Any:
+    converter = _converters.get(config)
     if converter is None:
         import opencc
 
-        converter = _converters[into] = opencc.OpenCC(CONVERT_INTO[into])
-    return str(converter.convert(text))
+        converter = _converters[config] = opencc.OpenCC(config)
+    return converter
+
+
+# Punctuation each side writes: Hong Kong quotes with 「」 and writes zero in a year
+# as ○; Guangdong quotes with “” and writes U+3007. OpenCC changes characters only.
+_MARKS = {"zh-cn": str.maketrans("「」『』", "“”‘’"), "zh-hk": str.maketrans("“”‘’", "「」『』")}
+_ZERO = {"zh-cn": ("○", "〇"), "zh-hk": ("〇", "○")}
+_NUMERALS = "〇○零一二三四五六七八九十"
+
+
+def convert(text: str, into: str) -> str:
+    """`text` in the other Chinese script, written as `into` (zh-hk or zh-cn) writes it:
+    its characters, its quotation marks, and the zero of a year written in words."""
+    out = str(_opencc(CONVERT_INTO[into]).convert(text)).translate(_MARKS[into])
+    old, new = _ZERO[into]
+    if old in out:
+        chars = list(out)
+        for i, ch in enumerate(chars):
+            near = chars[i - 1 : i] + chars[i + 1 : i + 2]
+            if ch == old and any(c in _NUMERALS for c in near):
+                chars[i] = new
+        out = "".join(chars)
+    return out
+
+
+# What a text typed as one Chinese form would become in the standard other script.
+_STANDARD = {"zh-hk": "s2t", "zh-cn": "t2s"}
+
+
+def looks_like_other_script(text: str, tag: str) -> bool:
+    """Whether text typed as `tag` holds characters of the other script. Both OpenCC's
+    phrases and its single characters must say so: 布局 is how Hong Kong writes it,
+    though OpenCC's phrase table prefers 佈局."""
+    converter = _opencc(_STANDARD[tag])
+    if converter.convert(text) == text:
+        return False
+    chars = sorted({ch for ch in text if ord(ch) >= _CJK_START})
+    return any(converter.convert(ch) != ch for ch in chars)
 
 
 def no_forms() -> Forms:
@@ -187,7 +223,7 @@ def entry_notes(
     notes = []
     script = {"zh-hk": "Simplified", "zh-cn": "Traditional"}
     for tag, text in given.items():
-        if convert(text, tag) != text:
+        if looks_like_other_script(text, tag):
             notes.append(
                 f"the {tag} {what} looks like {script[tag]} Chinese; it is kept as typed "
                 f"(zh-hk is Traditional as written in Hong Kong, zh-cn Simplified)"

@@ -357,3 +357,29 @@ def test_blank_chinese_names_are_refused_by_every_command(empty_db):
         assert result.exit_code == 1, args
         assert "name (zh-" in one_error_line(result) and "must not be empty" in result.stderr
     assert empty_db.read_bytes() == before
+
+
+def test_hong_kong_wording_is_not_called_simplified(empty_db):
+    """布局 is how the Hong Kong side writes it; OpenCC's phrases prefer 佈局."""
+    result = invoke(
+        "--db", empty_db, "add", "Layout", "--area", "gba", "--year", "2021",
+        "--zh-hk", "推動粵港知識產權布局",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "looks like" not in result.stderr
+    typed_wrong = invoke("--db", empty_db, "edit", "1", "--zh-cn", "推動粵港知識產權佈局")
+    assert "the zh-cn title looks like Traditional Chinese" in typed_wrong.stderr
+
+
+def test_conversion_writes_each_sides_quotation_marks_and_zero(empty_db):
+    invoke(
+        "--db", empty_db, "add", "Quoted", "--area", "gba", "--year", "2021",
+        "--zh-hk", "「粵港知識產權」研討會二○二○",
+    )  # fmt: skip
+    invoke(
+        "--db", empty_db, "add", "Quoted back", "--area", "gba", "--year", "2021",
+        "--zh-cn", "“粤港知识产权”研讨会二〇二一",
+    )  # fmt: skip
+    shown = {p["id"]: p["titles"] for p in invoke("--db", empty_db, "list", "--json").json()}
+    assert shown[1]["zh-cn"] == "“粤港知识产权”研讨会二〇二〇"
+    assert shown[2]["zh-hk"] == "「粵港知識產權」研討會二○二一"

@@ -40,8 +40,7 @@ def _writer(sync: bool, print_first: bool = False) -> powerloss.Scenario:
         + (said if print_first else "")
         + "os.rename(os.path.join(folder, 'tmp'), os.path.join(folder, 'ipcoop.json'))\n"
         "d = os.open(folder, os.O_RDONLY)\n"
-        "os.fsync(d)\n"
-        + ("" if print_first else said)
+        "os.fsync(d)\n" + ("" if print_first else said)
     )
 
     def setup(root: Path) -> None:
