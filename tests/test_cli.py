@@ -817,3 +817,28 @@ def test_show_gives_times_in_the_readers_time_zone_as_log_does(cli, monkeypatch)
         monkeypatch.undo()
         time.tzset()
     assert f"Created         {local:%Y-%m-%d %H:%M}" in shown
+
+
+def test_completion_offers_what_each_command_can_take(db_path):
+    """Programme keys for summary, programme show and carry (not file names), and for
+    done only the projects not done yet."""
+    from typer.testing import CliRunner
+
+    def complete(words: str) -> list[str]:
+        env = {
+            "_IPCOOP_COMPLETE": "complete_bash",
+            "COMP_WORDS": f"ipcoop --db {db_path} {words}",
+            "COMP_CWORD": str(len(words.split()) + 2),
+        }
+        result = CliRunner().invoke(app, [], env=env, prog_name="ipcoop")
+        return result.stdout.split()
+
+    assert complete("summary 202") == ["2020"]
+    assert complete("programme show 202") == ["2020"]
+    assert complete("carry 202") == ["2020"]
+    assert complete("carry 2020 --to 202") == ["2020"]
+    invoke("--db", db_path, "done", "11", "12", "--on", "2020-11-30")
+    offered = complete("done 1")
+    assert "11" not in offered and "12" not in offered and "13" in offered
+    closed = complete("reopen 1")
+    assert {"11", "12"} <= set(closed) and "13" not in closed

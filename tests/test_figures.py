@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import invoke
+from tests.helpers import invoke, one_error_line
 
 
 @pytest.fixture
@@ -222,3 +222,24 @@ def test_release_check_in_chinese_does_not_object_to_a_chinese_main_title(db_pat
     assert invoke("--db", db_path, "release", "2020", "--lang", "zh-hk", "--check").exit_code == 0
     english = invoke("--db", db_path, "release", "2020", "--check")
     assert english.exit_code == 1 and "main title is Chinese" in english.stdout
+
+
+def test_summary_check_lists_what_to_look_at_in_its_language(db_path):
+    clean = invoke("--db", db_path, "summary", "2020", "--lang", "zh-hk", "--check")
+    assert clean.exit_code == 0, clean.stdout + clean.stderr
+    assert "Nothing to look at in the summary (zh-hk)" in clean.stderr and clean.stdout == ""
+    added = invoke("--db", db_path, "add", "Seminar", "--area", "gba", "--programme", "2020",
+                   "--zh-hk", "研討會")  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    before = db_path.read_bytes()
+    found = invoke("--db", db_path, "summary", "2020", "--lang", "zh-cn", "--check")
+    assert found.exit_code == 1
+    assert found.stdout.splitlines() == [
+        "project 19's zh-cn title was converted by OpenCC and no person has checked it "
+        "('ipcoop edit 19 --zh-cn TEXT' sets it)"
+    ]
+    assert "1 thing(s) to look at before it goes out" in one_error_line(found)
+    assert invoke("--db", db_path, "summary", "2020", "--lang", "zh-hk", "--check").exit_code == 0
+    years = invoke("--db", db_path, "summary", "2020-2021", "--check")
+    assert years.exit_code == 0, years.stdout
+    assert db_path.read_bytes() == before

@@ -39,6 +39,24 @@ def complete_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     ]
 
 
+def _ids_in(statuses: tuple[str, ...]) -> Any:
+    """A completer of the ids of projects in these statuses (what the command can change)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+        from ipcoop.models import sanitize
+
+        db = _completion_db(ctx)
+        if db is None:
+            return []
+        return [
+            (str(p["id"]), sanitize(p["title"])[:60])
+            for p in db.rows()
+            if p["status"] in statuses and str(p["id"]).startswith(incomplete)
+        ]
+
+    return complete
+
+
 def complete_programme(ctx: typer.Context, incomplete: str) -> list[str]:
     db = _completion_db(ctx)
     keys = sorted(db.tables["programmes"]) if db else []
@@ -122,6 +140,22 @@ IdsArg = Annotated[
         metavar="ID...", help="Project ids.", show_default=False, autocompletion=complete_id
     ),
 ]
+
+
+def _ids_arg(statuses: tuple[str, ...]) -> Any:
+    return Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ID...",
+            help="Project ids.",
+            show_default=False,
+            autocompletion=_ids_in(statuses),
+        ),
+    ]
+
+
+OpenIdsArg = _ids_arg(("planned", "active"))  # what start, done and drop change
+ClosedIdsArg = _ids_arg(("done", "dropped"))  # what reopen changes
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="Project id.", autocompletion=complete_id)]
 ProgrammeOpt = Annotated[
     str | None,

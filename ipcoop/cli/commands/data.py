@@ -154,7 +154,7 @@ def check(
     """Verify the database file and say what is wrong and how to recover.
 
     Exit 0: sound; 1: readable with problems; 3: unusable.
-    Examples: ipcoop check;  ipcoop check --restore (asks first; add --yes in a script)
+    Example: ipcoop check --restore --yes (without --yes it asks first, on a terminal)
     """
     from ipcoop import store
 

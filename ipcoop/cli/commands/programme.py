@@ -15,6 +15,7 @@ from ipcoop.cli.options import (
     ZhCnOpt,
     ZhHkOpt,
     complete_area,
+    complete_programme,
     lang_of,
 )
 from ipcoop.cli.output import choose_format, emit, notes, say
@@ -31,6 +32,7 @@ def summary(
             metavar="[KEY|PERIOD]",
             help="A programme's key (2020, 2022-23), or a year or range of years "
             "(2021, 2020-2021); default: the latest programme.",
+            autocompletion=complete_programme,
         ),
     ] = None,
     fmt: Annotated[
@@ -47,12 +49,22 @@ def summary(
     lang: LangOpt = None,
     as_json: JsonOpt = False,
     output: OutputOpt = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Write nothing; list what to look at before it goes out (values in "
+            "conflict; for a programme, missing or unchecked titles in --lang, projects "
+            "added after endorsement); exit 1 if there is anything.",
+        ),
+    ] = False,
 ) -> None:
     """A programme's summary, or of years: progress by area, key projects, the one before.
 
     --lang writes it in en, zh-hk or zh-cn: headings, names, titles, and the headline
     in each side's house style (JSON carries every form).
 
+    Before it goes out: ipcoop summary 2020 --lang zh-hk --check
     Example: ipcoop summary 2020 --format md --output summary-2020.md
     """
     from ipcoop import periods, report
@@ -73,6 +85,9 @@ def summary(
         if figures.get("programme")
         else warning(db, years=(int(figures["from"]), int(figures["to"])))
     )
+    if check:
+        _check(db, figures, the_lang, unsettled)
+        return
     if unsettled:
         say(unsettled)
     if fmt == "table" and output is None:
@@ -90,16 +105,37 @@ def summary(
     emit(writers[fmt](figures, the_lang), output)
 
 
+def _check(db: object, figures: dict, lang: str, unsettled: str | None) -> None:
+    from ipcoop import programmes
+    from ipcoop.review import findings
+
+    if figures.get("programme"):
+        found = findings(db, programmes.get(db, figures["programme"]), [lang])
+    else:
+        found = [unsettled.removeprefix("Warning: ")] if unsettled else []
+    if found:
+        emit("\n".join(found) + "\n")
+        raise IpcoopError(f"{len(found)} thing(s) to look at before it goes out (listed above)")
+    say(f"Nothing to look at in the summary ({lang}).")
+
+
 def carry(
     ctx: typer.Context,
     source: Annotated[
         str,
-        typer.Argument(metavar="FROM", help="The programme (its key, or a year) to carry from."),
+        typer.Argument(
+            metavar="FROM",
+            help="The programme (its key, or a year) to carry from.",
+            autocompletion=complete_programme,
+        ),
     ],
     to: Annotated[
         str | None,
         typer.Option(
-            "--to", metavar="KEY", help="The programme to carry into (default: the next one)."
+            "--to",
+            metavar="KEY",
+            help="The programme to carry into (default: the next one).",
+            autocompletion=complete_programme,
         ),
     ] = None,
     only: Annotated[

@@ -8,7 +8,15 @@ import typer
 from typer.core import TyperGroup
 
 from ipcoop.cli.context import reading, writing
-from ipcoop.cli.options import JsonOpt, LangOpt, ZhCnOpt, ZhHkOpt, complete_area, lang_of
+from ipcoop.cli.options import (
+    JsonOpt,
+    LangOpt,
+    ZhCnOpt,
+    ZhHkOpt,
+    complete_area,
+    complete_programme,
+    lang_of,
+)
 from ipcoop.cli.output import emit, say
 
 programme_app = typer.Typer(cls=TyperGroup, rich_markup_mode=None, no_args_is_help=True)
@@ -22,7 +30,12 @@ def programme() -> None:
     """
 
 
-KeyArg = Annotated[str, typer.Argument(metavar="KEY", help="The programme's key, e.g. 2022-23.")]
+KeyArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="KEY", help="The programme's key, e.g. 2022-23.", autocompletion=complete_programme
+    ),
+]
 StartOpt = Annotated[
     str | None, typer.Option("--start", metavar="YYYY-MM", help="Its first month.")
 ]
@@ -47,7 +60,9 @@ AreasOpt = Annotated[
 @programme_app.command("add")
 def programme_add(
     ctx: typer.Context,
-    key: KeyArg,
+    key: Annotated[
+        str, typer.Argument(metavar="KEY", help="The new programme's key, e.g. 2022-23.")
+    ],
     start: StartOpt = None,
     end: EndOpt = None,
     name: NameOpt = None,

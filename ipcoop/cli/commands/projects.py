@@ -11,11 +11,13 @@ from ipcoop.cli.context import reading, stdin_is_terminal, writing
 from ipcoop.cli.options import (
     AgencyListOpt,
     AreaOpt,
+    ClosedIdsArg,
     IdArg,
     IdsArg,
     JsonOpt,
     LangOpt,
     LeadOpt,
+    OpenIdsArg,
     ProgrammeOpt,
     ZhCnOpt,
     ZhHkOpt,
@@ -297,7 +299,7 @@ def _status_command(ctx: typer.Context, ids: list[str], action: str, **kwargs: A
     say(f"{word}: " + ", ".join(str(p["id"]) for p in projects))
 
 
-def start(ctx: typer.Context, ids: IdsArg) -> None:
+def start(ctx: typer.Context, ids: OpenIdsArg) -> None:
     """Mark projects active.
 
     Example: ipcoop start 3 4
@@ -307,7 +309,7 @@ def start(ctx: typer.Context, ids: IdsArg) -> None:
 
 def done(
     ctx: typer.Context,
-    ids: IdsArg,
+    ids: OpenIdsArg,
     on: Annotated[
         str | None, typer.Option("--on", help="The date it was done, YYYY-MM-DD (default today).")
     ] = None,
@@ -319,7 +321,7 @@ def done(
     _status_command(ctx, ids, "done", on=on)
 
 
-def reopen(ctx: typer.Context, ids: IdsArg) -> None:
+def reopen(ctx: typer.Context, ids: ClosedIdsArg) -> None:
     """Mark projects planned again and clear their done date.
 
     Example: ipcoop reopen 3
@@ -329,7 +331,7 @@ def reopen(ctx: typer.Context, ids: IdsArg) -> None:
 
 def drop(
     ctx: typer.Context,
-    ids: IdsArg,
+    ids: OpenIdsArg,
     reason: Annotated[str | None, typer.Option("--reason", help="Why; added to the notes.")] = None,
 ) -> None:
     """Mark projects dropped (they no longer count against progress).
