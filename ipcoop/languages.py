@@ -103,6 +103,18 @@ def convert(text: str, into: str) -> str:
 _STANDARD = {"zh-hk": "s2t", "zh-cn": "t2s"}
 
 
+def has_chinese(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+def main_title_forms(title: str, given: Mapping[str, str]) -> dict[str, str]:
+    """The Chinese forms a person gave, and, for a main title typed in Chinese with no
+    form given, that title as the form of its own script (the other is then converted)."""
+    if given or not has_chinese(title):
+        return dict(given)
+    return {"zh-cn" if looks_like_other_script(title, "zh-hk") else "zh-hk": title}
+
+
 def looks_like_other_script(text: str, tag: str) -> bool:
     """Whether text typed as `tag` holds characters of the other script. Both OpenCC's
     phrases and its single characters must say so: 布局 is how Hong Kong writes it,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipcoop import conflicts
+from ipcoop import conflicts, languages
 
 
 def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
@@ -27,7 +27,7 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
         if project["programme"] != key or project["status"] in ("dropped", "carried"):
             continue
         pid = project["id"]
-        if "en" in langs and any("\u3400" <= ch <= "\u9fff" for ch in project["title"]):
+        if "en" in langs and languages.has_chinese(project["title"]):
             out.append(f"project {pid}'s main title is Chinese; the English text prints it")
         for lang in (t for t in langs if t != "en"):
             if not project["titles"].get(lang):

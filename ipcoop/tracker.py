@@ -132,7 +132,8 @@ def add_project(
         models.parse_year(year)
     chosen = programmes.for_new_project(db, programme, year)
     programmes.require_area(chosen, area)
-    forms, converted = languages.set_forms(None, (), languages.checked(titles or {}, "title"))
+    given = languages.main_title_forms(title, languages.checked(titles or {}, "title"))
+    forms, converted = languages.set_forms(None, (), given)
     record = _validate(
         db,
         {

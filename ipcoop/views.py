@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ipcoop import models
-from ipcoop.languages import CHINESE, name_in, other
+from ipcoop.languages import CHINESE, has_chinese, name_in, other
 from ipcoop.render import (
     STATUS_STYLE,
     Column,
@@ -47,7 +47,9 @@ def print_project(
         text = project["title"] if tag == "en" else project["titles"].get(tag)
         if text is None:
             continue
-        label = say["Title"] if tag == order[0] else f"{say['Title']} ({tag})"
+        # The main title is called English only when it is: some are typed in Chinese.
+        shown = say["main"] if tag == "en" and has_chinese(text) else tag
+        label = say["Title"] if tag == order[0] else f"{say['Title']} ({shown})"
         if tag in project["converted"]:
             text += f"  († {say['converted']})"
         rows.append([(label, "bold"), text])

@@ -186,6 +186,7 @@ def test_release_check_lists_what_to_look_at_before_publishing(db_path):
     for args in (
         ["add", "研討會", "--area", "gba", "--programme", "2020"],
         ["add", "Seminar", "--area", "gba", "--programme", "2020", "--zh-hk", "研討會"],
+        ["add", "Workshop", "--area", "gba", "--programme", "2020"],
         ["programme", "add", "2021", "--start", "2021-01", "--end", "2021-12"],
         ["programme", "endorse", "2021", "--on", "2021-04-01"],
     ):
@@ -202,13 +203,15 @@ def test_release_check_lists_what_to_look_at_before_publishing(db_path):
     assert found.exit_code == 1
     assert found.stdout.splitlines() == [
         "project 19's main title is Chinese; the English text prints it",
-        "project 19 has no zh-hk title; the zh-hk text prints another",
-        "project 19 has no zh-cn title; the zh-cn text prints another",
+        "project 19's zh-cn title was converted by OpenCC and no person has checked it "
+        "('ipcoop edit 19 --zh-cn TEXT' sets it)",
         "project 20's zh-cn title was converted by OpenCC and no person has checked it "
         "('ipcoop edit 20 --zh-cn TEXT' sets it)",
+        "project 21 has no zh-hk title; the zh-hk text prints another",
+        "project 21 has no zh-cn title; the zh-cn text prints another",
     ]
     late = invoke("--db", db_path, "release", "2021", "--check")
-    assert late.exit_code == 1 and "project 21 was added on" in late.stdout
+    assert late.exit_code == 1 and "project 22 was added on" in late.stdout
     assert "after the programme was endorsed on 2021-04-01" in late.stdout
     told = invoke("--db", db_path, "release", "2020", "--lang", "all")
     assert told.exit_code == 0 and "'ipcoop release 2020 --check' lists them" in told.stderr

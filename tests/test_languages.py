@@ -383,3 +383,17 @@ def test_conversion_writes_each_sides_quotation_marks_and_zero(empty_db):
     shown = {p["id"]: p["titles"] for p in invoke("--db", empty_db, "list", "--json").json()}
     assert shown[1]["zh-cn"] == "“粤港知识产权”研讨会二〇二〇"
     assert shown[2]["zh-hk"] == "「粵港知識產權」研討會二○二一"
+
+
+def test_a_main_title_typed_in_chinese_gets_both_scripts_and_is_not_called_english(empty_db):
+    for title in ("粵港知識產權研討會", "粤港知识产权研讨会"):
+        added = invoke("--db", empty_db, "add", title, "--area", "gba", "--year", "2021")
+        assert added.exit_code == 0, added.stderr
+    titles = {p["id"]: p["titles"] for p in invoke("--db", empty_db, "list", "--json").json()}
+    assert titles[1] == {"zh-hk": "粵港知識產權研討會", "zh-cn": "粤港知识产权研讨会"}
+    assert titles[2] == {"zh-hk": "粵港知識產權研討會", "zh-cn": "粤港知识产权研讨会"}
+    shown = invoke("--db", empty_db, "show", "2", "--lang", "zh-cn")
+    assert "(en)" not in shown.stdout and "(主要)" in shown.stdout
+    english = invoke("--db", empty_db, "add", "Seminar", "--area", "gba", "--year", "2021")
+    assert english.exit_code == 0
+    assert "(en)" in invoke("--db", empty_db, "show", "3", "--lang", "zh-cn").stdout
