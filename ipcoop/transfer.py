@@ -268,7 +268,18 @@ class ImportPlan:
     def __init__(self) -> None:
         self.added: list[dict[str, Any]] = []
         self.updated: list[dict[str, Any]] = []  # full records with their id
+        self.changed: list[list[str]] = []  # for each update, the fields it changes
         self.unchanged = 0
+
+    def lines(self) -> list[str]:
+        """What it would do, a line per project: the new ones by title, the updated ones
+        by id with the fields that change."""
+        from ipcoop.models import sanitize
+
+        out = [f"add: {sanitize(r['title'])} ({r['area']}, {r['year']})" for r in self.added]
+        for record, fields in zip(self.updated, self.changed, strict=True):
+            out.append(f"update {record['id']}: {', '.join(fields)}")
+        return out
 
 
 def plan_import(
@@ -290,10 +301,12 @@ def plan_import(
         record["converted"] = [
             t for t in record["converted"] if record["titles"][t] == project["titles"][t]
         ]
-        if all(project[f] == record[f] for f in EDITABLE):
+        changed = [f for f in EDITABLE if project[f] != record[f]]
+        if not changed:
             plan.unchanged += 1
         else:
             plan.updated.append({**project, **{f: record[f] for f in EDITABLE}, "updated": stamp})
+            plan.changed.append(changed)
     return plan
 
 

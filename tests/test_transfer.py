@@ -113,6 +113,12 @@ def test_reimporting_an_edited_export_updates_the_projects_it_came_from(db_path,
     before = {p["id"]: p for p in invoke("--db", db_path, "list", "--json").json()}
     dry = invoke("--db", db_path, "import", sheet, "--dry-run")
     assert "Would add 2, update 2 and leave 16" in dry.stderr, dry.stderr
+    assert dry.stdout.splitlines() == [
+        f"add: A new row ({rows[0]['area']}, {rows[0]['year']})",
+        f"add: Elsewhere ({rows[0]['area']}, {rows[0]['year']})",
+        "update 12: title",
+        "update 13: status, done_on",
+    ]
     result = invoke("--db", db_path, "import", sheet)
     assert result.exit_code == 0, result.stderr
     after = {p["id"]: p for p in invoke("--db", db_path, "list", "--json").json()}

@@ -113,6 +113,9 @@ def import_(
                 f"{left} unused id(s); run 'ipcoop sync' first (it leases enough for them), "
                 f"then import. Nothing was changed"
             )
+        lines = plan.lines()
+        if lines:
+            emit("\n".join(lines) + "\n")
         say(
             f"Would add {len(plan.added)}, update {len(plan.updated)} and leave "
             f"{plan.unchanged} as they are, from {file} ({fmt}); nothing changed."
