@@ -299,5 +299,5 @@ def remove_projects(db: store.Database, ids: Sequence[int]) -> list[Project]:
     return projects
 
 
-def undo(db: store.Database) -> dict[str, Any]:
-    return db.undo_last()
+def undo(db: store.Database, skip: bool = False) -> dict[str, Any]:
+    return db.undo_last(skip)

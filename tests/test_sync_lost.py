@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.helpers import one_error_line
 from tests.test_sync import Copy, bare_git, converge, pair, remote  # noqa: F401 - fixtures
 
 
@@ -178,3 +179,30 @@ def test_an_area_removed_on_one_side_and_used_on_the_other_syncs_on(pair):
     converge(hk, gd)  # the area is kept, with a conflict saying so
     assert "pilot" in {a["key"] for a in hk.ok("areas", "--json").json()}
     assert "areas/pilot" in [c["id"] for c in hk.ok("conflicts", "--json").json()]
+
+
+def test_a_refused_undo_does_not_block_older_ones(pair):
+    """hk's newest command was built on by gd: undo refuses it, and --skip passes over it
+    to the one before, which is undone; the refused one stays as it was."""
+    hk, gd = pair
+    hk.ok("edit", "13", "--note", "older, hk's own")
+    hk.ok("edit", "14", "--note", "newer, then changed by gd")
+    hk.ok("sync")
+    gd.ok("sync")
+    gd.ok("edit", "14", "--note", "gd's")
+    gd.ok("sync")
+    hk.ok("sync")
+    before = hk.db.read_bytes()
+    refused = hk("undo")
+    assert refused.exit_code == 1
+    line = one_error_line(refused)
+    assert "project 14 has been changed since" in line and "'ipcoop undo --skip'" in line
+    assert hk.db.read_bytes() == before
+    skipped = hk.ok("undo", "--skip")
+    assert "Undid: edit 13 --note" in skipped.stderr
+    notes = {p["id"]: p["notes"] for p in hk.projects().values()}
+    assert notes[14] == "gd's" and notes[13] != "older, hk's own"
+    nothing = hk("undo", "--skip")
+    assert nothing.exit_code == 1
+    assert "no older command of this copy can be undone either" in one_error_line(nothing)
+    converge(hk, gd)

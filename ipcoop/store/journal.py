@@ -41,23 +41,46 @@ def _current(db: Any, table: str, key: Any) -> Any:
     return db.tables[table].get(key)
 
 
-def undo(db: Any, copy: str) -> dict[str, Any]:
+def undo(db: Any, copy: str, skip: bool = False) -> dict[str, Any]:
     """Revert this copy's last command that is not undone; return its entry.
 
     Refuses when a record it changed has been changed since (by the other
-    side, through a merge): undoing would throw that change away. The id
-    counter is left alone, so undone ids are never handed out again.
+    side, through a merge): undoing would throw that change away. With
+    `skip`, such commands stay as they are and the newest one that can be
+    undone is. The id counter is left alone, so undone ids are never handed
+    out again.
     """
     history = db.raw["history"].load()
     mine = [e for e in entries(db) if e["copy"] == copy and not e.get("undone")]
     if not mine:
         raise IpcoopError("nothing to undo (undo reverts this copy's own commands)")
-    entry = max(mine, key=lambda e: e["seq"])
+    refused: list[IpcoopError] = []
+    for entry in sorted(mine, key=lambda e: e["seq"], reverse=True):
+        try:
+            changes = _undoable(db, entry)
+        except IpcoopError as exc:
+            if not skip:
+                raise IpcoopError(
+                    f"{exc}; 'ipcoop undo --skip' leaves it and undoes the newest command "
+                    f"that can be"
+                ) from None
+            refused.append(exc)
+            continue
+        _revert(db, changes)
+        stored = {k: v for k, v in entry.items() if k not in ("key", "copy", "seq")}
+        history[entry["key"]] = {**stored, "undone": True}
+        return entry
+    raise IpcoopError(f"{refused[0]}; no older command of this copy can be undone either")
+
+
+def _undoable(db: Any, entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """The entry's changes, if every record it changed is still as it left it."""
     changes = entry.get("changes")
     if not isinstance(changes, list):
         raise IpcoopError(
             f"the journal entry of '{entry.get('command')}' is malformed; it cannot be undone"
         )
+    going: set[str] = set()  # projects the undo removes (added by the command)
     for change in changes:
         table = change.get("table")
         if "ids" in change:
@@ -66,8 +89,18 @@ def undo(db: Any, copy: str) -> dict[str, Any]:
                     doc = _current(db, "projects", pid)
                     if doc is not None and doc.get("updated") != change.get("stamp"):
                         raise _changed_since(entry, pid)
+                    going.add(str(pid))
         elif not _matches(_current(db, table, change.get("id")), change.get("after")):
             raise _changed_since(entry, change.get("id"), table)
+        elif table == "projects" and change.get("before") is None:
+            going.add(str(change.get("id")))
+    for change in changes:
+        if "ids" not in change and change["table"] != "projects" and change["before"] is None:
+            _refuse_if_used(db, entry, change["table"], change["id"], going)
+    return changes
+
+
+def _revert(db: Any, changes: list[dict[str, Any]]) -> None:
     for change in reversed(changes):
         table = change["table"]
         if "ids" in change:
@@ -77,7 +110,6 @@ def undo(db: Any, copy: str) -> dict[str, Any]:
         elif table == "projects":
             db.projects_table.put(str(change["id"]), change["before"])
         elif change["before"] is None:
-            _refuse_if_used(db, entry, table, change["id"])
             db.tables[table].pop(change["id"], None)
         else:
             records = db.tables[table]
@@ -88,19 +120,17 @@ def undo(db: Any, copy: str) -> dict[str, Any]:
                     (r.get("order", 0) for r in records.values()), default=0
                 )
             records[change["id"]] = before
-    stored = {k: v for k, v in entry.items() if k not in ("key", "copy", "seq")}
-    history[entry["key"]] = {**stored, "undone": True}
-    return entry
 
 
-def _refuse_if_used(db: Any, entry: dict[str, Any], table: str, key: Any) -> None:
+def _refuse_if_used(db: Any, entry: dict[str, Any], table: str, key: Any, going: set[str]) -> None:
     """An area or programme a command made is not undone while a project uses it
-    (one added since, perhaps by the other side): the project would point at nothing."""
+    (one added since, perhaps by the other side): the project would point at nothing.
+    Projects the same undo removes (`going`) do not count."""
     field = {"areas": "area", "programmes": "programme"}.get(table)
     if field is None:
         return
     for pid, doc in db.projects_table.load().items():
-        if doc is not None and doc.get(field) == key:
+        if doc is not None and doc.get(field) == key and str(pid) not in going:
             raise IpcoopError(
                 f"cannot undo '{entry.get('command')}': project {pid} uses the "
                 f"{field} {key} it made (see 'ipcoop log'); nothing was changed"

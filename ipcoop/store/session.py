@@ -337,12 +337,12 @@ class Database:
         self.put_keyed("areas", key, None)
 
     # ------------------------------------------------------------------ journal
-    def undo_last(self) -> dict[str, Any]:
+    def undo_last(self, skip: bool = False) -> dict[str, Any]:
         from ipcoop.store.journal import undo
 
         self._require_writable()
         self.projects_table.load()
-        entry = undo(self, self.me()[0])
+        entry = undo(self, self.me()[0], skip)
         self._dirty = True
         return entry
 

@@ -11,15 +11,25 @@ from ipcoop.cli.options import JsonOpt
 from ipcoop.cli.output import emit, say
 
 
-def undo(ctx: typer.Context) -> None:
+def undo(
+    ctx: typer.Context,
+    skip: Annotated[
+        bool,
+        typer.Option(
+            "--skip",
+            help="Leave commands that cannot be undone (the other side changed what they "
+            "changed) and undo the newest one that can.",
+        ),
+    ] = False,
+) -> None:
     """Revert the last changing command, whole. Run it again to go further back.
 
-    Example: ipcoop undo
+    Example: ipcoop undo (or ipcoop undo --skip, past one the other side built on)
     """
     from ipcoop import models, tracker
 
     with writing(ctx) as db:
-        entry = tracker.undo(db)
+        entry = tracker.undo(db, skip)
     from ipcoop.render import local_time
 
     say(f"Undid: {models.sanitize(entry['command'])} ({local_time(entry['at'])})")
