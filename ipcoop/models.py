@@ -33,6 +33,8 @@ PROJECT_FIELDS = (
     "lead",
     "agencies",
     "notes",
+    "progress",
+    "links",
     "done_on",
     "carried_to",
     "created",

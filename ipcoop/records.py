@@ -24,7 +24,9 @@ class Project(TypedDict):
     key: bool
     lead: str  # gd, hk or joint
     agencies: list[str]  # member codes
-    notes: str
+    notes: str  # the summary note (edit --note)
+    progress: list[dict[str, str]]  # dated notes, oldest first: {"on", "by", "text"}
+    links: list[dict[str, str | None]]  # {"url", "label"}: releases, MoUs, pages
     done_on: str | None  # YYYY-MM-DD, for a done project
     carried_to: int | None  # the project it was carried into
     created: str  # UTC, YYYY-MM-DDTHH:MM:SSZ

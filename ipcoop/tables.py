@@ -43,6 +43,10 @@ def csv_row(p: Project) -> list[Any]:
         p["lead"],
         ";".join(p["agencies"]),
         p["notes"],
+        "\n".join(f"{n['on']} {n['by']}: {n['text']}" for n in p["progress"]),
+        "\n".join(
+            f"{k['label']} <{k['url']}>" if k["label"] else str(k["url"]) for k in p["links"]
+        ),
         p["done_on"],
         p["carried_to"],
         p["created"],

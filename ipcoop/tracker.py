@@ -213,6 +213,28 @@ def _save(
     return updated
 
 
+def add_note(db: store.Database, project_id: int, text: str, on: str | None) -> Project:
+    """Append a dated progress note, signed with this copy's name."""
+    from ipcoop import progress
+
+    (project,) = require_projects(db, [project_id])
+    date = _check_on(on)
+    return _save(db, project, {"progress": progress.with_note(project, text, date, db.me()[1])})
+
+
+def set_link(
+    db: store.Database, project_id: int, url: str, label: str | None, remove: bool = False
+) -> Project:
+    """Add a link to a project (or change its label), or remove it."""
+    from ipcoop import progress
+
+    (project,) = require_projects(db, [project_id])
+    links = (
+        progress.without_link(project, url) if remove else progress.with_link(project, url, label)
+    )
+    return _save(db, project, {"links": links})
+
+
 def _check_on(on: str | None) -> str:
     if on is None:
         return models.today().isoformat()

@@ -220,7 +220,8 @@ def check_records(
             if raw.get(name) in (None, ""):
                 raise InvalidValue(f"{where}: the field {name!r} is missing")
         status = raw.get("status") or "planned"
-        record = {**raw, "status": status}
+        record = {k: v for k, v in raw.items() if k not in KEPT}
+        record["status"] = status
         if status == "done" and not record.get("done_on"):
             record["done_on"] = None
         area = record.get("area")
@@ -254,11 +255,14 @@ def _completed_forms(record: dict[str, Any]) -> tuple[dict, list[str]]:
     return forms, [t for t in languages.CHINESE if t in converted]
 
 
+# Kept by the copy that holds them: an import neither adds nor takes away progress notes
+# (signed by the copy that wrote them) or links; the columns export writes are ignored.
+KEPT = ("progress", "links")
 # What a sheet may change of a project it came from: all but its identity and bookkeeping.
 EDITABLE = tuple(
     f
     for f in models.PROJECT_FIELDS
-    if f not in ("id", "uuid", "programme", "carried_to", "created", "updated")
+    if f not in ("id", "uuid", "programme", "carried_to", "created", "updated", *KEPT)
 )
 
 

@@ -66,6 +66,14 @@ def print_project(
     # Notes keep their line breaks: one row per line.
     for i, note in enumerate((project["notes"] or "-").split("\n")):
         rows.append([(say["Notes"] if i == 0 else "", "bold"), note])
+    for i, entry in enumerate(project["progress"]):
+        head: Segment | str = (say["Progress"], "bold") if i == 0 else ""
+        rows.append([head, f"{entry['on']} {entry['by']}: {entry['text']}"])
+    for i, link in enumerate(project["links"]):
+        head = (say["Links"], "bold") if i == 0 else ""
+        rows.append(
+            [head, f"{link['label']} <{link['url']}>" if link["label"] else link["url"] or ""]
+        )
     rows += [
         # In the reader's time zone, as `log` shows times (JSON keeps UTC).
         [(say["Created"], "bold"), local_time(project["created"])],

@@ -41,8 +41,25 @@ def run(
 
 
 def on_terminal(*args: object, **extra: str) -> tuple[int, str, str]:
-    """Run ipcoop with its stdout on a pseudo-terminal: (exit code, screen, stderr)."""
+    """Run ipcoop with its stdout on a pseudo-terminal: (exit code, screen, stderr).
+    The screen is read while ipcoop writes: a terminal holds only a few kilobytes."""
+    import threading
+
     leader, follower = pty.openpty()
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: all read
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
     try:
         done = subprocess.run(
             [sys.executable, "-m", "ipcoop", *map(str, args)],
@@ -52,21 +69,10 @@ def on_terminal(*args: object, **extra: str) -> tuple[int, str, str]:
             check=False,
             timeout=60,
         )
-        os.close(follower)
-        follower = -1
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed: all read
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
     finally:
+        os.close(follower)
+        reader.join(timeout=10)
         os.close(leader)
-        if follower >= 0:
-            os.close(follower)
     screen = b"".join(chunks).decode("utf-8", "replace")
     return done.returncode, screen, done.stderr.decode("utf-8", "replace")
 

@@ -26,6 +26,8 @@ FIELDS = [
     "lead",
     "agencies",
     "notes",
+    "progress",  # dated progress notes (schema 6)
+    "links",
     "done_on",
     "carried_to",
     "created",

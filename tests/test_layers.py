@@ -100,7 +100,7 @@ def test_completion_reads_the_database_in_use(tmp_path):
 
     assert complete(f"--db {db} list --area zo") == ["zoology"]
     assert complete("list --area zo", {"IPCOOP_DB": str(db)}) == ["zoology"]
-    assert complete(f"--db {db} done 1") == [
+    assert complete(f"--db {db} show 1") == [
         "1",
         "10",
         "11",

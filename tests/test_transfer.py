@@ -464,6 +464,14 @@ def test_csv_columns_carry_their_own_fields():
             lead="hk",
             agencies=["GDAMR", "HKIPD"],
             notes="+notes",
+            progress=[
+                {"on": "2020-03-02", "by": "GDAMR", "text": "Seminar held"},
+                {"on": "2020-05-01", "by": "HK IPD", "text": "Report out"},
+            ],
+            links=[
+                {"url": "https://www.ipd.gov.hk/a", "label": "Press release"},
+                {"url": "https://example.org/b", "label": None},
+            ],
             done_on="2020-06-30",
             carried_to="2021",
             updated="2020-07-01T00:00:00Z",
@@ -476,7 +484,10 @@ def test_csv_columns_carry_their_own_fields():
         "title_zh_hk": "粵港", "title_zh_cn": "粤港",
         "converted": "zh-cn", "area": "gba", "year": "2020", "programme": "2020",
         "status": "done", "key": "true", "lead": "hk", "agencies": "GDAMR;HKIPD",
-        "notes": "'+notes", "done_on": "2020-06-30", "carried_to": "2021",
+        "notes": "'+notes",
+        "progress": "2020-03-02 GDAMR: Seminar held\n2020-05-01 HK IPD: Report out",
+        "links": "Press release <https://www.ipd.gov.hk/a>\nhttps://example.org/b",
+        "done_on": "2020-06-30", "carried_to": "2021",
         "created": STAMP, "updated": "2020-07-01T00:00:00Z",
     }  # fmt: skip
     assert row == expected

@@ -31,6 +31,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "remove",
         "Delete projects for good (undo can bring them back). Their ids are never reused.",
     ),
+    "note": (
+        "progress",
+        "note",
+        "Add a dated progress note to a project, signed with this copy's name.",
+    ),
+    "link": (
+        "progress",
+        "link",
+        "Link a project to what is published about it: a press release, an MoU, a page.",
+    ),
     "undo": (
         "history",
         "undo",

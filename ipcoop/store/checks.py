@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from ipcoop import models
+from ipcoop import models, progress
 from ipcoop.errors import InvalidValue
 from ipcoop.store.identity import is_uuid
 from ipcoop.store.layout import KEY_RE, NO_TITLES, OPTIONAL_PROJECT_FIELDS, canonical_project
@@ -66,6 +66,14 @@ def project_damage(doc: Any) -> str | None:
     for field, types in OPTIONAL_PROJECT_FIELDS.items():
         if field in doc and not isinstance(doc[field], types):
             return f"the field {field!r} has a bad value"
+    for entry in doc.get("progress", ()):
+        found = progress.entry_problem(entry)
+        if found:
+            return found
+    for link in doc.get("links", ()):
+        found = progress.link_problem(link)
+        if found:
+            return found
     titles = doc.get("titles", NO_TITLES)
     if set(titles) != {"zh-hk", "zh-cn"} or not all(
         isinstance(t, (str, type(None))) for t in titles.values()

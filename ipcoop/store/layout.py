@@ -48,7 +48,7 @@ from ipcoop.errors import DatabaseError
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
     from ipcoop.records import Project
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 TABLES = ("_meta", "areas", "copies", "history", "members", "programmes", "projects")
 # Tables that can be large and are kept as raw lines until a command needs them.
 RAW_TABLES = ("history", "projects")
@@ -61,7 +61,13 @@ Data = dict[str, dict[str, Any]]
 # A project's Chinese title forms are stored only when it has some: most projects
 # have none, and an empty {"zh-hk": null, "zh-cn": null} on each of 50,000 lines
 # costs 14% more file to read and write, and memory to hold.
-OPTIONAL_PROJECT_FIELDS = {"titles": (dict,), "converted": (list,)}
+# Stored only when not empty: title forms, dated progress notes, links.
+OPTIONAL_PROJECT_FIELDS = {
+    "titles": (dict,),
+    "converted": (list,),
+    "progress": (list,),
+    "links": (list,),
+}
 NO_TITLES: dict[str, str | None] = {"zh-hk": None, "zh-cn": None}
 
 
@@ -71,8 +77,9 @@ def canonical_project(doc: Mapping[str, Any]) -> dict[str, Any]:
     titles = out.get("titles", ...)
     if titles is None or (titles is not ... and not any(titles.values())):
         del out["titles"]
-    if "converted" in out and not out["converted"]:
-        del out["converted"]
+    for field in ("converted", "progress", "links"):
+        if field in out and not out[field]:
+            del out[field]
     return out
 
 
@@ -289,6 +296,8 @@ def shape(project_id: int, doc: Mapping[str, Any]) -> Project:
         "lead": doc["lead"],
         "agencies": list(doc["agencies"]),
         "notes": doc["notes"],
+        "progress": [dict(entry) for entry in doc.get("progress", ())],
+        "links": [dict(link) for link in doc.get("links", ())],
         "done_on": doc["done_on"],
         "carried_to": doc["carried_to"],
         "created": doc["created"],

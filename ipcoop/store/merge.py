@@ -116,6 +116,26 @@ def _union(*lists: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(seen.values(), key=lambda e: (str(e.get("at")), str(e.get("by")), _canon(e)))
 
 
+# A project's progress notes and links merge as sets: both sides' additions are kept.
+SET_FIELDS = ("progress", "links")
+
+
+def _as_sets(field: str, base: Any, ours: Any, theirs: Any) -> Any:
+    """Two sides' lists merged as sets: what either side added is kept, what either
+    side removed is gone (MISSING: an empty list, which the file does not hold)."""
+
+    def keyed(items: Any) -> dict[str, Any]:
+        return {_canon(x): x for x in items} if isinstance(items, list) else {}
+
+    b, o, t = keyed(base), keyed(ours), keyed(theirs)
+    out = {k: v for k, v in o.items() if k in t or k not in b}
+    out.update({k: v for k, v in t.items() if k not in b and k not in out})
+    values = list(out.values())
+    if field == "progress":
+        values.sort(key=lambda n: (str(n.get("on")), _canon(n)))
+    return values or MISSING
+
+
 def _three(base: Any, ours: Any, theirs: Any) -> tuple[bool, Any]:
     """(agreed, value) of one value's three-way merge; agreed False: a real conflict."""
     if _canon(ours) == _canon(theirs):
@@ -217,6 +237,11 @@ def merge_record(
             continue
         done.add(group[0])
         b, o, t = (_values(doc, group) for doc in (base, ours, theirs))
+        if table == "projects" and field in SET_FIELDS:
+            value = _as_sets(field, b, o, t)
+            if value is not MISSING:
+                record[field] = value
+            continue
         agreed, value = _three(b, o, t)
         if agreed and _taken_back(table, key, group, b, o, t, prov):
             agreed = False

@@ -31,7 +31,9 @@ def upgrade(data: dict[str, Any], schema: int, path: Path, copy: str, name: str)
     if schema == 3:
         data, schema = from_3(data), 4
     if schema == 4:
-        data = from_4(data, founder)
+        data, schema = from_4(data, founder), 5
+    if schema == 5:
+        data = from_5(data)
     assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION
     return data
 
@@ -132,6 +134,13 @@ def from_4(data: dict[str, Any], founder: str) -> Data:
         )
     out["history"] = history
     return out
+
+
+def from_5(data: dict[str, Any]) -> Data:
+    """Schema 6 lets a project hold dated progress notes and links (stored only when
+    it has some): no record changes; the version tells older ipcoop to refuse the file
+    rather than call the new fields damage."""
+    return {**data, "_meta": {"1": {"schema": 6}}}
 
 
 def _founder(copies: Any) -> str:

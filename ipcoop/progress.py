@@ -1,0 +1,106 @@
+"""A project's dated progress notes and its links: their checks and the rules that change them.
+
+Progress notes are what happened, when, and which copy wrote it ("2021-03-02,
+GDAMR: the seminar was held in Guangzhou"); they are appended, never edited,
+and both sides' notes are kept when copies merge. The summary note (`edit
+--note`) stays the one sentence a summary prints. Links point at what the
+group publishes about a project: a press release, an MoU, the annex page.
+Only http and https addresses are kept: a link is opened from HTML and Word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from ipcoop import models
+from ipcoop.errors import InvalidValue
+
+MAX_NOTE = 2_000
+MAX_LABEL = 200
+MAX_URL = 2_000
+MAX_ENTRIES = 500
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidValue("a progress note must be some text")
+    text = value.strip()
+    if len(text) > MAX_NOTE:
+        raise InvalidValue(
+            f"a progress note is {len(text)} characters long; the limit is {MAX_NOTE}"
+        )
+    return models.parse_notes(text)
+
+
+def parse_url(value: Any) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    parts = urlsplit(text) if text and len(text) <= MAX_URL else None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise InvalidValue(
+            f"a link must be a web address starting http:// or https://, not {text[:60]!r}"
+        )
+    if any(ch.isspace() or ord(ch) < 32 for ch in text):
+        raise InvalidValue("a link must not hold spaces or control characters")
+    return text
+
+
+def parse_label(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return models.parse_title(value, "--label")[:MAX_LABEL]
+
+
+def entry_problem(entry: Any) -> str | None:
+    """Why a stored progress note cannot be read, or None."""
+    if not isinstance(entry, dict) or set(entry) != {"on", "by", "text"}:
+        return "a progress note is not {on, by, text}"
+    if not all(isinstance(entry[k], str) for k in entry) or not _DATE.match(entry["on"]):
+        return "a progress note has a bad value"
+    return None
+
+
+def link_problem(link: Any) -> str | None:
+    """Why a stored link cannot be read, or None."""
+    if not isinstance(link, dict) or set(link) != {"url", "label"}:
+        return "a link is not {url, label}"
+    if not isinstance(link["label"], (str, type(None))):
+        return "a link's label has a bad value"
+    try:
+        parse_url(link["url"])
+    except InvalidValue:
+        return "a link's address is not http or https"
+    return None
+
+
+def with_note(project: Mapping[str, Any], text: str, on: str, by: str) -> list[dict[str, str]]:
+    """The project's progress notes with a new one, in date order (a note dated
+    earlier than others goes before them)."""
+    notes = [*project["progress"], {"on": on, "by": by, "text": parse_text(text)}]
+    if len(notes) > MAX_ENTRIES:
+        raise InvalidValue(f"a project holds at most {MAX_ENTRIES} progress notes")
+    return sorted(notes, key=lambda n: n["on"])
+
+
+def with_link(project: Mapping[str, Any], url: str, label: str | None) -> list[dict[str, Any]]:
+    """The project's links with `url` added, or its label changed if it is there."""
+    url, label = parse_url(url), parse_label(label)
+    links = [dict(link) for link in project["links"]]
+    for link in links:
+        if link["url"] == url:
+            link["label"] = label
+            return links
+    if len(links) >= MAX_ENTRIES:
+        raise InvalidValue(f"a project holds at most {MAX_ENTRIES} links")
+    return [*links, {"url": url, "label": label}]
+
+
+def without_link(project: Mapping[str, Any], url: str) -> list[dict[str, Any]]:
+    links = [link for link in project["links"] if link["url"] != url.strip()]
+    if len(links) == len(project["links"]):
+        held = ", ".join(link["url"] for link in project["links"]) or "none"
+        raise InvalidValue(f"project {project['id']} has no link {url.strip()!r} (it has: {held})")
+    return links
