@@ -23,9 +23,15 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
         out.append(unsettled.removeprefix("Warning: "))
     endorsed = (programme.get("endorsed") or {}).get("on")
     recorded = _endorsed_at(db, key) if endorsed else None
-    for project in db.projects():
-        if project["programme"] != key or project["status"] in ("dropped", "carried"):
-            continue
+    counted = [
+        p
+        for p in db.projects()
+        if p["programme"] == key and p["status"] not in ("dropped", "carried")
+    ]
+    from ipcoop import duplicates
+
+    out += duplicates.said(duplicates.alike_pairs(counted))
+    for project in counted:
         pid = project["id"]
         if "en" in langs and languages.has_chinese(project["title"]):
             out.append(f"project {pid}'s main title is Chinese; the English text prints it")

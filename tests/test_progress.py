@@ -172,3 +172,39 @@ def test_a_damaged_note_or_link_is_a_damaged_record(db_path):
         result = invoke("--db", path, "list")
         assert result.exit_code == 3, (field, value)
         assert "damaged" in one_error_line(result)
+
+
+def test_the_same_project_added_on_both_sides_is_flagged_never_merged(pair):
+    hk, gd = pair
+    hk.ok("add", "Seminar on IP and SMEs, 2020", "--area", "guidance", "--programme", "2020")
+    gd.ok("add", "Seminar on IP & SMEs 2020", "--area", "guidance", "--programme", "2020",
+          "--zh-cn", "知识产权与中小企业研讨会")  # fmt: skip
+    gd.ok("add", "Patent drafting workshop", "--area", "guidance", "--programme", "2020")
+    hk.ok("sync")
+    met = gd.ok("sync")
+    ids = sorted(p["id"] for p in gd.projects().values() if "SMEs" in p["title"])
+    assert len(ids) == 2  # both kept: a merge never decides they are one
+    line = f"Note: projects {ids[0]} and {ids[1]} look alike"
+    assert line in met.stderr
+    assert met.stderr.count("look alike") == 1  # the workshop is not like either
+    checked = gd("release", "2020", "--lang", "zh-cn", "--check")
+    assert checked.exit_code == 1
+    assert f"projects {ids[0]} and {ids[1]} look alike" in checked.stdout
+    gd.ok("remove", str(ids[1]), "--yes")
+    assert "look alike" not in gd("release", "2020", "--lang", "zh-cn", "--check").stdout
+
+
+def test_titles_alike_across_chinese_scripts_and_punctuation_only(db_path):
+    from ipcoop import duplicates
+
+    def p(pid: int, title: str, zh: str | None = None, programme: str = "2020") -> dict:
+        return {"id": pid, "title": title, "titles": {"zh-hk": zh, "zh-cn": None},
+                "programme": programme}  # fmt: skip
+
+    pairs = duplicates.alike_pairs([
+        p(1, "Exchange on trade marks", "商標交流"),
+        p(2, "商标交流"),  # the same, typed in Simplified as its main title
+        p(3, "Exchange on trade marks", programme="2021"),  # another programme
+        p(4, "Exchange on patents"),
+    ])  # fmt: skip
+    assert pairs == [(1, 2)]

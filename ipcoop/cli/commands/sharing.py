@@ -69,6 +69,10 @@ def sync(
             f"ahead of this machine's clock; conflicts are decided by time, so check the "
             f"clocks of both machines"
         )
+    from ipcoop import duplicates
+
+    for line in duplicates.said(duplicates.met_in_sync(report.mine, report.theirs, report.final)):
+        say(f"Note: {line}")
     for first, last in report.leased:
         say(f"Leased ids {first}-{last} for this copy.")
     if report.conflicts:

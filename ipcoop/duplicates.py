@@ -1,0 +1,77 @@
+"""Projects that may be one project added twice: both sides added it while apart.
+
+Two copies that add the same seminar offline get two projects with two ids;
+a merge must not guess that they are one (both would be lost as records of
+who added what). Instead they are flagged: after the sync that brings them
+together, and by `release --check` and `summary --check`, until a person
+removes one. Two projects look alike when they are in the same programme
+and their titles, folded (case, punctuation, spaces, and the two Chinese
+scripts to one), are the same or nearly so in any of the three forms.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from ipcoop import languages
+
+SIMILAR = 0.85  # difflib's ratio at or above which two folded titles are alike
+_NOISE = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def _forms(project: Mapping[str, Any], fold: Callable[[str], str]) -> list[str]:
+    texts = [project["title"], *(t for t in project["titles"].values() if t)]
+    return [folded for t in texts if (folded := _NOISE.sub("", fold(t)))]
+
+
+def alike_pairs(
+    candidates: Sequence[Mapping[str, Any]], others: Sequence[Mapping[str, Any]] | None = None
+) -> list[tuple[int, int]]:
+    """Pairs of ids (lower first) that look alike: among `candidates`, or, given
+    `others`, between a candidate and one of them."""
+    pool = list(candidates) + list(others or ())
+    fold = languages.folder(t for p in pool for t in _forms(p, str))
+    forms = {p["id"]: _forms(p, fold) for p in pool}
+    found: set[tuple[int, int]] = set()
+    rights: Iterable[Mapping[str, Any]]
+    for i, left in enumerate(candidates):
+        rights = others if others is not None else candidates[i + 1 :]
+        for right in rights:
+            if left["id"] == right["id"] or left["programme"] != right["programme"]:
+                continue
+            if any(_close(a, b) for a in forms[left["id"]] for b in forms[right["id"]]):
+                found.add((min(left["id"], right["id"]), max(left["id"], right["id"])))
+    return sorted(found)
+
+
+def _close(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > max(len(a), len(b)) * (1 - SIMILAR):
+        return False
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= SIMILAR
+
+
+def said(pairs: Sequence[tuple[int, int]]) -> list[str]:
+    """One line per pair, saying what to do."""
+    return [
+        f"projects {a} and {b} look alike (one programme, near-identical titles): if they "
+        f"are one project, keep one ('ipcoop remove {b}' after moving its notes)"
+        for a, b in pairs
+    ]
+
+
+def met_in_sync(mine: Any, theirs: Any, final: Any) -> list[tuple[int, int]]:
+    """Pairs a sync brought together: a project that came in and one this copy sent,
+    each new to the other side (the versions as `sync` saw them; None: not parsed)."""
+    if mine is None or theirs is None or final is None:
+        return []
+    from ipcoop.store.layout import shape
+
+    projects = final["projects"]
+    came = [shape(int(k), d) for k, d in projects.items() if k not in mine["projects"]]
+    went = [shape(int(k), d) for k, d in projects.items() if k not in theirs["projects"]]
+    return alike_pairs(came, went) if came and went else []
