@@ -326,6 +326,8 @@ def grid(
         fixed += len(gap) * (len(columns) - 1)
         if width - fixed >= (16 if wrap_at is not None else 0):
             break
+    if wrap_at is not None and width - fixed < 16:
+        return _stacked(columns, cells, widths, wrap_at, width, header)
     if wrap_at is not None:
         widths[wrap_at] = max(8, min(widths[wrap_at], width - fixed))
 
@@ -351,6 +353,28 @@ def grid(
             indent = sum(widths[:wrap_at]) + len(gap) * wrap_at
             style = row[wrap_at][1]
             lines.extend([(" " * indent, ""), (more, style)] for more in wrapped[1:])
+    return lines
+
+
+def _stacked(
+    columns: Sequence[Column],
+    cells: list[list[tuple[str, str]]],
+    widths: list[int],
+    wrap_at: int,
+    width: int,
+    header: bool,
+) -> list[Line]:
+    """The table with its wrapping column under each row, indented, when the other
+    columns leave it too little room to wrap words in."""
+    keep = [i for i in range(len(columns)) if i != wrap_at]
+    narrow = grid(
+        [columns[i] for i in keep], [[row[i] for i in keep] for row in cells], width, header
+    )
+    lines = narrow[: 2 if header else 0]
+    for row, line in zip(cells, narrow[2 if header else 0 :], strict=True):
+        lines.append(line)
+        text, style = row[wrap_at]
+        lines.extend([("  ", ""), (part, style)] for part in wrap_cells(text, max(8, width - 2)))
     return lines
 
 

@@ -177,10 +177,10 @@ def lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[render.
     wide = width >= 100
     columns = [
         render.Column(say["Area"]),
-        render.Column(say["Total"], right=True, drop=3),
+        render.Column(say["Total"], right=True, drop=1),  # first: the rest add up to it
         render.Column(say["Done"], right=True),
         render.Column(say["Open"], right=True),
-        render.Column(say["Drop"], right=True, drop=1),
+        render.Column(say["Drop"], right=True, drop=3),
         render.Column(say["Done %"]),
     ]
     carried = bool(summary.get("carried"))

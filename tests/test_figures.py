@@ -81,6 +81,23 @@ def test_carried_projects_have_a_column_and_rows_add_up(reported, tmp_path):
     assert "<th" in page.read_text("utf-8") and ">Carried<" in page.read_text("utf-8")
 
 
+@pytest.mark.parametrize("width", [40, 45, 50, 60, 80])
+def test_a_narrow_terminal_never_shows_a_total_its_columns_do_not_add_up_to(reported, width):
+    """Columns go as the terminal narrows: the total first, so what is left is parts."""
+    out(reported, "carry", "2020", "--to", "2021")
+    text = invoke("--db", reported, "summary", "2020", env={"COLUMNS": str(width)}).stdout
+    lines = text.splitlines()
+    start = lines.index("Areas") + 1
+    head = lines[start].split()
+    assert "Done" in head and "Open" in head, (width, head)
+    if "Total" in head:
+        assert {"Drop", "Carried"} <= set(head), (width, head)
+        for line in lines[start + 2 : start + 8]:
+            cells = line.split()
+            total, done, still, dropped, carried = map(int, cells[1:6])
+            assert total == done + still + dropped + carried, (width, line)
+
+
 @pytest.mark.parametrize(
     ("command", "name"),
     [
