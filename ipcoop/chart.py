@@ -9,6 +9,7 @@ labels get their true width. The SVG names system fonts and fetches nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ipcoop.document import escape
@@ -26,6 +27,7 @@ WIDTH = 760
 PAD = 16
 SIZE = 13  # px, labels
 ROW = 26  # px, one area
+LINE = 15  # px, each further line of an area's name
 PLOT = 150  # px, height of the month bars
 
 
@@ -43,6 +45,28 @@ def fit(text: str, room: float, size: float = SIZE) -> str:
     while text and text_width(text + "…", size) > room:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+_TOKENS = re.compile(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+\s*|\s+")
+MAX_LINES = 3
+
+
+def wrap(text: str, room: float, size: float = SIZE) -> list[str]:
+    """`text` in lines that each fit `room` px, broken between words (or between
+    Chinese characters); at most three, the last cut with … if it must be."""
+    lines: list[str] = []
+    line = ""
+    for token in _TOKENS.findall(text):
+        if line and text_width((line + token).rstrip(), size) > room:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    if len(lines) > MAX_LINES:
+        lines = [*lines[: MAX_LINES - 1], fit(" ".join(lines[MAX_LINES - 1 :]), room, size)]
+    return [fit(one, room, size) for one in lines] or [""]
 
 
 def _text(
@@ -85,7 +109,9 @@ def chart(
     scale = bar_room / most
     for key, label, done, still in areas:
         y += ROW
-        parts.append(_text(PAD, y - 8, fit(label, label_room)))
+        lines = wrap(label, label_room)
+        for i, line in enumerate(lines):  # a long name on more lines, not cut
+            parts.append(_text(PAD, y - 8 + LINE * i, line))
         x = bar_x
         for cls, n, colour in (("done", done, DONE), ("open", still, OPEN)):
             w = n * scale
@@ -95,6 +121,7 @@ def chart(
             )
             x += w
         parts.append(_text(x + 6, y - 8, f"{done}/{done + still}", SIZE, fill=INK))
+        y += LINE * (len(lines) - 1)
     y += 36
     parts.append(_text(PAD, y, words["by_month"], 15, font_weight="bold"))
     y += 12

@@ -462,3 +462,32 @@ def test_a_word_file_is_by_the_group_not_by_the_library(db_path, tmp_path):
         == "Guangdong/Hong Kong Expert Group on the Protection of Intellectual Property Rights"
     )
     assert props.created is not None and props.created.year >= 2026
+
+
+def test_long_area_names_wrap_in_the_chart_instead_of_being_cut(db_path):
+    """The chart gives names at most half its width; a longer one took a … there."""
+    import xml.etree.ElementTree as ET
+
+    from ipcoop import chart
+
+    long_name = (
+        "Strengthening co-operation on the protection and use of intellectual property "
+        "in the Guangdong-Hong Kong-Macao Greater Bay Area"
+    )
+    for args in (
+        ["areas", "edit", "gba", "--name", long_name],
+        ["programme", "add", "2021", "--start", "2021-01", "--end", "2021-12", "--area", "gba"],
+        ["add", "A project", "--area", "gba", "--programme", "2021"],
+    ):
+        result = invoke("--db", db_path, *args)
+        assert result.exit_code == 0, (args, result.stderr)
+    svg = invoke("--db", db_path, "summary", "2021", "--format", "svg").stdout
+    root = ET.fromstring(svg)
+    labels = [t.text or "" for t in root.iter(f"{SVG}text")]
+    assert not any("…" in label for label in labels)
+    start = next(i for i, t in enumerate(labels) if t.startswith("Strengthening co-operation"))
+    joined = " ".join(labels[start : start + 3])
+    assert long_name in joined
+    lines = chart.wrap("粵港澳大灣區知識產權合作" * 3, 100, 10)
+    assert len(lines) == 3 and all(chart.text_width(x, 10) <= 100 for x in lines)
+    assert lines[-1].endswith("…")  # at most three lines; the rest is cut
