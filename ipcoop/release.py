@@ -38,11 +38,12 @@ TEXT = {
         "Co-operation Joint Conference in August 2003. It aims at enhancing exchanges and "
         "co-operation in various aspects of IP protection, including promotion and education, "
         "training, enforcement, research study and information dissemination.",
-        "members": "The leader of the Expert Group from the Guangdong side is the Director-General "
-        "of the Guangdong Administration for Market Regulation (Guangdong Intellectual Property "
-        "Administration), and members include officials from {gd}. The leader of the Expert "
-        "Group from the Hong Kong side is the Director of Intellectual Property, and members "
-        "include officials from {hk}.",
+        "led": "The leader of the Expert Group from the {side} side is {leader}, and members "
+        "include officials from {members}.",
+        "unled": "Members of the Expert Group from the {side} side include officials from "
+        "{members}.",
+        "gd": "Guangdong",
+        "hk": "Hong Kong",
         "uploaded": "A summary of the co-operation items has been uploaded to the website of the "
         "Intellectual Property Department.",
         "annex": "Annex",
@@ -58,8 +59,10 @@ TEXT = {
         "back": "回顧{prev}，專責小組成員緊密合作，共落實{n}個合作項目。",
         "set_up": "專責小組於二○○三年八月粵港合作聯席會議第六次會議後成立，旨在加強兩地在"
         "知識產權保護各方面的交流與合作，包括宣傳教育、培訓、執法、研究及資訊發放等。",
-        "members": "專責小組粵方組長為廣東省市場監督管理局（廣東省知識產權局）局長，成員包括"
-        "{gd}的官員；港方組長為知識產權署署長，成員包括{hk}的官員。",
+        "led": "{side}組長為{leader}，成員包括{members}的官員",
+        "unled": "{side}成員包括{members}的官員",
+        "gd": "粵方",
+        "hk": "港方",
         "uploaded": "合作項目摘要已上載至知識產權署網站。",
         "annex": "附件",
         "annex_title": "{group}{period}合作項目",
@@ -74,8 +77,10 @@ TEXT = {
         "back": "回顾{prev}，专责小组成员紧密合作，共落实{n}项合作项目。",
         "set_up": "专责小组于2003年8月粤港合作联席会议第六次会议后成立，旨在加强两地在"
         "知识产权保护各方面的交流与合作，包括宣传教育、培训、执法、研究及信息发布等。",
-        "members": "专责小组粤方组长为广东省市场监督管理局（广东省知识产权局）局长，成员包括"
-        "{gd}的官员；港方组长为香港特区政府知识产权署署长，成员包括{hk}的官员。",
+        "led": "{side}组长为{leader}，成员包括{members}的官员",
+        "unled": "{side}成员包括{members}的官员",
+        "gd": "粤方",
+        "hk": "港方",
         "uploaded": "合作项目摘要已在香港特区政府知识产权署网站发布。",
         "annex": "附件",
         "annex_title": "{group}{period}合作项目",
@@ -212,7 +217,7 @@ def blocks(db: Any, key: str, lang: str) -> list[Block]:
         out.append(Block("para", say["back"].format(prev=prev, n=done, s="" if done == 1 else "s")))
     out += [
         Block("para", say["set_up"]),
-        Block("para", _members(db, lang)),
+        Block("para", _members(db, lang, programme)),
         Block("para", say["uploaded"]),
     ]
     known = {a["key"]: a for a in db.areas()}
@@ -220,12 +225,27 @@ def blocks(db: Any, key: str, lang: str) -> list[Block]:
     return out
 
 
-def _members(db: Any, lang: str) -> str:
-    sides: dict[str, list[str]] = {"gd": [], "hk": []}
-    for member in db.members():
-        name = name_in(member, lang)
-        sides.setdefault(member["side"], []).append(f"the {name}" if lang == "en" else name)
-    return TEXT[lang]["members"].format(gd=series(sides["gd"], lang), hk=series(sides["hk"], lang))
+def _members(db: Any, lang: str, programme: dict[str, Any]) -> str:
+    """Who is in the group in the programme's years, side by side: the member whose
+    head leads each side, and the agencies in force then."""
+    from ipcoop.members import in_force, leader_in
+
+    first, last = int(programme["start"][:4]), int(programme["end"][:4])
+    say = TEXT[lang]
+    sentences = []
+    for side in ("gd", "hk"):
+        current = [m for m in db.members() if m["side"] == side and in_force(m, first, last)]
+        if not current:
+            continue
+        names = [f"the {name_in(m, lang)}" if lang == "en" else name_in(m, lang) for m in current]
+        leader = next((text for m in current if (text := leader_in(m, lang))), None)
+        form = "led" if leader else "unled"
+        sentences.append(
+            say[form].format(side=say[side], leader=leader, members=series(names, lang))
+        )
+    if lang == "en":
+        return " ".join(sentences)
+    return ("專責小組" if lang == "zh-hk" else "专责小组") + "；".join(sentences) + "。"
 
 
 def _annex(

@@ -135,6 +135,11 @@ def print_members(members: Sequence[dict[str, Any]], lang: str = "en") -> None:
     say = WORDS[lang]
     columns = [Column(say["Code"]), Column(say["Side"]), Column(say["Name"], wrap=True)]
     table = [[m["code"], say.get(m["side"], m["side"]), _marked(m, lang)] for m in members]
+    if any(m.get("from") is not None or m.get("until") is not None for m in members):
+        columns.insert(2, Column(say["Years"], drop=1))
+        for row, m in zip(table, members, strict=True):
+            start, until = m.get("from"), m.get("until")
+            row.insert(2, "" if start is None and until is None else f"{start or ''}–{until or ''}")
     emit(grid(columns, table, terminal_width()))
 
 

@@ -162,7 +162,11 @@ def test_init_empty_has_areas_and_members(empty_db):
     assert {m["side"] for m in members[:5]} == {"gd"}
     assert {m["side"] for m in members[5:]} == {"hk"}
     # v2: names in all three forms, and which Chinese ones were converted.
-    assert set(members[0]) == {"code", "name", "names", "converted", "side"}
+    assert set(members[0]) == {"code", "name", "names", "converted", "side"} | {
+        "from",  # schema 7: the years a member is in force, and its side's leader
+        "until",
+        "leader",
+    }
     assert members[5]["names"] == {"zh-hk": "知識產權署", "zh-cn": "知识产权署"}
 
 
@@ -698,7 +702,7 @@ def test_cell_width_matches_rich():
             for _ in range(rng.randint(1, 4))
         )
         assert cell_len(text) == rich_cell_len(text), text
-    from ipcoop.render import _NARROW_OWN
+    from ipcoop.cells import _NARROW_OWN
 
     for mark in _NARROW_OWN:
         assert cell_len(mark) == rich_cell_len(mark) == 1

@@ -62,7 +62,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "carry",
         "Copy the unfinished projects of a programme into the next one.",
     ),
-    "members": ("programme", "members", "List the member agencies and their codes (for --agency)."),
+    "members": (
+        "members",
+        "members_app",
+        "List the member agencies and their codes (for --agency).",
+    ),
     "areas": ("programme", "areas_app", "Show the areas with their project counts and progress."),
     "programme": (
         "programmes",

@@ -40,6 +40,21 @@ FIELD_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+def _member_years_ok(member: dict[str, Any]) -> bool:
+    for bound in ("from", "until"):
+        value = member.get(bound)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            return False
+    leader = member.get("leader")
+    if leader is None:
+        return True
+    return (
+        isinstance(leader, dict)
+        and set(leader) <= {"en", "zh-hk", "zh-cn"}
+        and all(isinstance(v, (str, type(None))) for v in leader.values())
+    )
+
+
 class Problem(NamedTuple):
     kind: str  # damaged, unsound or note
     text: str
@@ -133,6 +148,8 @@ def audit(data: dict[str, Any], duplicates: Sequence[str] = ()) -> list[Problem]
     for code, member in sorted(data["members"].items()):
         if member.get("code") != code or member.get("side") not in models.SIDES:
             problems.append(Problem("damaged", f"member record {code} has a bad code or side"))
+        elif not _member_years_ok(member):
+            problems.append(Problem("damaged", f"member record {code} has bad years or leader"))
     owners = _owners(data["copies"], problems)
     for doc_id in sorted(data["projects"], key=int):
         doc = data["projects"][doc_id]

@@ -48,7 +48,7 @@ from ipcoop.errors import DatabaseError
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
     from ipcoop.records import Project
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 TABLES = ("_meta", "areas", "copies", "history", "members", "programmes", "projects")
 # Tables that can be large and are kept as raw lines until a command needs them.
 RAW_TABLES = ("history", "projects")

@@ -33,7 +33,9 @@ def upgrade(data: dict[str, Any], schema: int, path: Path, copy: str, name: str)
     if schema == 4:
         data, schema = from_4(data, founder), 5
     if schema == 5:
-        data = from_5(data)
+        data, schema = from_5(data), 6
+    if schema == 6:
+        data = from_6(data)
     assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION
     return data
 
@@ -141,6 +143,36 @@ def from_5(data: dict[str, Any]) -> Data:
     it has some): no record changes; the version tells older ipcoop to refuse the file
     rather than call the new fields damage."""
     return {**data, "_meta": {"1": {"schema": 6}}}
+
+
+# How the release named each side's leader before members held it (schema 6).
+LEADERS = {
+    "GDAMR": {
+        "en": "the Director-General of the Guangdong Administration for Market Regulation "
+        "(Guangdong Intellectual Property Administration)",
+        "zh-hk": "廣東省市場監督管理局（廣東省知識產權局）局長",
+        "zh-cn": "广东省市场监督管理局（广东省知识产权局）局长",
+    },
+    "HKIPD": {
+        "en": "the Director of Intellectual Property",
+        "zh-hk": "知識產權署署長",
+        "zh-cn": "香港特区政府知识产权署署长",
+    },
+}
+
+
+def from_6(data: dict[str, Any]) -> Data:
+    """Schema 7 gives members the years they are in force (none: always, as before) and
+    the leader of each side, as the release named them until now."""
+    members = {
+        code: (
+            {**member, "leader": LEADERS[code]}
+            if code in LEADERS and isinstance(member, dict) and "leader" not in member
+            else member
+        )
+        for code, member in data["members"].items()
+    }
+    return {**data, "_meta": {"1": {"schema": 7}}, "members": members}
 
 
 def _founder(copies: Any) -> str:

@@ -166,29 +166,6 @@ def carry(
         say("Nothing to carry.")
 
 
-def members(ctx: typer.Context, lang: LangOpt = None, as_json: JsonOpt = False) -> None:
-    """List the member agencies and their codes (for --agency).
-
-    Example: ipcoop members --lang zh-hk
-    """
-    from ipcoop import languages, render, views
-
-    rows = [
-        {
-            "code": m["code"],
-            "name": m["name"],
-            "names": languages.ordered(m.get("names")),
-            "converted": list(m.get("converted", ())),
-            "side": m["side"],
-        }
-        for m in reading(ctx).members()
-    ]
-    if as_json:
-        emit(render.to_json(rows))
-    else:
-        views.print_members(rows, lang_of(lang))
-
-
 areas_app = typer.Typer(cls=TyperGroup, rich_markup_mode=None)
 
 

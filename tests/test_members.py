@@ -1,0 +1,118 @@
+"""Member agencies with years in force and each side's leader; schema 7."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from ipcoop import store
+from tests.helpers import invoke, one_error_line
+from tests.test_sync import bare_git, converge, pair, remote  # noqa: F401 - fixtures
+
+SCHEMA_6 = Path(__file__).parent / "data" / "schema6.json"
+
+
+def ok(db: Path, *args: str) -> str:
+    result = invoke("--db", db, *args)
+    assert result.exit_code == 0, (args, result.stderr)
+    return result.stdout + result.stderr
+
+
+def _release_2017(db: Path, lang: str = "en") -> str:
+    return ok(db, "release", "2017", "--lang", lang)
+
+
+def _with_2017(db: Path) -> None:
+    ok(db, "programme", "add", "2017", "--start", "2017-01", "--end", "2017-12", "--area", "gba")
+    ok(db, "add", "An older seminar", "--area", "gba", "--programme", "2017")
+
+
+def test_a_rebuilt_release_names_the_members_of_its_years(db_path):
+    _with_2017(db_path)
+    ok(db_path, "members", "edit", "GDAMR", "--from", "2018")
+    ok(db_path, "members", "add", "GDIPO", "Guangdong Intellectual Property Office",
+       "--side", "gd", "--until", "2018", "--zh-hk", "廣東省知識產權局")  # fmt: skip
+    text = _release_2017(db_path)
+    assert "Guangdong Administration for Market Regulation" not in text
+    assert "Members of the Expert Group from the Guangdong side include officials from " in text
+    assert "the Guangdong Intellectual Property Office" in text
+    assert "The leader of the Expert Group from the Hong Kong side is the Director of " in text
+    ok(db_path, "members", "edit", "GDIPO", "--leader", "the Director of the Office",
+       "--leader-zh-hk", "廣東省知識產權局局長")  # fmt: skip
+    text = _release_2017(db_path)
+    assert "from the Guangdong side is the Director of the Office, and members" in text
+    assert "專責小組粵方組長為廣東省知識產權局局長，成員包括" in _release_2017(db_path, "zh-hk")
+    assert "粤方组长为广东省知识产权局局长" in _release_2017(db_path, "zh-cn")  # converted
+    # The 2020 release still names GDAMR and its Director-General, not the office.
+    current = ok(db_path, "release", "2020")
+    assert "is the Director-General of the Guangdong Administration for Market Regulation" in (
+        current
+    )
+    assert "Guangdong Intellectual Property Office" not in current
+
+
+def test_members_json_carries_years_and_leader(db_path):
+    ok(db_path, "members", "edit", "GDAMR", "--from", "2018")
+    listed = {m["code"]: m for m in invoke("--db", db_path, "members", "--json").json()}
+    assert listed["GDAMR"]["from"] == 2018 and listed["GDAMR"]["until"] is None
+    assert listed["HKIPD"]["leader"]["en"] == "the Director of Intellectual Property"
+    assert listed["HKCED"]["leader"] is None
+    assert "2018–" in ok(db_path, "members")
+    ok(db_path, "members", "edit", "GDAMR", "--from", "")
+    listed = {m["code"]: m for m in invoke("--db", db_path, "members", "--json").json()}
+    assert listed["GDAMR"]["from"] is None
+
+
+def test_bad_member_changes_are_one_line_and_change_nothing(db_path):
+    before = db_path.read_bytes()
+    for args in (
+        ["members", "add", "XX", "Somewhere", "--side", "mo"],
+        ["members", "add", "GDAMR", "Again", "--side", "gd"],
+        ["members", "add", "NEW", "New", "--side", "gd", "--from", "2020", "--until", "2019"],
+        ["members", "edit", "NOSUCH", "--from", "2018"],
+        ["members", "edit", "GDAMR"],
+        ["members", "remove", "HKIPD"],  # projects name it
+    ):
+        result = invoke("--db", db_path, *args)
+        assert result.exit_code in (1, 2), args
+        if result.exit_code == 1:
+            one_error_line(result)
+    assert db_path.read_bytes() == before
+
+
+def test_an_unused_member_is_removed_and_undo_brings_it_back(db_path):
+    ok(db_path, "members", "add", "GDIPO", "Guangdong Intellectual Property Office", "--side", "gd")
+    ok(db_path, "members", "remove", "GDIPO")
+    codes = [m["code"] for m in invoke("--db", db_path, "members", "--json").json()]
+    assert "GDIPO" not in codes
+    ok(db_path, "undo")
+    codes = [m["code"] for m in invoke("--db", db_path, "members", "--json").json()]
+    assert "GDIPO" in codes
+
+
+def test_a_schema_6_file_gains_the_leaders_the_release_named(tmp_path):
+    old = tmp_path / "old.json"
+    shutil.copy(SCHEMA_6, old)
+    before = old.read_bytes()
+    release = ok(old, "release", "2020", "--lang", "all")
+    assert old.read_bytes() == before  # read as it is
+    assert "is the Director of Intellectual Property, and members" in release
+    assert "港方组长为香港特区政府知识产权署署长" in release
+    ok(old, "members", "edit", "GDAMR", "--from", "2018")
+    data = json.loads(old.read_text("utf-8"))
+    assert data["_meta"]["1"]["schema"] == store.SCHEMA_VERSION == 7
+    assert data["members"]["HKIPD"]["leader"]["zh-hk"] == "知識產權署署長"
+    assert store.backup_path(old).read_bytes() == before
+    assert ok(old, "release", "2020", "--lang", "all") == release
+    ok(old, "undo")
+    assert invoke("--db", old, "check").exit_code == 0
+
+
+def test_a_member_change_reaches_the_other_side(pair):
+    hk, gd = pair
+    hk.ok("members", "edit", "GDAMR", "--from", "2018")
+    gd.ok("members", "add", "GDIPO", "Guangdong Intellectual Property Office", "--side", "gd")
+    converge(hk, gd)
+    listed = {m["code"]: m for m in hk.ok("members", "--json").json()}
+    assert listed["GDAMR"]["from"] == 2018 and "GDIPO" in listed
