@@ -2,8 +2,9 @@
 
 Each example builds a fresh remote and three copies (A runs `init` and shares; B and C
 join), then runs up to IPCOOP_MODEL_EXAMPLES x stateful_step_count random commands:
-add, edit, start/done/reopen/drop, remove, undo, a CSV sheet exported on one copy and
-imported on another, sync, and an unreachable remote (its folder renamed). Checked:
+add, edit, start/done/reopen/drop, progress notes, links, remove, undo (also --skip), a
+CSV sheet exported on one copy and imported on another, sync, and an unreachable remote
+(its folder renamed). Checked:
 
 - every command exits 0, or 1 with one clean "Error: ..." line; never a traceback, never
   "unexpected failure"; a sync under an unreachable remote exits 1 and changes nothing;
@@ -215,6 +216,25 @@ class SharingModel(RuleBasedStateMachine):
             self.titles.setdefault(pid, set()).add(text)
         self.run(copy, "edit", pid, f"--{field}", text)
 
+    @rule(copy=st.sampled_from(NAMES), pid=ids, word=st.sampled_from(WORDS))
+    @_step
+    def progress(self, copy: str, pid: int, word: str) -> None:
+        """A dated progress note: both sides' notes must all survive a merge."""
+        self.counter += 1
+        self.run(copy, "note", pid, f"{word} noted {self.counter}", "--on", "2021-03-15")
+
+    @rule(
+        copy=st.sampled_from(NAMES),
+        pid=ids,
+        which=st.sampled_from(("a", "b")),
+        remove=st.booleans(),
+    )
+    @_step
+    def link(self, copy: str, pid: int, which: str, remove: bool) -> None:
+        url = f"https://example.org/{which}"
+        extra = ("--remove",) if remove else ("--label", f"Page {which} {self.counter}")
+        self.run(copy, "link", pid, url, *extra)
+
     @rule(
         copy=st.sampled_from(NAMES),
         pid=ids,
@@ -235,10 +255,10 @@ class SharingModel(RuleBasedStateMachine):
         self.removed.add(pid)
         self.run(copy, "remove", pid, "--yes")
 
-    @rule(copy=st.sampled_from(NAMES))
+    @rule(copy=st.sampled_from(NAMES), skip=st.booleans())
     @_step
-    def undo(self, copy: str) -> None:
-        result = self.run(copy, "undo")
+    def undo(self, copy: str, skip: bool) -> None:
+        result = self.run(copy, "undo", *(("--skip",) if skip else ()))
         if result.exit_code:
             return
         undone = re.match(r"Undid: (.*) \(\d{4}-\d\d-\d\d \d\d:\d\d\)$", result.stderr.strip())
