@@ -177,8 +177,8 @@ def carry(
             f"{lacking[0]}'), or carry the others only ('--only ID ...')"
         )
         raise IpcoopError(
-            f"programme {target['key']} has no area {', '.join(lacking)}, which projects "
-            f"{', '.join(which)} of {source['key']} are in; {fix}. Nothing was changed"
+            f"programme {target['key']} has no area {', '.join(lacking)}, the area of "
+            f"project(s) {', '.join(which)} of {source['key']}; {fix}. Nothing was changed"
         )
     stamp = models.now_stamp()
     copies = [

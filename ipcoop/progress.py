@@ -55,24 +55,51 @@ def parse_label(value: Any) -> str | None:
 
 
 def entry_problem(entry: Any) -> str | None:
-    """Why a stored progress note cannot be read, or None."""
+    """Why a stored progress note is not one `note` could have written, or None."""
     if not isinstance(entry, dict) or set(entry) != {"on", "by", "text"}:
         return "a progress note is not {on, by, text}"
     if not all(isinstance(entry[k], str) for k in entry) or not _DATE.match(entry["on"]):
         return "a progress note has a bad value"
+    try:
+        models.parse_date(entry["on"])
+        if parse_text(entry["text"]) != entry["text"]:
+            return "a progress note's text is not in its normal form"
+    except InvalidValue:
+        return "a progress note has a bad date or text"
+    if not entry["by"].strip() or len(entry["by"]) > MAX_LABEL:
+        return "a progress note does not say which copy wrote it"
     return None
 
 
 def link_problem(link: Any) -> str | None:
-    """Why a stored link cannot be read, or None."""
+    """Why a stored link is not one `link` could have written, or None."""
     if not isinstance(link, dict) or set(link) != {"url", "label"}:
         return "a link is not {url, label}"
-    if not isinstance(link["label"], (str, type(None))):
+    label = link["label"]
+    if label is not None and (not isinstance(label, str) or parse_label(label) != label):
         return "a link's label has a bad value"
     try:
-        parse_url(link["url"])
+        if parse_url(link["url"]) != link["url"]:
+            return "a link's address has spaces around it"
     except InvalidValue:
         return "a link's address is not http or https"
+    return None
+
+
+def list_problem(field: str, items: Any) -> str | None:
+    """Why a project's notes or links as a whole are not what the commands keep."""
+    if not isinstance(items, list) or not items:
+        return f"the field {field!r} is not a list of entries (an empty one is not stored)"
+    if len(items) > MAX_ENTRIES:
+        return f"the field {field!r} holds more than {MAX_ENTRIES} entries"
+    check = entry_problem if field == "progress" else link_problem
+    for item in items:
+        found = check(item)
+        if found:
+            return found
+    keys = [item["url"] for item in items] if field == "links" else [repr(i) for i in items]
+    if len(set(keys)) != len(keys):
+        return f"the field {field!r} holds an entry twice"
     return None
 
 

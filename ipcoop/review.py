@@ -31,6 +31,8 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
     from ipcoop import duplicates
 
     out += duplicates.said(duplicates.alike_pairs(counted))
+    out += _area_names(db, programme, langs)
+    late = _added_after(db, programme) if endorsed and not recorded else set()
     for project in counted:
         pid = project["id"]
         if "en" in langs and languages.has_chinese(project["title"]):
@@ -43,11 +45,43 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
                     f"project {pid}'s {lang} title was converted by OpenCC and no person has "
                     f"checked it ('ipcoop edit {pid} --{lang} TEXT' sets it)"
                 )
-        if recorded and project["created"] > recorded:
+        if (recorded and project["created"] > recorded) or pid in late:
             out.append(
                 f"project {pid} was added on {project['created'][:10]}, after the programme "
                 f"was endorsed on {endorsed}"
             )
+    return out
+
+
+def _added_after(db: Any, programme: dict[str, Any]) -> set[int]:
+    """For a programme that came endorsed (no journal entry says when), the projects
+    beyond the count it was endorsed with, latest added first to go."""
+    count = (programme.get("endorsed") or {}).get("count")
+    if not isinstance(count, int):
+        return set()
+    mine = sorted(
+        (p for p in db.projects() if p["programme"] == programme["key"]),
+        key=lambda p: (p["created"], p["id"]),
+    )
+    return {p["id"] for p in mine[count:]}
+
+
+def _area_names(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
+    """Areas whose name the text prints in another language, lacking their own."""
+    endorsed = (programme.get("endorsed") or {}).get("areas")
+    known = {a["key"]: a for a in db.areas()}
+    areas = (
+        endorsed if isinstance(endorsed, list) else [known.get(k, {}) for k in programme["areas"]]
+    )
+    out = []
+    for area in areas:
+        names = area.get("names") or {}
+        for lang in (t for t in langs if t != "en"):
+            if not names.get(lang) and area.get("key"):
+                out.append(
+                    f"area {area['key']} has no {lang} name; the {lang} text prints another "
+                    f"('ipcoop areas edit {area['key']} --{lang} TEXT' sets it)"
+                )
     return out
 
 

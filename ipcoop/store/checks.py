@@ -81,12 +81,8 @@ def project_damage(doc: Any) -> str | None:
     for field, types in OPTIONAL_PROJECT_FIELDS.items():
         if field in doc and not isinstance(doc[field], types):
             return f"the field {field!r} has a bad value"
-    for entry in doc.get("progress", ()):
-        found = progress.entry_problem(entry)
-        if found:
-            return found
-    for link in doc.get("links", ()):
-        found = progress.link_problem(link)
+    for field in ("progress", "links"):
+        found = progress.list_problem(field, doc[field]) if field in doc else None
         if found:
             return found
     titles = doc.get("titles", NO_TITLES)
@@ -148,8 +144,18 @@ def audit(data: dict[str, Any], duplicates: Sequence[str] = ()) -> list[Problem]
     for code, member in sorted(data["members"].items()):
         if member.get("code") != code or member.get("side") not in models.SIDES:
             problems.append(Problem("damaged", f"member record {code} has a bad code or side"))
-        elif not _member_years_ok(member):
-            problems.append(Problem("damaged", f"member record {code} has bad years or leader"))
+        elif not _member_years_ok(member) or not isinstance(member.get("name"), str):
+            problems.append(
+                Problem("damaged", f"member record {code} has a bad name, years or leader")
+            )
+    for name in ("areas", "members", "programmes"):
+        for key, record in sorted(data[name].items()):
+            order = record.get("order")
+            if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
+                problems.append(Problem("damaged", f"{name}/{key} has a bad order"))
+            start, until = record.get("from"), record.get("until")
+            if isinstance(start, int) and isinstance(until, int) and until < start:
+                problems.append(Problem("unsound", f"{name}/{key} ends ({until}) before it starts"))
     owners = _owners(data["copies"], problems)
     for doc_id in sorted(data["projects"], key=int):
         doc = data["projects"][doc_id]
@@ -168,7 +174,7 @@ def audit(data: dict[str, Any], duplicates: Sequence[str] = ()) -> list[Problem]
             problems.append(Problem("unsound", f"{where}: {exc.message}"))
             continue
         stored = canonical_project({**doc, **clean})
-        if any(stored.get(k) != doc.get(k) for k in set(stored) | set(clean)):
+        if any(stored.get(k) != doc.get(k) for k in set(stored) | set(clean) | set(doc)):
             problems.append(Problem("unsound", f"{where}: a value is not in its normal form"))
         for stamp in ("created", "updated"):
             if not models.is_stamp(doc[stamp]):

@@ -126,14 +126,16 @@ def _refuse_if_used(db: Any, entry: dict[str, Any], table: str, key: Any, going:
     """An area or programme a command made is not undone while a project uses it
     (one added since, perhaps by the other side): the project would point at nothing.
     Projects the same undo removes (`going`) do not count."""
-    field = {"areas": "area", "programmes": "programme"}.get(table)
+    field = {"areas": "area", "programmes": "programme", "members": "agencies"}.get(table)
     if field is None:
         return
     for pid, doc in db.projects_table.load().items():
-        if doc is not None and doc.get(field) == key and str(pid) not in going:
+        value = doc.get(field) if doc is not None else None
+        used = key in value if isinstance(value, list) else value == key
+        if doc is not None and used and str(pid) not in going:
             raise IpcoopError(
                 f"cannot undo '{entry.get('command')}': project {pid} uses the "
-                f"{field} {key} it made (see 'ipcoop log'); nothing was changed"
+                f"{table.rstrip('s')} {key} it made (see 'ipcoop log'); nothing was changed"
             )
 
 

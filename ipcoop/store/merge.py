@@ -35,7 +35,7 @@ def group_of(field: str, table: str = "projects") -> tuple[str, ...]:
     project's title (an area's, member's or programme's name) and which of them
     were converted."""
     forms = "titles" if table == "projects" else "names"
-    for group in (("status", "done_on"), (forms, "converted")):
+    for group in (("status", "done_on"), (forms, "converted"), ("from", "until")):
         if field in group:
             return group
     return (field,)
@@ -131,6 +131,14 @@ def _as_sets(field: str, base: Any, ours: Any, theirs: Any) -> Any:
     out = {k: v for k, v in o.items() if k in t or k not in b}
     out.update({k: v for k, v in t.items() if k not in b and k not in out})
     values = list(out.values())
+    if field == "links":  # one entry per address: both relabelled it, one label is kept
+        by_url: dict[str, Any] = {}
+        for link in values:
+            url = str(link.get("url")) if isinstance(link, dict) else ""
+            kept = by_url.get(url)
+            if kept is None or _canon(link) > _canon(kept):
+                by_url[url] = link
+        values = [link for link in values if by_url.get(str(link.get("url"))) is link]
     if field == "progress":
         values.sort(key=lambda n: (str(n.get("on")), _canon(n)))
     return values or MISSING

@@ -117,7 +117,7 @@ def _sync(path: Path, remote: str | None, name: str | None) -> Report:
     repo.configure(None, config)
     report.remote = config["remote.origin.url"]
     locks.clear_local(repo, ours_killed=bool(state.get("syncing")))
-    held = locks.clear_remote(report.remote)
+    held = locks.clear_remote(report.remote, folder)
     if held is not None:
         raise GitError(locks.held_message(str(held)))
     mend(repo)  # objects a power cut left empty would make git answer wrongly

@@ -32,7 +32,7 @@ def problem(ours: layout.Data | None, theirs: layout.Data, base: layout.Data | N
         found = _records(ours, theirs)  # first: it names a malformed record plainly
         if found is None and base is not None:
             found = _unjournaled(base, theirs) or _blocks(base, theirs)
-        return found or _uuids(base, theirs)
+        return found or _dangling(ours, theirs) or _uuids(base, theirs)
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
         return f"a malformed record ({exc.__class__.__name__})"
 
@@ -128,6 +128,31 @@ def _uuids(base: layout.Data | None, theirs: layout.Data) -> str | None:
         if uuid in owner:
             return f"projects {owner[uuid]} and {key} have one UUID"
         owner[uuid] = key
+    return None
+
+
+def _dangling(ours: layout.Data | None, theirs: layout.Data) -> str | None:
+    """A project left naming an area, member or programme the remote removed: the
+    checks of `_records` see only the projects it changed."""
+    gone = {
+        table: set((ours or {}).get(table, {})) - set(theirs[table])
+        for table in ("areas", "members", "programmes")
+    }
+    if not any(gone.values()):
+        return None
+    for pid, doc in theirs["projects"].items():
+        if not isinstance(doc, dict):
+            continue
+        raw = doc.get("agencies")
+        agencies: list[Any] = raw if isinstance(raw, list) else []
+        named = [
+            ("area", doc.get("area") in gone["areas"], doc.get("area")),
+            ("programme", doc.get("programme") in gone["programmes"], doc.get("programme")),
+            *(("member", True, a) for a in agencies if a in gone["members"]),
+        ]
+        for what, missing, key in named:
+            if missing:
+                return f"it removes the {what} {key}, which project {pid} still names"
     return None
 
 

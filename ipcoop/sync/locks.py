@@ -12,6 +12,7 @@ command that needs the same lock fails. A lock is known to be left over:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
@@ -47,14 +48,32 @@ def _started() -> float | None:
     return time.time() - time.clock_gettime(boot)
 
 
-def left_over(path: Path) -> bool:
-    """Whether a lock file was surely left by a git that is no longer running."""
+def left_over(path: Path) -> os.stat_result | None:
+    """The lock file's stat if it was surely left by a git that is no longer running."""
     try:
-        made = os.stat(path).st_mtime
+        st = os.lstat(path)
     except OSError:
-        return False
+        return None
+    if not os.path.isfile(path) or os.path.islink(path):
+        return None
     started = _started()
-    return time.time() - made > STALE_AFTER or (started is not None and made < started)
+    old = time.time() - st.st_mtime > STALE_AFTER
+    return st if old or (started is not None and st.st_mtime < started) else None
+
+
+def _remove(path: Path, seen: os.stat_result) -> None:
+    """Remove a lock judged left over, unless another file has taken its place since
+    (a live git's lock, made after someone else removed the old one)."""
+    try:
+        now = os.lstat(path)
+        if (now.st_ino, now.st_dev, now.st_mtime_ns) == (
+            seen.st_ino,
+            seen.st_dev,
+            seen.st_mtime_ns,
+        ):
+            os.unlink(path)
+    except OSError:
+        return
 
 
 def clear_local(repo: Repo, ours_killed: bool) -> None:
@@ -62,31 +81,47 @@ def clear_local(repo: Repo, ours_killed: bool) -> None:
     killed, else those left over."""
     for name in LOCAL:
         lock = repo.git_dir / name
-        try:
-            if ours_killed or left_over(lock):
+        if ours_killed:
+            with contextlib.suppress(OSError):
                 os.unlink(lock)
-        except OSError:
             continue
+        seen = left_over(lock)
+        if seen is not None:
+            _remove(lock, seen)
 
 
-def clear_remote(url: str | None, wait: float = 3.0) -> Path | None:
+def _git_dir(url: str, here: Path) -> Path | None:
+    """The repository folder of a remote on this machine's file system (a relative path
+    read from this copy's folder, as git reads it), or None: a URL, or no repository."""
+    if "://" in url and not url.startswith("file://"):
+        return None
+    if ":" in url.split("/", maxsplit=1)[0] and not url.startswith("file://"):
+        return None  # host:path, git's scp-like form
+    folder = (here / Path(url.removeprefix("file://")).expanduser()).resolve()
+    for candidate in (folder / ".git", folder):  # a .git that is a file points elsewhere
+        if (
+            candidate.is_dir()
+            and (candidate / "HEAD").is_file()
+            and (candidate / "objects").is_dir()
+            and (candidate / "refs").is_dir()
+        ):
+            return candidate
+    return None
+
+
+def clear_remote(url: str | None, here: Path, wait: float = 3.0) -> Path | None:
     """Remove the locks a push cut short left in a remote on this machine's file system;
     return a lock that is not left over and still there after `wait` seconds (a push
-    holds one for milliseconds)."""
-    if not url or ("://" in url and not url.startswith("file://")):
+    holds one for milliseconds). `here`: this copy's folder."""
+    git_dir = _git_dir(url, here) if url else None
+    if git_dir is None:
         return None
-    folder = Path(url.removeprefix("file://")).expanduser()
-    if not folder.is_dir():
-        return None
-    git_dir = folder / ".git" if (folder / ".git").is_dir() else folder
     until = time.monotonic() + wait
     for name in REMOTE:
         lock = git_dir / name
-        try:
-            if left_over(lock):
-                os.unlink(lock)
-        except OSError:
-            continue
+        seen = left_over(lock)
+        if seen is not None:
+            _remove(lock, seen)
         while lock.exists():
             if time.monotonic() > until:
                 return lock

@@ -65,6 +65,7 @@ def summary(
     in each side's house style (JSON carries every form).
 
     Before it goes out: ipcoop summary 2020 --lang zh-hk --check
+
     Example: ipcoop summary 2020 --format md --output summary-2020.md
     """
     from ipcoop import periods, report

@@ -102,7 +102,7 @@ def release(
     if len(found) > bool(unsettled):
         say(
             f"Note: {len(found)} thing(s) to look at before publishing; "
-            f"'ipcoop release {programme['key']} --check' lists them"
+            f"'ipcoop release {programme['key']} --lang {lang or langs[0]} --check' lists them"
         )
     if not programme.get("endorsed"):
         say(

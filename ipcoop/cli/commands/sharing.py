@@ -151,4 +151,7 @@ def settle(
     (pid,) = tracker.parse_ids([project_id])
     with writing(ctx) as db:
         value = kept.settle(db, pid, field.strip(), choice)
-    say(f"Settled {field.strip()} of project {pid}: kept {value}.")
+    if field.strip() == "removed":
+        say(f"Settled the removal conflict of project {pid}: it is {value}.")
+    else:
+        say(f"Settled {field.strip()} of project {pid}: kept {value}.")
