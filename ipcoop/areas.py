@@ -11,7 +11,8 @@ from ipcoop.tracker import known_area
 
 
 def area_table(db: store.Database, year: int | None = None) -> list[dict[str, Any]]:
-    """Each area with counts by status and percent done (optionally for one year)."""
+    """Each area with counts by status and percent done (optionally for one year: then
+    the areas in force that year, and any other that has projects in it)."""
     projects = db.rows()
     if year is not None:
         projects = [p for p in projects if p["year"] == year]
@@ -26,6 +27,12 @@ def area_table(db: store.Database, year: int | None = None) -> list[dict[str, An
             **summary.counts(p for p in projects if p["area"] == area["key"]),
         }
         for area in db.areas()
+        if year is None
+        or (
+            (area.get("from") is None or area["from"] <= year)
+            and (area.get("until") is None or area["until"] >= year)
+        )
+        or any(p["area"] == area["key"] for p in projects)
     ]
 
 

@@ -65,13 +65,16 @@ def said(pairs: Sequence[tuple[int, int]]) -> list[str]:
 
 
 def met_in_sync(mine: Any, theirs: Any, final: Any) -> list[tuple[int, int]]:
-    """Pairs a sync brought together: a project that came in and one this copy sent,
-    each new to the other side (the versions as `sync` saw them; None: not parsed)."""
+    """Pairs a sync brought together: a project new to this copy or to the remote, and
+    another of its programme (the versions as `sync` saw them; None: not parsed)."""
     if mine is None or theirs is None or final is None:
         return []
     from ipcoop.store.layout import shape
 
     projects = final["projects"]
-    came = [shape(int(k), d) for k, d in projects.items() if k not in mine["projects"]]
-    went = [shape(int(k), d) for k, d in projects.items() if k not in theirs["projects"]]
-    return alike_pairs(came, went) if came and went else []
+    new = {k for k in projects if k not in mine["projects"] or k not in theirs["projects"]}
+    if not new:
+        return []
+    programmes = {projects[k].get("programme") for k in new}
+    pool = [shape(int(k), d) for k, d in projects.items() if d.get("programme") in programmes]
+    return alike_pairs([p for p in pool if str(p["id"]) in new], pool)

@@ -155,6 +155,8 @@ def parse_status(value: Any) -> str:
 
 
 def parse_lead(value: Any) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "joint"  # a blank cell: the default, as `add` has it
     if value in LEADS:
         return str(value)
     if isinstance(value, str) and value.strip().lower() in LEADS:
@@ -235,9 +237,10 @@ def parse_agency_code(value: Any) -> str:
 def parse_flag(value: Any, what: str) -> bool:
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "y"):
+    # As sheets in both places write them: 是/否 too.
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "y", "是"):
         return True
-    if isinstance(value, str) and value.strip().lower() in ("false", "no", "0", "n", ""):
+    if isinstance(value, str) and value.strip().lower() in ("false", "no", "0", "n", "", "否"):
         return False
     raise InvalidValue(f"{what} must be true or false, not {_show(value)}")
 

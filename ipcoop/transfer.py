@@ -209,11 +209,15 @@ def check_records(
     member_codes: list[str],
     stamp: str,
     tick: Callable[[], None] | None = None,
-    area_names: dict[str, str] | None = None,
+    area_names: dict[str, str] | dict[str, list[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Validate every record; return them ready to store, or raise naming the first bad one."""
     checked = []
-    names = {name.casefold(): key for key, name in (area_names or {}).items()}
+    names = {  # an area by any of its names, English or Chinese
+        name.strip().casefold(): key
+        for key, given in (area_names or {}).items()
+        for name in ([given] if isinstance(given, str) else given)
+    }
     known_areas, known_codes = set(area_keys), set(member_codes)
     for where, raw in records:
         for name in REQUIRED:

@@ -51,7 +51,7 @@ def print_project(
         shown = say["main"] if tag == "en" and has_chinese(text) else tag
         label = say["Title"] if tag == order[0] else f"{say['Title']} ({shown})"
         if tag in project["converted"]:
-            text += f"  († {say['converted']})"
+            text += f"  († {say['converted ' + tag]})"  # from the other script
         rows.append([(label, "bold"), text])
     rows += [
         [(say["Area"], "bold"), f"{project['area']} ({area_name})"],
@@ -63,6 +63,8 @@ def print_project(
         [(say["Agencies"], "bold"), ", ".join(agencies) or "-"],
         [(say["Done on"], "bold"), done_on],
     ]
+    if project["carried_to"] is not None:
+        rows.append([(say["Carried"], "bold"), f"→ {project['carried_to']}"])
     # Notes keep their line breaks: one row per line.
     for i, note in enumerate((project["notes"] or "-").split("\n")):
         rows.append([(say["Notes"] if i == 0 else "", "bold"), note])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -856,3 +857,16 @@ def test_completion_offers_what_each_command_can_take(db_path):
     assert "11" not in offered and "12" not in offered and "13" in offered
     closed = complete("reopen 1")
     assert {"11", "12"} <= set(closed) and "13" not in closed
+
+
+def test_show_says_where_a_carried_project_went_and_areas_keep_to_their_years(db_path):
+    assert invoke("--db", db_path, "programme", "add", "2021", "--start", "2021-01",
+                  "--end", "2021-12", "--area", "gba", "--area", "protection",
+                  "--area", "trading", "--area", "exchange", "--area", "guidance",
+                  "--area", "education").exit_code == 0  # fmt: skip
+    assert invoke("--db", db_path, "carry", "2020", "--to", "2021", "--only", "15").exit_code == 0
+    shown = invoke("--db", db_path, "show", "15").stdout
+    assert re.search(r"Carried\s+→ 19", shown), shown
+    invoke("--db", db_path, "areas", "add", "culture", "IP in culture", "--from", "2022")
+    assert "culture" not in invoke("--db", db_path, "areas", "--year", "2019").stdout
+    assert "culture" in invoke("--db", db_path, "areas").stdout

@@ -397,3 +397,14 @@ def test_a_main_title_typed_in_chinese_gets_both_scripts_and_is_not_called_engli
     english = invoke("--db", empty_db, "add", "Seminar", "--area", "gba", "--year", "2021")
     assert english.exit_code == 0
     assert "(en)" in invoke("--db", empty_db, "show", "3", "--lang", "zh-cn").stdout
+
+
+def test_the_converted_mark_names_the_script_it_came_from(empty_db):
+    invoke("--db", empty_db, "add", "Seminar", "--area", "gba", "--year", "2021",
+           "--zh-hk", "中小企知識產權研討會")  # fmt: skip
+    invoke("--db", empty_db, "add", "Meeting", "--area", "gba", "--year", "2021",
+           "--zh-cn", "粤港知识产权交流会")  # fmt: skip
+    first = invoke("--db", empty_db, "show", "1", "--lang", "zh-hk").stdout
+    assert "由繁體自動轉換" in first and "由簡體" not in first  # its zh-cn came from zh-hk
+    second = invoke("--db", empty_db, "show", "2", "--lang", "zh-cn").stdout
+    assert "由简体自动转换" in second and "由繁体" not in second

@@ -210,3 +210,13 @@ def test_titles_alike_across_chinese_scripts_and_punctuation_only(db_path):
         p(4, "Exchange on patents"),
     ])  # fmt: skip
     assert pairs == [(1, 2)]
+
+
+def test_the_sync_that_brings_in_a_look_alike_says_so_on_both_sides(pair):
+    """Before, only the copy whose own project was new to the remote was told."""
+    hk, gd = pair
+    hk.ok("add", "IP seminar for SMEs", "--area", "guidance", "--programme", "2020")
+    gd.ok("add", "IP seminar for SMEs.", "--area", "guidance", "--programme", "2020")
+    hk.ok("sync")  # the remote has hk's; nothing alike yet
+    assert "look alike" in gd.ok("sync").stderr
+    assert "look alike" in hk.ok("sync").stderr  # hk receives gd's: told as well

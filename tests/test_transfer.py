@@ -499,3 +499,20 @@ def test_csv_columns_carry_their_own_fields():
         "false",
         "",
     )
+
+
+def test_sheets_name_areas_in_chinese_and_leave_optional_cells_blank(db_path, tmp_path):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "title,area,year,lead,key\n"
+        "研討會,促進兩地知識產權交流與研討,2020,,是\n"
+        "培训,举办两地知识产权宣传教育活动,2020,,否\n",
+        "utf-8",
+    )
+    result = invoke("--db", db_path, "import", sheet)
+    assert result.exit_code == 0, result.stderr
+    added = {p["title"]: p for p in invoke("--db", db_path, "list", "--json").json()}
+    assert (added["研討會"]["area"], added["研討會"]["lead"], added["研討會"]["key"]) == (
+        "exchange", "joint", True,
+    )  # fmt: skip
+    assert (added["培训"]["area"], added["培训"]["key"]) == ("education", False)

@@ -94,7 +94,10 @@ def import_(
                 [m["code"] for m in db.members()],
                 stamp,
                 tick,
-                area_names={a["key"]: a["name"] for a in db.areas()},
+                area_names={
+                    a["key"]: [a["name"], *(n for n in (a.get("names") or {}).values() if n)]
+                    for a in db.areas()
+                },
             )
         return transfer.plan_import(db, checked, sources, stamp)
 

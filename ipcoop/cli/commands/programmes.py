@@ -190,7 +190,7 @@ def programme_list(ctx: typer.Context, lang: LangOpt = None, as_json: JsonOpt = 
     columns = [
         render.Column(label["Area key"]),
         render.Column(label["Period"]),
-        render.Column(label["Areas"], right=True),
+        render.Column(label["Areas"], right=True, drop=2),
         render.Column(label["Projects"], right=True),
         render.Column(label["Endorsed"], drop=1),
         render.Column(label["Name"], wrap=True),
