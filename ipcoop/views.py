@@ -13,6 +13,7 @@ from ipcoop.render import (
     Line,
     Segment,
     bar_room,
+    cell_len,
     emit,
     grid,
     local_time,
@@ -153,13 +154,16 @@ def print_log(entries: Sequence[dict[str, Any]]) -> None:
     room = max(20, width - 6)
     for entry in entries:
         who = models.sanitize(str(entry["by"] or "?"))
-        head: Line = [(local_time(entry["at"]), ""), ("  " + who, "dim")]
-        if entry["undone"]:
-            head.append(("  (undone)", "dim"))
-        lines.append(head)
+        when = local_time(entry["at"])
+        tail = who + ("  (undone)" if entry["undone"] else "")
+        if cell_len(when) + 2 + cell_len(tail) <= width:
+            lines.append([(when, ""), ("  " + tail, "dim")])
+        else:  # a long copy name goes under the time, indented, wrapped
+            lines.append([(when, "")])
+            lines += [[("    ", ""), (part, "dim")] for part in wrap_cells(tail, width - 4)]
         for i, part in enumerate(wrap_cells(models.sanitize(entry["command"]), room)):
             lines.append([("    " if i == 0 else "      ", ""), (part, "bold" if i == 0 else "")])
-        for change in entry["changes"]:
-            for i, part in enumerate(wrap_cells(models.sanitize(change), room)):
+        for change in entry["changes"]:  # indented two more: two cells less room
+            for i, part in enumerate(wrap_cells(models.sanitize(change), max(18, room - 2))):
                 lines.append([("      " if i == 0 else "        ", ""), (part, "")])
     emit(lines)

@@ -870,3 +870,19 @@ def test_show_says_where_a_carried_project_went_and_areas_keep_to_their_years(db
     invoke("--db", db_path, "areas", "add", "culture", "IP in culture", "--from", "2022")
     assert "culture" not in invoke("--db", db_path, "areas", "--year", "2019").stdout
     assert "culture" in invoke("--db", db_path, "areas").stdout
+
+
+def test_log_keeps_its_indents_at_40_columns_with_a_long_name_and_note(db_path):
+    from ipcoop.render import cell_len
+
+    env = {"COLUMNS": "40"}
+    long_name = "Intellectual Property Department, Hong Kong"
+    local = db_path.with_name(db_path.name + ".local")
+    state = json.loads(local.read_text()) if local.exists() else {}
+    state["name"] = long_name
+    local.write_text(json.dumps(state))
+    note = "HK speakers invited for the seminar on the twentieth of September"
+    assert invoke("--db", db_path, "note", "12", note).exit_code == 0
+    shown = invoke("--db", db_path, "log", "12", env=env).stdout.splitlines()
+    assert all(cell_len(line) <= 40 for line in shown), shown
+    assert all(line.startswith("  ") or line[:4].isdigit() for line in shown), shown
