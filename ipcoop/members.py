@@ -124,6 +124,28 @@ def edit_member(
     return member
 
 
+def leader_notes(db: store.Database, member: Mapping[str, Any]) -> list[str]:
+    """What to know when a member names its side's leader and another member of that
+    side, in force in some of the same years, does too: the release names one."""
+    if not member.get("leader"):
+        return []
+    first, last = member.get("from") or 0, member.get("until") or 9999
+    others = [
+        m["code"]
+        for m in db.members()
+        if m["code"] != member["code"]
+        and m["side"] == member["side"]
+        and m.get("leader")
+        and in_force(m, first, last)
+    ]
+    return [
+        f"{code} also names the {member['side']} side's leader in some of these years; a "
+        f"release names the first in the members' order ('ipcoop members edit {code} "
+        f'--leader ""\' removes it)'
+        for code in others
+    ]
+
+
 def remove_member(db: store.Database, code: str) -> None:
     member = known_member(db, code)
     users = [p["id"] for p in db.rows() if member["code"] in p["agencies"]]

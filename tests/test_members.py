@@ -116,3 +116,10 @@ def test_a_member_change_reaches_the_other_side(pair):
     converge(hk, gd)
     listed = {m["code"]: m for m in hk.ok("members", "--json").json()}
     assert listed["GDAMR"]["from"] == 2018 and "GDIPO" in listed
+
+
+def test_a_second_leader_on_one_side_is_pointed_out(db_path):
+    result = invoke("--db", db_path, "members", "edit", "HKCED", "--leader", "the Commissioner")
+    assert result.exit_code == 0
+    assert "Note: HKIPD also names the hk side's leader" in result.stderr
+    assert "is the Director of Intellectual Property" in ok(db_path, "release", "2020")

@@ -297,7 +297,9 @@ def test_a_newer_schema_from_the_remote_is_refused(pair, tmp_path, remote):
     before = gd.db.read_bytes()
     result = gd("sync")
     assert result.exit_code == 1
-    assert "newer ipcoop" in one_error_line(result)
+    line = one_error_line(result)
+    assert "newer ipcoop" in line
+    assert line.count("changed") == 1, line  # "nothing ... was changed" said once
     assert gd.db.read_bytes() == before
 
 

@@ -43,7 +43,8 @@ def remote_data(
     try:
         data = parse_blob(repo.blob(rev) or b"", f"the database on {remote}")
     except DatabaseError as exc:
-        raise GitError(exc.message + UNCHANGED) from None
+        said = exc.message.removesuffix(". Nothing was changed")  # said once, below
+        raise GitError(said + UNCHANGED) from None
     problem = incoming.problem(ours, data, base)
     if problem:
         raise GitError(

@@ -85,8 +85,9 @@ def members_add(
     given = _leader(leader, leader_zh_hk, leader_zh_cn)
     with writing(ctx) as db:
         member = rules.add_member(db, code, name, side, start, until, names, given)
+        told = rules.leader_notes(db, member)
     say(f"Added member {member['code']}.")
-    notes(languages.entry_notes(names, member["names"], member["converted"], "name"))
+    notes(languages.entry_notes(names, member["names"], member["converted"], "name") + told)
 
 
 @members_app.command("edit")
@@ -114,8 +115,9 @@ def members_edit(
     given = _leader(leader, leader_zh_hk, leader_zh_cn)
     with writing(ctx) as db:
         member = rules.edit_member(db, code, name, start, until, names, given)
+        told = rules.leader_notes(db, member) if given else []
     say(f"Updated member {member['code']}.")
-    notes(languages.entry_notes(names, member["names"], member["converted"], "name"))
+    notes(languages.entry_notes(names, member["names"], member["converted"], "name") + told)
 
 
 @members_app.command("remove")
