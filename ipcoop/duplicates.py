@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ipcoop import languages
 
 SIMILAR = 0.85  # difflib's ratio at or above which two folded titles are alike
+NEAR_LIMIT = 20_000  # pairs compared for near matches (a second at most); beyond, equal only
 _NOISE = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -31,15 +33,29 @@ def alike_pairs(
     candidates: Sequence[Mapping[str, Any]], others: Sequence[Mapping[str, Any]] | None = None
 ) -> list[tuple[int, int]]:
     """Pairs of ids (lower first) that look alike: among `candidates`, or, given
-    `others`, between a candidate and one of them."""
+    `others`, between a candidate and one of them. Equal folded titles are found at
+    any size; nearly equal ones while the pairs to compare stay below NEAR_LIMIT (a
+    programme of tens of projects, as the group keeps, is far below it)."""
     pool = list(candidates) + list(others or ())
     fold = languages.folder(t for p in pool for t in _forms(p, str))
     forms = {p["id"]: _forms(p, fold) for p in pool}
+    mine = {p["id"] for p in candidates}
+    theirs = {p["id"] for p in others} if others is not None else mine
     found: set[tuple[int, int]] = set()
-    rights: Iterable[Mapping[str, Any]]
+    same: dict[tuple[Any, str], set[int]] = defaultdict(set)
+    for p in pool:
+        for form in forms[p["id"]]:
+            same[(p["programme"], form)].add(p["id"])
+    for ids in same.values():
+        for a in ids & mine:
+            found.update((min(a, b), max(a, b)) for b in ids & theirs if b != a)
+    rights_of: Callable[[int], Sequence[Mapping[str, Any]]] = (
+        (lambda i: others) if others is not None else (lambda i: candidates[i + 1 :])
+    )
+    if len(candidates) * len(others if others is not None else candidates) > NEAR_LIMIT:
+        return sorted(found)
     for i, left in enumerate(candidates):
-        rights = others if others is not None else candidates[i + 1 :]
-        for right in rights:
+        for right in rights_of(i):
             if left["id"] == right["id"] or left["programme"] != right["programme"]:
                 continue
             if any(_close(a, b) for a in forms[left["id"]] for b in forms[right["id"]]):
@@ -52,7 +68,8 @@ def _close(a: str, b: str) -> bool:
         return True
     if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > max(len(a), len(b)) * (1 - SIMILAR):
         return False
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= SIMILAR
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.quick_ratio() >= SIMILAR and matcher.ratio() >= SIMILAR
 
 
 def said(pairs: Sequence[tuple[int, int]]) -> list[str]:
