@@ -206,3 +206,14 @@ def test_a_refused_undo_does_not_block_older_ones(pair):
     assert nothing.exit_code == 1
     assert "no older command of this copy can be undone either" in one_error_line(nothing)
     converge(hk, gd)
+
+
+def test_a_sync_that_brings_only_another_copys_ids_says_so(tmp_path, remote):
+    """It said 'Sent 0 change(s), received 0.' while the file took the other copy's
+    lease of ids."""
+    hk, gd = Copy(tmp_path, "hk"), Copy(tmp_path, "gd")
+    hk.ok("init")
+    hk.ok("sync", remote, "--name", "HK IPD")
+    gd.ok("sync", remote, "--name", "GDAMR")
+    told = hk.ok("sync").stderr
+    assert "received 1." in told and "Also received the ids of GDAMR." in told

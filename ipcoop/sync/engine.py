@@ -57,11 +57,13 @@ class Report:
         for before, ids, others in pairs:
             if before is None:
                 continue
-            for table in ("projects", "areas", "members", "programmes"):
+            for table in ("projects", "areas", "members", "programmes", "copies"):
                 new, old = final[table], before[table]
                 changed = sorted(k for k in set(new) | set(old) if new.get(k) != old.get(k))
                 if table == "projects":
                     ids[:] = sorted(map(int, changed))
+                elif table == "copies":  # a copy joined, or leased ids
+                    others += [f"the ids of {(new.get(k) or {}).get('name', k)}" for k in changed]
                 else:
                     others += [f"{table[:-1]} {k}" for k in changed]
 
