@@ -154,3 +154,15 @@ def test_a_lock_replaced_after_it_was_judged_left_over_is_kept(tmp_path):
     lock.write_text("")
     locks._remove(lock, seen)
     assert lock.exists()
+
+
+def test_a_remote_that_lost_its_branch_is_refused_not_called_in_step(pair, remote):
+    hk, gd = pair
+    hk.ok("add", "Shared", "--area", "gba", "--year", "2021")
+    converge(hk, gd)
+    subprocess.run(["git", "-C", str(remote), "update-ref", "-d", "refs/heads/main"], check=True)
+    before = hk.db.read_bytes()
+    result = hk("sync")
+    assert result.exit_code == 1, result.stderr
+    assert "has lost its branch main" in one_error_line(result)
+    assert hk.db.read_bytes() == before

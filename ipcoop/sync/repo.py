@@ -228,7 +228,10 @@ class Repo:
         if done.returncode != 0:
             reason = last_reason(done.stderr)
             if "couldn't find remote ref" in reason:
-                return  # an empty remote
+                # An empty remote: what this copy last fetched from it is gone there too
+                # (the guard then tells a remote that lost its branch from a new one).
+                self.git.run("update-ref", "-d", REMOTE_REF, check=False)
+                return
             raise GitError(f"cannot fetch from {self.remote_url()}: {reason}")
 
     def push(self, rev: str) -> bool:
