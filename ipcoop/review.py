@@ -33,6 +33,7 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
     out += duplicates.said(duplicates.alike_pairs(counted))
     out += _area_names(db, programme, langs)
     late = _added_after(db, programme) if endorsed and not recorded else set()
+    flagged = 0
     for project in counted:
         pid = project["id"]
         if "en" in langs and languages.has_chinese(project["title"]):
@@ -46,10 +47,20 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
                     f"checked it ('ipcoop edit {pid} --{lang} TEXT' sets it)"
                 )
         if (recorded and project["created"] > recorded) or pid in late:
+            flagged += 1
             out.append(
                 f"project {pid} was added on {project['created'][:10]}, after the programme "
                 f"was endorsed on {endorsed}"
             )
+    count = (programme.get("endorsed") or {}).get("count")
+    held = sum(1 for p in db.projects() if p["programme"] == key)
+    if isinstance(count, int) and held - flagged != count:
+        # Projects added on another copy before it heard of the endorsement, or removed.
+        out.append(
+            f"programme {key} was endorsed with {count} project(s) and now holds {held}"
+            + (f" ({flagged} of them added since)" if flagged else "")
+            + "; the release's figures should be the endorsed ones"
+        )
     return out
 
 

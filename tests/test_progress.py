@@ -220,3 +220,17 @@ def test_the_sync_that_brings_in_a_look_alike_says_so_on_both_sides(pair):
     hk.ok("sync")  # the remote has hk's; nothing alike yet
     assert "look alike" in gd.ok("sync").stderr
     assert "look alike" in hk.ok("sync").stderr  # hk receives gd's: told as well
+
+
+def test_an_endorsement_made_apart_from_the_other_sides_additions_is_pointed_out(pair):
+    hk, gd = pair
+    hk.ok("programme", "add", "2022-23", "--start", "2022-07", "--end", "2023-12",
+          "--area", "gba")  # fmt: skip
+    hk.ok("add", "First", "--area", "gba", "--programme", "2022-23")
+    converge(hk, gd)
+    hk.ok("add", "Added in Hong Kong meanwhile", "--area", "gba", "--programme", "2022-23")
+    gd.ok("programme", "endorse", "2022-23", "--on", "2022-06-30")  # 1 project, as gd saw it
+    converge(hk, gd)
+    checked = gd("release", "2022-23", "--check")
+    assert checked.exit_code == 1
+    assert "programme 2022-23 was endorsed with 1 project(s) and now holds 2" in checked.stdout
