@@ -185,7 +185,9 @@ def blocks(db: Any, key: str, lang: str) -> list[Block]:
     ]
     if endorsed:
         on = say["on"].format(date=date_text(endorsed["on"], lang)) if endorsed.get("on") else ""
-        out.append(Block("para", say["endorsed"].format(group=group, period=period, on=on)))
+        start, end = programmes.endorsed_span(db, programme)  # not an extension made since
+        then = _period({**programme, "start": start, "end": end}, lang)
+        out.append(Block("para", say["endorsed"].format(group=group, period=then, on=on)))
     else:
         out.append(Block("para", say["drawn"].format(group=group, period=period)))
     n = len(areas)

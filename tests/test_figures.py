@@ -304,3 +304,25 @@ def test_release_check_finds_what_a_year_of_use_showed_it_missed(db_path):
     assert "area smes has no zh-hk name" in named.stdout
     told = invoke("--db", db_path, "release", "2018-19", "--lang", "zh-cn")
     assert "'ipcoop release 2018-19 --lang zh-cn --check' lists them" in told.stderr
+
+
+def test_an_extended_programme_is_said_to_have_been_endorsed_for_its_first_span(db_path):
+    """After the README's 'programme edit 2020 --end 2021-12', the release said the
+    group endorsed the projects for 2020-2021 on 24 April 2020: it endorsed 2020's."""
+    assert invoke("--db", db_path, "programme", "edit", "2020", "--end", "2021-12").exit_code == 0
+    text = invoke("--db", db_path, "release", "2020").stdout
+    assert "takes forward co-operation projects for 2020-2021" in text
+    assert "endorsed the co-operation projects for 2020 on 24 April 2020." in text
+    assert (
+        "於2020年4月24日通過二○二○年合作項目。"
+        in invoke("--db", db_path, "release", "2020", "--lang", "zh-hk").stdout
+    )
+    for args in (
+        ["programme", "add", "2022", "--start", "2022-01", "--end", "2022-12", "--area", "gba"],
+        ["add", "P", "--area", "gba", "--programme", "2022"],
+        ["programme", "endorse", "2022", "--on", "2022-03-01"],
+        ["programme", "edit", "2022", "--end", "2023-06"],
+    ):
+        assert invoke("--db", db_path, *args).exit_code == 0, args
+    later = invoke("--db", db_path, "release", "2022").stdout
+    assert "endorsed the co-operation projects for 2022 on 1 March 2022." in later
