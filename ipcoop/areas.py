@@ -91,6 +91,8 @@ def edit_area(
     _check_span(area.get("from"), area.get("until"))
     if names:
         area = languages.with_names(area, names, "area name")
+    given = [f for f, v in (("name", name), ("from", start), ("until", until)) if v is not None]
+    area = languages.settled(area, [*given, *(["names"] if names else [])])
     db.put_area(area)
     return area
 

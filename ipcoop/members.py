@@ -119,6 +119,10 @@ def edit_member(
         member["until"] = _year(until, "--until")
     if leader:
         member["leader"] = _leader(member.get("leader"), leader)
+    given = [f for f, v in (("name", name), ("from", start), ("until", until)) if v is not None]
+    given += ["names"] if names else []
+    given += ["leader"] if leader else []
+    member = languages.settled(member, given)
     member = languages.with_names(_check(member), names or {}, "member name")
     db.put_keyed("members", member["code"], member)
     return member

@@ -33,7 +33,6 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
     out += duplicates.said(duplicates.alike_pairs(counted))
     out += _area_names(db, programme, langs)
     late = _added_after(db, programme) if endorsed and not recorded else set()
-    flagged = 0
     for project in counted:
         pid = project["id"]
         if "en" in langs and languages.has_chinese(project["title"]):
@@ -47,13 +46,14 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
                     f"checked it ('ipcoop edit {pid} --{lang} TEXT' sets it)"
                 )
         if (recorded and project["created"] > recorded) or pid in late:
-            flagged += 1
             out.append(
                 f"project {pid} was added on {project['created'][:10]}, after the programme "
                 f"was endorsed on {endorsed}"
             )
     count = (programme.get("endorsed") or {}).get("count")
-    held = sum(1 for p in db.projects() if p["programme"] == key)
+    every = [p for p in db.projects() if p["programme"] == key]  # carried and dropped too
+    held = len(every)
+    flagged = sum(1 for p in every if (recorded and p["created"] > recorded) or p["id"] in late)
     if isinstance(count, int) and held - flagged != count:
         # Projects added on another copy before it heard of the endorsement, or removed.
         out.append(

@@ -326,3 +326,17 @@ def test_an_extended_programme_is_said_to_have_been_endorsed_for_its_first_span(
         assert invoke("--db", db_path, *args).exit_code == 0, args
     later = invoke("--db", db_path, "release", "2022").stdout
     assert "endorsed the co-operation projects for 2022 on 1 March 2022." in later
+
+
+def test_a_carried_project_does_not_make_the_endorsed_count_look_wrong(db_path):
+    for args in (
+        ["add", "A", "--area", "guidance", "--year", "2020"],
+        ["add", "B", "--area", "guidance", "--year", "2020"],
+        ["programme", "add", "2021", "--start", "2021-01", "--end", "2021-12",
+         "--area", "guidance"],
+        ["carry", "2020", "--to", "2021", "--only", "19"],
+    ):  # fmt: skip
+        assert invoke("--db", db_path, *args).exit_code == 0, args
+    found = invoke("--db", db_path, "summary", "2020", "--check").stdout
+    assert "project 20 was added on" in found
+    assert "endorsed with" not in found, found  # 8 endorsed + 2 added = 10: it adds up

@@ -123,3 +123,20 @@ def test_a_second_leader_on_one_side_is_pointed_out(db_path):
     assert result.exit_code == 0
     assert "Note: HKIPD also names the hk side's leader" in result.stderr
     assert "is the Director of Intellectual Property" in ok(db_path, "release", "2020")
+
+
+def test_setting_an_area_or_member_again_settles_its_conflict(pair):
+    """The sync's advice, 'setting the field again settles one', held for projects only."""
+    hk, gd = pair
+    hk.ok("areas", "edit", "guidance", "--name", "Guidance (HK wording)")
+    gd.ok("areas", "edit", "guidance", "--name", "Guidance (GD wording)")
+    hk.ok("members", "edit", "HKCED", "--from", "2018")
+    gd.ok("members", "edit", "HKCED", "--from", "2019")
+    converge(hk, gd)
+    listed = hk.ok("conflicts", "--json").json()
+    assert len(listed) == 2, listed
+    hk.ok("areas", "edit", "guidance", "--name", "Guidance (agreed)")
+    hk.ok("members", "edit", "HKCED", "--from", "2019")
+    converge(hk, gd)
+    assert gd.ok("conflicts", "--json").json() == []
+    assert "No conflicts" in gd.ok("conflicts").stderr
