@@ -21,6 +21,11 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
     unsettled = conflicts.warning(db, programme=key)
     if unsettled:
         out.append(unsettled.removeprefix("Warning: "))
+    for kept in conflicts.others(db):  # an area's or member's name, years or leader
+        out.append(
+            f"{kept['id']} {kept['field']} holds values both sides set differently (the "
+            f"later is printed); setting it again settles it"
+        )
     endorsed = (programme.get("endorsed") or {}).get("on")
     recorded = _endorsed_at(db, key) if endorsed else None
     counted = [

@@ -135,6 +135,8 @@ def test_setting_an_area_or_member_again_settles_its_conflict(pair):
     converge(hk, gd)
     listed = hk.ok("conflicts", "--json").json()
     assert len(listed) == 2, listed
+    checked = hk("release", "2020", "--check")
+    assert checked.exit_code == 1 and "areas/guidance name holds values both" in checked.stdout
     hk.ok("areas", "edit", "guidance", "--name", "Guidance (agreed)")
     hk.ok("members", "edit", "HKCED", "--from", "2019")
     converge(hk, gd)
