@@ -36,13 +36,14 @@ def area_table(db: store.Database, year: int | None = None) -> list[dict[str, An
     ]
 
 
-def _bound(value: str | int | None, what: str) -> int | None:
+def year_bound(value: str | int | None, what: str) -> int | None:
+    """A --from or --until year; empty text removes the bound (None)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     return models.parse_year(value, what)
 
 
-def _check_span(start: int | None, until: int | None) -> None:
+def check_span(start: int | None, until: int | None) -> None:
     if start is not None and until is not None and until < start:
         raise InvalidValue(f"--until {until} is before --from {start}")
 
@@ -61,10 +62,10 @@ def add_area(
     area: dict[str, Any] = {
         "key": value,
         "name": models.parse_title(name, "area name"),
-        "from": _bound(start, "--from"),
-        "until": _bound(until, "--until"),
+        "from": year_bound(start, "--from"),
+        "until": year_bound(until, "--until"),
     }
-    _check_span(area["from"], area["until"])
+    check_span(area["from"], area["until"])
     area = languages.with_names(area, names or {}, "area name")
     db.put_area(area)
     return area
@@ -85,10 +86,10 @@ def edit_area(
     if name is not None:
         area["name"] = models.parse_title(name, "area name")
     if start is not None:
-        area["from"] = _bound(start, "--from")
+        area["from"] = year_bound(start, "--from")
     if until is not None:
-        area["until"] = _bound(until, "--until")
-    _check_span(area.get("from"), area.get("until"))
+        area["until"] = year_bound(until, "--until")
+    check_span(area.get("from"), area.get("until"))
     if names:
         area = languages.with_names(area, names, "area name")
     given = [f for f, v in (("name", name), ("from", start), ("until", until)) if v is not None]

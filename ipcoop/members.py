@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ipcoop import languages, models, store
+from ipcoop.areas import check_span, year_bound
 from ipcoop.errors import InvalidValue, IpcoopError, NotFound
 
 LEADER_FORMS = ("en", "zh-hk", "zh-cn")
@@ -41,12 +42,6 @@ def known_member(db: store.Database, code: str) -> dict[str, Any]:
     raise NotFound(f"no member {value} (members: {codes})")
 
 
-def _year(value: str | int | None, what: str) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return models.parse_year(value, what)
-
-
 def _leader(
     current: Mapping[str, Any] | None, given: Mapping[str, str | None]
 ) -> dict[str, str | None] | None:
@@ -63,9 +58,7 @@ def _leader(
 
 
 def _check(member: dict[str, Any]) -> dict[str, Any]:
-    start, until = member.get("from"), member.get("until")
-    if start is not None and until is not None and until < start:
-        raise InvalidValue(f"--until {until} is before --from {start}")
+    check_span(member.get("from"), member.get("until"))
     return {k: v for k, v in member.items() if v is not None}
 
 
@@ -88,8 +81,8 @@ def add_member(
         "code": value,
         "name": models.parse_title(name, "member name"),
         "side": side,
-        "from": _year(start, "--from"),
-        "until": _year(until, "--until"),
+        "from": year_bound(start, "--from"),
+        "until": year_bound(until, "--until"),
         "leader": _leader(None, leader or {}),
     }
     member = languages.with_names(_check(member), names or {}, "member name")
@@ -114,9 +107,9 @@ def edit_member(
     if name is not None:
         member["name"] = models.parse_title(name, "member name")
     if start is not None:
-        member["from"] = _year(start, "--from")
+        member["from"] = year_bound(start, "--from")
     if until is not None:
-        member["until"] = _year(until, "--until")
+        member["until"] = year_bound(until, "--until")
     if leader:
         member["leader"] = _leader(member.get("leader"), leader)
     given = [f for f, v in (("name", name), ("from", start), ("until", until)) if v is not None]

@@ -193,32 +193,41 @@ def edit(
     return programme
 
 
+def endorsement(db: Any, key: str) -> tuple[str, dict[str, Any]] | None:
+    """When this database recorded the programme's endorsement, and the programme as it
+    was then: the journal's entry of 'programme endorse' (None for one that came
+    endorsed, as the bundled programmes do)."""
+    from ipcoop.store.journal import entries
+
+    found = None
+    for entry in entries(db):
+        for change in entry.get("changes") or ():
+            after = change.get("after") if isinstance(change, dict) else None
+            if (
+                change.get("table") == "programmes"
+                and change.get("id") == key
+                and isinstance(after, dict)
+                and after.get("endorsed")
+                and not (change.get("before") or {}).get("endorsed")
+            ):
+                found = (str(entry.get("at", ""))[:19] + "Z", after)
+    return found
+
+
 def endorsed_span(db: Any, programme: dict[str, Any]) -> tuple[str, str]:
     """The months the programme spanned when it was endorsed: an extension since (the
     2020 plan carried on through 2021) is not what was endorsed. From the journal's
     entry of the endorsement, else the bundled programme, else the span it has now."""
     from ipcoop import bundled
-    from ipcoop.store.journal import entries
 
-    span = (programme["start"], programme["end"])
-    for entry in entries(db):
-        for change in entry.get("changes") or ():
-            after = change.get("after") if isinstance(change, dict) else None
-            before = change.get("before") if isinstance(change, dict) else None
-            if (
-                change.get("table") == "programmes"
-                and change.get("id") == programme["key"]
-                and isinstance(after, dict)
-                and after.get("endorsed")
-                and not (before or {}).get("endorsed")
-                and isinstance(after.get("start"), str)
-                and isinstance(after.get("end"), str)
-            ):
-                return after["start"], after["end"]
+    found = endorsement(db, programme["key"])
+    then = found[1] if found else {}
+    if isinstance(then.get("start"), str) and isinstance(then.get("end"), str):
+        return then["start"], then["end"]
     for shipped in bundled.programmes():
         if shipped["key"] == programme["key"] and shipped.get("endorsed"):
             return shipped["start"], shipped["end"]
-    return span
+    return programme["start"], programme["end"]
 
 
 def endorse(db: Any, key: str, on: str | None) -> dict[str, Any]:

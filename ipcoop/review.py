@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipcoop import conflicts, languages
+from ipcoop import conflicts, languages, programmes
 
 
 def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
@@ -27,7 +27,8 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
             f"later is printed); setting it again settles it"
         )
     endorsed = (programme.get("endorsed") or {}).get("on")
-    recorded = _endorsed_at(db, key) if endorsed else None
+    found = programmes.endorsement(db, key) if endorsed else None
+    recorded = found[0] if found else None
     counted = [
         p
         for p in db.projects()
@@ -99,23 +100,3 @@ def _area_names(db: Any, programme: dict[str, Any], langs: list[str]) -> list[st
                     f"('ipcoop areas edit {area['key']} --{lang} TEXT' sets it)"
                 )
     return out
-
-
-def _endorsed_at(db: Any, key: str) -> str | None:
-    """When this database recorded the programme's endorsement (the journal entry of
-    'programme endorse'); None when it came endorsed (the bundled programmes)."""
-    from ipcoop.store.journal import entries
-
-    found = None
-    for entry in entries(db):
-        for change in entry.get("changes") or ():
-            after = change.get("after") if isinstance(change, dict) else None
-            if (
-                change.get("table") == "programmes"
-                and change.get("id") == key
-                and isinstance(after, dict)
-                and after.get("endorsed")
-                and not (change.get("before") or {}).get("endorsed")
-            ):
-                found = str(entry.get("at", ""))[:19] + "Z"
-    return found

@@ -25,22 +25,9 @@ def _completion_db(ctx: typer.Context) -> Any:
         return None
 
 
-def complete_id(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    """Project ids, with their titles as the shell's help."""
-    from ipcoop.models import sanitize
-
-    db = _completion_db(ctx)
-    if db is None:
-        return []
-    return [
-        (str(p["id"]), sanitize(p["title"])[:60])
-        for p in db.rows()
-        if str(p["id"]).startswith(incomplete)
-    ]
-
-
-def _ids_in(statuses: tuple[str, ...]) -> Any:
-    """A completer of the ids of projects in these statuses (what the command can change)."""
+def _ids_in(statuses: tuple[str, ...] | None) -> Any:
+    """A completer of project ids, with their titles as the shell's help: of projects in
+    these statuses (what the command can change), or of all (None)."""
 
     def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
         from ipcoop.models import sanitize
@@ -51,10 +38,13 @@ def _ids_in(statuses: tuple[str, ...]) -> Any:
         return [
             (str(p["id"]), sanitize(p["title"])[:60])
             for p in db.rows()
-            if p["status"] in statuses and str(p["id"]).startswith(incomplete)
+            if (statuses is None or p["status"] in statuses) and str(p["id"]).startswith(incomplete)
         ]
 
     return complete
+
+
+complete_id = _ids_in(None)
 
 
 def complete_programme(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -156,6 +146,10 @@ def _ids_arg(statuses: tuple[str, ...]) -> Any:
 
 OpenIdsArg = _ids_arg(("planned", "active"))  # what start, done and drop change
 ClosedIdsArg = _ids_arg(("done", "dropped"))  # what reopen changes
+FromOpt = Annotated[str | None, typer.Option("--from", help="First programme year it is in force.")]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="Last programme year it is in force.")
+]
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="Project id.", autocompletion=complete_id)]
 ProgrammeOpt = Annotated[
     str | None,

@@ -8,17 +8,22 @@ import typer
 from typer.core import TyperGroup
 
 from ipcoop.cli.context import reading, writing
-from ipcoop.cli.options import JsonOpt, LangOpt, ZhCnOpt, ZhHkOpt, complete_agency, lang_of
+from ipcoop.cli.options import (
+    FromOpt,
+    JsonOpt,
+    LangOpt,
+    UntilOpt,
+    ZhCnOpt,
+    ZhHkOpt,
+    complete_agency,
+    lang_of,
+)
 from ipcoop.cli.output import emit, notes, say
 
 members_app = typer.Typer(cls=TyperGroup, rich_markup_mode=None)
 
 CodeArg = Annotated[
     str, typer.Argument(metavar="CODE", help="The member's code.", autocompletion=complete_agency)
-]
-FromOpt = Annotated[str | None, typer.Option("--from", help="First programme year it is in force.")]
-UntilOpt = Annotated[
-    str | None, typer.Option("--until", help="Last programme year it is in force.")
 ]
 LeaderOpt = Annotated[
     str | None,

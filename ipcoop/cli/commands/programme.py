@@ -9,9 +9,11 @@ from typer.core import TyperGroup
 
 from ipcoop.cli.context import reading, writing
 from ipcoop.cli.options import (
+    FromOpt,
     JsonOpt,
     LangOpt,
     OutputOpt,
+    UntilOpt,
     ZhCnOpt,
     ZhHkOpt,
     complete_area,
@@ -192,12 +194,6 @@ def areas(
         emit(render.to_json(rows))
     else:
         views.print_areas(rows, the_year, lang_of(lang))
-
-
-FromOpt = Annotated[str | None, typer.Option("--from", help="First programme year it is in force.")]
-UntilOpt = Annotated[
-    str | None, typer.Option("--until", help="Last programme year it is in force.")
-]
 
 
 @areas_app.command("add")
