@@ -52,6 +52,11 @@ def warning(db: Any, programme: str | None = None, years: tuple[int, int] | None
     )
 
 
+def every(db: Any) -> list[dict[str, Any]]:
+    """Every open conflict, of projects and of the rest, as the data holds them."""
+    return open_conflicts(db.data())
+
+
 def others(db: Any) -> list[dict[str, Any]]:
     """Open conflicts on areas, members and programmes."""
     return open_conflicts({**{name: db.tables[name] for name in NONE}, "projects": {}})

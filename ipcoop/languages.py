@@ -16,9 +16,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ipcoop.errors import InvalidValue
+from ipcoop.models import CHINESE, LANGS
 
-LANGS = ("en", "zh-hk", "zh-cn")
-CHINESE = ("zh-hk", "zh-cn")
 # OpenCC configurations that make each Chinese form from the other: s2hk gives
 # Hong Kong variant characters (裏, 着), hk2s reads them back.
 CONVERT_INTO = {"zh-hk": "s2hk", "zh-cn": "hk2s"}

@@ -120,8 +120,9 @@ def _texts(p: Project) -> list[str]:
     return [p["title"], *(t for t in p["titles"].values() if t), p["notes"]]
 
 
-def select(projects: Iterable[Project], filters: Filters) -> list[Project]:
-    """The projects that pass every filter, sorted.
+def select(projects: Iterable[Project], filters: Filters, whole: bool = False) -> list[Project]:
+    """The projects that pass every filter, sorted; `whole` gives each in full, as
+    JSON and CSV carry it (a table needs only the fields it shows).
 
     --search matches across scripts: Chinese in the query folds both it and the
     texts to one script, so 粵港 finds 粤港 and the reverse."""
@@ -157,7 +158,12 @@ def select(projects: Iterable[Project], filters: Filters) -> list[Project]:
         if needle is not None and not any(needle in fold(t) for t in _texts(p)):
             continue
         out.append(p)
-    return sort_projects(out, filters.sort, filters.lang)
+    out = sort_projects(out, filters.sort, filters.lang)
+    if whole:
+        from ipcoop.store import shape
+
+        out = [shape(p["id"], p) for p in out]
+    return out
 
 
 def sort_projects(projects: list[Project], sort: str, lang: str = "en") -> list[Project]:

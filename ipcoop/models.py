@@ -17,6 +17,9 @@ STATUSES = ("planned", "active", "done", "dropped", "carried")
 OPEN_STATUSES = ("planned", "active")
 LEADS = ("gd", "hk", "joint")
 SIDES = ("gd", "hk")
+# The languages of the data: titles and names in English and both Chinese scripts.
+LANGS = ("en", "zh-hk", "zh-cn")
+CHINESE = ("zh-hk", "zh-cn")
 
 # The contract's field order for a project, used by JSON, CSV and tables.
 PROJECT_FIELDS = (

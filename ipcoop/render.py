@@ -1,4 +1,4 @@
-"""Turning data into output: text tables for people, JSON/CSV/Markdown for scripts.
+"""Turning data into output: what text tables for people need, and JSON for scripts.
 
 User text is always data here: `models.sanitize` makes control characters
 visible, and nothing is ever parsed as markup (Rich, used only for the HTML
@@ -23,8 +23,6 @@ STATUS_STYLE = {
     "dropped": "dim",
     "carried": "dim",
 }
-# Characters a spreadsheet treats as the start of a formula.
-FORMULA_START = ("=", "+", "-", "@")
 
 
 def console(stderr: bool = False) -> Any:
@@ -46,31 +44,6 @@ def console(stderr: bool = False) -> Any:
 
 def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def to_json_records(records: Sequence[Any]) -> str:
-    """A JSON array of records, one record per line (as the data file keeps them):
-    as easy to read and diff, and written by json's C encoder, three times faster
-    than indenting every field."""
-    if not records:
-        return "[]\n"
-    encode = json.JSONEncoder(ensure_ascii=False).encode
-    return "[\n  " + ",\n  ".join(map(encode, records)) + "\n]\n"
-
-
-def neutralise(cell: str) -> str:
-    """Keep a spreadsheet from running a cell as a formula (restored by `restore`)."""
-    if cell.startswith(FORMULA_START) or (
-        cell.startswith("'") and len(cell) > 1 and cell[1] in (*FORMULA_START, "'")
-    ):
-        return "'" + cell
-    return cell
-
-
-def restore(cell: str) -> str:
-    if cell.startswith("'") and len(cell) > 1 and cell[1] in (*FORMULA_START, "'"):
-        return cell[1:]
-    return cell
 
 
 def md_cell(value: str) -> str:

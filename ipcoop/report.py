@@ -10,7 +10,8 @@ from typing import Any
 
 from ipcoop import render
 from ipcoop.languages import name_in, title_in
-from ipcoop.summary import counted, headline, share
+from ipcoop.sentences import headline
+from ipcoop.summary import counted, share
 from ipcoop.words import GROUP, WORDS, date_text, period_text, programme_name, shown
 
 # A report lists this many key projects; the rest are a command away.

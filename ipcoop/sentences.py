@@ -1,8 +1,8 @@
-"""The summary's sentences in Chinese, written per language (not converted).
+"""The summary's headline sentence in English, and in Chinese written per language
+(not converted).
 
 Hong Kong: the year in Chinese numerals (二○二○年), counts in Arabic numerals
-with 個; Guangdong: Arabic numerals throughout, counts with 项. The English
-sentences live beside the figures, in `summary`.
+with 個; Guangdong: Arabic numerals throughout, counts with 项.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ _PHRASES = {
 }
 
 
-def headline(summary: dict[str, Any], lang: str) -> str:
+def _chinese_headline(summary: dict[str, Any], lang: str) -> str:
     """The summary's headline in zh-hk or zh-cn, with the same facts and caveats
     as the English one."""
     say = _PHRASES[lang]
@@ -102,5 +102,51 @@ def headline(summary: dict[str, Any], lang: str) -> str:
                 total=prev["total"],
                 done=prev["done"],
                 pct=f"{prev['percent_done']:.1f}",
+            )
+    return sentence
+
+
+def headline(summary: dict[str, Any], lang: str = "en") -> str:
+    """One sentence for the report: 'In 2020 the group implemented 27 of its 30 ...'
+    (in Chinese, written per language by `_chinese_headline`)."""
+    if lang != "en":
+        return _chinese_headline(summary, lang)
+    period = shown(summary)
+    total, done = summary["total"], summary["done"]
+    if total == 0:
+        return f"No co-operation projects are recorded for {period}."
+    noun = "project" if total == 1 else "projects"
+    reported = summary.get("reported_done")
+    if reported is not None:
+        sentence = (
+            f"In {period} the Expert Group implemented a total of {reported} "
+            f"co-operation projects, {done} of them itemised here"
+        )
+        parts = [sentence]
+    else:
+        parts = [
+            f"In {period} the Expert Group implemented {done} of its {total} co-operation "
+            f"{noun} ({summary['percent_done']:.1f}% of those not dropped"
+            f"{' or carried over' if summary.get('carried') else ''})"
+        ]
+    for status, verb in (("dropped", "dropped"), ("carried", "carried over")):
+        n = summary.get(status, 0)
+        if n:
+            parts.append(f"{n} {'was' if n == 1 else 'were'} {verb}")
+    still = summary["planned"] + summary["active"]
+    if still:
+        parts.append(f"{still} {'is' if still == 1 else 'are'} still open")
+    sentence = "; ".join(parts) + "."
+    late = summary.get("done_late", 0)
+    if late:
+        sentence += f" {late} of the done projects were finished after the period ended."
+    prev = summary["previous"]
+    if prev:
+        if prev.get("reported_done") is not None:
+            sentence += f" In {shown(prev)} it implemented a total of {prev['reported_done']}."
+        elif prev["total"]:
+            sentence += (
+                f" In {shown(prev)} it implemented {prev['done']} of "
+                f"{prev['total']} ({prev['percent_done']:.1f}%)."
             )
     return sentence

@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ipcoop.models import STATUSES
-from ipcoop.words import shown
 
 NONE = [0] * len(STATUSES)
 
@@ -244,51 +243,3 @@ def summarize(
         (p for p in projects if p["id"] in keys), key=lambda p: p["id"]
     )
     return figures
-
-
-def headline(summary: dict[str, Any], lang: str = "en") -> str:
-    """One sentence for the report: 'In 2020 the group implemented 27 of its 30 ...'
-    (in Chinese, written per language by `sentences`)."""
-    if lang != "en":
-        from ipcoop import sentences
-
-        return sentences.headline(summary, lang)
-    period = shown(summary)
-    total, done = summary["total"], summary["done"]
-    if total == 0:
-        return f"No co-operation projects are recorded for {period}."
-    noun = "project" if total == 1 else "projects"
-    reported = summary.get("reported_done")
-    if reported is not None:
-        sentence = (
-            f"In {period} the Expert Group implemented a total of {reported} "
-            f"co-operation projects, {done} of them itemised here"
-        )
-        parts = [sentence]
-    else:
-        parts = [
-            f"In {period} the Expert Group implemented {done} of its {total} co-operation "
-            f"{noun} ({summary['percent_done']:.1f}% of those not dropped"
-            f"{' or carried over' if summary.get('carried') else ''})"
-        ]
-    for status, verb in (("dropped", "dropped"), ("carried", "carried over")):
-        n = summary.get(status, 0)
-        if n:
-            parts.append(f"{n} {'was' if n == 1 else 'were'} {verb}")
-    still = summary["planned"] + summary["active"]
-    if still:
-        parts.append(f"{still} {'is' if still == 1 else 'are'} still open")
-    sentence = "; ".join(parts) + "."
-    late = summary.get("done_late", 0)
-    if late:
-        sentence += f" {late} of the done projects were finished after the period ended."
-    prev = summary["previous"]
-    if prev:
-        if prev.get("reported_done") is not None:
-            sentence += f" In {shown(prev)} it implemented a total of {prev['reported_done']}."
-        elif prev["total"]:
-            sentence += (
-                f" In {shown(prev)} it implemented {prev['done']} of "
-                f"{prev['total']} ({prev['percent_done']:.1f}%)."
-            )
-    return sentence

@@ -12,7 +12,8 @@ from typing import Any
 from ipcoop import chart, document, report
 from ipcoop.document import Block
 from ipcoop.languages import name_in, title_in
-from ipcoop.summary import headline, share
+from ipcoop.sentences import headline
+from ipcoop.summary import share
 from ipcoop.words import GROUP, WORDS, date_text
 
 

@@ -1,20 +1,18 @@
-"""The project table: for a terminal (in any of the three languages), CSV and Markdown."""
+"""The project table: for a terminal (in any of the three languages) and in Markdown."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ipcoop import models
 from ipcoop.render import (
     ANSI,
-    FORMULA_START,
     RESET,
     STATUS_STYLE,
     cell_len,
     md_cell,
-    neutralise,
     terminal_width,
     use_colour,
     wrap_cells,
@@ -22,51 +20,6 @@ from ipcoop.render import (
 
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
     from ipcoop.records import Project
-
-
-def csv_row(p: Project) -> list[Any]:
-    """A project's cells in the order of models.CSV_FIELDS (tests hold the two together):
-    text made safe for a spreadsheet, lists joined with ';', None left empty."""
-    titles = p["titles"]
-    row = [
-        p["id"],
-        p["uuid"],
-        p["title"],
-        titles["zh-hk"],
-        titles["zh-cn"],
-        ";".join(p["converted"]),
-        p["area"],
-        p["year"],
-        p["programme"],
-        p["status"],
-        "true" if p["key"] else "false",
-        p["lead"],
-        ";".join(p["agencies"]),
-        p["notes"],
-        "\n".join(f"{n['on']} {n['by']}: {n['text']}" for n in p["progress"]),
-        "\n".join(
-            f"{k['label']} <{k['url']}>" if k["label"] else str(k["url"]) for k in p["links"]
-        ),
-        p["done_on"],
-        p["carried_to"],
-        p["created"],
-        p["updated"],
-    ]
-    return [neutralise(c) if c.__class__ is str and c[:1] in _RISKY else c for c in row]
-
-
-_RISKY = frozenset((*FORMULA_START, "'"))  # first characters that neutralise may change
-
-
-def to_csv(projects: Sequence[Project]) -> str:
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(models.CSV_FIELDS)
-    writer.writerows(map(csv_row, projects))
-    return buffer.getvalue()
 
 
 def to_markdown(projects: Sequence[Project], lang: str = "en") -> str:

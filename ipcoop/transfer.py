@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ipcoop import models, render, tables
+from ipcoop import interchange, models
 from ipcoop.errors import InvalidValue, IpcoopError
 
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
@@ -29,10 +29,10 @@ CSV_BOM = "\ufeff"
 
 def export_text(projects: list[Project], fmt: str) -> str:
     if fmt == "json":
-        return render.to_json_records(projects)
+        return interchange.to_json_records(projects)
     if fmt == "csv":
         # The byte-order mark makes spreadsheets read the file as UTF-8.
-        return CSV_BOM + tables.to_csv(projects)
+        return CSV_BOM + interchange.to_csv(projects)
     raise InvalidValue(f"unknown format {fmt!r}; choose json or csv")
 
 
@@ -134,7 +134,7 @@ def _csv_records(content: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
             )
         record: dict[str, Any] = {}
         for name, cell in zip(header, row, strict=True):
-            record[name] = _from_cell(name, render.restore(cell))
+            record[name] = _from_cell(name, interchange.restore(cell))
         forms = {"zh-hk": record.pop("title_zh_hk", None), "zh-cn": record.pop("title_zh_cn", None)}
         if any(forms.values()):
             record["titles"] = {tag: text or None for tag, text in forms.items()}
@@ -316,6 +316,47 @@ def plan_import(
             plan.updated.append({**project, **{f: record[f] for f in EDITABLE}, "updated": stamp})
             plan.changed.append(changed)
     return plan
+
+
+def plan_for(
+    db: Any,
+    records: list[tuple[str, dict[str, Any]]],
+    stamp: str,
+    tick: Callable[[], None] | None = None,
+) -> ImportPlan:
+    """What importing these records (as `read_import` gave them) into `db` would do:
+    each checked against its areas and members (an area by its key or any of its
+    names) and matched to the project it was exported from."""
+    checked = check_records(
+        records,
+        [a["key"] for a in db.areas()],
+        [m["code"] for m in db.members()],
+        stamp,
+        tick,
+        area_names={
+            a["key"]: [a["name"], *(n for n in (a.get("names") or {}).values() if n)]
+            for a in db.areas()
+        },
+    )
+    return plan_import(db, checked, [source_of(raw) for _, raw in records], stamp)
+
+
+def check_room(db: Any, plan: ImportPlan, file: str) -> None:
+    """Refuse a plan that adds more projects than this copy holds unused ids for; the
+    need is remembered, so that the next sync leases enough for them."""
+    left = db.ids_left()
+    if left is None or len(plan.added) <= left:
+        return
+    from ipcoop.store import identity
+    from ipcoop.store.lock import locked
+
+    with locked(db.path):  # this copy's state is changed only under the lock
+        identity.note_need(db.path, len(plan.added))
+    raise IpcoopError(
+        f"{file} would add {len(plan.added)} project(s), but this copy holds "
+        f"{left} unused id(s); run 'ipcoop sync' first (it leases enough for them), "
+        f"then import. Nothing was changed"
+    )
 
 
 def source_of(raw: dict[str, Any]) -> tuple[int | None, str | None]:

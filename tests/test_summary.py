@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ipcoop import summary
+from ipcoop import sentences, summary
 
 AREAS = [
     {"key": "gba", "name": "Greater Bay Area", "from": None, "until": None},
@@ -84,7 +84,7 @@ def test_empty_year():
     assert s["previous"] is None
     assert s["key_projects"] == []
     assert all(a["total"] == 0 for a in s["areas"])
-    assert summary.headline(s) == "No co-operation projects are recorded for 2030."
+    assert sentences.headline(s) == "No co-operation projects are recorded for 2030."
 
 
 def test_everything_dropped():
@@ -104,7 +104,7 @@ def test_range_and_previous_range():
 def test_headline():
     projects = [project(i, 2019, "done") for i in range(27)] + [project(99, 2019, "dropped")]
     s = summary.summarize(projects, AREAS, 2019, 2019)
-    assert summary.headline(s) == (
+    assert sentences.headline(s) == (
         "In 2019 the Expert Group implemented 27 of its 28 co-operation projects "
         "(100.0% of those not dropped); 1 was dropped."
     )

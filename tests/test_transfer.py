@@ -450,7 +450,7 @@ def test_csv_columns_carry_their_own_fields():
     import csv
     import io
 
-    from ipcoop import models, tables
+    from ipcoop import interchange, models
     from ipcoop.store import shape
 
     project = shape(
@@ -477,7 +477,7 @@ def test_csv_columns_carry_their_own_fields():
             updated="2020-07-01T00:00:00Z",
         ),
     )
-    (row,) = csv.DictReader(io.StringIO(tables.to_csv([project])))
+    (row,) = csv.DictReader(io.StringIO(interchange.to_csv([project])))
     assert tuple(row) == models.CSV_FIELDS
     expected = {
         "id": "7", "uuid": project["uuid"], "title": "'=The title",
@@ -492,7 +492,7 @@ def test_csv_columns_carry_their_own_fields():
     }  # fmt: skip
     assert row == expected
     empty = shape(8, stored_project("t"))
-    (row,) = csv.DictReader(io.StringIO(tables.to_csv([empty])))
+    (row,) = csv.DictReader(io.StringIO(interchange.to_csv([empty])))
     assert (row["title_zh_hk"], row["done_on"], row["key"], row["agencies"]) == (
         "",
         "",

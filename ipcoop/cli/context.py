@@ -15,8 +15,6 @@ from typing import Any
 
 import typer
 
-from ipcoop.errors import IpcoopError
-
 
 class State:
     """What the root callback learns, passed to every command through ctx.obj."""
@@ -33,7 +31,7 @@ def _state(ctx: typer.Context) -> State:
 
 
 def db_path(ctx: typer.Context) -> tuple[Path, bool]:
-    from ipcoop import store
+    from ipcoop import database
 
     state = _state(ctx)
     if state.db_problem:
@@ -43,43 +41,42 @@ def db_path(ctx: typer.Context) -> tuple[Path, bool]:
     db = state.db
     if db is not None:
         return db, True
-    return store.default_path(), False
+    return database.default_path(), False
 
 
 def ensure_default(path: Path, explicit: bool) -> None:
     """Create the default database from the bundled data on first use."""
     if explicit or path.exists():
         return
-    from ipcoop import tracker
+    from ipcoop import database
 
-    try:
-        count, _ = tracker.init_database(path, empty=False, force=False)
-    except IpcoopError:
-        if path.exists():  # another command created it first
-            return
-        raise
-    sys.stderr.write(f"Created a new database at {path} with {count} bundled projects.\n")
+    count = database.create_default(path)
+    if count is not None:
+        sys.stderr.write(f"Created a new database at {path} with {count} bundled projects.\n")
 
 
 def reading(ctx: typer.Context) -> Any:
-    from ipcoop import store
+    from ipcoop import database
 
     path, explicit = db_path(ctx)
     ensure_default(path, explicit)
-    return store.open_read(path)
+    return database.open_read(path)
 
 
 @contextlib.contextmanager
 def writing(ctx: typer.Context) -> Iterator[Any]:
     """The database opened for a change, committed at the end under the lock."""
-    from ipcoop import models, store
+    from ipcoop import database
 
     path, explicit = db_path(ctx)
     ensure_default(path, explicit)
     state = _state(ctx)
-    with store.open_write(path) as db:
+
+    def saved(written: bool) -> None:
+        state.committed = written
+
+    with database.changing(path, _command_line(state.argv), saved) as db:
         yield db
-        state.committed = db.commit(_command_line(state.argv), models.precise_stamp())
     for warning in db.warnings:
         sys.stderr.write(f"Warning: {warning}\n")
 

@@ -16,11 +16,11 @@ def _completion_db(ctx: typer.Context) -> Any:
     import os
     from pathlib import Path
 
-    from ipcoop import store
+    from ipcoop import database
 
     raw = ctx.find_root().params.get("db") or os.environ.get("IPCOOP_DB") or None
     try:
-        return store.open_read(Path(raw) if raw else store.default_path())
+        return database.open_read(Path(raw) if raw else database.default_path())
     except IpcoopError:
         return None
 

@@ -40,7 +40,7 @@ def emit(content: str | bytes, output: str | Path | None = None) -> None:
             content = terminal_safe(content)
         render.write(sys.stdout, content)
         return
-    from ipcoop.store.files import write_output
+    from ipcoop.database import write_output
 
     if not str(output).strip():
         raise IpcoopError("--output is empty; give a file name")

@@ -85,7 +85,7 @@ def from_3(data: dict[str, Any]) -> Data:
     programmes gain Chinese names, filled from the bundled ones where the English
     name is the bundled one (or, for a programme, the default name)."""
     from ipcoop.bundled import chinese_names
-    from ipcoop.languages import CHINESE
+    from ipcoop.models import CHINESE
     from ipcoop.words import programme_name
 
     known = chinese_names()

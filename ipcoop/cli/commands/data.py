@@ -84,38 +84,15 @@ def import_(
 
     fmt, records = transfer.read_import(Path(file))
     stamp = models.now_stamp()
-    sources = [transfer.source_of(raw) for _, raw in records]
 
     def plan_for(db: Any) -> Any:
         with _progress(len(records), "Checking") as tick:
-            checked = transfer.check_records(
-                records,
-                [a["key"] for a in db.areas()],
-                [m["code"] for m in db.members()],
-                stamp,
-                tick,
-                area_names={
-                    a["key"]: [a["name"], *(n for n in (a.get("names") or {}).values() if n)]
-                    for a in db.areas()
-                },
-            )
-        return transfer.plan_import(db, checked, sources, stamp)
+            return transfer.plan_for(db, records, stamp, tick)
 
     if dry_run:
         db = reading(ctx)
         plan = plan_for(db)
-        left = db.ids_left()
-        if left is not None and len(plan.added) > left:
-            from ipcoop.store import identity
-            from ipcoop.store.lock import locked
-
-            with locked(db.path):  # this copy's state is changed only under the lock
-                identity.note_need(db.path, len(plan.added))
-            raise IpcoopError(
-                f"{file} would add {len(plan.added)} project(s), but this copy holds "
-                f"{left} unused id(s); run 'ipcoop sync' first (it leases enough for them), "
-                f"then import. Nothing was changed"
-            )
+        transfer.check_room(db, plan, file)
         lines = plan.lines()
         if lines:
             emit("\n".join(lines) + "\n")
@@ -162,23 +139,23 @@ def check(
     Exit 0: sound; 1: readable with problems; 3: unusable.
     Example: ipcoop check --restore --yes (without --yes it asks first, on a terminal)
     """
-    from ipcoop import store
+    from ipcoop import database
 
     path, explicit = db_path(ctx)
     if restore:
-        bak = store.backup_path(path)
+        bak = database.backup_path(path)
         if not yes:
             if not stdin_is_terminal():
                 raise IpcoopError("refusing to restore without confirmation; pass --yes")
             if not typer.confirm(f"Replace {path} with {bak}?", err=True):
                 raise typer.Abort()
-        aside = store.restore_backup(path)
+        aside = database.restore_backup(path)
         saved(ctx)
         kept = f"; the file it replaced is kept as {aside}" if aside else ""
         say(f"Restored {path} from {bak}{kept}.")
         return
     ensure_default(path, explicit)
-    info, problems = store.check_file(path)  # an unusable file: exit 3, saying how to restore
+    info, problems = database.check_file(path)  # an unusable file: exit 3, saying how to restore
     if problems:
         for problem in problems:
             sys.stdout.write(f"{problem}\n")

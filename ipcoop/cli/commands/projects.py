@@ -98,7 +98,7 @@ def list_(
     form). --search finds Chinese in either script: 粵港 finds 粤港.
     Example: ipcoop list --year 2020 --area gba --status open --sort -year
     """
-    from ipcoop import listing, render, tables
+    from ipcoop import interchange, listing, tables
 
     the_lang = lang_of(lang)
     fmt = "json" if as_json else fmt.lower()
@@ -120,15 +120,11 @@ def list_(
         done_in=done_in,
         lang=the_lang,
     )
-    projects = listing.select(db.rows(), filters)
-    if fmt != "table":
-        from ipcoop.store import shape
-
-        projects = [shape(p["id"], p) for p in projects]
+    projects = listing.select(db.rows(), filters, whole=fmt != "table")
     if fmt == "json":
-        emit(render.to_json_records(projects))
+        emit(interchange.to_json_records(projects))
     elif fmt == "csv":
-        emit(tables.to_csv(projects))
+        emit(interchange.to_csv(projects))
     elif fmt == "md":
         emit(tables.to_markdown(projects, the_lang))
     elif not projects:

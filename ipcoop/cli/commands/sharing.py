@@ -99,9 +99,7 @@ def conflicts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     db = reading(ctx)
     if as_json:
-        from ipcoop.store.merge import open_conflicts
-
-        emit(render.to_json(open_conflicts(db.data())))
+        emit(render.to_json(kept.every(db)))
         return
     found, rest = kept.of_projects(db), kept.others(db)
     if not found and not rest:
