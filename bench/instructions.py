@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from run import FLOOR, build_ipcoop  # noqa: E402
 
-from ipcoop import bundled, store  # noqa: E402
+from ipcoop import store  # noqa: E402
+from ipcoop.base import bundled  # noqa: E402
 
 # ipcoop run from a given source tree, as the installed command runs it.
 RUNNER = """

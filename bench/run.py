@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ipcoop import bundled, store  # noqa: E402
+from ipcoop import store  # noqa: E402
+from ipcoop.base import bundled  # noqa: E402
 
 AREAS = ["gba", "protection", "trading", "exchange", "guidance", "education"]
 CODES = ["GDAMR", "GDCAB", "GDPSD", "GDDOC", "GDCUS", "HKIPD", "HKCEDB", "HKCED"]

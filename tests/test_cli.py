@@ -680,7 +680,7 @@ def test_cell_width_matches_rich():
 
     from rich.cells import cell_len as rich_cell_len
 
-    from ipcoop.render import cell_len
+    from ipcoop.reports.render import cell_len
 
     rng = random.Random(5)
     pools = [
@@ -703,7 +703,7 @@ def test_cell_width_matches_rich():
             for _ in range(rng.randint(1, 4))
         )
         assert cell_len(text) == rich_cell_len(text), text
-    from ipcoop.cells import _NARROW_OWN
+    from ipcoop.reports.cells import _NARROW_OWN
 
     for mark in _NARROW_OWN:
         assert cell_len(mark) == rich_cell_len(mark) == 1
@@ -767,7 +767,7 @@ def test_completion_does_not_create_the_default_database(tmp_path):
     ],
 )
 def test_every_view_fits_narrow_terminals_without_splitting_words(cli, width, args):
-    from ipcoop.render import cell_len
+    from ipcoop.reports.render import cell_len
 
     cli("done", "11", "--on", "2020-11-30")
     result = cli(*args, env={"COLUMNS": str(width)})
@@ -873,7 +873,7 @@ def test_show_says_where_a_carried_project_went_and_areas_keep_to_their_years(db
 
 
 def test_log_keeps_its_indents_at_40_columns_with_a_long_name_and_note(db_path):
-    from ipcoop.render import cell_len
+    from ipcoop.reports.render import cell_len
 
     env = {"COLUMNS": "40"}
     long_name = "Intellectual Property Department, Hong Kong"

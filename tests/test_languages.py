@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ipcoop import languages, words
-from ipcoop.render import cell_len
+from ipcoop.base import words
+from ipcoop.core import languages
+from ipcoop.reports.render import cell_len
 from tests.helpers import env, invoke, one_error_line
 
 # ------------------------------------------------------------------ conversion
@@ -274,7 +275,7 @@ def test_commands_that_convert_nothing_do_not_import_opencc(db_path):
 
 
 def test_chinese_wraps_between_characters_but_not_inside_numbers_or_before_punctuation():
-    from ipcoop.render import wrap_cells
+    from ipcoop.reports.render import wrap_cells
 
     text = "上一期（二○一九年）：專責小組公布共落實27個（此處逐項列出10個），已完成3個（33.3%）"
     for width in range(8, 41):
@@ -291,7 +292,7 @@ def test_chinese_wraps_between_characters_but_not_inside_numbers_or_before_punct
 def test_mixed_titles_wrap_within_the_column_and_keep_every_character():
     import random
 
-    from ipcoop.render import wrap_cells
+    from ipcoop.reports.render import wrap_cells
 
     rng = random.Random(12)
     words = ["Co-operation", "IP", "合作項目", "粵港知識產權交流", "2020-06-30", "★", "a", "x" * 30]

@@ -197,7 +197,7 @@ def test_the_same_project_added_on_both_sides_is_flagged_never_merged(pair):
 
 
 def test_titles_alike_across_chinese_scripts_and_punctuation_only(db_path):
-    from ipcoop import duplicates
+    from ipcoop.core import duplicates
 
     def p(pid: int, title: str, zh: str | None = None, programme: str = "2020") -> dict:
         return {"id": pid, "title": title, "titles": {"zh-hk": zh, "zh-cn": None},

@@ -242,7 +242,7 @@ def test_the_chart_bars_match_the_figures(db_path, tmp_path):
 
 
 def test_chinese_labels_are_measured_at_their_true_width():
-    from ipcoop import chart
+    from ipcoop.reports import chart
 
     assert chart.text_width("粵港", 10) == pytest.approx(20)  # two full ems
     assert chart.text_width("ab", 10) == pytest.approx(10.4)
@@ -468,7 +468,7 @@ def test_long_area_names_wrap_in_the_chart_instead_of_being_cut(db_path):
     """The chart gives names at most half its width; a longer one took a … there."""
     import xml.etree.ElementTree as ET
 
-    from ipcoop import chart
+    from ipcoop.reports import chart
 
     long_name = (
         "Strengthening co-operation on the protection and use of intellectual property "

@@ -16,8 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ipcoop import models, store, tracker
-from ipcoop.errors import IpcoopError
+from ipcoop import store
+from ipcoop.base import models
+from ipcoop.base.errors import IpcoopError
+from ipcoop.core import tracker
 from ipcoop.store import files, identity, loader
 from tests.helpers import fill_the_disk, invoke, one_error_line, stored_project
 
@@ -227,7 +229,8 @@ def test_concurrent_writers_lose_nothing(empty_db):
 KILL_LOOP = """
 import sys
 from pathlib import Path
-from ipcoop import store, tracker
+from ipcoop import store
+from ipcoop.core import tracker
 path = Path(sys.argv[1])
 print("ready", flush=True)
 i = 0
@@ -462,7 +465,7 @@ TRICKY = st.sampled_from(
     period=st.tuples(st.integers(models.MIN_YEAR, models.MAX_YEAR), st.integers(0, 3)),
 )
 def test_summary_from_kept_figures_equals_counting(tmp_path_factory, records, period):
-    from ipcoop import periods, summary
+    from ipcoop.core import periods, summary
 
     path = tmp_path_factory.mktemp("stats") / "db.json"
     tracker.init_database(path, empty=True, force=False)
@@ -492,7 +495,7 @@ def test_summary_from_kept_figures_equals_counting(tmp_path_factory, records, pe
 
 def test_bulk_insert_never_overwrites_a_stored_project(empty_db, monkeypatch):
     """Should the id allocator ever hand out a stored id, a bulk insert refuses."""
-    from ipcoop.errors import DatabaseError
+    from ipcoop.base.errors import DatabaseError
     from ipcoop.store.session import BULK, Database
 
     records = [stored_project(f"p{i}") for i in range(BULK)]

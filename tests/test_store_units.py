@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from ipcoop.errors import DatabaseError, IpcoopError
+from ipcoop.base.errors import DatabaseError, IpcoopError
 from ipcoop.store import cache, checks, files, identity, layout, lock, paths
 from ipcoop.store.rawtable import RawTable
 from tests.helpers import stored_project
@@ -361,8 +361,8 @@ def test_parsing_pauses_the_cycle_collector_and_always_restarts_it():
 def test_keys_and_codes_of_the_wrong_form_are_refused_even_when_a_table_holds_them():
     """A hand-edited file may hold an area key or member code of the wrong form;
     a project naming it is still refused (and `check` calls it unsound)."""
-    from ipcoop import models
-    from ipcoop.errors import InvalidValue
+    from ipcoop.base import models
+    from ipcoop.base.errors import InvalidValue
 
     good = project("A", agencies=["HKIPD"])
     assert models.validate_project(good, {"gba"}, {"HKIPD"})["area"] == "gba"

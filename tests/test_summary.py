@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ipcoop import sentences, summary
+from ipcoop.core import summary
+from ipcoop.reports import sentences
 
 AREAS = [
     {"key": "gba", "name": "Greater Bay Area", "from": None, "until": None},

@@ -367,7 +367,7 @@ def test_a_merged_area_gains_no_title_forms(pair):
 
 
 def test_a_change_dated_far_ahead_is_reported(pair, monkeypatch):
-    from ipcoop import models
+    from ipcoop.base import models
 
     hk, gd = pair
     monkeypatch.setattr(models, "precise_stamp", lambda: "2036-12-05T10:00:00.000000Z")

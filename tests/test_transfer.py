@@ -450,7 +450,8 @@ def test_csv_columns_carry_their_own_fields():
     import csv
     import io
 
-    from ipcoop import interchange, models
+    from ipcoop.base import models
+    from ipcoop.core import interchange
     from ipcoop.store import shape
 
     project = shape(

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ipcoop.errors import InvalidValue
+from ipcoop.base.errors import InvalidValue
 
 STATUSES = ("planned", "active", "done", "dropped", "carried")
 OPEN_STATUSES = ("planned", "active")

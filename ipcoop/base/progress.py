@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from ipcoop import models
-from ipcoop.errors import InvalidValue
+from ipcoop.base import models
+from ipcoop.base.errors import InvalidValue
 
 MAX_NOTE = 2_000
 MAX_LABEL = 200

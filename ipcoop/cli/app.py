@@ -17,9 +17,9 @@ import typer
 from typer.core import TyperGroup
 
 from ipcoop import __version__
+from ipcoop.base.errors import EXIT_FAILED, EXIT_USAGE, IpcoopError
 from ipcoop.cli import registry
 from ipcoop.cli.context import State, set_database
-from ipcoop.errors import EXIT_FAILED, EXIT_USAGE, IpcoopError
 
 
 class IpcoopGroup(TyperGroup):
@@ -90,7 +90,7 @@ class IpcoopGroup(TyperGroup):
 
 
 def _error(message: str, label: str = "Error") -> None:
-    from ipcoop.models import sanitize
+    from ipcoop.base.models import sanitize
 
     # Messages quote user input: control characters are shown, never sent raw.
     # A stderr that cannot be written (a closed pipe, a full disk) leaves only the exit code.

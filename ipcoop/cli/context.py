@@ -31,11 +31,11 @@ def _state(ctx: typer.Context) -> State:
 
 
 def db_path(ctx: typer.Context) -> tuple[Path, bool]:
-    from ipcoop import database
+    from ipcoop.core import database
 
     state = _state(ctx)
     if state.db_problem:
-        from ipcoop.errors import DatabaseError
+        from ipcoop.base.errors import DatabaseError
 
         raise DatabaseError(state.db_problem)
     db = state.db
@@ -48,7 +48,7 @@ def ensure_default(path: Path, explicit: bool) -> None:
     """Create the default database from the bundled data on first use."""
     if explicit or path.exists():
         return
-    from ipcoop import database
+    from ipcoop.core import database
 
     count = database.create_default(path)
     if count is not None:
@@ -56,7 +56,7 @@ def ensure_default(path: Path, explicit: bool) -> None:
 
 
 def reading(ctx: typer.Context) -> Any:
-    from ipcoop import database
+    from ipcoop.core import database
 
     path, explicit = db_path(ctx)
     ensure_default(path, explicit)
@@ -66,7 +66,7 @@ def reading(ctx: typer.Context) -> Any:
 @contextlib.contextmanager
 def writing(ctx: typer.Context) -> Iterator[Any]:
     """The database opened for a change, committed at the end under the lock."""
-    from ipcoop import database
+    from ipcoop.core import database
 
     path, explicit = db_path(ctx)
     ensure_default(path, explicit)

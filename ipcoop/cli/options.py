@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ipcoop.errors import IpcoopError
+from ipcoop.base.errors import IpcoopError
 
 
 def _completion_db(ctx: typer.Context) -> Any:
@@ -16,7 +16,7 @@ def _completion_db(ctx: typer.Context) -> Any:
     import os
     from pathlib import Path
 
-    from ipcoop import database
+    from ipcoop.core import database
 
     raw = ctx.find_root().params.get("db") or os.environ.get("IPCOOP_DB") or None
     try:
@@ -30,7 +30,7 @@ def _ids_in(statuses: tuple[str, ...] | None) -> Any:
     these statuses (what the command can change), or of all (None)."""
 
     def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-        from ipcoop.models import sanitize
+        from ipcoop.base.models import sanitize
 
         db = _completion_db(ctx)
         if db is None:
@@ -54,7 +54,7 @@ def complete_programme(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def complete_area(ctx: typer.Context, incomplete: str) -> list[str]:
-    from ipcoop import bundled
+    from ipcoop.base import bundled
 
     db = _completion_db(ctx)
     keys = [a["key"] for a in (db.areas() if db else bundled.areas())]
@@ -62,7 +62,7 @@ def complete_area(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def complete_agency(ctx: typer.Context, incomplete: str) -> list[str]:
-    from ipcoop import bundled
+    from ipcoop.base import bundled
 
     db = _completion_db(ctx)
     codes = [m["code"] for m in (db.members() if db else bundled.members())]
@@ -70,19 +70,19 @@ def complete_agency(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 def complete_status(incomplete: str) -> list[str]:
-    from ipcoop import models
+    from ipcoop.base import models
 
     return [s for s in (*models.STATUSES, "open") if s.startswith(incomplete)]
 
 
 def complete_lead(incomplete: str) -> list[str]:
-    from ipcoop import models
+    from ipcoop.base import models
 
     return [s for s in models.LEADS if s.startswith(incomplete)]
 
 
 def complete_sort(incomplete: str) -> list[str]:
-    from ipcoop import models
+    from ipcoop.base import models
 
     names = [*models.SORT_FIELDS, *(f"-{f}" for f in models.SORT_FIELDS)]
     return [s for s in names if s.startswith(incomplete)]
@@ -198,6 +198,6 @@ ZhCnOpt = Annotated[
 
 def lang_of(value: str | None) -> str:
     """The language asked for, else the default (IPCOOP_LANG, the locale, English)."""
-    from ipcoop import languages
+    from ipcoop.core import languages
 
     return languages.parse_lang(value) if value is not None else languages.default_lang()

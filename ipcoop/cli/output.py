@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ipcoop.errors import IpcoopError
+from ipcoop.base.errors import IpcoopError
 
 
 def say(message: str) -> None:
@@ -20,7 +20,7 @@ def notes(lines: list[str]) -> None:
 
 def emit(content: str | bytes, output: str | Path | None = None) -> None:
     """Text or a binary document (Word) to stdout or, atomically, to `output`."""
-    from ipcoop import render
+    from ipcoop.reports import render
 
     if output is not None and str(output) == "-":
         output = None  # '-' is standard output, as usual
@@ -35,12 +35,12 @@ def emit(content: str | bytes, output: str | Path | None = None) -> None:
         assert isinstance(content, str)
         if sys.stdout.isatty():
             # Data is kept exact in files and pipes; a terminal gets no raw controls.
-            from ipcoop.models import terminal_safe
+            from ipcoop.base.models import terminal_safe
 
             content = terminal_safe(content)
         render.write(sys.stdout, content)
         return
-    from ipcoop.database import write_output
+    from ipcoop.core.database import write_output
 
     if not str(output).strip():
         raise IpcoopError("--output is empty; give a file name")

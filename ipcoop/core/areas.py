@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ipcoop import languages, models, store, summary
-from ipcoop.errors import InvalidValue, IpcoopError
-from ipcoop.tracker import known_area
+from ipcoop import store
+from ipcoop.base import models
+from ipcoop.base.errors import InvalidValue, IpcoopError
+from ipcoop.core import languages, summary
+from ipcoop.core.tracker import known_area
 
 
 def area_table(db: store.Database, year: int | None = None) -> list[dict[str, Any]]:

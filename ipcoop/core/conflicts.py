@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipcoop import models
-from ipcoop.errors import InvalidValue, NotFound
+from ipcoop.base import models
+from ipcoop.base.errors import InvalidValue, NotFound
 from ipcoop.store.merge import REMOVED, open_conflicts
 
 NONE: dict[str, dict[str, Any]] = {"areas": {}, "members": {}, "programmes": {}}
@@ -97,7 +97,7 @@ def settle(db: Any, project_id: int, field: str, choice: int) -> str:
     if field == REMOVED and value == "removed":
         db.remove_projects([project_id])
         return "removed"
-    from ipcoop import tracker
+    from ipcoop.core import tracker
 
     tracker.settle_field(db, project_id, field, None if field == REMOVED else value)
     return value_text(value)

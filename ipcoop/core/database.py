@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ipcoop.errors import IpcoopError
+from ipcoop.base.errors import IpcoopError
 
 
 def default_path() -> Path:
@@ -29,7 +29,7 @@ def create_default(path: Path) -> int | None:
     made by another command)."""
     if path.exists():
         return None
-    from ipcoop import tracker
+    from ipcoop.core import tracker
 
     try:
         count, _ = tracker.init_database(path, empty=False, force=False)
@@ -55,7 +55,8 @@ def changing(path: Path, command: str, saved: Callable[[bool], None]) -> Iterato
     `command`; `saved` learns at once whether anything was written (after that,
     nothing may report the change as failed). Warnings the commit raised are
     left in the database's `warnings`."""
-    from ipcoop import models, store
+    from ipcoop import store
+    from ipcoop.base import models
 
     with store.open_write(path) as db:
         yield db

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ipcoop import languages
+from ipcoop.core import languages
 
 SIMILAR = 0.85  # difflib's ratio at or above which two folded titles are alike
 NEAR_LIMIT = 20_000  # pairs compared for near matches (a second at most); beyond, equal only

@@ -11,10 +11,10 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ipcoop import models
+from ipcoop.base import models
 
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
-    from ipcoop.records import Project
+    from ipcoop.base.records import Project
 
 # Characters a spreadsheet treats as the start of a formula.
 FORMULA_START = ("=", "+", "-", "@")

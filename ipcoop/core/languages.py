@@ -15,8 +15,8 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ipcoop.errors import InvalidValue
-from ipcoop.models import CHINESE, LANGS
+from ipcoop.base.errors import InvalidValue
+from ipcoop.base.models import CHINESE, LANGS
 
 # OpenCC configurations that make each Chinese form from the other: s2hk gives
 # Hong Kong variant characters (裏, 着), hk2s reads them back.
@@ -220,7 +220,7 @@ def typed(zh_hk: str | None, zh_cn: str | None) -> dict[str, str]:
 
 def checked(given: Mapping[str, str], what: str) -> dict[str, str]:
     """Forms a person gave, each checked (and trimmed) as a title is."""
-    from ipcoop import models
+    from ipcoop.base import models
 
     return {t: models.parse_title(v, f"{what} ({t})") for t, v in given.items()}
 

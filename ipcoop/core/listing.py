@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from ipcoop import models
-from ipcoop.errors import InvalidValue
-from ipcoop.tracker import known_agency, known_area
+from ipcoop.base import models
+from ipcoop.base.errors import InvalidValue
+from ipcoop.core.tracker import known_agency, known_area
 
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
-    from ipcoop.records import Project
+    from ipcoop.base.records import Project
 
 
 class Filters:
@@ -50,11 +50,11 @@ def make_filters(
     filters = Filters(sort=parse_sort(sort))
     filters.lang = lang
     if year is not None:
-        from ipcoop import periods
+        from ipcoop.core import periods
 
         filters.years = periods.parse_period(year)
     if programme is not None:
-        from ipcoop import programmes
+        from ipcoop.core import programmes
 
         filters.programme = programmes.get(db, programme)["key"]
     if done_in is not None:
@@ -89,7 +89,7 @@ def _calendar_span(text: str) -> tuple[str, str]:
     import calendar
     import re
 
-    from ipcoop import periods
+    from ipcoop.core import periods
 
     match = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
     if match:
@@ -131,7 +131,7 @@ def select(projects: Iterable[Project], filters: Filters, whole: bool = False) -
     fold: Callable[[str], str] = str.casefold
     needle = filters.search
     if needle is not None and not needle.isascii():
-        from ipcoop.languages import folder
+        from ipcoop.core.languages import folder
 
         projects = list(projects)
         fold = folder([needle, *(t for p in projects for t in _texts(p))])
@@ -177,7 +177,7 @@ def sort_projects(projects: list[Project], sort: str, lang: str = "en") -> list[
     if name == "title":
         # The title shown in `lang`, folded to one script: a Traditional title and
         # its Simplified form sort together.
-        from ipcoop.languages import folder, title_in
+        from ipcoop.core.languages import folder, title_in
 
         titles = {p["id"]: title_in(p, lang) for p in projects}
         fold = folder(titles.values())

@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ipcoop import languages, models, store
-from ipcoop.areas import check_span, year_bound
-from ipcoop.errors import InvalidValue, IpcoopError, NotFound
+from ipcoop import store
+from ipcoop.base import models
+from ipcoop.base.errors import InvalidValue, IpcoopError, NotFound
+from ipcoop.core import languages
+from ipcoop.core.areas import check_span, year_bound
 
 LEADER_FORMS = ("en", "zh-hk", "zh-cn")
 

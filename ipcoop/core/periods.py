@@ -6,8 +6,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ipcoop import models, programmes, summary
-from ipcoop.errors import InvalidValue, IpcoopError
+from ipcoop.base import models
+from ipcoop.base.errors import InvalidValue, IpcoopError
+from ipcoop.core import programmes, summary
 
 _SHORT_RANGE = re.compile(r"^(\d{4})-(\d{2})$")
 

@@ -14,8 +14,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ipcoop import languages, models, words
-from ipcoop.errors import InvalidValue, IpcoopError, NotFound
+from ipcoop.base import models, words
+from ipcoop.base.errors import InvalidValue, IpcoopError, NotFound
+from ipcoop.core import languages
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _YEAR_KEY = re.compile(r"^(\d{4})$")
@@ -218,7 +219,7 @@ def endorsed_span(db: Any, programme: dict[str, Any]) -> tuple[str, str]:
     """The months the programme spanned when it was endorsed: an extension since (the
     2020 plan carried on through 2021) is not what was endorsed. From the journal's
     entry of the endorsement, else the bundled programme, else the span it has now."""
-    from ipcoop import bundled
+    from ipcoop.base import bundled
 
     found = endorsement(db, programme["key"])
     then = found[1] if found else {}
@@ -235,7 +236,7 @@ def endorse(db: Any, key: str, on: str | None) -> dict[str, Any]:
     if on is None:
         date = models.today().isoformat()
     else:  # day first, as people write dates in both places, or year first
-        from ipcoop.transfer import parse_sheet_date
+        from ipcoop.core.transfer import parse_sheet_date
 
         date = models.parse_date(parse_sheet_date(on, "--on"), "--on")
     known = {a["key"]: a for a in db.areas()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipcoop import conflicts, languages, programmes
+from ipcoop.core import conflicts, languages, programmes
 
 
 def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
@@ -34,7 +34,7 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
         for p in db.projects()
         if p["programme"] == key and p["status"] not in ("dropped", "carried")
     ]
-    from ipcoop import duplicates
+    from ipcoop.core import duplicates
 
     out += duplicates.said(duplicates.alike_pairs(counted))
     out += _area_names(db, programme, langs)

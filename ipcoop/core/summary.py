@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from ipcoop.models import STATUSES
+from ipcoop.base.models import STATUSES
 
 NONE = [0] * len(STATUSES)
 

@@ -12,11 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from ipcoop import models, store
-from ipcoop.errors import InvalidValue, IpcoopError, NotFound
+from ipcoop import store
+from ipcoop.base import models
+from ipcoop.base.errors import InvalidValue, IpcoopError, NotFound
 
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
-    from ipcoop.records import Project
+    from ipcoop.base.records import Project
 
 
 def init_database(path: Path, empty: bool, force: bool) -> tuple[int, str | None]:
@@ -24,7 +25,7 @@ def init_database(path: Path, empty: bool, force: bool) -> tuple[int, str | None
 
     Returns the number of projects written and a note about the old file.
     """
-    from ipcoop import bundled
+    from ipcoop.base import bundled
 
     areas, members = bundled.areas(), bundled.members()
     stamp = models.now_stamp()
@@ -116,7 +117,7 @@ def add_project(
 ) -> Project:
     """Add a project. `titles` holds the Chinese forms a person typed ({tag: text});
     a form given alone makes the other by conversion."""
-    from ipcoop import languages, programmes
+    from ipcoop.core import languages, programmes
 
     area = known_area(db, area)
     for code in agencies:
@@ -164,7 +165,7 @@ def edit_project(db: store.Database, project_id: int, changes: dict[str, Any]) -
             "nothing to change; give at least one of --title, --zh-hk, --zh-cn, --area, "
             "--year, --key/--no-key, --lead, --agency, --note"
         )
-    from ipcoop import languages, programmes
+    from ipcoop.core import languages, programmes
 
     (project,) = require_projects(db, [project_id])
     if "titles" in changes:  # the forms a person typed; the other may be converted
@@ -215,7 +216,7 @@ def _save(
 
 def add_note(db: store.Database, project_id: int, text: str, on: str | None) -> Project:
     """Append a dated progress note, signed with this copy's name."""
-    from ipcoop import progress
+    from ipcoop.base import progress
 
     (project,) = require_projects(db, [project_id])
     date = _check_on(on)
@@ -226,7 +227,7 @@ def set_link(
     db: store.Database, project_id: int, url: str, label: str | None, remove: bool = False
 ) -> Project:
     """Add a link to a project (or change its label), or remove it."""
-    from ipcoop import progress
+    from ipcoop.base import progress
 
     (project,) = require_projects(db, [project_id])
     links = (
@@ -238,7 +239,7 @@ def set_link(
 def _check_on(on: str | None) -> str:
     if on is None:
         return models.today().isoformat()
-    from ipcoop.transfer import parse_sheet_date  # 30/06/2020 as well as 2020-06-30
+    from ipcoop.core.transfer import parse_sheet_date  # 30/06/2020 as well as 2020-06-30
 
     date = models.parse_date(parse_sheet_date(on, "--on"), "--on")
     if dt.date.fromisoformat(date) > models.today():
@@ -254,7 +255,7 @@ def change_status(
     reason: str | None = None,
 ) -> list[Project]:
     """start / done / reopen / drop for several projects, all or nothing."""
-    from ipcoop import programmes
+    from ipcoop.core import programmes
 
     projects = require_projects(db, ids)
     done_on = _check_on(on) if action == "done" else None

@@ -15,11 +15,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ipcoop import interchange, models
-from ipcoop.errors import InvalidValue, IpcoopError
+from ipcoop.base import models
+from ipcoop.base.errors import InvalidValue, IpcoopError
+from ipcoop.core import interchange
 
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
-    from ipcoop.records import Project
+    from ipcoop.base.records import Project
 
 # Columns an import may carry; id, created and updated are accepted and ignored.
 IMPORT_FIELDS = set(models.PROJECT_FIELDS) | set(models.CSV_FIELDS)
@@ -249,7 +250,7 @@ def _completed_forms(record: dict[str, Any]) -> tuple[dict, list[str]]:
     forms, converted = models.parse_forms(record.get("titles"), record.get("converted"))
     if forms["zh-hk"] is None and forms["zh-cn"] is None:
         return forms, converted  # the usual record: nothing to convert
-    from ipcoop import languages
+    from ipcoop.core import languages
 
     for tag in languages.CHINESE:
         second = languages.other(tag)
@@ -282,7 +283,7 @@ class ImportPlan:
     def lines(self) -> list[str]:
         """What it would do, a line per project: the new ones by title, the updated ones
         by id with the fields that change."""
-        from ipcoop.models import sanitize
+        from ipcoop.base.models import sanitize
 
         out = [f"add: {sanitize(r['title'])} ({r['area']}, {r['year']})" for r in self.added]
         for record, fields in zip(self.updated, self.changed, strict=True):

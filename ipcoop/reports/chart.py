@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ipcoop.document import escape
-from ipcoop.render import cell_len
+from ipcoop.reports.document import escape
+from ipcoop.reports.render import cell_len
 
 # System fonts only, the Chinese ones of the chart's own script first.
 CJK = {

@@ -12,7 +12,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ipcoop.models import sanitize
+from ipcoop.base.models import sanitize
 
 
 def escape(text: str) -> str:
@@ -73,13 +73,13 @@ def marker(n: int, lang: str) -> str:
     """An item's number: (1) in English, （一） in Chinese."""
     if lang == "en":
         return f"({n})"
-    from ipcoop.words import chinese_number
+    from ipcoop.base.words import chinese_number
 
     return f"（{chinese_number(n)}）"
 
 
 def _text_table(block: Block) -> list[str]:
-    from ipcoop.render import cell_len
+    from ipcoop.reports.render import cell_len
 
     rows = [list(block.head), *map(list, block.rows)] + ([list(block.total)] if block.total else [])
     widths = [max(cell_len(r[i]) for r in rows) for i in range(len(block.head))]

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipcoop import programmes
-from ipcoop.document import Block
-from ipcoop.languages import name_in, title_in
-from ipcoop.summary import span_label
-from ipcoop.words import GROUP, chinese_number, date_text, period_text
+from ipcoop.base.words import GROUP, chinese_number, date_text, period_text
+from ipcoop.core import programmes
+from ipcoop.core.languages import name_in, title_in
+from ipcoop.core.summary import span_label
+from ipcoop.reports.document import Block
 
 _SMALL = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 _HK_SMALL = "零一二三四五六七八九十"
@@ -230,7 +230,7 @@ def blocks(db: Any, key: str, lang: str) -> list[Block]:
 def _members(db: Any, lang: str, programme: dict[str, Any]) -> str:
     """Who is in the group in the programme's years, side by side: the member whose
     head leads each side, and the agencies in force then."""
-    from ipcoop.members import in_force, leader_in
+    from ipcoop.core.members import in_force, leader_in
 
     first, last = int(programme["start"][:4]), int(programme["end"][:4])
     say = TEXT[lang]

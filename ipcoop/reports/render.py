@@ -13,8 +13,8 @@ import sys
 from collections.abc import Sequence
 from typing import IO, Any
 
-from ipcoop import models
-from ipcoop.cells import cell_len, wrap_cells
+from ipcoop.base import models
+from ipcoop.reports.cells import cell_len, wrap_cells
 
 STATUS_STYLE = {
     "planned": "cyan",

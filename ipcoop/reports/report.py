@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipcoop import render
-from ipcoop.languages import name_in, title_in
-from ipcoop.sentences import headline
-from ipcoop.summary import counted, share
-from ipcoop.words import GROUP, WORDS, date_text, period_text, programme_name, shown
+from ipcoop.base.words import GROUP, WORDS, date_text, period_text, programme_name, shown
+from ipcoop.core.languages import name_in, title_in
+from ipcoop.core.summary import counted, share
+from ipcoop.reports import render
+from ipcoop.reports.sentences import headline
 
 # A report lists this many key projects; the rest are a command away.
 KEY_LIMIT = 25

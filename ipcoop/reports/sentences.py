@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipcoop.words import period_text, shown
+from ipcoop.base.words import period_text, shown
 
 # Phrases that differ between the two sides beyond the script.
 _PHRASES = {

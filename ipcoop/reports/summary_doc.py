@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipcoop import chart, document, report
-from ipcoop.document import Block
-from ipcoop.languages import name_in, title_in
-from ipcoop.sentences import headline
-from ipcoop.summary import share
-from ipcoop.words import GROUP, WORDS, date_text
+from ipcoop.base.words import GROUP, WORDS, date_text
+from ipcoop.core.languages import name_in, title_in
+from ipcoop.core.summary import share
+from ipcoop.reports import chart, document, report
+from ipcoop.reports.document import Block
+from ipcoop.reports.sentences import headline
 
 
 def svg(summary: dict[str, Any], lang: str = "en") -> str:
@@ -126,7 +126,7 @@ def to_svg(summary: dict[str, Any], lang: str = "en") -> str:
 
 
 def to_docx(summary: dict[str, Any], lang: str = "en") -> bytes:
-    from ipcoop import wordfile
+    from ipcoop.reports import wordfile
 
     return wordfile.to_docx(
         [Block("section", lang=lang), *blocks(summary, lang, word=True)],

@@ -6,8 +6,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ipcoop import models
-from ipcoop.render import (
+from ipcoop.base import models
+from ipcoop.reports.render import (
     ANSI,
     RESET,
     STATUS_STYLE,
@@ -19,11 +19,11 @@ from ipcoop.render import (
 )
 
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
-    from ipcoop.records import Project
+    from ipcoop.base.records import Project
 
 
 def to_markdown(projects: Sequence[Project], lang: str = "en") -> str:
-    from ipcoop.words import WORDS
+    from ipcoop.base.words import WORDS
 
     say = WORDS[lang]
     head = ("ID", "Year", "Area", "Status", "Key", "Lead", "Title")
@@ -50,7 +50,7 @@ def project_lines(
     Written by hand rather than with Rich's Table, which costs about 1 ms a
     row: a listing of 10,000 projects stays well under a second.
     """
-    from ipcoop.words import WORDS
+    from ipcoop.base.words import WORDS
 
     say = WORDS[lang]
     statuses = {s: say[s] for s in models.STATUSES}
@@ -126,14 +126,15 @@ def shown_title(project: Project, lang: str) -> str:
     """The title in `lang`, marked † if it was converted and no person has set it."""
     if lang == "en":
         return str(project["title"])
-    from ipcoop import languages
+    from ipcoop.core import languages
 
     text = languages.title_in(project, lang)
     return f"{text} †" if languages.is_converted(project, lang) else text
 
 
 def print_projects(projects: Sequence[Project], lang: str = "en") -> None:
-    from ipcoop import languages, words
+    from ipcoop.base import words
+    from ipcoop.core import languages
 
     out = sys.stdout
     lines = project_lines(projects, terminal_width(), use_colour(out), lang)

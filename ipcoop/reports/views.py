@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ipcoop import models
-from ipcoop.languages import CHINESE, has_chinese, name_in, other
-from ipcoop.render import (
+from ipcoop.base import models
+from ipcoop.base.words import WORDS
+from ipcoop.core.languages import CHINESE, has_chinese, name_in, other
+from ipcoop.reports.render import (
     STATUS_STYLE,
     Column,
     Line,
@@ -21,10 +22,9 @@ from ipcoop.render import (
     terminal_width,
     wrap_cells,
 )
-from ipcoop.words import WORDS
 
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
-    from ipcoop.records import Project
+    from ipcoop.base.records import Project
 
 
 def print_project(
@@ -87,7 +87,7 @@ def print_project(
 
 
 def print_areas(rows: Sequence[dict[str, Any]], year: int | None, lang: str = "en") -> None:
-    from ipcoop.words import year_text
+    from ipcoop.base.words import year_text
 
     say = WORDS[lang]
     if lang == "en":

@@ -17,9 +17,9 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from ipcoop.document import Block, marker
-from ipcoop.models import sanitize
-from ipcoop.words import GROUP
+from ipcoop.base.models import sanitize
+from ipcoop.base.words import GROUP
+from ipcoop.reports.document import Block, marker
 
 LATIN = "Calibri"
 EAST_ASIAN = {"en": "Microsoft JhengHei", "zh-hk": "Microsoft JhengHei", "zh-cn": "Microsoft YaHei"}
@@ -58,7 +58,7 @@ def to_docx(blocks: Sequence[Block], title: str) -> bytes:
         from docx import Document
         from docx.shared import Mm, Pt
     except ImportError:
-        from ipcoop.errors import IpcoopError
+        from ipcoop.base.errors import IpcoopError
 
         raise IpcoopError(
             "Word output needs python-docx: pip install python-docx (or reinstall ipcoop)"

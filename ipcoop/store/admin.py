@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ipcoop.errors import DatabaseError, IpcoopError
+from ipcoop.base.errors import DatabaseError, IpcoopError
 from ipcoop.store import files, identity, layout
 from ipcoop.store.loader import load
 from ipcoop.store.lock import locked
@@ -173,7 +173,7 @@ def restore_backup(path: Path) -> Path | None:
 
     Returns where the current file went (None if there was none).
     """
-    from ipcoop import models
+    from ipcoop.base import models
 
     path = resolve(path)
     bak = backup_path(path)

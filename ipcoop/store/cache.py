@@ -32,7 +32,7 @@ import zlib
 from pathlib import Path
 from typing import Any
 
-from ipcoop.models import STATUSES
+from ipcoop.base.models import STATUSES
 from ipcoop.store.files import write_quietly
 from ipcoop.store.layout import uncollected
 from ipcoop.store.paths import cache_path

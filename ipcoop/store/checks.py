@@ -15,8 +15,8 @@ import itertools
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from ipcoop import models, progress
-from ipcoop.errors import InvalidValue
+from ipcoop.base import models, progress
+from ipcoop.base.errors import InvalidValue
 from ipcoop.store.identity import is_uuid
 from ipcoop.store.layout import KEY_RE, NO_TITLES, OPTIONAL_PROJECT_FIELDS, canonical_project
 

@@ -14,7 +14,7 @@ import os
 import stat
 from pathlib import Path
 
-from ipcoop.errors import DatabaseError, IpcoopError
+from ipcoop.base.errors import DatabaseError, IpcoopError
 from ipcoop.store.paths import backup_path, check_regular
 
 

@@ -22,7 +22,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ipcoop.errors import DatabaseError, IpcoopError
+from ipcoop.base.errors import DatabaseError, IpcoopError
 from ipcoop.store.files import atomic_write
 from ipcoop.store.paths import local_path
 

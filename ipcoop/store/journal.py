@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipcoop.errors import IpcoopError
+from ipcoop.base.errors import IpcoopError
 
 
 def entries(db: Any) -> list[dict[str, Any]]:

@@ -43,10 +43,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ipcoop.errors import DatabaseError
+from ipcoop.base.errors import DatabaseError
 
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
-    from ipcoop.records import Project
+    from ipcoop.base.records import Project
 
 SCHEMA_VERSION = 7
 TABLES = ("_meta", "areas", "copies", "history", "members", "programmes", "projects")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ipcoop.errors import DatabaseError
+from ipcoop.base.errors import DatabaseError
 from ipcoop.store import cache, checks, files, identity, layout
 from ipcoop.store.rawtable import RawTable
 from ipcoop.store.session import SMALL_TABLES, Database

@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ipcoop.errors import DatabaseError
+from ipcoop.base.errors import DatabaseError
 from ipcoop.store.paths import lock_path, lock_timeout
 
 

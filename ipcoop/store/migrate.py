@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ipcoop.errors import DatabaseError
+from ipcoop.base.errors import DatabaseError
 from ipcoop.store.layout import KEY_RE, SCHEMA_VERSION, Data, recover_hint
 
 SCHEMA_1_TABLES = ("_meta", "areas", "history", "members", "projects")
@@ -84,9 +84,9 @@ def from_3(data: dict[str, Any]) -> Data:
     were (a project without Chinese title forms stores none); areas, members and
     programmes gain Chinese names, filled from the bundled ones where the English
     name is the bundled one (or, for a programme, the default name)."""
-    from ipcoop.bundled import chinese_names
-    from ipcoop.models import CHINESE
-    from ipcoop.words import programme_name
+    from ipcoop.base.bundled import chinese_names
+    from ipcoop.base.models import CHINESE
+    from ipcoop.base.words import programme_name
 
     known = chinese_names()
     out = dict(data)
@@ -245,7 +245,7 @@ def calendar_programme(year: int, areas: list[dict[str, Any]]) -> dict[str, Any]
         if (a.get("from") is None or a["from"] <= year)
         and (a.get("until") is None or a["until"] >= year)
     ]
-    from ipcoop.words import programme_name
+    from ipcoop.base.words import programme_name
 
     return {
         "areas": keys,

@@ -11,7 +11,7 @@ import os
 import stat
 from pathlib import Path
 
-from ipcoop.errors import DatabaseError
+from ipcoop.base.errors import DatabaseError
 
 APP_NAME = "ipcoop"
 FILE_NAME = "ipcoop.json"

@@ -16,13 +16,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ipcoop.errors import DatabaseError, IpcoopError, NotFound
+from ipcoop.base.errors import DatabaseError, IpcoopError, NotFound
 from ipcoop.store import cache, checks, files, identity, journal, layout
 from ipcoop.store.layout import shape
 from ipcoop.store.rawtable import RawTable
 
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
-    from ipcoop.records import Project
+    from ipcoop.base.records import Project
 
 SMALL_TABLES = tuple(t for t in layout.TABLES if t not in layout.RAW_TABLES)
 # Bulk inserts (import, carry) record id ranges in the journal, not every record.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ipcoop.errors import DatabaseError
+from ipcoop.base.errors import DatabaseError
 from ipcoop.store import layout, migrate
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 
 def main(argv: list[str]) -> int:
-    from ipcoop.errors import IpcoopError
+    from ipcoop.base.errors import IpcoopError
     from ipcoop.store import layout
     from ipcoop.store.merge import merge
     from ipcoop.sync.content import parse_blob

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ipcoop.errors import DatabaseError, IpcoopError
+from ipcoop.base.errors import DatabaseError, IpcoopError
 from ipcoop.store import files, identity, layout, paths
 from ipcoop.store.lock import locked
 from ipcoop.store.merge import merge, open_conflicts

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ipcoop.errors import IpcoopError
+from ipcoop.base.errors import IpcoopError
 from ipcoop.store import files, paths
 from ipcoop.store.lock import locked
 from ipcoop.sync import guard

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ipcoop.errors import IpcoopError
+from ipcoop.base.errors import IpcoopError
 
 # Every object, ref and index git writes is synced to disk before git goes on: a
 # power cut must not leave an empty object that fails every later sync (git 2.36

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ipcoop.errors import DatabaseError
+from ipcoop.base.errors import DatabaseError
 from ipcoop.store import files, layout
 from ipcoop.store.paths import check_regular
 from ipcoop.sync import incoming

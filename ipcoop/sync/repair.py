@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ipcoop.errors import DatabaseError
+from ipcoop.base.errors import DatabaseError
 from ipcoop.store import files, layout
 from ipcoop.store.merge import merge
 from ipcoop.sync.content import parse_blob

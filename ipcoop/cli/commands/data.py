@@ -10,10 +10,10 @@ from typing import Annotated, Any
 
 import typer
 
+from ipcoop.base.errors import IpcoopError
 from ipcoop.cli.context import db_path, ensure_default, reading, saved, stdin_is_terminal, writing
 from ipcoop.cli.options import OutputOpt
 from ipcoop.cli.output import emit, say
-from ipcoop.errors import IpcoopError
 
 
 def init(
@@ -29,7 +29,7 @@ def init(
 
     Example: ipcoop --db team.json init --empty
     """
-    from ipcoop import tracker
+    from ipcoop.core import tracker
 
     path, _ = db_path(ctx)
     count, old_file = tracker.init_database(path, empty=empty, force=force)
@@ -56,8 +56,8 @@ def export(
 
     Example: ipcoop export --output projects.csv
     """
-    from ipcoop import transfer
     from ipcoop.cli.output import choose_format
+    from ipcoop.core import transfer
 
     chosen = choose_format(fmt, output, ("json", "csv"), "json")
     emit(transfer.export_text(reading(ctx).projects(), chosen), output)
@@ -80,7 +80,8 @@ def import_(
     separated by ; , or /.
     Example: ipcoop import projects.csv --dry-run
     """
-    from ipcoop import models, transfer
+    from ipcoop.base import models
+    from ipcoop.core import transfer
 
     fmt, records = transfer.read_import(Path(file))
     stamp = models.now_stamp()
@@ -120,7 +121,7 @@ def _progress(total: int, label: str) -> Iterator[Any]:
         return
     from rich.progress import Progress
 
-    from ipcoop import render
+    from ipcoop.reports import render
 
     with Progress(console=render.console(stderr=True), transient=True) as bar:
         task = bar.add_task(label, total=total)
@@ -139,7 +140,7 @@ def check(
     Exit 0: sound; 1: readable with problems; 3: unusable.
     Example: ipcoop check --restore --yes (without --yes it asks first, on a terminal)
     """
-    from ipcoop import database
+    from ipcoop.core import database
 
     path, explicit = db_path(ctx)
     if restore:

@@ -26,11 +26,12 @@ def undo(
 
     Example: ipcoop undo (or ipcoop undo --skip, past one the other side built on)
     """
-    from ipcoop import models, tracker
+    from ipcoop.base import models
+    from ipcoop.core import tracker
 
     with writing(ctx) as db:
         entry = tracker.undo(db, skip)
-    from ipcoop.render import local_time
+    from ipcoop.reports.render import local_time
 
     say(f"Undid: {models.sanitize(entry['command'])} ({local_time(entry['at'])})")
 
@@ -46,7 +47,8 @@ def log(
 
     Example: ipcoop log 12
     """
-    from ipcoop import history, render, tracker, views
+    from ipcoop.core import history, tracker
+    from ipcoop.reports import render, views
 
     db = reading(ctx)
     pid = None

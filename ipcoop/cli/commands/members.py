@@ -54,8 +54,8 @@ def members(ctx: typer.Context, lang: LangOpt = None, as_json: JsonOpt = False) 
     """
     if ctx.invoked_subcommand is not None:
         return
-    from ipcoop import members as rules
-    from ipcoop import render, views
+    from ipcoop.core import members as rules
+    from ipcoop.reports import render, views
 
     rows = [rules.listed(m) for m in reading(ctx).members()]
     if as_json:
@@ -83,8 +83,8 @@ def members_add(
     Example: ipcoop members add GDIPO "Guangdong Intellectual Property Office" --side gd
     --until 2018 --zh-hk "廣東省知識產權局"
     """
-    from ipcoop import languages
-    from ipcoop import members as rules
+    from ipcoop.core import languages
+    from ipcoop.core import members as rules
 
     names = languages.typed(zh_hk, zh_cn)
     given = _leader(leader, leader_zh_hk, leader_zh_cn)
@@ -113,8 +113,8 @@ def members_edit(
     --from or --until given as "" removes that bound. Projects keep its code.
     Example: ipcoop members edit GDAMR --from 2018
     """
-    from ipcoop import languages
-    from ipcoop import members as rules
+    from ipcoop.core import languages
+    from ipcoop.core import members as rules
 
     names = languages.typed(zh_hk, zh_cn)
     given = _leader(leader, leader_zh_hk, leader_zh_cn)
@@ -131,7 +131,7 @@ def members_remove(ctx: typer.Context, code: CodeArg) -> None:
 
     Example: ipcoop members remove GDIPO
     """
-    from ipcoop import members as rules
+    from ipcoop.core import members as rules
 
     with writing(ctx) as db:
         rules.remove_member(db, code)

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
+from ipcoop.base.errors import IpcoopError
 from ipcoop.cli.context import reading, writing
 from ipcoop.cli.options import (
     FromOpt,
@@ -21,7 +22,6 @@ from ipcoop.cli.options import (
     lang_of,
 )
 from ipcoop.cli.output import choose_format, emit, notes, say
-from ipcoop.errors import IpcoopError
 
 SUMMARY_FORMATS = ("table", "json", "md", "html", "svg", "docx")
 
@@ -70,7 +70,8 @@ def summary(
 
     Example: ipcoop summary 2020 --format md --output summary-2020.md
     """
-    from ipcoop import periods, report
+    from ipcoop.core import periods
+    from ipcoop.reports import report
 
     fmt = choose_format("json" if as_json else fmt, output, SUMMARY_FORMATS, "table")
     if lang is not None and lang.strip().lower() == "all":
@@ -81,7 +82,7 @@ def summary(
     the_lang = lang_of(lang)
     db = reading(ctx)
     figures = periods.summary_for(db, period)
-    from ipcoop.conflicts import warning
+    from ipcoop.core.conflicts import warning
 
     unsettled = (
         warning(db, programme=figures["programme"])
@@ -97,7 +98,7 @@ def summary(
         report.print_terminal(figures, the_lang)
         return
     if fmt in ("html", "svg", "docx"):
-        from ipcoop import summary_doc
+        from ipcoop.reports import summary_doc
 
         writer = {"html": summary_doc.to_html, "svg": summary_doc.to_svg}.get(
             fmt, summary_doc.to_docx
@@ -109,8 +110,8 @@ def summary(
 
 
 def _check(db: object, figures: dict, lang: str, unsettled: str | None) -> None:
-    from ipcoop import programmes
-    from ipcoop.review import findings
+    from ipcoop.core import programmes
+    from ipcoop.core.review import findings
 
     if figures.get("programme"):
         found = findings(db, programmes.get(db, figures["programme"]), [lang])
@@ -155,7 +156,7 @@ def carry(
     programme's figures read right. Running it again copies nothing twice.
     Example: ipcoop carry 2020 --to 2021 (or --only 12 --only 15)
     """
-    from ipcoop import periods, tracker
+    from ipcoop.core import periods, tracker
 
     ids = tracker.parse_ids(only) if only else []
     with writing(ctx) as db:
@@ -185,8 +186,9 @@ def areas(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from ipcoop import areas as areas_rules
-    from ipcoop import models, render, views
+    from ipcoop.base import models
+    from ipcoop.core import areas as areas_rules
+    from ipcoop.reports import render, views
 
     the_year = models.parse_year(year) if year is not None else None
     rows = areas_rules.area_table(reading(ctx), the_year)
@@ -211,8 +213,8 @@ def areas_add(
     Example: ipcoop areas add smes "Supporting SMEs on IP" --from 2016 --until 2018
     --zh-hk "支援中小企" --zh-cn "支持中小企业"
     """
-    from ipcoop import areas as areas_rules
-    from ipcoop import languages
+    from ipcoop.core import areas as areas_rules
+    from ipcoop.core import languages
 
     names = languages.typed(zh_hk, zh_cn)
     with writing(ctx) as db:
@@ -236,8 +238,8 @@ def areas_edit(
     --from or --until given as "" removes that bound.
     Example: ipcoop areas edit guidance --until 2021
     """
-    from ipcoop import areas as areas_rules
-    from ipcoop import languages
+    from ipcoop.core import areas as areas_rules
+    from ipcoop.core import languages
 
     names = languages.typed(zh_hk, zh_cn)
     with writing(ctx) as db:
@@ -255,7 +257,7 @@ def areas_remove(
 
     Example: ipcoop areas remove culture
     """
-    from ipcoop import areas as areas_rules
+    from ipcoop.core import areas as areas_rules
 
     with writing(ctx) as db:
         areas_rules.remove_area(db, key)

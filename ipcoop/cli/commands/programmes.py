@@ -75,8 +75,8 @@ def programme_add(
     Without --area it takes the areas in force in its first year.
     Example: ipcoop programme add 2018-19 --start 2018-07 --end 2019-06 --area gba --area smes
     """
-    from ipcoop import languages, programmes
-    from ipcoop.errors import InvalidValue
+    from ipcoop.base.errors import InvalidValue
+    from ipcoop.core import languages, programmes
 
     if start is None or end is None:
         raise InvalidValue("give the programme's period: --start YYYY-MM --end YYYY-MM")
@@ -121,7 +121,7 @@ def programme_edit(
 
     Example: ipcoop programme edit 2019 --reported-done 27
     """
-    from ipcoop import languages, programmes
+    from ipcoop.core import languages, programmes
 
     names = languages.typed(zh_hk, zh_cn)
     with writing(ctx) as db:
@@ -155,7 +155,7 @@ def programme_endorse(
 
     Example: ipcoop programme endorse 2020 --on 2020-04-24
     """
-    from ipcoop import programmes
+    from ipcoop.core import programmes
 
     with writing(ctx) as db:
         done = programmes.endorse(db, key, on)
@@ -172,9 +172,10 @@ def programme_list(ctx: typer.Context, lang: LangOpt = None, as_json: JsonOpt = 
 
     Example: ipcoop programme list --lang zh-hk
     """
-    from ipcoop import programmes, render
-    from ipcoop.languages import name_in
-    from ipcoop.words import WORDS
+    from ipcoop.base.words import WORDS
+    from ipcoop.core import programmes
+    from ipcoop.core.languages import name_in
+    from ipcoop.reports import render
 
     the_lang = lang_of(lang)
     label = WORDS[the_lang]
@@ -217,9 +218,10 @@ def programme_show(
 
     Example: ipcoop programme show 2020 --lang zh-cn
     """
-    from ipcoop import programmes, render
-    from ipcoop.languages import name_in
-    from ipcoop.words import WORDS
+    from ipcoop.base.words import WORDS
+    from ipcoop.core import programmes
+    from ipcoop.core.languages import name_in
+    from ipcoop.reports import render
 
     the_lang = lang_of(lang)
     label = WORDS[the_lang]

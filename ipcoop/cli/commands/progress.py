@@ -27,7 +27,7 @@ def note(
 
     Example: ipcoop note 12 "Seminar held in Guangzhou, 120 attended" --on 2021-03-02
     """
-    from ipcoop import tracker
+    from ipcoop.core import tracker
 
     (pid,) = tracker.parse_ids([project_id])
     with writing(ctx) as db:
@@ -51,7 +51,7 @@ def link(
 
     Example: ipcoop link 12 https://www.ipd.gov.hk/en/news.html --label "Press release"
     """
-    from ipcoop import tracker
+    from ipcoop.core import tracker
 
     (pid,) = tracker.parse_ids([project_id])
     with writing(ctx) as db:

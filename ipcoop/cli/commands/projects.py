@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ipcoop.base.errors import IpcoopError
 from ipcoop.cli.context import reading, stdin_is_terminal, writing
 from ipcoop.cli.options import (
     AgencyListOpt,
@@ -30,7 +31,6 @@ from ipcoop.cli.options import (
     lang_of,
 )
 from ipcoop.cli.output import emit, notes, say
-from ipcoop.errors import IpcoopError
 
 
 def list_(
@@ -98,7 +98,8 @@ def list_(
     form). --search finds Chinese in either script: 粵港 finds 粤港.
     Example: ipcoop list --year 2020 --area gba --status open --sort -year
     """
-    from ipcoop import interchange, listing, tables
+    from ipcoop.core import interchange, listing
+    from ipcoop.reports import tables
 
     the_lang = lang_of(lang)
     fmt = "json" if as_json else fmt.lower()
@@ -128,7 +129,7 @@ def list_(
     elif fmt == "md":
         emit(tables.to_markdown(projects, the_lang))
     elif not projects:
-        from ipcoop.words import word
+        from ipcoop.base.words import word
 
         say(word(the_lang, "No projects match."))
     else:
@@ -146,7 +147,8 @@ def show(
     A form made by conversion is marked until a person sets it (edit --zh-hk/--zh-cn).
     Example: ipcoop show 12 --lang zh-hk
     """
-    from ipcoop import render, tracker, views
+    from ipcoop.core import tracker
+    from ipcoop.reports import render, views
 
     (pid,) = tracker.parse_ids([project_id])
     db = reading(ctx)
@@ -157,7 +159,7 @@ def show(
     areas = {a["key"]: a for a in db.areas()}
     members = {m["code"]: m for m in db.members()}
     views.print_project(project, areas.get(project["area"]), members, lang_of(lang))
-    from ipcoop.conflicts import of_projects, value_text
+    from ipcoop.core.conflicts import of_projects, value_text
 
     for c in of_projects(db, pid):  # values both sides set differently, each with its number
         values = "; ".join(
@@ -209,7 +211,8 @@ def add(
     Example: ipcoop add "IP seminar for SMEs" --area guidance --year 2021 --agency HKIPD
     --zh-hk "中小企知識產權研討會"
     """
-    from ipcoop import languages, render, tracker
+    from ipcoop.core import languages, tracker
+    from ipcoop.reports import render
 
     if year is None and programme is None:
         raise typer.BadParameter(
@@ -256,7 +259,7 @@ def edit(
 
     --agency given again replaces the whole list. Example: ipcoop edit 12 --year 2021 --key
     """
-    from ipcoop import languages, tracker
+    from ipcoop.core import languages, tracker
 
     (pid,) = tracker.parse_ids([project_id])
     forms = languages.typed(zh_hk, zh_cn)
@@ -280,13 +283,13 @@ def edit(
 
 def _notes(given: dict[str, str], project: Mapping[str, Any]) -> None:
     if given:
-        from ipcoop import languages
+        from ipcoop.core import languages
 
         notes(languages.entry_notes(given, project["titles"], project["converted"]))
 
 
 def _status_command(ctx: typer.Context, ids: list[str], action: str, **kwargs: Any) -> None:
-    from ipcoop import tracker
+    from ipcoop.core import tracker
 
     parsed = tracker.parse_ids(ids)
     with writing(ctx) as db:
@@ -346,7 +349,7 @@ def remove(
 
     Example: ipcoop remove 7 --yes
     """
-    from ipcoop import tracker
+    from ipcoop.core import tracker
 
     parsed = tracker.parse_ids(ids)
     if not yes:
@@ -355,7 +358,7 @@ def remove(
             raise IpcoopError(
                 "refusing to remove projects without confirmation; pass --yes (nothing was changed)"
             )
-        from ipcoop import models
+        from ipcoop.base import models
 
         for p in projects:
             say(f"  {p['id']}  {models.sanitize(p['title'])}")

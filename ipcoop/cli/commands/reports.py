@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
+from ipcoop.base.errors import IpcoopError
 from ipcoop.cli.context import reading
 from ipcoop.cli.options import OutputOpt, complete_programme
 from ipcoop.cli.output import choose_format, emit, say
-from ipcoop.errors import IpcoopError
 
 RELEASE_FORMATS = ("txt", "md", "html", "docx")
 
@@ -67,7 +67,8 @@ def release(
     Before publishing: ipcoop release 2020 --lang all --check
     Example: ipcoop release 2020 --lang all --format docx --output release-2020.docx
     """
-    from ipcoop import document, languages, programmes, release
+    from ipcoop.core import languages, programmes
+    from ipcoop.reports import document, release
 
     fmt = choose_format(fmt, output, RELEASE_FORMATS, "txt")
     if lang is not None and lang.strip().lower() == "all":
@@ -85,7 +86,7 @@ def release(
     programme = programmes.get(db, key)
     blocks = release.all_blocks(db, programme["key"], langs)
     title = blocks[1].text
-    from ipcoop.review import findings
+    from ipcoop.core.review import findings
 
     found = findings(db, programme, langs)
     if check:
@@ -94,7 +95,7 @@ def release(
             raise IpcoopError(f"{len(found)} thing(s) to look at before publishing (listed above)")
         say(f"Nothing to look at in programme {programme['key']} ({', '.join(langs)}).")
         return
-    from ipcoop.conflicts import warning
+    from ipcoop.core.conflicts import warning
 
     unsettled = warning(db, programme=programme["key"])
     if unsettled:
@@ -116,6 +117,6 @@ def release(
     elif fmt == "html":
         emit(document.to_html(blocks, title, langs[0]), output)
     else:
-        from ipcoop import wordfile
+        from ipcoop.reports import wordfile
 
         emit(wordfile.to_docx(blocks, title), output)

@@ -42,7 +42,7 @@ def sync(
 
     path, _ = db_path(ctx)
     if name is not None and not name.strip():
-        from ipcoop.errors import InvalidValue
+        from ipcoop.base.errors import InvalidValue
 
         raise InvalidValue("--name must not be empty")
     report = run_sync(path, remote, name.strip() if name else None)
@@ -69,7 +69,7 @@ def sync(
             f"ahead of this machine's clock; conflicts are decided by time, so check the "
             f"clocks of both machines"
         )
-    from ipcoop import duplicates
+    from ipcoop.core import duplicates
 
     for line in duplicates.said(duplicates.met_in_sync(report.mine, report.theirs, report.final)):
         say(f"Note: {line}")
@@ -94,8 +94,9 @@ def conflicts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     that sets the field settles it too, on every copy after the next sync.
     Example: ipcoop conflicts --json
     """
-    from ipcoop import conflicts as kept
-    from ipcoop import models, render
+    from ipcoop.base import models
+    from ipcoop.core import conflicts as kept
+    from ipcoop.reports import render
 
     db = reading(ctx)
     if as_json:
@@ -117,7 +118,7 @@ def conflicts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 
 def _values(conflict: dict, text: Any) -> list[str]:
-    from ipcoop import render
+    from ipcoop.reports import render
 
     out = [f"  {conflict['field']}: shown {text(conflict['shown'])}"]
     for n, v in enumerate(conflict["values"], start=1):
@@ -143,8 +144,8 @@ def settle(
     sync, which settles the conflict on every copy.
     Example: ipcoop settle 15 title 2
     """
-    from ipcoop import conflicts as kept
-    from ipcoop import tracker
+    from ipcoop.core import conflicts as kept
+    from ipcoop.core import tracker
 
     (pid,) = tracker.parse_ids([project_id])
     with writing(ctx) as db:

@@ -1,0 +1,12 @@
+"""The base: what every layer shares, and nothing that decides anything.
+
+errors    the kinds of error, and the exit code each one means
+records   the typed shape of a project, for readers and type checkers
+models    the project's fields and the checks of each value a user may give
+progress  a project's dated progress notes and links: their checks and limits
+words     the vocabulary of the three languages: labels, years, periods, dates
+bundled   the programme that ships with ipcoop (data/*.json)
+
+May import: nothing of ipcoop's, only the standard library. Everything else may
+import it: store, sync, core, reports and the front ends.
+"""
