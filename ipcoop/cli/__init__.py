@@ -8,7 +8,9 @@
     output     data to stdout, messages to stderr
     compat     the one import of a private Typer module
 
-tests/test_layers.py keeps it so.
+May import: ipcoop.core, ipcoop.reports, ipcoop.sync (to start a sync) and
+ipcoop.base; the data file only through ipcoop.core.database. Nothing imports
+it but `python -m ipcoop` (ipcoop/__main__.py). tests/test_layers.py keeps it so.
 """
 
 from ipcoop.cli.app import app

@@ -12,7 +12,6 @@ from ipcoop.base.words import GROUP, WORDS, date_text, period_text, programme_na
 from ipcoop.core.languages import name_in, title_in
 from ipcoop.core.summary import counted, share
 from ipcoop.reports import render
-from ipcoop.reports.sentences import headline
 
 # A report lists this many key projects; the rest are a command away.
 KEY_LIMIT = 25
@@ -256,6 +255,8 @@ def to_text(summary: dict[str, Any], lang: str = "en") -> str:
 
 def to_markdown(summary: dict[str, Any], lang: str = "en") -> str:
     say = WORDS[lang]
+    from ipcoop.reports.sentences import headline
+
     lines = [f"## {title(summary, lang)}", "", headline(summary, lang), ""]
     carried = bool(summary.get("carried"))  # a column of its own, so that rows add up
     head = ["Area", "Total", "Done", "Open", "Dropped", *(["Carried"] if carried else []), "Done %"]

@@ -15,6 +15,10 @@ tiny      TinyDB over a command's tables (its Storage and Table extension points
 journal   the history of changes, and undo
 merge     the record-by-record three-way merge
 admin     open, create, check, restore
+
+May import: ipcoop.base only. Must never import the core, the reports, sync or
+a front end: the core and sync import it, and a front end reaches the file only
+through ipcoop.core.database.
 """
 
 # Names are loaded on first use (PEP 562): a command imports only the modules

@@ -4,9 +4,16 @@ git      running git's command line predictably
 repo     the database's folder as a repository
 content  a database as git holds it, parsed and checked
 engine   `ipcoop sync`
+first    a copy's first sync: sharing its database, or joining a remote's
+incoming what a version from the remote must be for this copy to take it
 guard    what a sync refuses to take or send
 mend     git's objects after a power cut
+locks    git's lock files left behind by a kill or a power cut
 leases   blocks of ids, leased through the remote
 repair   finishing a merge that a plain `git pull` left
 driver   git's merge driver (python -m ipcoop.sync.driver)
+
+May import: ipcoop.store and ipcoop.base. Must never import the core, the
+reports or a front end; a front end starts a sync (`ipcoop sync`), and git runs
+the driver.
 """

@@ -98,8 +98,7 @@ def list_(
     form). --search finds Chinese in either script: 粵港 finds 粤港.
     Example: ipcoop list --year 2020 --area gba --status open --sort -year
     """
-    from ipcoop.core import interchange, listing
-    from ipcoop.reports import tables
+    from ipcoop.core import listing
 
     the_lang = lang_of(lang)
     fmt = "json" if as_json else fmt.lower()
@@ -122,11 +121,14 @@ def list_(
         lang=the_lang,
     )
     projects = listing.select(db.rows(), filters, whole=fmt != "table")
-    if fmt == "json":
-        emit(interchange.to_json_records(projects))
-    elif fmt == "csv":
-        emit(interchange.to_csv(projects))
-    elif fmt == "md":
+    if fmt in ("json", "csv"):  # the machine formats need no table code
+        from ipcoop.core import interchange
+
+        emit((interchange.to_json_records if fmt == "json" else interchange.to_csv)(projects))
+        return
+    from ipcoop.reports import tables
+
+    if fmt == "md":
         emit(tables.to_markdown(projects, the_lang))
     elif not projects:
         from ipcoop.base.words import word
