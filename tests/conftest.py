@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.helpers import Run, invoke
+from tests.sharing import Copy
 
 
 @pytest.fixture(autouse=True)
@@ -54,3 +56,35 @@ def cli(db_path: Path):
         return invoke("--db", db_path, *args, **kwargs)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def bare_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """git as on a machine where it was never configured (no user.name, no pull
+    settings): an empty global config and no system config, never the user's. It
+    lives outside the test's own folder, which some tests list."""
+    config = tmp_path_factory.mktemp("git") / "gitconfig"
+    config.write_text("")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.delenv("GIT_DIR", raising=False)
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Path:
+    """An empty bare repository, as an official would make on a shared drive."""
+    path = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
+    return path
+
+
+@pytest.fixture
+def pair(tmp_path: Path, remote: Path) -> tuple[Copy, Copy]:
+    """Hong Kong's copy shares the bundled database; Guangdong's joins it."""
+    hk, gd = Copy(tmp_path, "hk"), Copy(tmp_path, "gd")
+    hk.ok("init")
+    shared = hk.ok("sync", remote, "--name", "HK IPD")
+    assert f"Shared {hk.db} with {remote}" in shared.stderr
+    joined = gd.ok("sync", remote, "--name", "GDAMR")
+    assert "Fetched the shared database" in joined.stderr
+    return hk, gd

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from ipcoop.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"  # files older versions wrote, and the press release
 
 
 def env(**extra: str) -> dict[str, str]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from ipcoop import __version__
 from ipcoop.cli import app
-from tests.helpers import invoke, one_error_line
+from tests.helpers import ROOT, invoke, one_error_line
 
 FIELDS = [
     "id",
@@ -666,7 +665,7 @@ def CliRunner_invoke(args: list[str]) -> str:
 
 
 def test_bundled_data_in_json_files():
-    root = Path(__file__).resolve().parent.parent / "data"
+    root = ROOT / "data"
     p2019 = json.loads((root / "programme-2019.json").read_text())
     p2020 = json.loads((root / "programme-2020.json").read_text())
     assert {p["year"] for p in p2019} == {2019}
@@ -713,7 +712,7 @@ def test_every_subpackage_is_packaged():
     """A non-editable install only has the packages pyproject.toml lists."""
     import tomllib
 
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     config = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))
     listed = set(config["tool"]["setuptools"]["packages"])
     found = {

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from ipcoop import store
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SYSCALLS = ("write", "fsync", "link", "rename", "unlink", "flock")
 IMPORT_CSV = "title,area,year\n" + "".join(f"Imported {i},gba,2021\n" for i in range(30))
 

@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 from ipcoop import store
-from tests.helpers import invoke, one_error_line
-from tests.test_sync import bare_git, converge, pair, remote  # noqa: F401 - fixtures
+from tests.helpers import DATA, invoke, one_error_line
+from tests.sharing import converge
 
-SCHEMA_6 = Path(__file__).parent / "data" / "schema6.json"
+SCHEMA_6 = DATA / "schema6.json"
 
 
 def ok(db: Path, *args: str) -> str:

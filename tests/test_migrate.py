@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from ipcoop import store
-from tests.helpers import invoke, one_error_line
+from tests.helpers import DATA, invoke, one_error_line
 
-SCHEMA_1 = Path(__file__).parent / "data" / "schema1.json"
+SCHEMA_1 = DATA / "schema1.json"
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_migrating_a_file_with_an_area_defined_twice_is_refused(old_db):
     assert old_db.read_bytes() == before
 
 
-SCHEMA_2 = Path(__file__).parent / "data" / "schema2.json"
+SCHEMA_2 = DATA / "schema2.json"
 
 
 def test_a_schema_2_file_gets_a_programme_for_each_year(tmp_path):
@@ -119,7 +119,7 @@ def test_a_schema_2_file_gets_a_programme_for_each_year(tmp_path):
     assert invoke("--db", old, "check").exit_code == 0
 
 
-SCHEMA_3 = Path(__file__).parent / "data" / "schema3.json"
+SCHEMA_3 = DATA / "schema3.json"
 
 
 def test_a_schema_3_file_gains_title_forms_and_the_bundled_chinese_names(tmp_path):
@@ -162,7 +162,7 @@ def test_a_schema_3_file_gains_title_forms_and_the_bundled_chinese_names(tmp_pat
     assert invoke("--db", old, "check").exit_code == 0
 
 
-SCHEMA_4 = Path(__file__).parent / "data" / "schema4.json"
+SCHEMA_4 = DATA / "schema4.json"
 
 
 def test_a_schema_4_file_gives_every_project_a_uuid_every_copy_agrees_on(tmp_path):

@@ -17,7 +17,7 @@ import pytest
 
 from tests import powerloss
 from tests.helpers import one_error_line
-from tests.test_sync import bare_git, converge, pair, remote  # noqa: F401 - fixtures
+from tests.sharing import converge
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import invoke, one_error_line
+from tests.helpers import ROOT, invoke, one_error_line
 
 SEVEN = ["gba", "protection", "trading", "exchange", "guidance", "education", "smes"]
 
@@ -236,9 +236,8 @@ def test_an_area_a_programme_names_cannot_be_removed(db_path):
 
 def test_the_readmes_programme_example_runs_as_written(db_path, tmp_path, monkeypatch):
     import shlex
-    from pathlib import Path
 
-    text = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    text = (ROOT / "README.md").read_text("utf-8")
     block = text.split("Rebuilding another programme:", 1)[1].split("```sh\n", 1)[1]
     block = block.split("```", 1)[0].replace("\\\n", " ")
     monkeypatch.chdir(tmp_path)

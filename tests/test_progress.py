@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 
 from ipcoop import store
-from tests.helpers import invoke, one_error_line
-from tests.test_sync import bare_git, converge, pair, remote  # noqa: F401 - fixtures
+from tests.helpers import DATA, invoke, one_error_line
+from tests.sharing import converge
 
 
 def project(db: Path, pid: int) -> dict:
@@ -130,7 +130,7 @@ def test_both_sides_notes_and_links_survive_a_sync_without_a_conflict(pair):
     assert "No conflicts" in hk.ok("conflicts").stdout + hk.ok("conflicts").stderr
 
 
-SCHEMA_5 = Path(__file__).parent / "data" / "schema5.json"
+SCHEMA_5 = DATA / "schema5.json"
 
 
 def test_a_schema_5_file_is_read_as_it_is_and_its_first_change_writes_the_current_schema(

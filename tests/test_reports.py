@@ -8,13 +8,12 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
-from tests.helpers import env, invoke, one_error_line
+from tests.helpers import DATA, ROOT, env, invoke, one_error_line
 
-SOURCE = (Path(__file__).parent / "data" / "press-release-2020-04-24.txt").read_text("utf-8")
+SOURCE = (DATA / "press-release-2020-04-24.txt").read_text("utf-8")
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -428,7 +427,7 @@ def test_check_looks_inside_the_endorsed_areas(db_path):
 
 def test_the_readme_shows_what_the_commands_print(db_path):
     """The README's examples of the release and the Chinese summaries, run."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    readme = (ROOT / "README.md").read_text("utf-8")
     lines = readme.splitlines()
     checked = 0
     for i, line in enumerate(lines):

@@ -21,9 +21,7 @@ from ipcoop.base import models
 from ipcoop.base.errors import IpcoopError
 from ipcoop.core import tracker
 from ipcoop.store import files, identity, loader
-from tests.helpers import fill_the_disk, invoke, one_error_line, stored_project
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT, fill_the_disk, invoke, one_error_line, stored_project
 
 
 def _env(**extra: str) -> dict[str, str]:

@@ -7,96 +7,13 @@ where git was never configured (no user.name, no pull settings).
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from ipcoop.sync.repo import Repo
-from tests.helpers import Run, invoke, one_error_line
-
-
-@pytest.fixture(autouse=True)
-def bare_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    config = tmp_path / "gitconfig"
-    config.write_text("")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.delenv("GIT_DIR", raising=False)
-
-
-def git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            "git",
-            "-c",
-            "user.name=test",
-            "-c",
-            "user.email=test@example.invalid",
-            "-C",
-            str(folder),
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        check=check,
-    )
-
-
-class Copy:
-    def __init__(self, root: Path, name: str) -> None:
-        self.name = name
-        self.folder = root / name
-        self.folder.mkdir()
-        self.db = self.folder / "ipcoop.json"
-
-    def __call__(self, *args: object) -> Run:
-        return invoke("--db", self.db, *args)
-
-    def ok(self, *args: object) -> Run:
-        result = self(*args)
-        assert result.exit_code == 0, (self.name, args, result.stderr)
-        return result
-
-    def projects(self) -> dict[int, dict]:
-        return {p["id"]: p for p in self.ok("list", "--json").json()}
-
-
-@pytest.fixture
-def remote(tmp_path: Path) -> Path:
-    path = tmp_path / "remote.git"
-    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
-    return path
-
-
-@pytest.fixture
-def pair(tmp_path: Path, remote: Path) -> tuple[Copy, Copy]:
-    hk, gd = Copy(tmp_path, "hk"), Copy(tmp_path, "gd")
-    hk.ok("init")
-    shared = hk.ok("sync", remote, "--name", "HK IPD")
-    assert f"Shared {hk.db} with {remote}" in shared.stderr
-    joined = gd.ok("sync", remote, "--name", "GDAMR")
-    assert "Fetched the shared database" in joined.stderr
-    return hk, gd
-
-
-def converge(*copies: Copy) -> None:
-    """Each side syncs in turn, twice round: then every copy holds the same bytes."""
-    for _ in range(2):
-        for copy in copies:
-            copy.ok("sync")
-    first = copies[0].db.read_bytes()
-    for copy in copies[1:]:
-        assert copy.db.read_bytes() == first, copy.name
-    views = [
-        (
-            c.ok("list", "--json").stdout,
-            c.ok("areas", "--json").stdout,
-            c.ok("conflicts", "--json").stdout,
-        )
-        for c in copies
-    ]
-    assert all(v == views[0] for v in views)
+from tests.helpers import one_error_line
+from tests.sharing import Copy, converge, git
 
 
 def test_a_fast_forward(pair):

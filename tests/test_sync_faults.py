@@ -21,38 +21,11 @@ import pytest
 from ipcoop.store.lock import locked
 from tests import helpers
 from tests.helpers import invoke, one_error_line
-from tests.test_sync import Copy, bare_git, converge, git, pair, remote  # noqa: F401 - fixtures
+from tests.sharing import Copy, converge, files_of, git, intruder, push
 
 
 def local_of(copy: Copy) -> Path:
     return copy.db.with_name(copy.db.name + ".local")
-
-
-def intruder(tmp_path: Path, remote: Path) -> Path:
-    """A clone made with plain git, by someone who can write to the remote."""
-    folder = tmp_path / "intruder"
-    git(tmp_path, "clone", "-q", "-b", "main", str(remote), str(folder))
-    return folder
-
-
-def push(folder: Path, message: str = "by hand") -> None:
-    git(folder, "add", "-A", "-f")
-    git(folder, "commit", "-q", "-m", message)
-    git(folder, "push", "-q", "origin", "HEAD:main")
-
-
-def files_of(copy: Copy) -> dict[str, object]:
-    """The copy's files as they matter: `.local` by the identity and ids it holds (a
-    failed sync may still have committed local work to the copy's own repository)."""
-    found: dict[str, object] = {}
-    for p in copy.folder.iterdir():
-        if p.is_file() and p.name.endswith(".local"):
-            state = json.loads(p.read_bytes())
-            found[p.name] = {k: state.get(k) for k in ("copy", "name", "high", "pending")}
-            assert state.get("syncing") is not True, "a sync that ended left its mark"
-        elif p.is_file():
-            found[p.name] = p.read_bytes()
-    return found
 
 
 # ---------------------------------------------------------------- one sync at a time

@@ -14,9 +14,7 @@ import pytest
 
 from ipcoop.sync import locks
 from tests.helpers import one_error_line
-from tests.test_sync import Copy, bare_git, converge, git, pair, remote  # noqa: F401 - fixtures
-from tests.test_sync_faults import intruder, push
-from tests.test_sync_remote import refused, rewrite
+from tests.sharing import converge, git, intruder, push, refused, rewrite
 
 
 def journaled(table: str, key: str):

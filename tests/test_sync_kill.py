@@ -19,7 +19,7 @@ import sys
 import pytest
 
 from tests import helpers
-from tests.test_sync import Copy, bare_git, converge, pair, remote  # noqa: F401 - fixtures
+from tests.sharing import Copy, converge
 
 
 def _sync_under_strace(copy: Copy, syscall: str, when: int) -> int:

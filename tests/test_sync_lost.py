@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.helpers import one_error_line
-from tests.test_sync import Copy, bare_git, converge, pair, remote  # noqa: F401 - fixtures
+from tests.sharing import Copy, converge
 
 
 def test_a_change_taken_back_is_not_lost_to_a_sheet_of_the_old_value(pair, tmp_path):

@@ -8,28 +8,9 @@ are not harmed by it and do not pass it on.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
-from tests.helpers import one_error_line
-from tests.test_sync import Copy, bare_git, converge, git, pair, remote  # noqa: F401 - fixtures
-from tests.test_sync_faults import files_of, intruder, push
-
-
-def rewrite(evil: Path, change) -> None:
-    data = json.loads((evil / "ipcoop.json").read_text("utf-8"))
-    change(data)
-    (evil / "ipcoop.json").write_text(json.dumps(data, ensure_ascii=False, indent=0), "utf-8")
-
-
-def refused(copy: Copy, words: str) -> None:
-    before = files_of(copy)
-    result = copy("sync")
-    assert result.exit_code == 1, result.stderr
-    assert words in one_error_line(result)
-    assert files_of(copy) == before
+from tests.sharing import converge, git, intruder, push, refused, rewrite
 
 
 def wipe(data: dict) -> None:

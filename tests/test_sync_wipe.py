@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import invoke, one_error_line
-from tests.test_sync import Copy, bare_git, converge, git, pair, remote  # noqa: F401 - fixtures
+from tests.sharing import Copy, converge, git
 
 
 def titles(copy: Copy) -> set[str]:
