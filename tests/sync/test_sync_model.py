@@ -14,7 +14,7 @@ CSV sheet exported on one copy and imported on another, sync, and an unreachable
   exits 0 everywhere, the UUIDs are distinct, an id printed by `add` is present (with a
   title it was given) unless some copy removed it or undid its `add`.
 
-git runs with an empty global config and no system config, as in tests/test_sync.py.
+git runs with an empty global config and no system config, as everywhere in the tests (conftest.py).
 IPCOOP_MODEL_EXAMPLES sets how many examples run (default 5).
 """
 

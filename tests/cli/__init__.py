@@ -1,0 +1,2 @@
+"""The command line: every command through the real CLI, generated bad input,
+hostile text on a terminal."""

@@ -1,0 +1,1 @@
+"""What people paste: the release and its annex, HTML, SVG and Word."""

@@ -1,0 +1,2 @@
+"""The data file: a crash at every write, damaged files, faults, the merge, older
+schemas."""

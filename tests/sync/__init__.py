@@ -1,0 +1,2 @@
+"""Sharing: copies and a bare remote, kills at each step, hostile remotes, a model of
+three copies."""
