@@ -32,7 +32,7 @@ TOP = {"__init__": set(), "__main__": {"cli"}}
 # What each layer may import from ipcoop.cli (anything of the core is fine).
 ALLOWED = {
     "app": {"registry", "context", "compat"},
-    "registry": set(),
+    "registry": {"commands"},  # loads a command's module by name, when it is run
     "options": {"context"},
     "context": set(),
     "output": set(),
@@ -41,15 +41,31 @@ ALLOWED = {
 }
 
 
-def imported(path: Path) -> set[str]:
-    """Every module a file imports, at its top or inside a function."""
+def imported(path: Path, source: str | None = None) -> set[str]:
+    """Every module a file imports, at its top or inside a function: relative imports
+    made absolute, and any module named by a constant string ("ipcoop.core.tracker",
+    as importlib.import_module takes it)."""
+    tree = ast.parse(source if source is not None else path.read_text("utf-8"))
+    here = ["ipcoop", *path.parent.relative_to(PACKAGE).parts]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module)
-            found.update(f"{node.module}.{a.name}" for a in node.names)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = here[: len(here) - (node.level - 1)] if node.level > 1 else here
+                base = ".".join([*parent, *([node.module] if node.module else [])])
+            found.add(base)
+            found.update(f"{base}.{a.name}" for a in node.names)
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names)
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and node.value.split(".")[0] == "ipcoop"
+            and node.value.split(".")[1:2]
+            in (["base"], ["core"], ["reports"], ["store"], ["sync"], ["cli"])
+        ):
+            found.add(node.value)
     return found
 
 
@@ -99,6 +115,20 @@ def test_every_package_imports_only_the_layers_below_it():
 )
 def test_an_import_that_breaks_the_layers_is_caught(name, imports):
     assert broken_rules({name: imports}) == [f"{name} imports {next(iter(imports))}"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "from ..cli import context",
+        "from .. import cli",
+        "import importlib\nimportlib.import_module('ipcoop.cli.context')",
+        "__import__('ipcoop.reports.render')",
+    ],
+)
+def test_relative_and_named_imports_are_seen_too(source):
+    path = PACKAGE / "core" / "tracker.py"
+    assert broken_rules({"core/tracker.py": imported(path, source)}), source
 
 
 def test_each_package_says_what_it_may_import_and_what_must_never_import_it():

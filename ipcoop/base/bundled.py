@@ -16,7 +16,7 @@ def _read(name: str) -> Any:
     try:
         source = resources.files("ipcoop.data").joinpath(name)
     except ModuleNotFoundError:
-        source = Path(__file__).resolve().parent.parent / "data" / name
+        source = Path(__file__).resolve().parents[2] / "data" / name  # ipcoop/base/ -> data/
     return json.loads(source.read_text("utf-8"))
 
 

@@ -4,7 +4,7 @@ database     the database as a front end opens it: first use, reading, one chang
 tracker      projects: add, change, move through their statuses, remove
 programmes   the group's programmes: their years, endorsement, extension
 areas        areas of co-operation          members   the agencies on both sides
-periods      the years a report covers      summary   the year-end figures
+periods      the years a report covers, carry    summary   the year-end figures
 listing      filters and sort orders        history   the journal, told as changes
 languages    English and both Chinese scripts: conversion, picking a form
 transfer     import and export              interchange  JSON records and CSV rows

@@ -664,6 +664,22 @@ def CliRunner_invoke(args: list[str]) -> str:
     return result.stdout
 
 
+def test_the_bundled_data_is_found_in_a_checkout_without_an_install(monkeypatch):
+    """Run from the source tree (as CI's tests are), ipcoop.data is not a package:
+    the files are read from data/ beside the package."""
+    from importlib import resources
+
+    from ipcoop.base import bundled
+
+    def not_installed(name):
+        raise ModuleNotFoundError(name)
+
+    monkeypatch.setattr(resources, "files", not_installed)
+    assert [a["key"] for a in bundled.areas()] == [
+        a["key"] for a in json.loads((ROOT / "data" / "areas.json").read_text("utf-8"))
+    ]
+
+
 def test_bundled_data_in_json_files():
     root = ROOT / "data"
     p2019 = json.loads((root / "programme-2019.json").read_text())
