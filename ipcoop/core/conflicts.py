@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from ipcoop.base import models
-from ipcoop.base.errors import InvalidValue, NotFound
-from ipcoop.store.merge import REMOVED, open_conflicts
+from ipcoop.base.errors import InvalidValue, IpcoopError, NotFound
+from ipcoop.store.provenance import REMOVED, group_of, open_conflicts
 
 NONE: dict[str, dict[str, Any]] = {"areas": {}, "members": {}, "programmes": {}}
 
@@ -65,16 +65,24 @@ def others(db: Any) -> list[dict[str, Any]]:
 def value_text(value: Any) -> str:
     """A kept value as people read it: 'done (2020-11-30)', 'yes', 'HKIPD, GDAMR'."""
     if isinstance(value, dict) and "status" in value:
-        done_on = value.get("done_on")
+        done_on, carried_to = value.get("done_on"), value.get("carried_to")
+        if carried_to:
+            return f"{value['status']} (to project {carried_to})"
         return f"{value['status']} ({done_on})" if done_on else str(value["status"])
     if isinstance(value, dict) and "titles" in value:
         forms = value.get("titles") or {}
         shown = [f"{tag}: {text}" for tag, text in sorted(forms.items()) if text]
         return models.sanitize("; ".join(shown) or "(none)")
+    if isinstance(value, dict):  # a group set together, or the forms of a name
+        if value and set(value) <= set(models.LANGS):
+            shown = [f"{tag}: {text}" for tag, text in value.items() if text]
+            return models.sanitize("; ".join(shown) or "(none)")
+        return "; ".join(f"{k}: {value_text(v)}" for k, v in value.items())
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return models.sanitize(", ".join(map(str, value)) or "(none)")
+        items = (value_text(v) if isinstance(v, dict) else str(v) for v in value)
+        return models.sanitize(", ".join(items) or "(none)")
     if value is None or value == "":
         return "(none)"
     return models.sanitize(str(value))
@@ -101,3 +109,61 @@ def settle(db: Any, project_id: int, field: str, choice: int) -> str:
 
     tracker.settle_field(db, project_id, field, None if field == REMOVED else value)
     return value_text(value)
+
+
+def settle_record(db: Any, ident: str, field: str, choice: int) -> str:
+    """Keep value `choice` of a conflict on an area, member or programme, named as
+    'ipcoop conflicts' lists it ('areas/gba'); journalled and undoable like any
+    change. Keeping a removal removes the record, if nothing uses it any more."""
+    table, _, key = ident.partition("/")
+    if table not in NONE or not key:
+        raise InvalidValue(
+            f"{ident!r} is neither a project id nor an area, member or programme as "
+            f"'ipcoop conflicts' lists it (e.g. areas/gba)"
+        )
+    record = db.tables[table].get(key)
+    if record is None:
+        raise NotFound(f"there is no {table[:-1]} {key!r}; 'ipcoop conflicts' lists them")
+    held = record.get("conflicts") or {}
+    if field not in held:
+        listed = ", ".join(sorted(held)) or "none"
+        raise NotFound(
+            f"{ident} has no conflict on {field!r} (its conflicts: {listed}); "
+            f"'ipcoop conflicts' lists them"
+        )
+    values = held[field]
+    if not 1 <= choice <= len(values):
+        raise InvalidValue(f"choose a value from 1 to {len(values)}, as 'ipcoop conflicts' lists")
+    value = values[choice - 1]["value"]
+    group = group_of(field, table)
+    kept = {k: v for k, v in record.items() if k != "conflicts"}
+    if field == REMOVED and value == "removed":
+        _remove(db, table, key)  # refused while projects or programmes still use it
+        return "removed"
+    if field != REMOVED:
+        given = value if len(group) > 1 and isinstance(value, dict) else {field: value}
+        for name in group:
+            if name in given and (given[name] is not None or name in kept):
+                kept[name] = given[name]
+    rest = {k: v for k, v in held.items() if k not in group}
+    db.put_keyed(table, key, {**kept, "conflicts": rest} if rest else kept)
+    return "kept" if field == REMOVED else value_text(value)
+
+
+def _remove(db: Any, table: str, key: str) -> None:
+    if table == "areas":
+        from ipcoop.core.areas import remove_area
+
+        remove_area(db, key)
+    elif table == "members":
+        from ipcoop.core.members import remove_member
+
+        remove_member(db, key)
+    else:  # a programme: no command removes one, and one still used must stay
+        used = [p["id"] for p in db.projects() if p["programme"] == key]
+        if used:
+            raise IpcoopError(
+                f"programme {key!r} holds {len(used)} project(s) (e.g. {used[0]}); it "
+                f"stays: keep value 1 to settle the conflict"
+            )
+        db.put_keyed("programmes", key, None)

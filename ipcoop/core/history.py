@@ -60,7 +60,11 @@ def describe_change(change: dict[str, Any]) -> str:
             key_name
         ):
             continue
-        diffs.append(f"{key_name}: {_plain(before.get(key_name))} -> {_plain(after.get(key_name))}")
+        old, new = before.get(key_name), after.get(key_name)
+        if key_name in ("progress", "links"):
+            diffs += _entries_changed(key_name, old or [], new or [])
+            continue
+        diffs.append(f"{key_name}: {_plain(old)} -> {_plain(new)}")
     ident = name or (after.get("key") or after.get("code") or "")
     settled = sorted(set(before.get("conflicts") or {}) - set(after.get("conflicts") or {}))
     if settled:
@@ -68,7 +72,39 @@ def describe_change(change: dict[str, Any]) -> str:
     return f"changed {what} {ident}: " + "; ".join(diffs)
 
 
+def _entries_changed(field: str, old: list[Any], new: list[Any]) -> list[str]:
+    """Notes and links told one by one: 'added note 2021-03-02 GDAMR: ...'."""
+
+    def told(item: Any) -> str:
+        if not isinstance(item, dict):
+            return _plain(item)
+        if field == "progress":
+            return f"note {item.get('on')} {item.get('by')}: {_plain(item.get('text'))}"
+        label = f" ({_plain(item['label'])})" if item.get("label") else ""
+        return f"link {item.get('url')}{label}"
+
+    added = [i for i in new if i not in old]
+    removed = [i for i in old if i not in new]
+    out = []
+    if field == "links":  # the same address with another label: relabelled
+        urls = {i.get("url"): i for i in removed if isinstance(i, dict)}
+        for item in [i for i in added if isinstance(i, dict) and i.get("url") in urls]:
+            was = urls.pop(item["url"])
+            out.append(
+                f"relabelled link {item['url']}: {_plain(was.get('label'))} -> "
+                f"{_plain(item.get('label'))}"
+            )
+            added.remove(item)
+            removed.remove(was)
+    out += [f"added {told(i)}" for i in added] + [f"removed {told(i)}" for i in removed]
+    return out or [f"{field}: reordered"]
+
+
 def _plain(value: Any) -> str:
+    if isinstance(value, dict):  # forms of a name, or years: 'zh-hk: ...; zh-cn: ...'
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items()) or "(none)"
+    if value is None:
+        return "(none)"
     if isinstance(value, list):
         return "[" + ", ".join(str(v) for v in value) + "]"
     if isinstance(value, str):

@@ -121,13 +121,18 @@ def _years(db: Any, start: int, end: int, stats: Any, rows: Any) -> dict[str, An
     )
 
 
-def resolve(db: Any, arg: str, what: str) -> dict[str, Any]:
-    """A programme given by its key, or by a year (its calendar programme, made if missing)."""
+def resolve(db: Any, arg: str, what: str, make: bool = True) -> dict[str, Any]:
+    """A programme given by its key, or by a year (its calendar programme, made if
+    missing, unless `make` is False: a programme carried from must exist)."""
     key = arg.strip().lower()
     if key in db.tables["programmes"]:
         return programmes.get(db, key)
-    if key.isascii() and key.isdigit() and len(key) == 4:
+    if key.isascii() and key.isdigit() and len(key) == 4 and make:
         return programmes.for_new_project(db, None, key)
+    if not make:
+        raise InvalidValue(
+            f"no programme {key!r} to carry from ('ipcoop programme list' lists them)"
+        )
     raise InvalidValue(
         f"no programme {key!r} for {what}; add it first with 'ipcoop programme add {key} "
         f"--start YYYY-MM --end YYYY-MM'"
@@ -143,7 +148,12 @@ def carry(
     """Copy the unfinished projects of one programme (those of `only`, if given) into
     another; the originals become `carried`, naming their copy. Returns (copies,
     originals, warnings)."""
-    source = resolve(db, source_arg, "FROM")
+    source = resolve(db, source_arg, "FROM", make=False)
+    if not any(
+        p["programme"] == source["key"] and p["status"] in models.OPEN_STATUSES
+        for p in db.projects()
+    ):
+        return [], [], []  # nothing to carry: no programme is made for it either
     if target_arg is None:
         later = [p for p in programmes.all_programmes(db) if p["start"] > source["start"]]
         target = later[0] if later else resolve(db, str(int(source["start"][:4]) + 1), "--to")

@@ -190,6 +190,19 @@ def edit(
         if reported_done < 0:
             raise InvalidValue("--reported-done must be 0 or more")
         programme["reported_done"] = reported_done
+    given = [
+        field
+        for field, value in (
+            ("start", start),
+            ("end", end),
+            ("name", name),
+            ("areas", areas or add_areas or None),
+            ("reported_done", reported_done),
+            ("names", names or None),
+        )
+        if value is not None
+    ]
+    programme = languages.settled(programme, given)  # what a person set again is settled
     db.put_keyed("programmes", programme["key"], programme)
     return programme
 

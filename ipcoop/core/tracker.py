@@ -195,6 +195,13 @@ def settle_field(db: store.Database, project_id: int, field: str, value: Any) ->
     """Set a field (or its group: a dict of the fields) to a value a conflict kept,
     settling the conflict; None for `removed` keeps the project as it is."""
     (project,) = require_projects(db, [project_id])
+    if field in ("progress", "links"):  # lists the record checks apart (both sides' labels)
+        from ipcoop.base import progress
+
+        problem = progress.list_problem(field, value)
+        if problem:
+            raise InvalidValue(f"the value kept for {field} is not one a command writes: {problem}")
+        return _save(db, project, {field: value}, settles=[field])
     changes = value if isinstance(value, dict) else {} if value is None else {field: value}
     record = _validate(db, {**project, **changes})
     return _save(db, project, record, settles=[field])

@@ -14,6 +14,7 @@ loader    loading: the fast path a cache vouches for, or the careful one
 tiny      TinyDB over a command's tables (its Storage and Table extension points)
 journal   the history of changes, and undo
 merge     the record-by-record three-way merge
+provenance who changed what since the common ancestor; conflicts as data
 admin     open, create, check, restore
 
 May import: ipcoop.base only. Must never import the core, the reports, sync or

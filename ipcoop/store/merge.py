@@ -19,113 +19,32 @@ theirs gives the same result, so both sides of a sync write the same bytes.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ipcoop.store.layout import SCHEMA_VERSION, Data
-
-MISSING: Any = object()
-# Fields that are not edits in their own right.
-BOOKKEEPING = ("conflicts", "updated")
-REMOVED = "removed"
-
-
-def group_of(field: str, table: str = "projects") -> tuple[str, ...]:
-    """Fields changed together: a status and its done date; the Chinese forms of a
-    project's title (an area's, member's or programme's name) and which of them
-    were converted."""
-    forms = "titles" if table == "projects" else "names"
-    for group in (("status", "done_on"), (forms, "converted"), ("from", "until")):
-        if field in group:
-            return group
-    return (field,)
-
-
-def _canon(value: Any) -> str:
-    if value is MISSING:
-        return "\x00"
-    return json.dumps(value, sort_keys=True, ensure_ascii=False)
-
-
-class Provenance:
-    """Who changed which record's fields, and when, on one side since the base."""
-
-    def __init__(self, side: Data, base: Data | None) -> None:
-        self.changes: dict[tuple[str, str], list[tuple[str, str, set[str]]]] = {}
-        # A record as it was just before this side removed it (the latest removal).
-        self.removed: dict[tuple[str, str], tuple[str, Any]] = {}
-        seen = set(base["history"]) if base else set()
-        for key, entry in side["history"].items():
-            if key in seen or not isinstance(entry.get("changes"), list):
-                continue
-            at, by = str(entry.get("at", "")), str(entry.get("by", "?"))
-            for change in entry["changes"]:
-                table = change.get("table")
-                if "ids" in change:
-                    for first, last in change["ids"]:
-                        for pid in range(first, last + 1):
-                            self._add(table, str(pid), at, by, {REMOVED})
-                    continue
-                before, after = change.get("before"), change.get("after")
-                if before is None or after is None:
-                    fields = {REMOVED}
-                    if isinstance(before, dict) and after is None:
-                        place = (str(table), str(change.get("id")))
-                        if at >= self.removed.get(place, ("", None))[0]:
-                            self.removed[place] = (at, before)
-                else:
-                    fields = {f for f in set(before) | set(after) if before.get(f) != after.get(f)}
-                self._add(table, str(change.get("id")), at, by, fields)
-
-    def _add(self, table: Any, key: str, at: str, by: str, fields: set[str]) -> None:
-        self.changes.setdefault((str(table), key), []).append((at, by, fields))
-
-    def touched(self, table: str, key: str, fields: tuple[str, ...] | None = None) -> bool:
-        """Whether this side changed the record (those fields) since the base, even if
-        it later set them back: a change taken back is a change too."""
-        return any(
-            fields is None or changed & set(fields)
-            for _, _, changed in self.changes.get((table, key), [])
-        )
-
-    def who(
-        self, table: str, key: str, fields: tuple[str, ...] | None, doc: Any
-    ) -> tuple[str, str]:
-        """(by, at) of the latest change to `fields` (None: any) of a record on this side."""
-        found = [
-            (at, by)
-            for at, by, changed in self.changes.get((table, key), [])
-            if fields is None or REMOVED in changed or changed & set(fields)
-        ]
-        if found:
-            at, by = max(found)
-            return by, at
-        stamp = doc.get("updated", "") if isinstance(doc, dict) else ""
-        return "?", str(stamp)
-
-
-def _entry(value: Any, by: str, at: str) -> dict[str, Any]:
-    return {"at": at, "by": by, "value": None if value is MISSING else value}
-
-
-def _union(*lists: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: dict[str, dict[str, Any]] = {}
-    for values in lists:
-        for item in values:
-            seen[_canon(item)] = item
-    return sorted(seen.values(), key=lambda e: (str(e.get("at")), str(e.get("by")), _canon(e)))
-
+from ipcoop.store.provenance import (
+    BOOKKEEPING,
+    MISSING,
+    REMOVED,
+    Provenance,
+    canon,
+    conflict_entry,
+    group_of,
+    union_entries,
+)
 
 # A project's progress notes and links merge as sets: both sides' additions are kept.
 SET_FIELDS = ("progress", "links")
 
 
-def _as_sets(field: str, base: Any, ours: Any, theirs: Any) -> Any:
+def _as_sets(field: str, base: Any, ours: Any, theirs: Any, prefer: int = 0) -> Any:
     """Two sides' lists merged as sets: what either side added is kept, what either
-    side removed is gone (MISSING: an empty list, which the file does not hold)."""
+    side removed is gone (MISSING: an empty list, which the file does not hold).
+    Links keep one entry per address: where both sides relabelled one, `prefer`
+    says whose label (1 ours, 2 theirs, 0 the later in canonical order)."""
 
     def keyed(items: Any) -> dict[str, Any]:
-        return {_canon(x): x for x in items} if isinstance(items, list) else {}
+        return {canon(x): x for x in items} if isinstance(items, list) else {}
 
     b, o, t = keyed(base), keyed(ours), keyed(theirs)
     out = {k: v for k, v in o.items() if k in t or k not in b}
@@ -133,26 +52,100 @@ def _as_sets(field: str, base: Any, ours: Any, theirs: Any) -> Any:
     values = list(out.values())
     if field == "links":  # one entry per address: both relabelled it, one label is kept
         by_url: dict[str, Any] = {}
+        side = o if prefer == 1 else t if prefer == 2 else {}
         for link in values:
             url = str(link.get("url")) if isinstance(link, dict) else ""
             kept = by_url.get(url)
-            if kept is None or _canon(link) > _canon(kept):
+            if kept is None or (canon(link) in side, canon(link)) > (
+                canon(kept) in side,
+                canon(kept),
+            ):
                 by_url[url] = link
         values = [link for link in values if by_url.get(str(link.get("url"))) is link]
     if field == "progress":
-        values.sort(key=lambda n: (str(n.get("on")), _canon(n)))
+        values.sort(key=lambda n: (str(n.get("on")), canon(n)))
     return values or MISSING
+
+
+def _relabelled(
+    key: str,
+    base: Any,
+    ours: Any,
+    theirs: Any,
+    merged: list[Any],
+    docs: tuple[dict[str, Any], dict[str, Any]],
+    prov: tuple[Provenance, Provenance],
+    conflicts: dict[str, Any],
+) -> list[Any]:
+    """Both sides gave one link different labels: a conflict on `links` whose values
+    are the merged links with each side's labels (the later side's is shown)."""
+    choices = [_as_sets("links", base, ours, theirs, prefer) for prefer in (1, 2)]
+    if canon(choices[0]) == canon(choices[1]):
+        return merged
+    sides = []
+    for n, value in enumerate(choices):
+        by, at = prov[n].who("projects", key, ("links",), docs[n])
+        sides.append(conflict_entry(value, by, at))
+    winner = max(sides, key=lambda e: (e["at"], e["by"], canon(e["value"])))
+    conflicts["links"] = union_entries(conflicts.get("links", []), sides)
+    return winner["value"]
 
 
 def _three(base: Any, ours: Any, theirs: Any) -> tuple[bool, Any]:
     """(agreed, value) of one value's three-way merge; agreed False: a real conflict."""
-    if _canon(ours) == _canon(theirs):
+    if canon(ours) == canon(theirs):
         return True, ours
-    if _canon(ours) == _canon(base):
+    if canon(ours) == canon(base):
         return True, theirs
-    if _canon(theirs) == _canon(base):
+    if canon(theirs) == canon(base):
         return True, ours
     return False, None
+
+
+_FORMS = ("zh-hk", "zh-cn")
+
+
+def _by_part(
+    table: str, group: tuple[str, ...], base: Any, ours: Any, theirs: Any
+) -> dict[str, Any] | None:
+    """A group both sides changed, merged part by part when the parts do not clash:
+    each Chinese form on its own (a form a person typed beats one made by conversion
+    from the other's), or each of the years (if they still fit: from <= until).
+    None: a real conflict."""
+    if not isinstance(ours, dict) or not isinstance(theirs, dict):
+        return None
+    b = base if isinstance(base, dict) else dict.fromkeys(group)
+    if group[0] == "from":
+        merged = {}
+        for name in group:
+            agreed, value = _three(b.get(name), ours.get(name), theirs.get(name))
+            if not agreed:
+                return None
+            merged[name] = value
+        start, end = merged["from"], merged["until"]
+        fits = not (isinstance(start, int) and isinstance(end, int) and start > end)
+        return merged if fits else None
+    forms = group[0]
+
+    def parts(value: dict[str, Any]) -> dict[str, tuple[Any, bool]]:
+        given: dict[str, Any] = value[forms] if isinstance(value.get(forms), dict) else {}
+        made: list[Any] = value["converted"] if isinstance(value.get("converted"), list) else []
+        return {tag: (given.get(tag), tag in made) for tag in _FORMS}
+
+    pb, po, pt = parts(b), parts(ours), parts(theirs)
+    chosen = {}
+    for tag in _FORMS:
+        agreed, value = _three(pb[tag], po[tag], pt[tag])
+        if not agreed:  # both changed it: a person's form beats a conversion
+            if po[tag][1] == pt[tag][1]:
+                return None
+            value = pt[tag] if po[tag][1] else po[tag]
+        chosen[tag] = value
+    names = {tag: chosen[tag][0] for tag in _FORMS}
+    made = [tag for tag in _FORMS if chosen[tag][1]]
+    if table == "projects":  # a project without forms holds neither field
+        return {forms: names if any(names.values()) else None, "converted": made or None}
+    return {forms: names, "converted": made}
 
 
 def _taken_back(
@@ -166,11 +159,11 @@ def _taken_back(
 ) -> bool:
     """Whether a side that looks unchanged (its value is the base's) changed it and
     set it back since the base, while the other side changed it: both changed it."""
-    if _canon(ours) == _canon(theirs):
+    if canon(ours) == canon(theirs):
         return False
-    if _canon(ours) == _canon(base):
+    if canon(ours) == canon(base):
         return prov[0].touched(table, key, group)
-    if _canon(theirs) == _canon(base):
+    if canon(theirs) == canon(base):
         return prov[1].touched(table, key, group)
     return False
 
@@ -189,7 +182,7 @@ def _conflicts(base: Any, ours: Any, theirs: Any) -> dict[str, list]:
     o, t = ours.get("conflicts", {}), theirs.get("conflicts", {})
     for field in sorted(set(o) | set(t)):
         agreed, value = _three(b.get(field), o.get(field), t.get(field))
-        merged = value if agreed else _union(o.get(field) or [], t.get(field) or [])
+        merged = value if agreed else union_entries(o.get(field) or [], t.get(field) or [])
         if merged:
             found[field] = merged
     return found
@@ -212,9 +205,9 @@ def _survivor(
         kept = merge_record(table, key, base, mine, other, prov)
     survivor = dict(kept)
     conflicts = dict(survivor.get("conflicts", {}))
-    conflicts[REMOVED] = _union(
+    conflicts[REMOVED] = union_entries(
         conflicts.get(REMOVED, []),
-        [_entry("kept (changed)", by_k, at_k), _entry("removed", by_r, at_r)],
+        [conflict_entry("kept (changed)", by_k, at_k), conflict_entry("removed", by_r, at_r)],
     )
     survivor["conflicts"] = conflicts
     return survivor
@@ -224,10 +217,10 @@ def merge_record(
     table: str, key: str, base: Any, ours: Any, theirs: Any, prov: tuple[Provenance, Provenance]
 ) -> Any:
     """One record's three-way merge (None: removed)."""
-    o, t = _canon(ours), _canon(theirs)
+    o, t = canon(ours), canon(theirs)
     if o == t:
         return ours  # the usual case: each text made once
-    b = _canon(base)
+    b = canon(base)
     # One side unchanged takes the other's, unless it changed the record and set it back.
     if o == b and not prov[0].touched(table, key):
         return theirs
@@ -247,19 +240,24 @@ def merge_record(
         b, o, t = (_values(doc, group) for doc in (base, ours, theirs))
         if table == "projects" and field in SET_FIELDS:
             value = _as_sets(field, b, o, t)
+            if field == "links" and value is not MISSING:
+                value = _relabelled(key, b, o, t, value, (ours, theirs), prov, conflicts)
             if value is not MISSING:
                 record[field] = value
             continue
         agreed, value = _three(b, o, t)
+        if not agreed and group[0] in ("titles", "names", "from"):
+            value = _by_part(table, group, b, o, t)
+            agreed = value is not None
         if agreed and _taken_back(table, key, group, b, o, t, prov):
             agreed = False
         if not agreed:
             by_o, at_o = prov[0].who(table, key, group, ours)
             by_t, at_t = prov[1].who(table, key, group, theirs)
-            sides = [_entry(o, by_o, at_o), _entry(t, by_t, at_t)]
-            winner = max(sides, key=lambda e: (e["at"], e["by"], _canon(e["value"])))
+            sides = [conflict_entry(o, by_o, at_o), conflict_entry(t, by_t, at_t)]
+            winner = max(sides, key=lambda e: (e["at"], e["by"], canon(e["value"])))
             value = winner["value"]
-            conflicts[group[0]] = _union(conflicts.get(group[0], []), sides)
+            conflicts[group[0]] = union_entries(conflicts.get(group[0], []), sides)
         if value is MISSING:
             continue
         if len(group) == 1:
@@ -301,7 +299,7 @@ def _merge_copies(base: Data | None, ours: Data, theirs: Data) -> dict[str, Any]
             o, t = o or {}, t or {}
             blocks = {tuple(x) for x in o.get("blocks", []) + t.get("blocks", [])}
             value = {
-                "blocks": sorted([list(x) for x in blocks], key=lambda x: (x[0], _canon(x))),
+                "blocks": sorted([list(x) for x in blocks], key=lambda x: (x[0], canon(x))),
                 "name": max(str(o.get("name", "")), str(t.get("name", ""))),
                 "next": max(int(o.get("next", 1)), int(t.get("next", 1))),
             }
@@ -319,7 +317,7 @@ def _merge_history(base: Data | None, ours: Data, theirs: Data) -> dict[str, Any
         if not agreed:  # only its own copy marks an entry undone; both may not agree on it
             sides = [x for x in (o, t) if x is not None]
             value = {
-                **max(sides, key=_canon),
+                **max(sides, key=canon),
                 "undone": any(bool(x.get("undone")) for x in sides),
             }
         if value is not None:
@@ -343,27 +341,6 @@ def merge(base: Data | None, ours: Data, theirs: Data) -> Data:
     return merged
 
 
-def open_conflicts(data: Data) -> list[dict[str, Any]]:
-    """Every open conflict, as `ipcoop conflicts --json` lists them."""
-    out = []
-    for table in ("projects", "areas", "members", "programmes"):
-        keys = sorted(data[table], key=lambda k: int(k) if table == "projects" else k)
-        for key in keys:
-            record = data[table][key]
-            for field, values in sorted(record.get("conflicts", {}).items()):
-                ident: Any = int(key) if table == "projects" else f"{table}/{key}"
-                group = group_of(field, table)
-                shown: Any = (
-                    "kept (changed)"
-                    if field == REMOVED
-                    else (
-                        record.get(field) if len(group) == 1 else {f: record.get(f) for f in group}
-                    )
-                )
-                out.append({"id": ident, "field": field, "values": values, "shown": shown})
-    return out
-
-
 def keep_referenced(merged: Data, sides: tuple[Data | None, ...]) -> None:
     """An area or member removed on one side but still used after the merge is kept,
     with a `removed` conflict: a merge never leaves a project pointing at nothing."""
@@ -379,9 +356,12 @@ def keep_referenced(merged: Data, sides: tuple[Data | None, ...]) -> None:
             found = [s[table][key] for s in sides if s is not None and key in s[table]]
             if not found:
                 continue
-            record = dict(max(found, key=_canon))
+            record = dict(max(found, key=canon))
             record["conflicts"] = {
                 **record.get("conflicts", {}),
-                REMOVED: [_entry("kept (still used)", "ipcoop", ""), _entry("removed", "?", "")],
+                REMOVED: [
+                    conflict_entry("kept (still used)", "ipcoop", ""),
+                    conflict_entry("removed", "?", ""),
+                ],
             }
             merged[table][key] = record

@@ -16,7 +16,8 @@ from pathlib import Path
 from ipcoop.base.errors import DatabaseError, IpcoopError
 from ipcoop.store import files, identity, layout, paths
 from ipcoop.store.lock import locked
-from ipcoop.store.merge import merge, open_conflicts
+from ipcoop.store.merge import merge
+from ipcoop.store.provenance import open_conflicts
 from ipcoop.sync import first, guard, leases, locks
 from ipcoop.sync.content import parse_blob
 from ipcoop.sync.git import Git, GitError

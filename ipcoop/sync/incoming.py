@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from ipcoop.store import layout
-from ipcoop.store.merge import REMOVED
+from ipcoop.store.provenance import REMOVED
 
 KEYED = ("projects", "areas", "members", "programmes")
 

@@ -142,3 +142,59 @@ def test_setting_an_area_or_member_again_settles_its_conflict(pair):
     converge(hk, gd)
     assert gd.ok("conflicts", "--json").json() == []
     assert "No conflicts" in gd.ok("conflicts").stderr
+
+
+def test_conflicts_on_areas_and_members_read_as_words_and_settle_with_one_command(pair):
+    hk, gd = pair
+    hk.ok("areas", "edit", "guidance", "--name", "Guidance (HK wording)")
+    gd.ok("areas", "edit", "guidance", "--name", "Guidance (GD wording)")
+    hk.ok("members", "edit", "HKCED", "--from", "2018", "--leader", "the Commissioner")
+    gd.ok("members", "edit", "HKCED", "--from", "2019", "--leader", "the Deputy Commissioner")
+    converge(hk, gd)
+    told = hk.ok("conflicts").stdout
+    assert "{" not in told and "'" not in told, told  # no raw values
+    assert "from: 2018; until: (none)" in told and "en: the Commissioner" in told, told
+    assert "to keep one: ipcoop settle areas/guidance name N" in told
+    assert "to keep one: ipcoop settle members/HKCED leader N" in told
+    listed = {(c["id"], c["field"]): c for c in hk.ok("conflicts", "--json").json()}
+    name = listed[("areas/guidance", "name")]
+    pick = 1 + [v["value"] for v in name["values"]].index("Guidance (GD wording)")
+    years = listed[("members/HKCED", "from")]
+    pick_years = 1 + [v["value"]["from"] for v in years["values"]].index(2019)
+    bad = hk("settle", "members/HKCED", "name", "1")
+    assert bad.exit_code == 1 and "has no conflict on 'name'" in one_error_line(bad)
+    bad = hk("settle", "zoo/HKCED", "from", "1")
+    assert bad.exit_code == 1 and "neither a project id" in one_error_line(bad)
+    before = hk.db.read_bytes()
+    bad = hk("settle", "members/HKCED", "from", "9")
+    assert bad.exit_code == 1 and hk.db.read_bytes() == before
+    assert (
+        "Settled name of areas/guidance"
+        in hk.ok("settle", "areas/guidance", "name", str(pick)).stderr
+    )
+    hk.ok("settle", "members/HKCED", "from", str(pick_years))
+    hk.ok("settle", "members/HKCED", "leader", "1")
+    assert "settled the conflict on name" in hk.ok("log").stdout
+    converge(hk, gd)
+    assert gd.ok("conflicts", "--json").json() == []
+    areas = {a["key"]: a for a in gd.ok("areas", "--json").json()}
+    members = {m["code"]: m for m in gd.ok("members", "--json").json()}
+    assert areas["guidance"]["name"] == "Guidance (GD wording)"
+    assert members["HKCED"]["from"] == 2019
+    hk.ok("undo")  # a change like any other
+    assert [c["field"] for c in hk.ok("conflicts", "--json").json()] == ["leader"]
+
+
+def test_the_log_tells_notes_and_links_in_words(db_path):
+    ok(db_path, "note", "3", "The seminar was held", "--on", "2020-05-01")
+    ok(db_path, "link", "3", "https://example.org/a", "--label", "Release")
+    ok(db_path, "link", "3", "https://example.org/a", "--label", "Press release")
+    ok(db_path, "link", "3", "https://example.org/a", "--remove")
+    told = ok(db_path, "log", "3")
+    assert "{" not in told, told
+    assert "added note 2020-05-01" in told and "'The seminar was held'" in told
+    assert "added link https://example.org/a ('Release')" in told
+    assert "relabelled link https://example.org/a: 'Release' -> 'Press release'" in " ".join(
+        told.split()
+    )
+    assert "removed link https://example.org/a ('Press release')" in told

@@ -251,3 +251,22 @@ def test_carry_into_a_programme_without_the_area_is_refused(cli, db_path):
     assert cli("programme", "edit", "2021", "--add-area", "exchange").exit_code == 0
     assert cli("carry", "2020").exit_code == 0
     assert json.loads(cli("list", "--year", "2021", "--area", "exchange", "--json").stdout)
+
+
+def test_carry_from_a_mistyped_year_makes_no_programme(cli, db_path):
+    before = db_path.read_bytes()
+    result = cli("carry", "2031")
+    assert result.exit_code == 1
+    assert "no programme '2031' to carry from" in one_error_line(result)
+    assert db_path.read_bytes() == before
+    cli("done", *[str(p["id"]) for p in cli("list", "--json", "--open").json()])
+    assert "Nothing to carry." in cli("carry", "2020", "--to", "2033").stderr
+    keys = [p["key"] for p in cli("programme", "list", "--json").json()]
+    assert "2033" not in keys and "2031" not in keys and "2032" not in keys
+
+
+def test_the_log_tells_title_forms_in_words(cli):
+    cli("edit", "3", "--zh-hk", "測試")
+    told = " ".join(cli("log", "3").stdout.split())
+    assert "{" not in told and "null" not in told, told
+    assert "-> zh-cn: '“老字号品牌发展：品牌再造”研讨会'; zh-hk: '測試'" in told

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from ipcoop import store
 from ipcoop.store import layout
-from ipcoop.store.merge import merge, open_conflicts
+from ipcoop.store.merge import merge
+from ipcoop.store.provenance import open_conflicts
 from tests.helpers import stored_project
 
 

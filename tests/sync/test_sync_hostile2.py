@@ -105,6 +105,18 @@ def test_both_sides_relabelling_a_link_keep_one_entry(pair):
     links = hk.projects()[12]["links"]
     assert [link["url"] for link in links] == [url]
     assert hk.ok("check").exit_code == 0
+    # Not silently: both labels are kept as a conflict, and either can be kept.
+    (conflict,) = hk.ok("conflicts", "--json").json()
+    assert conflict["id"] == 12 and conflict["field"] == "links"
+    labels = [v["value"][0]["label"] for v in conflict["values"]]
+    assert sorted(labels) == ["GD's label", "HK's label"]
+    told = hk.ok("conflicts").stdout
+    assert "HK's label" in told and "GD's label" in told and "{" not in told
+    assert "ipcoop settle 12 links N" in told
+    hk.ok("settle", "12", "links", str(1 + labels.index("HK's label")))
+    converge(hk, gd)
+    assert gd.projects()[12]["links"] == [{"url": url, "label": "HK's label"}]
+    assert gd.ok("conflicts", "--json").json() == []
 
 
 def _old(path: Path) -> None:

@@ -217,3 +217,80 @@ def test_a_sync_that_brings_only_another_copys_ids_says_so(tmp_path, remote):
     gd.ok("sync", remote, "--name", "GDAMR")
     told = hk.ok("sync").stderr
     assert "received 1." in told and "Also received the ids of GDAMR." in told
+
+
+def test_a_carry_on_one_side_and_a_start_on_the_other_is_a_conflict_not_a_stuck_sync(pair):
+    """The merge took the status from one side and the carry's target from the other:
+    a record no command writes, and every later sync of that side refused."""
+    hk, gd = pair
+    hk.ok("programme", "add", "2021", "--start", "2021-01", "--end", "2021-12", "--area", "gba")
+    hk.ok("programme", "edit", "2021", "--add-area", "protection")
+    converge(hk, gd)
+    hk.ok("carry", "2020", "--to", "2021", "--only", "12")
+    gd.ok("start", "12")
+    converge(hk, gd)
+    (conflict,) = hk.ok("conflicts", "--json").json()
+    assert (conflict["id"], conflict["field"]) == (12, "status")
+    statuses = {v["value"]["status"] for v in conflict["values"]}
+    assert statuses == {"carried", "active"}
+    assert hk.ok("check").exit_code == 0
+    keep = 1 + [v["value"]["status"] for v in conflict["values"]].index("carried")
+    gd.ok("settle", "12", "status", str(keep))
+    converge(hk, gd)
+    assert hk.projects()[12]["status"] == "carried" and hk.projects()[12]["carried_to"]
+
+
+def test_each_side_giving_a_different_chinese_form_keeps_both(pair):
+    """One form each, set apart: not a conflict, and neither is lost."""
+    hk, gd = pair
+    hk.ok("edit", "13", "--zh-hk", "高價值專利組合大賽（港）")
+    gd.ok("edit", "13", "--zh-cn", "高价值专利组合大赛（粤）")
+    hk.ok("areas", "edit", "gba", "--zh-hk", "加強大灣區知識產權合作（港）")
+    gd.ok("areas", "edit", "gba", "--zh-cn", "加强大湾区知识产权合作（粤）")
+    converge(hk, gd)
+    assert hk.ok("conflicts", "--json").json() == []
+    titles = gd.projects()[13]["titles"]
+    assert titles == {"zh-hk": "高價值專利組合大賽（港）", "zh-cn": "高价值专利组合大赛（粤）"}
+    assert gd.projects()[13]["converted"] == []
+    (gba,) = [a for a in gd.ok("areas", "--json").json() if a["key"] == "gba"]
+    assert gba["names"] == {
+        "zh-hk": "加強大灣區知識產權合作（港）",
+        "zh-cn": "加强大湾区知识产权合作（粤）",
+    }
+
+
+def test_one_side_ending_a_member_and_the_other_moving_its_start_keeps_both(pair):
+    hk, gd = pair
+    hk.ok("members", "edit", "HKCED", "--until", "2021")
+    gd.ok("members", "edit", "HKCED", "--from", "2019")
+    converge(hk, gd)
+    assert hk.ok("conflicts", "--json").json() == []
+    (member,) = [m for m in gd.ok("members", "--json").json() if m["code"] == "HKCED"]
+    assert (member["from"], member["until"]) == (2019, 2021)
+    # Years that would end before they start are still one conflict, never merged.
+    hk.ok("members", "edit", "HKCED", "--from", "2021")
+    gd.ok("members", "edit", "HKCED", "--until", "2019", "--from", "2019")
+    converge(hk, gd)
+    assert [c["field"] for c in hk.ok("conflicts", "--json").json()] == ["from"]
+
+
+def test_a_programme_name_conflict_is_settled_by_settle_or_by_naming_it_again(pair):
+    hk, gd = pair
+    hk.ok("programme", "add", "2021", "--start", "2021-01", "--end", "2021-12", "--area", "gba")
+    converge(hk, gd)
+    hk.ok("programme", "edit", "2021", "--zh-hk", "二○二一年合作項目（港）")
+    gd.ok("programme", "edit", "2021", "--zh-hk", "二○二一年合作項目（粵）")
+    converge(hk, gd)
+    (conflict,) = hk.ok("conflicts", "--json").json()
+    assert conflict["id"] == "programmes/2021"
+    assert f"ipcoop settle programmes/2021 {conflict['field']} N" in hk.ok("conflicts").stdout
+    hk.ok("programme", "edit", "2021", "--zh-hk", "二○二一年合作項目")  # naming it again
+    converge(hk, gd)
+    assert gd.ok("conflicts", "--json").json() == []
+    hk.ok("programme", "edit", "2021", "--zh-hk", "二○二一年合作項目（港）")
+    gd.ok("programme", "edit", "2021", "--zh-hk", "二○二一年合作項目（粵）")
+    converge(hk, gd)
+    gd.ok("settle", "programmes/2021", conflict["field"], "1")
+    converge(hk, gd)
+    assert hk.ok("conflicts", "--json").json() == []
+    assert hk.ok("release", "2019", "--check").exit_code == 0

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ipcoop.cli.context import db_path, reading, saved, writing
-from ipcoop.cli.options import IdArg, JsonOpt
+from ipcoop.cli.options import JsonOpt, complete_id
 from ipcoop.cli.output import emit, say
 
 
@@ -77,8 +77,9 @@ def sync(
         say(f"Leased ids {first}-{last} for this copy.")
     if report.conflicts:
         say(
-            f"{report.conflicts} conflict(s) kept as data: 'ipcoop conflicts' lists them; "
-            f"setting the field again settles one."
+            f"{report.conflicts} conflict(s) kept as data: 'ipcoop conflicts' lists them, "
+            f"each with the 'ipcoop settle' that keeps one of its values (setting the "
+            f"field again settles it too)."
         )
 
 
@@ -114,6 +115,7 @@ def conflicts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     for c in rest:
         lines.append(f"{c['id']}")
         lines += _values(c, kept.value_text)
+        lines.append(f"    to keep one: ipcoop settle {c['id']} {c['field']} N")
     sys.stdout.write("\n".join(lines) + "\n")
 
 
@@ -129,7 +131,14 @@ def _values(conflict: dict, text: Any) -> list[str]:
 
 def settle(
     ctx: typer.Context,
-    project_id: IdArg,
+    project_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="A project's id, or an area, member or programme as listed (areas/gba).",
+            autocompletion=complete_id,
+        ),
+    ],
     field: Annotated[
         str, typer.Argument(metavar="FIELD", help="The field in conflict, as listed.")
     ],
@@ -143,10 +152,17 @@ def settle(
     It is a change like any other: in the log, undone by undo, shared by the next
     sync, which settles the conflict on every copy.
     Example: ipcoop settle 15 title 2
+    Example: ipcoop settle members/HKCED from 1
     """
     from ipcoop.core import conflicts as kept
     from ipcoop.core import tracker
 
+    if "/" in project_id:
+        ident = project_id.strip()
+        with writing(ctx) as db:
+            value = kept.settle_record(db, ident, field.strip(), choice)
+        say(f"Settled {field.strip()} of {ident}: {value}.")
+        return
     (pid,) = tracker.parse_ids([project_id])
     with writing(ctx) as db:
         value = kept.settle(db, pid, field.strip(), choice)
