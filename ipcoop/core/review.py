@@ -24,7 +24,8 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
     for kept in conflicts.others(db):  # an area's or member's name, years or leader
         out.append(
             f"{kept['id']} {kept['field']} holds values both sides set differently (the "
-            f"later is printed); setting it again settles it"
+            f"later is printed); setting it again settles it, or 'ipcoop settle "
+            f"{kept['id']} {kept['field']} N' keeps one"
         )
     endorsed = (programme.get("endorsed") or {}).get("on")
     found = programmes.endorsement(db, key) if endorsed else None
@@ -51,6 +52,8 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
                     f"project {pid}'s {lang} title was converted by OpenCC and no person has "
                     f"checked it ('ipcoop edit {pid} --{lang} TEXT' sets it)"
                 )
+            else:
+                out += _typed_form(pid, project["titles"][lang], lang)
         if (recorded and project["created"] > recorded) or pid in late:
             out.append(
                 f"project {pid} was added on {project['created'][:10]}, after the programme "
@@ -68,6 +71,20 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
             + "; the release's figures should be the endorsed ones"
         )
     return out
+
+
+_SCRIPT = {"zh-hk": "Simplified", "zh-cn": "Traditional"}
+
+
+def _typed_form(pid: int, text: str, lang: str) -> list[str]:
+    """A form a person typed that the text would print as it is, though it is not
+    Chinese, or is in the other script (typed into the wrong option)."""
+    fix = f"('ipcoop edit {pid} --{lang} TEXT' sets it)"
+    if not languages.has_chinese(text):
+        return [f"project {pid}'s {lang} title is not Chinese {fix}"]
+    if languages.looks_like_other_script(text, lang):
+        return [f"project {pid}'s {lang} title looks like {_SCRIPT[lang]} Chinese {fix}"]
+    return []
 
 
 def _added_after(db: Any, programme: dict[str, Any]) -> set[int]:

@@ -94,11 +94,16 @@ def print_areas(rows: Sequence[dict[str, Any]], year: int | None, lang: str = "e
         title = f"Areas, {year}" if year is not None else "Areas, all years"
     else:
         title = say["Areas"] + (f"（{year_text(year, lang)}）" if year is not None else "")
+    from ipcoop.core.summary import counted
+
+    carried = any(row["carried"] for row in rows)  # the columns add up to the total
     columns = [
         Column(say["Area key"]),
         Column(say["Total"], right=True, drop=2),
         Column(say["Done"], right=True),
         Column(say["Open"], right=True),
+        Column(say["Drop"], right=True, drop=4),
+        *([Column(say["Carried"], right=True, drop=4)] if carried else []),
         Column(say["Done %"], drop=3),
         Column(say["Years"], drop=1),
         Column(say["Name"], wrap=True),
@@ -109,7 +114,11 @@ def print_areas(rows: Sequence[dict[str, Any]], year: int | None, lang: str = "e
             str(row["total"]),
             str(row["done"]),
             str(row["planned"] + row["active"]),
-            (progress_text(row["percent_done"], bar_room(terminal_width())), "green"),
+            str(row["dropped"]),
+            *([str(row["carried"])] if carried else []),
+            (progress_text(row["percent_done"], bar_room(terminal_width())), "green")
+            if counted(row)
+            else ("—", "dim"),
             _span(row.get("from"), row.get("until"), say["always"]),
             _marked(row, lang),
         ]

@@ -409,3 +409,40 @@ def test_the_converted_mark_names_the_script_it_came_from(empty_db):
     assert "由繁體自動轉換" in first and "由簡體" not in first  # its zh-cn came from zh-hk
     second = invoke("--db", empty_db, "show", "2", "--lang", "zh-cn").stdout
     assert "由简体自动转换" in second and "由繁体" not in second
+
+
+def test_release_check_lists_forms_typed_in_the_wrong_script_or_language(db_path):
+    invoke(
+        "--db",
+        db_path,
+        "add",
+        "Enforcement workshop",
+        "--area",
+        "protection",
+        "--year",
+        "2020",
+        "--zh-hk",
+        "知识产权执法工作坊",
+        "--zh-cn",
+        "知識產權執法工作坊",
+    )
+    invoke(
+        "--db",
+        db_path,
+        "add",
+        "Brand forum",
+        "--area",
+        "gba",
+        "--year",
+        "2020",
+        "--zh-hk",
+        "Brand protection forum",
+        "--zh-cn",
+        "品牌保护论坛",
+    )
+    found = invoke("--db", db_path, "release", "2020", "--lang", "all", "--check")
+    assert found.exit_code == 1
+    assert "project 19's zh-hk title looks like Simplified Chinese" in found.stdout
+    assert "project 19's zh-cn title looks like Traditional Chinese" in found.stdout
+    assert "project 20's zh-hk title is not Chinese" in found.stdout
+    assert "project 20's zh-cn" not in found.stdout

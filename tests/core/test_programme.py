@@ -270,3 +270,23 @@ def test_the_log_tells_title_forms_in_words(cli):
     told = " ".join(cli("log", "3").stdout.split())
     assert "{" not in told and "null" not in told, told
     assert "-> zh-cn: '“老字号品牌发展：品牌再造”研讨会'; zh-hk: '測試'" in told
+
+
+def test_areas_of_a_year_add_up_and_show_a_dash_where_nothing_counts(cli):
+    cli("programme", "add", "2021", "--start", "2021-01", "--end", "2021-12", "--area", "gba")
+    cli("programme", "edit", "2021", "--add-area", "protection")
+    in_2020 = [p for p in cli("list", "--json", "--year", "2020").json() if p["area"] == "gba"]
+    assert (
+        cli("carry", "2020", "--to", "2021", "--only", *[str(p["id"]) for p in in_2020]).exit_code
+        == 0
+    )
+    rows = {
+        line.split()[0]: line.split()
+        for line in cli("areas", "--year", "2020").stdout.splitlines()[2:]
+        if line.strip()
+    }
+    header = cli("areas", "--year", "2020").stdout.splitlines()[1].split()
+    assert "Carried" in header and "Drop" in header
+    gba = rows["gba"]
+    assert gba[1:6] == [str(len(in_2020)), "0", "0", "0", str(len(in_2020))]
+    assert gba[6] == "—"
