@@ -122,6 +122,7 @@ def test_a_conflict_is_told_in_words_shown_warned_of_and_settled_by_choice(pair)
     assert "to keep one: ipcoop settle 15 title N" in listed
     shown = hk.ok("show", "15").stdout
     assert "Conflict on title: 1. Exchange on trademarks (HK wording) (HK IPD)" in shown
+    assert shown.endswith("ipcoop settle 15 title N\n")  # a whole line
     for command in (["summary", "2020"], ["release", "2020"]):
         warned = hk.ok(*command).stderr
         assert "Warning: project(s) 11, 15 hold values both sides set differently" in warned

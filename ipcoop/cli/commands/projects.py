@@ -167,7 +167,7 @@ def show(
         values = "; ".join(
             f"{n}. {value_text(v['value'])} ({v['by']})" for n, v in enumerate(c["values"], 1)
         )
-        emit(f"Conflict on {c['field']}: {values}; keep one: ipcoop settle {pid} {c['field']} N")
+        emit(f"Conflict on {c['field']}: {values}; keep one: ipcoop settle {pid} {c['field']} N\n")
 
 
 def add(
