@@ -8,6 +8,7 @@ periods      the years a report covers, carry    summary   the year-end figures
 listing      filters and sort orders        history   the journal, told as changes
 languages    English and both Chinese scripts: conversion, picking a form
 transfer     import and export              interchange  JSON records and CSV rows
+importplan   what an import would change, and whether this copy may take it
 conflicts    values both sides set differently, and settling them
 duplicates   projects that look alike       review    what a release must not hide
 

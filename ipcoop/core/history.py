@@ -110,3 +110,25 @@ def _plain(value: Any) -> str:
     if isinstance(value, str):
         return repr(value if len(value) <= 60 else value[:57] + "...")
     return json.dumps(value, ensure_ascii=False)
+
+
+def changes_since(db: store.Database, project_id: int, since: str) -> list[tuple[str, Any]]:
+    """(field, value before) of each change any copy's journal made to a project from
+    the second of `since` on (a stamp to the second: a change in that very second
+    counts, to be safe)."""
+    from ipcoop.store import journal
+
+    found = []
+    for entry in journal.entries(db):
+        if str(entry.get("at", ""))[:19] < since[:19] or not isinstance(entry.get("changes"), list):
+            continue
+        for change in entry["changes"]:
+            if change.get("table") != "projects" or change.get("id") != project_id:
+                continue
+            before, after = change.get("before") or {}, change.get("after") or {}
+            found += [
+                (f, before.get(f))
+                for f in set(before) | set(after)
+                if before.get(f) != after.get(f)
+            ]
+    return found

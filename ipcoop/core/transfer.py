@@ -24,6 +24,9 @@ if TYPE_CHECKING:  # the record type, for readers and type checkers only
 
 # Columns an import may carry; id, created and updated are accepted and ignored.
 IMPORT_FIELDS = set(models.PROJECT_FIELDS) | set(models.CSV_FIELDS)
+# Kept by the copy that holds them: an import neither adds nor takes away progress notes
+# (signed by the copy that wrote them) or links; the columns export writes are ignored.
+KEPT = ("progress", "links")
 REQUIRED = ("title", "area", "year")
 CSV_BOM = "\ufeff"
 
@@ -258,124 +261,3 @@ def _completed_forms(record: dict[str, Any]) -> tuple[dict, list[str]]:
             forms[second] = languages.convert(forms[tag], second)
             converted.append(second)
     return forms, [t for t in languages.CHINESE if t in converted]
-
-
-# Kept by the copy that holds them: an import neither adds nor takes away progress notes
-# (signed by the copy that wrote them) or links; the columns export writes are ignored.
-KEPT = ("progress", "links")
-# What a sheet may change of a project it came from: all but its identity and bookkeeping.
-EDITABLE = tuple(
-    f
-    for f in models.PROJECT_FIELDS
-    if f not in ("id", "uuid", "programme", "carried_to", "created", "updated", *KEPT)
-)
-
-
-class ImportPlan:
-    """What an import would do: new projects, projects it came from to update, and the rest."""
-
-    def __init__(self) -> None:
-        self.added: list[dict[str, Any]] = []
-        self.updated: list[dict[str, Any]] = []  # full records with their id
-        self.changed: list[list[str]] = []  # for each update, the fields it changes
-        self.unchanged = 0
-
-    def lines(self) -> list[str]:
-        """What it would do, a line per project: the new ones by title, the updated ones
-        by id with the fields that change."""
-        from ipcoop.base.models import sanitize
-
-        out = [f"add: {sanitize(r['title'])} ({r['area']}, {r['year']})" for r in self.added]
-        for record, fields in zip(self.updated, self.changed, strict=True):
-            out.append(f"update {record['id']}: {', '.join(fields)}")
-        return out
-
-
-def plan_import(
-    db: Any, checked: list[dict[str, Any]], sources: list[tuple[Any, Any]], stamp: str
-) -> ImportPlan:
-    """Match each record to the project it was exported from (the same id and UUID);
-    anything else is new. A project is never overwritten by a stranger."""
-    plan = ImportPlan()
-    known = db.existing([i for i, uuid in sources if isinstance(i, int) and uuid])
-    for record, (source_id, uuid) in zip(checked, sources, strict=True):
-        project = None
-        candidate = known.get(source_id) if isinstance(source_id, int) and uuid else None
-        if candidate is not None and candidate["uuid"] == uuid:
-            project = candidate
-        if project is None:
-            plan.added.append(record)
-            continue
-        # A converted form changed in the sheet was set by a person: no longer converted.
-        record["converted"] = [
-            t for t in record["converted"] if record["titles"][t] == project["titles"][t]
-        ]
-        changed = [f for f in EDITABLE if project[f] != record[f]]
-        if not changed:
-            plan.unchanged += 1
-        else:
-            plan.updated.append({**project, **{f: record[f] for f in EDITABLE}, "updated": stamp})
-            plan.changed.append(changed)
-    return plan
-
-
-def plan_for(
-    db: Any,
-    records: list[tuple[str, dict[str, Any]]],
-    stamp: str,
-    tick: Callable[[], None] | None = None,
-) -> ImportPlan:
-    """What importing these records (as `read_import` gave them) into `db` would do:
-    each checked against its areas and members (an area by its key or any of its
-    names) and matched to the project it was exported from."""
-    checked = check_records(
-        records,
-        [a["key"] for a in db.areas()],
-        [m["code"] for m in db.members()],
-        stamp,
-        tick,
-        area_names={
-            a["key"]: [a["name"], *(n for n in (a.get("names") or {}).values() if n)]
-            for a in db.areas()
-        },
-    )
-    return plan_import(db, checked, [source_of(raw) for _, raw in records], stamp)
-
-
-def check_room(db: Any, plan: ImportPlan, file: str) -> None:
-    """Refuse a plan that adds more projects than this copy holds unused ids for; the
-    need is remembered, so that the next sync leases enough for them."""
-    left = db.ids_left()
-    if left is None or len(plan.added) <= left:
-        return
-    from ipcoop.store import identity
-    from ipcoop.store.lock import locked
-
-    with locked(db.path):  # this copy's state is changed only under the lock
-        identity.note_need(db.path, len(plan.added))
-    raise IpcoopError(
-        f"{file} would add {len(plan.added)} project(s), but this copy holds "
-        f"{left} unused id(s); run 'ipcoop sync' first (it leases enough for them), "
-        f"then import. Nothing was changed"
-    )
-
-
-def source_of(raw: dict[str, Any]) -> tuple[int | None, str | None]:
-    """The id and UUID a record was exported with, if any."""
-    from ipcoop.store.identity import is_uuid
-
-    raw_id, uuid = raw.get("id"), raw.get("uuid")
-    if isinstance(raw_id, str) and raw_id.strip().isascii() and raw_id.strip().isdigit():
-        raw_id = int(raw_id.strip()) if len(raw_id.strip()) <= 15 else None
-    if not isinstance(raw_id, int) or isinstance(raw_id, bool):
-        raw_id = None
-    uuid = uuid.strip().lower() if isinstance(uuid, str) else None
-    return raw_id, uuid if is_uuid(uuid) else None
-
-
-def apply_import(db: Any, plan: ImportPlan) -> list[int]:
-    """Store what the plan says: the new projects (their ids returned) and the updates."""
-    ids = db.insert_projects(plan.added) if plan.added else []
-    for record in plan.updated:
-        db.replace_project(record)
-    return ids

@@ -295,3 +295,27 @@ def test_a_programme_name_conflict_is_settled_by_settle_or_by_naming_it_again(pa
     converge(hk, gd)
     assert hk.ok("conflicts", "--json").json() == []
     assert hk.ok("release", "2019", "--check").exit_code == 0
+
+
+def test_a_sheet_never_undoes_a_change_made_after_it_was_exported(pair, tmp_path):
+    hk, gd = pair
+    sheet = tmp_path / "from-hk.csv"
+    hk.ok("export", "--output", sheet)
+    converge(hk, gd)
+    gd.ok("edit", "15", "--title", "Exchange on trademarks (2020)")  # after the export
+    gd.ok("edit", "16", "--note", "GD's note")
+    gd.ok("edit", "17", "--lead", "hk")
+    rows = sheet.read_text("utf-8-sig").splitlines()
+    rows = [r.replace(",joint,", ",gd,", 1) if r.startswith("17,") else r for r in rows]
+    sheet.write_text("\n".join(rows) + "\n", "utf-8-sig")  # the sheet sets 17's lead too
+    before = gd.db.read_bytes()
+    for dry in ([], ["--dry-run"]):
+        refused = gd("import", sheet, *dry)
+        assert refused.exit_code == 1, refused.stderr
+        line = one_error_line(refused)
+        assert "project 15's title, project 16's notes" in line, line
+        assert "project 17" not in line  # changed on both, but not back to an old value
+        assert gd.db.read_bytes() == before
+    fresh = tmp_path / "fresh.csv"
+    gd.ok("export", "--output", fresh)
+    assert "updated 0" in gd.ok("import", fresh).stderr  # a sheet of today's values

@@ -81,19 +81,19 @@ def import_(
     Example: ipcoop import projects.csv --dry-run
     """
     from ipcoop.base import models
-    from ipcoop.core import transfer
+    from ipcoop.core import importplan, transfer
 
     fmt, records = transfer.read_import(Path(file))
     stamp = models.now_stamp()
 
     def plan_for(db: Any) -> Any:
         with _progress(len(records), "Checking") as tick:
-            return transfer.plan_for(db, records, stamp, tick)
+            return importplan.plan_for(db, records, stamp, tick)
 
     if dry_run:
         db = reading(ctx)
         plan = plan_for(db)
-        transfer.check_room(db, plan, file)
+        importplan.check_room(db, plan, file)
         lines = plan.lines()
         if lines:
             emit("\n".join(lines) + "\n")
@@ -105,7 +105,7 @@ def import_(
     # The check and the change under one lock: an area removed meanwhile cannot slip in.
     with writing(ctx) as db:
         plan = plan_for(db)
-        ids = transfer.apply_import(db, plan)
+        ids = importplan.apply_import(db, plan)
     added = f"added {len(ids)}" + (f" (ids {ids[0]}-{ids[-1]})" if ids else "")
     say(
         f"Imported {file}: {added}, updated {len(plan.updated)}, "
