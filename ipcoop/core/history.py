@@ -125,6 +125,8 @@ def changes_since(db: store.Database, project_id: int, since: str) -> list[tuple
         for change in entry["changes"]:
             if change.get("table") != "projects" or change.get("id") != project_id:
                 continue
+            if not change.get("before"):  # made then: a sheet that holds it came later
+                continue
             before, after = change.get("before") or {}, change.get("after") or {}
             found += [
                 (f, before.get(f))

@@ -115,7 +115,9 @@ def check_regular(path: Path, missing_ok: bool = False) -> bool:
         if shared_folder(path):
             raise DatabaseError(
                 f"the shared database {path} is missing; 'ipcoop --db {path} sync' puts back "
-                f"the version this copy last synced (init would replace the shared record)"
+                f"the version this copy last synced, 'ipcoop --db {path} check --restore --yes' "
+                f"the one before its last change, with the changes not yet synced but that "
+                f"one (init would replace the shared record)"
             ) from None
         raise DatabaseError(
             f"no database at {path}; create it with 'ipcoop --db {path} init'"

@@ -148,3 +148,17 @@ def test_a_plain_git_repository_is_not_taken_for_a_shared_folder(tmp_path):
     assert invoke("--db", db, "init").exit_code == 0
     missing = invoke("--db", folder / "other.json", "list")
     assert missing.exit_code == 3 and "create it with" in missing.stderr
+
+
+def test_a_deleted_shared_file_says_how_to_get_back_unsynced_work(pair):
+    hk, gd = pair
+    hk.ok("edit", "12", "--note", "first unsynced change")
+    hk.ok("edit", "13", "--note", "second unsynced change")
+    hk.db.unlink()
+    refused = hk("list")
+    assert refused.exit_code == 3
+    assert "check --restore --yes' the one before its last change" in one_error_line(refused)
+    hk.ok("check", "--restore", "--yes")  # the advice, before any sync
+    assert hk.projects()[12]["notes"] == "first unsynced change"  # all but the last change
+    converge(hk, gd)
+    assert gd.projects()[12]["notes"] == "first unsynced change"
