@@ -112,25 +112,21 @@ def _plain(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def changes_since(db: store.Database, project_id: int, since: str) -> list[tuple[str, Any]]:
-    """(field, value before) of each change any copy's journal made to a project from
-    the second of `since` on (a stamp to the second: a change in that very second
-    counts, to be safe)."""
+def exported_versions(db: store.Database) -> dict[tuple[int, str], dict[str, Any]]:
+    """Each version of a project the journal knows, by (id, its `updated` stamp): what
+    an export of that moment wrote (the last of a second, if several)."""
     from ipcoop.store import journal
 
-    found = []
+    found: dict[tuple[int, str], dict[str, Any]] = {}
     for entry in journal.entries(db):
-        if str(entry.get("at", ""))[:19] < since[:19] or not isinstance(entry.get("changes"), list):
-            continue
-        for change in entry["changes"]:
-            if change.get("table") != "projects" or change.get("id") != project_id:
+        changes = entry.get("changes")
+        for change in changes if isinstance(changes, list) else []:
+            if change.get("table") != "projects" or not isinstance(change.get("id"), int):
                 continue
-            if not change.get("before"):  # made then: a sheet that holds it came later
-                continue
-            before, after = change.get("before") or {}, change.get("after") or {}
-            found += [
-                (f, before.get(f))
-                for f in set(before) | set(after)
-                if before.get(f) != after.get(f)
-            ]
+            for doc in (change.get("before"), change.get("after")):
+                if isinstance(doc, dict) and isinstance(doc.get("updated"), str):
+                    found.setdefault((change["id"], doc["updated"]), doc)
+            after = change.get("after")
+            if isinstance(after, dict) and isinstance(after.get("updated"), str):
+                found[(change["id"], after["updated"])] = after
     return found

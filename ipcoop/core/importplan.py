@@ -49,14 +49,19 @@ def plan_import(
     stamps: list[Any] | None = None,
 ) -> ImportPlan:
     """Match each record to the project it was exported from (the same id and UUID);
-    anything else is new. A project is never overwritten by a stranger, and a sheet
-    never undoes a change made here after it was exported (`stamps`: each row's
-    `updated`, as exported): that is refused."""
+    anything else is new. A project is never overwritten by a stranger.
+
+    A sheet takes back only what a person changed in it: with `stamps` (each row's
+    `updated`, as exported) the version it was exported from is found in the
+    journal, and a cell still holding that version's value leaves the project's
+    value as it is now (a change made here since, or synced in, is kept). A cell
+    changed both in the sheet and here since is refused."""
     plan = ImportPlan()
     known = db.existing([i for i, uuid in sources if isinstance(i, int) and uuid])
     clashes: list[str] = []
-    for n, (record, (source_id, uuid)) in enumerate(zip(checked, sources, strict=True)):
-        project = None
+    versions: Any = None
+    for n, (given, (source_id, uuid)) in enumerate(zip(checked, sources, strict=True)):
+        record, project = given, None
         candidate = known.get(source_id) if isinstance(source_id, int) and uuid else None
         if candidate is not None and candidate["uuid"] == uuid:
             project = candidate
@@ -67,32 +72,71 @@ def plan_import(
         record["converted"] = [
             t for t in record["converted"] if record["titles"][t] == project["titles"][t]
         ]
-        changed = [f for f in EDITABLE if project[f] != record[f]]
         exported = stamps[n] if stamps and models.is_stamp(stamps[n]) else None
-        if changed and exported:  # the sheet holds a value changed here since: a clash
-            from ipcoop.core.history import changes_since
+        if exported and _differs(project, record):
+            if versions is None:
+                from ipcoop.core.history import exported_versions
 
-            later = {
-                f
-                for f, was in changes_since(db, project["id"], exported)
-                if f in changed and _same(was, record[f])
-            }
-            clashes += [f"project {project['id']}'s {f}" for f in EDITABLE if f in later]
+                versions = exported_versions(db)
+            was = versions.get((project["id"], exported))
+            if was is not None:
+                record, clash = _three_way(project, record, was)
+                clashes += [f"project {project['id']}'s {f}" for f in clash]
+        changed = [f for f in EDITABLE if project[f] != record[f]]
         if not changed:
             plan.unchanged += 1
-        else:
-            plan.updated.append({**project, **{f: record[f] for f in EDITABLE}, "updated": stamp})
-            plan.changed.append(changed)
+            continue
+        updated = {**project, **{f: record[f] for f in EDITABLE}, "updated": stamp}
+        try:
+            models.validate_project(
+                updated, [a["key"] for a in db.areas()], [m["code"] for m in db.members()]
+            )
+        except IpcoopError as exc:
+            raise IpcoopError(f"project {project['id']}: {exc}; nothing was changed") from None
+        plan.updated.append(updated)
+        plan.changed.append(changed)
     if clashes:
-        shown = ", ".join(clashes[:5]) + (
-            f" and {len(clashes) - 5} more" if len(clashes) > 5 else ""
-        )
+        shown = ", ".join(clashes[:5]) + (" and more" if len(clashes) > 5 else "")
         raise IpcoopError(
-            f"{shown} changed here after the sheet was exported: importing it would undo "
-            f"that. Export again and redo the sheet's changes there, or set those cells to "
-            f"today's values. Nothing was changed"
+            f"{shown} changed both in the sheet and here since it was exported; set those "
+            f"cells to the value wanted in a fresh export. Nothing was changed"
         )
     return plan
+
+
+def _differs(project: dict[str, Any], record: dict[str, Any]) -> bool:
+    return any(project[f] != record[f] for f in EDITABLE)
+
+
+def _three_way(
+    now: dict[str, Any], sheet: dict[str, Any], was: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """The sheet's record with every cell a person left as exported set to today's
+    value; and the fields changed both in the sheet and here since."""
+    out, clash = dict(sheet), []
+    units = [("status", "done_on"), *[(f,) for f in EDITABLE if f not in _GROUPED]]
+    for unit in units:
+        mine, theirs, base = ([r.get(f) for f in unit] for r in (now, sheet, was))
+        if theirs in (base, mine):
+            out.update({f: now[f] for f in unit})
+        elif mine != base:
+            clash.append(unit[0])
+    forms, made = {}, []
+    for tag in ("zh-hk", "zh-cn"):
+        held, typed = now["titles"].get(tag), sheet["titles"].get(tag)
+        then = (was.get("titles") or {}).get(tag)
+        if typed in (then, held):
+            forms[tag] = held
+            made += [tag] if tag in now["converted"] else []
+        else:
+            forms[tag] = typed
+            clash += ["titles"] if held != then else []
+            made += [tag] if tag in sheet["converted"] else []
+    out.update(titles=forms, converted=made)
+    return out, sorted(set(clash))
+
+
+_GROUPED = ("status", "done_on", "titles", "converted")
 
 
 def plan_for(
@@ -157,11 +201,3 @@ def apply_import(db: Any, plan: ImportPlan) -> list[int]:
     for record in plan.updated:
         db.replace_project(record)
     return ids
-
-
-def _same(stored: Any, given: Any) -> bool:
-    """A value as the journal kept it and as a sheet gives it (empty forms and lists
-    are not stored)."""
-    if isinstance(given, dict) and not any(given.values()):
-        given = None
-    return (stored or None) == (given or None)

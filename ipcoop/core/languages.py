@@ -105,7 +105,7 @@ _STANDARD = {"zh-hk": "s2t", "zh-cn": "t2s"}
 def settled(record: dict[str, Any], given: Iterable[str]) -> dict[str, Any]:
     """An area or member after a person set the fields `given`: their conflicts (and
     those of the fields set with them) are settled, as `edit` settles a project's."""
-    groups = {"names": "names", "converted": "names", "from": "from", "until": "from"}
+    groups = {"converted": "names", "until": "from", "end": "start"}
     touched = {groups.get(f, f) for f in given}
     conflicts = {
         k: v for k, v in (record.get("conflicts") or {}).items() if groups.get(k, k) not in touched

@@ -201,6 +201,9 @@ def settle_field(db: store.Database, project_id: int, field: str, value: Any) ->
         problem = progress.list_problem(field, value)
         if problem:
             raise InvalidValue(f"the value kept for {field} is not one a command writes: {problem}")
+        if field == "links":  # the labels kept; links added or removed since stay so
+            chosen = {link["url"]: link for link in value}
+            value = [chosen.get(link["url"], link) for link in project["links"]]
         return _save(db, project, {field: value}, settles=[field])
     changes = value if isinstance(value, dict) else {} if value is None else {field: value}
     record = _validate(db, {**project, **changes})

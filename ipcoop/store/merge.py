@@ -115,15 +115,15 @@ def _by_part(
     if not isinstance(ours, dict) or not isinstance(theirs, dict):
         return None
     b = base if isinstance(base, dict) else dict.fromkeys(group)
-    if group[0] == "from":
+    if group[0] in ("from", "start"):
         merged = {}
         for name in group:
             agreed, value = _three(b.get(name), ours.get(name), theirs.get(name))
             if not agreed:
                 return None
             merged[name] = value
-        start, end = merged["from"], merged["until"]
-        fits = not (isinstance(start, int) and isinstance(end, int) and start > end)
+        start, end = (merged[name] for name in group)
+        fits = start is None or end is None or type(start) is not type(end) or start <= end
         return merged if fits else None
     forms = group[0]
 
@@ -246,7 +246,7 @@ def merge_record(
                 record[field] = value
             continue
         agreed, value = _three(b, o, t)
-        if not agreed and group[0] in ("titles", "names", "from"):
+        if not agreed and group[0] in ("titles", "names", "from", "start"):
             value = _by_part(table, group, b, o, t)
             agreed = value is not None
         if agreed and _taken_back(table, key, group, b, o, t, prov):

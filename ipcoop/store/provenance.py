@@ -21,7 +21,8 @@ def group_of(field: str, table: str = "projects") -> tuple[str, ...]:
     project's title (an area's, member's or programme's name) and which of them
     were converted."""
     forms = "titles" if table == "projects" else "names"
-    for group in (("status", "done_on", "carried_to"), (forms, "converted"), ("from", "until")):
+    spans = (("from", "until"), ("start", "end"))  # an area's or member's years, a programme's
+    for group in (("status", "done_on", "carried_to"), (forms, "converted"), *spans):
         if field in group:
             return group
     return (field,)
@@ -61,6 +62,10 @@ class Provenance:
                             self.removed[place] = (at, before)
                 else:
                     fields = {f for f in set(before) | set(after) if before.get(f) != after.get(f)}
+                    # Settling a conflict decides its field, even keeping the value shown.
+                    settled = set(before.get("conflicts") or {}) - set(after.get("conflicts") or {})
+                    for field in settled:
+                        fields.update(group_of(field, str(table)))
                 self._add(table, str(change.get("id")), at, by, fields)
 
     def _add(self, table: Any, key: str, at: str, by: str, fields: set[str]) -> None:

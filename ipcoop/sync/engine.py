@@ -227,6 +227,7 @@ def _commit_local(repo: Repo, path: Path, head: str | None) -> str | None:
     _, data = _local(path)
     before = _parsed(repo.blob(head)) if head else None
     guard.descends(path, data, before)
+    guard.sound_to_send(path, data, before)
     commit = repo.commit(
         {path.name: raw, **support}, [head] if head else [], _message(data, before)
     )

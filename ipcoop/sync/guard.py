@@ -12,8 +12,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from ipcoop.base.errors import DatabaseError
+from ipcoop.base.errors import DatabaseError, IpcoopError
 from ipcoop.store import files, layout
 from ipcoop.store.paths import check_regular
 from ipcoop.sync import incoming
@@ -179,3 +180,16 @@ def restore_missing(repo: Repo, path: Path, head: str | None) -> bool:
             files.atomic_write(path, raw)
             return True
     return False
+
+
+def sound_to_send(path: Path, data: dict[str, Any], before: dict[str, Any] | None) -> None:
+    """Refuse to send a database with records no command would write: every other copy
+    would refuse it, and their syncs would stop until it is mended here. The projects
+    changed since `before` (the last version synced) are checked, as `incoming` checks
+    what comes in, with the whole of the small tables."""
+    found = incoming.records_problem(before, data)
+    if found:
+        raise IpcoopError(
+            f"{path.name} holds a record every other copy would refuse ({found}); "
+            f"'ipcoop check' lists what is wrong. Nothing was sent"
+        )

@@ -29,7 +29,7 @@ KEYED = ("projects", "areas", "members", "programmes")
 def problem(ours: layout.Data | None, theirs: layout.Data, base: layout.Data | None) -> str | None:
     """The first reason this copy would refuse `theirs`, or None."""
     try:
-        found = _records(ours, theirs)  # first: it names a malformed record plainly
+        found = records_problem(ours, theirs)  # first: it names a malformed record plainly
         if found is None and base is not None:
             found = _unjournaled(base, theirs) or _blocks(base, theirs)
         return found or _dangling(ours, theirs) or _uuids(base, theirs)
@@ -133,7 +133,7 @@ def _uuids(base: layout.Data | None, theirs: layout.Data) -> str | None:
 
 def _dangling(ours: layout.Data | None, theirs: layout.Data) -> str | None:
     """A project left naming an area, member or programme the remote removed: the
-    checks of `_records` see only the projects it changed."""
+    checks of `records_problem` see only the projects it changed."""
     gone = {
         table: set((ours or {}).get(table, {})) - set(theirs[table])
         for table in ("areas", "members", "programmes")
@@ -156,7 +156,7 @@ def _dangling(ours: layout.Data | None, theirs: layout.Data) -> str | None:
     return None
 
 
-def _records(ours: layout.Data | None, theirs: layout.Data) -> str | None:
+def records_problem(ours: layout.Data | None, theirs: layout.Data) -> str | None:
     """The checks every command makes, on the projects the remote changed (with the
     whole of the small tables)."""
     from ipcoop.store.checks import audit

@@ -376,3 +376,17 @@ def test_objects_a_power_cut_left_empty_are_mended(pair):
     assert "Before the power cut" in {p["title"] for p in projects.values()}
     assert (projects[12]["notes"], projects[13]["notes"]) == ("After the power cut", "GD meanwhile")
     assert hk.ok("check").exit_code == 0
+
+
+def test_a_copy_never_sends_a_record_the_others_would_refuse(pair, remote):
+    hk, gd = pair
+    data = json.loads(hk.db.read_text("utf-8"))
+    data["projects"]["12"]["carried_to"] = 13  # carried_to on a planned project
+    hk.db.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    pushed = git(remote, "rev-parse", "main").stdout
+    refused = hk("sync")
+    assert refused.exit_code == 1
+    line = one_error_line(refused)
+    assert "every other copy would refuse" in line and "Nothing was sent" in line, line
+    assert git(remote, "rev-parse", "main").stdout == pushed
+    assert gd.ok("sync").exit_code == 0  # the other side goes on

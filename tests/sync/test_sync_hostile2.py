@@ -14,7 +14,7 @@ import pytest
 
 from ipcoop.sync import locks
 from tests.helpers import one_error_line
-from tests.sharing import converge, git, intruder, push, refused, rewrite
+from tests.sharing import Copy, converge, git, intruder, push, refused, rewrite
 
 
 def journaled(table: str, key: str):
@@ -176,3 +176,23 @@ def test_a_remote_that_lost_its_branch_is_refused_not_called_in_step(pair, remot
     assert result.exit_code == 1, result.stderr
     assert "has lost its branch main" in one_error_line(result)
     assert hk.db.read_bytes() == before
+
+
+def test_keeping_one_label_keeps_the_links_added_since(pair, tmp_path, remote):
+    hk, gd = pair
+    third = Copy(tmp_path, "customs")
+    third.ok("sync", remote, "--name", "GDCUS")
+    url, other = "https://example.org/x", "https://example.org/y"
+    hk.ok("link", "14", url, "--label", "first")
+    converge(hk, gd, third)
+    hk.ok("link", "14", url, "--label", "l1")
+    gd.ok("link", "14", url, "--label", "l2")
+    third.ok("link", "14", url, "--label", "l3")
+    third.ok("link", "14", other)
+    converge(hk, gd, third)
+    (conflict,) = hk.ok("conflicts", "--json").json()
+    hk.ok("settle", "14", "links", "1")
+    converge(hk, gd, third)
+    links = {link["url"]: link["label"] for link in gd.projects()[14]["links"]}
+    assert set(links) == {url, other}  # the link nobody removed is still there
+    assert links[url] == conflict["values"][0]["value"][0]["label"]

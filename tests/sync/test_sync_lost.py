@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from tests.helpers import one_error_line
 from tests.sharing import Copy, converge
 
@@ -297,25 +299,117 @@ def test_a_programme_name_conflict_is_settled_by_settle_or_by_naming_it_again(pa
     assert hk.ok("release", "2019", "--check").exit_code == 0
 
 
-def test_a_sheet_never_undoes_a_change_made_after_it_was_exported(pair, tmp_path):
+def test_a_sheet_takes_back_only_the_cells_a_person_changed(pair, tmp_path):
+    """What changed here after the export (or came in by sync) is kept; a cell edited
+    in the sheet is taken; one edited in both is refused."""
     hk, gd = pair
+    hk.ok("edit", "14", "--note", "oops")
     sheet = tmp_path / "from-hk.csv"
     hk.ok("export", "--output", sheet)
+    time.sleep(1.1)  # stamps are to the second: a change in the export's second is ambiguous
+    hk.ok("undo")  # taken back after the export
+    gd.ok("edit", "15", "--note", "GD's note")  # comes in by sync after the export
     converge(hk, gd)
-    gd.ok("edit", "15", "--title", "Exchange on trademarks (2020)")  # after the export
-    gd.ok("edit", "16", "--note", "GD's note")
-    gd.ok("edit", "17", "--lead", "hk")
+    hk.ok("edit", "15", "--zh-hk", "商標交流活動（新）")
+    hk.ok("edit", "16", "--lead", "hk")
     rows = sheet.read_text("utf-8-sig").splitlines()
-    rows = [r.replace(",joint,", ",gd,", 1) if r.startswith("17,") else r for r in rows]
-    sheet.write_text("\n".join(rows) + "\n", "utf-8-sig")  # the sheet sets 17's lead too
-    before = gd.db.read_bytes()
-    for dry in ([], ["--dry-run"]):
-        refused = gd("import", sheet, *dry)
-        assert refused.exit_code == 1, refused.stderr
-        line = one_error_line(refused)
-        assert "project 15's title, project 16's notes" in line, line
-        assert "project 17" not in line  # changed on both, but not back to an old value
-        assert gd.db.read_bytes() == before
-    fresh = tmp_path / "fresh.csv"
-    gd.ok("export", "--output", fresh)
-    assert "updated 0" in gd.ok("import", fresh).stderr  # a sheet of today's values
+    index = {r.split(",")[0]: n for n, r in enumerate(rows)}
+    rows[index["17"]] = rows[index["17"]].replace(",joint,", ",gd,", 1)  # a person's edit
+    rows[index["14"]] = rows[index["14"]].replace(",true,", ",false,", 1)
+    sheet.write_text("\n".join(rows) + "\n", "utf-8-sig")
+    planned = hk.ok("import", sheet, "--dry-run").stdout
+    assert planned == "update 14: key\nupdate 17: lead\n", planned
+    done = hk.ok("import", sheet)
+    assert "updated 2" in done.stderr, done.stderr
+    projects = hk.projects()
+    assert projects[14]["notes"] != "oops" and projects[14]["key"] is False
+    assert projects[15]["notes"] == "GD's note"
+    assert projects[15]["titles"]["zh-hk"] == "商標交流活動（新）"
+    assert projects[16]["lead"] == "hk" and projects[17]["lead"] == "gd"
+    # A cell changed both in the sheet and here since the export: refused.
+    again = tmp_path / "again.csv"
+    hk.ok("export", "--output", again)
+    time.sleep(1.1)
+    hk.ok("edit", "17", "--lead", "hk")
+    rows = again.read_text("utf-8-sig").splitlines()
+    rows = [r.replace(",gd,", ",joint,", 1) if r.startswith("17,") else r for r in rows]
+    again.write_text("\n".join(rows) + "\n", "utf-8-sig")
+    before = hk.db.read_bytes()
+    refused = hk("import", again)
+    assert refused.exit_code == 1
+    assert "project 17's lead changed both in the sheet and here" in one_error_line(refused)
+    assert hk.db.read_bytes() == before
+
+
+def test_a_sheet_may_set_a_value_back_to_an_older_one(pair, tmp_path):
+    import json
+
+    hk, _ = pair
+    original = hk.projects()[14]["notes"]
+    hk.ok("edit", "14", "--note", "typo note")
+    sheet = tmp_path / "s.json"
+    hk.ok("export", "--format", "json", "--output", sheet)
+    records = json.loads(sheet.read_text("utf-8"))
+    for record in records:
+        if record["id"] == 14:
+            record["notes"] = original
+    sheet.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    assert "updated 1" in hk.ok("import", sheet).stderr
+    assert hk.projects()[14]["notes"] == original
+
+
+def test_a_sheet_cannot_make_a_carried_project_done(pair, tmp_path):
+    hk, _ = pair
+    hk.ok("programme", "add", "2021", "--start", "2021-01", "--end", "2021-12", "--area", "gba")
+    hk.ok("programme", "edit", "2021", "--add-area", "protection")
+    sheet = tmp_path / "s.json"
+    hk.ok("export", "--format", "json", "--output", sheet)
+    hk.ok("carry", "2020", "--to", "2021", "--only", "12")
+    import json
+
+    records = json.loads(sheet.read_text("utf-8"))
+    for record in records:
+        if record["id"] == 12:
+            record.update(status="done", done_on="2020-11-30")
+    sheet.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    before = hk.db.read_bytes()
+    refused = hk("import", sheet)
+    assert refused.exit_code == 1, refused.stderr
+    assert "project 12" in one_error_line(refused)
+    assert hk.db.read_bytes() == before
+    assert hk.ok("check").exit_code == 0
+
+
+def test_both_sides_settling_one_conflict_differently_is_a_conflict_again(pair):
+    hk, gd = pair
+    hk.ok("edit", "14", "--note", "HK")
+    gd.ok("edit", "14", "--note", "GD")
+    converge(hk, gd)
+    (conflict,) = hk.ok("conflicts", "--json").json()
+    number = {v["value"]: n for n, v in enumerate(conflict["values"], 1)}
+    hk.ok("settle", "14", "notes", str(number["HK"]))
+    gd.ok("settle", "14", "notes", str(number["GD"]))  # the value shown: only 'conflicts' changed
+    converge(hk, gd)
+    (again,) = hk.ok("conflicts", "--json").json()
+    assert {v["value"] for v in again["values"]} == {"HK", "GD"}
+
+
+def test_a_programme_never_ends_before_it_starts_after_a_merge(pair):
+    hk, gd = pair
+    hk.ok("programme", "add", "2021", "--start", "2021-01", "--end", "2021-12", "--area", "gba")
+    converge(hk, gd)
+    hk.ok("programme", "edit", "2021", "--start", "2021-06")
+    gd.ok("programme", "edit", "2021", "--end", "2021-03")
+    converge(hk, gd)
+    assert [c["field"] for c in hk.ok("conflicts", "--json").json()] == ["start"]
+    shown = hk.ok("programme", "show", "2021", "--json").json()
+    assert shown["start"] <= shown["end"]
+    hk.ok("programme", "edit", "2021", "--end", "2021-11")  # settles it
+    converge(hk, gd)
+    assert gd.ok("conflicts", "--json").json() == []
+    hk.ok("programme", "edit", "2021", "--start", "2021-02")
+    gd.ok("programme", "edit", "2021", "--end", "2021-12")
+    converge(hk, gd)  # one side's start and the other's end, when they fit: both kept
+    shown = gd.ok("programme", "show", "2021", "--json").json()
+    assert (shown["start"], shown["end"]) == ("2021-02", "2021-12")
+    assert hk.ok("conflicts", "--json").json() == []
