@@ -29,13 +29,18 @@ class ImportPlan:
         self.updated: list[dict[str, Any]] = []  # full records with their id
         self.changed: list[list[str]] = []  # for each update, the fields it changes
         self.unchanged = 0
+        self.returning: dict[int, int] = {}  # index in `added` -> the id it had when removed
 
     def lines(self) -> list[str]:
         """What it would do, a line per project: the new ones by title, the updated ones
         by id with the fields that change."""
         from ipcoop.base.models import sanitize
 
-        out = [f"add: {sanitize(r['title'])} ({r['area']}, {r['year']})" for r in self.added]
+        out = [
+            f"add: {sanitize(r['title'])} ({r['area']}, {r['year']})"
+            + (f", once project {self.returning[n]} (removed)" if n in self.returning else "")
+            for n, r in enumerate(self.added)
+        ]
         for record, fields in zip(self.updated, self.changed, strict=True):
             out.append(f"update {record['id']}: {', '.join(fields)}")
         return out
@@ -60,12 +65,17 @@ def plan_import(
     known = db.existing([i for i, uuid in sources if isinstance(i, int) and uuid])
     clashes: list[str] = []
     versions: Any = None
+    removed: Any = None
     for n, (given, (source_id, uuid)) in enumerate(zip(checked, sources, strict=True)):
         record, project = given, None
         candidate = known.get(source_id) if isinstance(source_id, int) and uuid else None
         if candidate is not None and candidate["uuid"] == uuid:
             project = candidate
         if project is None:
+            if isinstance(source_id, int) and uuid:
+                removed = _removed_here(db, removed, uuid)
+                if uuid in removed[1]:
+                    plan.returning[len(plan.added)] = removed[1][uuid]
             plan.added.append(record)
             continue
         # A converted form changed in the sheet was set by a person: no longer converted.
@@ -102,6 +112,27 @@ def plan_import(
             f"cells to the value wanted in a fresh export. Nothing was changed"
         )
     return plan
+
+
+def _removed_here(db: Any, found: Any, uuid: str) -> Any:
+    """(True, {uuid: id}) of the projects the journal says were removed, made once."""
+    if found is not None:
+        return found
+    from ipcoop.store import journal
+
+    gone: dict[str, int] = {}
+    for entry in journal.entries(db):
+        changes = entry.get("changes")
+        for change in changes if isinstance(changes, list) else []:
+            before = change.get("before")
+            if (
+                change.get("table") == "projects"
+                and change.get("after") is None
+                and isinstance(before, dict)
+                and isinstance(before.get("uuid"), str)
+            ):
+                gone[before["uuid"]] = change.get("id")
+    return True, gone
 
 
 def _differs(project: dict[str, Any], record: dict[str, Any]) -> bool:

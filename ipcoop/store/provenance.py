@@ -22,7 +22,9 @@ def group_of(field: str, table: str = "projects") -> tuple[str, ...]:
     were converted."""
     forms = "titles" if table == "projects" else "names"
     spans = (("from", "until"), ("start", "end"))  # an area's or member's years, a programme's
-    for group in (("status", "done_on", "carried_to"), (forms, "converted"), *spans):
+    # A project's year is its programme's first: the two change together.
+    together = (("status", "done_on", "carried_to"), (forms, "converted"), ("programme", "year"))
+    for group in (*together, *spans):
         if field in group:
             return group
     return (field,)

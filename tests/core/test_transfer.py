@@ -517,3 +517,15 @@ def test_sheets_name_areas_in_chinese_and_leave_optional_cells_blank(db_path, tm
         "exchange", "joint", True,
     )  # fmt: skip
     assert (added["培训"]["area"], added["培训"]["key"]) == ("education", False)
+
+
+def test_a_removed_project_brought_back_by_a_sheet_is_said(cli, tmp_path):
+    sheet = tmp_path / "s.csv"
+    cli("export", "--output", sheet)
+    assert cli("remove", "16", "--yes").exit_code == 0
+    planned = cli("import", sheet, "--dry-run").stdout
+    assert ", once project 16 (removed)" in planned
+    done = cli("import", sheet)
+    assert "Note: project 16 was removed; the sheet's row brought it back as project" in (
+        done.stderr
+    )

@@ -413,3 +413,23 @@ def test_a_programme_never_ends_before_it_starts_after_a_merge(pair):
     shown = gd.ok("programme", "show", "2021", "--json").json()
     assert (shown["start"], shown["end"]) == ("2021-02", "2021-12")
     assert hk.ok("conflicts", "--json").json() == []
+
+
+def test_moving_one_project_to_two_programmes_is_one_conflict_settled_whole(pair):
+    hk, gd = pair
+    hk.ok("programme", "add", "2021", "--start", "2021-01", "--end", "2021-12", "--area", "gba")
+    hk.ok("programme", "edit", "2021", "--add-area", "exchange")
+    converge(hk, gd)
+    hk.ok("edit", "15", "--programme", "2021")
+    gd.ok("edit", "15", "--programme", "2019")
+    converge(hk, gd)
+    (conflict,) = hk.ok("conflicts", "--json").json()
+    assert conflict["field"] == "programme"
+    pairs = {(v["value"]["programme"], v["value"]["year"]) for v in conflict["values"]}
+    assert pairs == {("2021", 2021), ("2019", 2019)}
+    for n in (1, 2):
+        hk.ok("settle", "15", "programme", str(n))
+        project = hk.projects()[15]
+        assert (project["programme"], project["year"]) in pairs
+        assert hk.ok("check").exit_code == 0
+        hk.ok("undo")

@@ -111,6 +111,11 @@ def import_(
         f"Imported {file}: {added}, updated {len(plan.updated)}, "
         f"left {plan.unchanged} as they were."
     )
+    for index, old in sorted(plan.returning.items()):
+        say(
+            f"Note: project {old} was removed; the sheet's row brought it back as "
+            f"project {ids[index]} ('ipcoop remove {ids[index]}' if it should stay gone)."
+        )
 
 
 @contextlib.contextmanager
