@@ -101,6 +101,10 @@ def plan_import(
             models.validate_project(
                 updated, [a["key"] for a in db.areas()], [m["code"] for m in db.members()]
             )
+            if updated["area"] != project["area"]:
+                from ipcoop.core import programmes
+
+                programmes.require_area(programmes.get(db, updated["programme"]), updated["area"])
         except IpcoopError as exc:
             raise IpcoopError(f"project {project['id']}: {exc}; nothing was changed") from None
         plan.updated.append(updated)

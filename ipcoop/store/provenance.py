@@ -22,8 +22,10 @@ def group_of(field: str, table: str = "projects") -> tuple[str, ...]:
     were converted."""
     forms = "titles" if table == "projects" else "names"
     spans = (("from", "until"), ("start", "end"))  # an area's or member's years, a programme's
-    # A project's year is its programme's first: the two change together.
-    together = (("status", "done_on", "carried_to"), (forms, "converted"), ("programme", "year"))
+    # A project's year is its programme's first, and its area one of the programme's:
+    # the three change together.
+    place = ("programme", "year", "area")
+    together = (("status", "done_on", "carried_to"), (forms, "converted"), place)
     for group in (*together, *spans):
         if field in group:
             return group

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 from tests.helpers import one_error_line
@@ -433,3 +434,32 @@ def test_moving_one_project_to_two_programmes_is_one_conflict_settled_whole(pair
         assert (project["programme"], project["year"]) in pairs
         assert hk.ok("check").exit_code == 0
         hk.ok("undo")
+
+
+def test_an_area_changed_against_a_move_to_another_programme_is_one_conflict(pair, tmp_path):
+    """Merged field by field, the project landed in an area its programme lacks."""
+    hk, gd = pair
+    hk.ok("programme", "add", "2021", "--start", "2021-01", "--end", "2021-12", "--area", "gba")
+    hk.ok("programme", "edit", "2021", "--add-area", "exchange")
+    converge(hk, gd)
+    hk.ok("edit", "15", "--programme", "2021")
+    gd.ok("edit", "15", "--area", "protection")
+    converge(hk, gd)
+    assert [c["field"] for c in hk.ok("conflicts", "--json").json()] == ["programme"]
+    assert hk.ok("check").exit_code == 0 and gd.ok("check").exit_code == 0
+    # Nor may a sheet put it in an area its programme lacks.
+    sheet = tmp_path / "s.json"
+    (conflict,) = hk.ok("conflicts", "--json").json()
+    moved = 1 + [v["value"]["programme"] for v in conflict["values"]].index("2021")
+    hk.ok("settle", "15", "programme", str(moved))
+    assert (hk.projects()[15]["programme"], hk.projects()[15]["area"]) == ("2021", "exchange")
+    hk.ok("export", "--format", "json", "--output", sheet)
+    records = json.loads(sheet.read_text("utf-8"))
+    for record in records:
+        if record["id"] == 15:
+            record["area"] = "trading"  # an area, but not one of programme 2021's
+    sheet.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    before = hk.db.read_bytes()
+    refused = hk("import", sheet)
+    assert refused.exit_code == 1 and "project 15" in one_error_line(refused)
+    assert hk.db.read_bytes() == before
