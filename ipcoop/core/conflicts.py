@@ -98,10 +98,7 @@ def settle(db: Any, project_id: int, field: str, choice: int) -> str:
             f"project {project_id} has no conflict on {field!r} (its conflicts: {listed}); "
             f"'ipcoop conflicts' lists them"
         )
-    values = found[0]["values"]
-    if not 1 <= choice <= len(values):
-        raise InvalidValue(f"choose a value from 1 to {len(values)}, as 'ipcoop conflicts' lists")
-    value = values[choice - 1]["value"]
+    value = _chosen(found[0]["values"], choice)
     if field == REMOVED and value == "removed":
         db.remove_projects([project_id])
         return "removed"
@@ -131,23 +128,28 @@ def settle_record(db: Any, ident: str, field: str, choice: int) -> str:
             f"{ident} has no conflict on {field!r} (its conflicts: {listed}); "
             f"'ipcoop conflicts' lists them"
         )
-    values = held[field]
-    if not 1 <= choice <= len(values):
-        raise InvalidValue(f"choose a value from 1 to {len(values)}, as 'ipcoop conflicts' lists")
-    value = values[choice - 1]["value"]
-    group = group_of(field, table)
-    kept = {k: v for k, v in record.items() if k != "conflicts"}
+    value = _chosen(held[field], choice)
     if field == REMOVED and value == "removed":
         _remove(db, table, key)  # refused while projects or programmes still use it
         return "removed"
+    kept = dict(record)
     if field != REMOVED:
+        group = group_of(field, table)
         given = value if len(group) > 1 and isinstance(value, dict) else {field: value}
         for name in group:
             if name in given and (given[name] is not None or name in kept):
                 kept[name] = given[name]
-    rest = {k: v for k, v in held.items() if k not in group}
-    db.put_keyed(table, key, {**kept, "conflicts": rest} if rest else kept)
+    from ipcoop.core.languages import settled
+
+    db.put_keyed(table, key, settled(kept, [field]))
     return "kept" if field == REMOVED else value_text(value)
+
+
+def _chosen(values: list[dict[str, Any]], choice: int) -> Any:
+    """Value number `choice` (1, 2, ... as 'ipcoop conflicts' lists them)."""
+    if not 1 <= choice <= len(values):
+        raise InvalidValue(f"choose a value from 1 to {len(values)}, as 'ipcoop conflicts' lists")
+    return values[choice - 1]["value"]
 
 
 def _remove(db: Any, table: str, key: str) -> None:

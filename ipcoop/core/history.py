@@ -123,10 +123,28 @@ def exported_versions(db: store.Database) -> dict[tuple[int, str], dict[str, Any
         for change in changes if isinstance(changes, list) else []:
             if change.get("table") != "projects" or not isinstance(change.get("id"), int):
                 continue
-            for doc in (change.get("before"), change.get("after")):
-                if isinstance(doc, dict) and isinstance(doc.get("updated"), str):
-                    found.setdefault((change["id"], doc["updated"]), doc)
-            after = change.get("after")
+            before, after = change.get("before"), change.get("after")
+            if isinstance(before, dict) and isinstance(before.get("updated"), str):
+                found.setdefault((change["id"], before["updated"]), before)  # as made
             if isinstance(after, dict) and isinstance(after.get("updated"), str):
                 found[(change["id"], after["updated"])] = after
     return found
+
+
+def removed_projects(db: store.Database) -> dict[str, int]:
+    """The id each removed project had, by its UUID (as the journal tells it)."""
+    from ipcoop.store import journal
+
+    gone: dict[str, int] = {}
+    for entry in journal.entries(db):
+        changes = entry.get("changes")
+        for change in changes if isinstance(changes, list) else []:
+            before = change.get("before")
+            if (
+                change.get("table") == "projects"
+                and change.get("after") is None
+                and isinstance(before, dict)
+                and isinstance(before.get("uuid"), str)
+            ):
+                gone[before["uuid"]] = change.get("id")
+    return gone

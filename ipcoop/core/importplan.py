@@ -61,11 +61,14 @@ def plan_import(
     journal, and a cell still holding that version's value leaves the project's
     value as it is now (a change made here since, or synced in, is kept). A cell
     changed both in the sheet and here since is refused."""
+    from ipcoop.core import history
+
     plan = ImportPlan()
     known = db.existing([i for i, uuid in sources if isinstance(i, int) and uuid])
+    areas, members = [a["key"] for a in db.areas()], [m["code"] for m in db.members()]
     clashes: list[str] = []
-    versions: Any = None
-    removed: Any = None
+    versions: dict[tuple[int, str], dict[str, Any]] | None = None  # read when first needed
+    removed: dict[str, int] | None = None
     for n, (given, (source_id, uuid)) in enumerate(zip(checked, sources, strict=True)):
         record, project = given, None
         candidate = known.get(source_id) if isinstance(source_id, int) and uuid else None
@@ -73,34 +76,30 @@ def plan_import(
             project = candidate
         if project is None:
             if isinstance(source_id, int) and uuid:
-                removed = _removed_here(db, removed, uuid)
-                if uuid in removed[1]:
-                    plan.returning[len(plan.added)] = removed[1][uuid]
+                removed = history.removed_projects(db) if removed is None else removed
+                if uuid in removed:
+                    plan.returning[len(plan.added)] = removed[uuid]
             plan.added.append(record)
             continue
         # A converted form changed in the sheet was set by a person: no longer converted.
         record["converted"] = [
             t for t in record["converted"] if record["titles"][t] == project["titles"][t]
         ]
+        changed = [f for f in EDITABLE if project[f] != record[f]]
         exported = stamps[n] if stamps and models.is_stamp(stamps[n]) else None
-        if exported and _differs(project, record):
-            if versions is None:
-                from ipcoop.core.history import exported_versions
-
-                versions = exported_versions(db)
+        if exported and changed:
+            versions = history.exported_versions(db) if versions is None else versions
             was = versions.get((project["id"], exported))
             if was is not None:
                 record, clash = _three_way(project, record, was)
                 clashes += [f"project {project['id']}'s {f}" for f in clash]
-        changed = [f for f in EDITABLE if project[f] != record[f]]
+                changed = [f for f in EDITABLE if project[f] != record[f]]
         if not changed:
             plan.unchanged += 1
             continue
         updated = {**project, **{f: record[f] for f in EDITABLE}, "updated": stamp}
         try:
-            models.validate_project(
-                updated, [a["key"] for a in db.areas()], [m["code"] for m in db.members()]
-            )
+            models.validate_project(updated, areas, members)
             if updated["area"] != project["area"]:
                 from ipcoop.core import programmes
 
@@ -116,31 +115,6 @@ def plan_import(
             f"cells to the value wanted in a fresh export. Nothing was changed"
         )
     return plan
-
-
-def _removed_here(db: Any, found: Any, uuid: str) -> Any:
-    """(True, {uuid: id}) of the projects the journal says were removed, made once."""
-    if found is not None:
-        return found
-    from ipcoop.store import journal
-
-    gone: dict[str, int] = {}
-    for entry in journal.entries(db):
-        changes = entry.get("changes")
-        for change in changes if isinstance(changes, list) else []:
-            before = change.get("before")
-            if (
-                change.get("table") == "projects"
-                and change.get("after") is None
-                and isinstance(before, dict)
-                and isinstance(before.get("uuid"), str)
-            ):
-                gone[before["uuid"]] = change.get("id")
-    return True, gone
-
-
-def _differs(project: dict[str, Any], record: dict[str, Any]) -> bool:
-    return any(project[f] != record[f] for f in EDITABLE)
 
 
 def _three_way(

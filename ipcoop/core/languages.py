@@ -105,10 +105,14 @@ _STANDARD = {"zh-hk": "s2t", "zh-cn": "t2s"}
 def settled(record: dict[str, Any], given: Iterable[str]) -> dict[str, Any]:
     """An area or member after a person set the fields `given`: their conflicts (and
     those of the fields set with them) are settled, as `edit` settles a project's."""
-    groups = {"converted": "names", "until": "from", "end": "start"}
-    touched = {groups.get(f, f) for f in given}
+    from ipcoop.store.provenance import group_of
+
+    def group(field: str) -> str:  # as the merge groups them ("names", not "titles")
+        return group_of(field, "areas")[0]
+
+    touched = {group(f) for f in given}
     conflicts = {
-        k: v for k, v in (record.get("conflicts") or {}).items() if groups.get(k, k) not in touched
+        k: v for k, v in (record.get("conflicts") or {}).items() if group(k) not in touched
     }
     out = {k: v for k, v in record.items() if k != "conflicts"}
     return {**out, "conflicts": conflicts} if conflicts else out
