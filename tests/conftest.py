@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import Run, invoke
-from tests.sharing import Copy
+from tests.sharing import Copy, join
 
 
 @pytest.fixture(autouse=True)
@@ -85,6 +85,6 @@ def pair(tmp_path: Path, remote: Path) -> tuple[Copy, Copy]:
     hk.ok("init")
     shared = hk.ok("sync", remote, "--name", "HK IPD")
     assert f"Shared {hk.db} with {remote}" in shared.stderr
-    joined = gd.ok("sync", remote, "--name", "GDAMR")
+    joined = join(gd, remote, hk, "GDAMR")
     assert "Fetched the shared database" in joined.stderr
     return hk, gd

@@ -111,6 +111,10 @@ def _pair(root: Path) -> None:
     ok(root, "hk", "init")
     ok(root, "hk", "sync", str(root / "remote.git"), "--name", "HK IPD")
     ok(root, "gd", "sync", str(root / "remote.git"), "--name", "GDAMR")
+    ok(root, "hk", "sync")  # Hong Kong approves Guangdong's key (compared by phone)
+    ok(root, "hk", "copies", "approve", "GDAMR")
+    ok(root, "hk", "sync")
+    ok(root, "gd", "sync")
 
 
 def _both_changed(root: Path) -> None:

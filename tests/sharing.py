@@ -51,6 +51,17 @@ class Copy:
         return {p["id"]: p for p in self.ok("list", "--json").json()}
 
 
+def join(copy: Copy, remote: Path, by: Copy, name: str) -> Run:
+    """A copy joins, and a trusted copy approves its key (as after comparing it by
+    phone) and syncs; the copy syncs again, and its changes count from then on."""
+    joined = copy.ok("sync", remote, "--name", name)
+    by.ok("sync")  # learns of the new key
+    by.ok("copies", "approve", name)
+    by.ok("sync")
+    copy.ok("sync")
+    return joined
+
+
 def converge(*copies: Copy) -> None:
     """Each side syncs in turn, twice round: then every copy holds the same bytes."""
     for _ in range(2):
@@ -70,10 +81,17 @@ def converge(*copies: Copy) -> None:
     assert all(v == views[0] for v in views)
 
 
-def intruder(tmp_path: Path, remote: Path) -> Path:
-    """A clone made with plain git, by someone who can write to the remote."""
+def intruder(tmp_path: Path, remote: Path, signing: Copy | None = None) -> Path:
+    """A clone made with plain git, by someone who can write to the remote. With
+    `signing`, its commits are signed with that copy's own key (a trusted key used by
+    hand: what it signs is taken, so only the checks of content stand in the way);
+    without, they are unsigned and held aside."""
     folder = tmp_path / "intruder"
     git(tmp_path, "clone", "-q", "-b", "main", str(remote), str(folder))
+    if signing is not None:
+        key = signing.folder / "ipcoop.json.local.key"
+        for setting in ("gpg.format=ssh", f"user.signingkey={key}", "commit.gpgsign=true"):
+            git(folder, "config", *setting.split("=", 1))
     return folder
 
 

@@ -94,6 +94,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "sync",
         "Share the database with the other side: commit, fetch, merge record by record, push.",
     ),
+    "copies": (
+        "signing",
+        "copies_app",
+        "List the copies that share the database: side, key, trusted or waiting, last sync.",
+    ),
+    "verify": (
+        "signing",
+        "verify",
+        "Check who made every change of the shared history; exit 1 if any is not verified.",
+    ),
     "conflicts": (
         "sharing",
         "conflicts",

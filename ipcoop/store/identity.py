@@ -253,10 +253,16 @@ def allocate(
             break
     if len(ids) < count:
         have = free_ids(record, pending)
+        waiting = (
+            " (a new copy's lease counts once a trusted copy has approved its key: "
+            "'ipcoop copies' says whether it has)"
+            if pending
+            else ""
+        )
         raise IpcoopError(
             f"this copy holds {have or 0} unused project id(s) and needs {count}; run "
-            f"'ipcoop sync' to lease more (ids are leased through the shared remote so "
-            f"that no two copies hand out the same one). Nothing was changed"
+            f"'ipcoop sync' to lease more{waiting} (ids are leased through the shared remote "
+            f"so that no two copies hand out the same one). Nothing was changed"
         )
     if skipped:
         warnings.append(

@@ -12,6 +12,11 @@ locks    git's lock files left behind by a kill or a power cut
 leases   blocks of ids, leased through the remote
 repair   finishing a merge that a plain `git pull` left
 driver   git's merge driver (python -m ipcoop.sync.driver)
+keys     this copy's signing key (OpenSSH's ssh-keygen)
+signers  the signers file: which keys may change the shared record
+verify   judging commits: who signed each, and what of it this copy takes
+trust    the founder this copy pinned, its own record, approvals and revocations
+audit    what `ipcoop copies` and `ipcoop verify` report
 
 May import: ipcoop.store and ipcoop.base. Must never import the core, the
 reports or a front end; a front end starts a sync (`ipcoop sync`), and git runs

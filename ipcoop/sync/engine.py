@@ -10,19 +10,23 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ipcoop.base.errors import DatabaseError, IpcoopError
 from ipcoop.store import files, identity, layout, paths
 from ipcoop.store.lock import locked
 from ipcoop.store.merge import merge
 from ipcoop.store.provenance import open_conflicts
-from ipcoop.sync import first, guard, leases, locks
+from ipcoop.sync import first, guard, leases, locks, trust
+from ipcoop.sync import signers as sig
 from ipcoop.sync.content import parse_blob
 from ipcoop.sync.git import Git, GitError
 from ipcoop.sync.mend import mend
 from ipcoop.sync.repo import BRANCH_REF, REMOTE_REF, Repo
+from ipcoop.sync.verify import Judge
 
 ATTEMPTS = 6
 
@@ -69,6 +73,13 @@ class Report:
                     others += [f"{table[:-1]} {k}" for k in changed]
 
     leased: list[list[int]] = field(default_factory=list)
+    # Signing: "founded" (this copy founded it), "waiting" (this copy asked to be
+    # approved); whether this copy's key is still waiting; this copy's fingerprint;
+    # commits held aside that came in: (commit, who, why).
+    signing: str = ""
+    waiting: bool = False
+    fingerprint: str = ""
+    held: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _busy(timeout: float) -> IpcoopError:
@@ -78,7 +89,13 @@ def _busy(timeout: float) -> IpcoopError:
     )
 
 
-def sync(db: Path, remote: str | None = None, name: str | None = None) -> Report:
+def sync(
+    db: Path,
+    remote: str | None = None,
+    name: str | None = None,
+    key: Path | None = None,
+    side: str | None = None,
+) -> Report:
     path = paths.resolve(db)
     if not path.parent.is_dir():
         # A first-time user joining: the default folder is made, as any first command does.
@@ -88,13 +105,19 @@ def sync(db: Path, remote: str | None = None, name: str | None = None) -> Report
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
+    if key is not None:  # a key that cannot sign is refused before anything is touched
+        from ipcoop.sync.keys import load
+
+        load(key.expanduser().resolve(), "the key")
     # One sync of a copy at a time: a second one would read and rewrite this copy's
     # state (its pending leases) under the first one's feet, and remove git's locks.
     with locked(path, paths.sync_lock_path(path), _busy):
-        return _sync(path, remote, name)
+        return _sync(path, remote, name, key, side)
 
 
-def _sync(path: Path, remote: str | None, name: str | None) -> Report:
+def _sync(
+    path: Path, remote: str | None, name: str | None, key: Path | None, side: str | None
+) -> Report:
     folder = path.parent
     state = identity.read_local(path)
     copy = state.get("copy") if isinstance(state.get("copy"), str) else None
@@ -108,6 +131,10 @@ def _sync(path: Path, remote: str | None, name: str | None) -> Report:
             f"folder of its own (move it, then sync)"
         )
     report = Report()
+    signing_key = trust.key_of(path, key, who)  # before anything changes: a bad key refuses
+    repo.key = signing_key.private
+    repo.signer = signing_key.ident
+    report.fingerprint = signing_key.fingerprint
     if remote is not None:
         remote = first.normalise(remote)
         report.first = first.first_time(repo, path, remote)
@@ -128,7 +155,8 @@ def _sync(path: Path, remote: str | None, name: str | None) -> Report:
         report.restored = guard.restore_missing(repo, path, repo.revs("HEAD")[0])
         _mark(path, syncing=True, name=name)
     try:
-        _exchange(repo, path, report)
+        _signing(repo, path, report, signing_key, who, side)
+        _exchange(repo, path, report, signing_key)
     except IpcoopError:
         _ended(path)  # refused, not killed midway
         raise
@@ -141,18 +169,66 @@ def _ended(path: Path) -> None:
         _mark(path, syncing=False)
 
 
-def _exchange(repo: Repo, path: Path, report: Report) -> None:
+def _signing(repo: Repo, path: Path, report: Report, key: Any, who: str, side: str | None) -> None:
+    """The first signed sync of this copy: pin the founder (or found signing) and put
+    this copy's key in the signers file; later, only a side given anew."""
+    state = identity.read_local(path)
+    if trust.roots(state) and key.ident in trust.read_local_signers(path) and not side:
+        return
+    guard.fetch_forward(repo, report.remote)
+    theirs = repo.revs(REMOTE_REF)[0]
+    remote_signers = _remote_signers(repo, theirs)
+    head = repo.revs("HEAD")[0]
+    trust.pin(path, key, remote_signers, [c for c in (head, theirs) if c])
+    shared: sig.Signers = {}
+    if theirs is not None:
+        judge = _judge(repo, path)
+        judge.judge(theirs)
+        shared = judge.signers_at(theirs)
+        taken = judge.db_raw(theirs)
+        if report.first == "joined" and taken is not None and taken != files.read_bytes(path):
+            with locked(path):  # what the remote holds that this copy does not take
+                files.atomic_write(path, taken)
+    try:
+        data = parse_blob(files.read_bytes(path), str(path))
+    except DatabaseError:  # conflict markers a plain `git pull` left: the sync repairs them
+        data = {"copies": {}, "members": {}}
+    copy, _, _ = identity.choose(path, data["copies"])
+    side = side or sig.guess_side(who, data["members"])
+    report.signing = trust.register(path, key, copy, who, side, shared)
+
+
+def _remote_signers(repo: Repo, rev: str | None) -> sig.Signers:
+    if rev is None:
+        return {}
+    try:
+        return sig.parse(
+            repo.blob(rev, repo.signers_name), f"the signers file on {repo.remote_url()}"
+        )
+    except sig.SignersError:
+        return {}  # judged commit by commit: a damaged one is held aside
+
+
+def _judge(repo: Repo, path: Path) -> Judge:
+    return Judge(repo, trust.roots(identity.read_local(path)))
+
+
+def _exchange(repo: Repo, path: Path, report: Report, key: Any) -> None:
     """Commit, fetch, merge, push until the remote takes it; confirm the leases."""
     for _ in range(ATTEMPTS):
         with locked(path):
             _commit_local(repo, path, repo.revs("HEAD")[0])
         guard.fetch_forward(repo, report.remote)
+        theirs = repo.revs(REMOTE_REF)[0]
+        if trust.give_up_founding(path, key, _remote_signers(repo, theirs)):
+            report.signing = "waiting"
         with locked(path):
-            head = _integrate(repo, path, report)
+            head = _integrate(repo, path, report, key)
         if head == repo.revs(REMOTE_REF)[0]:
             break
         if repo.push(head):
             repo.git.run("update-ref", locks.SEEN_REF, head)  # the remote holds it now
+            trust.pushed(path)
             break
         time.sleep(random.uniform(0.05, 0.3))  # the other side pushed first: merge again
     else:
@@ -161,9 +237,14 @@ def _exchange(repo: Repo, path: Path, report: Report) -> None:
             raise GitError(locks.held_message(held))
         raise GitError(f"the remote kept changing during {ATTEMPTS} attempts; sync again")
     report.tally()
-    if identity.read_local(path).get("pending"):
-        with locked(path):
-            leases.confirm(path, repo.blob(head) or b"")
+    state = identity.read_local(path)
+    judge = Judge(repo, trust.roots(state))
+    judge.judge(head)
+    mine = trust.read_local_signers(path)
+    report.waiting = key.ident not in sig.trusted(mine, trust.roots(state))
+    if state.get("pending"):
+        with locked(path):  # a lease counts once the others take it: trusted content
+            leases.confirm(path, judge.db_raw(head) or b"")
     if report.first == "shared" and Path(report.remote).is_dir():
         # A plain `git clone` of a bare repository checks out its HEAD: make it main.
         # History only moves forward there: no forced push, no deleted branch.
@@ -182,6 +263,10 @@ def _mark(path: Path, syncing: bool, name: str | None = None) -> None:
         wanted["name"] = name
     if wanted != state:
         identity.write_local(path, wanted)
+
+
+def _signers_raw(path: Path) -> bytes:
+    return sig.serialise(trust.read_local_signers(path))
 
 
 def _local(path: Path) -> tuple[bytes, layout.Data]:
@@ -213,27 +298,35 @@ def _commit_local(repo: Repo, path: Path, head: str | None) -> str | None:
         from ipcoop.sync.repair import repair
 
         return repair(repo, path, head, raw)
-    if _committed(path, head, raw):
+    signers = _signers_raw(path)
+    if _committed(path, head, raw + signers):
         return head
-    support = repo.support_files()
+    contents = repo.contents(raw, signers)
     repo.write_support_files()
     if (
         head is not None
-        and repo.blob(head) == raw
-        and all(repo.blob(head, name) == data for name, data in support.items())
+        and all(repo.blob(head, name) == data for name, data in contents.items())
+        and not _unvouched(repo, path, head)
     ):
-        _remember(path, head, raw)
+        _remember(path, head, raw + signers)
         return head
     _, data = _local(path)
     before = _parsed(repo.blob(head)) if head else None
     guard.descends(path, data, before)
     guard.sound_to_send(path, data, before)
-    commit = repo.commit(
-        {path.name: raw, **support}, [head] if head else [], _message(data, before)
-    )
+    commit = repo.commit(contents, [head] if head else [], _message(data, before))
     repo.move_branch(commit, head)
-    _remember(path, commit, raw)
+    _remember(path, commit, raw + signers)
     return commit
+
+
+def _unvouched(repo: Repo, path: Path, head: str) -> bool:
+    """Whether the branch holds this file in a commit no trusted key vouches for and that
+    this copy did not sign (a plain `git commit` or `git pull`): signed anew, it counts."""
+    judge = _judge(repo, path)
+    judge.judge(head)
+    verdict = judge.verdicts[head]
+    return verdict.kind == "held" and verdict.signer != repo.signer
 
 
 def _parsed(raw: bytes | None) -> layout.Data | None:
@@ -255,20 +348,29 @@ def _message(data: layout.Data, before: layout.Data | None) -> str:
     return "\n".join(lines)
 
 
-def _integrate(repo: Repo, path: Path, report: Report) -> str:
-    """Merge what was fetched into the file and the branch; lease ids; return the head."""
+def _integrate(repo: Repo, path: Path, report: Report, key: Any) -> str:
+    """Merge what was fetched into the file and the branch; lease ids; return the head.
+    Only trusted content is merged: what a held commit changed is left out."""
     head, theirs = repo.revs("HEAD", REMOTE_REF)
     head = _commit_local(repo, path, head)  # a command may have run during the fetch
     if head is not None and theirs == head and _needs_nothing(path):
         return head  # nothing to send or receive: no parsing, no writing
+    judge = _judge(repo, path)
+    _held(judge, judge.judge(head, theirs), report, key)
     raw, ours = _local(path)
     if report.mine is None:
         report.mine = ours
     data = ours
     parents = [head] if head else []
+    local_signers = trust.read_local_signers(path)
+    signers = local_signers
     if theirs is not None and theirs != head and not repo.is_ancestor(theirs, head or ""):
-        forward, base = _base(repo, head, theirs, ours, report.remote)
-        their_data = guard.remote_data(repo, theirs, report.remote, ours, base)
+        forward, base = _base(repo, judge, head, theirs, ours, report.remote)
+        verdict = judge.verdicts[theirs]
+        their_data = guard.remote_data(
+            repo, theirs, report.remote, ours, base, judge.db_raw(theirs), verdict.kind != "held"
+        )
+        signers = sig.merge(local_signers, judge.signers_at(theirs))
         if forward:
             data, parents = their_data, [theirs]
         else:
@@ -280,7 +382,7 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
     elif theirs is None or theirs != head:
         # (The remote's version may be unreadable, pulled in by a plain `git pull`:
         # this push replaces it.)
-        old = _parsed(repo.blob(theirs)) if theirs else None
+        old = _parsed(judge.db_raw(theirs)) if theirs else None
         if old is not None:
             guard.outgoing(ours, old, report.remote)
         report.theirs = old or {name: {} for name in layout.TABLES}
@@ -293,32 +395,69 @@ def _integrate(repo: Repo, path: Path, report: Report) -> str:
     new = layout.serialise(data)
     if new != raw:
         files.atomic_write(path, new)
+    if signers != local_signers:
+        trust.write_local_signers(path, signers)
+    signers_raw = sig.serialise(signers)
     report.conflicts = len(open_conflicts(data))
-    if theirs is not None and parents == [theirs] and new == repo.blob(theirs):
+    message = (
+        (lambda: _message(data, _parsed(repo.blob(parents[0])) if parents else None))
+        if len(parents) < 2
+        else (lambda: f"{name}: merge")
+    )
+    return _place(repo, path, (head, theirs), parents, repo.contents(new, signers_raw), message)
+
+
+def _place(
+    repo: Repo,
+    path: Path,
+    tips: tuple[str | None, str | None],
+    parents: list[str],
+    contents: dict[str, bytes],
+    message: Callable[[], str],
+) -> str:
+    """The branch moved to what the merge gave: the remote's head, ours, or a new commit."""
+    head, theirs = tips
+    new, signers_raw = contents[repo.name], contents[repo.signers_name]
+    if (
+        theirs is not None
+        and parents == [theirs]
+        and all(repo.blob(theirs, name) == value for name, value in contents.items())
+    ):
         repo.move_branch(theirs, head)  # a fast-forward
-        _remember(path, theirs, new)
+        _remember(path, theirs, new + signers_raw)
         return theirs
-    if parents == [head] and head is not None and new == repo.blob(head):
+    if (
+        parents == [head]
+        and head is not None
+        and all(repo.blob(head, name) == value for name, value in contents.items())
+    ):
         return head
     commit = repo.commit(
-        {path.name: new, **repo.support_files()},
+        contents,
         parents,
-        _message(data, _parsed(repo.blob(parents[0])) if parents else None)
-        if len(parents) < 2
-        else f"{name}: merge",
+        message(),
     )
     repo.move_branch(commit, head)
-    _remember(path, commit, new)
+    _remember(path, commit, new + signers_raw)
     return commit
 
 
+def _held(judge: Judge, new: list[str], report: Report, key: Any) -> None:
+    """Commits held aside among those just judged (not this copy's own)."""
+    for commit in new:
+        verdict = judge.verdicts[commit]
+        if verdict.kind == "held" and verdict.signer != key.ident:
+            report.held.append((commit, verdict.signer or "", verdict.reason))
+
+
 def _base(
-    repo: Repo, head: str | None, theirs: str, ours: layout.Data, remote: str
+    repo: Repo, judge: Judge, head: str | None, theirs: str, ours: layout.Data, remote: str
 ) -> tuple[bool, layout.Data | None]:
-    """(whether the remote's version simply follows ours, the version both share)."""
+    """(whether the remote's version simply follows ours, the version both share, as
+    trusted: a held commit's changes are not in it)."""
     if head is None:
         return True, None
-    if repo.is_ancestor(head, theirs):
+    if repo.is_ancestor(head, theirs) and judge.verdicts[head].kind != "held":
         return True, ours  # this copy's file is its head's version (just committed)
     base_rev = repo.merge_base(head, theirs)
     if base_rev is None:
@@ -326,7 +465,7 @@ def _base(
             f"{remote} holds an unrelated database (no common history); the local file "
             f"was not changed"
         )
-    base_raw = repo.blob(base_rev)
+    base_raw = judge.db_raw(base_rev) if base_rev in judge.verdicts else repo.blob(base_rev)
     return False, parse_blob(base_raw, "the common version") if base_raw else None
 
 

@@ -32,17 +32,23 @@ def remote_data(
     remote: str,
     ours: layout.Data | None = None,
     base: layout.Data | None = None,
+    raw: bytes | None = None,
+    tree: bool = True,
 ) -> layout.Data:
-    """The database at the remote's `rev`, if this copy can take it, judged against
-    `base`, the version both share (see `incoming`); GitError otherwise."""
-    foreign = repo.foreign_entries(rev)
+    """The database at the remote's `rev` (or `raw`, what this copy takes of it), if this
+    copy can take it, judged against `base`, the version both share (see `incoming`);
+    GitError otherwise. `tree`: whether the commit's own files are judged (not for a
+    commit held aside, whose files are not taken)."""
+    foreign = repo.foreign_entries(rev) if tree else []
     if foreign:
         raise GitError(
             f"{remote} holds {', '.join(foreign[:3])} beside the database, which ipcoop "
             f"never shares{UNCHANGED}; whoever manages the remote should remove it"
         )
     try:
-        data = parse_blob(repo.blob(rev) or b"", f"the database on {remote}")
+        data = parse_blob(
+            raw if raw is not None else repo.blob(rev) or b"", f"the database on {remote}"
+        )
     except DatabaseError as exc:
         said = exc.message.removesuffix(". Nothing was changed")  # said once, below
         raise GitError(said + UNCHANGED) from None

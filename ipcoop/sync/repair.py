@@ -40,7 +40,13 @@ def repair(repo: Repo, path: Path, head: str | None, raw: bytes) -> str | None:
     new = layout.serialise(merge(base, ours, theirs))
     files.atomic_write(path, new)
     commit = repo.commit(
-        {path.name: new, **repo.support_files()}, parents, "ipcoop: merge repaired record by record"
+        repo.contents(new, _signers(path)), parents, "ipcoop: merge repaired record by record"
     )
     repo.move_branch(commit, head)
     return commit
+
+
+def _signers(path: Path) -> bytes:
+    from ipcoop.sync import signers, trust
+
+    return signers.serialise(trust.read_local_signers(path))

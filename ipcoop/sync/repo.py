@@ -26,6 +26,8 @@ class Repo:
         self.folder = git.folder
         self.name = db_name
         self.refused = ""  # why the last push was refused
+        self.key: Path | None = None  # the private key every commit is signed with
+        self.signer = ""  # its key id (as the signers file names it)
 
     @property
     def git_dir(self) -> Path:
@@ -140,9 +142,17 @@ class Repo:
             ).encode(),
         }
 
+    @property
+    def signers_name(self) -> str:
+        return self.name + ".signers"
+
     def shared_names(self) -> tuple[str, ...]:
         """The only paths a shared branch may hold."""
-        return (self.name, *self.support_files())
+        return (self.name, self.signers_name, *self.support_files())
+
+    def contents(self, db: bytes, signers: bytes) -> dict[str, bytes]:
+        """What a commit holds: the database, the signers file, the support files."""
+        return {self.name: db, self.signers_name: signers, **self.support_files()}
 
     def foreign_entries(self, rev: str) -> list[str]:
         """What a commit holds besides the database and its two support files as
@@ -200,6 +210,11 @@ class Repo:
             with contextlib.suppress(OSError):
                 index.unlink()
         args = ["commit-tree", tree, "--no-gpg-sign", "-m", message]
+        if self.key is not None:  # signed by this copy's key, with OpenSSH through git
+            args = [
+                *("-c", "gpg.format=ssh", "-c", f"user.signingkey={self.key}"),
+                *("-c", "gpg.ssh.program=ssh-keygen", "commit-tree", tree, "-S", "-m", message),
+            ]
         for parent in parents:
             args += ["-p", parent]
         return self.git.out(*args)

@@ -13,7 +13,7 @@ import pytest
 
 from ipcoop.sync.repo import Repo
 from tests.helpers import one_error_line
-from tests.sharing import Copy, converge, git
+from tests.sharing import Copy, converge, git, join
 
 
 def test_a_fast_forward(pair):
@@ -119,7 +119,7 @@ def test_a_refused_push_is_merged_and_retried(pair, monkeypatch):
 def test_three_copies(pair, tmp_path, remote):
     hk, gd = pair
     third = Copy(tmp_path, "customs")
-    third.ok("sync", remote, "--name", "GDCUS")
+    join(third, remote, hk, "GDCUS")
     ids = [
         int(c.ok("add", f"by {c.name}", "--area", "protection", "--year", "2021").stdout)
         for c in (hk, gd, third)
@@ -185,6 +185,10 @@ def test_a_fresh_clone_pulled_with_plain_git_is_repaired_by_sync(pair, tmp_path,
     assert projects[13]["title"] == "Contest 2020 (clone)"
     assert projects[13]["notes"] == "HK note"
     assert projects[12]["title"] == "Arbitration and mediation"
+    hk.ok("sync")  # a clone is a new copy: its changes count once its key is approved
+    hk.ok("copies", "approve", "clone")
+    hk.ok("sync")
+    copy.ok("sync")
     converge(hk, gd, copy)
 
 
@@ -208,7 +212,9 @@ def test_a_newer_schema_from_the_remote_is_refused(pair, tmp_path, remote):
     data = json.loads((clone / "ipcoop.json").read_text())
     data["_meta"]["1"]["schema"] = 99
     (clone / "ipcoop.json").write_text(json.dumps(data))
-    git(clone, "commit", "-q", "-am", "from the future")
+    key = pair[0].folder / "ipcoop.json.local.key"  # a newer ipcoop of a trusted copy
+    signed = ("-c", "gpg.format=ssh", "-c", f"user.signingkey={key}")
+    git(clone, *signed, "commit", "-S", "-q", "-am", "from the future")
     git(clone, "push", "-q", "origin", "main")
     gd.ok("edit", "11", "--note", "local")
     before = gd.db.read_bytes()

@@ -121,7 +121,7 @@ def test_a_plain_pull_cannot_replace_own_files_nor_plant_a_link(pair, tmp_path, 
     outside = tmp_path / "outside.json"
     original = gd.db.read_bytes()
     outside.write_bytes(original)
-    evil = intruder(tmp_path, remote)
+    evil = intruder(tmp_path, remote, signing=pair[0])
     (evil / "ipcoop.json.local").write_text(local_of(hk).read_text())
     (evil / "ipcoop.json.cache").write_text('{"version": 2, "stats": {}}')
     (evil / "ipcoop.json").unlink()
@@ -139,7 +139,7 @@ def test_a_plain_pull_cannot_replace_own_files_nor_plant_a_link(pair, tmp_path, 
 @pytest.mark.parametrize("extra", ["file", "link"])
 def test_a_remote_holding_other_files_is_refused(pair, tmp_path, remote, extra):
     _, gd = pair
-    evil = intruder(tmp_path, remote)
+    evil = intruder(tmp_path, remote, signing=pair[0])
     if extra == "file":
         (evil / "ipcoop.json.local").write_text('{"copy": "stolen"}')
     else:
@@ -174,7 +174,7 @@ def _edit_remote_record(evil: Path, change) -> None:
 )
 def test_a_remote_record_no_command_would_write_is_refused(pair, tmp_path, remote, change):
     _, gd = pair
-    evil = intruder(tmp_path, remote)
+    evil = intruder(tmp_path, remote, signing=pair[0])
     _edit_remote_record(evil, change)
     push(evil)
     pushed = git(remote, "rev-parse", "main").stdout
@@ -318,7 +318,7 @@ def test_import_of_something_that_is_not_a_file_is_refused_at_once(db_path, tmp_
 
 def test_a_damaged_remote_gets_no_local_recovery_advice(pair, tmp_path, remote):
     _, gd = pair
-    evil = intruder(tmp_path, remote)
+    evil = intruder(tmp_path, remote, signing=pair[0])
     (evil / "ipcoop.json").write_text('{"_meta": {"1": {"schema": 5}}, "projects": ')
     push(evil)
     result = gd("sync")

@@ -14,7 +14,7 @@ import pytest
 
 from ipcoop.sync import locks
 from tests.helpers import one_error_line
-from tests.sharing import Copy, converge, git, intruder, push, refused, rewrite
+from tests.sharing import Copy, converge, git, intruder, join, push, refused, rewrite
 
 
 def journaled(table: str, key: str):
@@ -77,7 +77,7 @@ def test_undoing_a_member_a_project_uses_is_refused(pair):
 def test_a_remote_record_no_command_would_write_is_refused(pair, tmp_path, remote, change, words):
     hk, gd = pair
     converge(hk, gd)
-    evil = intruder(tmp_path, remote)
+    evil = intruder(tmp_path, remote, signing=pair[0])
     rewrite(evil, change)
     push(evil)
     refused(hk, words)
@@ -181,7 +181,7 @@ def test_a_remote_that_lost_its_branch_is_refused_not_called_in_step(pair, remot
 def test_keeping_one_label_keeps_the_links_added_since(pair, tmp_path, remote):
     hk, gd = pair
     third = Copy(tmp_path, "customs")
-    third.ok("sync", remote, "--name", "GDCUS")
+    join(third, remote, hk, "GDCUS")
     url, other = "https://example.org/x", "https://example.org/y"
     hk.ok("link", "14", url, "--label", "first")
     converge(hk, gd, third)

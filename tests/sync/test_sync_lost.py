@@ -6,7 +6,7 @@ import json
 import time
 
 from tests.helpers import one_error_line
-from tests.sharing import Copy, converge
+from tests.sharing import Copy, converge, join
 
 
 def test_a_change_taken_back_is_not_lost_to_a_sheet_of_the_old_value(pair, tmp_path):
@@ -29,7 +29,7 @@ def test_a_change_taken_back_is_not_lost_to_a_sheet_of_the_old_value(pair, tmp_p
 def test_an_edit_beats_a_removal_without_undoing_a_rename(pair, tmp_path, remote):
     hk, gd = pair
     third = Copy(tmp_path, "customs")
-    third.ok("sync", remote, "--name", "GDCUS")
+    join(third, remote, hk, "GDCUS")
     gd.ok("edit", "16", "--title", "Exchange on copyright and related rights")
     gd.ok("sync")
     hk.ok("sync")
@@ -82,7 +82,7 @@ def test_a_programme_made_by_add_on_one_copy_and_by_import_on_another_merges(
 ):
     hk, gd = pair
     third = Copy(tmp_path, "customs")
-    third.ok("sync", remote, "--name", "GDCUS")
+    join(third, remote, hk, "GDCUS")
     hk.ok("add", "x", "--area", "gba", "--year", "2021")
     sheet = tmp_path / "s.csv"
     hk.ok("export", "--format", "csv", "--output", sheet)
@@ -219,6 +219,10 @@ def test_a_sync_that_brings_only_another_copys_ids_says_so(tmp_path, remote):
     hk.ok("init")
     hk.ok("sync", remote, "--name", "HK IPD")
     gd.ok("sync", remote, "--name", "GDAMR")
+    hk.ok("sync")
+    hk.ok("copies", "approve", "GDAMR")
+    hk.ok("sync")
+    gd.ok("sync")  # approved: its lease of ids now counts
     told = hk.ok("sync").stderr
     assert "received 1." in told and "Also received the ids of GDAMR." in told
 

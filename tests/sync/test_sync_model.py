@@ -133,6 +133,12 @@ class SharingModel(RuleBasedStateMachine):
             self.ok("A", "sync", self.remote, "--name", "A")
             self.ok("B", "sync", self.remote, "--name", "B")
             self.ok("C", "sync", self.remote, "--name", "C")
+            # A trusts B's and C's keys (as after comparing them by phone).
+            self.ok("A", "sync")
+            self.ok("A", "copies", "approve", "B", "C")
+            self.ok("A", "sync")
+            self.ok("B", "sync")
+            self.ok("C", "sync")
             for project in self.ok("A", "list", "--json").json():
                 self.titles.setdefault(project["id"], set()).add(project["title"])
             STATS["examples"] += 1

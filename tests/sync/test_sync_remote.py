@@ -39,7 +39,7 @@ def test_a_change_no_command_made_is_refused(pair, tmp_path, remote, change, wor
     hk, gd = pair
     hk.ok("add", "Shared first", "--area", "gba", "--year", "2021")
     converge(hk, gd)
-    evil = intruder(tmp_path, remote)
+    evil = intruder(tmp_path, remote, signing=pair[0])
     rewrite(evil, change)
     push(evil)
     for copy in (hk, gd):
@@ -49,7 +49,7 @@ def test_a_change_no_command_made_is_refused(pair, tmp_path, remote, change, wor
 
 def test_a_uuid_changed_on_the_remote_is_refused(pair, tmp_path, remote):
     _, gd = pair
-    evil = intruder(tmp_path, remote)
+    evil = intruder(tmp_path, remote, signing=pair[0])
     rewrite(evil, lambda d: d["projects"]["7"].update(uuid=d["projects"]["8"]["uuid"]))
     push(evil)
     refused(gd, "project 7")
@@ -57,7 +57,7 @@ def test_a_uuid_changed_on_the_remote_is_refused(pair, tmp_path, remote):
 
 def test_duplicate_keys_on_the_remote_are_refused(pair, tmp_path, remote):
     _, gd = pair
-    evil = intruder(tmp_path, remote)
+    evil = intruder(tmp_path, remote, signing=pair[0])
     text = (evil / "ipcoop.json").read_text("utf-8")
     line = next(line for line in text.splitlines() if line.lstrip().startswith('"12": '))
     (evil / "ipcoop.json").write_text(
@@ -69,7 +69,7 @@ def test_duplicate_keys_on_the_remote_are_refused(pair, tmp_path, remote):
 
 def test_attributes_from_the_remote_never_convert_the_file(pair, tmp_path, remote):
     hk, gd = pair
-    evil = intruder(tmp_path, remote)
+    evil = intruder(tmp_path, remote, signing=pair[0])
     (evil / ".gitattributes").write_text("/ipcoop.json working-tree-encoding=UTF-16LE-BOM text\n")
     git(evil, "add", ".gitattributes")
     git(evil, "commit", "-q", "-m", "attributes")
@@ -84,7 +84,7 @@ def test_a_folder_in_place_of_the_database_never_reaches_the_copy(pair, tmp_path
     hk, gd = pair
     gd.ok("edit", "12", "--note", "GD's note, synced")
     gd.ok("sync")
-    evil = intruder(tmp_path, remote)
+    evil = intruder(tmp_path, remote, signing=pair[0])
     (evil / "ipcoop.json").unlink()
     (evil / "ipcoop.json").mkdir()
     (evil / "ipcoop.json" / "x").write_text("x")
@@ -95,12 +95,12 @@ def test_a_folder_in_place_of_the_database_never_reaches_the_copy(pair, tmp_path
     assert "was missing; it was put back" in result.stderr
     converge(hk, gd)
     assert hk.projects()[12]["notes"] == "GD's note, synced"
-    assert git(remote, "ls-tree", "main").stdout.count("\n") == 3  # the three shared files
+    assert git(remote, "ls-tree", "main").stdout.count("\n") == 4  # the four shared files
 
 
 def test_what_a_plain_pull_brought_in_is_not_passed_on(pair, tmp_path, remote):
     hk, gd = pair
-    evil = intruder(tmp_path, remote)
+    evil = intruder(tmp_path, remote, signing=pair[0])
     (evil / "notes.txt").write_text("not ipcoop's")
     push(evil)
     refused(hk, "'notes.txt' (a file)")
@@ -135,7 +135,7 @@ def test_a_rewound_remote_stays_refused_after_a_plain_fetch(pair, tmp_path, remo
 )
 def test_a_malformed_remote_is_refused_in_one_line(pair, tmp_path, remote, change):
     _, gd = pair
-    evil = intruder(tmp_path, remote)
+    evil = intruder(tmp_path, remote, signing=pair[0])
     rewrite(evil, change)
     push(evil)
     refused(gd, "refuses")

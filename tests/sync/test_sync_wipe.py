@@ -92,6 +92,10 @@ def test_a_deleted_shared_database_is_put_back_not_made_anew(pair, tmp_path, rem
     hk, gd = grown(pair)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-gd2"))
     assert invoke("sync", remote, "--name", "GD laptop").exit_code == 0
+    hk.ok("sync")
+    hk.ok("copies", "approve", "GD laptop")
+    hk.ok("sync")
+    assert invoke("sync").exit_code == 0
     default = tmp_path / "xdg-gd2" / "ipcoop" / "ipcoop.json"
     assert invoke("add", "Laptop's project", "--area", "gba", "--year", "2021").exit_code == 0
     assert invoke("sync").exit_code == 0

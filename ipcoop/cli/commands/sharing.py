@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -30,13 +31,33 @@ def sync(
             help="This copy's name in the log (default: git's user.name, else your login name).",
         ),
     ] = None,
+    key: Annotated[
+        Path | None,
+        typer.Option(
+            "--key",
+            metavar="PATH",
+            help="Sign with this OpenSSH private key (no passphrase) instead of the copy's "
+            "own, made on its first sync. Remembered.",
+        ),
+    ] = None,
+    side: Annotated[
+        str | None,
+        typer.Option(
+            "--side",
+            metavar="gd|hk",
+            help="The side this copy keeps, shown to the others (guessed from --name).",
+        ),
+    ] = None,
 ) -> None:
     """Share the database with the other side: commit, fetch, merge record by record, push.
 
     The first time, give REMOTE: the database's folder becomes a git repository
     tracking it (a copy with no database fetches it). Later, run it alone.
     Conflicting values are kept as data: see 'ipcoop conflicts'.
-    Example: ipcoop sync /shared/ipcoop.git --name "HK IPD"
+    Every change it sends is signed with the copy's key; changes signed by no
+    trusted key are held aside ('ipcoop verify'), and a new copy's count once a
+    trusted copy approves it ('ipcoop copies approve NAME').
+    Example: ipcoop sync /shared/ipcoop.git --name "HK IPD" --side hk
     """
     from ipcoop.sync.engine import sync as run_sync
 
@@ -45,7 +66,13 @@ def sync(
         from ipcoop.base.errors import InvalidValue
 
         raise InvalidValue("--name must not be empty")
-    report = run_sync(path, remote, name.strip() if name else None)
+    if side is not None and side.strip().lower() not in ("gd", "hk"):
+        from ipcoop.base.errors import InvalidValue
+
+        raise InvalidValue(f"--side must be gd or hk, not {side!r}")
+    report = run_sync(
+        path, remote, name.strip() if name else None, key, side.strip().lower() if side else None
+    )
     saved(ctx)
     if report.restored:
         say(f"{path.name} was missing; it was put back as this copy last synced it.")
@@ -73,6 +100,8 @@ def sync(
 
     for line in duplicates.said(duplicates.met_in_sync(report.mine, report.theirs, report.final)):
         say(f"Note: {line}")
+    for line in said_in_sync(report):
+        say(line)
     for first, last in report.leased:
         say(f"Leased ids {first}-{last} for this copy.")
     if report.conflicts:
@@ -170,3 +199,28 @@ def settle(
         say(f"Settled the removal conflict of project {pid}: it is {value}.")
     else:
         say(f"Settled {field.strip()} of project {pid}: kept {value}.")
+
+
+def said_in_sync(report: Any) -> list[str]:
+    """What a sync says about signing."""
+    out = []
+    if report.signing == "founded":
+        out.append(
+            f"This copy now signs every change it shares, and founds the list of trusted "
+            f"keys: its key is {report.fingerprint}. Tell the other side by phone."
+        )
+    elif report.signing == "waiting":
+        out.append(f"This copy signs its changes with the key {report.fingerprint}.")
+    if report.waiting:
+        out.append(
+            "This copy's key is waiting for approval: its changes stay here until a trusted "
+            "copy runs 'ipcoop copies approve NAME' and syncs, then this copy syncs again. "
+            f"Read them the fingerprint {report.fingerprint} to compare."
+        )
+    if report.held:
+        who = sorted({h[2] for h in report.held})
+        out.append(
+            f"Held aside {len(report.held)} change(s) that no trusted key signed "
+            f"({'; '.join(who[:3])}); they were not merged. 'ipcoop verify' lists them."
+        )
+    return out

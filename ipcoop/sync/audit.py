@@ -1,0 +1,139 @@
+"""What `ipcoop copies` and `ipcoop verify` report: every copy and its key, and every
+commit of the shared history judged again from the start."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from ipcoop.base.errors import IpcoopError
+from ipcoop.store import identity
+from ipcoop.sync import signers as sig
+from ipcoop.sync import trust
+from ipcoop.sync.git import Git
+from ipcoop.sync.keys import fingerprint
+from ipcoop.sync.repo import Repo
+from ipcoop.sync.verify import Judge
+
+
+def _repo(path: Path) -> Repo:
+    from ipcoop.store.paths import resolve
+
+    path = resolve(path)
+    repo = Repo(Git(path.parent), path.name)
+    if not repo.exists() or repo.remote_url() is None:
+        raise IpcoopError(
+            f"{path} is not shared yet, so nothing is signed; 'ipcoop sync REMOTE' shares it"
+        )
+    return repo
+
+
+def _when(stamp: int) -> str | None:
+    if not stamp:
+        return None
+    return dt.datetime.fromtimestamp(stamp, dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def copies(path: Path, shared: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every copy: its key and whether it is trusted, waiting or revoked."""
+    repo = _repo(path)
+    path = repo.folder / repo.name
+    state = identity.read_local(path)
+    pinned = trust.roots(state)
+    local = trust.read_local_signers(path)
+    judge = Judge(repo, pinned)
+    head = repo.revs("HEAD")[0]
+    if pinned and head:
+        judge.judge(head)
+    last: dict[str, int] = {}
+    for verdict in judge.verdicts.values():
+        if verdict.signer and verdict.kind != "before":
+            last[verdict.signer] = max(last.get(verdict.signer, 0), verdict.time)
+    names = {k: r["name"] for k, r in local.items()}
+    out = []
+    for key, record in sorted(local.items(), key=lambda kv: (kv[1]["name"], kv[0])):
+        out.append(
+            {
+                "name": record["name"],
+                "side": record["side"],
+                "copy": record["copy"],
+                "fingerprint": fingerprint(record["key"]),
+                "state": sig.state(local, key, pinned),
+                "founder": key in pinned,
+                "this_copy": record["copy"] == state.get("copy"),
+                "trusted": record["trusted"],
+                "trusted_by": names.get(record["trusted_by"] or ""),
+                "revoked": record["revoked"],
+                "revoked_by": names.get(record["revoked_by"] or ""),
+                "last_sync": _when(last.get(key, 0)),
+            }
+        )
+    keyed = {r["copy"] for r in local.values()}
+    for copy, record in sorted(shared.items()):
+        if copy not in keyed:
+            out.append(
+                {
+                    "name": record.get("name", copy),
+                    "side": None,
+                    "copy": copy,
+                    "fingerprint": None,
+                    "state": "no key",
+                    "founder": False,
+                    "this_copy": copy == state.get("copy"),
+                    "trusted": None,
+                    "trusted_by": None,
+                    "revoked": None,
+                    "revoked_by": None,
+                    "last_sync": None,
+                }
+            )
+    return out
+
+
+def verify(path: Path) -> dict[str, Any]:
+    """Every commit of the shared history judged anew (the kept verdicts are not read)."""
+    repo = _repo(path)
+    path = repo.folder / repo.name
+    pinned = trust.roots(identity.read_local(path))
+    if not pinned:
+        raise IpcoopError(
+            "this copy has not signed yet, so it trusts no key; run 'ipcoop sync' once"
+        )
+    head, theirs = repo.revs("HEAD", "refs/remotes/origin/main")
+    judge = Judge(repo, pinned, fresh=True)
+    judge.judge(head, theirs)
+    signers = sig.merge(*(judge.signers_at(c) for c in (head, theirs) if c))
+    now_trusted = sig.trusted(signers, pinned)
+    by_side: dict[str, int] = {}
+    held, before, approval = [], 0, 0
+    for commit, verdict in judge.verdicts.items():
+        record = signers.get(verdict.signer or "") or {}
+        if verdict.kind == "verified":
+            side = record.get("side") or "unknown side"
+            by_side[side] = by_side.get(side, 0) + 1
+        elif verdict.kind == "before":
+            before += 1
+        elif verdict.signer in now_trusted and verdict.reason in (
+            f"signed by {record.get('name')}, whose key is waiting for approval",
+            "made outside the signed history",
+        ):
+            approval += 1  # signed by a copy approved since: it sent its changes again
+        else:
+            held.append(
+                {
+                    "commit": commit,
+                    "time": _when(verdict.time),
+                    "signer": record.get("name"),
+                    "fingerprint": verdict.seen or None,
+                    "reason": verdict.reason,
+                }
+            )
+    held.sort(key=lambda h: (h["time"] or "", h["commit"]))
+    return {
+        "verified": dict(sorted(by_side.items())),
+        "before_signing": before,
+        "before_approval": approval,
+        "held": held,
+        "ok": not held,
+    }

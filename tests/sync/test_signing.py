@@ -1,0 +1,283 @@
+"""Every change signed by its copy's key; only keys a trusted copy approved count.
+
+Real keys (ssh-keygen), real signatures (git with gpg.format=ssh), a bare remote
+and copies in tmp_path; intruders are plain git clones.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import invoke, one_error_line
+from tests.sharing import Copy, converge, files_of, git, intruder, push, rewrite
+
+
+def _title(copy: Copy, pid: int) -> str:
+    return copy.projects()[pid]["title"]
+
+
+def _states(copy: Copy) -> dict[str, str]:
+    return {row["name"]: row["state"] for row in copy.ok("copies", "--json").json()}
+
+
+def _keygen(path: Path, *extra: str) -> Path:
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path), *extra], check=True
+    )
+    return path
+
+
+def test_a_joining_copy_waits_until_a_trusted_copy_approves_it(tmp_path, remote):
+    hk, gd = Copy(tmp_path, "hk"), Copy(tmp_path, "gd")
+    hk.ok("init")
+    founded = hk.ok("sync", remote, "--name", "HK IPD").stderr
+    assert "founds the list of trusted keys" in founded
+    joined = gd.ok("sync", remote, "--name", "GDAMR").stderr
+    assert "waiting for approval" in joined
+    gd.ok("edit", "11", "--title", "Edited in Guangdong")
+    assert "waiting for approval" in gd.ok("sync").stderr
+    held = hk.ok("sync").stderr
+    assert "Held aside" in held and "GDAMR" in held
+    assert _title(hk, 11) != "Edited in Guangdong"  # not merged while waiting
+    assert _states(hk) == {"HK IPD": "trusted", "GDAMR": "waiting"}
+    refused = gd("copies", "approve", "HK IPD")  # a waiting copy's approval counts for nothing
+    assert refused.exit_code == 1 and "not trusted yet" in one_error_line(refused)
+    hk.ok("copies", "approve", "GDAMR")
+    hk.ok("sync")
+    gd.ok("sync")  # approved: its changes go out signed by a trusted key
+    hk.ok("sync")
+    assert _title(hk, 11) == "Edited in Guangdong"
+    assert _states(gd) == {"HK IPD": "trusted", "GDAMR": "trusted"}
+    converge(hk, gd)
+    for copy in (hk, gd):
+        report = copy.ok("verify", "--json").json()
+        assert report["ok"] and report["held"] == []
+        assert set(report["verified"]) == {"hk", "gd"}
+        assert report["before_approval"] >= 1
+
+
+def test_the_key_is_the_copys_own_owner_only_and_never_shared(pair, remote):
+    hk, _ = pair
+    key = hk.folder / "ipcoop.json.local.key"
+    assert key.stat().st_mode & 0o777 == 0o600
+    shared = git(remote, "ls-tree", "--name-only", "main").stdout.split()
+    assert sorted(shared) == [".gitattributes", ".gitignore", "ipcoop.json", "ipcoop.json.signers"]
+    for commit in git(remote, "rev-list", "main").stdout.split():
+        assert "-----BEGIN SSH SIGNATURE-----" in git(remote, "cat-file", "commit", commit).stdout
+
+
+def test_an_unsigned_commit_claiming_hks_name_is_held_aside(pair, tmp_path, remote):
+    hk, gd = pair
+    original = _title(hk, 12)
+    evil = intruder(tmp_path, remote)
+    rewrite(evil, lambda d: d["projects"]["12"].update(title="Forged title"))
+    git(evil, "config", "user.name", "HK IPD")
+    push(evil, "HK IPD: 1 change(s)")
+    for copy in (gd, hk):
+        told = copy.ok("sync").stderr
+        assert "Held aside 1 change(s)" in told and "unsigned" in told
+        assert _title(copy, 12) == original
+    gd.ok("edit", "13", "--note", "trusted change after the forged one")
+    gd.ok("sync")
+    hk.ok("sync")  # a held commit never blocks the trusted ones after it
+    assert hk.projects()[13]["notes"] == "trusted change after the forged one"
+    assert _title(hk, 12) == original
+    converge(hk, gd)
+    report = hk("verify", "--json")
+    assert report.exit_code == 1
+    held = report.json()["held"]
+    assert [h["reason"] for h in held] == ["unsigned"]
+    assert "Forged title" not in hk.ok("log").stdout
+
+
+def test_a_commit_signed_by_an_unlisted_key_is_held(pair, tmp_path, remote):
+    hk, gd = pair
+    original = _title(hk, 12)
+    key = _keygen(tmp_path / "stranger")
+    evil = intruder(tmp_path, remote)
+    for setting in ("gpg.format=ssh", f"user.signingkey={key}", "commit.gpgsign=true"):
+        git(evil, "config", *setting.split("=", 1))
+    rewrite(evil, lambda d: d["projects"]["12"].update(title="Forged, signed"))
+    push(evil)
+    told = gd.ok("sync").stderr
+    assert "no signers file lists" in told
+    assert _title(gd, 12) == original
+    verdict = gd("verify")
+    assert verdict.exit_code == 1 and "no signers file lists" in verdict.stdout
+
+
+def test_a_stranger_listing_its_own_key_as_trusted_is_held(pair, tmp_path, remote):
+    hk, gd = pair
+    key = _keygen(tmp_path / "stranger")
+    public = " ".join((tmp_path / "stranger.pub").read_text().split()[:2])
+    evil = intruder(tmp_path, remote)
+    for setting in ("gpg.format=ssh", f"user.signingkey={key}", "commit.gpgsign=true"):
+        git(evil, "config", *setting.split("=", 1))
+    from ipcoop.sync.keys import ident
+
+    signers = json.loads((evil / "ipcoop.json.signers").read_text())
+    hk_id = next(k for k, r in signers.items() if r["name"] == "HK IPD")
+    signers[ident(public)] = {
+        "copy": "deadbeef",
+        "name": "HK IPD",
+        "side": "hk",
+        "key": public,
+        "added": "2026-01-01T00:00:00Z",
+        "trusted": "2026-01-01T00:00:00Z",
+        "trusted_by": hk_id,
+        "revoked": None,
+        "revoked_by": None,
+    }
+    (evil / "ipcoop.json.signers").write_text(json.dumps(signers))
+    rewrite(evil, lambda d: d["projects"]["12"].update(title="Forged by a listed stranger"))
+    push(evil)
+    gd.ok("sync")
+    hk.ok("sync")
+    assert _title(hk, 12) != "Forged by a listed stranger"
+    states = hk.ok("copies", "--json").json()
+    assert [r["state"] for r in states if r["copy"] == "deadbeef"] in ([], ["waiting"])
+    assert hk("verify").exit_code == 1
+
+
+def test_a_revoked_keys_later_changes_are_held_its_earlier_ones_stay(pair):
+    hk, gd = pair
+    gd.ok("edit", "11", "--note", "before revocation")
+    gd.ok("sync")
+    hk.ok("sync")
+    hk.ok("copies", "revoke", "GDAMR")
+    hk.ok("sync")
+    gd.ok("sync")
+    gd.ok("edit", "12", "--note", "after revocation")
+    gd.ok("sync")
+    told = hk.ok("sync").stderr
+    assert "was revoked" in told
+    projects = hk.projects()
+    assert projects[11]["notes"] == "before revocation"
+    assert projects[12]["notes"] != "after revocation"
+    assert _states(hk)["GDAMR"] == "revoked"
+    again = hk("copies", "approve", "GDAMR")
+    assert again.exit_code == 1 and "never trusted again" in one_error_line(again)
+
+
+def test_a_remote_rewound_by_force_is_refused(pair, tmp_path, remote):
+    hk, gd = pair
+    hk.ok("edit", "11", "--note", "one")
+    hk.ok("sync")
+    gd.ok("sync")
+    git(remote, "config", "receive.denyNonFastForwards", "false")
+    old = git(remote, "rev-parse", "main~1").stdout.strip()
+    git(remote, "update-ref", "refs/heads/main", old)
+    before = files_of(gd)
+    result = gd("sync")
+    assert result.exit_code == 1
+    assert "rewound" in one_error_line(result)
+    assert files_of(gd) == before
+
+
+@pytest.mark.parametrize("case", ["missing", "loose", "not-a-key", "passphrase", "public"])
+def test_a_key_that_cannot_sign_is_refused_in_one_line(tmp_path, remote, case):
+    hk = Copy(tmp_path, "hk")
+    hk.ok("init")
+    key = tmp_path / "given"
+    if case == "loose":
+        _keygen(key)
+        os.chmod(key, 0o644)
+    elif case == "not-a-key":
+        key.write_text("hello\n")
+        os.chmod(key, 0o600)
+    elif case == "passphrase":
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "secret", "-f", str(key)], check=True
+        )
+    elif case == "public":
+        _keygen(tmp_path / "pair")
+        key = tmp_path / "pair.pub"
+        os.chmod(key, 0o600)
+    before = files_of(hk)
+    result = hk("sync", remote, "--name", "HK IPD", "--key", key)
+    assert result.exit_code == 1, result.stderr
+    line = one_error_line(result)
+    assert str(key) in line
+    assert {
+        "missing": "does not exist",
+        "loose": "chmod 600",
+        "not-a-key": "not an OpenSSH private key",
+        "passphrase": "passphrase",
+        "public": "not an OpenSSH private key",
+    }[case] in line
+    assert files_of(hk) == before
+    assert git(remote, "for-each-ref").stdout == ""
+
+
+def test_a_key_given_with_key_signs_every_commit(tmp_path, remote):
+    hk = Copy(tmp_path, "hk")
+    hk.ok("init")
+    key = _keygen(tmp_path / "mine")
+    hk.ok("sync", remote, "--name", "HK IPD", "--key", key)
+    hk.ok("edit", "11", "--note", "signed with my key")
+    hk.ok("sync")  # remembered: no --key this time
+    row = hk.ok("copies", "--json").json()[0]
+    from ipcoop.sync.keys import fingerprint
+
+    assert row["fingerprint"] == fingerprint((tmp_path / "mine.pub").read_text())
+    assert not (hk.folder / "ipcoop.json.local.key").exists()
+    report = hk.ok("verify", "--json").json()
+    assert report["ok"] and list(report["verified"]) == ["hk"]
+
+
+def test_a_damaged_signers_file_is_refused_and_left_alone(pair):
+    hk, _ = pair
+    signers = hk.folder / "ipcoop.json.signers"
+    signers.write_text("{not json")
+    result = hk("sync")
+    assert result.exit_code == 3
+    assert "damaged" in one_error_line(result) and "checkout" in one_error_line(result)
+    assert signers.read_text() == "{not json"
+
+
+def test_a_database_shared_before_signing_moves_to_signing(tmp_path, remote):
+    """History made by plain git (as before signing) stays, reported as made before it."""
+    hk = Copy(tmp_path, "hk")
+    hk.ok("init")
+    git(hk.folder, "init", "-q", "-b", "main")
+    git(hk.folder, "add", "ipcoop.json")
+    git(hk.folder, "commit", "-q", "-m", "shared before signing")
+    git(hk.folder, "remote", "add", "origin", str(remote))
+    git(hk.folder, "push", "-q", "origin", "main")
+    gd_folder = tmp_path / "gd"
+    git(tmp_path, "clone", "-q", "-b", "main", str(remote), str(gd_folder))
+    gd = Copy.__new__(Copy)
+    gd.name, gd.folder, gd.db = "gd", gd_folder, gd_folder / "ipcoop.json"
+    # An older ipcoop had given the copy an identity of its own.
+    (gd_folder / "ipcoop.json.local").write_text('{"copy": "0dd0c0de", "name": "GDAMR"}')
+    gd.ok("edit", "11", "--note", "old-style change")
+    git(gd.folder, "commit", "-q", "-am", "an older ipcoop's change")
+    git(gd.folder, "push", "-q", "origin", "main")
+    assert "founds" in hk.ok("sync", "--name", "HK IPD").stderr
+    assert hk.projects()[11]["notes"] == "old-style change"  # made before signing: taken
+    assert "waiting" in gd.ok("sync", "--name", "GDAMR").stderr
+    hk.ok("sync")
+    approved = hk.ok("copies", "approve", "--all").stderr
+    assert "Warning: every waiting key is now trusted" in approved
+    hk.ok("sync")
+    gd.ok("edit", "12", "--note", "signed change")
+    gd.ok("sync")
+    hk.ok("sync")
+    assert hk.projects()[12]["notes"] == "signed change"
+    converge(hk, gd)
+    verdict = hk("verify", "--json")
+    report = verdict.json()
+    assert report["held"] == [], report["held"]
+    assert verdict.exit_code == 0 and report["before_signing"] >= 2
+
+
+def test_copies_and_verify_need_a_shared_database(empty_db):
+    for command in (["copies"], ["verify"]):
+        result = invoke("--db", empty_db, *command)
+        assert result.exit_code == 1
+        assert "not shared yet" in one_error_line(result)
