@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -78,13 +79,49 @@ def remote(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def pair_made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The pair's folders and remote, made once (keys, signing, approval and all) in
+    an environment as isolated as every test's; each test gets a copy of its own."""
+    root = tmp_path_factory.mktemp("pair")
+    (root / "home").mkdir()
+    (root / "gitconfig").write_text("")
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in (
+            ("HOME", str(root / "home")),
+            ("XDG_DATA_HOME", str(root / "xdg")),
+            ("GIT_CONFIG_GLOBAL", str(root / "gitconfig")),
+            ("GIT_CONFIG_NOSYSTEM", "1"),
+            ("LANG", "C.UTF-8"),
+        ):
+            patch.setenv(name, value)
+        for name in ("IPCOOP_DB", "IPCOOP_LANG", "LC_ALL", "LC_MESSAGES", "GIT_DIR"):
+            patch.delenv(name, raising=False)
+        remote = root / "remote.git"
+        subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+        hk, gd = Copy(root, "hk"), Copy(root, "gd")
+        hk.ok("init")
+        shared = hk.ok("sync", remote, "--name", "HK IPD")
+        assert f"Shared {hk.db} with {remote}" in shared.stderr
+        joined = join(gd, remote, hk, "GDAMR")
+        assert "Fetched the shared database" in joined.stderr
+    return root
+
+
 @pytest.fixture
-def pair(tmp_path: Path, remote: Path) -> tuple[Copy, Copy]:
-    """Hong Kong's copy shares the bundled database; Guangdong's joins it."""
-    hk, gd = Copy(tmp_path, "hk"), Copy(tmp_path, "gd")
-    hk.ok("init")
-    shared = hk.ok("sync", remote, "--name", "HK IPD")
-    assert f"Shared {hk.db} with {remote}" in shared.stderr
-    joined = join(gd, remote, hk, "GDAMR")
-    assert "Fetched the shared database" in joined.stderr
-    return hk, gd
+def pair(tmp_path: Path, remote: Path, pair_made: Path) -> tuple[Copy, Copy]:
+    """Hong Kong's copy shares the bundled database; Guangdong's joins it, and Hong
+    Kong approves its key."""
+    shutil.rmtree(remote)
+    shutil.copytree(pair_made / "remote.git", remote, symlinks=True)
+    copies = []
+    for name in ("hk", "gd"):
+        shutil.copytree(pair_made / name, tmp_path / name, symlinks=True)
+        subprocess.run(
+            ["git", "-C", str(tmp_path / name), "config", "remote.origin.url", str(remote)],
+            check=True,
+        )
+        copy = Copy.__new__(Copy)
+        copy.name, copy.folder, copy.db = name, tmp_path / name, tmp_path / name / "ipcoop.json"
+        copies.append(copy)
+    return copies[0], copies[1]

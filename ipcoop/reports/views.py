@@ -164,7 +164,7 @@ def print_log(entries: Sequence[dict[str, Any]]) -> None:
     for entry in entries:
         who = models.sanitize(str(entry["by"] or "?"))
         when = local_time(entry["at"])
-        tail = who + ("  (undone)" if entry["undone"] else "")
+        tail = who + _signed(entry.get("signer")) + ("  (undone)" if entry["undone"] else "")
         if cell_len(when) + 2 + cell_len(tail) <= width:
             lines.append([(when, ""), ("  " + tail, "dim")])
         else:  # a long copy name goes under the time, indented, wrapped
@@ -176,3 +176,14 @@ def print_log(entries: Sequence[dict[str, Any]]) -> None:
             for i, part in enumerate(wrap_cells(models.sanitize(change), max(18, room - 2))):
                 lines.append([("      " if i == 0 else "        ", ""), (part, "")])
     emit(lines)
+
+
+def _signed(signer: dict[str, Any] | None) -> str:
+    """How the log marks who signed an entry (nothing when changes are not signed)."""
+    if not signer:
+        return ""
+    if signer["verdict"] != "verified":
+        return f"  [{signer['verdict']}]"
+    side = f", {signer['side']}" if signer.get("side") else ""
+    revoked = ", key since revoked" if signer.get("revoked") else ""
+    return f"  [verified: {models.sanitize(signer['name'])}{side}{revoked}]"

@@ -137,3 +137,54 @@ def verify(path: Path) -> dict[str, Any]:
         "held": held,
         "ok": not held,
     }
+
+
+def marks(path: Path, entries: list[dict[str, Any]]) -> None:
+    """Mark each log entry with who signed it, once the database signs its changes: the
+    key of the copy that made it, if a trusted copy approved it ("verified"), made
+    before signing began, or not verified (a copy whose key is waiting or unknown)."""
+    import datetime as dt
+
+    from ipcoop.store.paths import resolve
+
+    path = resolve(path)
+    if not sig.path_of(path).exists():
+        return
+    state = identity.read_local(path)
+    pinned = trust.roots(state)
+    local = trust.read_local_signers(path)
+    if not pinned or not local:
+        return
+
+    def moment(text: Any) -> dt.datetime | None:
+        try:
+            value = dt.datetime.fromisoformat(str(text))
+        except ValueError:
+            return None
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+    trusted = sig.trusted(local, pinned)
+    began = min(
+        (m for k in pinned if k in local and (m := moment(local[k]["added"]))), default=None
+    )
+    keys: dict[str, list[tuple[str, str]]] = {}
+    for key, record in local.items():
+        keys.setdefault(record["copy"], []).append((record["added"], key))
+    for entry in entries:
+        at = moment(entry.get("at"))
+        mine = sorted(keys.get(str(entry.get("copy")), []))
+        vouched = [k for _, k in mine if k in trusted or local[k]["revoked"] is not None]
+        if began is None or at is None or at < began:
+            entry["signer"] = {"verdict": "before signing"}
+            continue
+        if not vouched or not any(k in trusted or local[k]["trusted"] for k in vouched):
+            entry["signer"] = {"verdict": "not verified"}
+            continue
+        record = local[vouched[-1]]
+        entry["signer"] = {
+            "verdict": "verified",
+            "name": record["name"],
+            "side": record["side"],
+            "fingerprint": fingerprint(record["key"]),
+            "revoked": record["revoked"],
+        }

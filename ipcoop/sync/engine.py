@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,66 +19,16 @@ from ipcoop.store import files, identity, layout, paths
 from ipcoop.store.lock import locked
 from ipcoop.store.merge import merge
 from ipcoop.store.provenance import open_conflicts
-from ipcoop.sync import first, guard, leases, locks, trust
+from ipcoop.sync import first, guard, leases, locks, signed, trust
 from ipcoop.sync import signers as sig
 from ipcoop.sync.content import parse_blob
 from ipcoop.sync.git import Git, GitError
 from ipcoop.sync.mend import mend
 from ipcoop.sync.repo import BRANCH_REF, REMOTE_REF, Repo
+from ipcoop.sync.report import Report
 from ipcoop.sync.verify import Judge
 
 ATTEMPTS = 6
-
-
-@dataclass
-class Report:
-    remote: str = ""
-    first: str = ""  # "", "shared" (first push) or "joined" (fetched)
-    sent: list[int] = field(default_factory=list)  # projects the remote did not have so
-    received: list[int] = field(default_factory=list)  # projects that came in changed
-    conflicts: int = 0
-    restored: bool = False  # the file was missing and was put back as last synced
-    ahead: str = ""  # a received change dated in the future: whose, and when
-    # The projects as this copy had them when the sync began, as the remote had them
-    # before the last push, and as they are now (None: nothing was parsed).
-    mine: layout.Data | None = None
-    theirs: layout.Data | None = None
-    final: layout.Data | None = None
-    # Areas, members and programmes that went and came ("area gba").
-    sent_other: list[str] = field(default_factory=list)
-    received_other: list[str] = field(default_factory=list)
-
-    def tally(self) -> None:
-        """Which records went and came: by the records, whatever the journal says
-        (an undo is a change too; a retried push is counted once)."""
-        if self.final is None:
-            return
-        final = self.final
-        pairs = (
-            (self.theirs, self.sent, self.sent_other),
-            (self.mine, self.received, self.received_other),
-        )
-        for before, ids, others in pairs:
-            if before is None:
-                continue
-            for table in ("projects", "areas", "members", "programmes", "copies"):
-                new, old = final[table], before[table]
-                changed = sorted(k for k in set(new) | set(old) if new.get(k) != old.get(k))
-                if table == "projects":
-                    ids[:] = sorted(map(int, changed))
-                elif table == "copies":  # a copy joined, or leased ids
-                    others += [f"the ids of {(new.get(k) or {}).get('name', k)}" for k in changed]
-                else:
-                    others += [f"{table[:-1]} {k}" for k in changed]
-
-    leased: list[list[int]] = field(default_factory=list)
-    # Signing: "founded" (this copy founded it), "waiting" (this copy asked to be
-    # approved); whether this copy's key is still waiting; this copy's fingerprint;
-    # commits held aside that came in: (commit, who, why).
-    signing: str = ""
-    waiting: bool = False
-    fingerprint: str = ""
-    held: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _busy(timeout: float) -> IpcoopError:
@@ -155,7 +104,7 @@ def _sync(
         report.restored = guard.restore_missing(repo, path, repo.revs("HEAD")[0])
         _mark(path, syncing=True, name=name)
     try:
-        _signing(repo, path, report, signing_key, who, side)
+        signed.first(repo, path, report, signing_key, who, side)
         _exchange(repo, path, report, signing_key)
     except IpcoopError:
         _ended(path)  # refused, not killed midway
@@ -169,50 +118,6 @@ def _ended(path: Path) -> None:
         _mark(path, syncing=False)
 
 
-def _signing(repo: Repo, path: Path, report: Report, key: Any, who: str, side: str | None) -> None:
-    """The first signed sync of this copy: pin the founder (or found signing) and put
-    this copy's key in the signers file; later, only a side given anew."""
-    state = identity.read_local(path)
-    if trust.roots(state) and key.ident in trust.read_local_signers(path) and not side:
-        return
-    guard.fetch_forward(repo, report.remote)
-    theirs = repo.revs(REMOTE_REF)[0]
-    remote_signers = _remote_signers(repo, theirs)
-    head = repo.revs("HEAD")[0]
-    trust.pin(path, key, remote_signers, [c for c in (head, theirs) if c])
-    shared: sig.Signers = {}
-    if theirs is not None:
-        judge = _judge(repo, path)
-        judge.judge(theirs)
-        shared = judge.signers_at(theirs)
-        taken = judge.db_raw(theirs)
-        if report.first == "joined" and taken is not None and taken != files.read_bytes(path):
-            with locked(path):  # what the remote holds that this copy does not take
-                files.atomic_write(path, taken)
-    try:
-        data = parse_blob(files.read_bytes(path), str(path))
-    except DatabaseError:  # conflict markers a plain `git pull` left: the sync repairs them
-        data = {"copies": {}, "members": {}}
-    copy, _, _ = identity.choose(path, data["copies"])
-    side = side or sig.guess_side(who, data["members"])
-    report.signing = trust.register(path, key, copy, who, side, shared)
-
-
-def _remote_signers(repo: Repo, rev: str | None) -> sig.Signers:
-    if rev is None:
-        return {}
-    try:
-        return sig.parse(
-            repo.blob(rev, repo.signers_name), f"the signers file on {repo.remote_url()}"
-        )
-    except sig.SignersError:
-        return {}  # judged commit by commit: a damaged one is held aside
-
-
-def _judge(repo: Repo, path: Path) -> Judge:
-    return Judge(repo, trust.roots(identity.read_local(path)))
-
-
 def _exchange(repo: Repo, path: Path, report: Report, key: Any) -> None:
     """Commit, fetch, merge, push until the remote takes it; confirm the leases."""
     for _ in range(ATTEMPTS):
@@ -220,7 +125,7 @@ def _exchange(repo: Repo, path: Path, report: Report, key: Any) -> None:
             _commit_local(repo, path, repo.revs("HEAD")[0])
         guard.fetch_forward(repo, report.remote)
         theirs = repo.revs(REMOTE_REF)[0]
-        if trust.give_up_founding(path, key, _remote_signers(repo, theirs)):
+        if trust.give_up_founding(path, key, signed.remote_signers(repo, theirs)):
             report.signing = "waiting"
         with locked(path):
             head = _integrate(repo, path, report, key)
@@ -265,10 +170,6 @@ def _mark(path: Path, syncing: bool, name: str | None = None) -> None:
         identity.write_local(path, wanted)
 
 
-def _signers_raw(path: Path) -> bytes:
-    return sig.serialise(trust.read_local_signers(path))
-
-
 def _local(path: Path) -> tuple[bytes, layout.Data]:
     raw = files.read_bytes(path)
     return raw, parse_blob(raw, str(path))
@@ -298,16 +199,12 @@ def _commit_local(repo: Repo, path: Path, head: str | None) -> str | None:
         from ipcoop.sync.repair import repair
 
         return repair(repo, path, head, raw)
-    signers = _signers_raw(path)
+    signers = signed.local_raw(path)
     if _committed(path, head, raw + signers):
         return head
     contents = repo.contents(raw, signers)
     repo.write_support_files()
-    if (
-        head is not None
-        and all(repo.blob(head, name) == data for name, data in contents.items())
-        and not _unvouched(repo, path, head)
-    ):
+    if head is not None and repo.holds(head, contents) and not signed.unvouched(repo, path, head):
         _remember(path, head, raw + signers)
         return head
     _, data = _local(path)
@@ -318,15 +215,6 @@ def _commit_local(repo: Repo, path: Path, head: str | None) -> str | None:
     repo.move_branch(commit, head)
     _remember(path, commit, raw + signers)
     return commit
-
-
-def _unvouched(repo: Repo, path: Path, head: str) -> bool:
-    """Whether the branch holds this file in a commit no trusted key vouches for and that
-    this copy did not sign (a plain `git commit` or `git pull`): signed anew, it counts."""
-    judge = _judge(repo, path)
-    judge.judge(head)
-    verdict = judge.verdicts[head]
-    return verdict.kind == "held" and verdict.signer != repo.signer
 
 
 def _parsed(raw: bytes | None) -> layout.Data | None:
@@ -355,8 +243,8 @@ def _integrate(repo: Repo, path: Path, report: Report, key: Any) -> str:
     head = _commit_local(repo, path, head)  # a command may have run during the fetch
     if head is not None and theirs == head and _needs_nothing(path):
         return head  # nothing to send or receive: no parsing, no writing
-    judge = _judge(repo, path)
-    _held(judge, judge.judge(head, theirs), report, key)
+    judge = signed.judge_of(repo, path)
+    signed.note_held(judge, judge.judge(head, theirs), report, key)
     raw, ours = _local(path)
     if report.mine is None:
         report.mine = ours
@@ -418,19 +306,11 @@ def _place(
     """The branch moved to what the merge gave: the remote's head, ours, or a new commit."""
     head, theirs = tips
     new, signers_raw = contents[repo.name], contents[repo.signers_name]
-    if (
-        theirs is not None
-        and parents == [theirs]
-        and all(repo.blob(theirs, name) == value for name, value in contents.items())
-    ):
+    if theirs is not None and parents == [theirs] and repo.holds(theirs, contents):
         repo.move_branch(theirs, head)  # a fast-forward
         _remember(path, theirs, new + signers_raw)
         return theirs
-    if (
-        parents == [head]
-        and head is not None
-        and all(repo.blob(head, name) == value for name, value in contents.items())
-    ):
+    if parents == [head] and head is not None and repo.holds(head, contents):
         return head
     commit = repo.commit(
         contents,
@@ -440,14 +320,6 @@ def _place(
     repo.move_branch(commit, head)
     _remember(path, commit, new + signers_raw)
     return commit
-
-
-def _held(judge: Judge, new: list[str], report: Report, key: Any) -> None:
-    """Commits held aside among those just judged (not this copy's own)."""
-    for commit in new:
-        verdict = judge.verdicts[commit]
-        if verdict.kind == "held" and verdict.signer != key.ident:
-            report.held.append((commit, verdict.signer or "", verdict.reason))
 
 
 def _base(

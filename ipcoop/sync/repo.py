@@ -59,6 +59,23 @@ class Repo:
         done = self.git.run("cat-file", "blob", f"{rev}:{name or self.name}", check=False)
         return done.stdout if done.returncode == 0 else None
 
+    def holds(self, rev: str, contents: dict[str, bytes]) -> bool:
+        """Whether the commit holds exactly these files' bytes (one git call)."""
+        names = sorted(contents)
+        query = "".join(f"{rev}:{name}\n" for name in names).encode()
+        out = self.git.run("cat-file", "--batch", input=query, check=False).stdout
+        at = 0
+        for name in names:
+            end = out.find(b"\n", at)
+            header = out[at:end].split()
+            if end < 0 or len(header) != 3 or header[1] != b"blob":
+                return False
+            size = int(header[2])
+            if out[end + 1 : end + 1 + size] != contents[name]:
+                return False
+            at = end + 1 + size + 1
+        return True
+
     def merge_base(self, a: str, b: str) -> str | None:
         done = self.git.run("merge-base", a, b, check=False)
         return done.stdout.decode().strip() if done.returncode == 0 else None

@@ -281,3 +281,26 @@ def test_copies_and_verify_need_a_shared_database(empty_db):
         result = invoke("--db", empty_db, *command)
         assert result.exit_code == 1
         assert "not shared yet" in one_error_line(result)
+
+
+def test_log_says_who_signed_each_change(tmp_path, remote):
+    hk, gd = Copy(tmp_path, "hk"), Copy(tmp_path, "gd")
+    hk.ok("init")
+    hk.ok("sync", remote, "--name", "HK IPD")
+    gd.ok("sync", remote, "--name", "GDAMR")
+    gd.ok("edit", "11", "--note", "by Guangdong")
+    waiting = gd.ok("log", "--json").json()[0]
+    assert waiting["signer"] == {"verdict": "not verified"}
+    hk.ok("sync")
+    hk.ok("copies", "approve", "GDAMR")
+    hk.ok("sync")
+    gd.ok("sync")
+    hk.ok("sync")
+    entries = hk.ok("log", "--json").json()
+    by_gd = next(e for e in entries if e["command"].startswith("edit 11"))
+    assert by_gd["signer"]["verdict"] == "verified"
+    assert (by_gd["signer"]["name"], by_gd["signer"]["side"]) == ("GDAMR", "gd")
+    assert by_gd["signer"]["fingerprint"].startswith("SHA256:")
+    assert entries[-1]["signer"] == {"verdict": "before signing"}  # init, before sharing
+    text = hk.ok("log").stdout
+    assert "[verified: GDAMR, gd]" in text and "[before signing]" in text

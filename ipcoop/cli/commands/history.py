@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ipcoop.cli.context import reading, writing
+from ipcoop.cli.context import db_path, reading, writing
 from ipcoop.cli.options import JsonOpt
 from ipcoop.cli.output import emit, say
 
@@ -55,6 +55,11 @@ def log(
     if project_id is not None:
         (pid,) = tracker.parse_ids([project_id])
     entries = history.log_entries(db, pid)
+    path, _ = db_path(ctx)
+    if path.with_name(path.name + ".signers").exists():  # shared, and signed: who signed
+        from ipcoop.sync import audit
+
+        audit.marks(path, entries)
     if as_json:
         emit(render.to_json(entries))
     elif not entries:
