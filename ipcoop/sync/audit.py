@@ -51,6 +51,9 @@ def copies(path: Path, shared: dict[str, Any]) -> list[dict[str, Any]]:
         if verdict.signer and verdict.kind != "before":
             last[verdict.signer] = max(last.get(verdict.signer, 0), verdict.time)
     names = {k: r["name"] for k, r in local.items()}
+    # What the others hold (the last commit's trusted signers), with this copy's own
+    # approvals and revocations not yet sent if its key may make them.
+    agreed = judge.signers_at(head) if pinned and head else {}
     out = []
     for key, record in sorted(local.items(), key=lambda kv: (kv[1]["name"], kv[0])):
         out.append(
@@ -59,7 +62,7 @@ def copies(path: Path, shared: dict[str, Any]) -> list[dict[str, Any]]:
                 "side": record["side"],
                 "copy": record["copy"],
                 "fingerprint": fingerprint(record["key"]),
-                "state": sig.state(local, key, pinned),
+                "state": _state(local, agreed, key, pinned, state.get("copy")),
                 "founder": key in pinned,
                 "this_copy": record["copy"] == state.get("copy"),
                 "trusted": record["trusted"],
@@ -91,6 +94,20 @@ def copies(path: Path, shared: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _state(local: sig.Signers, agreed: sig.Signers, key: str, pinned: Any, me: Any) -> str:
+    now = sig.state(local, key, pinned)
+    if key not in agreed:
+        return "waiting" if now == "trusted" else now
+    before = sig.state(agreed, key, pinned)
+    if now == before:
+        return now
+    record = local[key]
+    by = record["revoked_by"] if now == "revoked" else record["trusted_by"]
+    if by in sig.trusted(agreed, pinned) and local[by]["copy"] == me:  # made here
+        return f"{now} (here; sync to send)"
+    return before
+
+
 def verify(path: Path) -> dict[str, Any]:
     """Every commit of the shared history judged anew (the kept verdicts are not read)."""
     repo = _repo(path)
@@ -114,9 +131,9 @@ def verify(path: Path) -> dict[str, Any]:
             by_side[side] = by_side.get(side, 0) + 1
         elif verdict.kind == "before":
             before += 1
-        elif verdict.signer in now_trusted and verdict.reason in (
-            f"signed by {record.get('name')}, whose key is waiting for approval",
-            "made outside the signed history",
+        elif verdict.signer in now_trusted and (
+            verdict.reason.endswith("which is waiting for approval")
+            or verdict.reason == "made outside the signed history"
         ):
             approval += 1  # signed by a copy approved since: it sent its changes again
         else:

@@ -145,8 +145,8 @@ def _exchange(repo: Repo, path: Path, report: Report, key: Any) -> None:
     state = identity.read_local(path)
     judge = Judge(repo, trust.roots(state))
     judge.judge(head)
-    mine = trust.read_local_signers(path)
-    report.waiting = key.ident not in sig.trusted(mine, trust.roots(state))
+    # Waiting until the others trust this key: as the shared record says, not this file.
+    report.waiting = key.ident not in sig.trusted(judge.signers_at(head), trust.roots(state))
     if state.get("pending"):
         with locked(path):  # a lease counts once the others take it: trusted content
             leases.confirm(path, judge.db_raw(head) or b"")

@@ -127,16 +127,22 @@ def load(path: Path, what: str = "the key") -> Key:
     return Key(path, f"{parts[0]} {parts[1]}")
 
 
-def ensure(db: Path, given: Path | None, saved: str | None, name: str) -> Key:
+def ensure(db: Path, given: Path | None, saved: str | None, name: str, signed: bool = False) -> Key:
     """The key this copy signs with: `given` (--key), else the one saved in its state,
-    else its own, made now if there is none."""
+    else its own, made now if there is none and the copy never `signed` before."""
     if given is not None:
         return load(given.expanduser().resolve(), "the key")
     if saved:
         return load(Path(saved), "this copy's key")
     own = own_key_path(db)
-    if own.exists():
+    if own.exists() or os.path.lexists(own):
         return load(own, "this copy's key")
+    if signed:
+        raise KeyError_(
+            f"this copy's key {own} is missing, and the other copies know this copy by it; "
+            f'put it back from a backup, or make a new one (\'ssh-keygen -t ed25519 -N "" '
+            f"-f PATH') and sync with '--key PATH' (a trusted copy must then approve it)"
+        )
     return _make(own, name)
 
 

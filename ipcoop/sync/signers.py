@@ -18,6 +18,7 @@ earliest revocation of each key).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,16 @@ def parse(raw: bytes | None, where: str = "the signers file") -> Signers:
     return data
 
 
+# What each field may hold: nothing that could add a line to the allowed-signers file
+# git reads, or print anything but text.
+KEY_RE = re.compile(
+    r"\A(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]{16,2000}={0,3}\Z"
+)
+COPY_RE = re.compile(r"\A[A-Za-z0-9_.-]{1,64}\Z")
+TIME_RE = re.compile(r"\A\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?\Z")
+COMMIT_RE = re.compile(r"\A[0-9a-f]{40}([0-9a-f]{24})?\Z")
+
+
 def _record_problem(record: Any) -> str | None:
     if not isinstance(record, dict):
         return "not an object"
@@ -71,6 +82,23 @@ def _record_problem(record: Any) -> str | None:
         return "wrong fields"
     if not all(isinstance(record[f], str) and record[f] for f in ("copy", "name", "key", "added")):
         return "a missing name, copy, key or date"
+    if not KEY_RE.match(record["key"]):
+        return "a key that is not one OpenSSH public key"
+    if not COPY_RE.match(record["copy"]):
+        return "a bad copy id"
+    name = record["name"]
+    if len(name) > 80 or not name.strip() or any(not ch.isprintable() for ch in name):
+        return "a bad name"
+    for when in ("added", "trusted", "revoked"):
+        if record[when] is not None and not (
+            isinstance(record[when], str) and TIME_RE.match(record[when])
+        ):
+            return f"a bad {when} date"
+    for by in ("trusted_by", "revoked_by"):
+        if record[by] is not None and not (
+            isinstance(record[by], str) and COPY_RE.match(record[by])
+        ):
+            return f"a bad {by}"
     if record["side"] not in (*SIDES, None):
         return "a side that is neither gd nor hk"
     for when, by in (("trusted", "trusted_by"), ("revoked", "revoked_by")):
@@ -79,7 +107,9 @@ def _record_problem(record: Any) -> str | None:
         if record[when] is not None and not all(isinstance(record[f], str) for f in (when, by)):
             return f"a bad {when}"
     since = record.get("since", [])
-    if not (isinstance(since, list) and all(isinstance(c, str) for c in since)):
+    if not (
+        isinstance(since, list) and all(isinstance(c, str) and COMMIT_RE.match(c) for c in since)
+    ):
         return "a bad list of commits before signing"
     return None
 

@@ -22,7 +22,7 @@ from ipcoop.sync import signers as sig
 
 
 def now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def roots(state: dict[str, Any]) -> dict[str, list[str]]:
@@ -60,7 +60,7 @@ def key_of(path: Path, given: Path | None, name: str) -> keymod.Key:
     """The key this copy signs with; a key given with --key is remembered."""
     state = identity.read_local(path)
     saved = state.get("key") if isinstance(state.get("key"), str) else None
-    key = keymod.ensure(path, given, saved, name)
+    key = keymod.ensure(path, given, saved, name, signed=bool(roots(state)))
     if given is not None and saved != str(key.private):
         with locked(path):
             identity.write_local(path, {**identity.read_local(path), "key": str(key.private)})

@@ -34,6 +34,7 @@ REASONS = {
     "N": "unsigned",
     "B": "its signature does not match its content",
     "U": "signed by a key no signers file lists",
+    "!": "its signature cannot be read",
 }
 
 
@@ -58,6 +59,7 @@ class Judge:
         self.names = (repo.name, sig.file_name(repo.name))
         self.verdicts: dict[str, Verdict] = {}
         self.tips: list[str] = []
+        self.revocations: dict[str, list[str]] = {}  # key -> the commits that revoked it
         self._signers: dict[str | None, sig.Signers] = {None: {}}
         self._before: set[str] | None = None
         self.fresh = fresh  # judge everything anew; keep nothing
@@ -72,6 +74,7 @@ class Judge:
                 return
             self.verdicts = {c: Verdict(*row) for c, row in saved["commits"].items()}
             self.tips = [t for t in saved["tips"] if t in self.verdicts]
+            self.revocations = dict(saved.get("revocations", {}))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             self.verdicts, self.tips = {}, []  # judged again: slower, never wrong
 
@@ -83,6 +86,7 @@ class Judge:
             "roots": self.roots,
             "names": list(self.names),
             "tips": self.tips,
+            "revocations": self.revocations,
             "commits": {c: v.row() for c, v in self.verdicts.items()},
         }
         atomic_write(
@@ -134,15 +138,33 @@ class Judge:
         )
         rows = [line.split() for line in listed.splitlines() if line.strip()]
         rows = [r for r in rows if r[0] not in self.verdicts]
+        revoked_before = dict(self.revocations)
         blobs = self._blob_ids([r[0] for r in rows])
         raw_signers = self._contents({b for r in rows if (b := blobs[(r[0], 1)])})
         keys = self._keys(rows, blobs, raw_signers)
         signatures = self._signatures([r[0] for r in rows], keys)
-        for commit, *parents in rows:
-            self.verdicts[commit] = self._one(commit, parents, blobs, raw_signers, signatures, keys)
+        # A revocation found among these commits may hold some of them (signed by the
+        # revoked key, and not before the revocation): judged again until none is new.
+        for _ in range(len(rows) + 1):
+            known = {k: list(v) for k, v in self.revocations.items()}
+            for commit, *parents in rows:
+                verdict = self._one(commit, parents, blobs, raw_signers, signatures, keys)
+                self.verdicts[commit] = verdict
+                self._note_revocations(commit, parents, verdict)
+            if self.revocations == known:
+                break
+            for commit, *_ in rows:
+                del self.verdicts[commit]
         parents_seen = {p for r in rows for p in r[1:]}
         self.tips = sorted({*(t for t in self.tips if t not in parents_seen), *todo})
-        if not self.fresh:
+        if set(self.revocations) - set(revoked_before) and len(self.verdicts) > len(rows):
+            # A key revoked for the first time here: what it signed that the revocation
+            # did not follow is held wherever it was judged before, so judge all again
+            # (every copy then agrees, whatever it saw first).
+            everything = self.tips
+            self.verdicts, self.tips = {}, []
+            self.judge(*everything)
+        elif not self.fresh:
             self._save()
         return [r[0] for r in rows]
 
@@ -192,21 +214,29 @@ class Judge:
         allowed = (self.repo.git_dir / ALLOWED).resolve()
         text = "".join(f'{k} namespaces="git" {key}\n' for k, key in sorted(keys.items()))
         allowed.write_text(text or "# none\n")
-        out = self.repo.git.out(
-            "-c",
-            "gpg.format=ssh",
-            "-c",
-            f"gpg.ssh.allowedSignersFile={allowed}",
-            "-c",
-            "gpg.ssh.program=ssh-keygen",
-            "log",
-            "--no-walk=unsorted",
-            "--stdin",
+        settings = (
+            *("-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={allowed}"),
+            *("-c", "gpg.ssh.program=ssh-keygen", "log", "--no-walk=unsorted", "--stdin"),
             "--format=%H%x1f%G?%x1f%GF%x1f%GS%x1f%ct",
-            input="".join(f"{c}\n" for c in commits).encode(),
         )
+        found = self._read_signatures(settings, commits)
+        if found is None:  # a signature git cannot even read: judge one commit at a time
+            found = {}
+            for commit in commits:
+                one = self._read_signatures(settings, [commit])
+                found.update(one if one is not None else {commit: ["!", "", "", "0"]})
+        return found
+
+    def _read_signatures(
+        self, settings: tuple[str, ...], commits: list[str]
+    ) -> dict[str, list[str]] | None:
+        done = self.repo.git.run(
+            *settings, input="".join(f"{c}\n" for c in commits).encode(), check=False
+        )
+        if done.returncode != 0:
+            return None
         found = {}
-        for line in out.splitlines():
+        for line in done.stdout.decode("utf-8", "replace").splitlines():
             parts = line.split("\x1f")
             if len(parts) == 5:
                 found[parts[0]] = parts[1:]
@@ -254,16 +284,39 @@ class Judge:
                 if own is None
                 else sig.change_problem(before, own, signer, True)
             )
+            if problem is None and self._after_revocation(commit, signer):
+                name = before[signer]["name"] if signer in before else "?"
+                problem = f"signed by {name} ({seen}) after its key was revoked"
             if problem is None:
                 return Verdict("verified", signer, db, signers_blob, time, "", seen)
             reason = problem
         elif signer is not None:
             record = before.get(signer) or (own or {}).get(signer) or {"name": "?"}
             what = "was revoked" if record.get("revoked") else "is waiting for approval"
-            reason = f"signed by {record['name']}, whose key {what}"
+            reason = f"signed by a key listed as {record['name']!r} ({seen}), which {what}"
         else:
             reason = REASONS.get(status, "its signature cannot be checked (another format?)")
         return self._held(commit, known, before, own, signer, time, reason, seen)
+
+    def _note_revocations(self, commit: str, parents: list[str], verdict: Verdict) -> None:
+        """Remember the commits that revoke a key (its later commits are held)."""
+        if verdict.kind != "verified":
+            return
+        before = sig.merge(*(self.signers_at(p) for p in parents if p in self.verdicts))
+        after = self.signers_blob(verdict.signers)
+        for key, record in after.items():
+            if record["revoked"] is not None and (before.get(key) or {}).get("revoked") is None:
+                found = self.revocations.setdefault(key, [])
+                if commit not in found:
+                    found.append(commit)
+
+    def _after_revocation(self, commit: str, signer: str) -> bool:
+        """Whether a revoked key signed this commit other than before its revocation (a
+        commit the revoking copy had already taken is an ancestor of the revocation)."""
+        revoking = self.revocations.get(signer)
+        if not revoking:
+            return False
+        return not any(self.repo.is_ancestor(commit, r) for r in revoking if r != commit)
 
     def _founds(self, before: sig.Signers, own: sig.Signers, signer: str) -> bool:
         record = own.get(signer) or {}

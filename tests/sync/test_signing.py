@@ -286,6 +286,7 @@ def test_copies_and_verify_need_a_shared_database(empty_db):
 def test_log_says_who_signed_each_change(tmp_path, remote):
     hk, gd = Copy(tmp_path, "hk"), Copy(tmp_path, "gd")
     hk.ok("init")
+    hk.ok("edit", "3", "--note", "before sharing")
     hk.ok("sync", remote, "--name", "HK IPD")
     gd.ok("sync", remote, "--name", "GDAMR")
     gd.ok("edit", "11", "--note", "by Guangdong")
@@ -301,6 +302,146 @@ def test_log_says_who_signed_each_change(tmp_path, remote):
     assert by_gd["signer"]["verdict"] == "verified"
     assert (by_gd["signer"]["name"], by_gd["signer"]["side"]) == ("GDAMR", "gd")
     assert by_gd["signer"]["fingerprint"].startswith("SHA256:")
-    assert entries[-1]["signer"] == {"verdict": "before signing"}  # init, before sharing
+    (early,) = [e for e in entries if e["command"].startswith("edit 3")]
+    assert early["signer"] == {"verdict": "before signing"}  # before it was shared
     text = hk.ok("log").stdout
     assert "[verified: GDAMR, gd]" in text and "[before signing]" in text
+
+
+def test_a_revoked_copy_cannot_pass_a_change_off_as_made_before_its_revocation(pair):
+    """Its commit sat on the last commit before the revocation, so it was judged as
+    trusted there, and came in through the merge that followed."""
+    hk, gd = pair
+    hk.ok("copies", "revoke", "GDAMR")
+    hk.ok("sync")
+    gd.ok("edit", "5", "--title", "Changed by a revoked copy")  # not synced since
+    gd.ok("sync")
+    assert "revoked" in hk.ok("sync").stderr
+    hk.ok("sync")
+    assert _title(hk, 5) != "Changed by a revoked copy"
+    held = hk("verify", "--json").json()["held"]
+    assert any("after its key was revoked" in h["reason"] for h in held), held
+
+
+def test_a_revoked_key_cannot_approve_a_new_key_on_a_fork(pair, tmp_path, remote):
+    hk, gd = pair
+    before_revocation = git(remote, "rev-parse", "main").stdout.strip()
+    hk.ok("copies", "revoke", "GDAMR")
+    hk.ok("sync")
+    gd_key = gd.folder / "ipcoop.json.local.key"
+    spare = _keygen(tmp_path / "spare")
+    public = " ".join((tmp_path / "spare.pub").read_text().split()[:2])
+    from ipcoop.sync.keys import ident
+
+    gd_id = ident(" ".join((gd.folder / "ipcoop.json.local.key.pub").read_text().split()[:2]))
+    evil = intruder(tmp_path, remote)
+    tip = git(evil, "rev-parse", "HEAD").stdout.strip()
+    git(evil, "checkout", "-q", before_revocation)
+    signers = json.loads((evil / "ipcoop.json.signers").read_text())
+    signers[ident(public)] = {
+        "copy": "5a5a5a5a",
+        "name": "GD spare",
+        "side": "gd",
+        "key": public,
+        "added": "2026-01-01T00:00:00Z",
+        "trusted": "2026-01-01T00:00:00Z",
+        "trusted_by": gd_id,
+        "revoked": None,
+        "revoked_by": None,
+    }
+    (evil / "ipcoop.json.signers").write_text(json.dumps(signers))
+    signed = ("-c", "gpg.format=ssh")
+    git(evil, *signed, "-c", f"user.signingkey={gd_key}", "commit", "-S", "-q", "-am", "mint")
+    git(evil, "merge", "-q", "--no-edit", "-s", "ours", tip)
+    rewrite(evil, lambda d: d["projects"]["3"].update(title="Forged by a minted key"))
+    git(evil, *signed, "-c", f"user.signingkey={spare}", "commit", "-S", "-q", "-am", "x")
+    git(evil, "push", "-q", "origin", "HEAD:main")
+    hk.ok("sync")
+    assert _title(hk, 3) != "Forged by a minted key"
+    assert "GD spare" not in {
+        r["name"] for r in hk.ok("copies", "--json").json() if r["state"] == "trusted"
+    }
+    assert hk("verify").exit_code == 1
+
+
+def test_a_signature_git_cannot_read_is_held_not_a_stuck_sync(pair, tmp_path, remote):
+    hk, gd = pair
+    evil = intruder(tmp_path, remote)
+    rewrite(evil, lambda d: d["projects"]["3"].update(title="Forged, garbage signature"))
+    git(evil, "add", "-A")
+    tree = git(evil, "write-tree").stdout.strip()
+    parent = git(evil, "rev-parse", "HEAD").stdout.strip()
+    raw = (
+        f"tree {tree}\nparent {parent}\nauthor x <x@x> 1800000000 +0000\n"
+        f"committer x <x@x> 1800000000 +0000\ngpgsig garbage\n\nmsg\n"
+    )
+    (evil / "raw").write_text(raw)
+    made = git(evil, "hash-object", "-t", "commit", "-w", "raw").stdout.strip()
+    git(evil, "push", "-q", "origin", f"{made}:refs/heads/main")
+    for copy in (hk, gd):
+        told = copy.ok("sync").stderr
+        assert "cannot be read" in told
+        assert _title(copy, 3) != "Forged, garbage signature"
+    assert "cannot be read" in hk("verify").stdout
+    converge(hk, gd)
+
+
+def test_a_key_that_would_add_lines_to_the_allowed_signers_is_damage(pair, tmp_path, remote):
+    hk, gd = pair
+    hk_pub = " ".join((hk.folder / "ipcoop.json.local.key.pub").read_text().split()[:2])
+    key = _keygen(tmp_path / "stranger")
+    public = " ".join((tmp_path / "stranger.pub").read_text().split()[:2])
+    from ipcoop.sync.keys import ident
+
+    evil = intruder(tmp_path, remote)
+    for setting in ("gpg.format=ssh", f"user.signingkey={key}", "commit.gpgsign=true"):
+        git(evil, "config", *setting.split("=", 1))
+    signers = json.loads((evil / "ipcoop.json.signers").read_text())
+    signers[ident(public)] = {
+        "copy": "0badc0de",
+        "name": "helper",
+        "side": None,
+        "key": f'{public}\n0hijack namespaces="git" {hk_pub}',
+        "added": "2026-01-01T00:00:00Z",
+        "trusted": None,
+        "trusted_by": None,
+        "revoked": None,
+        "revoked_by": None,
+    }
+    (evil / "ipcoop.json.signers").write_text(json.dumps(signers))
+    push(evil)
+    hk.ok("sync")
+    hk.ok("edit", "4", "--note", "still trusted")
+    hk.ok("sync")
+    gd.ok("sync")
+    assert gd.projects()[4]["notes"] == "still trusted"  # HK's signature still counts
+    assert "0hijack" not in (hk.folder / "ipcoop.json.signers").read_text()
+
+
+def test_a_copy_whose_key_went_missing_is_refused_not_given_a_new_one(pair):
+    hk, _ = pair
+    key = hk.folder / "ipcoop.json.local.key"
+    key.unlink()
+    before = files_of(hk)
+    result = hk("sync")
+    assert result.exit_code == 1
+    assert "is missing" in one_error_line(result) and "--key" in one_error_line(result)
+    assert files_of(hk) == before
+    assert not key.exists()
+
+
+def test_a_waiting_copy_approving_itself_by_hand_is_still_waiting(tmp_path, remote):
+    hk, gd = Copy(tmp_path, "hk"), Copy(tmp_path, "gd")
+    hk.ok("init")
+    hk.ok("sync", remote, "--name", "HK IPD")
+    gd.ok("sync", remote, "--name", "GDAMR")
+    signers = json.loads((gd.folder / "ipcoop.json.signers").read_text())
+    for record in signers.values():
+        if record["name"] == "GDAMR":
+            record.update(trusted="2026-01-01T00:00:00Z", trusted_by=next(iter(signers)))
+    (gd.folder / "ipcoop.json.signers").write_text(json.dumps(signers))
+    gd.ok("edit", "11", "--title", "Self-approved")
+    assert "waiting for approval" in gd.ok("sync").stderr
+    assert _states(gd)["GDAMR"] == "waiting"
+    hk.ok("sync")
+    assert _title(hk, 11) != "Self-approved"
