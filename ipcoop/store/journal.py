@@ -12,6 +12,41 @@ from typing import Any
 from ipcoop.base.errors import IpcoopError
 
 
+def entry_hash(entry: Any) -> str:
+    """What the copy's next entry names as its `prev`: a hash of the entry as written
+    (without `undone`, which only its copy changes later). Each copy's entries thus
+    form a chain: one dropped or reordered breaks it, and `ipcoop verify` says so."""
+    import hashlib
+    import json
+
+    body = {k: v for k, v in entry.items() if k != "undone"} if isinstance(entry, dict) else entry
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def broken_chains(history: dict[str, Any]) -> list[str]:
+    """Each copy's entries in order of their sequence: where one does not name the
+    entry before it (an entry dropped, changed or put out of order)."""
+    by_copy: dict[str, dict[int, Any]] = {}
+    for key, entry in history.items():
+        copy, _, number = key.rpartition(".")
+        if number.isdigit():
+            by_copy.setdefault(copy, {})[int(number)] = entry
+    found = []
+    for copy, entries in sorted(by_copy.items()):
+        for seq in sorted(entries):
+            entry = entries[seq]
+            prev = entry.get("prev") if isinstance(entry, dict) else None
+            if prev is None:
+                continue  # written before entries were chained
+            before = entries.get(seq - 1)
+            if before is None:
+                found.append(f"entry {copy}.{seq:06d} follows an entry that is missing")
+            elif entry_hash(before) != prev:
+                found.append(f"entry {copy}.{seq:06d} does not follow the entry before it")
+    return found
+
+
 def entries(db: Any) -> list[dict[str, Any]]:
     """Every entry, oldest first: by time, then copy and sequence."""
     history = db.history()

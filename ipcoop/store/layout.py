@@ -26,7 +26,8 @@ Tables and their keys (the file holds facts only; nothing here can be computed):
     _meta     "1": {"schema": N}
     areas     area key -> {"key", "name", "from", "until"}
     copies    copy id  -> {"name", "blocks": [[first, last or null], ...], "next"}
-    history   "<copy id>.<seq>" -> {"at", "by", "command", "changes", "undone"?}
+    history   "<copy id>.<seq>" -> {"at", "by", "command", "changes", "undone"?,
+              "prev": the hash of the copy's entry before (schema 8)}
     members   member code -> {"code", "name", "side"}
     programmes programme key -> {"key", "name", "start", "end", "areas": [keys],
               "endorsed": {"on", "count", "areas": [{"key", "name"}]} or null,
@@ -48,7 +49,7 @@ from ipcoop.base.errors import DatabaseError
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
     from ipcoop.base.records import Project
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 TABLES = ("_meta", "areas", "copies", "history", "members", "programmes", "projects")
 # Tables that can be large and are kept as raw lines until a command needs them.
 RAW_TABLES = ("history", "projects")

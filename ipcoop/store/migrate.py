@@ -35,7 +35,9 @@ def upgrade(data: dict[str, Any], schema: int, path: Path, copy: str, name: str)
     if schema == 5:
         data, schema = from_5(data), 6
     if schema == 6:
-        data = from_6(data)
+        data, schema = from_6(data), 7
+    if schema == 7:
+        data = from_7(data)
     assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION
     return data
 
@@ -173,6 +175,12 @@ def from_6(data: dict[str, Any]) -> Data:
         for code, member in data["members"].items()
     }
     return {**data, "_meta": {"1": {"schema": 7}}, "members": members}
+
+
+def from_7(data: dict[str, Any]) -> Data:
+    """Schema 8 chains each copy's journal entries (each new one carries the hash of the
+    one before): no record changes; the version tells older ipcoop to refuse the file."""
+    return {**data, "_meta": {"1": {"schema": 8}}}
 
 
 def _founder(copies: Any) -> str:

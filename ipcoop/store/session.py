@@ -361,10 +361,12 @@ class Database:
             history = self.raw["history"]
             last = history.last_key(copy + ".")
             seq = int(last.rsplit(".", 1)[1]) + 1 if last else 1
-            history.put(
-                f"{copy}.{seq:06d}",
-                {"at": at, "by": name, "command": command, "changes": self._changes},
-            )
+            entry = {"at": at, "by": name, "command": command, "changes": self._changes}
+            if last:  # the chain of this copy's entries (schema 8)
+                from ipcoop.store.journal import entry_hash
+
+                entry["prev"] = entry_hash(history.get(last))
+            history.put(f"{copy}.{seq:06d}", entry)
         payload = self.serialise()
         stats = self._new_stats()
         self.before_write()

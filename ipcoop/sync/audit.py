@@ -147,12 +147,18 @@ def verify(path: Path) -> dict[str, Any]:
                 }
             )
     held.sort(key=lambda h: (h["time"] or "", h["commit"]))
+    from ipcoop.store import files
+    from ipcoop.store.journal import broken_chains
+    from ipcoop.sync.content import parse_blob
+
+    journal = broken_chains(parse_blob(files.read_bytes(path), str(path))["history"])
     return {
         "verified": dict(sorted(by_side.items())),
         "before_signing": before,
         "before_approval": approval,
         "held": held,
-        "ok": not held,
+        "journal": journal,
+        "ok": not held and not journal,
     }
 
 

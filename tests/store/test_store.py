@@ -395,6 +395,7 @@ def _without_stamps(path: Path) -> dict:
     data["history"] = [data["history"][k] for k in sorted(data["history"])]
     for entry in data["history"]:
         entry.pop("at"), entry.pop("by")
+        entry.pop("prev", None)  # the hash of the entry before, stamps and all
         for change in entry["changes"]:
             for side in ("before", "after"):
                 if isinstance(change.get(side), dict):

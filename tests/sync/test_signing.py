@@ -240,10 +240,19 @@ def test_a_damaged_signers_file_is_refused_and_left_alone(pair):
     assert signers.read_text() == "{not json"
 
 
-def test_a_database_shared_before_signing_moves_to_signing(tmp_path, remote):
-    """History made by plain git (as before signing) stays, reported as made before it."""
+@pytest.mark.parametrize("start", ["bundled", "schema4"])
+def test_a_database_shared_before_signing_moves_to_signing(tmp_path, remote, start):
+    """History made by plain git (as before signing) stays, reported as made before it;
+    a file of schema 4 (before the copies had ids of their own) as well."""
     hk = Copy(tmp_path, "hk")
-    hk.ok("init")
+    if start == "bundled":
+        hk.ok("init")
+    else:
+        import shutil
+
+        from tests.helpers import DATA
+
+        shutil.copy(DATA / "schema4.json", hk.db)
     git(hk.folder, "init", "-q", "-b", "main")
     git(hk.folder, "add", "ipcoop.json")
     git(hk.folder, "commit", "-q", "-m", "shared before signing")
@@ -445,3 +454,21 @@ def test_a_waiting_copy_approving_itself_by_hand_is_still_waiting(tmp_path, remo
     assert _states(gd)["GDAMR"] == "waiting"
     hk.ok("sync")
     assert _title(hk, 11) != "Self-approved"
+
+
+def test_verify_finds_a_journal_entry_dropped_by_hand(pair):
+    hk, _ = pair
+    for n in (1, 2, 3):
+        hk.ok("edit", str(n), "--note", f"note {n}")
+    hk.ok("sync")
+    assert hk("verify").exit_code == 0
+    data = json.loads(hk.db.read_text("utf-8"))
+    mine = sorted(k for k in data["history"] if data["history"][k]["command"].startswith("edit 2"))
+    del data["history"][mine[0]]
+    hk.db.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    result = hk("verify", "--json")
+    assert result.exit_code == 1
+    assert result.json()["journal"] == [
+        f"entry {mine[0].rsplit('.', 1)[0]}.{int(mine[0].rsplit('.', 1)[1]) + 1:06d} "
+        f"follows an entry that is missing"
+    ]

@@ -157,10 +157,15 @@ def verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             lines.append(
                 f"Held aside: {held['commit'][:12]} {held['time'] or ''}{who}: {held['reason']}"
             )
+        for problem in found["journal"]:
+            lines.append(f"Journal: {problem}")
+        if not found["journal"]:
+            lines.append("Each copy's journal entries follow one another unbroken.")
         lines.append(
             "Every change verifies."
             if found["ok"]
-            else f"{len(found['held'])} change(s) do not verify: held aside, never merged."
+            else f"{len(found['held'])} change(s) held aside (never merged), "
+            f"{len(found['journal'])} break(s) in the journal."
         )
         emit("\n".join(lines) + "\n")
     if not found["ok"]:
