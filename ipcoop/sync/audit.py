@@ -204,6 +204,10 @@ def marks(path: Path, entries: list[dict[str, Any]]) -> None:
             entry["signer"] = {"verdict": "not verified"}
             continue
         record = local[vouched[-1]]
+        revoked_at = moment(record["revoked"]) if record["revoked"] else None
+        if revoked_at is not None and at > revoked_at:  # signed after: held by the others
+            entry["signer"] = {"verdict": "not verified"}
+            continue
         entry["signer"] = {
             "verdict": "verified",
             "name": record["name"],

@@ -146,7 +146,9 @@ def _exchange(repo: Repo, path: Path, report: Report, key: Any) -> None:
     judge = Judge(repo, trust.roots(state))
     judge.judge(head)
     # Waiting until the others trust this key: as the shared record says, not this file.
-    report.waiting = key.ident not in sig.trusted(judge.signers_at(head), trust.roots(state))
+    agreed = judge.signers_at(head)
+    report.waiting = key.ident not in sig.trusted(agreed, trust.roots(state))
+    report.revoked = (agreed.get(key.ident) or {}).get("revoked") is not None
     if state.get("pending"):
         with locked(path):  # a lease counts once the others take it: trusted content
             leases.confirm(path, judge.db_raw(head) or b"")

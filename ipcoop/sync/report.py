@@ -54,5 +54,6 @@ class Report:
     # commits held aside that came in: (commit, who, why).
     signing: str = ""
     waiting: bool = False
+    revoked: bool = False
     fingerprint: str = ""
     held: list[tuple[str, str, str]] = field(default_factory=list)

@@ -161,9 +161,10 @@ def decide(path: Path, who: list[str], everyone: bool, revoke: bool) -> list[dic
         saved = state.get("key") if isinstance(state.get("key"), str) else None
         me = keymod.ensure(path, None, saved, str(state.get("name") or "")).ident
         if me not in sig.trusted(local, pinned):
+            done = "was revoked" if (local.get(me) or {}).get("revoked") else "is not trusted yet"
             raise IpcoopError(
-                "this copy's own key is not trusted yet, so its approvals would not count; "
-                "ask a trusted copy to run 'ipcoop copies approve' for it"
+                f"this copy's own key {done}, so what it approves or revokes would not count; "
+                f"a trusted copy can do it"
             )
         if everyone:
             chosen = [k for k, r in local.items() if sig.state(local, k, pinned) == "waiting"]
@@ -174,8 +175,12 @@ def decide(path: Path, who: list[str], everyone: bool, revoke: bool) -> list[dic
         for k in chosen:
             record = dict(local[k])
             if revoke:
-                if k == me and not who:
-                    continue
+                if k == me:
+                    raise IpcoopError(
+                        "that is this copy's own key, and a revoked key is never trusted "
+                        "again; another trusted copy can revoke it (to change keys, sync "
+                        "with --key NEW and have the new key approved)"
+                    )
                 if record["revoked"] is None:
                     record.update(revoked=at, revoked_by=me)
             else:
@@ -206,7 +211,10 @@ def _find(local: sig.Signers, wanted: str) -> str:
     ]
     if not hits:
         names = ", ".join(sorted({r["name"] for r in local.values()})) or "none"
-        raise NotFound(f"no copy named {wanted!r} (copies: {names}); 'ipcoop copies' lists them")
+        raise NotFound(
+            f"no copy named {wanted!r} (copies: {names}); a copy that joined since this "
+            f"copy last synced is listed after 'ipcoop sync'"
+        )
     if len(hits) > 1:
         raise IpcoopError(
             f"{len(hits)} keys answer to {wanted!r}; name one by its fingerprint "

@@ -45,6 +45,11 @@ def test_a_joining_copy_waits_until_a_trusted_copy_approves_it(tmp_path, remote)
     assert "Held aside" in held and "GDAMR" in held
     assert _title(hk, 11) != "Edited in Guangdong"  # not merged while waiting
     assert _states(hk) == {"HK IPD": "trusted", "GDAMR": "waiting"}
+    fingerprint = next(
+        r["fingerprint"] for r in hk.ok("copies", "--json").json() if r["name"] == "GDAMR"
+    )
+    assert f"ipcoop copies approve {fingerprint[:19]}" in hk.ok("copies").stdout
+    assert "ask a trusted copy to approve this key" in gd.ok("copies").stdout
     refused = gd("copies", "approve", "HK IPD")  # a waiting copy's approval counts for nothing
     assert refused.exit_code == 1 and "not trusted yet" in one_error_line(refused)
     hk.ok("copies", "approve", "GDAMR")
@@ -153,7 +158,9 @@ def test_a_revoked_keys_later_changes_are_held_its_earlier_ones_stay(pair):
     hk.ok("sync")
     gd.ok("sync")
     gd.ok("edit", "12", "--note", "after revocation")
-    gd.ok("sync")
+    said = gd.ok("sync").stderr
+    assert "This copy's key was revoked" in said and "--key" in said
+    assert "waiting for approval" not in said
     told = hk.ok("sync").stderr
     assert "was revoked" in told
     projects = hk.projects()
@@ -162,6 +169,11 @@ def test_a_revoked_keys_later_changes_are_held_its_earlier_ones_stay(pair):
     assert _states(hk)["GDAMR"] == "revoked"
     again = hk("copies", "approve", "GDAMR")
     assert again.exit_code == 1 and "never trusted again" in one_error_line(again)
+    own = hk("copies", "revoke", "HK IPD")  # a copy cannot lock itself out
+    assert own.exit_code == 1 and "own key" in one_error_line(own)
+    assert _states(hk)["HK IPD"] == "trusted"
+    bad = hk("sync", "--side", "xx")
+    assert bad.exit_code == 2 and "gd or hk" in one_error_line(bad)
 
 
 def test_a_remote_rewound_by_force_is_refused(pair, tmp_path, remote):
@@ -472,3 +484,37 @@ def test_verify_finds_a_journal_entry_dropped_by_hand(pair):
         f"entry {mine[0].rsplit('.', 1)[0]}.{int(mine[0].rsplit('.', 1)[1]) + 1:06d} "
         f"follows an entry that is missing"
     ]
+
+
+@pytest.mark.slow
+def test_a_kill_at_each_step_of_an_approval_leaves_it_made_or_not(pair, tmp_path, remote):
+    import shutil
+    import sys
+
+    from tests import helpers
+
+    hk, _ = pair
+    third = Copy(tmp_path, "laptop")
+    third.ok("sync", remote, "--name", "GD laptop")
+    hk.ok("sync")
+    signers = hk.folder / "ipcoop.json.signers"
+    before = signers.read_bytes()
+    pristine = tmp_path / "pristine-hk"
+    shutil.copytree(hk.folder, pristine, symlinks=True)
+    outcomes = set()
+    for when in range(1, 40):
+        shutil.rmtree(hk.folder)
+        shutil.copytree(pristine, hk.folder, symlinks=True)
+        command = ["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=write,rename,fsync"]
+        command += ["-e", f"inject=write,rename,fsync:signal=SIGKILL:when={when}"]
+        command += [sys.executable, "-m", "ipcoop", "--db", str(hk.db)]
+        command += ["copies", "approve", "GD laptop"]
+        done = subprocess.run(command, capture_output=True, env=helpers.env(), check=False)
+        state = _states(hk)["GD laptop"]
+        assert state in ("waiting", "trusted (here; sync to send)"), (when, state)
+        assert signers.read_bytes() == before or state != "waiting", when
+        outcomes.add(state)
+        hk.ok("sync")  # and the copy syncs on, whichever it was
+        if done.returncode == 0:
+            break
+    assert outcomes == {"waiting", "trusted (here; sync to send)"}

@@ -1,4 +1,5 @@
-"""A kill at each step of a sync (commit, fetch, merge, push), then a sync that finishes the job.
+"""A kill at each step of a sync (commit, fetch, judge, merge, push), then a sync that finishes
+the job; the sync also holds aside a change no trusted key signed.
 
 strace kills the syncing process (SIGKILL) at its Nth wait for a git command
 (so at every git step: while git commits, fetches, pushes) and at its Nth
@@ -19,7 +20,7 @@ import sys
 import pytest
 
 from tests import helpers
-from tests.sharing import Copy, converge
+from tests.sharing import Copy, converge, intruder, push, rewrite
 
 
 def _sync_under_strace(copy: Copy, syscall: str, when: int) -> int:
@@ -53,6 +54,10 @@ def test_a_kill_at_each_step_of_a_sync_loses_nothing(pair, remote, tmp_path, sys
     hk.ok("edit", "11", "--note", "HK's change")
     hk.ok("add", "HK's project", "--area", "gba", "--year", "2021")
     hk.ok("sync")
+    # And a change no trusted key signed, which every sync holds aside.
+    evil = intruder(tmp_path, remote)
+    rewrite(evil, lambda d: d["projects"]["13"].update(title="Forged"))
+    push(evil)
     gd.ok("edit", "12", "--note", "GD's change")
     gd.ok("add", "GD's project", "--area", "trading", "--year", "2021")
     pristine = tmp_path / "pristine"
@@ -62,7 +67,7 @@ def test_a_kill_at_each_step_of_a_sync_loses_nothing(pair, remote, tmp_path, sys
     for name, place in places.items():
         shutil.copytree(place, pristine / name, symlinks=True)
     kills = 0
-    for when in range(1, 80):
+    for when in range(1, 200):
         for name, place in places.items():
             shutil.rmtree(place)
             shutil.copytree(pristine / name, place, symlinks=True)
@@ -77,8 +82,9 @@ def test_a_kill_at_each_step_of_a_sync_loses_nothing(pair, remote, tmp_path, sys
         assert {"HK's project", "GD's project"} <= titles, (syscall, when)
         notes = {p["id"]: p["notes"] for p in gd.projects().values()}
         assert (notes[11], notes[12]) == ("HK's change", "GD's change"), (syscall, when)
+        assert "Forged" not in titles, (syscall, when)
         assert gd.ok("check").exit_code == 0
     else:
-        pytest.fail(f"the sync made more than 79 {syscall} calls")
+        pytest.fail(f"the sync made more than 199 {syscall} calls")
     assert kills >= 3, kills
     print(f"{syscall}: {kills} kills")

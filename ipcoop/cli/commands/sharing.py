@@ -67,9 +67,7 @@ def sync(
 
         raise InvalidValue("--name must not be empty")
     if side is not None and side.strip().lower() not in ("gd", "hk"):
-        from ipcoop.base.errors import InvalidValue
-
-        raise InvalidValue(f"--side must be gd or hk, not {side!r}")
+        raise typer.BadParameter(f"must be gd or hk, not {side!r}", param_hint="--side")
     report = run_sync(
         path, remote, name.strip() if name else None, key, side.strip().lower() if side else None
     )
@@ -211,7 +209,13 @@ def said_in_sync(report: Any) -> list[str]:
         )
     elif report.signing == "waiting":
         out.append(f"This copy signs its changes with the key {report.fingerprint}.")
-    if report.waiting:
+    if report.revoked:
+        out.append(
+            "This copy's key was revoked: the other copies hold aside what it signs. To go "
+            "on, make a new key ('ssh-keygen -t ed25519 -N \"\" -f PATH'), sync with "
+            "'--key PATH', and have a trusted copy approve it."
+        )
+    elif report.waiting:
         out.append(
             "This copy's key is waiting for approval: its changes stay here until a trusted "
             "copy runs 'ipcoop copies approve NAME' and syncs, then this copy syncs again. "

@@ -44,6 +44,7 @@ def copies(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         emit(render.to_json(rows))
         return
     lines = []
+    trusted_here = any(r["this_copy"] and r["state"].startswith("trusted") for r in rows)
     for row in rows:
         mark = " (this copy)" if row["this_copy"] else ""
         founder = ", founder" if row["founder"] else ""
@@ -57,10 +58,12 @@ def copies(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             lines.append(f"  revoked {row['revoked']} by {row['revoked_by'] or '?'}")
         if row["last_sync"]:
             lines.append(f"  last signed change {row['last_sync']}")
-        if row["state"] == "waiting":
+        if row["state"] == "waiting" and row["this_copy"]:
+            lines.append("  ask a trusted copy to approve this key (read it to them by phone)")
+        elif row["state"] == "waiting" and trusted_here:
             lines.append(
                 f"  to approve (compare the key by phone first): "
-                f"ipcoop copies approve {row['name']!r}"
+                f"ipcoop copies approve {row['fingerprint'][:19]}"
             )
         if row["state"] == "no key":
             lines.append("  has not synced since changes were signed")
