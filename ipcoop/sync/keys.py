@@ -90,7 +90,7 @@ def _run(*args: str) -> subprocess.CompletedProcess:
         raise KeyError_(f"cannot run ssh-keygen: {exc}") from None
 
 
-def load(path: Path, what: str = "the key") -> Key:
+def load(path: Path, what: str = "the key", quick: bool = False) -> Key:
     """A private key fit to sign with, or KeyError_ saying why not."""
     try:
         info = path.stat()
@@ -107,6 +107,13 @@ def load(path: Path, what: str = "the key") -> Key:
         )
     if not os.access(path, os.R_OK):
         raise KeyError_(f"cannot read {what} {path}: permission denied")
+    if quick:  # this copy's own key, as ssh-keygen made it: its public half beside it
+        try:
+            parts = path.with_name(path.name + ".pub").read_text("ascii").split()
+        except (OSError, UnicodeDecodeError):
+            parts = []
+        if len(parts) >= 2 and parts[0] in TYPES:
+            return Key(path, f"{parts[0]} {parts[1]}")
     done = _run("-y", "-P", "", "-f", str(path))
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
@@ -136,7 +143,7 @@ def ensure(db: Path, given: Path | None, saved: str | None, name: str, signed: b
         return load(Path(saved), "this copy's key")
     own = own_key_path(db)
     if own.exists() or os.path.lexists(own):
-        return load(own, "this copy's key")
+        return load(own, "this copy's key", quick=True)
     if signed:
         raise KeyError_(
             f"this copy's key {own} is missing, and the other copies know this copy by it; "

@@ -55,5 +55,6 @@ class Report:
     signing: str = ""
     waiting: bool = False
     revoked: bool = False
+    founders: list[str] = field(default_factory=list)  # pinned on joining: name (fingerprint)
     fingerprint: str = ""
     held: list[tuple[str, str, str]] = field(default_factory=list)

@@ -46,6 +46,13 @@ def first(repo: Repo, path: Path, report: Report, key: Any, who: str, side: str 
     copy, _, _ = identity.choose(path, data["copies"])
     side = side or sig.guess_side(who, data["members"])
     report.signing = trust.register(path, key, copy, who, side, shared)
+    from ipcoop.sync.keys import fingerprint
+
+    report.founders = [
+        f"{shared[k]['name']} ({fingerprint(shared[k]['key'])})"
+        for k in sorted(trust.roots(identity.read_local(path)))
+        if k in shared and k != key.ident
+    ]
 
 
 def remote_signers(repo: Repo, rev: str | None) -> sig.Signers:

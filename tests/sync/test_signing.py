@@ -39,6 +39,8 @@ def test_a_joining_copy_waits_until_a_trusted_copy_approves_it(tmp_path, remote)
     assert "founds the list of trusted keys" in founded
     joined = gd.ok("sync", remote, "--name", "GDAMR").stderr
     assert "waiting for approval" in joined
+    founder = next(r for r in hk.ok("copies", "--json").json() if r["name"] == "HK IPD")
+    assert f"HK IPD ({founder['fingerprint']})" in joined  # to compare by phone
     gd.ok("edit", "11", "--title", "Edited in Guangdong")
     assert "waiting for approval" in gd.ok("sync").stderr
     held = hk.ok("sync").stderr

@@ -209,6 +209,11 @@ def said_in_sync(report: Any) -> list[str]:
         )
     elif report.signing == "waiting":
         out.append(f"This copy signs its changes with the key {report.fingerprint}.")
+        if report.founders:
+            out.append(
+                f"It trusts the keys that {', '.join(report.founders)} approves: compare "
+                f"that fingerprint with them by phone too."
+            )
     if report.revoked:
         out.append(
             "This copy's key was revoked: the other copies hold aside what it signs. To go "
