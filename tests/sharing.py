@@ -81,7 +81,7 @@ def converge(*copies: Copy) -> None:
     assert all(v == views[0] for v in views)
 
 
-def intruder(tmp_path: Path, remote: Path, signing: Copy | None = None) -> Path:
+def intruder(tmp_path: Path, remote: Path, signing: Copy | Path | None = None) -> Path:
     """A clone made with plain git, by someone who can write to the remote. With
     `signing`, its commits are signed with that copy's own key (a trusted key used by
     hand: what it signs is taken, so only the checks of content stand in the way);
@@ -89,7 +89,7 @@ def intruder(tmp_path: Path, remote: Path, signing: Copy | None = None) -> Path:
     folder = tmp_path / "intruder"
     git(tmp_path, "clone", "-q", "-b", "main", str(remote), str(folder))
     if signing is not None:
-        key = signing.folder / "ipcoop.json.local.key"
+        key = signing if isinstance(signing, Path) else signing.folder / "ipcoop.json.local.key"
         for setting in ("gpg.format=ssh", f"user.signingkey={key}", "commit.gpgsign=true"):
             git(folder, "config", *setting.split("=", 1))
     return folder

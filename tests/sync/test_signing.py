@@ -106,9 +106,7 @@ def test_a_commit_signed_by_an_unlisted_key_is_held(pair, tmp_path, remote):
     hk, gd = pair
     original = _title(hk, 12)
     key = _keygen(tmp_path / "stranger")
-    evil = intruder(tmp_path, remote)
-    for setting in ("gpg.format=ssh", f"user.signingkey={key}", "commit.gpgsign=true"):
-        git(evil, "config", *setting.split("=", 1))
+    evil = intruder(tmp_path, remote, signing=key)
     rewrite(evil, lambda d: d["projects"]["12"].update(title="Forged, signed"))
     push(evil)
     told = gd.ok("sync").stderr
@@ -122,9 +120,7 @@ def test_a_stranger_listing_its_own_key_as_trusted_is_held(pair, tmp_path, remot
     hk, gd = pair
     key = _keygen(tmp_path / "stranger")
     public = " ".join((tmp_path / "stranger.pub").read_text().split()[:2])
-    evil = intruder(tmp_path, remote)
-    for setting in ("gpg.format=ssh", f"user.signingkey={key}", "commit.gpgsign=true"):
-        git(evil, "config", *setting.split("=", 1))
+    evil = intruder(tmp_path, remote, signing=key)
     from ipcoop.sync.keys import ident
 
     signers = json.loads((evil / "ipcoop.json.signers").read_text())
@@ -416,9 +412,7 @@ def test_a_key_that_would_add_lines_to_the_allowed_signers_is_damage(pair, tmp_p
     public = " ".join((tmp_path / "stranger.pub").read_text().split()[:2])
     from ipcoop.sync.keys import ident
 
-    evil = intruder(tmp_path, remote)
-    for setting in ("gpg.format=ssh", f"user.signingkey={key}", "commit.gpgsign=true"):
-        git(evil, "config", *setting.split("=", 1))
+    evil = intruder(tmp_path, remote, signing=key)
     signers = json.loads((evil / "ipcoop.json.signers").read_text())
     signers[ident(public)] = {
         "copy": "0badc0de",
@@ -520,3 +514,13 @@ def test_a_kill_at_each_step_of_an_approval_leaves_it_made_or_not(pair, tmp_path
         if done.returncode == 0:
             break
     assert outcomes == {"waiting", "trusted (here; sync to send)"}
+
+
+def test_a_signers_file_that_is_not_a_file_is_refused_not_waited_on(pair):
+    hk, _ = pair
+    signers = hk.folder / "ipcoop.json.signers"
+    signers.unlink()
+    os.mkfifo(signers)  # reading it would wait for a writer for ever
+    result = hk("sync")
+    assert result.exit_code == 3
+    assert "not a regular file" in one_error_line(result)
