@@ -121,7 +121,7 @@ def verify(path: Path) -> dict[str, Any]:
     judge = Judge(repo, pinned, fresh=True)
     judge.judge(head, theirs)
     signers = sig.merge(*(judge.signers_at(c) for c in (head, theirs) if c))
-    now_trusted = sig.trusted(signers, pinned)
+    approved = sig.anchored(signers, pinned)  # revoked since or not
     by_side: dict[str, int] = {}
     held, before, approval = [], 0, 0
     for commit, verdict in judge.verdicts.items():
@@ -131,7 +131,7 @@ def verify(path: Path) -> dict[str, Any]:
             by_side[side] = by_side.get(side, 0) + 1
         elif verdict.kind == "before":
             before += 1
-        elif verdict.signer in now_trusted and (
+        elif verdict.signer in approved and (
             verdict.reason.endswith("which is waiting for approval")
             or verdict.reason == "made outside the signed history"
         ):

@@ -120,6 +120,8 @@ def _ended(path: Path) -> None:
 
 def _exchange(repo: Repo, path: Path, report: Report, key: Any) -> None:
     """Commit, fetch, merge, push until the remote takes it; confirm the leases."""
+    pinned = trust.roots(identity.read_local(path))
+    was_waiting = key.ident not in sig.trusted(trust.read_local_signers(path), pinned)
     for _ in range(ATTEMPTS):
         with locked(path):
             _commit_local(repo, path, repo.revs("HEAD")[0])
@@ -149,6 +151,9 @@ def _exchange(repo: Repo, path: Path, report: Report, key: Any) -> None:
     agreed = judge.signers_at(head)
     report.waiting = key.ident not in sig.trusted(agreed, trust.roots(state))
     report.revoked = (agreed.get(key.ident) or {}).get("revoked") is not None
+    if was_waiting and not report.waiting and key.ident in agreed:
+        by = agreed[key.ident].get("trusted_by") or ""
+        report.approved_by = (agreed.get(by) or {}).get("name") or by
     if state.get("pending"):
         with locked(path):  # a lease counts once the others take it: trusted content
             leases.confirm(path, judge.db_raw(head) or b"")
@@ -254,13 +259,16 @@ def _integrate(repo: Repo, path: Path, report: Report, key: Any) -> str:
     parents = [head] if head else []
     local_signers = trust.read_local_signers(path)
     signers = local_signers
+    if report.signers_mine is None:
+        report.signers_mine = local_signers
     if theirs is not None and theirs != head and not repo.is_ancestor(theirs, head or ""):
         forward, base = _base(repo, judge, head, theirs, ours, report.remote)
         verdict = judge.verdicts[theirs]
         their_data = guard.remote_data(
             repo, theirs, report.remote, ours, base, judge.db_raw(theirs), verdict.kind != "held"
         )
-        signers = sig.merge(local_signers, judge.signers_at(theirs))
+        report.signers_theirs = judge.signers_at(theirs)
+        signers = sig.merge(local_signers, report.signers_theirs)
         if forward:
             data, parents = their_data, [theirs]
         else:
@@ -276,9 +284,10 @@ def _integrate(repo: Repo, path: Path, report: Report, key: Any) -> str:
         if old is not None:
             guard.outgoing(ours, old, report.remote)
         report.theirs = old or {name: {} for name in layout.TABLES}
+        report.signers_theirs = judge.signers_at(theirs) if theirs else {}
     else:
-        report.theirs = None  # the remote holds this head: nothing goes out
-    report.final = data
+        report.theirs = report.signers_theirs = None  # the remote holds this head
+    report.final, report.signers_final = data, signers
     copy, name, _ = identity.choose(path, data["copies"])
     report.leased += leases.settle(path, data, copy, name)
     guard.leased(data, report.remote)

@@ -24,6 +24,10 @@ class Report:
     # Areas, members and programmes that went and came ("area gba").
     sent_other: list[str] = field(default_factory=list)
     received_other: list[str] = field(default_factory=list)
+    # The signers file, at the same three moments (approvals and revocations go too).
+    signers_mine: dict | None = None
+    signers_theirs: dict | None = None
+    signers_final: dict | None = None
 
     def tally(self) -> None:
         """Which records went and came: by the records, whatever the journal says
@@ -47,6 +51,13 @@ class Report:
                     others += [f"the ids of {(new.get(k) or {}).get('name', k)}" for k in changed]
                 else:
                     others += [f"{table[:-1]} {k}" for k in changed]
+        keys = (
+            (self.signers_theirs, self.sent_other),
+            (self.signers_mine, self.received_other),
+        )
+        for old_keys, said in keys:
+            if old_keys is not None and self.signers_final is not None:
+                said.extend(key_changes(old_keys, self.signers_final))
 
     leased: list[list[int]] = field(default_factory=list)
     # Signing: "founded" (this copy founded it), "waiting" (this copy asked to be
@@ -58,3 +69,23 @@ class Report:
     founders: list[str] = field(default_factory=list)  # pinned on joining: name (fingerprint)
     fingerprint: str = ""
     held: list[tuple[str, str, str]] = field(default_factory=list)
+    approved_by: str = ""  # this copy's key was approved since its last sync: by whom
+
+
+def key_changes(before: dict, after: dict) -> list[str]:
+    """The signers file's changes, said as the others see them."""
+    out = []
+    for k in sorted(after, key=lambda k: (after[k].get("name", ""), k)):
+        new, old = after[k], before.get(k)
+        if new == old:
+            continue
+        name = new.get("name", "?")
+        if old is None:
+            out.append(f"the key of {name}")
+        elif new.get("revoked") and not old.get("revoked"):
+            out.append(f"the revocation of {name}'s key")
+        elif new.get("trusted") and not old.get("trusted"):
+            out.append(f"the approval of {name}'s key")
+        else:
+            out.append(f"the key record of {name}")
+    return out

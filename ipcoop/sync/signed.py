@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ipcoop.base.errors import DatabaseError
+from ipcoop.base.errors import DatabaseError, IpcoopError
 from ipcoop.store import files, identity
 from ipcoop.store.lock import locked
 from ipcoop.sync import guard, trust
@@ -23,7 +23,14 @@ def first(repo: Repo, path: Path, report: Report, key: Any, who: str, side: str 
     """The first signed sync of this copy: pin the founder (or found signing) and put
     this copy's key in the signers file; later, only a side given anew."""
     state = identity.read_local(path)
-    if trust.roots(state) and key.ident in trust.read_local_signers(path) and not side:
+    listed = trust.read_local_signers(path).get(key.ident)
+    if side and listed and listed["side"] not in (None, side):
+        raise IpcoopError(
+            f"this copy's key is listed for side {listed['side']}, and a key's side never "
+            f"changes; to keep the other side, sync with a new key (--key PATH) and have it "
+            f"approved"
+        )
+    if trust.roots(state) and listed is not None and (not side or listed["side"] == side):
         return
     guard.fetch_forward(repo, report.remote)
     theirs = repo.revs(REMOTE_REF)[0]

@@ -149,15 +149,21 @@ def founders(signers: Signers) -> list[str]:
     return sorted(k for k, r in signers.items() if r["trusted_by"] == k and "since" in r)
 
 
-def trusted(signers: Signers, roots: list[str] | dict[str, Any]) -> set[str]:
-    """Keys whose approval leads back to a pinned founder and that are not revoked."""
-    anchored = {k for k in roots if k in signers and signers[k]["trusted_by"] == k}
+def anchored(signers: Signers, roots: list[str] | dict[str, Any]) -> set[str]:
+    """Keys whose approval leads back to a pinned founder, revoked since or not (a
+    revocation does not undo the approvals a key gave while it was trusted)."""
+    found = {k for k in roots if k in signers and signers[k]["trusted_by"] == k}
     grown = True
     while grown:
-        more = {k for k, r in signers.items() if k not in anchored and r["trusted_by"] in anchored}
-        anchored |= more
+        more = {k for k, r in signers.items() if k not in found and r["trusted_by"] in found}
+        found |= more
         grown = bool(more)
-    return {k for k in anchored if signers[k]["revoked"] is None}
+    return found
+
+
+def trusted(signers: Signers, roots: list[str] | dict[str, Any]) -> set[str]:
+    """Keys whose approval leads back to a pinned founder and that are not revoked."""
+    return {k for k in anchored(signers, roots) if signers[k]["revoked"] is None}
 
 
 def state(signers: Signers, key: str, roots: list[str] | dict[str, Any]) -> str:

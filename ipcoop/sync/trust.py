@@ -182,6 +182,8 @@ def decide(path: Path, who: list[str], everyone: bool, revoke: bool) -> list[dic
                     )
                 if record["revoked"] is None:
                     record.update(revoked=at, revoked_by=me)
+                else:
+                    record["already"] = True
             else:
                 if record["revoked"] is not None:
                     raise IpcoopError(
@@ -190,9 +192,18 @@ def decide(path: Path, who: list[str], everyone: bool, revoke: bool) -> list[dic
                     )
                 if k not in sig.trusted(local, pinned):
                     record.update(trusted=at, trusted_by=me)
+                else:
+                    record["already"] = True
+            already = record.pop("already", False)
             local[k] = record
-            changed.append({"id": k, **record})
+            changed.append({"id": k, **record, "already": already})
         write_local_signers(path, local)
+        for record in changed:  # keys it approved stay trusted: say which
+            record["approved"] = sorted(
+                r["name"]
+                for k, r in local.items()
+                if r["trusted_by"] == record["id"] and k != record["id"] and not r["revoked"]
+            )
         return changed
 
 

@@ -39,6 +39,9 @@ def test_a_joining_copy_waits_until_a_trusted_copy_approves_it(tmp_path, remote)
     assert "founds the list of trusted keys" in founded
     joined = gd.ok("sync", remote, "--name", "GDAMR").stderr
     assert "waiting for approval" in joined
+    # Its ids and changes count nowhere yet: it is not told they are leased or taken.
+    assert "Leased ids" not in joined and "once its key is approved" in joined
+    assert "hold them aside until this copy's key is approved" in joined
     founder = next(r for r in hk.ok("copies", "--json").json() if r["name"] == "HK IPD")
     assert f"HK IPD ({founder['fingerprint']})" in joined  # to compare by phone
     gd.ok("edit", "11", "--title", "Edited in Guangdong")
@@ -55,8 +58,11 @@ def test_a_joining_copy_waits_until_a_trusted_copy_approves_it(tmp_path, remote)
     refused = gd("copies", "approve", "HK IPD")  # a waiting copy's approval counts for nothing
     assert refused.exit_code == 1 and "not trusted yet" in one_error_line(refused)
     hk.ok("copies", "approve", "GDAMR")
-    hk.ok("sync")
-    gd.ok("sync")  # approved: its changes go out signed by a trusted key
+    twice = hk.ok("copies", "approve", "GDAMR").stderr
+    assert "already trusted" in twice and "Approved" not in twice
+    assert "sent the approval of GDAMR's key" in hk.ok("sync").stderr
+    told = gd.ok("sync").stderr  # approved: its changes go out signed by a trusted key
+    assert "approved by HK IPD" in told and "received the approval of GDAMR's key" in told
     hk.ok("sync")
     assert _title(hk, 11) == "Edited in Guangdong"
     assert _states(gd) == {"HK IPD": "trusted", "GDAMR": "trusted"}
@@ -165,6 +171,11 @@ def test_a_revoked_keys_later_changes_are_held_its_earlier_ones_stay(pair):
     assert projects[11]["notes"] == "before revocation"
     assert projects[12]["notes"] != "after revocation"
     assert _states(hk)["GDAMR"] == "revoked"
+    # What it signed while waiting (before HK approved it) is not called waiting now.
+    report = hk("verify", "--json").json()
+    assert report["before_approval"] >= 1
+    assert not any("waiting" in h["reason"] for h in report["held"]), report["held"]
+    assert "already revoked" in hk.ok("copies", "revoke", "GDAMR").stderr
     again = hk("copies", "approve", "GDAMR")
     assert again.exit_code == 1 and "never trusted again" in one_error_line(again)
     own = hk("copies", "revoke", "HK IPD")  # a copy cannot lock itself out
@@ -172,6 +183,11 @@ def test_a_revoked_keys_later_changes_are_held_its_earlier_ones_stay(pair):
     assert _states(hk)["HK IPD"] == "trusted"
     bad = hk("sync", "--side", "xx")
     assert bad.exit_code == 2 and "gd or hk" in one_error_line(bad)
+    signers = hk.db.with_name("ipcoop.json.signers").read_bytes()
+    other = hk("sync", "--side", "gd")  # a key's side is fixed once listed
+    assert other.exit_code == 1 and "never changes" in one_error_line(other)
+    assert hk.db.with_name("ipcoop.json.signers").read_bytes() == signers
+    hk.ok("sync", "--side", "hk")  # the same side again is no change
 
 
 def test_a_remote_rewound_by_force_is_refused(pair, tmp_path, remote):
@@ -524,3 +540,10 @@ def test_a_signers_file_that_is_not_a_file_is_refused_not_waited_on(pair):
     result = hk("sync")
     assert result.exit_code == 3
     assert "not a regular file" in one_error_line(result)
+
+
+def test_revoking_a_key_says_the_keys_it_approved_stay_trusted(pair):
+    _, gd = pair
+    said = gd.ok("copies", "revoke", "HK IPD").stderr  # the founder, by the copy it approved
+    assert "Revoked HK IPD" in said
+    assert "keys HK IPD approved stay trusted (GDAMR)" in said

@@ -80,7 +80,10 @@ def sync(
         say(f"Fetched the shared database from {report.remote} into {path}.")
     sent = len(report.sent) + len(report.sent_other)
     received = len(report.received) + len(report.received_other)
-    say(f"Sent {sent} change(s), received {received}.")
+    held_back = " (the others hold them aside until this copy's key is approved)"
+    say(
+        f"Sent {sent} change(s){held_back if report.waiting and sent else ''}, received {received}."
+    )
     for label, went, came in (
         ("Projects", _ids(report.sent), _ids(report.received)),
         ("Also", ", ".join(report.sent_other), ", ".join(report.received_other)),
@@ -101,7 +104,10 @@ def sync(
     for line in said_in_sync(report):
         say(line)
     for first, last in report.leased:
-        say(f"Leased ids {first}-{last} for this copy.")
+        if report.waiting:
+            say(f"Asked for ids {first}-{last}: this copy can use them once its key is approved.")
+        else:
+            say(f"Leased ids {first}-{last} for this copy.")
     if report.conflicts:
         say(
             f"{report.conflicts} conflict(s) kept as data: 'ipcoop conflicts' lists them, "
@@ -219,6 +225,11 @@ def said_in_sync(report: Any) -> list[str]:
             "This copy's key was revoked: the other copies hold aside what it signs. To go "
             "on, make a new key ('ssh-keygen -t ed25519 -N \"\" -f PATH'), sync with "
             "'--key PATH', and have a trusted copy approve it."
+        )
+    elif report.approved_by:
+        out.append(
+            f"This copy's key was approved by {report.approved_by}: the changes it signs "
+            f"count on every copy from now on."
         )
     elif report.waiting:
         out.append(

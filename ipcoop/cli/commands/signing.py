@@ -96,7 +96,10 @@ def approve(
             "phone; revoke any you do not know ('ipcoop copies revoke NAME')."
         )
     for record in done:
-        say(f"Approved {record['name']} ({_fp(record)}); sync to tell the others.")
+        if record["already"]:
+            say(f"{record['name']} ({_fp(record)}) was already trusted; nothing changed.")
+        else:
+            say(f"Approved {record['name']} ({_fp(record)}); sync to tell the others.")
     if not done:
         say("No copy was waiting.")
 
@@ -105,12 +108,21 @@ def approve(
 def revoke(ctx: typer.Context, names: NamesArg = None) -> None:
     """Stop trusting copies' keys: what they sign from now on is held aside.
 
-    What they signed before stays. A revoked key is never trusted again; the
-    copy can sign with a new key (sync --key) and be approved anew.
+    What they signed before stays, and so do the keys they approved (revoke those
+    too if need be). A revoked key is never trusted again; the copy can sign
+    with a new key (sync --key) and be approved anew.
     Example: ipcoop copies revoke "GD laptop"
     """
     for record in _decide(ctx, names, False, revoke=True):
-        say(f"Revoked {record['name']} ({_fp(record)}); sync to tell the others.")
+        if record["already"]:
+            say(f"{record['name']} ({_fp(record)}) was already revoked; nothing changed.")
+        else:
+            say(f"Revoked {record['name']} ({_fp(record)}); sync to tell the others.")
+        if record["approved"]:
+            say(
+                f"Note: the keys {record['name']} approved stay trusted "
+                f"({', '.join(record['approved'])}); revoke them too if they should not."
+            )
 
 
 def _fp(record: dict[str, Any]) -> str:
