@@ -200,6 +200,13 @@ def choose(path: Path, copies: dict[str, Any]) -> tuple[str, str, bool]:
     return new_copy_id(), str(state.get("name") or default_name()), True
 
 
+def closing(record: dict[str, Any], first: int) -> int:
+    """Where an open block starting at `first` ends once its copy shares the database:
+    a block's worth past the ids it has handed out. Other copies count on that
+    end before the owner has pushed it (a database shared before signing)."""
+    return max(int(record.get("next", 1)) - 1, first - 1) + BLOCK
+
+
 def blocks_of(record: dict[str, Any], pending: list[list[int]]) -> list[list[Any]]:
     """The blocks a copy may hand ids out of: its own, less those not yet pushed."""
     return sorted(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipcoop.store import layout
+from ipcoop.store import identity, layout
 from ipcoop.store.provenance import REMOVED
 
 KEYED = ("projects", "areas", "members", "programmes")
@@ -78,11 +78,17 @@ def _explained(base: layout.Data, theirs: layout.Data) -> set[tuple[str, str]]:
 
 
 def _spans(copies: dict[str, Any]) -> list[tuple[int, float, str]]:
+    """Each copy's blocks; an open one (a copy that has not shared yet) as its copy
+    will close it (store.identity.closing)."""
     spans = []
     for copy, record in copies.items():
         for block in record.get("blocks", []) if isinstance(record, dict) else ():
             if isinstance(block, list) and len(block) == 2 and isinstance(block[0], int):
-                spans.append((block[0], float("inf") if block[1] is None else block[1], copy))
+                last = block[1]
+                if last is None:
+                    nxt = record.get("next", 1)
+                    last = identity.closing({"next": nxt if isinstance(nxt, int) else 1}, block[0])
+                spans.append((block[0], last, copy))
     return sorted(spans)
 
 

@@ -40,14 +40,22 @@ def settle(path: Path, data: layout.Data, copy: str, name: str) -> list[list[int
             blocks.remove(block)
             pending.remove(list(block))
     for block in blocks:
-        if block[1] is None:  # first shared: close the block that owned every id
-            block[1] = max(int(record.get("next", 1)) - 1, block[0] - 1) + identity.BLOCK
+        if block[1] is None:  # first shared: close the block that owned every id,
+            # short of a block another copy already holds above the ids handed out
+            used = max(int(record.get("next", 1)) - 1, block[0] - 1)
+            above = [o[0] - 1 for o in others if o[0] > used]
+            block[1] = max(used, min([identity.closing(record, block[0]), *above]))
     claimed = []
     need, free = identity.wanted(state), identity.free_ids(record, []) or 0
     if free < need:
-        # Whole blocks, enough for what a command asked for (a 120-row sheet).
+        # Whole blocks, enough for what a command asked for (a 120-row sheet), past
+        # every other copy's; an open one ends where its copy will close it.
         size = -(-(need - free) // identity.BLOCK) * identity.BLOCK
-        ends = [b[1] for r in copies.values() for b in r.get("blocks", []) if b[1] is not None]
+        ends = [
+            identity.closing(r, b[0]) if b[1] is None else b[1]
+            for r in copies.values()
+            for b in r.get("blocks", [])
+        ]
         top = max([*ends, *(int(k) for k in data["projects"]), 0])
         block = [top + 1, top + size]
         blocks.append(block)

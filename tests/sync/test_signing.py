@@ -266,10 +266,9 @@ def test_a_damaged_signers_file_is_refused_and_left_alone(pair):
     assert signers.read_text() == "{not json"
 
 
-@pytest.mark.parametrize("start", ["bundled", "schema4"])
-def test_a_database_shared_before_signing_moves_to_signing(tmp_path, remote, start):
-    """History made by plain git (as before signing) stays, reported as made before it;
-    a file of schema 4 (before the copies had ids of their own) as well."""
+def _shared_before_signing(tmp_path: Path, remote: Path, start: str) -> tuple[Copy, Copy]:
+    """HK shared the database with plain git (as before signing); GD cloned it and
+    pushed a change of its own."""
     hk = Copy(tmp_path, "hk")
     if start == "bundled":
         hk.ok("init")
@@ -293,6 +292,14 @@ def test_a_database_shared_before_signing_moves_to_signing(tmp_path, remote, sta
     gd.ok("edit", "11", "--note", "old-style change")
     git(gd.folder, "commit", "-q", "-am", "an older ipcoop's change")
     git(gd.folder, "push", "-q", "origin", "main")
+    return hk, gd
+
+
+@pytest.mark.parametrize("start", ["bundled", "schema4"])
+def test_a_database_shared_before_signing_moves_to_signing(tmp_path, remote, start):
+    """History made by plain git (as before signing) stays, reported as made before it;
+    a file of schema 4 (before the copies had ids of their own) as well."""
+    hk, gd = _shared_before_signing(tmp_path, remote, start)
     assert "founds" in hk.ok("sync", "--name", "HK IPD").stderr
     assert hk.projects()[11]["notes"] == "old-style change"  # made before signing: taken
     assert "waiting" in gd.ok("sync", "--name", "GDAMR").stderr
@@ -547,3 +554,53 @@ def test_revoking_a_key_says_the_keys_it_approved_stay_trusted(pair):
     said = gd.ok("copies", "revoke", "HK IPD").stderr  # the founder, by the copy it approved
     assert "Revoked HK IPD" in said
     assert "keys HK IPD approved stay trusted (GDAMR)" in said
+
+
+def test_two_copies_founding_signing_at_once_end_with_one_founder(tmp_path, remote):
+    """Both sides' first signed sync at the same moment: the remote takes both pushes
+    only once both have fetched (a hook waits for the second), so each set out to
+    found. The one whose push lost asks to be approved instead; nothing is lost."""
+    import concurrent.futures
+
+    from tests.helpers import run
+
+    hk, gd = _shared_before_signing(tmp_path, remote, "bundled")
+    hk.ok("edit", "13", "--note", "HK offline")
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text(
+        "#!/bin/sh\n"
+        f"touch {tmp_path}/arrived.$$\n"
+        "for i in $(seq 100); do\n"
+        f"  [ $(ls {tmp_path} | grep -c '^arrived') -ge 2 ] && exit 0\n"
+        "  sleep 0.05\n"
+        "done\n"
+    )
+    hook.chmod(0o755)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        done = list(
+            pool.map(
+                lambda c: run("--db", c[0].db, "sync", "--name", c[1]),
+                [(hk, "HK IPD"), (gd, "GDAMR")],
+            )
+        )
+    assert [d.returncode for d in done] == [0, 0], "\n".join(d.stderr for d in done)
+    assert len(list(tmp_path.glob("arrived.*"))) >= 2  # both pushes met the hook
+    founded = ["founds the list" in d.stderr for d in done]
+    assert founded.count(True) == 1, [d.stderr for d in done]
+    founder, joiner = (hk, gd) if founded[0] else (gd, hk)
+    founder.ok("sync")
+    joiner.ok("sync")
+    founder.ok("sync")
+    states = _states(founder)
+    assert sorted(states.values()) == ["trusted", "waiting"], states
+    assert _states(joiner) == states
+    joiner_name = next(n for n, s in states.items() if s == "waiting")
+    founder.ok("copies", "approve", joiner_name)
+    converge(founder, joiner)
+    assert _states(joiner) == dict.fromkeys(states, "trusted")
+    assert hk.projects()[13]["notes"] == "HK offline"  # the loser's change came through
+    assert gd.projects()[11]["notes"] == "old-style change"
+    for copy in (hk, gd):
+        report = copy.ok("verify", "--json").json()
+        assert report["ok"], report
+        assert [r["founder"] for r in copy.ok("copies", "--json").json()].count(True) == 1
