@@ -173,6 +173,25 @@ def state(signers: Signers, key: str, roots: list[str] | dict[str, Any]) -> str:
     return "trusted" if key in trusted(signers, roots) else "waiting"
 
 
+def approvers(signers: Signers, key: str) -> list[str]:
+    """The keys whose approvals led to `key`'s: who approved it, who approved that
+    one, and so on up to a founder (who approved itself)."""
+    out: list[str] = []
+    at = (signers.get(key) or {}).get("trusted_by")
+    while isinstance(at, str) and at in signers and at not in out and at != key:
+        out.append(at)
+        nxt = signers[at]["trusted_by"]
+        at = None if nxt == at else nxt
+    return out
+
+
+def may_revoke(signers: Signers, signer: str, key: str) -> bool:
+    """A key is revoked only by one its approval came through (or, while nobody has
+    approved it, by any trusted copy): two copies can never revoke each other."""
+    record = signers.get(key) or {}
+    return record.get("trusted") is None or signer in approvers(signers, key)
+
+
 def change_problem(before: Signers, after: Signers, signer: str, may: bool) -> str | None:
     """What is wrong with a commit by `signer` (trusted before it: `may`) turning the
     file from `before` into `after`, or None."""
@@ -192,6 +211,9 @@ def change_problem(before: Signers, after: Signers, signer: str, may: bool) -> s
                 return f"it rewrites the {when} of the signer {old['name']}"
             if old[when] is None and new[when] is not None and not (may and new[by] == signer):
                 return f"it marks {old['name']} {when} without the right to"
+            revoking = when == "revoked" and old[when] is None and new[when] is not None
+            if revoking and not may_revoke(before, signer, key):
+                return f"it revokes {old['name']}, whose approval did not come through it"
     for key, new in after.items():
         if key in before:
             continue

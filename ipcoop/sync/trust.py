@@ -180,6 +180,8 @@ def decide(path: Path, who: list[str], everyone: bool, revoke: bool) -> list[dic
                         "again; another trusted copy can revoke it (to change keys, sync "
                         "with --key NEW and have the new key approved)"
                     )
+                if record["revoked"] is None and not sig.may_revoke(local, me, k):
+                    raise IpcoopError(_not_yours(local, k))
                 if record["revoked"] is None:
                     record.update(revoked=at, revoked_by=me)
                 else:
@@ -205,6 +207,21 @@ def decide(path: Path, who: list[str], everyone: bool, revoke: bool) -> list[dic
                 if r["trusted_by"] == record["id"] and k != record["id"] and not r["revoked"]
             )
         return changed
+
+
+def _not_yours(local: sig.Signers, key: str) -> str:
+    name = local[key]["name"]
+    chain = sig.approvers(local, key)
+    if not chain:
+        return (
+            f"{name} founded the list of trusted keys, so no copy can revoke it; if its "
+            f"key is lost or in other hands, share the database anew on a new remote"
+        )
+    names = " or ".join(local[k]["name"] for k in chain)
+    return (
+        f"{name}'s key was approved through {names}, not through this copy; only they can "
+        f"revoke it (so that two copies can never revoke each other)"
+    )
 
 
 def _find(local: sig.Signers, wanted: str) -> str:

@@ -549,58 +549,33 @@ def test_a_signers_file_that_is_not_a_file_is_refused_not_waited_on(pair):
     assert "not a regular file" in one_error_line(result)
 
 
-def test_revoking_a_key_says_the_keys_it_approved_stay_trusted(pair):
-    _, gd = pair
-    said = gd.ok("copies", "revoke", "HK IPD").stderr  # the founder, by the copy it approved
-    assert "Revoked HK IPD" in said
-    assert "keys HK IPD approved stay trusted (GDAMR)" in said
-
-
-def test_two_copies_founding_signing_at_once_end_with_one_founder(tmp_path, remote):
-    """Both sides' first signed sync at the same moment: the remote takes both pushes
-    only once both have fetched (a hook waits for the second), so each set out to
-    found. The one whose push lost asks to be approved instead; nothing is lost."""
-    import concurrent.futures
-
-    from tests.helpers import run
-
-    hk, gd = _shared_before_signing(tmp_path, remote, "bundled")
-    hk.ok("edit", "13", "--note", "HK offline")
-    hook = remote / "hooks" / "pre-receive"
-    hook.write_text(
-        "#!/bin/sh\n"
-        f"touch {tmp_path}/arrived.$$\n"
-        "for i in $(seq 100); do\n"
-        f"  [ $(ls {tmp_path} | grep -c '^arrived') -ge 2 ] && exit 0\n"
-        "  sleep 0.05\n"
-        "done\n"
-    )
-    hook.chmod(0o755)
-    with concurrent.futures.ThreadPoolExecutor(2) as pool:
-        done = list(
-            pool.map(
-                lambda c: run("--db", c[0].db, "sync", "--name", c[1]),
-                [(hk, "HK IPD"), (gd, "GDAMR")],
-            )
-        )
-    assert [d.returncode for d in done] == [0, 0], "\n".join(d.stderr for d in done)
-    assert len(list(tmp_path.glob("arrived.*"))) >= 2  # both pushes met the hook
-    founded = ["founds the list" in d.stderr for d in done]
-    assert founded.count(True) == 1, [d.stderr for d in done]
-    founder, joiner = (hk, gd) if founded[0] else (gd, hk)
-    founder.ok("sync")
-    joiner.ok("sync")
-    founder.ok("sync")
-    states = _states(founder)
-    assert sorted(states.values()) == ["trusted", "waiting"], states
-    assert _states(joiner) == states
-    joiner_name = next(n for n, s in states.items() if s == "waiting")
-    founder.ok("copies", "approve", joiner_name)
-    converge(founder, joiner)
-    assert _states(joiner) == dict.fromkeys(states, "trusted")
-    assert hk.projects()[13]["notes"] == "HK offline"  # the loser's change came through
-    assert gd.projects()[11]["notes"] == "old-style change"
-    for copy in (hk, gd):
-        report = copy.ok("verify", "--json").json()
-        assert report["ok"], report
-        assert [r["founder"] for r in copy.ok("copies", "--json").json()].count(True) == 1
+def test_a_copy_revokes_only_keys_approved_through_it_so_two_never_split(pair, tmp_path, remote):
+    """GD cannot revoke the founder that approved it: by command, refused; by a
+    signers file edited by hand and signed with GD's own key, held aside. HK's
+    revocation of GD says that the key GD approved stays trusted."""
+    hk, gd = pair
+    refused = gd("copies", "revoke", "HK IPD")
+    assert refused.exit_code == 1 and "no copy can revoke it" in one_error_line(refused)
+    assert _states(gd)["HK IPD"] == "trusted"
+    laptop = Copy(tmp_path, "laptop")
+    laptop.ok("sync", remote, "--name", "GD laptop", "--side", "gd")
+    gd.ok("sync")
+    gd.ok("copies", "approve", "GD laptop")
+    gd.ok("sync")
+    laptop.ok("sync")
+    hk.ok("sync")
+    refused = laptop("copies", "revoke", "GDAMR")  # approved by GD, not above it
+    assert refused.exit_code == 1 and "approved through HK IPD" in one_error_line(refused)
+    evil = intruder(tmp_path, remote, signing=gd)  # GD's own key, used by hand
+    path = evil / "ipcoop.json.signers"
+    signers = json.loads(path.read_text())
+    founder = next(k for k, r in signers.items() if r["name"] == "HK IPD")
+    gd_id = next(k for k, r in signers.items() if r["name"] == "GDAMR")
+    signers[founder].update(revoked="2026-12-01T00:00:00Z", revoked_by=gd_id)
+    path.write_text(json.dumps(signers))
+    push(evil, "GD revokes the founder by hand")
+    told = hk.ok("sync").stderr
+    assert "whose approval did not come through it" in told
+    assert _states(hk)["HK IPD"] == "trusted"
+    said = hk.ok("copies", "revoke", "GDAMR").stderr
+    assert "Revoked GDAMR" in said and "keys GDAMR approved stay trusted (GD laptop)" in said
