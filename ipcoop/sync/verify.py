@@ -38,6 +38,12 @@ REASONS = {
 }
 
 
+def _claim(author: str) -> str:
+    """Whom a commit's author line claims to be (anyone can write any name there)."""
+    name = "".join(ch for ch in author if ch.isprintable())[:60].strip()
+    return f", its author line claiming {name!r}" if name else ""
+
+
 @dataclass
 class Verdict:
     kind: str  # verified, before, held
@@ -217,7 +223,7 @@ class Judge:
         settings = (
             *("-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={allowed}"),
             *("-c", "gpg.ssh.program=ssh-keygen", "log", "--no-walk=unsorted", "--stdin"),
-            "--format=%H%x1f%G?%x1f%GF%x1f%GS%x1f%ct",
+            "--format=%H%x1f%G?%x1f%GF%x1f%GS%x1f%ct%x1f%an",
         )
         found = self._read_signatures(settings, commits)
         if found is None:  # a signature git cannot even read: judge one commit at a time
@@ -238,7 +244,7 @@ class Judge:
         found = {}
         for line in done.stdout.decode("utf-8", "replace").splitlines():
             parts = line.split("\x1f")
-            if len(parts) == 5:
+            if len(parts) == 6:
                 found[parts[0]] = parts[1:]
         return found
 
@@ -253,7 +259,8 @@ class Judge:
     ) -> Verdict:
         from ipcoop.sync.keys import fingerprint
 
-        status, seen, principal, when = (signatures.get(commit) or ["N", "", "", "0"])[:4]
+        status, seen, principal, when, *rest = signatures.get(commit) or ["N", "", "", "0"]
+        claims = _claim(rest[0] if rest else "")
         time = int(when) if when.isdigit() else 0
         known = [p for p in parents if p in self.verdicts]
         before = sig.merge(*(self.signers_at(p) for p in known))
@@ -290,12 +297,18 @@ class Judge:
             if problem is None:
                 return Verdict("verified", signer, db, signers_blob, time, "", seen)
             reason = problem
-        elif signer is not None:
-            record = before.get(signer) or (own or {}).get(signer) or {"name": "?"}
+        elif signer is not None and (
+            signer in before or sig.registration(before, own or {}, signer) != before
+        ):  # a key listed, or one asking in its own commit to be approved
+            record = before.get(signer) or (own or {})[signer]
             what = "was revoked" if record.get("revoked") else "is waiting for approval"
             reason = f"signed by a key listed as {record['name']!r} ({seen}), which {what}"
+        elif signer is not None:  # listed by nobody trusted: only by the commit itself
+            name = ((own or {}).get(signer) or {}).get("name", "?")
+            reason = f"signed by a key no trusted copy listed ({seen}), calling itself {name!r}"
         else:
             reason = REASONS.get(status, "its signature cannot be checked (another format?)")
+            reason += claims
         return self._held(commit, known, before, own, signer, time, reason, seen)
 
     def _note_revocations(self, commit: str, parents: list[str], verdict: Verdict) -> None:

@@ -25,6 +25,12 @@ def _states(copy: Copy) -> dict[str, str]:
     return {row["name"]: row["state"] for row in copy.ok("copies", "--json").json()}
 
 
+def _fp(public: str) -> str:
+    from ipcoop.sync.keys import fingerprint
+
+    return fingerprint(public)
+
+
 def _keygen(path: Path, *extra: str) -> Path:
     subprocess.run(
         ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(path), *extra], check=True
@@ -89,11 +95,13 @@ def test_an_unsigned_commit_claiming_hks_name_is_held_aside(pair, tmp_path, remo
     original = _title(hk, 12)
     evil = intruder(tmp_path, remote)
     rewrite(evil, lambda d: d["projects"]["12"].update(title="Forged title"))
-    git(evil, "config", "user.name", "HK IPD")
-    push(evil, "HK IPD: 1 change(s)")
+    git(evil, "add", "-A")
+    git(evil, "commit", "-q", "--author", "HK IPD <hk@example.invalid>", "-m", "HK IPD: 1")
+    git(evil, "push", "-q", "origin", "HEAD:main")
     for copy in (gd, hk):
         told = copy.ok("sync").stderr
         assert "Held aside 1 change(s)" in told and "unsigned" in told
+        assert "its author line claiming 'HK IPD'" in told  # who it pretends to be
         assert _title(copy, 12) == original
     gd.ok("edit", "13", "--note", "trusted change after the forged one")
     gd.ok("sync")
@@ -104,7 +112,7 @@ def test_an_unsigned_commit_claiming_hks_name_is_held_aside(pair, tmp_path, remo
     report = hk("verify", "--json")
     assert report.exit_code == 1
     held = report.json()["held"]
-    assert [h["reason"] for h in held] == ["unsigned"]
+    assert [h["reason"] for h in held] == ["unsigned, its author line claiming 'HK IPD'"]
     assert "Forged title" not in hk.ok("log").stdout
 
 
@@ -148,6 +156,10 @@ def test_a_stranger_listing_its_own_key_as_trusted_is_held(pair, tmp_path, remot
     gd.ok("sync")
     hk.ok("sync")
     assert _title(hk, 12) != "Forged by a listed stranger"
+    held = hk("verify", "--json").json()["held"]
+    assert [h["reason"] for h in held] == [
+        f"signed by a key no trusted copy listed ({_fp(public)}), calling itself 'HK IPD'"
+    ]  # not "waiting for approval": nobody can approve it, it asked nobody
     states = hk.ok("copies", "--json").json()
     assert [r["state"] for r in states if r["copy"] == "deadbeef"] in ([], ["waiting"])
     assert hk("verify").exit_code == 1
@@ -306,6 +318,8 @@ def test_a_database_shared_before_signing_moves_to_signing(tmp_path, remote, sta
     hk.ok("sync")
     approved = hk.ok("copies", "approve", "--all").stderr
     assert "Warning: every waiting key is now trusted" in approved
+    again = hk.ok("copies", "approve", "--all").stderr
+    assert again == "No copy was waiting.\n"  # no warning when nothing was trusted
     hk.ok("sync")
     gd.ok("edit", "12", "--note", "signed change")
     gd.ok("sync")

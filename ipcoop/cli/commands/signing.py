@@ -90,7 +90,7 @@ def approve(
     Example: ipcoop copies approve GDAMR
     """
     done = _decide(ctx, names, everyone, revoke=False)
-    if everyone:
+    if everyone and done:
         say(
             "Warning: every waiting key is now trusted, as if each had been compared by "
             "phone; revoke any you do not know ('ipcoop copies revoke NAME')."
