@@ -50,7 +50,7 @@ def _named(record: dict[str, Any]) -> dict[str, Any]:
     return {"converted": [], "names": {"zh-cn": None, "zh-hk": None}, **record}
 
 
-def _aside(path: Path, label: str) -> Path:
+def aside_name(path: Path, label: str) -> Path:
     """A name beside `path` that no file has yet: a file set aside is never overwritten."""
     candidate = path.with_name(f"{path.name}.{label}")
     n = 2
@@ -101,7 +101,7 @@ def create(
             try:
                 old = load(path, writable=False)
             except DatabaseError:
-                aside = _aside(path, "unreadable")
+                aside = aside_name(path, "unreadable")
                 try:
                     os.link(path, aside)
                 except OSError as exc:
@@ -185,7 +185,7 @@ def restore_backup(path: Path) -> Path | None:
     with locked(path):
         if check_regular(path, missing_ok=True):
             stamp = models.now_stamp().replace(":", "").replace("-", "")
-            aside = _aside(path, f"replaced-{stamp}")
+            aside = aside_name(path, f"replaced-{stamp}")
             try:
                 os.link(path, aside)
             except OSError as exc:

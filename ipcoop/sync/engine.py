@@ -86,7 +86,7 @@ def _sync(
     report.fingerprint = signing_key.fingerprint
     if remote is not None:
         remote = first.normalise(remote)
-        report.first = first.first_time(repo, path, remote)
+        report.first, report.kept = first.first_time(repo, path, remote)
     config = repo.local_config() if repo.exists() else {}
     if "remote.origin.url" not in config:
         raise IpcoopError(

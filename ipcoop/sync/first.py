@@ -3,10 +3,12 @@ the database a remote holds."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ipcoop.base.errors import IpcoopError
 from ipcoop.store import files, paths
+from ipcoop.store.admin import aside_name
 from ipcoop.store.lock import locked
 from ipcoop.sync import guard
 from ipcoop.sync.repo import BRANCH_REF, REMOTE_REF, Repo, probe
@@ -24,9 +26,22 @@ def normalise(remote: str) -> str:
         raise IpcoopError(f"cannot use the remote {remote}: {exc}") from None
 
 
-def first_time(repo: Repo, path: Path, remote: str) -> str:
+def untouched(path: Path) -> bool:
+    """Whether the database holds no change made with ipcoop (no journal entry): the
+    bundled programme as the first command made it, which joining may replace."""
+    from ipcoop.base.errors import DatabaseError
+    from ipcoop.sync.content import parse_blob
+
+    try:
+        return not parse_blob(files.read_bytes(path), str(path))["history"]
+    except DatabaseError:
+        return False
+
+
+def first_time(repo: Repo, path: Path, remote: str) -> tuple[str, str]:
     """Share the database with `remote` or join the one there, if this copy has no remote
-    yet: "shared", "joined", or "" when it already syncs with that remote."""
+    yet: ("shared" | "joined" | "" when it already syncs with that remote, the name
+    an untouched database that joining replaced was kept under)."""
     current = repo.remote_url() if repo.exists() else None
     if current is not None:
         if current != remote:
@@ -34,16 +49,16 @@ def first_time(repo: Repo, path: Path, remote: str) -> str:
                 f"{path} is already shared with {current}; to change that, "
                 f"run 'git -C {path.parent} remote set-url origin {remote}'"
             )
-        return ""
+        return "", ""
     heads = probe(repo.git, remote)
     exists = paths.check_regular(path, missing_ok=True)
     if BRANCH_REF in heads:
-        if exists:
+        if exists and not untouched(path):
             raise IpcoopError(
                 f"{remote} already holds a database, and {path.name} here is another one "
-                f"(unrelated histories); to join them: move {path.name} aside, run "
-                f"'ipcoop sync {remote}' to fetch the shared one, then 'ipcoop import' the "
-                f"export of yours ('ipcoop --db OLD export --output mine.json')"
+                f"(unrelated histories, and changes made here); to join: move {path.name} "
+                f"aside, run 'ipcoop sync {remote}' to fetch the shared one, then make your "
+                f"changes again there ('ipcoop --db OLD log' lists them)"
             )
         repo.init()
         repo.configure(remote)
@@ -59,9 +74,10 @@ def first_time(repo: Repo, path: Path, remote: str) -> str:
         assert theirs is not None  # it gave the file
         guard.remote_data(repo, theirs, remote)
         with locked(path):
+            kept = _keep(path) if exists else ""
             files.atomic_write(path, raw)
         repo.move_branch(theirs, None)
-        return "joined"
+        return "joined", kept
     if heads:
         raise IpcoopError(
             f"{remote} is a git repository without an ipcoop database "
@@ -74,4 +90,14 @@ def first_time(repo: Repo, path: Path, remote: str) -> str:
         )
     repo.init()
     repo.configure(remote)
-    return "shared"
+    return "shared", ""
+
+
+def _keep(path: Path) -> str:
+    """The bundled programme, never changed, kept aside all the same."""
+    kept = aside_name(path, "before-joining")
+    try:
+        os.link(path, kept)
+    except OSError as exc:
+        raise IpcoopError(f"cannot keep {path} aside as {kept.name}: {exc.strerror}") from None
+    return kept.name

@@ -11,6 +11,7 @@ from ipcoop.store import layout
 class Report:
     remote: str = ""
     first: str = ""  # "", "shared" (first push) or "joined" (fetched)
+    kept: str = ""  # joining replaced an untouched database: kept under this name
     sent: list[int] = field(default_factory=list)  # projects the remote did not have so
     received: list[int] = field(default_factory=list)  # projects that came in changed
     conflicts: int = 0

@@ -253,13 +253,30 @@ def test_bad_remotes_are_one_line_exit_1_and_change_nothing(tmp_path, remote, ca
         theirs = Copy(tmp_path, "theirs")
         theirs.ok("init")
         theirs.ok("sync", remote)
+        copy.ok("edit", "11", "--note", "made here")  # a database with changes of its own
     before = copy.db.read_bytes()
     result = copy("sync", target)
     assert result.exit_code == 1, result.stderr
     line = one_error_line(result)
     if case == "unrelated":
-        assert "import" in line
+        assert "--db OLD log" in line
     assert copy.db.read_bytes() == before
+
+
+def test_joining_replaces_a_database_that_holds_no_change_keeping_it_aside(tmp_path, remote):
+    """The README's first command made the bundled programme here; joining fetches the
+    shared one in its place (the old file kept all the same)."""
+    hk, gd = Copy(tmp_path, "hk"), Copy(tmp_path, "gd")
+    hk.ok("init")
+    hk.ok("edit", "12", "--note", "shared by HK")
+    hk.ok("sync", remote, "--name", "HK IPD")
+    gd.ok("init")
+    untouched = gd.db.read_bytes()
+    joined = gd.ok("sync", remote, "--name", "GDAMR").stderr
+    assert "Fetched the shared database" in joined
+    assert "kept as ipcoop.json.before-joining" in joined
+    assert (gd.folder / "ipcoop.json.before-joining").read_bytes() == untouched
+    assert gd.projects()[12]["notes"] == "shared by HK"
 
 
 def test_a_spreadsheet_exported_on_one_side_updates_the_other_not_copies(pair, tmp_path):

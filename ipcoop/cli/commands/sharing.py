@@ -78,6 +78,11 @@ def sync(
         say(f"Shared {path} with {report.remote}.")
     elif report.first == "joined":
         say(f"Fetched the shared database from {report.remote} into {path}.")
+        if report.kept:
+            say(
+                f"The database that was there held no change of yours (the bundled "
+                f"programme as first made); it is kept as {report.kept}."
+            )
     sent = len(report.sent) + len(report.sent_other)
     received = len(report.received) + len(report.received_other)
     held_back = " (the others hold them aside until this copy's key is approved)"
