@@ -44,6 +44,7 @@ def sync(
     name: str | None = None,
     key: Path | None = None,
     side: str | None = None,
+    put_back: bool = False,
 ) -> Report:
     path = paths.resolve(db)
     if not path.parent.is_dir():
@@ -61,11 +62,16 @@ def sync(
     # One sync of a copy at a time: a second one would read and rewrite this copy's
     # state (its pending leases) under the first one's feet, and remove git's locks.
     with locked(path, paths.sync_lock_path(path), _busy):
-        return _sync(path, remote, name, key, side)
+        return _sync(path, remote, name, key, side, put_back)
 
 
 def _sync(
-    path: Path, remote: str | None, name: str | None, key: Path | None, side: str | None
+    path: Path,
+    remote: str | None,
+    name: str | None,
+    key: Path | None,
+    side: str | None,
+    put_back: bool,
 ) -> Report:
     folder = path.parent
     state = identity.read_local(path)
@@ -79,7 +85,7 @@ def _sync(
             f"{folder} is inside the git repository {top}; keep the shared database in a "
             f"folder of its own (move it, then sync)"
         )
-    report = Report()
+    report = Report(put_back=put_back)
     signing_key = trust.key_of(path, key, who)  # before anything changes: a bad key refuses
     repo.key = signing_key.private
     repo.signer = signing_key.ident
@@ -125,7 +131,7 @@ def _exchange(repo: Repo, path: Path, report: Report, key: Any) -> None:
     for _ in range(ATTEMPTS):
         with locked(path):
             _commit_local(repo, path, repo.revs("HEAD")[0])
-        guard.fetch_forward(repo, report.remote)
+        guard.fetch_forward(repo, report.remote, report.put_back)
         theirs = repo.revs(REMOTE_REF)[0]
         if trust.give_up_founding(path, key, signed.remote_signers(repo, theirs)):
             report.signing = "waiting"
@@ -157,7 +163,7 @@ def _exchange(repo: Repo, path: Path, report: Report, key: Any) -> None:
     if state.get("pending"):
         with locked(path):  # a lease counts once the others take it: trusted content
             leases.confirm(path, judge.db_raw(head) or b"")
-    if report.first == "shared" and Path(report.remote).is_dir():
+    if (report.first == "shared" or report.put_back) and Path(report.remote).is_dir():
         # A plain `git clone` of a bare repository checks out its HEAD: make it main.
         # History only moves forward there: no forced push, no deleted branch.
         for args in (

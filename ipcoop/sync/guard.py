@@ -96,28 +96,29 @@ def leased(data: layout.Data, remote: str) -> None:
         )
 
 
-def fetch_forward(repo: Repo, remote: str) -> None:
+def fetch_forward(repo: Repo, remote: str, put_back: bool = False) -> None:
     """Fetch, refusing a remote whose branch no longer holds what this copy saw there
     last (a restored backup, a forced push): following it would hand out ids again
     and drop changes. The remote-tracking branch is put back, so this holds until
-    the remote is mended."""
+    the remote is mended, or until `put_back`: then what the remote holds now is
+    merged with this copy's history like any other change, and pushed."""
     # Remembered in a ref of ipcoop's own: a plain `git fetch` moves the remote-tracking
     # branch (its refspec is forced) and would make the rewind look like the last seen.
     recorded, tracking = repo.revs(SEEN_REF, REMOTE_REF)
     seen = recorded or tracking
     repo.fetch()
     (now,) = repo.revs(REMOTE_REF)
-    if seen is None or now == seen or (now is not None and repo.is_ancestor(seen, now)):
+    if seen is None or now == seen or (now is not None and repo.is_ancestor(seen, now)) or put_back:
         if now is not None and now != recorded:
             repo.git.run("update-ref", SEEN_REF, now)
         return
     repo.git.run("update-ref", REMOTE_REF, seen)
-    where = f"is back at {now[:12]}" if now else "has lost its branch main"
+    where = f"its branch main is back at {now[:12]}" if now else "it has lost its branch main"
     raise GitError(
-        f"{remote} was rewound: its branch {where}, which does not hold {seen[:12]} that "
+        f"{remote} was rewound: {where}, which does not hold {seen[:12]} that "
         f"this copy synced before (a restored backup or a forced push); nothing was merged "
-        f"and nothing here was changed. If nothing else was pushed since, "
-        f"'git -C {repo.folder} push origin main' puts the history back; then sync again"
+        f"and nothing here was changed. Ask whoever manages it why; then 'ipcoop sync "
+        f"--put-back' puts this copy's history back, merged with anything pushed since"
     )
 
 

@@ -11,6 +11,7 @@ from ipcoop.store import layout
 class Report:
     remote: str = ""
     first: str = ""  # "", "shared" (first push) or "joined" (fetched)
+    put_back: bool = False  # merge a rewound remote's branch with this copy's history
     kept: str = ""  # joining replaced an untouched database: kept under this name
     sent: list[int] = field(default_factory=list)  # projects the remote did not have so
     received: list[int] = field(default_factory=list)  # projects that came in changed

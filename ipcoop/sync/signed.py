@@ -32,7 +32,7 @@ def first(repo: Repo, path: Path, report: Report, key: Any, who: str, side: str 
         )
     if trust.roots(state) and listed is not None and (not side or listed["side"] == side):
         return
-    guard.fetch_forward(repo, report.remote)
+    guard.fetch_forward(repo, report.remote, report.put_back)
     theirs = repo.revs(REMOTE_REF)[0]
     listed = remote_signers(repo, theirs)
     head = repo.revs("HEAD")[0]

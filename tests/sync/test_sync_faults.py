@@ -222,13 +222,35 @@ def test_a_remote_rewound_in_time_is_refused(pair, tmp_path, remote):
     result = gd("sync")
     assert result.exit_code == 1
     line = one_error_line(result)
-    assert "was rewound" in line and "push origin main" in line
+    assert "was rewound" in line and "sync --put-back" in line
     assert files_of(gd) == before
     assert gd("sync").exit_code == 1  # still refused: it is remembered
-    git(gd.folder, "push", "-q", "origin", "main")  # the advice
+    gd.ok("sync", "--put-back")  # the advice
     converge(hk, gd)
     assert "HK's project" in {p["title"] for p in gd.projects().values()}
     assert gd.projects()[12]["notes"] == "GD's work"
+
+
+def test_a_rewound_remote_pushed_to_since_is_put_back_merged(pair, tmp_path, remote):
+    """A backup restored after HK pushed; GD, which had not fetched HK's push, pushes
+    on top of the backup. HK is refused until it puts its history back: merged with
+    GD's, nothing lost, no id given twice."""
+    hk, gd = pair
+    old = git(remote, "rev-parse", "main").stdout.strip()
+    hk.ok("add", "Only HK had it", "--area", "gba", "--year", "2021")
+    hk.ok("sync")
+    git(remote, "update-ref", "refs/heads/main", old)  # a restored backup
+    gd.ok("add", "Pushed since", "--area", "gba", "--year", "2021")
+    gd.ok("sync")  # GD never saw HK's push: the remote moves forward for it
+    refused = hk("sync")
+    assert refused.exit_code == 1 and "--put-back" in one_error_line(refused)
+    hk.ok("sync", "--put-back")
+    converge(hk, gd)
+    titles = [p["title"] for p in gd.projects().values()]
+    assert "Only HK had it" in titles and "Pushed since" in titles
+    assert len(gd.projects()) == len(set(gd.projects()))
+    for copy in (hk, gd):
+        assert copy.ok("verify", "--json").json()["ok"]
 
 
 def test_git_writes_durably(pair, tmp_path):

@@ -174,7 +174,7 @@ def test_a_remote_that_lost_its_branch_is_refused_not_called_in_step(pair, remot
     before = hk.db.read_bytes()
     result = hk("sync")
     assert result.exit_code == 1, result.stderr
-    assert "has lost its branch main" in one_error_line(result)
+    assert "it has lost its branch main" in one_error_line(result)
     assert hk.db.read_bytes() == before
 
 

@@ -48,6 +48,14 @@ def sync(
             help="The side this copy keeps, shown to the others (guessed from --name).",
         ),
     ] = None,
+    put_back: Annotated[
+        bool,
+        typer.Option(
+            "--put-back",
+            help="The remote was rewound (a restored backup, a forced push): merge this "
+            "copy's history with what it holds now, and push it back.",
+        ),
+    ] = False,
 ) -> None:
     """Share the database with the other side: commit, fetch, merge record by record, push.
 
@@ -69,7 +77,12 @@ def sync(
     if side is not None and side.strip().lower() not in ("gd", "hk"):
         raise typer.BadParameter(f"must be gd or hk, not {side!r}", param_hint="--side")
     report = run_sync(
-        path, remote, name.strip() if name else None, key, side.strip().lower() if side else None
+        path,
+        remote,
+        name.strip() if name else None,
+        key,
+        side.strip().lower() if side else None,
+        put_back,
     )
     saved(ctx)
     if report.restored:
