@@ -54,6 +54,7 @@ def copies(path: Path, shared: dict[str, Any]) -> list[dict[str, Any]]:
     # What the others hold (the last commit's trusted signers), with this copy's own
     # approvals and revocations not yet sent if its key may make them.
     agreed = judge.signers_at(head) if pinned and head else {}
+    mine = _own_key(path, state)
     out = []
     for key, record in sorted(local.items(), key=lambda kv: (kv[1]["name"], kv[0])):
         out.append(
@@ -64,7 +65,10 @@ def copies(path: Path, shared: dict[str, Any]) -> list[dict[str, Any]]:
                 "fingerprint": fingerprint(record["key"]),
                 "state": _state(local, agreed, key, pinned, state.get("copy")),
                 "founder": key in pinned,
-                "this_copy": record["copy"] == state.get("copy"),
+                "this_copy": record["copy"] == state.get("copy") and key in (mine, None),
+                "earlier_key": (
+                    record["copy"] == state.get("copy") and mine is not None and key != mine
+                ),
                 "trusted": record["trusted"],
                 "trusted_by": names.get(record["trusted_by"] or ""),
                 "revoked": record["revoked"],
@@ -84,6 +88,7 @@ def copies(path: Path, shared: dict[str, Any]) -> list[dict[str, Any]]:
                     "state": "no key",
                     "founder": False,
                     "this_copy": copy == state.get("copy"),
+                    "earlier_key": False,
                     "trusted": None,
                     "trusted_by": None,
                     "revoked": None,
@@ -92,6 +97,17 @@ def copies(path: Path, shared: dict[str, Any]) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+def _own_key(path: Path, state: dict[str, Any]) -> str | None:
+    """The id of the key this copy signs with now (None: it has none it can use)."""
+    from ipcoop.sync import keys as keymod
+
+    saved = state.get("key") if isinstance(state.get("key"), str) else None
+    try:
+        return keymod.ensure(path, None, saved, "", signed=True).ident
+    except IpcoopError:
+        return None
 
 
 def _state(local: sig.Signers, agreed: sig.Signers, key: str, pinned: Any, me: Any) -> str:

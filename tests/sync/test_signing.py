@@ -472,16 +472,34 @@ def test_a_key_that_would_add_lines_to_the_allowed_signers_is_damage(pair, tmp_p
     assert "0hijack" not in (hk.folder / "ipcoop.json.signers").read_text()
 
 
-def test_a_copy_whose_key_went_missing_is_refused_not_given_a_new_one(pair):
-    hk, _ = pair
-    key = hk.folder / "ipcoop.json.local.key"
+def test_a_copy_whose_key_went_missing_is_refused_not_given_a_new_one(pair, tmp_path):
+    hk, gd = pair
+    key = gd.folder / "ipcoop.json.local.key"
     key.unlink()
-    before = files_of(hk)
-    result = hk("sync")
+    before = files_of(gd)
+    result = gd("sync")
     assert result.exit_code == 1
     assert "is missing" in one_error_line(result) and "--key" in one_error_line(result)
-    assert files_of(hk) == before
+    assert files_of(gd) == before
     assert not key.exists()
+    # As the README says: a new key, approved by a trusted copy; the old one revoked.
+    gd.ok("sync", "--key", _keygen(tmp_path / "new-key"))
+    hk.ok("sync")
+    new = next(r for r in hk.ok("copies", "--json").json() if r["state"] == "waiting")
+    hk.ok("copies", "approve", new["fingerprint"][7:20])
+    hk.ok("sync")
+    gd.ok("sync")
+    rows = gd.ok("copies", "--json").json()
+    assert [r["this_copy"] for r in rows if r["fingerprint"] == new["fingerprint"]] == [True]
+    (old,) = [r for r in rows if r["earlier_key"]]
+    assert not old["this_copy"] and old["state"] == "trusted"
+    assert "if that key may be in other hands" in gd.ok("copies").stdout
+    hk.ok("copies", "revoke", old["fingerprint"][7:20])
+    hk.ok("sync")
+    gd.ok("edit", "12", "--note", "signed with the new key")
+    gd.ok("sync")
+    hk.ok("sync")
+    assert hk.projects()[12]["notes"] == "signed with the new key"
 
 
 def test_a_waiting_copy_approving_itself_by_hand_is_still_waiting(tmp_path, remote):

@@ -36,6 +36,7 @@ def copies(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from ipcoop.reports import render
+    from ipcoop.reports.render import local_time
     from ipcoop.sync import audit
 
     path, _ = db_path(ctx)
@@ -46,18 +47,26 @@ def copies(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     lines = []
     trusted_here = any(r["this_copy"] and r["state"].startswith("trusted") for r in rows)
     for row in rows:
-        mark = " (this copy)" if row["this_copy"] else ""
+        mark = (
+            " (this copy)"
+            if row["this_copy"]
+            else " (an earlier key of this copy)"
+            if row["earlier_key"]
+            else ""
+        )
         founder = ", founder" if row["founder"] else ""
         lines.append(f"{row['name']}{mark}: {row['state']}{founder}")
         lines.append(f"  side {row['side'] or '-'}, copy {row['copy']}")
         if row["fingerprint"]:
             lines.append(f"  key {row['fingerprint']}")
         if row["trusted"]:
-            lines.append(f"  trusted {row['trusted']} by {row['trusted_by'] or '?'}")
+            lines.append(f"  trusted {local_time(row['trusted'])} by {row['trusted_by'] or '?'}")
         if row["revoked"]:
-            lines.append(f"  revoked {row['revoked']} by {row['revoked_by'] or '?'}")
+            lines.append(f"  revoked {local_time(row['revoked'])} by {row['revoked_by'] or '?'}")
         if row["last_sync"]:
-            lines.append(f"  last signed change {row['last_sync']}")
+            lines.append(f"  last signed change {local_time(row['last_sync'])}")
+        if row["earlier_key"] and row["state"] == "trusted":
+            lines.append("  if that key may be in other hands, have a trusted copy revoke it")
         if row["state"] == "waiting" and row["this_copy"]:
             lines.append("  ask a trusted copy to approve this key (read it to them by phone)")
         elif row["state"] == "waiting" and trusted_here:
@@ -169,9 +178,8 @@ def verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             )
         for held in found["held"]:
             who = f" by {held['signer']}" if held["signer"] else ""
-            lines.append(
-                f"Held aside: {held['commit'][:12]} {held['time'] or ''}{who}: {held['reason']}"
-            )
+            when = render.local_time(held["time"]) if held["time"] else ""
+            lines.append(f"Held aside: {held['commit'][:12]} {when}{who}: {held['reason']}")
         for problem in found["journal"]:
             lines.append(f"Journal: {problem}")
         if not found["journal"]:
