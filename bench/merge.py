@@ -107,6 +107,58 @@ def time_noop_sync(size: int, runs: int) -> tuple[float, float]:
     return ours, theirs
 
 
+def time_signed(runs: int, commits: int = 50) -> tuple[float, float]:
+    """(a sync that sends one signed change, a sync receiving `commits` signed commits
+    it has not judged yet), medians, on the bundled database with a local remote."""
+    work = Path(tempfile.mkdtemp(prefix="ipcoop-signed-"))
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": str(work / "gitconfig"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(work),
+    }
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    (work / "gitconfig").write_text("")
+    remote = str(work / "remote.git")
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", remote], check=True, env=env)
+
+    def cli(copy: str, *args: str) -> list[str]:
+        return [sys.executable, "-m", "ipcoop", "--db", str(work / copy / "ipcoop.json"), *args]
+
+    def run(copy: str, *args: str) -> None:
+        subprocess.run(cli(copy, *args), env=env, check=True, capture_output=True)
+
+    for folder in ("hk", "gd"):
+        (work / folder).mkdir()
+    run("hk", "init")
+    run("hk", "sync", remote, "--name", "HK IPD", "--side", "hk")
+    run("gd", "sync", remote, "--name", "GDAMR", "--side", "gd")
+    for step in (("hk", "sync"), ("hk", "copies", "approve", "GDAMR"), ("hk", "sync")):
+        run(*step)
+    run("gd", "sync")
+    run("hk", "sync")
+    sends = []
+    for n in range(runs):
+        run("hk", "edit", "12", "--note", f"change {n}")
+        started = time.perf_counter()
+        run("hk", "sync")
+        sends.append(time.perf_counter() - started)
+    run("gd", "sync")
+    shutil.copytree(work / "gd", work / "gd-before", symlinks=True)
+    for n in range(commits):
+        run("gd", "edit", str(1 + n % 18), "--note", f"GD change {n}")
+        run("gd", "sync")
+    receives = []
+    for _ in range(runs):
+        shutil.rmtree(work / "gd-again", ignore_errors=True)
+        shutil.copytree(work / "gd-before", work / "gd-again", symlinks=True)
+        started = time.perf_counter()
+        run("gd-again", "sync")
+        receives.append(time.perf_counter() - started)
+    shutil.rmtree(work, ignore_errors=True)
+    return statistics.median(sends), statistics.median(receives)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=10000)
@@ -124,6 +176,11 @@ def main() -> None:
         f"sync with nothing to do ({args.size:,} projects, local bare remote): "
         f"{ours * 1000:.0f} ms; the git commands it runs: {git * 1000:.0f} ms "
         f"({ours / git:.1f} x)"
+    )
+    send, receive = time_signed(args.runs)
+    print(
+        f"signed sharing (bundled database, local bare remote): a sync sending one change "
+        f"{send * 1000:.0f} ms; a sync receiving 50 signed commits {receive * 1000:.0f} ms"
     )
 
 
