@@ -151,6 +151,8 @@ def grid(
                 for i in keep
                 if not columns[i].wrap
             )
+            if wrap_col is None:
+                fixed -= 1  # no gap after the last column
             if width - fixed >= need:
                 break
             keep.remove(victim[1])

@@ -185,7 +185,8 @@ def lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[render.
     ]
     carried = bool(summary.get("carried"))
     if carried:
-        columns.insert(5, render.Column(say["Carried"], right=True, drop=2))
+        # Kept while Drop is: without it the rows would not add up.
+        columns.insert(5, render.Column(say["Carried"], right=True))
     if wide:
         columns.append(render.Column(say["Name"], wrap=True))
     rows = []

@@ -290,3 +290,41 @@ def test_areas_of_a_year_add_up_and_show_a_dash_where_nothing_counts(cli):
     gba = rows["gba"]
     assert gba[1:6] == [str(len(in_2020)), "0", "0", "0", str(len(in_2020))]
     assert gba[6] == "—"
+
+
+def test_an_area_whose_projects_were_all_carried_has_no_percentage(cli):
+    """Trading's only 2020 project went on to 2022-23: reports print a dash for its
+    share (JSON keeps the contract's 0.0 when nothing counts, with the counts beside
+    it); at 40 columns the table keeps Carried, so each row adds up."""
+    from ipcoop.reports.render import cell_len
+
+    cli(
+        "programme",
+        "add",
+        "2022-23",
+        "--start",
+        "2022-07",
+        "--end",
+        "2023-12",
+        "--area",
+        "trading",
+        "--area",
+        "gba",
+    )
+    assert cli("carry", "2020", "--to", "2022-23", "--only", "11").exit_code == 0
+    cli("drop", "12")
+    figures = cli("summary", "2020", "--json").json()
+    trading = next(a for a in figures["areas"] if a["key"] == "trading")
+    assert (trading["carried"], trading["total"], trading["percent_done"]) == (1, 1, 0.0)
+    for fmt, mark in (("md", "Promoting co-operation on IP trading"), ("table", "trading")):
+        shown = cli("summary", "2020", "--format", fmt, env={"COLUMNS": "120"}).stdout
+        row = next(line for line in shown.splitlines() if line.lstrip("| ").startswith(mark))
+        assert "—" in row and "0.0" not in row, (fmt, row)
+    narrow = cli("summary", "2020", env={"COLUMNS": "40"}).stdout
+    assert all(cell_len(line) <= 40 for line in narrow.splitlines())
+    lines = narrow.splitlines()
+    header = next(line for line in lines if "Carried" in line).split()
+    assert header[:5] == ["Area", "Done", "Open", "Drop", "Carried"], header
+    for area in figures["areas"]:
+        row = next(line.split() for line in lines if line.split()[:1] == [area["key"]])
+        assert sum(map(int, row[1:5])) == area["total"], row
