@@ -210,3 +210,11 @@ def apply_import(db: Any, plan: ImportPlan) -> list[int]:
     for record in plan.updated:
         db.replace_project(record)
     return ids
+
+
+def ids_text(ids: list[int]) -> str:
+    """"id 19", "ids 19-21, 130-131": leased blocks need not follow one another."""
+    from ipcoop.store.journal import ranges
+
+    parts = [str(a) if a == b else f"{a}-{b}" for a, b in ranges(ids)]
+    return ("id " if len(ids) == 1 else "ids ") + ", ".join(parts)

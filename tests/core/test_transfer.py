@@ -529,3 +529,13 @@ def test_a_removed_project_brought_back_by_a_sheet_is_said(cli, tmp_path):
     assert "Note: project 16 was removed; the sheet's row brought it back as project" in (
         done.stderr
     )
+
+
+def test_an_import_names_the_ids_it_added_as_ranges(db_path, tmp_path):
+    sheet = tmp_path / "one.csv"
+    sheet.write_text("title,area,year\nOne new seminar,gba,2020\n", "utf-8")
+    one = invoke("--db", db_path, "import", sheet)
+    assert one.exit_code == 0, one.stderr
+    assert "added 1 (id 19)," in one.stderr
+    sheet.write_text("title,area,year\nSecond,gba,2020\nThird,gba,2020\n", "utf-8")
+    assert "added 2 (ids 20-21)," in invoke("--db", db_path, "import", sheet).stderr

@@ -106,7 +106,7 @@ def import_(
     with writing(ctx) as db:
         plan = plan_for(db)
         ids = importplan.apply_import(db, plan)
-    added = f"added {len(ids)}" + (f" (ids {ids[0]}-{ids[-1]})" if ids else "")
+    added = f"added {len(ids)}" + (f" ({importplan.ids_text(ids)})" if ids else "")
     say(
         f"Imported {file}: {added}, updated {len(plan.updated)}, "
         f"left {plan.unchanged} as they were."
@@ -174,3 +174,4 @@ def check(
         f"{path}: sound (schema {info['schema']}, {info['projects']} projects, "
         f"{copies} {'copy' if copies == 1 else 'copies'})\n"
     )
+
