@@ -213,7 +213,7 @@ def apply_import(db: Any, plan: ImportPlan) -> list[int]:
 
 
 def ids_text(ids: list[int]) -> str:
-    """"id 19", "ids 19-21, 130-131": leased blocks need not follow one another."""
+    """ "id 19", "ids 19-21, 130-131": leased blocks need not follow one another."""
     from ipcoop.store.journal import ranges
 
     parts = [str(a) if a == b else f"{a}-{b}" for a, b in ranges(ids)]

@@ -47,13 +47,22 @@ def key_years(key: str) -> tuple[int, int] | None:
     return None
 
 
-def _check_period(key: str, start: str, end: str) -> None:
+def _check_period(key: str, start: str, end: str, extending: bool = False) -> None:
     if end < start:
         raise InvalidValue(f"the programme ends ({end}) before it starts ({start})")
     years = key_years(key)
     # A year's key may run on past it (the 2020 programme was extended through 2021);
-    # a range's key must say its years.
+    # a new range's key must say its years, and an edit may extend it past them.
     single = years is not None and years[0] == years[1] and _YEAR_KEY.match(key)
+    if extending and years:
+        if years[0] != int(start[:4]) or int(end[:4]) < years[1]:
+            raise InvalidValue(
+                f"programme {key} keeps its key, so it starts in {years[0]} and runs at "
+                f"least into {years[1]} (it may be extended past it), but the period "
+                f"would be {start} to {end}; for another period, add a programme with its own "
+                f"key and move the projects to it ('ipcoop edit ID --programme NEW')"
+            )
+        return
     if years and (years[0] != int(start[:4]) or (not single and years[1] != int(end[:4]))):
         raise InvalidValue(
             f"the key {key} reads as {years[0]}"
@@ -162,7 +171,7 @@ def edit(
         programme["start"] = parse_month(start, "--start")
     if end is not None:
         programme["end"] = parse_month(end, "--end")
-    _check_period(programme["key"], programme["start"], programme["end"])
+    _check_period(programme["key"], programme["start"], programme["end"], extending=True)
     if name is not None:
         programme["name"] = models.parse_title(name, "--name")
     if areas or add_areas:

@@ -35,11 +35,20 @@ def share(figures: dict[str, Any]) -> str:
 
 
 def span_label(key: str, start: str, end: str) -> str:
-    """A programme as text names it: its key, unless the key is a year the programme
-    has outgrown; then the years it spans (2020-2021)."""
-    if not (key.isdigit() and start[:4] == key) or (start, end) == (f"{key}-01", f"{key}-12"):
-        return key
+    """A programme as text names it: its key, unless the programme has outgrown the
+    years its key says (2020 extended through 2021, 2022-23 through 2024); then the
+    years it spans (2020-2021, 2022-2024)."""
+    import re
+
     first, last = start[:4], end[:4]
+    ranged = re.fullmatch(r"(\d{4})-(\d{2}|\d{4})", key)
+    if ranged and ranged.group(1) == first:
+        said = ranged.group(2)
+        if int(last[-len(said) :]) != int(said) or int(last) < int(first):
+            return f"{first}-{last}"
+        return key
+    if not (key.isdigit() and first == key) or (start, end) == (f"{key}-01", f"{key}-12"):
+        return key
     return first if first == last else f"{first}-{last}"
 
 

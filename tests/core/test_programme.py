@@ -328,3 +328,19 @@ def test_an_area_whose_projects_were_all_carried_has_no_percentage(cli):
     for area in figures["areas"]:
         row = next(line.split() for line in lines if line.split()[:1] == [area["key"]])
         assert sum(map(int, row[1:5])) == area["total"], row
+
+
+def test_a_ranged_programme_can_be_extended_and_is_named_by_its_years(cli, db_path):
+    add = ("programme", "add", "2022-23", "--start", "2022-07", "--end", "2023-12")
+    assert cli(*add, "--area", "gba").exit_code == 0
+    assert cli("programme", "edit", "2022-23", "--end", "2024-06").exit_code == 0
+    assert cli("programme", "show", "2022-23", "--json").json()["end"] == "2024-06"
+    cli("add", "Done in its extra year", "--area", "gba", "--programme", "2022-23")
+    cli("done", "19", "--on", "2024-03-01")
+    assert "Co-operation projects 2022-2024" in cli("summary", "2022-23").stdout
+    before = db_path.read_bytes()
+    for bad in (("--start", "2021-07"), ("--end", "2022-12")):
+        refused = cli("programme", "edit", "2022-23", *bad)
+        assert refused.exit_code == 1
+        assert "edit ID --programme NEW" in one_error_line(refused)
+    assert db_path.read_bytes() == before

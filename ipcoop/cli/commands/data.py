@@ -174,4 +174,3 @@ def check(
         f"{path}: sound (schema {info['schema']}, {info['projects']} projects, "
         f"{copies} {'copy' if copies == 1 else 'copies'})\n"
     )
-
