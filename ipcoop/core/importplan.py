@@ -79,6 +79,7 @@ def plan_import(
                 removed = history.removed_projects(db) if removed is None else removed
                 if uuid in removed:
                     plan.returning[len(plan.added)] = removed[uuid]
+            _check_new_programme(db, record)
             plan.added.append(record)
             continue
         # A converted form changed in the sheet was set by a person: no longer converted.
@@ -115,6 +116,24 @@ def plan_import(
             f"cells to the value wanted in a fresh export. Nothing was changed"
         )
     return plan
+
+
+def _check_new_programme(db: Any, record: dict[str, Any]) -> None:
+    """A row naming a programme the database lacks makes it for the row's calendar
+    year, unless a programme already covers that year: then the row must say which."""
+    from ipcoop.core import programmes
+
+    if record["programme"] in db.tables["programmes"]:
+        return
+    p = programmes.covering(db, int(record["year"]))
+    if p is not None:
+        raise IpcoopError(
+            f"the row {models.sanitize(record['title'])!r} ({record['year']}) would make a "
+            f"programme {record['programme']}, but programme {p['key']} "
+            f"({p['start']} to {p['end']}) covers {record['year']}: give the row the "
+            f"programme {p['key']} (a 'programme' column), or add a programme for it "
+            f"first. Nothing was changed"
+        )
 
 
 def _three_way(

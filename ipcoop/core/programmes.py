@@ -296,6 +296,19 @@ def area_rows(db: Any, programme: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def covering(db: Any, year: int) -> dict[str, Any] | None:
+    """The first programme whose period takes in any month of `year`, if any."""
+    found: list[dict[str, Any]] = [
+        p
+        for p in db.tables["programmes"].values()
+        if str(p.get("start", "")) <= f"{year}-12" and str(p.get("end", "")) >= f"{year}-01"
+    ]
+    if not found:
+        return None
+    first = min(found, key=lambda p: str(p.get("start")))
+    return dict(first)
+
+
 def for_new_project(db: Any, programme: str | None, year: str | int | None) -> dict[str, Any]:
     """The programme a new project goes in: --programme KEY, or --year Y (the
     programme keyed Y, made for the calendar year if missing)."""
@@ -307,13 +320,8 @@ def for_new_project(db: Any, programme: str | None, year: str | int | None) -> d
     found = db.tables["programmes"].get(str(value))
     if found is not None:
         return dict(found)
-    covering = [
-        p
-        for p in db.tables["programmes"].values()
-        if str(p.get("start", "")) <= f"{value}-12" and str(p.get("end", "")) >= f"{value}-01"
-    ]
-    if covering:  # a calendar programme made beside it would overlap: ask which is meant
-        p = min(covering, key=lambda p: str(p.get("start")))
+    p = covering(db, value)
+    if p is not None:  # a calendar programme made beside it would overlap: ask which is meant
         raise IpcoopError(
             f"programme {p['key']} ({p['start']} to {p['end']}) covers {value}: add the "
             f"project to it with --programme {p['key']}, or make a programme for {value} "

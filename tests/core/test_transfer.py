@@ -539,3 +539,21 @@ def test_an_import_names_the_ids_it_added_as_ranges(db_path, tmp_path):
     assert "added 1 (id 19)," in one.stderr
     sheet.write_text("title,area,year\nSecond,gba,2020\nThird,gba,2020\n", "utf-8")
     assert "added 2 (ids 20-21)," in invoke("--db", db_path, "import", sheet).stderr
+
+
+def test_an_imported_row_of_a_year_another_programme_covers_is_refused(db_path, tmp_path):
+    """Programme 2022-23 runs from July 2022: a row of year 2022 naming no programme
+    would make a calendar programme 2022 beside it, as 'add --year 2022' would not."""
+    add = ("programme", "add", "2022-23", "--start", "2022-07", "--end", "2023-12")
+    assert invoke("--db", db_path, *add, "--area", "gba").exit_code == 0
+    sheet = tmp_path / "rows.csv"
+    sheet.write_text("title,area,year\nIP seminar 2022,gba,2022\n", "utf-8")
+    before = db_path.read_bytes()
+    refused = invoke("--db", db_path, "import", sheet)
+    assert refused.exit_code == 1
+    assert "programme 2022-23 (2022-07 to 2023-12) covers 2022" in one_error_line(refused)
+    assert db_path.read_bytes() == before
+    sheet.write_text("title,area,year,programme\nIP seminar 2022,gba,2022,2022-23\n", "utf-8")
+    assert invoke("--db", db_path, "import", sheet).exit_code == 0
+    keys = [p["key"] for p in invoke("--db", db_path, "programme", "list", "--json").json()]
+    assert "2022" not in keys
