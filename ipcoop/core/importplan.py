@@ -82,10 +82,7 @@ def plan_import(
             _check_new_programme(db, record)
             plan.added.append(record)
             continue
-        # A converted form changed in the sheet was set by a person: no longer converted.
-        record["converted"] = [
-            t for t in record["converted"] if record["titles"][t] == project["titles"][t]
-        ]
+        _converted_forms(project, record)
         changed = [f for f in EDITABLE if project[f] != record[f]]
         exported = stamps[n] if stamps and models.is_stamp(stamps[n]) else None
         if exported and changed:
@@ -116,6 +113,30 @@ def plan_import(
             f"cells to the value wanted in a fresh export. Nothing was changed"
         )
     return plan
+
+
+def _converted_forms(project: dict[str, Any], record: dict[str, Any]) -> None:
+    """Which Chinese forms of the sheet's title are unchecked conversions. A form the
+    sheet changed was set by a person; one that was empty here and came converted
+    (the sheet gave only the other form) is a conversion, marked as such; and a form
+    converted before follows its source when the sheet changed only the source."""
+    from ipcoop.core import languages
+
+    titles, marked = dict(record["titles"]), []
+    for tag in languages.CHINESE:
+        source = languages.other(tag)
+        now, was = titles[tag], project["titles"][tag]
+        if (
+            tag in project["converted"]
+            and now == was
+            and titles[source] is not None
+            and titles[source] != project["titles"][source]
+        ):
+            titles[tag] = languages.convert(titles[source], tag)
+            marked.append(tag)
+        elif tag in record["converted"] and (now == was or was is None):
+            marked.append(tag)
+    record["titles"], record["converted"] = titles, marked
 
 
 def _check_new_programme(db: Any, record: dict[str, Any]) -> None:

@@ -557,3 +557,37 @@ def test_an_imported_row_of_a_year_another_programme_covers_is_refused(db_path, 
     assert invoke("--db", db_path, "import", sheet).exit_code == 0
     keys = [p["key"] for p in invoke("--db", db_path, "programme", "list", "--json").json()]
     assert "2022" not in keys
+
+
+def test_a_chinese_form_an_import_converts_is_marked_unchecked(db_path, tmp_path):
+    """A sheet giving only the Simplified title fills the Traditional one by conversion,
+    marked (†) as any conversion is; a sheet changing only the Simplified title again
+    converts the Traditional one again; a Traditional title typed in the sheet is a
+    person's, no longer marked."""
+    assert (
+        invoke("--db", db_path, "add", "IP two", "--area", "gba", "--year", "2020").exit_code == 0
+    )
+    sheet = tmp_path / "sheet.csv"
+
+    def import_with(**cells: str) -> dict:
+        invoke("--db", db_path, "export", "--format", "csv", "--output", sheet)
+        rows = list(csv.DictReader(io.StringIO(sheet.read_text("utf-8-sig"))))
+        row = next(r for r in rows if r["id"] == "19")
+        row.update(cells)
+        with sheet.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        done = invoke("--db", db_path, "import", sheet)
+        assert done.exit_code == 0, done.stderr
+        return invoke("--db", db_path, "show", "19", "--json").json()
+
+    shown = import_with(title_zh_cn="第二个讲座")
+    assert shown["titles"] == {"zh-cn": "第二个讲座", "zh-hk": "第二個講座"}
+    assert shown["converted"] == ["zh-hk"]
+    shown = import_with(title_zh_cn="第三个讲座")  # zh-hk was converted: it follows
+    assert shown["titles"] == {"zh-cn": "第三个讲座", "zh-hk": "第三個講座"}
+    assert shown["converted"] == ["zh-hk"]
+    shown = import_with(title_zh_hk="第三個研討會")  # now a person's, and zh-cn stays theirs
+    assert shown["titles"] == {"zh-cn": "第三个讲座", "zh-hk": "第三個研討會"}
+    assert shown["converted"] == []
