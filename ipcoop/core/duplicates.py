@@ -22,6 +22,7 @@ from ipcoop.core import languages
 SIMILAR = 0.85  # difflib's ratio at or above which two folded titles are alike
 NEAR_LIMIT = 20_000  # pairs compared for near matches (a second at most); beyond, equal only
 _NOISE = re.compile(r"[\W_]+", re.UNICODE)
+_DIGITS = re.compile(r"\d+")
 
 
 def _forms(project: Mapping[str, Any], fold: Callable[[str], str]) -> list[str]:
@@ -63,9 +64,25 @@ def alike_pairs(
     return sorted(found)
 
 
+def apart(pairs: Sequence[tuple[int, int]], copies: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """The pairs two different copies added (each copy hands out ids from blocks of its
+    own): a copy that added both knew of the first, so they are not one added twice."""
+
+    def owner(pid: int) -> str | None:
+        for copy, record in copies.items():
+            for first, last in record.get("blocks", []) if isinstance(record, dict) else ():
+                if isinstance(first, int) and first <= pid and (last is None or pid <= last):
+                    return copy
+        return None
+
+    return [(a, b) for a, b in pairs if owner(a) is None or owner(a) != owner(b)]
+
+
 def _close(a: str, b: str) -> bool:
     if a == b:
         return True
+    if _DIGITS.findall(a) != _DIGITS.findall(b):
+        return False  # "Seminar 1" and "Seminar 2", "... 2021" and "... 2022": a series
     if min(len(a), len(b)) < 4 or abs(len(a) - len(b)) > max(len(a), len(b)) * (1 - SIMILAR):
         return False
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
@@ -94,4 +111,4 @@ def met_in_sync(mine: Any, theirs: Any, final: Any) -> list[tuple[int, int]]:
         return []
     programmes = {projects[k].get("programme") for k in new}
     pool = [shape(int(k), d) for k, d in projects.items() if d.get("programme") in programmes]
-    return alike_pairs([p for p in pool if str(p["id"]) in new], pool)
+    return apart(alike_pairs([p for p in pool if str(p["id"]) in new], pool), final["copies"])

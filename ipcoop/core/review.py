@@ -37,7 +37,7 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
     ]
     from ipcoop.core import duplicates
 
-    out += duplicates.said(duplicates.alike_pairs(counted))
+    out += duplicates.said(duplicates.apart(duplicates.alike_pairs(counted), db.copies()))
     out += _area_names(db, programme, langs)
     late = _added_after(db, programme) if endorsed and not recorded else set()
     for project in counted:

@@ -212,6 +212,29 @@ def test_titles_alike_across_chinese_scripts_and_punctuation_only(db_path):
     assert pairs == [(1, 2)]
 
 
+def test_a_numbered_series_or_one_copys_own_pair_is_not_flagged():
+    """'Seminar 1' and 'Seminar 2' are a series; 'Seminar 2020' and 'Seminar (2020)'
+    one title. Only two copies (apart) can add one project twice without knowing."""
+    from ipcoop.core import duplicates
+
+    def p(pid: int, title: str) -> dict:
+        return {"id": pid, "title": title, "titles": {"zh-hk": None, "zh-cn": None},
+                "programme": "2020"}  # fmt: skip
+
+    pairs = duplicates.alike_pairs([
+        p(1, "IP seminar for SMEs 1"),
+        p(2, "IP seminar for SMEs 2"),
+        p(3, "Patent workshop for SMEs 2021"),
+        p(4, "Patent workshop for SMEs 2022"),
+        p(5, "Exchange on trade marks 2020"),
+        p(6, "Exchange on trade marks (2020)"),
+        p(105, "Exchange on trade marks, 2020"),
+    ])  # fmt: skip
+    assert pairs == [(5, 6), (5, 105), (6, 105)]
+    copies = {"hk": {"blocks": [[1, 100]]}, "gd": {"blocks": [[101, 200]]}}
+    assert duplicates.apart(pairs, copies) == [(5, 105), (6, 105)]
+
+
 def test_the_sync_that_brings_in_a_look_alike_says_so_on_both_sides(pair):
     """Before, only the copy whose own project was new to the remote was told."""
     hk, gd = pair
