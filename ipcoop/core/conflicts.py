@@ -104,8 +104,51 @@ def settle(db: Any, project_id: int, field: str, choice: int) -> str:
         return "removed"
     from ipcoop.core import tracker
 
+    orphans = _carried_copies_let_go(db, found[0]["values"], value) if field == "status" else []
     tracker.settle_field(db, project_id, field, None if field == REMOVED else value)
-    return value_text(value)
+    if orphans:  # the carry the settle did not keep: its copy goes with it
+        db.remove_projects(orphans)
+    return value_text(value) + (
+        f" (project {', '.join(map(str, orphans))}, carried into another programme by the "
+        f"value not kept, was removed)"
+        if orphans
+        else ""
+    )
+
+
+def _as_carried(copy: dict[str, Any]) -> bool:
+    """Whether a carry's copy is as the carry made it (seconds are too coarse to tell by
+    its stamps): planned, with the carry's note and nothing added since."""
+    from ipcoop.core.periods import CARRY_NOTE
+
+    made = CARRY_NOTE.split("{id}")[0]
+    return (
+        copy["status"] == "planned"
+        and str(copy["notes"]).startswith(made)
+        and not copy["progress"]
+        and not copy["links"]
+        and not copy.get("conflicts")
+    )
+
+
+def _carried_copies_let_go(db: Any, values: list[dict[str, Any]], kept: Any) -> list[int]:
+    """The copies made by a carry among a status conflict's values that the value kept
+    does not name. A copy changed since the carry is refused: a person decides it."""
+    keeps = kept.get("carried_to") if isinstance(kept, dict) else None
+    named = {
+        v["value"].get("carried_to")
+        for v in values
+        if isinstance(v.get("value"), dict) and v["value"].get("carried_to")
+    }
+    found = db.existing(sorted(n for n in named if n != keeps and isinstance(n, int)))
+    for pid, copy in found.items():
+        if not _as_carried(copy):
+            raise IpcoopError(
+                f"project {pid}, the copy the carry made, has changed since; settle it "
+                f"once you have decided about project {pid} ('ipcoop remove {pid}' if it "
+                f"should go, or keep the carry). Nothing was changed"
+            )
+    return sorted(found)
 
 
 def settle_record(db: Any, ident: str, field: str, choice: int) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from tests.helpers import one_error_line
 from tests.sharing import Copy, converge, join
 
@@ -246,6 +248,42 @@ def test_a_carry_on_one_side_and_a_start_on_the_other_is_a_conflict_not_a_stuck_
     gd.ok("settle", "12", "status", str(keep))
     converge(hk, gd)
     assert hk.projects()[12]["status"] == "carried" and hk.projects()[12]["carried_to"]
+
+
+@pytest.mark.parametrize("copy_changed", [False, True])
+def test_settling_a_carry_conflict_against_the_carry_takes_its_copy_with_it(pair, copy_changed):
+    """HK carried 12 into 2021 (its copy: a new project); GD dropped 12 meanwhile. GD
+    keeps the drop: the copy the carry made goes too, unless it changed since."""
+    hk, gd = pair
+    hk.ok("programme", "add", "2021", "--start", "2021-01", "--end", "2021-12", "--area", "gba")
+    hk.ok("programme", "edit", "2021", "--add-area", "protection")
+    converge(hk, gd)
+    hk.ok("carry", "2020", "--to", "2021", "--only", "12")
+    gd.ok("drop", "12")
+    converge(hk, gd)
+    (conflict,) = gd.ok("conflicts", "--json").json()
+    carried_to = next(
+        v["value"]["carried_to"] for v in conflict["values"] if v["value"]["carried_to"]
+    )
+    assert carried_to in gd.projects()
+    if copy_changed:
+        gd.ok("edit", str(carried_to), "--note", "work begun on the copy")
+    keep = 1 + [v["value"]["status"] for v in conflict["values"]].index("dropped")
+    settled = gd("settle", "12", "status", str(keep))
+    if copy_changed:
+        assert settled.exit_code == 1
+        assert f"project {carried_to}, the copy the carry made" in one_error_line(settled)
+        assert gd.ok("conflicts", "--json").json() != []
+        return
+    assert settled.exit_code == 0, settled.stderr
+    assert f"project {carried_to}" in settled.stderr and "was removed" in settled.stderr
+    converge(hk, gd)
+    for copy in (hk, gd):
+        assert copy.projects()[12]["status"] == "dropped"
+        assert carried_to not in copy.projects()
+        assert copy.ok("conflicts", "--json").json() == []
+    gd.ok("undo")  # one command: the settle and the removal come back together
+    assert carried_to in gd.projects()
 
 
 def test_each_side_giving_a_different_chinese_form_keeps_both(pair):
