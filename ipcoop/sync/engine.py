@@ -107,7 +107,9 @@ def _sync(
         raise GitError(locks.held_message(str(held)))
     mend(repo)  # objects a power cut left empty would make git answer wrongly
     with locked(path):
-        report.restored = guard.restore_missing(repo, path, repo.revs("HEAD")[0])
+        judge = signed.judge_of(repo, path) if trust.roots(state) else None
+        trusted = judge.db_raw_of if judge is not None else None
+        report.restored = guard.restore_missing(repo, path, repo.revs("HEAD")[0], trusted)
         _mark(path, syncing=True, name=name)
     try:
         signed.first(repo, path, report, signing_key, who, side)
@@ -224,6 +226,15 @@ def _commit_local(repo: Repo, path: Path, head: str | None) -> str | None:
     before = _parsed(repo.blob(head)) if head else None
     guard.descends(path, data, before)
     guard.sound_to_send(path, data, before)
+    state = identity.read_local(path)
+    if (
+        head is not None
+        and trust.roots(state)
+        and (state.get("committed") or {}).get("head") == head
+    ):
+        # (Only while the branch is where the last sync left it: one a power cut set
+        # back lacks what that sync brought, and the judge holds what must be held.)
+        guard.own_entries(path, data, _parsed(signed.judge_of(repo, path).db_raw_of(head)))
     commit = repo.commit(contents, [head] if head else [], _message(data, before))
     repo.move_branch(commit, head)
     _remember(path, commit, raw + signers)

@@ -173,20 +173,44 @@ def clock_ahead(data: layout.Data, received: set[str]) -> str:
     return f"{by}, dated {at}"
 
 
-def restore_missing(repo: Repo, path: Path, head: str | None) -> bool:
+def restore_missing(repo: Repo, path: Path, head: str | None, trusted: Any = None) -> bool:
     """Put the database back as this copy last synced it, if it is missing (a plain
     `git pull` killed midway removes it before writing the new one; one that took a
-    commit without the file, or with a folder in its place, removes it too)."""
+    commit without the file, or with a folder in its place, removes it too). With
+    `trusted` (a copy that signs), what it trusts of that version: held changes not."""
     if head is None or check_regular(path, missing_ok=True):
         return False
     from ipcoop.sync.mend import reflog
 
     for rev in [head, *reflog(repo, BRANCH_REF)]:
-        raw = repo.blob(rev)
+        raw = trusted(rev) if trusted is not None else repo.blob(rev)
         if raw:
             files.atomic_write(path, raw)
             return True
     return False
+
+
+def own_entries(path: Path, data: dict[str, Any], trusted: dict[str, Any] | None) -> None:
+    """Refuse to send journal entries of another copy that never came in through a sync
+    (a file copied from another copy, a backup of theirs, a hand edit): signed by this
+    copy, they would pass its changes off as theirs, and every copy holds them aside."""
+    from ipcoop.store import identity
+
+    me = identity.read_local(path).get("copy")
+    if trusted is None or not isinstance(me, str):
+        return
+    foreign = sorted(
+        k for k in set(data["history"]) - set(trusted["history"]) if k.split(".")[0] != me
+    )
+    if foreign:
+        raise GitError(
+            f"{path.name} holds {len(foreign)} journal entr"
+            f"{'y' if len(foreign) == 1 else 'ies'} of another copy ({foreign[0]}) that no "
+            f"sync brought here (a file or backup copied from another copy?), so nothing "
+            f"was sent: the other copies would hold it aside. To go back to the shared "
+            f"record as this copy last synced it: 'mv {path} {path}.other', then "
+            f"'ipcoop --db {path} sync'"
+        )
 
 
 def sound_to_send(path: Path, data: dict[str, Any], before: dict[str, Any] | None) -> None:

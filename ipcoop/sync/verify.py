@@ -26,6 +26,7 @@ from typing import Any
 
 from ipcoop.base.errors import DatabaseError
 from ipcoop.sync import signers as sig
+from ipcoop.sync.entries import Entries
 from ipcoop.sync.repo import Repo
 
 CACHE = "ipcoop-verdicts.json"
@@ -69,6 +70,7 @@ class Judge:
         self._signers: dict[str | None, sig.Signers] = {None: {}}
         self._before: set[str] | None = None
         self.fresh = fresh  # judge everything anew; keep nothing
+        self.entries = Entries(repo.git)
         if not fresh:
             self._load()
 
@@ -294,6 +296,15 @@ class Judge:
             if problem is None and self._after_revocation(commit, signer):
                 name = before[signer]["name"] if signer in before else "?"
                 problem = f"signed by {name} ({seen}) after its key was revoked"
+            if problem is None:  # another copy's journal entries, passed off as signed
+                parent_dbs = [self.verdicts[p].db for p in known]
+                foreign = self.entries.foreign(db, parent_dbs, before[signer]["copy"])
+                if foreign:
+                    problem = (
+                        f"signed by {before[signer]['name']} ({seen}), it brings "
+                        f"{len(foreign)} journal entr{'y' if len(foreign) == 1 else 'ies'} "
+                        f"of another copy ({foreign[0]}), which only that copy may sign"
+                    )
             if problem is None:
                 return Verdict("verified", signer, db, signers_blob, time, "", seen)
             reason = problem

@@ -611,3 +611,32 @@ def test_a_copy_revokes_only_keys_approved_through_it_so_two_never_split(pair, t
     assert _states(hk)["HK IPD"] == "trusted"
     said = hk.ok("copies", "revoke", "GDAMR").stderr
     assert "Revoked GDAMR" in said and "keys GDAMR approved stay trusted (GD laptop)" in said
+
+
+def test_a_trusted_copy_cannot_pass_its_change_off_as_another_copys(pair, tmp_path, remote):
+    """GD writes a journal entry under HK's copy id (its .local set to HK's): its own
+    sync refuses to send it, and the same commit made with plain git and signed with
+    GD's key is held aside by HK, never shown as HK's."""
+    hk, gd = pair
+    hk_copy = json.loads((hk.folder / "ipcoop.json.local").read_text())["copy"]
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    (scratch / "ipcoop.json").write_bytes(gd.db.read_bytes())
+    (scratch / "ipcoop.json.local").write_text(json.dumps({"copy": hk_copy, "name": "HK IPD"}))
+    forged = invoke("--db", scratch / "ipcoop.json", "drop", "13", "--reason", "HK withdraws")
+    assert forged.exit_code == 0, forged.stderr
+    gd.db.write_bytes((scratch / "ipcoop.json").read_bytes())
+    tip = git(remote, "rev-parse", "main").stdout
+    refused = gd("sync")
+    assert refused.exit_code == 1
+    assert "journal entry of another copy" in one_error_line(refused)
+    assert git(remote, "rev-parse", "main").stdout == tip  # nothing was sent
+    evil = intruder(tmp_path, remote, signing=gd)  # the same, by hand, with GD's key
+    (evil / "ipcoop.json").write_bytes((scratch / "ipcoop.json").read_bytes())
+    push(evil, "GDAMR: 1 change(s)")
+    told = hk.ok("sync").stderr
+    assert "brings 1 journal entry of another copy" in told
+    assert hk.projects()[13]["status"] != "dropped"
+    assert "withdraws" not in hk.ok("log").stdout
+    held = hk("verify", "--json").json()["held"]
+    assert any("journal entry of another copy" in h["reason"] for h in held), held

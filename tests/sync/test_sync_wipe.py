@@ -166,3 +166,27 @@ def test_a_deleted_shared_file_says_how_to_get_back_unsynced_work(pair):
     assert hk.projects()[12]["notes"] == "first unsynced change"  # all but the last change
     converge(hk, gd)
     assert gd.projects()[12]["notes"] == "first unsynced change"
+
+
+def test_the_other_sides_backup_copied_in_is_refused_not_sent(pair, remote):
+    """HK's .bak, taken after an add HK then undid, copied over GD's file (which had
+    not synced since): it brought the undone add back and stopped HK's syncs."""
+    hk, gd = pair
+    hk.ok("add", "HK project", "--area", "guidance", "--year", "2020")
+    hk.ok("sync")
+    hk.ok("undo")
+    backup = hk.folder / "ipcoop.json.bak"
+    kept = backup.read_bytes()
+    hk.ok("sync")
+    gd.db.write_bytes(kept)
+    tip = git(remote, "rev-parse", "main").stdout
+    refused = gd("sync")
+    assert refused.exit_code == 1
+    line = one_error_line(refused)
+    assert "journal entr" in line and "of another copy" in line and ".other" in line
+    assert git(remote, "rev-parse", "main").stdout == tip
+    hk.ok("sync")  # HK is not blocked
+    os.rename(gd.db, gd.db.with_name("ipcoop.json.other"))  # the advice
+    gd.ok("sync")
+    converge(hk, gd)
+    assert "HK project" not in titles(gd) and "HK project" not in titles(hk)
