@@ -186,10 +186,13 @@ def approvers(signers: Signers, key: str) -> list[str]:
 
 
 def may_revoke(signers: Signers, signer: str, key: str) -> bool:
-    """A key is revoked only by one its approval came through (or, while nobody has
-    approved it, by any trusted copy): two copies can never revoke each other."""
+    """Any trusted copy may revoke a key, but not the founder's nor one its own approval
+    came through: the founder always stays, and can approve new keys for any copy two
+    others' revocations left out (who approved whom is data a fork can rewrite; the
+    founder is not)."""
     record = signers.get(key) or {}
-    return record.get("trusted") is None or signer in approvers(signers, key)
+    founder = record.get("trusted_by") == key
+    return not founder and key != signer and key not in approvers(signers, signer)
 
 
 def change_problem(before: Signers, after: Signers, signer: str, may: bool) -> str | None:
@@ -213,7 +216,7 @@ def change_problem(before: Signers, after: Signers, signer: str, may: bool) -> s
                 return f"it marks {old['name']} {when} without the right to"
             revoking = when == "revoked" and old[when] is None and new[when] is not None
             if revoking and not may_revoke(before, signer, key):
-                return f"it revokes {old['name']}, whose approval did not come through it"
+                return f"it revokes {old['name']}, the founder or a key above its signer"
     for key, new in after.items():
         if key in before:
             continue

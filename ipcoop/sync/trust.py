@@ -211,16 +211,15 @@ def decide(path: Path, who: list[str], everyone: bool, revoke: bool) -> list[dic
 
 def _not_yours(local: sig.Signers, key: str) -> str:
     name = local[key]["name"]
-    chain = sig.approvers(local, key)
-    if not chain:
+    if local[key]["trusted_by"] == key:
         return (
             f"{name} founded the list of trusted keys, so no copy can revoke it; if its "
-            f"key is lost or in other hands, share the database anew on a new remote"
+            f"key is lost or in other hands, share the database anew on a new remote "
+            f"(README: 'Sharing between both sides')"
         )
-    names = " or ".join(local[k]["name"] for k in chain)
     return (
-        f"{name}'s key was approved through {names}, not through this copy; only they can "
-        f"revoke it (so that two copies can never revoke each other)"
+        f"this copy's own key was approved through {name}'s, so it cannot revoke it; "
+        f"{name}'s approver or the founder can"
     )
 
 

@@ -581,10 +581,10 @@ def test_a_signers_file_that_is_not_a_file_is_refused_not_waited_on(pair):
     assert "not a regular file" in one_error_line(result)
 
 
-def test_a_copy_revokes_only_keys_approved_through_it_so_two_never_split(pair, tmp_path, remote):
-    """GD cannot revoke the founder that approved it: by command, refused; by a
-    signers file edited by hand and signed with GD's own key, held aside. HK's
-    revocation of GD says that the key GD approved stays trusted."""
+def test_nobody_revokes_the_founder_or_a_key_above_it_so_it_always_stays(pair, tmp_path, remote):
+    """GD cannot revoke the founder: by command, refused; by a signers file edited by
+    hand and signed with GD's own key, held aside. Nor can GD's laptop revoke GD, whose
+    approval it came through. HK's revocation of GD says the laptop stays trusted."""
     hk, gd = pair
     refused = gd("copies", "revoke", "HK IPD")
     assert refused.exit_code == 1 and "no copy can revoke it" in one_error_line(refused)
@@ -596,8 +596,8 @@ def test_a_copy_revokes_only_keys_approved_through_it_so_two_never_split(pair, t
     gd.ok("sync")
     laptop.ok("sync")
     hk.ok("sync")
-    refused = laptop("copies", "revoke", "GDAMR")  # approved by GD, not above it
-    assert refused.exit_code == 1 and "approved through HK IPD" in one_error_line(refused)
+    refused = laptop("copies", "revoke", "GDAMR")  # GD approved the laptop: above it
+    assert refused.exit_code == 1 and "approved through GDAMR's" in one_error_line(refused)
     evil = intruder(tmp_path, remote, signing=gd)  # GD's own key, used by hand
     path = evil / "ipcoop.json.signers"
     signers = json.loads(path.read_text())
@@ -607,7 +607,7 @@ def test_a_copy_revokes_only_keys_approved_through_it_so_two_never_split(pair, t
     path.write_text(json.dumps(signers))
     push(evil, "GD revokes the founder by hand")
     told = hk.ok("sync").stderr
-    assert "whose approval did not come through it" in told
+    assert "the founder or a key above its signer" in told
     assert _states(hk)["HK IPD"] == "trusted"
     said = hk.ok("copies", "revoke", "GDAMR").stderr
     assert "Revoked GDAMR" in said and "keys GDAMR approved stay trusted (GD laptop)" in said
