@@ -15,6 +15,8 @@ driver   git's merge driver (python -m ipcoop.sync.driver)
 keys     this copy's signing key (OpenSSH's ssh-keygen)
 signers  the signers file: which keys may change the shared record
 verify   judging commits: who signed each, and what of it this copy takes
+signatures  the blobs and signatures the judge reads from git
+entries  whose journal entries a commit brings (only that copy may sign them in)
 trust    the founder this copy pinned, its own record, approvals and revocations
 audit    what `ipcoop copies` and `ipcoop verify` report
 

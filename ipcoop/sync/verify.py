@@ -25,12 +25,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ipcoop.base.errors import DatabaseError
+from ipcoop.sync import signatures as checked
 from ipcoop.sync import signers as sig
 from ipcoop.sync.entries import Entries
 from ipcoop.sync.repo import Repo
+from ipcoop.sync.signatures import contents
 
 CACHE = "ipcoop-verdicts.json"
-ALLOWED = "ipcoop-allowed-signers"
 REASONS = {
     "N": "unsigned",
     "B": "its signature does not match its content",
@@ -71,6 +72,8 @@ class Judge:
         self._before: set[str] | None = None
         self.fresh = fresh  # judge everything anew; keep nothing
         self.entries = Entries(repo.git)
+        self._todo: list[str] = []  # the tips being judged, and who signed their commits
+        self._signed: dict[str, str] = {}
         if not fresh:
             self._load()
 
@@ -148,9 +151,11 @@ class Judge:
         rows = [r for r in rows if r[0] not in self.verdicts]
         revoked_before = dict(self.revocations)
         blobs = self._blob_ids([r[0] for r in rows])
-        raw_signers = self._contents({b for r in rows if (b := blobs[(r[0], 1)])})
+        raw_signers = contents(self.repo, {b for r in rows if (b := blobs[(r[0], 1)])})
         keys = self._keys(rows, blobs, raw_signers)
-        signatures = self._signatures([r[0] for r in rows], keys)
+        signatures = checked.signatures(self.repo, [r[0] for r in rows], keys)
+        self._todo = todo
+        self._signed = {c: s[2] for c, s in signatures.items() if s[0] == "G"}
         # A revocation found among these commits may hold some of them (signed by the
         # revoked key, and not before the revocation): judged again until none is new.
         for _ in range(len(rows) + 1):
@@ -187,22 +192,6 @@ class Judge:
             found[(commits[i // 2], i % 2)] = blob
         return found
 
-    def _contents(self, blobs: set[str]) -> dict[str, bytes]:
-        if not blobs:
-            return {}
-        order = sorted(blobs)
-        out = self.repo.git.run(
-            "cat-file", "--batch", input="".join(f"{b}\n" for b in order).encode()
-        ).stdout
-        found, at = {}, 0
-        for blob in order:
-            end = out.index(b"\n", at)
-            header = out[at:end].split()
-            size = int(header[2]) if len(header) == 3 else 0
-            found[blob] = out[end + 1 : end + 1 + size]
-            at = end + 1 + size + 1
-        return found
-
     def _keys(self, rows: list[list[str]], blobs: dict, raw: dict[str, bytes]) -> dict[str, str]:
         """Every key any signers file involved lists (key id -> public key)."""
         keys: dict[str, str] = {}
@@ -217,38 +206,6 @@ class Judge:
         for version in versions:
             keys.update({k: r["key"] for k, r in version.items()})
         return keys
-
-    def _signatures(self, commits: list[str], keys: dict[str, str]) -> dict[str, list[str]]:
-        allowed = (self.repo.git_dir / ALLOWED).resolve()
-        text = "".join(f'{k} namespaces="git" {key}\n' for k, key in sorted(keys.items()))
-        allowed.write_text(text or "# none\n")
-        settings = (
-            *("-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={allowed}"),
-            *("-c", "gpg.ssh.program=ssh-keygen", "log", "--no-walk=unsorted", "--stdin"),
-            "--format=%H%x1f%G?%x1f%GF%x1f%GS%x1f%ct%x1f%an",
-        )
-        found = self._read_signatures(settings, commits)
-        if found is None:  # a signature git cannot even read: judge one commit at a time
-            found = {}
-            for commit in commits:
-                one = self._read_signatures(settings, [commit])
-                found.update(one if one is not None else {commit: ["!", "", "", "0"]})
-        return found
-
-    def _read_signatures(
-        self, settings: tuple[str, ...], commits: list[str]
-    ) -> dict[str, list[str]] | None:
-        done = self.repo.git.run(
-            *settings, input="".join(f"{c}\n" for c in commits).encode(), check=False
-        )
-        if done.returncode != 0:
-            return None
-        found = {}
-        for line in done.stdout.decode("utf-8", "replace").splitlines():
-            parts = line.split("\x1f")
-            if len(parts) == 6:
-                found[parts[0]] = parts[1:]
-        return found
 
     def _one(
         self,
@@ -293,7 +250,7 @@ class Judge:
                 if own is None
                 else sig.change_problem(before, own, signer, True)
             )
-            if problem is None and self._after_revocation(commit, signer):
+            if problem is None and self._after_revocation(commit, signer, may):
                 name = before[signer]["name"] if signer in before else "?"
                 problem = f"signed by {name} ({seen}) after its key was revoked"
             if problem is None:  # another copy's journal entries, passed off as signed
@@ -334,13 +291,29 @@ class Judge:
                 if commit not in found:
                     found.append(commit)
 
-    def _after_revocation(self, commit: str, signer: str) -> bool:
-        """Whether a revoked key signed this commit other than before its revocation (a
-        commit the revoking copy had already taken is an ancestor of the revocation)."""
-        revoking = self.revocations.get(signer)
-        if not revoking:
+    def _after_revocation(self, commit: str, signer: str, may: set[str]) -> bool:
+        """Whether a revoked key signed this commit other than before its revocation: a
+        commit the revoking copy had already taken is an ancestor of the revocation, and
+        one another trusted copy built on before it learnt of the revocation was vouched
+        for by that copy's signature (it is not taken back behind that copy's back)."""
+        revoking = [r for r in self.revocations.get(signer, []) if r != commit]
+        if not self.revocations.get(signer):
             return False
-        return not any(self.repo.is_ancestor(commit, r) for r in revoking if r != commit)
+        if any(self.repo.is_ancestor(commit, r) for r in revoking):
+            return False
+        after = set()
+        for r in revoking:  # what follows a revocation knew of it
+            after.update(self._descendants(r))
+        return not any(
+            self._signed.get(d) in may - {signer} and d not in after
+            for d in self._descendants(commit)
+        )
+
+    def _descendants(self, commit: str) -> list[str]:
+        listed = self.repo.git.run(
+            "rev-list", "--ancestry-path", f"^{commit}", *self._todo, check=False
+        )
+        return listed.stdout.decode().split() if listed.returncode == 0 else []
 
     def _founds(self, before: sig.Signers, own: sig.Signers, signer: str) -> bool:
         record = own.get(signer) or {}

@@ -640,3 +640,37 @@ def test_a_trusted_copy_cannot_pass_its_change_off_as_another_copys(pair, tmp_pa
     assert "withdraws" not in hk.ok("log").stdout
     held = hk("verify", "--json").json()["held"]
     assert any("journal entry of another copy" in h["reason"] for h in held), held
+
+
+def test_a_change_another_copy_built_on_before_a_revocation_stays(pair, tmp_path, remote):
+    """HK's laptop edits 13; GD takes it and builds on it; HK, not having synced the
+    edit, revokes the laptop. GD vouched for the edit before it knew: it stays on
+    every copy, verified, and neither GD nor anyone is stuck."""
+    hk, gd = pair
+    laptop = Copy(tmp_path, "laptop")
+    laptop.ok("sync", remote, "--name", "HK laptop", "--side", "hk")
+    hk.ok("sync")
+    hk.ok("copies", "approve", "HK laptop")
+    hk.ok("sync")
+    laptop.ok("sync")
+    gd.ok("sync")
+    laptop.ok("edit", "13", "--title", "The laptop's edit")
+    laptop.ok("sync")
+    gd.ok("sync")  # GD takes it, trusted
+    gd.ok("edit", "16", "--note", "GD builds on it")
+    gd.ok("sync")
+    hk.ok("copies", "revoke", "HK laptop")  # HK has not seen the edit
+    hk.ok("sync")
+    gd.ok("edit", "17", "--note", "GD after the revocation")
+    assert gd.ok("sync").exit_code == 0
+    converge(hk, gd)
+    for copy in (hk, gd):
+        projects = copy.projects()
+        assert projects[13]["title"] == "The laptop's edit"
+        assert projects[17]["notes"] == "GD after the revocation"
+        report = copy.ok("verify", "--json").json()
+        assert report["ok"], report["held"]
+    laptop.ok("edit", "14", "--title", "After the revocation")  # nobody vouches for this
+    laptop.ok("sync")
+    assert "after its key was revoked" in hk.ok("sync").stderr
+    assert hk.projects()[14]["title"] != "After the revocation"
