@@ -27,6 +27,7 @@ def log_entries(db: store.Database, project_id: int | None = None) -> list[dict[
                 "at": entry.get("at"),
                 "by": entry.get("by"),
                 "copy": entry.get("copy"),
+                "entry": entry.get("key"),
                 "command": entry.get("command", ""),
                 "undone": bool(entry.get("undone")),
                 "changes": [describe_change(c) for c in changes],

@@ -209,15 +209,30 @@ def marks(path: Path, entries: list[dict[str, Any]]) -> None:
     keys: dict[str, list[tuple[str, str]]] = {}
     for key, record in local.items():
         keys.setdefault(record["copy"], []).append((record["added"], key))
+    from ipcoop.sync.entries import keys_in
+
+    try:
+        shared = keys_in(_repo(path).blob("HEAD"))  # what this copy has signed or taken
+    except IpcoopError:
+        shared = set()
     for entry in entries:
         at = moment(entry.get("at"))
         mine = sorted(keys.get(str(entry.get("copy")), []))
-        vouched = [k for _, k in mine if k in trusted or local[k]["revoked"] is not None]
+        # The key the copy signed with then: the last one it had by that time.
+        then = [k for added, k in mine if at is None or (moment(added) or at) <= at]
+        vouched = [
+            k
+            for k in (then[-1:] or [k for _, k in mine[:1]])
+            if k in trusted or local[k]["revoked"] is not None
+        ]
         if began is None or at is None or at < began:
             entry["signer"] = {"verdict": "before signing"}
             continue
         if not vouched or not any(k in trusted or local[k]["trusted"] for k in vouched):
             entry["signer"] = {"verdict": "not verified"}
+            continue
+        if entry.get("entry") not in shared:  # made here since the last sync
+            entry["signer"] = {"verdict": "not shared yet"}
             continue
         record = local[vouched[-1]]
         revoked_at = moment(record["revoked"]) if record["revoked"] else None

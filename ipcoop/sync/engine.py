@@ -8,6 +8,7 @@ merging content that is already in both sides changes nothing.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable
@@ -47,6 +48,13 @@ def sync(
     put_back: bool = False,
 ) -> Report:
     path = paths.resolve(db)
+    if path != db.expanduser().absolute() and os.path.islink(db.expanduser()):
+        # Its folder would become a git repository: the link's target's, say the home.
+        raise DatabaseError(
+            f"{db} is a symbolic link to {path}; sharing makes the database's folder a git "
+            f"repository, so keep the shared database in a folder of its own and give it "
+            f"itself with --db"
+        )
     if not path.parent.is_dir():
         # A first-time user joining: the default folder is made, as any first command does.
         if remote is None:
@@ -159,6 +167,10 @@ def _exchange(repo: Repo, path: Path, report: Report, key: Any) -> None:
     agreed = judge.signers_at(head)
     report.waiting = key.ident not in sig.trusted(agreed, trust.roots(state))
     report.revoked = (agreed.get(key.ident) or {}).get("revoked") is not None
+    mine = judge.verdicts.get(head)
+    if mine is not None and mine.kind == "held" and mine.signer == key.ident:
+        # (A waiting or revoked copy is told so otherwise.)
+        report.own_held = "" if report.waiting or report.revoked else mine.reason
     if was_waiting and not report.waiting and key.ident in agreed:
         by = agreed[key.ident].get("trusted_by") or ""
         report.approved_by = (agreed.get(by) or {}).get("name") or by

@@ -39,8 +39,7 @@ class Entries:
 
     def every(self, blob: str) -> set[str]:
         """Every entry key `blob` holds (against a parent with no database)."""
-        raw = self.git.run("cat-file", "blob", blob, check=False).stdout
-        return {f"{c.decode()}.{n.decode()}" for c, n in _HELD.findall(raw)}
+        return keys_in(self.git.run("cat-file", "blob", blob, check=False).stdout)
 
     def foreign(self, blob: str | None, parents: list[str | None], copy: str) -> list[str]:
         """Entries new against every parent that another copy than `copy` wrote."""
@@ -53,3 +52,8 @@ class Entries:
             found = self.every(blob) if parent is None else self.added(parent, blob)
             new = found if new is None else new & found
         return sorted(k for k in new or () if k.split(".")[0] != copy)
+
+
+def keys_in(raw: bytes | None) -> set[str]:
+    """Every journal entry key a database file holds."""
+    return {f"{c.decode()}.{n.decode()}" for c, n in _HELD.findall(raw or b"")}

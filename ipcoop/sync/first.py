@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from ipcoop.base.errors import IpcoopError
-from ipcoop.store import files, paths
+from ipcoop.store import files, identity, paths
 from ipcoop.store.admin import aside_name
 from ipcoop.store.lock import locked
 from ipcoop.sync import guard
@@ -76,6 +76,9 @@ def first_time(repo: Repo, path: Path, remote: str) -> tuple[str, str]:
         with locked(path):
             kept = _keep(path) if exists else ""
             files.atomic_write(path, raw)
+            if kept:  # its identity and ids were that database's: this copy starts anew
+                state = identity.read_local(path)
+                identity.write_local(path, {k: v for k, v in state.items() if k == "name"})
         repo.move_branch(theirs, None)
         return "joined", kept
     if heads:

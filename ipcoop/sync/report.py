@@ -72,6 +72,7 @@ class Report:
     fingerprint: str = ""
     held: list[tuple[str, str, str]] = field(default_factory=list)
     approved_by: str = ""  # this copy's key was approved since its last sync: by whom
+    own_held: str = ""  # this copy's own last commit is held aside: why
 
 
 def key_changes(before: dict, after: dict) -> list[str]:

@@ -362,6 +362,9 @@ def test_log_says_who_signed_each_change(tmp_path, remote):
     assert early["signer"] == {"verdict": "before signing"}  # before it was shared
     text = hk.ok("log").stdout
     assert "[verified: GDAMR, gd]" in text and "[before signing]" in text
+    hk.ok("edit", "12", "--note", "not synced yet")  # signed by nobody so far
+    assert hk.ok("log", "--json").json()[0]["signer"] == {"verdict": "not shared yet"}
+    assert "[not shared yet]" in hk.ok("log").stdout
 
 
 def test_a_revoked_copy_cannot_pass_a_change_off_as_made_before_its_revocation(pair):
@@ -474,6 +477,9 @@ def test_a_key_that_would_add_lines_to_the_allowed_signers_is_damage(pair, tmp_p
 
 def test_a_copy_whose_key_went_missing_is_refused_not_given_a_new_one(pair, tmp_path):
     hk, gd = pair
+    gd.ok("edit", "11", "--note", "signed with the old key")
+    gd.ok("sync")
+    hk.ok("sync")
     key = gd.folder / "ipcoop.json.local.key"
     key.unlink()
     before = files_of(gd)
@@ -500,6 +506,10 @@ def test_a_copy_whose_key_went_missing_is_refused_not_given_a_new_one(pair, tmp_
     gd.ok("sync")
     hk.ok("sync")
     assert hk.projects()[12]["notes"] == "signed with the new key"
+    signed = {e["command"][:7]: e["signer"] for e in hk.ok("log", "--json").json()}
+    assert signed["edit 11"]["fingerprint"] == old["fingerprint"]  # not the new key's
+    assert signed["edit 11"]["revoked"] is not None
+    assert signed["edit 12"]["fingerprint"] == new["fingerprint"]
 
 
 def test_a_waiting_copy_approving_itself_by_hand_is_still_waiting(tmp_path, remote):
@@ -674,3 +684,18 @@ def test_a_change_another_copy_built_on_before_a_revocation_stays(pair, tmp_path
     laptop.ok("sync")
     assert "after its key was revoked" in hk.ok("sync").stderr
     assert hk.projects()[14]["title"] != "After the revocation"
+
+
+def test_a_copy_whose_own_change_is_held_is_told(pair):
+    """GD's signers file edited by hand (the founder revoked, which no copy may do):
+    everything GD sends is held aside, and its sync says so, not only 'Sent'."""
+    _, gd = pair
+    path = gd.folder / "ipcoop.json.signers"
+    signers = json.loads(path.read_text())
+    founder = next(k for k, r in signers.items() if r["name"] == "HK IPD")
+    gd_id = next(k for k, r in signers.items() if r["name"] == "GDAMR")
+    signers[founder].update(revoked="2026-12-01T00:00:00Z", revoked_by=gd_id)
+    path.write_text(json.dumps(signers))
+    told = gd.ok("sync").stderr
+    assert "Warning: this copy's last change is held aside by every copy" in told
+    assert "the founder or a key above its signer" in told

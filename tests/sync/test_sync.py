@@ -277,6 +277,11 @@ def test_joining_replaces_a_database_that_holds_no_change_keeping_it_aside(tmp_p
     assert "kept as ipcoop.json.before-joining" in joined
     assert (gd.folder / "ipcoop.json.before-joining").read_bytes() == untouched
     assert gd.projects()[12]["notes"] == "shared by HK"
+    for step in (("sync",), ("copies", "approve", "GDAMR"), ("sync",)):
+        hk.ok(*step)
+    gd.ok("sync")
+    added = gd.ok("add", "GD's first", "--area", "gba", "--year", "2021")  # not a warning
+    assert "Warning" not in added.stderr and "behind" not in added.stderr
 
 
 def test_a_spreadsheet_exported_on_one_side_updates_the_other_not_copies(pair, tmp_path):

@@ -412,3 +412,18 @@ def test_a_copy_never_sends_a_record_the_others_would_refuse(pair, remote):
     assert "every other copy would refuse" in line and "Nothing was sent" in line, line
     assert git(remote, "rev-parse", "main").stdout == pushed
     assert gd.ok("sync").exit_code == 0  # the other side goes on
+
+
+def test_a_symlinked_database_is_not_shared_from_its_targets_folder(tmp_path, remote):
+    """The link's target sat in the home folder: sharing made the home a repository."""
+    home = tmp_path / "home-like"
+    home.mkdir()
+    real = home / "real.json"
+    assert invoke("--db", real, "init").exit_code == 0
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "ipcoop.json").symlink_to(real)
+    result = invoke("--db", folder / "ipcoop.json", "sync", remote, "--name", "GD")
+    assert result.exit_code == 3
+    assert "symbolic link" in one_error_line(result)
+    assert not (home / ".git").exists() and not (folder / ".git").exists()

@@ -98,10 +98,14 @@ def sync(
             )
     sent = len(report.sent) + len(report.sent_other)
     received = len(report.received) + len(report.received_other)
-    held_back = " (the others hold them aside until this copy's key is approved)"
-    say(
-        f"Sent {sent} change(s){held_back if report.waiting and sent else ''}, received {received}."
+    held_back = (
+        " (the others hold them aside: this copy's key was revoked)"
+        if report.revoked
+        else " (the others hold them aside until this copy's key is approved)"
+        if report.waiting
+        else ""
     )
+    say(f"Sent {sent} change(s){held_back if sent else ''}, received {received}.")
     for label, went, came in (
         ("Projects", _ids(report.sent), _ids(report.received)),
         ("Also", ", ".join(report.sent_other), ", ".join(report.received_other)),
@@ -251,9 +255,15 @@ def said_in_sync(report: Any) -> list[str]:
         )
     elif report.waiting:
         out.append(
-            "This copy's key is waiting for approval: its changes stay here until a trusted "
-            "copy runs 'ipcoop copies approve NAME' and syncs, then this copy syncs again. "
+            "This copy's key is waiting for approval: the other copies hold its changes "
+            "aside until a trusted copy runs 'ipcoop copies approve NAME' and syncs; then "
+            "this copy syncs again, and they count. "
             f"Read them the fingerprint {report.fingerprint} to compare."
+        )
+    if report.own_held:
+        out.append(
+            f"Warning: this copy's last change is held aside by every copy "
+            f"({report.own_held}); 'ipcoop verify' lists it"
         )
     if report.held:
         who = sorted({h[2] for h in report.held})
