@@ -90,9 +90,11 @@ def leased(data: layout.Data, remote: str) -> None:
     problem = incoming.overlap(data)
     if problem:
         raise GitError(
-            f"after merging {remote}, {problem}, so both would hand out the same ids; "
-            f"nothing here was changed. The remote's history was rewound or edited: "
-            f"whoever manages it should put it back"
+            f"after merging {remote}, {problem}: the remote lost a lease (a backup put "
+            f"back, a forced push) and the same ids went to two copies; nothing here was "
+            f"changed. To go on, keep this copy's work in a sheet ('ipcoop export --output "
+            f"mine.json'), move this folder aside, run 'ipcoop sync {remote}' to join "
+            f"afresh, then 'ipcoop import mine.json' (its projects come in with new ids)"
         )
 
 

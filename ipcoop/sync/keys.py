@@ -90,6 +90,16 @@ def _run(*args: str) -> subprocess.CompletedProcess:
         raise KeyError_(f"cannot run ssh-keygen: {exc}") from None
 
 
+def _looks_public(path: Path) -> bool:
+    """Whether the file holds an OpenSSH public key line (world-readable, as it may be)."""
+    try:
+        with path.open("rb") as f:
+            start = f.read(64)
+    except OSError:
+        return False
+    return any(start.startswith(t.encode() + b" ") for t in TYPES)
+
+
 def load(path: Path, what: str = "the key", quick: bool = False) -> Key:
     """A private key fit to sign with, or KeyError_ saying why not."""
     try:
@@ -100,6 +110,11 @@ def load(path: Path, what: str = "the key", quick: bool = False) -> Key:
         raise KeyError_(f"cannot read {what} {path}: {exc.strerror or exc}") from None
     if not stat.S_ISREG(info.st_mode):
         raise KeyError_(f"{what} {path} is not a file")
+    if _looks_public(path):
+        raise KeyError_(
+            f"{what} {path} is a public key; give the private key beside it"
+            + (f" ({path.with_suffix('')})" if path.suffix == ".pub" else "")
+        )
     if info.st_mode & 0o077:
         raise KeyError_(
             f"{what} {path} can be read by others (mode {stat.S_IMODE(info.st_mode):o}), "

@@ -83,6 +83,10 @@ def key_changes(before: dict, after: dict) -> list[str]:
         if new == old:
             continue
         name = new.get("name", "?")
+        if sum(1 for r in after.values() if r.get("name") == name) > 1:  # say which key
+            from ipcoop.sync.keys import fingerprint
+
+            name = f"{name} ({fingerprint(new.get('key', ''))[:15]}…)"
         if old is None:
             out.append(f"the key of {name}")
         elif new.get("revoked") and not old.get("revoked"):

@@ -234,8 +234,7 @@ def test_a_key_that_cannot_sign_is_refused_in_one_line(tmp_path, remote, case):
         )
     elif case == "public":
         _keygen(tmp_path / "pair")
-        key = tmp_path / "pair.pub"
-        os.chmod(key, 0o600)
+        key = tmp_path / "pair.pub"  # as ssh-keygen left it: readable by all
     before = files_of(hk)
     result = hk("sync", remote, "--name", "HK IPD", "--key", key)
     assert result.exit_code == 1, result.stderr
@@ -246,7 +245,7 @@ def test_a_key_that_cannot_sign_is_refused_in_one_line(tmp_path, remote, case):
         "loose": "chmod 600",
         "not-a-key": "not an OpenSSH private key",
         "passphrase": "passphrase",
-        "public": "not an OpenSSH private key",
+        "public": f"is a public key; give the private key beside it ({tmp_path / 'pair'})",
     }[case] in line
     assert files_of(hk) == before
     assert git(remote, "for-each-ref").stdout == ""

@@ -263,6 +263,17 @@ def test_bad_remotes_are_one_line_exit_1_and_change_nothing(tmp_path, remote, ca
     assert copy.db.read_bytes() == before
 
 
+def test_joining_with_a_damaged_database_says_to_move_it_aside(tmp_path, remote):
+    hk, gd = Copy(tmp_path, "hk"), Copy(tmp_path, "gd")
+    hk.ok("init")
+    hk.ok("sync", remote, "--name", "HK IPD")
+    gd.db.write_bytes(b"\xff\xfe not a database")
+    refused = gd("sync", remote, "--name", "GDAMR")
+    assert refused.exit_code == 1
+    assert "cannot be read" in one_error_line(refused) and ".damaged" in one_error_line(refused)
+    assert gd.db.read_bytes() == b"\xff\xfe not a database"
+
+
 def test_joining_replaces_a_database_that_holds_no_change_keeping_it_aside(tmp_path, remote):
     """The README's first command made the bundled programme here; joining fetches the
     shared one in its place (the old file kept all the same)."""

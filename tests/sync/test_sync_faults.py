@@ -427,3 +427,49 @@ def test_a_symlinked_database_is_not_shared_from_its_targets_folder(tmp_path, re
     assert result.exit_code == 3
     assert "symbolic link" in one_error_line(result)
     assert not (home / ".git").exists() and not (folder / ".git").exists()
+
+
+def test_a_backup_that_lost_a_lease_is_survived_as_the_refusal_says(pair, tmp_path, remote):
+    """HK leased ids 219-318 and pushed; the remote was put back from a backup, and GD
+    was granted the same block. HK is refused (no id may be given twice); the advice
+    (a sheet, a fresh join, an import) brings all of HK's work across, with new ids."""
+    hk, gd = pair
+    backup = tmp_path / "backup.git"
+    shutil.copytree(remote, backup)
+
+    def rows(copy: Copy, label: str, count: int) -> None:
+        sheet = tmp_path / f"{label}.csv"
+        lines = [f"{label} {n},gba,2021" for n in range(count)]
+        sheet.write_text("title,area,year\n" + "\n".join(lines) + "\n", "utf-8")
+        copy.ok("import", sheet)
+
+    rows(hk, "HK seminar", 70)
+    hk.ok("sync")  # leases the next block
+    rows(hk, "HK later", 60)  # ids from the new block
+    shutil.rmtree(remote)
+    shutil.copytree(backup, remote)  # the backup put back
+    rows(gd, "GD workshop", 70)
+    gd.ok("sync")  # granted the block HK had
+    rows(gd, "GD later", 60)
+    overlap = {p["id"] for p in hk.projects().values() if p["title"].startswith("HK later")}
+    assert overlap & set(gd.projects())  # the same ids went to two copies
+    refused = hk("sync", "--put-back")
+    assert refused.exit_code == 1
+    line = one_error_line(refused)
+    assert "the same ids went to two copies" in line and "import mine.json" in line
+    sheet = tmp_path / "mine.json"
+    hk.ok("export", "--output", sheet)
+    shutil.move(hk.folder, tmp_path / "hk-aside")
+    hk.folder.mkdir()
+    hk.ok("sync", remote, "--name", "HK IPD (new)")
+    gd.ok("sync")
+    gd.ok("copies", "approve", "HK IPD (new)")
+    gd.ok("sync")
+    hk.ok("sync")
+    assert "run 'ipcoop sync' to lease more" in hk("import", sheet).stderr  # 130 new ids
+    hk.ok("sync")
+    hk.ok("import", sheet)
+    converge(hk, gd)
+    titles = [p["title"] for p in gd.projects().values()]
+    for label, count in (("HK seminar", 70), ("HK later", 60), ("GD workshop", 70)):
+        assert sum(t.startswith(label) for t in titles) == count, label

@@ -121,8 +121,14 @@ def sync(
         )
     from ipcoop.core import duplicates
 
-    for line in duplicates.said(duplicates.met_in_sync(report.mine, report.theirs, report.final)):
+    alike = duplicates.said(duplicates.met_in_sync(report.mine, report.theirs, report.final))
+    for line in alike[:10]:
         say(f"Note: {line}")
+    if len(alike) > 10:
+        say(
+            f"Note: and {len(alike) - 10} more pairs that look alike; 'ipcoop summary KEY "
+            f"--check' lists those of a programme"
+        )
     for line in said_in_sync(report):
         say(line)
     for first, last in report.leased:
