@@ -7,6 +7,7 @@ copy that wrote an entry ever marks it undone.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ipcoop.base.errors import IpcoopError
@@ -101,7 +102,7 @@ def undo(db: Any, copy: str, skip: bool = False) -> dict[str, Any]:
                 ) from None
             refused.append(exc)
             continue
-        _revert(db, changes)
+        _revert(db, changes, copy)
         stored = {k: v for k, v in entry.items() if k not in ("key", "copy", "seq")}
         history[entry["key"]] = {**stored, "undone": True}
         return entry
@@ -127,15 +128,78 @@ def _undoable(db: Any, entry: dict[str, Any]) -> list[dict[str, Any]]:
                     going.add(str(pid))
         elif not _matches(_current(db, table, change.get("id")), change.get("after")):
             raise _changed_since(entry, change.get("id"), table)
-        elif table == "projects" and change.get("before") is None:
-            going.add(str(change.get("id")))
+        else:
+            _refuse_if_in_conflict(entry, change, _current(db, table, change.get("id")))
+            if table == "projects" and change.get("before") is None:
+                going.add(str(change.get("id")))
     for change in changes:
         if "ids" not in change and change["table"] != "projects" and change["before"] is None:
             _refuse_if_used(db, entry, change["table"], change["id"], going)
     return changes
 
 
-def _revert(db: Any, changes: list[dict[str, Any]]) -> None:
+def _refuse_if_in_conflict(entry: dict[str, Any], change: dict[str, Any], current: Any) -> None:
+    """A record whose changed field holds the other side's value too (a conflict): going
+    back to the value before would throw the other side's away with it."""
+    from ipcoop.store.provenance import group_of
+
+    before, after = change.get("before") or {}, change.get("after") or {}
+    if not isinstance(current, dict) or not current.get("conflicts"):
+        return
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    for field in sorted(current["conflicts"]):
+        if set(group_of(field, change["table"])) & changed:
+            key = change.get("id")
+            ident = key if change["table"] == "projects" else f"{change['table']}/{key}"
+            raise IpcoopError(
+                f"cannot undo '{entry.get('command')}': the other side set {field} of "
+                f"{ident} too, and both values are kept as a conflict; settle it first "
+                f"('ipcoop conflicts' lists it, 'ipcoop settle {ident} {field} N' keeps "
+                f"one); nothing was changed"
+            )
+
+
+def _kept_by_others(db: Any, copy: str, change: dict[str, Any]) -> Any:
+    """The record as it was before `change`, with the links and progress notes that
+    another copy's command added too (the same link, added on both sides): undoing
+    one side's leaves the other's."""
+    before, pid = change["before"], change["id"]
+    current = db.projects_table.get(str(pid))
+    if not isinstance(before, dict) or not isinstance(current, dict):
+        return before
+    extra: dict[str, list[Any]] = {}
+    for entry in entries(db):
+        if entry["copy"] == copy or entry.get("undone"):
+            continue
+        for other in entry.get("changes") or []:
+            if other.get("table") != "projects" or other.get("id") != pid or "ids" in other:
+                continue
+            was, now = other.get("before") or {}, other.get("after") or {}
+            for field in ("links", "progress"):
+                added = [i for i in now.get(field) or [] if i not in (was.get(field) or [])]
+                extra.setdefault(field, []).extend(added)
+    out = dict(before)
+    for field, items in extra.items():
+        kept = list(out.get(field) or [])
+        seen = {_item_key(field, i) for i in kept}
+        for item in current.get(field) or []:  # as it is now, where the other's still is
+            key = _item_key(field, item)
+            if key not in seen and any(_item_key(field, i) == key for i in items):
+                kept.append(item)
+                seen.add(key)
+        if kept:
+            out[field] = kept  # (an empty list is not stored)
+    return out
+
+
+def _item_key(field: str, item: Any) -> Any:
+    """A link is one per address; a progress note is itself."""
+    if field == "links" and isinstance(item, dict):
+        return item.get("url")
+    return json.dumps(item, sort_keys=True)
+
+
+def _revert(db: Any, changes: list[dict[str, Any]], copy: str = "") -> None:
     for change in reversed(changes):
         table = change["table"]
         if "ids" in change:
@@ -143,7 +207,7 @@ def _revert(db: Any, changes: list[dict[str, Any]]) -> None:
                 for pid in range(first, last + 1):
                     db.projects_table.put(str(pid), None)
         elif table == "projects":
-            db.projects_table.put(str(change["id"]), change["before"])
+            db.projects_table.put(str(change["id"]), _kept_by_others(db, copy, change))
         elif change["before"] is None:
             db.tables[table].pop(change["id"], None)
         else:

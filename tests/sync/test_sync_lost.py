@@ -505,3 +505,34 @@ def test_an_area_changed_against_a_move_to_another_programme_is_one_conflict(pai
     refused = hk("import", sheet)
     assert refused.exit_code == 1 and "project 15" in one_error_line(refused)
     assert hk.db.read_bytes() == before
+
+
+@pytest.mark.parametrize("first", ["gd", "hk"])
+def test_undoing_ones_link_keeps_the_other_sides_same_link(pair, first):
+    """Both sides linked one address to 13; HK undoes its own: GD's stays everywhere."""
+    hk, gd = pair
+    url = "https://www.ipd.gov.hk/en/news/annex.html"
+    for copy in (gd, hk) if first == "gd" else (hk, gd):
+        copy.ok("link", "13", url)
+    converge(hk, gd)
+    assert [link["url"] for link in hk.projects()[13]["links"]] == [url]
+    hk.ok("undo")
+    converge(hk, gd)
+    for copy in (hk, gd):
+        assert [link["url"] for link in copy.projects()[13]["links"]] == [url], copy.name
+
+
+def test_undoing_one_side_of_a_conflict_is_refused_until_it_is_settled(pair):
+    """Undo went back to the title before and took the other side's value with it."""
+    hk, gd = pair
+    hk.ok("edit", "14", "--title", "HK title")
+    gd.ok("edit", "14", "--title", "GD title")
+    converge(hk, gd)
+    assert gd.ok("conflicts", "--json").json()
+    before = gd.db.read_bytes()
+    refused = gd("undo")
+    assert refused.exit_code == 1
+    assert "settle it first" in one_error_line(refused)
+    assert gd.db.read_bytes() == before
+    values = [v["value"] for v in gd.ok("conflicts", "--json").json()[0]["values"]]
+    assert sorted(values) == ["GD title", "HK title"]
