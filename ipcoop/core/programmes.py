@@ -233,8 +233,14 @@ def endorsement(db: Any, key: str) -> tuple[str, dict[str, Any]] | None:
                 and after.get("endorsed")
                 and not (change.get("before") or {}).get("endorsed")
             ):
-                found = (str(entry.get("at", ""))[:19] + "Z", after)
+                found = (precise(entry.get("at")), after)  # to the microsecond
     return found
+
+
+def precise(at: Any) -> str:
+    """A journal time with its microseconds (an older entry kept whole seconds)."""
+    text = str(at or "")
+    return text[:-1] + ".000000Z" if text.endswith("Z") and "." not in text else text
 
 
 def endorsed_span(db: Any, programme: dict[str, Any]) -> tuple[str, str]:

@@ -30,6 +30,16 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
     endorsed = (programme.get("endorsed") or {}).get("on")
     found = programmes.endorsement(db, key) if endorsed else None
     recorded = found[0] if found else None
+    added = insertions(db) if recorded else {}
+
+    def after_it(project: dict[str, Any]) -> bool:
+        """Added after the endorsement was recorded (by the journal's time, when it has
+        one: a carry in the same second as the endorsement is after it, or not)."""
+        if not recorded:
+            return False
+        at = added.get(project["id"])
+        return at > recorded if at else project["created"] > recorded[:19] + "Z"
+
     counted = [
         p
         for p in db.projects()
@@ -54,7 +64,7 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
                 )
             else:
                 out += _typed_form(pid, project["titles"][lang], lang)
-        if (recorded and project["created"] > recorded) or pid in late:
+        if after_it(project) or pid in late:
             out.append(
                 f"project {pid} was added on {project['created'][:10]}, after the programme "
                 f"was endorsed on {endorsed}"
@@ -62,7 +72,7 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
     count = (programme.get("endorsed") or {}).get("count")
     every = [p for p in db.projects() if p["programme"] == key]  # carried and dropped too
     held = len(every)
-    flagged = sum(1 for p in every if (recorded and p["created"] > recorded) or p["id"] in late)
+    flagged = sum(1 for p in every if after_it(p) or p["id"] in late)
     if isinstance(count, int) and held - flagged != count:
         # Projects added on another copy before it heard of the endorsement, or removed.
         out.append(
@@ -117,3 +127,26 @@ def _area_names(db: Any, programme: dict[str, Any], langs: list[str]) -> list[st
                     f"('ipcoop areas edit {area['key']} --{lang} TEXT' sets it)"
                 )
     return out
+
+
+def insertions(db: Any) -> dict[int, str]:
+    """When each project was added, to the microsecond, as the journal says (a
+    project's `created` keeps whole seconds only)."""
+    from ipcoop.store.journal import entries
+
+    found: dict[int, str] = {}
+    for entry in entries(db):
+        at = programmes.precise(entry.get("at"))
+        for change in entry.get("changes") or ():
+            if not isinstance(change, dict):
+                continue
+            if "ids" in change:
+                for first, last in change["ids"]:
+                    found.update(dict.fromkeys(range(first, last + 1), at))
+            elif (
+                change.get("table") == "projects"
+                and change.get("before") is None
+                and isinstance(change.get("id"), int)
+            ):
+                found[change["id"]] = at
+    return found

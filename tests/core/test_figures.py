@@ -340,3 +340,23 @@ def test_a_carried_project_does_not_make_the_endorsed_count_look_wrong(db_path):
     found = invoke("--db", db_path, "summary", "2020", "--check").stdout
     assert "project 20 was added on" in found
     assert "endorsed with" not in found, found  # 8 endorsed + 2 added = 10: it adds up
+
+
+def test_a_project_carried_in_the_second_of_the_endorsement_counts_as_after(db_path, monkeypatch):
+    """A project's `created` keeps whole seconds: a carry in the same second as the
+    endorsement looked as old as it; the journal's time tells them apart."""
+    from ipcoop.base import models
+
+    def run(*args: str) -> None:
+        assert invoke("--db", db_path, *args).exit_code == 0, args
+
+    run("programme", "add", "2022-23", "--start", "2022-07", "--end", "2023-12",
+        "--area", "gba", "--area", "protection")  # fmt: skip
+    run("programme", "endorse", "2022-23", "--on", "2022-06-30")
+    endorsed = invoke("--db", db_path, "log", "--json").json()[0]["at"]
+    monkeypatch.setattr(models, "now_stamp", lambda: endorsed[:19] + "Z")  # that second
+    run("carry", "2020", "--to", "2022-23", "--only", "12")
+    carried = invoke("--db", db_path, "show", "12", "--json").json()["carried_to"]
+    found = invoke("--db", db_path, "release", "2022-23", "--check")
+    assert found.exit_code == 1
+    assert f"project {carried} was added on" in found.stdout
