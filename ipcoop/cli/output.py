@@ -26,7 +26,9 @@ def emit(content: str | bytes, output: str | Path | None = None) -> None:
         output = None  # '-' is standard output, as usual
     if output is None and isinstance(content, bytes):
         if sys.stdout.isatty():
-            raise IpcoopError("a Word document is not for a terminal; give --output FILE.docx")
+            raise IpcoopError(
+                "a Word or Excel file is not for a terminal; give --output FILE.docx or .xlsx"
+            )
         sys.stdout.flush()
         sys.stdout.buffer.write(content)
         sys.stdout.buffer.flush()
@@ -60,8 +62,9 @@ SUFFIXES = {
     ".docx": "docx",
     ".json": "json",
     ".csv": "csv",
+    ".xlsx": "xlsx",
     # Files of other programs, which no command writes: refused, not filled with text.
-    **{f".{ext}": ext for ext in ("xlsx", "xls", "xlsm", "ods", "odt", "doc", "rtf", "pdf")},
+    **{f".{ext}": ext for ext in ("xls", "xlsm", "ods", "odt", "doc", "rtf", "pdf")},
     **{f".{ext}": ext for ext in ("png", "jpg", "jpeg", "gif", "xml", "zip", "pptx")},
 }
 

@@ -82,7 +82,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "import": (
         "data",
         "import_",
-        "Bring in the projects of a JSON or CSV file (as export writes them), all or nothing.",
+        "Bring in the projects of a JSON, CSV or Excel file (as export writes them), all or "
+        "nothing.",
     ),
     "check": (
         "data",

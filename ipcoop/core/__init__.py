@@ -9,6 +9,7 @@ listing      filters and sort orders        history   the journal, told as chang
 languages    English and both Chinese scripts: conversion, picking a form
 transfer     import and export              interchange  JSON records and CSV rows
 importplan   what an import would change, and whether this copy may take it
+workbook     an Excel workbook read for import (python-calamine, loaded only there)
 conflicts    values both sides set differently, and settling them
 duplicates   projects that look alike       review    what a release must not hide
 

@@ -79,6 +79,12 @@ def read_import(path: Path) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
         raise IpcoopError(f"cannot read {path}: {exc.strerror}") from None
     except ValueError:  # a NUL in the name
         raise IpcoopError(f"{str(path)!r} is not a file name") from None
+    if path.suffix.lower() in (".xlsx", ".xls", ".xlsm") or raw.startswith(
+        (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+    ):
+        from ipcoop.core import workbook
+
+        return "xlsx", [(where, _from_cells(cells)) for where, cells in workbook.read(path)]
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -136,14 +142,18 @@ def _csv_records(content: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
             raise IpcoopError(
                 f"{path}: {where} has {len(row)} cells but the header has {len(header)}"
             )
-        record: dict[str, Any] = {}
-        for name, cell in zip(header, row, strict=True):
-            record[name] = _from_cell(name, interchange.restore(cell))
-        forms = {"zh-hk": record.pop("title_zh_hk", None), "zh-cn": record.pop("title_zh_cn", None)}
-        if any(forms.values()):
-            record["titles"] = {tag: text or None for tag, text in forms.items()}
-        records.append((where, record))
+        cells = {name: interchange.restore(cell) for name, cell in zip(header, row, strict=True)}
+        records.append((where, _from_cells(cells)))
     return records
+
+
+def _from_cells(cells: dict[str, str]) -> dict[str, Any]:
+    """A sheet's row (CSV or workbook, as text) as a record."""
+    record: dict[str, Any] = {name: _from_cell(name, cell) for name, cell in cells.items()}
+    forms = {"zh-hk": record.pop("title_zh_hk", None), "zh-cn": record.pop("title_zh_cn", None)}
+    if any(forms.values()):
+        record["titles"] = {tag: text or None for tag, text in forms.items()}
+    return record
 
 
 def _from_cell(name: str, cell: str) -> Any:

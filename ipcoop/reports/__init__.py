@@ -11,6 +11,7 @@ document     a document as blocks, written as Markdown or HTML
 wordfile     a document written as Word (python-docx, loaded only here)
 summary_doc  the summary as an HTML page, a Word file, and its chart
 release      the press release and its annex
+workbook     the projects as an Excel workbook to edit (XlsxWriter, loaded only here)
 
 May import: ipcoop.core and ipcoop.base. Must never import ipcoop.store or
 ipcoop.sync (a report reads what the core hands it), nor a front end; only the

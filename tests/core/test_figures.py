@@ -101,7 +101,7 @@ def test_a_narrow_terminal_never_shows_a_total_its_columns_do_not_add_up_to(repo
 @pytest.mark.parametrize(
     ("command", "name"),
     [
-        (["export"], "projects.xlsx"),
+        (["export"], "projects.xlsm"),
         (["export"], "projects.xls"),
         (["export"], "projects.pdf"),
         (["export"], "projects.txt"),

@@ -43,10 +43,11 @@ def export(
         str | None,
         typer.Option(
             "--format",
-            help="json (as list --json prints) or csv (one column per field); default: "
-            "what the --output file's name says, else json.",
+            help="json (as list --json prints), csv (one column per field) or xlsx (an "
+            "Excel workbook to edit and send back); default: what the --output file's "
+            "name says, else json.",
             autocompletion=lambda incomplete: [
-                f for f in ("json", "csv") if f.startswith(incomplete)
+                f for f in ("json", "csv", "xlsx") if f.startswith(incomplete)
             ],
         ),
     ] = None,
@@ -54,31 +55,45 @@ def export(
 ) -> None:
     """Write every project out, for a spreadsheet or another database.
 
+    The Excel workbook has drop-down lists for area, status, lead and key, its
+    identity columns locked, and a sheet of the areas and members; 'ipcoop
+    import' reads it back, updating the projects it came from.
     Example: ipcoop export --output projects.csv
+    Example: ipcoop export --output programme.xlsx
     """
     from ipcoop.cli.output import choose_format
     from ipcoop.core import transfer
 
-    chosen = choose_format(fmt, output, ("json", "csv"), "json")
-    emit(transfer.export_text(reading(ctx).projects(), chosen), output)
+    chosen = choose_format(fmt, output, ("json", "csv", "xlsx"), "json")
+    db = reading(ctx)
+    if chosen == "xlsx":
+        from ipcoop.reports.workbook import projects_workbook
+
+        emit(projects_workbook(db.projects(), db.areas(), db.members()), output)
+        return
+    emit(transfer.export_text(db.projects(), chosen), output)
 
 
 def import_(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(metavar="FILE", help="A .json or .csv file.")],
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="A .json, .csv or .xlsx (Excel) file.")
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check the file and say what would be done.")
     ] = False,
 ) -> None:
-    """Bring in the projects of a JSON or CSV file (as export writes them), all or nothing.
+    """Bring in the projects of a JSON, CSV or Excel file (as export writes them), all or nothing.
 
     A record that export wrote updates the project it came from (same id and
     creation stamp); any other record is added with a new id, and never
     overwrites a project. A sheet of your own needs only the columns
     title,area,year (area: its key or its name). Dates are day first
     (30/06/2020) or year first (2020-06-30); agencies are member codes
-    separated by ; , or /.
+    separated by ; , or /. A workbook may have title rows above its header,
+    headers in Chinese, merged cells and Excel dates.
     Example: ipcoop import projects.csv --dry-run
+    Example: ipcoop import programme.xlsx
     """
     from ipcoop.base import models
     from ipcoop.core import importplan, transfer

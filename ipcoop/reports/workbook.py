@@ -1,0 +1,166 @@
+"""The projects as an Excel workbook, made to be edited and sent back (`export
+--format xlsx`); XlsxWriter is loaded only here.
+
+The Projects sheet has export's columns (import reads them back, as from CSV):
+a frozen, styled header; widths that fit Chinese (a wide character takes two);
+drop-down lists for area, status, lead and key, kept on a hidden sheet (a list
+written inline is capped at 255 characters); the identity columns (id, uuid,
+created, updated) locked and shaded, the sheet protected without a password so
+that they are not edited by mistake; the done date a real date; every other
+cell written as text, so a title starting with '=' or holding a web address is
+never a formula or a link. A second sheet lists the areas and members in the
+three languages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from ipcoop.base import models
+from ipcoop.reports.cells import cell_len
+
+IDENTITY = ("id", "uuid", "created", "updated")
+WIDEST = 60  # cells: a longer title wraps inside its column
+LISTS = "Lists"
+
+
+def _cells(project: dict[str, Any]) -> list[Any]:
+    """A project's values in the order of models.CSV_FIELDS, as Excel should hold them."""
+    titles = project["titles"]
+    progress = "\n".join(f"{n['on']} {n['by']}: {n['text']}" for n in project["progress"])
+    links = "\n".join(
+        f"{k['label']} <{k['url']}>" if k["label"] else str(k["url"]) for k in project["links"]
+    )
+    return [
+        project["id"],
+        project["uuid"],
+        project["title"],
+        titles["zh-hk"],
+        titles["zh-cn"],
+        ";".join(project["converted"]),
+        project["area"],
+        project["year"],
+        project["programme"],
+        project["status"],
+        "true" if project["key"] else "false",
+        project["lead"],
+        ";".join(project["agencies"]),
+        project["notes"],
+        progress,
+        links,
+        dt.date.fromisoformat(project["done_on"]) if project["done_on"] else None,
+        project["carried_to"],
+        project["created"],
+        project["updated"],
+    ]
+
+
+def projects_workbook(
+    projects: Sequence[dict[str, Any]],
+    areas: Sequence[dict[str, Any]],
+    members: Sequence[dict[str, Any]],
+) -> bytes:
+    import xlsxwriter  # type: ignore[import-untyped]
+
+    out = io.BytesIO()
+    never = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    book = xlsxwriter.Workbook(out, {"in_memory": True, **never})
+    head = book.add_format({"bold": True, "bg_color": "#DDE6F0", "border": 1, "locked": True})
+    fixed = book.add_format({"bg_color": "#EEEEEE", "locked": True, "valign": "top"})
+    free = book.add_format({"locked": False, "valign": "top", "text_wrap": True})
+    date = book.add_format({"locked": False, "valign": "top", "num_format": "yyyy-mm-dd"})
+    number = book.add_format({"locked": False, "valign": "top"})
+    sheet = book.add_worksheet("Projects")
+    fields = models.CSV_FIELDS
+    rows = [_cells(p) for p in projects]
+    for col, name in enumerate(fields):
+        sheet.write_string(0, col, name, head)
+        style = fixed if name in IDENTITY else date if name == "done_on" else free
+        if name in ("year", "carried_to"):
+            style = number
+        for row, values in enumerate(rows, start=1):
+            _write(sheet, row, col, values[col], style)
+        texts = [name, *(_shown(v[col]) for v in rows)]
+        width = max(cell_len(line) for t in texts for line in (t.splitlines() or [""]))
+        sheet.set_column(col, col, min(max(width, len(name)) + 2, WIDEST), style)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(rows), 1), len(fields) - 1)
+    _drop_downs(book, sheet, fields, areas, max(len(rows), 1) + 500)
+    sheet.protect("", {"autofilter": True, "sort": True, "format_columns": True,
+                       "format_rows": True, "insert_rows": True, "delete_rows": True})  # fmt: skip
+    _reference(book, head, areas, members)
+    book.close()
+    return out.getvalue()
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _write(sheet: Any, row: int, col: int, value: Any, style: Any) -> None:
+    if value is None or value == "":
+        sheet.write_blank(row, col, None, style)
+    elif isinstance(value, dt.date):
+        sheet.write_datetime(row, col, dt.datetime.combine(value, dt.time()), style)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        sheet.write_number(row, col, value, style)
+    else:
+        sheet.write_string(row, col, str(value), style)  # never a formula, never a link
+
+
+def _drop_downs(
+    book: Any, sheet: Any, fields: Sequence[str], areas: Sequence[dict[str, Any]], last: int
+) -> None:
+    """Lists for area, status, lead and key, kept on a hidden sheet."""
+    lists = book.add_worksheet(LISTS)
+    choices = {
+        "area": [a["key"] for a in areas],
+        "status": list(models.STATUSES),
+        "lead": list(models.LEADS),
+        "key": ["true", "false"],
+    }
+    for col, (name, values) in enumerate(choices.items()):
+        lists.write_string(0, col, name)
+        for row, value in enumerate(values, start=1):
+            lists.write_string(row, col, value)
+        letter = chr(ord("A") + col)
+        target = fields.index(name)
+        sheet.data_validation(
+            1, target, last, target,
+            {"validate": "list", "source": f"={LISTS}!${letter}$2:${letter}${len(values) + 1}",
+             "error_title": name, "error_message": f"Choose a {name} from the list."},
+        )  # fmt: skip
+    lists.hide()
+
+
+def _reference(
+    book: Any, head: Any, areas: Sequence[dict[str, Any]], members: Sequence[dict[str, Any]]
+) -> None:
+    """The areas and members in the three languages, to read the codes by."""
+    sheet = book.add_worksheet("Areas and members")
+    rows: list[list[Any]] = [["area", "name", "zh-hk", "zh-cn", "from", "until"]]
+    for a in areas:
+        names = a.get("names") or {}
+        rows.append([a["key"], a["name"], names.get("zh-hk"), names.get("zh-cn"),
+                     a.get("from"), a.get("until")])  # fmt: skip
+    rows.append([])
+    rows.append(["member", "name", "zh-hk", "zh-cn", "side", "leader"])
+    for m in members:
+        names = m.get("names") or {}
+        rows.append([m["code"], m["name"], names.get("zh-hk"), names.get("zh-cn"),
+                     m.get("side"), m.get("leader")])  # fmt: skip
+    widths = [0] * 6
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            style = head if values and values[0] in ("area", "member") else None
+            _write(sheet, r, c, value if not isinstance(value, bool) else str(value), style)
+            widths[c] = max(widths[c], cell_len(_shown(value)))
+    for c, width in enumerate(widths):
+        sheet.set_column(c, c, min(width + 2, WIDEST))
