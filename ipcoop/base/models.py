@@ -150,21 +150,23 @@ def parse_programme_key(value: Any) -> str:
 
 
 def parse_status(value: Any) -> str:
-    if value in STATUSES:  # already normal (the usual case): nothing to strip or fold
-        return str(value)
-    if isinstance(value, str) and value.strip().lower() in STATUSES:
-        return value.strip().lower()
-    raise InvalidValue(f"status must be one of {', '.join(STATUSES)}, not {_show(value)}")
+    from ipcoop.base.words import typed
+
+    found = typed(value, STATUSES, "")
+    if found is None:
+        raise InvalidValue(f"status must be one of {', '.join(STATUSES)}, not {_show(value)}")
+    return found
 
 
 def parse_lead(value: Any) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         return "joint"  # a blank cell: the default, as `add` has it
-    if value in LEADS:
-        return str(value)
-    if isinstance(value, str) and value.strip().lower() in LEADS:
-        return value.strip().lower()
-    raise InvalidValue(f"lead must be one of {', '.join(LEADS)}, not {_show(value)}")
+    from ipcoop.base.words import typed
+
+    found = typed(value, LEADS, "lead ", "")
+    if found is None:
+        raise InvalidValue(f"lead must be one of {', '.join(LEADS)}, not {_show(value)}")
+    return found
 
 
 def parse_title(value: Any, what: str = "title") -> str:

@@ -314,3 +314,28 @@ def shown(figures: dict[str, Any]) -> str:
     """The period a summary (or its `previous`) is of, as text names it: a programme's
     span when its key (a year) no longer says it (2020 extended to 2021-12)."""
     return str(figures.get("period_label") or figures["period"])
+
+
+_TYPED: dict[tuple[str, ...], dict[str, str]] = {}
+
+
+def typed(value: Any, keys: tuple[str, ...], *prefixes: str) -> str | None:
+    """The key a typed value means: the key itself (any case), or the word the Chinese
+    outputs print for it in either script (a Chinese-first user types what they read:
+    計劃中, 合辦); None if it means none."""
+    if value in keys:  # already normal (the usual case): nothing to strip or fold
+        return str(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.lower() in keys:
+        return text.lower()
+    if keys + prefixes not in _TYPED:
+        _TYPED[keys + prefixes] = {
+            said: key
+            for lang in ("zh-hk", "zh-cn")
+            for key in keys
+            for prefix in prefixes
+            if (said := WORDS[lang].get(prefix + key))
+        }
+    return _TYPED[keys + prefixes].get(text)

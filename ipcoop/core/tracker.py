@@ -75,20 +75,49 @@ def require_projects(db: store.Database, ids: Iterable[int]) -> list[Project]:
 # --------------------------------------------------------------------------- lookups
 
 
+def _by_name(records: list[dict[str, Any]], ident: str, text: str) -> str | None:
+    """The record a name names, in English or either Chinese script (as listed)."""
+    import re
+
+    wanted = text.strip().casefold()
+    for record in records:
+        names = [record.get("name"), *(record.get("names") or {}).values()]
+        for name in (n for n in names if isinstance(n, str)):
+            # a name with another in brackets: the whole, or either part
+            parts = [name, *re.split(r"[（）()]", name)]
+            if any(p.strip().casefold() == wanted for p in parts if p.strip()):
+                return str(record[ident])
+    return None
+
+
 def known_area(db: store.Database, key: str) -> str:
-    value = models.parse_area_key(key)
-    keys = [a["key"] for a in db.areas()]
-    if value not in keys:
-        raise NotFound(f"unknown area {key!r}; known areas: {', '.join(keys)}")
-    return value
+    """An area by its key, or its name in English or either Chinese script."""
+    areas = db.areas()
+    keys = [a["key"] for a in areas]
+    if isinstance(key, str) and key.strip().lower() in keys:
+        return key.strip().lower()
+    named = _by_name(areas, "key", key) if isinstance(key, str) else None
+    if named is not None:
+        return named
+    raise NotFound(
+        f"unknown area {key!r}; give its key ({', '.join(keys)}) or its name as 'ipcoop "
+        f"areas' lists it"
+    )
 
 
 def known_agency(db: store.Database, code: str) -> str:
-    value = models.parse_agency_code(code)
-    codes = [m["code"] for m in db.members()]
-    if value not in codes:
-        raise NotFound(f"unknown agency {code!r}; member codes: {', '.join(codes)}")
-    return value
+    """A member by its code, or its name in English or either Chinese script."""
+    members = db.members()
+    codes = [m["code"] for m in members]
+    if isinstance(code, str) and code.strip().upper() in codes:
+        return code.strip().upper()
+    named = _by_name(members, "code", code) if isinstance(code, str) else None
+    if named is not None:
+        return named
+    raise NotFound(
+        f"unknown agency {code!r}; give its code ({', '.join(codes)}) or its name as "
+        f"'ipcoop members' lists it"
+    )
 
 
 def _validate(db: store.Database, record: dict[str, Any]) -> dict[str, Any]:
@@ -120,8 +149,7 @@ def add_project(
     from ipcoop.core import languages, programmes
 
     area = known_area(db, area)
-    for code in agencies:
-        known_agency(db, code)
+    agencies = [known_agency(db, code) for code in agencies]
     status = models.parse_status(status)
     if status == "carried":
         raise InvalidValue("a project becomes carried by 'ipcoop carry', not by add")
@@ -177,8 +205,8 @@ def edit_project(db: store.Database, project_id: int, changes: dict[str, Any]) -
         changes.update(titles=forms, converted=converted)
     if "area" in changes:
         changes["area"] = known_area(db, changes["area"])
-    for code in changes.get("agencies", ()):
-        known_agency(db, code)
+    if "agencies" in changes:
+        changes["agencies"] = [known_agency(db, code) for code in changes["agencies"]]
     merged = {**project, **changes}
     if "programme" in changes or "year" in changes:
         chosen = programmes.for_new_project(db, changes.get("programme"), changes.get("year"))
