@@ -181,6 +181,17 @@ def restore_backup(path: Path) -> Path | None:
         raise DatabaseError(f"there is no backup {bak} to restore")
     raw = files.read_bytes(bak)
     layout.decode(raw, bak)  # refuse a backup that is itself unusable
+    if shared_folder(path):
+        from ipcoop.store import identity
+
+        synced = (identity.read_local(path).get("committed") or {}).get("entries")
+        if isinstance(synced, int) and layout.entry_count(raw) < synced:
+            raise IpcoopError(
+                f"{path} is shared, and its backup is older than the version this copy last "
+                f"synced: put back, it would set this copy behind the shared record. To go back on "
+                f"a change: 'ipcoop undo'; to take the shared record again: 'mv {path} "
+                f"{path}.old', then 'ipcoop --db {path} sync'. Nothing was changed"
+            )
     aside = None
     with locked(path):
         if check_regular(path, missing_ok=True):

@@ -304,3 +304,13 @@ def shape(project_id: int, doc: Mapping[str, Any]) -> Project:
         "created": doc["created"],
         "updated": doc["updated"],
     }
+
+
+def entry_count(raw: bytes) -> int:
+    """How many journal entries a file holds, counted on its lines as written (the
+    history table is written one entry per line)."""
+    start = raw.find(b'\n"history": {')
+    if start < 0:
+        return 0
+    end = raw.find(b"\n}", start + 1)
+    return raw.count(b'\n "', start, end if end >= 0 else len(raw))

@@ -360,7 +360,12 @@ class Database:
         if self._changes:
             history = self.raw["history"]
             last = history.last_key(copy + ".")
-            seq = int(last.rsplit(".", 1)[1]) + 1 if last else 1
+            tail = last.rsplit(".", 1)[1] if last else "0"
+            if not tail.isdigit():  # a key no command wrote (a hand edit): past every one
+                tails = [k.rsplit(".", 1)[1] for k in history.load() if k.startswith(copy + ".")]
+                tail = str(max((int(t) for t in tails if t.isdigit()), default=0))
+                last = f"{copy}.{int(tail):06d}" if int(tail) else None
+            seq = int(tail) + 1
             entry = {"at": at, "by": name, "command": command, "changes": self._changes}
             if last:  # the chain of this copy's entries (schema 8)
                 from ipcoop.store.journal import entry_hash

@@ -211,10 +211,13 @@ def _committed(path: Path, head: str | None, raw: bytes) -> bool:
 
 
 def _remember(path: Path, head: str, raw: bytes) -> None:
+    """What the last sync left committed: its head, the file's fingerprint, and how many
+    journal entries it held (a backup with fewer is older than the shared record)."""
     from ipcoop.store.cache import fingerprint
 
     state = identity.read_local(path)
-    wanted = {**state, "committed": {"head": head, "file": fingerprint(raw)}}
+    done = {"head": head, "file": fingerprint(raw), "entries": layout.entry_count(raw)}
+    wanted = {**state, "committed": done}
     if wanted != state:
         identity.write_local(path, wanted)
 
@@ -235,18 +238,13 @@ def _commit_local(repo: Repo, path: Path, head: str | None) -> str | None:
         _remember(path, head, raw + signers)
         return head
     _, data = _local(path)
-    before = _parsed(repo.blob(head)) if head else None
+    trusted, known = signed.before_commit(repo, path, head)
+    before = _parsed(trusted) if head else None
     guard.descends(path, data, before)
     guard.sound_to_send(path, data, before)
-    state = identity.read_local(path)
-    if (
-        head is not None
-        and trust.roots(state)
-        and (state.get("committed") or {}).get("head") == head
-    ):
-        # (Only while the branch is where the last sync left it: one a power cut set
-        # back lacks what that sync brought, and the judge holds what must be held.)
-        guard.own_entries(path, data, _parsed(signed.judge_of(repo, path).db_raw_of(head)))
+    if known is not None and before is not None:  # what the others will judge, judged first
+        guard.own_entries(path, data, known)
+        guard.made_by_commands(path, data, before)
     commit = repo.commit(contents, [head] if head else [], _message(data, before))
     repo.move_branch(commit, head)
     _remember(path, commit, raw + signers)

@@ -1,59 +1,72 @@
 """Whose journal entries a commit brings: each entry's key starts with the id of the
 copy that wrote it ("d87ab3e7.000012"), and only that copy's key may sign it in.
 
-A copy writes entries of its own only, so a signed commit that brings in another
-copy's entry (new against every parent's trusted content) passes a change off as
-someone else's: the judge holds it aside. Merges bring nothing new, and a copy
-that took a plain `git pull` re-signs the trusted content only.
+A copy writes and undoes entries of its own only, so a signed commit that adds,
+changes or drops another copy's entry (against every parent's trusted content)
+passes a change off as someone else's: the judge holds it aside. Merges bring
+nothing new (each entry is as one parent has it), and a copy that took a plain
+`git pull` re-signs the trusted content only. Histories are compared parsed, so
+the file's layout does not matter.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 from ipcoop.sync.git import Git
 
-# A history line as the file holds it: ' "d87ab3e7.000012": {"at": ...'
-_LINE = re.compile(rb'^([+-]) "([0-9a-f]{8})\.(\d+)": \{', re.MULTILINE)
-_HELD = re.compile(rb'^ "([0-9a-f]{8})\.(\d+)": \{', re.MULTILINE)
+KEY = re.compile(r"[0-9a-f]{8}\.\d{1,9}")
+
+
+def owned(key: str, copy: str) -> bool:
+    """Whether a journal key is well formed and the copy's own."""
+    return KEY.fullmatch(key) is not None and key.split(".", maxsplit=1)[0] == copy
 
 
 class Entries:
     def __init__(self, git: Git) -> None:
         self.git = git
-        self._added: dict[tuple[str, str], set[str]] = {}
+        self._histories: dict[str, dict[str, str]] = {}
 
-    def added(self, parent: str, blob: str) -> set[str]:
-        """The entry keys `blob` holds that `parent` (a blob) does not."""
-        pair = (parent, blob)
-        if pair not in self._added:
-            done = self.git.run(
-                "diff", "--no-color", "--no-ext-diff", "-U0", parent, blob, check=False
+    def history(self, blob: str | None) -> dict[str, str]:
+        """A database blob's journal: each key with its entry as canonical JSON."""
+        if blob is None:
+            return {}
+        if blob not in self._histories:
+            raw = self.git.run("cat-file", "blob", blob, check=False).stdout
+            try:
+                found: Any = json.loads(raw).get("history")
+            except (ValueError, AttributeError, RecursionError):
+                found = None
+            self._histories[blob] = (
+                {str(k): json.dumps(v, sort_keys=True) for k, v in found.items()}
+                if isinstance(found, dict)
+                else {}
             )
-            plus: set[str] = set()
-            minus: set[str] = set()
-            for sign, copy, number in _LINE.findall(done.stdout):
-                (plus if sign == b"+" else minus).add(f"{copy.decode()}.{number.decode()}")
-            self._added[pair] = plus - minus
-        return self._added[pair]
-
-    def every(self, blob: str) -> set[str]:
-        """Every entry key `blob` holds (against a parent with no database)."""
-        return keys_in(self.git.run("cat-file", "blob", blob, check=False).stdout)
+        return self._histories[blob]
 
     def foreign(self, blob: str | None, parents: list[str | None], copy: str) -> list[str]:
-        """Entries new against every parent that another copy than `copy` wrote."""
-        if blob is None or not parents:
+        """Entries of another copy than `copy` that the commit adds, changes or drops
+        against every parent (a key not in the journal's form counts as another's)."""
+        if blob is None or not parents or blob in parents:
             return []
-        new: set[str] | None = None
-        for parent in parents:
-            if parent == blob:
-                return []
-            found = self.every(blob) if parent is None else self.added(parent, blob)
-            new = found if new is None else new & found
-        return sorted(k for k in new or () if k.split(".")[0] != copy)
+        mine = self.history(blob)
+        theirs = [self.history(p) for p in parents]
+        found = {
+            key
+            for key, entry in mine.items()
+            if not owned(key, copy) and not any(h.get(key) == entry for h in theirs)
+        }
+        found.update(k for h in theirs for k in h if k not in mine and not owned(k, copy))
+        return sorted(found)
 
 
 def keys_in(raw: bytes | None) -> set[str]:
     """Every journal entry key a database file holds."""
-    return {f"{c.decode()}.{n.decode()}" for c, n in _HELD.findall(raw or b"")}
+    try:
+        found = json.loads(raw or b"{}").get("history")
+    except (ValueError, AttributeError, RecursionError):
+        return set()
+    return set(found) if isinstance(found, dict) else set()

@@ -78,27 +78,15 @@ def first_time(repo: Repo, path: Path, remote: str) -> tuple[str, str]:
                 f"aside, run 'ipcoop sync {remote}' to fetch the shared one, then make your "
                 f"changes again there ('ipcoop --db OLD log' lists them)"
             )
-        repo.init()
-        repo.configure(remote)
-        repo.fetch()
-        theirs = repo.rev(REMOTE_REF)
-        raw = repo.blob(theirs) if theirs else None
-        if raw is None:
-            listed = ", ".join(repo.files(theirs)) if theirs else "nothing"
-            raise IpcoopError(
-                f"{remote} holds no {path.name} on its branch main "
-                f"(it holds: {listed}); is it an ipcoop remote?"
-            )
-        assert theirs is not None  # it gave the file
-        guard.remote_data(repo, theirs, remote)
-        with locked(path):
-            kept = _keep(path) if exists else ""
-            files.atomic_write(path, raw)
-            if kept:  # its identity and ids were that database's: this copy starts anew
-                state = identity.read_local(path)
-                identity.write_local(path, {k: v for k, v in state.items() if k == "name"})
-        repo.move_branch(theirs, None)
-        return "joined", kept
+        existed = repo.exists()
+        try:
+            return _join(repo, path, remote, exists)
+        except IpcoopError:
+            if not existed:  # as it was: a later try starts afresh, not "unrelated"
+                import shutil
+
+                shutil.rmtree(repo.git_dir, ignore_errors=True)
+            raise
     if heads:
         raise IpcoopError(
             f"{remote} is a git repository without an ipcoop database "
@@ -112,6 +100,31 @@ def first_time(repo: Repo, path: Path, remote: str) -> tuple[str, str]:
     repo.init()
     repo.configure(remote)
     return "shared", ""
+
+
+def _join(repo: Repo, path: Path, remote: str, exists: bool) -> tuple[str, str]:
+    """Fetch the shared database into this folder (one holding none, or an untouched one)."""
+    repo.init()
+    repo.configure(remote)
+    repo.fetch()
+    theirs = repo.rev(REMOTE_REF)
+    raw = repo.blob(theirs) if theirs else None
+    if raw is None:
+        listed = ", ".join(repo.files(theirs)) if theirs else "nothing"
+        raise IpcoopError(
+            f"{remote} holds no {path.name} on its branch main "
+            f"(it holds: {listed}); is it an ipcoop remote?"
+        )
+    assert theirs is not None  # it gave the file
+    guard.remote_data(repo, theirs, remote)
+    with locked(path):
+        kept = _keep(path) if exists else ""
+        files.atomic_write(path, raw)
+        if kept:  # its identity and ids were that database's: this copy starts anew
+            state = identity.read_local(path)
+            identity.write_local(path, {k: v for k, v in state.items() if k == "name"})
+    repo.move_branch(theirs, None)
+    return "joined", kept
 
 
 def _keep(path: Path) -> str:

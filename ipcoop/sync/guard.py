@@ -124,6 +124,11 @@ def fetch_forward(repo: Repo, remote: str, put_back: bool = False) -> None:
     )
 
 
+def _as_written(entry: Any) -> Any:
+    """A journal entry as its command wrote it (an undo marks it later)."""
+    return {k: v for k, v in entry.items() if k != "undone"} if isinstance(entry, dict) else entry
+
+
 def descends(path: Path, data: layout.Data, shared: layout.Data | None) -> None:
     """Refuse to send a file that does not come from the shared record it would replace.
 
@@ -133,6 +138,20 @@ def descends(path: Path, data: layout.Data, shared: layout.Data | None) -> None:
     if shared is None:
         return
     missing = set(shared["history"]) - set(data["history"])
+    reused = [
+        k
+        for k, entry in data["history"].items()
+        if k in shared["history"] and _as_written(entry) != _as_written(shared["history"][k])
+    ]
+    if reused:  # an older version, with a command made on it since under a key in use
+        made = data["history"][reused[0]].get("command", "?")
+        raise GitError(
+            f"{path.name} here is an older version of the shared record (a backup put back?) "
+            f"with a command made on it since ('{made}'), whose journal entry reuses one "
+            f"already shared, so nothing was sent. Keep it aside ('mv {path} {path}.old'), "
+            f"run 'ipcoop --db {path} sync' to take the shared record again, and make that "
+            f"command again ('ipcoop --db {path}.old log' lists what it holds)"
+        )
     if not missing:
         return
     name = path.name
@@ -192,18 +211,18 @@ def restore_missing(repo: Repo, path: Path, head: str | None, trusted: Any = Non
     return False
 
 
-def own_entries(path: Path, data: dict[str, Any], trusted: dict[str, Any] | None) -> None:
+def own_entries(path: Path, data: dict[str, Any], known: set[str]) -> None:
     """Refuse to send journal entries of another copy that never came in through a sync
-    (a file copied from another copy, a backup of theirs, a hand edit): signed by this
-    copy, they would pass its changes off as theirs, and every copy holds them aside."""
+    (a file copied from another copy, a backup of theirs, a plain `git pull` of an
+    outsider's commit): signed by this copy, they would pass its changes off as
+    theirs, and every copy holds them aside."""
     from ipcoop.store import identity
+    from ipcoop.sync.entries import owned
 
     me = identity.read_local(path).get("copy")
-    if trusted is None or not isinstance(me, str):
+    if not isinstance(me, str):
         return
-    foreign = sorted(
-        k for k in set(data["history"]) - set(trusted["history"]) if k.split(".")[0] != me
-    )
+    foreign = sorted(k for k in set(data["history"]) - known if not owned(k, me))
     if foreign:
         raise GitError(
             f"{path.name} holds {len(foreign)} journal entr"
@@ -212,6 +231,20 @@ def own_entries(path: Path, data: dict[str, Any], trusted: dict[str, Any] | None
             f"was sent: the other copies would hold it aside. To go back to the shared "
             f"record as this copy last synced it: 'mv {path} {path}.other', then "
             f"'ipcoop --db {path} sync'"
+        )
+
+
+def made_by_commands(path: Path, data: dict[str, Any], before: dict[str, Any]) -> None:
+    """Refuse to commit a change no command made (a plain `git pull` of an outsider's
+    commit, an edit by hand): the others would refuse it, and signed here it would
+    stay in this copy's history."""
+    problem = incoming.problem(before, data, before)
+    if problem:
+        raise GitError(
+            f"{path.name} holds a change no ipcoop command made ({problem}: a plain 'git "
+            f"pull' or an edit by hand?), so nothing was committed or sent. To go back to "
+            f"the shared record as this copy last synced it: 'mv {path} {path}.other', "
+            f"then 'ipcoop --db {path} sync'"
         )
 
 

@@ -96,3 +96,32 @@ def unvouched(repo: Repo, path: Path, head: str) -> bool:
 
 def local_raw(path: Path) -> bytes:
     return sig.serialise(trust.read_local_signers(path))
+
+
+def before_commit(repo: Repo, path: Path, head: str | None) -> tuple[bytes | None, set[str] | None]:
+    """What a new commit on `head` is judged against: the database this copy trusts at
+    `head` (what was committed, for a copy that does not sign yet), and the journal
+    entries any sync brought here (None: not to be checked)."""
+    from ipcoop.sync.entries import keys_in
+
+    if head is None:
+        return None, None
+    state = identity.read_local(path)
+    if not trust.roots(state):
+        return repo.blob(head), None
+    judge = judge_of(repo, path)
+    trusted = judge.db_raw_of(head)
+    last = (state.get("committed") or {}).get("head")
+    if (
+        isinstance(last, str)
+        and last != head
+        and (
+            not repo.git.ok("cat-file", "-e", f"{last}^{{commit}}") or repo.is_ancestor(head, last)
+        )
+    ):
+        # A power cut set the branch back: the file may hold what the lost commits
+        # brought; the judge holds what must be held.
+        return trusted, None
+    theirs = repo.revs(REMOTE_REF)[0]
+    known = keys_in(trusted) | (keys_in(judge.db_raw_of(theirs)) if theirs else set())
+    return trusted, known

@@ -186,13 +186,11 @@ def approvers(signers: Signers, key: str) -> list[str]:
 
 
 def may_revoke(signers: Signers, signer: str, key: str) -> bool:
-    """Any trusted copy may revoke a key, but not the founder's nor one its own approval
-    came through: the founder always stays, and can approve new keys for any copy two
-    others' revocations left out (who approved whom is data a fork can rewrite; the
-    founder is not)."""
-    record = signers.get(key) or {}
-    founder = record.get("trusted_by") == key
-    return not founder and key != signer and key not in approvers(signers, signer)
+    """Only the founder revokes, and never its own key: one authority, so two copies can
+    never revoke each other and leave copies disagreeing on who is trusted (any order
+    of judging gives the same keys); the founder approves new keys for a copy whose
+    key it revoked."""
+    return signers.get(signer, {}).get("trusted_by") == signer and key != signer
 
 
 def change_problem(before: Signers, after: Signers, signer: str, may: bool) -> str | None:
@@ -216,7 +214,7 @@ def change_problem(before: Signers, after: Signers, signer: str, may: bool) -> s
                 return f"it marks {old['name']} {when} without the right to"
             revoking = when == "revoked" and old[when] is None and new[when] is not None
             if revoking and not may_revoke(before, signer, key):
-                return f"it revokes {old['name']}, the founder or a key above its signer"
+                return f"it revokes {old['name']}, and only the founder revokes keys"
     for key, new in after.items():
         if key in before:
             continue

@@ -217,9 +217,10 @@ def _not_yours(local: sig.Signers, key: str) -> str:
             f"key is lost or in other hands, share the database anew on a new remote "
             f"(README: 'Sharing between both sides')"
         )
+    founders = [r["name"] for k, r in local.items() if r["trusted_by"] == k]
     return (
-        f"this copy's own key was approved through {name}'s, so it cannot revoke it; "
-        f"{name}'s approver or the founder can"
+        f"only the founder ({', '.join(founders) or '?'}) revokes keys, so that two copies "
+        f"can never revoke each other; ask them to revoke {name}"
     )
 
 

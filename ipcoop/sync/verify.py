@@ -74,6 +74,7 @@ class Judge:
         self.entries = Entries(repo.git)
         self._todo: list[str] = []  # the tips being judged, and who signed their commits
         self._signed: dict[str, str] = {}
+        self._below: dict[str, set[str]] = {}
         if not fresh:
             self._load()
 
@@ -154,7 +155,7 @@ class Judge:
         raw_signers = contents(self.repo, {b for r in rows if (b := blobs[(r[0], 1)])})
         keys = self._keys(rows, blobs, raw_signers)
         signatures = checked.signatures(self.repo, [r[0] for r in rows], keys)
-        self._todo = todo
+        self._todo, self._below = todo, {}
         self._signed = {c: s[2] for c, s in signatures.items() if s[0] == "G"}
         # A revocation found among these commits may hold some of them (signed by the
         # revoked key, and not before the revocation): judged again until none is new.
@@ -260,7 +261,8 @@ class Judge:
                     problem = (
                         f"signed by {before[signer]['name']} ({seen}), it brings "
                         f"{len(foreign)} journal entr{'y' if len(foreign) == 1 else 'ies'} "
-                        f"of another copy ({foreign[0]}), which only that copy may sign"
+                        f"of another copy, new or changed ({foreign[0]}), which only that "
+                        f"copy may sign"
                     )
             if problem is None:
                 return Verdict("verified", signer, db, signers_blob, time, "", seen)
@@ -304,16 +306,25 @@ class Judge:
         after = set()
         for r in revoking:  # what follows a revocation knew of it
             after.update(self._descendants(r))
-        return not any(
-            self._signed.get(d) in may - {signer} and d not in after
-            for d in self._descendants(commit)
-        )
+        for d in self._descendants(commit):
+            voucher = self._signed.get(d)
+            if voucher not in may - {signer} or d in after:
+                continue
+            # A voucher whose key was revoked too must have signed d before that
+            # (by the same rule: a revoked key vouches for nothing on an old parent).
+            if voucher is not None and not self._after_revocation(d, voucher, may):
+                return False
+        return True
 
-    def _descendants(self, commit: str) -> list[str]:
-        listed = self.repo.git.run(
-            "rev-list", "--ancestry-path", f"^{commit}", *self._todo, check=False
-        )
-        return listed.stdout.decode().split() if listed.returncode == 0 else []
+    def _descendants(self, commit: str) -> set[str]:
+        if commit not in self._below:
+            listed = self.repo.git.run(
+                "rev-list", "--ancestry-path", f"^{commit}", *self._todo, check=False
+            )
+            self._below[commit] = (
+                set(listed.stdout.decode().split()) if listed.returncode == 0 else set()
+            )
+        return self._below[commit]
 
     def _founds(self, before: sig.Signers, own: sig.Signers, signer: str) -> bool:
         record = own.get(signer) or {}

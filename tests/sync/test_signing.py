@@ -591,9 +591,10 @@ def test_a_signers_file_that_is_not_a_file_is_refused_not_waited_on(pair):
 
 
 def test_nobody_revokes_the_founder_or_a_key_above_it_so_it_always_stays(pair, tmp_path, remote):
-    """GD cannot revoke the founder: by command, refused; by a signers file edited by
-    hand and signed with GD's own key, held aside. Nor can GD's laptop revoke GD, whose
-    approval it came through. HK's revocation of GD says the laptop stays trusted."""
+    """Only the founder revokes (two copies revoking each other left copies disagreeing
+    on who is trusted): GD cannot revoke the founder, by command or by a signers file
+    edited by hand and signed with GD's own key (held aside), nor its laptop. HK's
+    revocation of GD says the laptop GD approved stays trusted."""
     hk, gd = pair
     refused = gd("copies", "revoke", "HK IPD")
     assert refused.exit_code == 1 and "no copy can revoke it" in one_error_line(refused)
@@ -605,8 +606,10 @@ def test_nobody_revokes_the_founder_or_a_key_above_it_so_it_always_stays(pair, t
     gd.ok("sync")
     laptop.ok("sync")
     hk.ok("sync")
-    refused = laptop("copies", "revoke", "GDAMR")  # GD approved the laptop: above it
-    assert refused.exit_code == 1 and "approved through GDAMR's" in one_error_line(refused)
+    refused = laptop("copies", "revoke", "GDAMR")  # only the founder revokes
+    assert refused.exit_code == 1 and "only the founder (HK IPD)" in one_error_line(refused)
+    refused = gd("copies", "revoke", "GD laptop")  # not even the key GD approved
+    assert refused.exit_code == 1 and "only the founder" in one_error_line(refused)
     evil = intruder(tmp_path, remote, signing=gd)  # GD's own key, used by hand
     path = evil / "ipcoop.json.signers"
     signers = json.loads(path.read_text())
@@ -616,7 +619,7 @@ def test_nobody_revokes_the_founder_or_a_key_above_it_so_it_always_stays(pair, t
     path.write_text(json.dumps(signers))
     push(evil, "GD revokes the founder by hand")
     told = hk.ok("sync").stderr
-    assert "the founder or a key above its signer" in told
+    assert "only the founder revokes keys" in told
     assert _states(hk)["HK IPD"] == "trusted"
     said = hk.ok("copies", "revoke", "GDAMR").stderr
     assert "Revoked GDAMR" in said and "keys GDAMR approved stay trusted (GD laptop)" in said
@@ -697,4 +700,147 @@ def test_a_copy_whose_own_change_is_held_is_told(pair):
     path.write_text(json.dumps(signers))
     told = gd.ok("sync").stderr
     assert "Warning: this copy's last change is held aside by every copy" in told
-    assert "the founder or a key above its signer" in told
+    assert "only the founder revokes keys" in told
+
+
+def _gd_entry(gd: Copy) -> tuple[str, dict]:
+    copy = json.loads((gd.folder / "ipcoop.json.local").read_text())["copy"]
+    entry = {
+        "at": "2026-12-01T00:00:00.000000Z",
+        "by": "GDAMR",
+        "command": "edit 12 --title 'Forged'",
+        "changes": [],
+    }
+    return f"{copy}.000900", entry
+
+
+@pytest.mark.parametrize("how", ["new-entry", "undone-mark", "rewritten", "odd-key"])
+def test_a_signed_commit_cannot_touch_another_copys_journal_in_any_layout(
+    pair, tmp_path, remote, how
+):
+    """HK's key, used by hand, on GD's journal, in a layout no command writes (the
+    judge compares parsed journals, not lines): held aside; GD is not stuck."""
+    hk, gd = pair
+    gd.ok("edit", "15", "--note", "GD's own")
+    gd.ok("sync")
+    hk.ok("sync")
+    evil = intruder(tmp_path, remote, signing=hk)
+
+    def forge(data: dict) -> None:
+        history = data["history"]
+        gd_keys = sorted(k for k in history if k.startswith(key.split(".")[0]))
+        if how == "new-entry":
+            history[key] = entry
+        elif how == "undone-mark":
+            history[gd_keys[-1]]["undone"] = True
+        elif how == "rewritten":
+            history[gd_keys[-1]]["command"] = "remove 1 2 3"
+        else:
+            history[key.split(".")[0] + ".x"] = entry
+        data["projects"]["12"]["title"] = "Forged"
+
+    key, entry = _gd_entry(gd)
+    rewrite(evil, forge)  # indented: not the layout a command writes
+    push(evil, "HK IPD: 1 change(s)")
+    told = gd.ok("sync").stderr
+    assert "journal entr" in told and "of another copy" in told, told
+    assert gd.projects()[12]["title"] != "Forged"
+    gd.ok("edit", "16", "--note", "GD goes on")  # not stuck
+    gd.ok("sync")
+    hk.ok("sync")
+    assert hk.projects()[16]["notes"] == "GD goes on"
+
+
+@pytest.mark.parametrize("what", ["forged-entry", "no-entry"])
+def test_a_plain_git_pull_of_an_outsiders_commit_is_not_signed_as_ones_own(
+    pair, tmp_path, remote, what
+):
+    hk, gd = pair
+    evil = intruder(tmp_path, remote)  # unsigned: held by everyone
+
+    def forge(data: dict) -> None:
+        if what == "forged-entry":
+            key, entry = _gd_entry(hk)
+            data["history"][key] = entry
+        data["projects"]["12"]["title"] = "Forged"
+
+    rewrite(evil, forge)
+    push(evil, "outsider")
+    git(gd.folder, "pull", "-q", "--no-rebase", "origin", "main")
+    refused = gd("sync")
+    assert refused.exit_code == 1, refused.stderr
+    line = one_error_line(refused)
+    assert "nothing was" in line and ".other" in line
+    os.rename(gd.db, gd.db.with_name("ipcoop.json.other"))  # the advice
+    gd.ok("sync")
+    gd.ok("edit", "13", "--note", "after the pull")
+    gd.ok("sync")
+    hk.ok("sync")
+    for copy in (hk, gd):
+        assert copy.projects()[12]["title"] != "Forged"
+    assert hk.projects()[13]["notes"] == "after the pull"
+
+
+def test_a_revoked_key_cannot_vouch_for_another_revoked_keys_change(pair, tmp_path, remote):
+    """Two keys revoked together (stolen from one machine): one signs a change on a
+    parent from before the revocation, the other builds on it and merges it in. A
+    voucher must not itself be revoked: the change is held, not merged."""
+    hk, gd = pair
+    laptop = Copy(tmp_path, "laptop")
+    laptop.ok("sync", remote, "--name", "GD laptop", "--side", "gd")
+    for step in (("sync",), ("copies", "approve", "GD laptop"), ("sync",)):
+        hk.ok(*step)
+    laptop.ok("sync")
+    gd.ok("sync")
+    before = git(remote, "rev-parse", "main").stdout.strip()
+    hk.ok("copies", "revoke", "GDAMR")
+    hk.ok("copies", "revoke", "GD laptop")
+    hk.ok("sync")
+    evil = intruder(tmp_path, remote)
+
+    def signed(key: Path, *args: str) -> str:
+        settings = ("-c", "gpg.format=ssh", "-c", f"user.signingkey={key}")
+        return git(evil, *settings, *args).stdout.strip()
+
+    gd_key = gd.folder / "ipcoop.json.local.key"
+    laptop_key = laptop.folder / "ipcoop.json.local.key"
+    git(evil, "checkout", "-q", before)
+    key, entry = _gd_entry(gd)
+
+    def forge(data: dict) -> None:  # a change as GD's own command would write it
+        was = dict(data["projects"]["12"])
+        data["projects"]["12"]["title"] = "After the revocation"
+        change = {"table": "projects", "id": 12, "before": was, "after": data["projects"]["12"]}
+        data["history"][key] = {**entry, "changes": [change]}
+
+    rewrite(evil, forge)
+    git(evil, "add", "-A")
+    signed(gd_key, "commit", "-q", "-S", "-m", "GDAMR: 1")
+    change = git(evil, "rev-parse", "HEAD").stdout.strip()
+    signed(laptop_key, "commit", "-q", "--allow-empty", "-S", "-m", "built on it")
+    vouch = git(evil, "rev-parse", "HEAD").stdout.strip()
+    tip = git(evil, "rev-parse", "origin/main").stdout.strip()
+    merged = signed(
+        laptop_key, "commit-tree", "-S", f"{tip}^{{tree}}", "-p", tip, "-p", vouch, "-m", "m"
+    )
+    git(evil, "push", "-q", "origin", f"{merged}:refs/heads/main")
+    hk.ok("sync")
+    assert hk.projects()[12]["title"] != "After the revocation"
+    held = hk("verify", "--json").json()["held"]
+    assert any(h["commit"] == change for h in held), held
+
+
+def test_a_refused_join_leaves_nothing_behind_and_can_be_tried_again(pair, tmp_path, remote):
+    hk, _ = pair
+    evil = intruder(tmp_path, remote)
+    rewrite(evil, lambda d: d["projects"]["12"].update(status="finished"))
+    push(evil, "a record no command writes")
+    joiner = Copy(tmp_path, "joiner")
+    refused = joiner("sync", remote, "--name", "GD laptop")
+    assert refused.exit_code == 1, refused.stderr
+    assert not (joiner.folder / ".git").exists() and not joiner.db.exists()
+    hk.ok("edit", "13", "--note", "a clean change on top")
+    hk.ok("sync")
+    joined = joiner("sync", remote, "--name", "GD laptop")
+    assert joined.exit_code == 0, joined.stderr
+    assert joiner.projects()[13]["notes"] == "a clean change on top"

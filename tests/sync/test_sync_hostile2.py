@@ -18,10 +18,12 @@ from tests.sharing import Copy, converge, git, intruder, join, push, refused, re
 
 
 def journaled(table: str, key: str):
-    """A change with a journal entry naming it, as a command would leave."""
+    """A change with a journal entry naming it, as a command would leave: an entry of
+    HK's copy, whose key the intruder signs with."""
 
     def add_entry(data: dict) -> None:
-        data["history"]["ffffffff.000001"] = {
+        copy = next(k for k, r in data["copies"].items() if r.get("name") == "HK IPD")
+        data["history"][f"{copy}.000900"] = {
             "at": "2026-12-05T00:00:00.000000Z",
             "by": "intruder",
             "command": "by hand",

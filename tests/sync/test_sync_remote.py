@@ -129,7 +129,9 @@ def test_a_rewound_remote_stays_refused_after_a_plain_fetch(pair, tmp_path, remo
     [
         lambda d: d["projects"]["7"].update(uuid=["not", "a", "uuid"]),
         lambda d: next(iter(d["copies"].values())).update(next="many"),
-        lambda d: d["history"].update({"x.000001": "not an entry"}),
+        lambda d: d["history"].update(  # an entry of the signer's copy, malformed
+            {next(k for k, r in d["copies"].items() if r["name"] == "HK IPD") + ".999999": "x"}
+        ),
     ],
     ids=["uuid", "next", "history"],
 )
@@ -139,3 +141,13 @@ def test_a_malformed_remote_is_refused_in_one_line(pair, tmp_path, remote, chang
     rewrite(evil, change)
     push(evil)
     refused(gd, "refuses")
+
+
+def test_a_journal_entry_under_a_key_no_copy_has_is_held(pair, tmp_path, remote):
+    """Signed by a trusted key, an entry of no copy ('x.000001'): another's, held."""
+    hk, gd = pair
+    evil = intruder(tmp_path, remote, signing=hk)
+    rewrite(evil, lambda d: d["history"].update({"x.000001": "not an entry"}))
+    push(evil)
+    told = gd.ok("sync").stderr
+    assert "Held aside 1 change(s)" in told and "x.000001" in told

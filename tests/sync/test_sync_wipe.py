@@ -133,7 +133,9 @@ def test_a_backup_put_back_after_a_sync_is_told_apart_from_a_wipe(pair):
     hk.ok("sync")
     gd.ok("edit", "13", "--note", "gd")
     gd.ok("sync")  # receives hk's note; the .bak is the file before it
-    gd.ok("check", "--restore", "--yes")
+    refused = gd("check", "--restore", "--yes")  # older than the shared record
+    assert refused.exit_code == 1 and "older than the version" in one_error_line(refused)
+    gd.db.write_bytes(gd.db.with_name("ipcoop.json.bak").read_bytes())  # by hand, then
     result = gd("sync")
     assert result.exit_code == 1
     line = one_error_line(result)
@@ -190,3 +192,40 @@ def test_the_other_sides_backup_copied_in_is_refused_not_sent(pair, remote):
     gd.ok("sync")
     converge(hk, gd)
     assert "HK project" not in titles(gd) and "HK project" not in titles(hk)
+
+
+def test_a_backup_older_than_the_last_sync_is_not_put_back(pair):
+    """check --restore after a sync set the copy behind the shared record, and the next
+    command reused a journal entry already shared: the copy was stuck for good."""
+    hk, gd = pair
+    gd.ok("edit", "13", "--note", "from Guangdong")
+    gd.ok("sync")
+    hk.ok("note", "12", "mediation list agreed")
+    hk.ok("sync")  # takes GD's change in: the backup is the file before it
+    before = hk.db.read_bytes()
+    refused = hk("check", "--restore", "--yes")
+    assert refused.exit_code == 1
+    assert "older than the version this copy last synced" in one_error_line(refused)
+    assert hk.db.read_bytes() == before
+
+
+def test_an_older_file_with_a_command_made_on_it_is_refused_then_recovered(pair, tmp_path):
+    """The backup copied back by hand, then one command: its journal entry reused a key
+    already shared. Refused, nothing sent; the advice takes the shared record again."""
+    hk, gd = pair
+    hk.ok("note", "12", "mediation list agreed")
+    old = hk.db.read_bytes()  # before the note... as a backup would hold it
+    hk.ok("edit", "14", "--note", "shared next")
+    hk.ok("sync")
+    hk.db.write_bytes(old)
+    hk.ok("done", "11", "--on", "2020-06-30")
+    refused = hk("sync")
+    assert refused.exit_code == 1
+    line = one_error_line(refused)
+    assert "older version" in line and ".old" in line, line
+    os.rename(hk.db, hk.db.with_name("ipcoop.json.old"))  # the advice
+    hk.ok("sync")
+    hk.ok("done", "11", "--on", "2020-06-30")
+    converge(hk, gd)
+    projects = gd.projects()
+    assert projects[14]["notes"] == "shared next" and projects[11]["status"] == "done"

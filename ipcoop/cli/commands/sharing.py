@@ -274,7 +274,7 @@ def said_in_sync(report: Any) -> list[str]:
     if report.held:
         who = sorted({h[2] for h in report.held})
         out.append(
-            f"Held aside {len(report.held)} change(s) that no trusted key signed "
+            f"Held aside {len(report.held)} change(s) that no trusted key signed or may make "
             f"({'; '.join(who[:3])}); they were not merged. 'ipcoop verify' lists them."
         )
     return out
