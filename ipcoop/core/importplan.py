@@ -80,9 +80,11 @@ def plan_import(
                 if uuid in removed:
                     plan.returning[len(plan.added)] = removed[uuid]
             _check_new_programme(db, record)
+            _year_of_programme(db, record)
             plan.added.append(record)
             continue
         _converted_forms(project, record)
+        _year_of_programme(db, record)
         changed = [f for f in EDITABLE if project[f] != record[f]]
         exported = stamps[n] if stamps and models.is_stamp(stamps[n]) else None
         if exported and changed:
@@ -137,6 +139,14 @@ def _converted_forms(project: dict[str, Any], record: dict[str, Any]) -> None:
         elif tag in record["converted"] and (now == was or was is None):
             marked.append(tag)
     record["titles"], record["converted"] = titles, marked
+
+
+def _year_of_programme(db: Any, record: dict[str, Any]) -> None:
+    """A project's year is its programme's first (as edit --programme sets it): a row of
+    programme 2022-23 with the year 2023 is counted where the programme is."""
+    programme = db.tables["programmes"].get(record["programme"])
+    if isinstance(programme, dict) and isinstance(programme.get("start"), str):
+        record["year"] = int(programme["start"][:4])
 
 
 def _check_new_programme(db: Any, record: dict[str, Any]) -> None:

@@ -77,13 +77,8 @@ def _overall(summary: dict[str, Any], width: int, lang: str = "en") -> render.Li
         (False, True): " of those not carried",
         (True, True): " of those not dropped or carried",
     }.get((bool(summary.get("dropped")), bool(summary.get("carried"))), "")
-    line.append(
-        (
-            f"  {summary['done']} of {summary['total']} done "
-            f"({summary['percent_done']:.1f}%{aside})",
-            "",
-        )
-    )
+    given = f" ({summary['percent_done']:.1f}%{aside})" if counted(summary) > 0 else ""
+    line.append((f"  {summary['done']} of {summary['total']} done{given}", ""))
     rest = ", ".join(
         f"{summary[s]} {s}" for s in ("active", "planned", "dropped", "carried") if summary.get(s)
     )
@@ -101,14 +96,12 @@ def _overall_zh(summary: dict[str, Any], width: int, lang: str) -> render.Line:
         none = "沒有合作項目紀錄" if lang == "zh-hk" else "没有合作项目记录"
         return [(f"{period_text(summary['period'], lang)}{none}。", "")]
     line = render.progress_segments(summary["percent_done"], 30 if width >= 100 else 20, False)
-    line.append(
-        (
-            f"  共{summary['total']}{unit}，已完成{summary['done']}{unit}"
-            f"（{_left_out_zh(summary, lang)}"
-            f"{summary['percent_done']:.1f}%）",
-            "",
-        )
+    given = (
+        f"（{_left_out_zh(summary, lang)}{summary['percent_done']:.1f}%）"
+        if counted(summary) > 0
+        else ""
     )
+    line.append((f"  共{summary['total']}{unit}，已完成{summary['done']}{unit}{given}", ""))
     rest = "，".join(
         f"{say[s]}{summary[s]}{unit}"
         for s in ("active", "planned", "dropped", "carried")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ipcoop.base.words import period_text, shown
+from ipcoop.core.summary import counted
 
 # Phrases that differ between the two sides beyond the script.
 _PHRASES = {
@@ -18,8 +19,8 @@ _PHRASES = {
         "in": "在",  # 專責小組在二○二○年...
         "unit": "個",
         "none": "{period}沒有合作項目紀錄。",
-        "did": "{group}{at}共有{total}個合作項目，已落實{done}個"
-        "（不計已取消{carried}的項目，完成率為{pct}%）",
+        "did": "{group}{at}共有{total}個合作項目，已落實{done}個{share}",
+        "share": "（不計已取消{carried}的項目，完成率為{pct}%）",
         "reported": "{group}{at}共落實{reported}個合作項目，其中{done}個在此逐項列出",
         "carried": "及已轉入下期",
         "dropped_n": "{n}個已取消",
@@ -36,8 +37,8 @@ _PHRASES = {
         "in": "",  # 专责小组2020年...
         "unit": "项",
         "none": "{period}没有合作项目记录。",
-        "did": "{group}{at}共有{total}项合作项目，已落实{done}项"
-        "（不计已取消{carried}的项目，完成率为{pct}%）",
+        "did": "{group}{at}共有{total}项合作项目，已落实{done}项{share}",
+        "share": "（不计已取消{carried}的项目，完成率为{pct}%）",
         "reported": "{group}{at}共落实{reported}项合作项目，其中{done}项在此逐项列出",
         "carried": "和已转入下期",
         "dropped_n": "{n}项已取消",
@@ -76,8 +77,12 @@ def _chinese_headline(summary: dict[str, Any], lang: str) -> str:
                 at=at(shown(summary)),
                 total=total,
                 done=done,
-                carried=say["carried"] if summary.get("carried") else "",
-                pct=f"{summary['percent_done']:.1f}",
+                share=say["share"].format(
+                    carried=say["carried"] if summary.get("carried") else "",
+                    pct=f"{summary['percent_done']:.1f}",
+                )
+                if counted(summary) > 0
+                else "",  # every project dropped or carried: no share to give
             )
         ]
     for status in ("dropped", "carried"):
@@ -124,10 +129,15 @@ def headline(summary: dict[str, Any], lang: str = "en") -> str:
         )
         parts = [sentence]
     else:
+        share = (
+            f" ({summary['percent_done']:.1f}% of those not dropped"
+            f"{' or carried over' if summary.get('carried') else ''})"
+            if counted(summary) > 0
+            else ""  # every project dropped or carried: no share to give
+        )
         parts = [
             f"In {period} the Expert Group implemented {done} of its {total} co-operation "
-            f"{noun} ({summary['percent_done']:.1f}% of those not dropped"
-            f"{' or carried over' if summary.get('carried') else ''})"
+            f"{noun}{share}"
         ]
     for status, verb in (("dropped", "dropped"), ("carried", "carried over")):
         n = summary.get(status, 0)

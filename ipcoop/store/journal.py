@@ -132,9 +132,14 @@ def _undoable(db: Any, entry: dict[str, Any]) -> list[dict[str, Any]]:
             _refuse_if_in_conflict(entry, change, _current(db, table, change.get("id")))
             if table == "projects" and change.get("before") is None:
                 going.add(str(change.get("id")))
+    # Projects as the undo leaves them: removed (added by it) or as they were before it.
+    after_undo: dict[str, Any] = dict.fromkeys(going)
+    for change in changes:
+        if "ids" not in change and change.get("table") == "projects" and change["before"]:
+            after_undo[str(change.get("id"))] = change["before"]
     for change in changes:
         if "ids" not in change and change["table"] != "projects" and change["before"] is None:
-            _refuse_if_used(db, entry, change["table"], change["id"], going)
+            _refuse_if_used(db, entry, change["table"], change["id"], after_undo)
     return changes
 
 
@@ -221,17 +226,21 @@ def _revert(db: Any, changes: list[dict[str, Any]], copy: str = "") -> None:
             records[change["id"]] = before
 
 
-def _refuse_if_used(db: Any, entry: dict[str, Any], table: str, key: Any, going: set[str]) -> None:
+def _refuse_if_used(
+    db: Any, entry: dict[str, Any], table: str, key: Any, after_undo: dict[str, Any]
+) -> None:
     """An area or programme a command made is not undone while a project uses it
     (one added since, perhaps by the other side): the project would point at nothing.
-    Projects the same undo removes (`going`) do not count."""
+    Projects are judged as the same undo leaves them (`after_undo`: removed, None, or
+    as before the command: an edit that moved a project there is undone with it)."""
     field = {"areas": "area", "programmes": "programme", "members": "agencies"}.get(table)
     if field is None:
         return
-    for pid, doc in db.projects_table.load().items():
+    for pid, stored in db.projects_table.load().items():
+        doc = after_undo.get(str(pid), stored)
         value = doc.get(field) if doc is not None else None
         used = key in value if isinstance(value, list) else value == key
-        if doc is not None and used and str(pid) not in going:
+        if doc is not None and used:
             raise IpcoopError(
                 f"cannot undo '{entry.get('command')}': project {pid} uses the "
                 f"{table.rstrip('s')} {key} it made (see 'ipcoop log'); nothing was changed"

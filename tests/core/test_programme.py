@@ -344,3 +344,27 @@ def test_a_ranged_programme_can_be_extended_and_is_named_by_its_years(cli, db_pa
         assert refused.exit_code == 1
         assert "edit ID --programme NEW" in one_error_line(refused)
     assert db_path.read_bytes() == before
+
+
+def test_an_edit_that_made_a_programme_is_undone_with_it(cli):
+    assert cli("edit", "12", "--year", "2025").exit_code == 0  # makes programme 2025
+    undone = cli("undo")
+    assert undone.exit_code == 0, undone.stderr
+    assert cli("show", "12", "--json").json()["programme"] == "2020"
+    keys = [p["key"] for p in cli("programme", "list", "--json").json()]
+    assert "2025" not in keys
+
+
+def test_a_period_whose_projects_were_all_carried_gives_no_percentage(cli):
+    """The table printed a dash and the headline 0.0%: no share of nothing is given."""
+    cli("programme", "add", "2021", "--start", "2021-01", "--end", "2021-12", "--area", "gba")
+    cli("add", "Only one", "--area", "gba", "--year", "2021")
+    cli("programme", "add", "2022", "--start", "2022-01", "--end", "2022-12", "--area", "gba")
+    assert cli("carry", "2021", "--to", "2022").exit_code == 0
+    for lang in ("en", "zh-hk", "zh-cn"):
+        for fmt in ("table", "md"):
+            shown = cli("summary", "2021", "--lang", lang, "--format", fmt).stdout
+            before = shown  # this period's own words, not the comparison with 2020
+            for mark in ("Previous", "上一期", "2020", "二○二○"):
+                before = before.split(mark)[0]
+            assert "%" not in before, (lang, fmt, before)

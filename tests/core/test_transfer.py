@@ -591,3 +591,17 @@ def test_a_chinese_form_an_import_converts_is_marked_unchecked(db_path, tmp_path
     shown = import_with(title_zh_hk="第三個研討會")  # now a person's, and zh-cn stays theirs
     assert shown["titles"] == {"zh-cn": "第三个讲座", "zh-hk": "第三個研討會"}
     assert shown["converted"] == []
+
+
+def test_an_imported_rows_year_is_its_programmes(db_path, tmp_path):
+    """A row of programme 2022-23 with the year 2023 was counted in 2023's list and
+    in 2022's summary; a project's year is its programme's first."""
+    add = ("programme", "add", "2022-23", "--start", "2022-07", "--end", "2023-12")
+    assert invoke("--db", db_path, *add, "--area", "gba").exit_code == 0
+    sheet = tmp_path / "rows.csv"
+    sheet.write_text("title,area,year,programme\nLate row,gba,2023,2022-23\n", "utf-8")
+    assert invoke("--db", db_path, "import", sheet).exit_code == 0
+    (row,) = [
+        p for p in invoke("--db", db_path, "list", "--json").json() if p["title"] == "Late row"
+    ]
+    assert (row["programme"], row["year"]) == ("2022-23", 2022)
