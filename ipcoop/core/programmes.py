@@ -330,8 +330,7 @@ def for_new_project(db: Any, programme: str | None, year: str | int | None) -> d
     if p is not None:  # a calendar programme made beside it would overlap: ask which is meant
         raise IpcoopError(
             f"programme {p['key']} ({p['start']} to {p['end']}) covers {value}: add the "
-            f"project to it with --programme {p['key']}, or make a programme for {value} "
-            f"first ('ipcoop programme add {value} --start {value}-01 --end {value}-12')"
+            f"project to it with --programme {p['key']} (or to another programme by its key)"
         )
     made = calendar(db, value)
     if not made["areas"]:

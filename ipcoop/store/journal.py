@@ -127,6 +127,7 @@ def _undoable(db: Any, entry: dict[str, Any]) -> list[dict[str, Any]]:
                         raise _changed_since(entry, pid)
                     going.add(str(pid))
         elif not _matches(_current(db, table, change.get("id")), change.get("after")):
+            _refuse_if_in_conflict(entry, change, _current(db, table, change.get("id")))
             raise _changed_since(entry, change.get("id"), table)
         else:
             _refuse_if_in_conflict(entry, change, _current(db, table, change.get("id")))

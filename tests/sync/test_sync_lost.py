@@ -536,3 +536,5 @@ def test_undoing_one_side_of_a_conflict_is_refused_until_it_is_settled(pair):
     assert gd.db.read_bytes() == before
     values = [v["value"] for v in gd.ok("conflicts", "--json").json()[0]["values"]]
     assert sorted(values) == ["GD title", "HK title"]
+    other = hk("undo")  # the side whose value is not shown is told the same
+    assert other.exit_code == 1 and "settle it first" in one_error_line(other)
