@@ -43,11 +43,14 @@ def warning(db: Any, programme: str | None = None, years: tuple[int, int] | None
         if years is not None and not years[0] <= int(doc.get("year", 0)) <= years[1]:
             continue
         ids.append(conflict["id"])
-    if not ids:
+    # Areas, members and programmes a report names (their names, years, leaders).
+    records = sorted({str(c["id"]) for c in others(db)})
+    if not ids and not records:
         return ""
-    shown = ", ".join(map(str, sorted(set(ids))[:10]))
+    named = [f"project(s) {', '.join(map(str, sorted(set(ids))[:10]))}"] if ids else []
+    named += [", ".join(records[:10])] if records else []
     return (
-        f"Warning: project(s) {shown} hold values both sides set differently; the later "
+        f"Warning: {' and '.join(named)} hold values both sides set differently; the later "
         f"one is shown here. 'ipcoop conflicts' lists them, 'ipcoop settle' keeps one"
     )
 

@@ -286,6 +286,16 @@ def test_settling_a_carry_conflict_against_the_carry_takes_its_copy_with_it(pair
     assert carried_to in gd.projects()
 
 
+def test_a_report_naming_an_area_in_conflict_warns_of_it(pair):
+    hk, gd = pair
+    hk.ok("areas", "edit", "trading", "--name", "IP trading (HK wording)")
+    gd.ok("areas", "edit", "trading", "--name", "IP trading (GD wording)")
+    converge(hk, gd)
+    for command in (["summary", "2020"], ["release", "2020"]):
+        warned = hk.ok(*command, "--lang", "en").stderr
+        assert "Warning: areas/trading hold values both sides set differently" in warned
+
+
 def test_each_side_giving_a_different_chinese_form_keeps_both(pair):
     """One form each, set apart: not a conflict, and neither is lost."""
     hk, gd = pair
