@@ -45,9 +45,14 @@ class Provenance:
         self.changes: dict[tuple[str, str], list[tuple[str, str, set[str]]]] = {}
         # A record as it was just before this side removed it (the latest removal).
         self.removed: dict[tuple[str, str], tuple[str, Any]] = {}
-        seen = set(base["history"]) if base else set()
+        old = base["history"] if base else {}
         for key, entry in side["history"].items():
-            if key in seen or not isinstance(entry.get("changes"), list):
+            if not isinstance(entry.get("changes"), list):
+                continue
+            # An entry new on this side, or one this side undid since (undo writes no
+            # entry of its own: the records it put back are its copy's change too).
+            undone = key in old and entry.get("undone") and not (old[key] or {}).get("undone")
+            if key in old and not undone:
                 continue
             at, by = str(entry.get("at", "")), str(entry.get("by", "?"))
             for change in entry["changes"]:
@@ -60,7 +65,7 @@ class Provenance:
                 before, after = change.get("before"), change.get("after")
                 if before is None or after is None:
                     fields = {REMOVED}
-                    if isinstance(before, dict) and after is None:
+                    if isinstance(before, dict) and after is None and not undone:
                         place = (str(table), str(change.get("id")))
                         if at >= self.removed.get(place, ("", None))[0]:
                             self.removed[place] = (at, before)

@@ -548,3 +548,17 @@ def test_undoing_one_side_of_a_conflict_is_refused_until_it_is_settled(pair):
     assert sorted(values) == ["GD title", "HK title"]
     other = hk("undo")  # the side whose value is not shown is told the same
     assert other.exit_code == 1 and "settle it first" in one_error_line(other)
+
+
+def test_a_removal_by_undo_is_told_with_who_made_it(pair):
+    """Undo writes no entry of its own: the removal it made was signed '?'."""
+    hk, gd = pair
+    added = gd.ok("add", "GD adds then undoes", "--area", "gba", "--year", "2020").stdout
+    pid = int(added.strip())
+    gd.ok("sync")
+    hk.ok("sync")
+    hk.ok("edit", str(pid), "--note", "HK works on it meanwhile")
+    gd.ok("undo")
+    converge(hk, gd)
+    (conflict,) = [c for c in hk.ok("conflicts", "--json").json() if c["id"] == pid]
+    assert sorted(v["by"] for v in conflict["values"]) == ["GDAMR", "HK IPD"], conflict
