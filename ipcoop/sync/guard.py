@@ -168,8 +168,10 @@ def descends(path: Path, data: layout.Data, shared: layout.Data | None) -> None:
         f"changes this copy last synced (made anew by init, or replaced by another "
         f"database's file), so nothing was sent and the shared record is unchanged. To "
         f"keep its projects: move it aside ('mv {path} {path}.other'), run 'ipcoop --db "
-        f"{path} sync' to put the shared record back, then import them ('ipcoop --db "
-        f"{path}.other export --output other.json', 'ipcoop --db {path} import other.json')"
+        f"{path} sync' to put the shared record back, then bring over the projects only it "
+        f"holds ('ipcoop --db {path}.other export --output other.csv', keep the rows of "
+        f"those projects only (the bundled ones are in the record already), then 'ipcoop "
+        f"--db {path} import other.csv')"
     )
 
 

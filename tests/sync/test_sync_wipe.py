@@ -68,13 +68,25 @@ def test_a_database_from_elsewhere_never_replaces_the_shared_one(pair, tmp_path,
     os.replace(wiper.db, aside)
     back = wiper.ok("sync")
     assert "was missing; it was put back" in back.stderr
-    export = wiper.folder / "other-export.json"
+    export = wiper.folder / "other.csv"
     assert invoke("--db", aside, "export", "--output", export).exit_code == 0
+    import csv
+
+    with export.open(encoding="utf-8-sig", newline="") as sheet:
+        reader = csv.DictReader(sheet)
+        rows, header = list(reader), list(reader.fieldnames or [])
+    known = titles(wiper)
+    with export.open("w", encoding="utf-8", newline="") as sheet:  # only its own rows
+        writer = csv.DictWriter(sheet, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(r for r in rows if r["title"] not in known)
     wiper.ok("import", export)
     converge(hk, gd)
     assert {"HK's shared project", "GD's shared project"} <= titles(other)
     if how == "copied":
         assert "Someone else's" in titles(other)
+    every = [p["title"] for p in other.projects().values()]
+    assert len(every) == len(set(every))  # nothing came in twice
 
 
 @pytest.mark.parametrize("force", [True, False])
