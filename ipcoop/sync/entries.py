@@ -29,6 +29,7 @@ class Entries:
     def __init__(self, git: Git) -> None:
         self.git = git
         self._histories: dict[str, dict[str, str]] = {}
+        self._names: dict[str, dict[str, str]] = {}
 
     def history(self, blob: str | None) -> dict[str, str]:
         """A database blob's journal: each key with its entry as canonical JSON."""
@@ -37,12 +38,18 @@ class Entries:
         if blob not in self._histories:
             raw = self.git.run("cat-file", "blob", blob, check=False).stdout
             try:
-                found: Any = json.loads(raw).get("history")
+                data: Any = json.loads(raw)
+                found, copies = data.get("history"), data.get("copies")
             except (ValueError, AttributeError, RecursionError):
-                found = None
+                found, copies = None, None
             self._histories[blob] = (
                 {str(k): json.dumps(v, sort_keys=True) for k, v in found.items()}
                 if isinstance(found, dict)
+                else {}
+            )
+            self._names[blob] = (
+                {str(k): str(r.get("name")) for k, r in copies.items() if isinstance(r, dict)}
+                if isinstance(copies, dict)
                 else {}
             )
         return self._histories[blob]
@@ -54,12 +61,16 @@ class Entries:
             return []
         mine = self.history(blob)
         theirs = [self.history(p) for p in parents]
-        found = {
-            key
-            for key, entry in mine.items()
-            if not owned(key, copy) and not any(h.get(key) == entry for h in theirs)
-        }
+        new = {key for key, entry in mine.items() if not any(h.get(key) == entry for h in theirs)}
+        found = {key for key in new if not owned(key, copy)}
         found.update(k for h in theirs for k in h if k not in mine and not owned(k, copy))
+        # Its own entries under another copy's name (the log and conflicts show 'by').
+        names = self._names.get(blob, {})
+        others = {n for c, n in names.items() if c != copy} - {names.get(copy)}
+        for key in new - found:
+            entry = json.loads(mine[key])
+            if isinstance(entry, dict) and entry.get("by") in others:
+                found.add(key)
         return sorted(found)
 
 

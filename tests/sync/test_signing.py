@@ -844,3 +844,23 @@ def test_a_refused_join_leaves_nothing_behind_and_can_be_tried_again(pair, tmp_p
     joined = joiner("sync", remote, "--name", "GD laptop")
     assert joined.exit_code == 0, joined.stderr
     assert joiner.projects()[13]["notes"] == "a clean change on top"
+
+
+def test_a_copys_own_entry_under_the_other_sides_name_is_held(pair, tmp_path, remote):
+    """GD's key, GD's own journal key, but 'by': 'HK IPD': the log and the conflicts
+    would show HK's name on GD's change."""
+    hk, gd = pair
+    evil = intruder(tmp_path, remote, signing=gd)
+    key, entry = _gd_entry(gd)
+
+    def forge(data: dict) -> None:
+        was = dict(data["projects"]["6"])
+        data["projects"]["6"]["title"] = "HK agreed title"
+        change = {"table": "projects", "id": 6, "before": was, "after": data["projects"]["6"]}
+        data["history"][key] = {**entry, "by": "HK IPD", "changes": [change]}
+
+    rewrite(evil, forge)
+    push(evil, "GDAMR: 1 change(s)")
+    told = hk.ok("sync").stderr
+    assert "Held aside 1 change(s)" in told, told
+    assert hk.projects()[6]["title"] != "HK agreed title"
