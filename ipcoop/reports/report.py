@@ -167,9 +167,11 @@ def lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[render.
     if compared:
         out.append([(compared, "dim")])
     out += [[], [(say["Areas"], "bold")]]
-    wide = width >= 100
+    wide = width >= 100 and lang == "en"
+    # A Chinese reader reads the areas by their names, at any width, not by their keys.
+    named = lang != "en"
     columns = [
-        render.Column(say["Area"]),
+        render.Column(say["Area"], wrap=named),
         render.Column(say["Total"], right=True, drop=1),  # first: the rest add up to it
         render.Column(say["Done"], right=True),
         render.Column(say["Open"], right=True),
@@ -185,7 +187,7 @@ def lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[render.
     rows = []
     for row in summary["areas"]:
         cells: list[render.Segment | str] = [
-            row["key"],
+            name_in(row, lang) if named else row["key"],
             str(row["total"]),
             str(row["done"]),
             str(row["planned"] + row["active"]),

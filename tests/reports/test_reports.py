@@ -490,3 +490,19 @@ def test_long_area_names_wrap_in_the_chart_instead_of_being_cut(db_path):
     lines = chart.wrap("粵港澳大灣區知識產權合作" * 3, 100, 10)
     assert len(lines) == 3 and all(chart.text_width(x, 10) <= 100 for x in lines)
     assert lines[-1].endswith("…")  # at most three lines; the rest is cut
+
+
+@pytest.mark.parametrize("lang", ["zh-hk", "zh-cn"])
+@pytest.mark.parametrize("width", [80, 60])
+def test_a_chinese_summary_names_its_areas_at_any_width(db_path, lang, width):
+    """At 80 columns Chinese readers saw only the English keys (gba, protection, ...)."""
+    from ipcoop.reports.cells import cell_len
+
+    shown = invoke("--db", db_path, "summary", "2020", "--lang", lang,
+                   env={"COLUMNS": str(width)}).stdout  # fmt: skip
+    assert all(cell_len(line) <= width for line in shown.splitlines())
+    areas = invoke("--db", db_path, "areas", "--json").json()
+    gba = next(a for a in areas if a["key"] == "gba")
+    assert gba["names"][lang][:6] in shown
+    table = shown.split("\n\n")[1]  # the areas' table
+    assert "gba" not in table and "protection" not in table
