@@ -294,10 +294,15 @@ def period_text(label: str, lang: str) -> str:
 
 
 def date_text(iso: str, lang: str) -> str:
-    """2020-04-24 -> 24 April 2020 or 2020年4月24日."""
+    """2020-04-24 -> 24 April 2020, 二○二○年四月二十四日 (Hong Kong: one numeral style
+    with its years in a sentence) or 2020年4月24日."""
     day = dt.date.fromisoformat(iso)
     if lang == "en":
         return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    if lang == "zh-hk":
+        return (
+            f"{year_text(day.year, lang)}{chinese_number(day.month)}月{chinese_number(day.day)}日"
+        )
     return f"{day.year}年{day.month}月{day.day}日"
 
 

@@ -113,12 +113,13 @@ def in_sentence(title: str) -> str:
 
 
 def count_word(n: int, lang: str) -> str:
-    """Counts in running text: six areas / 六個範疇 / 6个方面."""
+    """Counts in running text: six areas / 六個範疇 / 六个方面 (as official text writes
+    them; 兩個/两个, not 二個, as a count)."""
     if lang == "en":
         return _SMALL[n] if 0 <= n <= 10 else str(n)
-    if lang == "zh-hk":  # 兩個, not 二個, as a count
-        return "兩" if n == 2 else (_HK_SMALL[n] if 0 <= n <= 10 else str(n))
-    return str(n)
+    if n == 2:
+        return "兩" if lang == "zh-hk" else "两"
+    return _HK_SMALL[n] if 0 <= n <= 10 else str(n)
 
 
 def series(items: list[str], lang: str, last: str = "") -> str:

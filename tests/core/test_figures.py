@@ -314,7 +314,7 @@ def test_an_extended_programme_is_said_to_have_been_endorsed_for_its_first_span(
     assert "takes forward co-operation projects for 2020-2021" in text
     assert "endorsed the co-operation projects for 2020 on 24 April 2020." in text
     assert (
-        "於2020年4月24日通過二○二○年合作項目。"
+        "於二○二○年四月二十四日通過二○二○年合作項目。"
         in invoke("--db", db_path, "release", "2020", "--lang", "zh-hk").stdout
     )
     for args in (

@@ -51,7 +51,7 @@ def test_house_style_years_dates_and_counts():
     assert words.year_text(2020, "zh-cn") == "2020年"
     assert words.period_text("2022-23", "zh-hk") == "二○二二至二○二三年"
     assert words.date_text("2020-04-24", "en") == "24 April 2020"
-    assert words.date_text("2020-04-24", "zh-hk") == "2020年4月24日"
+    assert words.date_text("2020-04-24", "zh-hk") == "二○二○年四月二十四日"
 
 
 # ------------------------------------------------------------------ entering forms

@@ -79,10 +79,10 @@ def test_the_chinese_releases_in_each_house_style(db_path):
     cn = release(db_path, "--lang", "zh-cn").splitlines()
     assert hk[0] == "粵港保護知識產權合作專責小組推展二○二○年合作項目"
     assert cn[0] == "粤港保护知识产权合作专责小组推进2020年合作项目"
-    assert "粵港保護知識產權合作專責小組於2020年4月24日通過二○二○年合作項目。" in hk
+    assert "粵港保護知識產權合作專責小組於二○二○年四月二十四日通過二○二○年合作項目。" in hk
     assert "粤港保护知识产权合作专责小组于2020年4月24日通过2020年合作项目。" in cn
     assert "專責小組二○二○年的合作項目涵蓋以下六個範疇：" in hk
-    assert "专责小组2020年合作项目涵盖以下6个方面：" in cn
+    assert "专责小组2020年合作项目涵盖以下六个方面：" in cn
     assert "回顧二○一九年，專責小組成員緊密合作，共落實27個合作項目。" in hk
     assert "回顾2019年，专责小组成员紧密合作，共落实27项合作项目。" in cn
     assert "• 加強兩地知識產權指導服務；以及" in hk
@@ -196,7 +196,7 @@ def test_the_summary_page_in_chinese(db_path, tmp_path):
     assert '<html lang="zh-Hant-HK">' in content and "Microsoft JhengHei" in content
     page = Page.parse(content)
     assert ["所有範疇", "8", "0", "8", "0", "0.0"] in page.cells
-    assert "粵港保護知識產權合作專責小組 · 於2020年4月24日通過" in "".join(page.text)
+    assert "粵港保護知識產權合作專責小組 · 於二○二○年四月二十四日通過" in "".join(page.text)
 
 
 # ------------------------------------------------------------------ SVG
