@@ -306,6 +306,16 @@ def date_text(iso: str, lang: str) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def table_date(iso: str | None, lang: str) -> str | None:
+    """A date in a table or a view: ISO in English, each side's own style in Chinese."""
+    if not iso or lang == "en":
+        return iso
+    try:
+        return date_text(iso, lang)
+    except ValueError:
+        return iso
+
+
 def programme_name(label: str, lang: str) -> str:
     """The name a programme is given when a person gives none."""
     if lang == "zh-hk":

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipcoop.base.words import GROUP, WORDS, date_text, period_text, programme_name, shown
+from ipcoop.base.words import (
+    GROUP,
+    WORDS,
+    date_text,
+    period_text,
+    programme_name,
+    shown,
+    table_date,
+)
 from ipcoop.core.languages import name_in, title_in
 from ipcoop.core.summary import counted, share
 from ipcoop.reports import render
@@ -212,7 +220,7 @@ def lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[render.
         style = render.STATUS_STYLE[p["status"]]
         status = (
             say[p["status"]]
-            + (f" {p['done_on']}" if p["done_on"] else "")
+            + (f" {table_date(p['done_on'], lang)}" if p["done_on"] else "")
             + (f" {'to' if lang == 'en' else '→'} {p['carried_to']}" if p.get("carried_to") else "")
         )
         key_rows.append(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ipcoop.base import models
-from ipcoop.base.words import WORDS
+from ipcoop.base.words import WORDS, table_date
 from ipcoop.core.languages import CHINESE, has_chinese, name_in, other
 from ipcoop.reports.render import (
     STATUS_STYLE,
@@ -40,7 +40,7 @@ def print_project(
         f"{code} ({name_in(members[code], lang) if code in members else '?'})"
         for code in project["agencies"]
     ]
-    done_on = project["done_on"] or ("-" if project["status"] != "done" else "?")
+    done_on = table_date(project["done_on"], lang) or ("-" if project["status"] != "done" else "?")
     area_name = name_in(area, lang) if area else "?"
     rows: list[list[Segment | str]] = [[(say["ID"], "bold"), str(project["id"])]]
     order = ["en", *CHINESE] if lang == "en" else [lang, "en", other(lang)]

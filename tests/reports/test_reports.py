@@ -506,3 +506,19 @@ def test_a_chinese_summary_names_its_areas_at_any_width(db_path, lang, width):
     assert gba["names"][lang][:6] in shown
     table = shown.split("\n\n")[1]  # the areas' table
     assert "gba" not in table and "protection" not in table
+
+
+def test_chinese_views_give_dates_in_each_sides_style(db_path):
+    """They showed ISO dates, and '是' (yes) for a programme endorsed on a day not
+    recorded."""
+    assert invoke("--db", db_path, "done", "13", "--on", "2020-11-30").exit_code == 0
+
+    def out(*args: str) -> str:
+        return invoke("--db", db_path, *args, env={"COLUMNS": "120"}).stdout
+
+    assert "2020年11月30日" in out("show", "13", "--lang", "zh-cn")
+    assert "二○二○年十一月三十日" in out("summary", "2020", "--lang", "zh-hk")
+    listed = out("programme", "list", "--lang", "zh-cn")
+    assert "2020年4月24日" in listed and "日期未有记录" in listed
+    assert " 是 " not in listed and "2020-04-24" not in listed
+    assert "2020-11-30" in out("show", "13")  # English keeps ISO dates

@@ -179,6 +179,8 @@ def programme_list(ctx: typer.Context, lang: LangOpt = None, as_json: JsonOpt = 
 
     the_lang = lang_of(lang)
     label = WORDS[the_lang]
+    from ipcoop.base.words import table_date
+
     db = reading(ctx)
     rows = programmes.all_programmes(db)
     counts = programmes.project_counts(db)
@@ -202,7 +204,8 @@ def programme_list(ctx: typer.Context, lang: LangOpt = None, as_json: JsonOpt = 
             p["start"] + label[" to "] + p["end"],
             str(len(p["areas"])),
             str(counts.get(p["key"], 0)),
-            (p["endorsed"] or {}).get("on") or (label["yes"] if p["endorsed"] else "-"),
+            table_date((p["endorsed"] or {}).get("on"), the_lang)
+            or (label["date not recorded"] if p["endorsed"] else "-"),
             name_in(p, the_lang),
         ]
         for p in rows
@@ -225,6 +228,7 @@ def programme_show(
 
     the_lang = lang_of(lang)
     label = WORDS[the_lang]
+    from ipcoop.base.words import table_date
 
     db = reading(ctx)
     found = programmes.get(db, key)
@@ -238,7 +242,9 @@ def programme_show(
         [(label["Period"], "bold"), found["start"] + label[" to "] + found["end"]],
         [
             (label["Endorsed"], "bold"),
-            (endorsed.get("on") or label["date not recorded"]) if endorsed else label["not yet"],
+            (table_date(endorsed.get("on"), the_lang) or label["date not recorded"])
+            if endorsed
+            else label["not yet"],
         ],
     ]
     if endorsed.get("count") is not None:
