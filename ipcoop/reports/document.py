@@ -44,6 +44,7 @@ class Block:
     lang: str = "en"
     level: int = 2
     bars: Sequence[tuple[str, int, int]] = ()
+    page: bool = False  # starts a page of its own in a printed document (the annex)
 
 
 # --------------------------------------------------------------------------- text

@@ -262,7 +262,7 @@ def _annex(
     not list goes under that area's own name, after the programme's areas."""
     say = TEXT[lang]
     out = [
-        Block("heading", say["annex"]),
+        Block("heading", say["annex"], page=True),
         Block(
             "heading",
             say["annex_title"].format(group=GROUP[lang], period=_period(programme, lang)),

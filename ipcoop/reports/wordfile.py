@@ -65,17 +65,7 @@ def to_docx(blocks: Sequence[Block], title: str) -> bytes:
         ) from None
 
     doc = Document()
-    props = doc.core_properties
-    props.title = title
-    # The template's own (author "python-docx", a date of 2013) would show in Word's
-    # file properties: the group wrote this, now.
-    props.author = props.last_modified_by = GROUP["en"]
-    props.comments = ""
-    props.created = props.modified = _now()
-    for section in doc.sections:  # A4, as both governments print (the template is Letter)
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.left_margin = section.right_margin = Mm(20)
-        section.top_margin = section.bottom_margin = Mm(20)
+    _setup(doc, title, Mm)
     first_lang = next((b.lang for b in blocks if b.kind == "section"), "en")
     for name in STYLES:
         _fonts(doc.styles[name].element, EAST_ASIAN[first_lang], first_lang)
@@ -99,7 +89,9 @@ def to_docx(blocks: Sequence[Block], title: str) -> bytes:
         elif k == "subtitle":
             runs_in(doc.add_paragraph(block.text, style="Subtitle"))
         elif k == "heading":
-            runs_in(doc.add_heading(block.text, level=min(3, block.level - 1)))
+            heading = runs_in(doc.add_heading(block.text, level=min(3, block.level - 1)))
+            heading.paragraph_format.keep_with_next = True  # never alone at a page's foot
+            heading.paragraph_format.page_break_before = block.page
         elif k == "para":
             runs_in(doc.add_paragraph(block.text))
         elif k == "bullets":
@@ -117,7 +109,21 @@ def to_docx(blocks: Sequence[Block], title: str) -> bytes:
         started = started or k != "section"
     out = io.BytesIO()
     doc.save(out)
-    return out.getvalue()
+    return _rows_kept_whole(out.getvalue())
+
+
+def _setup(doc: Any, title: str, mm: Any) -> None:
+    props = doc.core_properties
+    props.title = title
+    # The template's own (author "python-docx", a date of 2013) would show in Word's
+    # file properties: the group wrote this, now.
+    props.author = props.last_modified_by = GROUP["en"]
+    props.comments = ""
+    props.created = props.modified = _now()
+    for section in doc.sections:  # A4, as both governments print (the template is Letter)
+        section.page_width, section.page_height = mm(210), mm(297)
+        section.left_margin = section.right_margin = mm(20)
+        section.top_margin = section.bottom_margin = mm(20)
 
 
 def _clean(block: Block) -> Block:
@@ -135,6 +141,58 @@ def _clean(block: Block) -> Block:
     )
 
 
+TEXT_MM = 170  # the width between A4's margins
+
+
+def _widths(rows: list[list[str]], total: float = TEXT_MM) -> list[float]:
+    """Column widths in mm, in proportion to the text each holds (a wide character
+    counts two): names and titles wide, figures narrow; no column below 12 mm."""
+    from ipcoop.reports.cells import cell_len
+
+    need = [
+        max(min(cell_len(row[c]), 60) for row in rows if c < len(row)) + 2
+        for c in range(len(rows[0]))
+    ]
+    widths = [total * n / sum(need) for n in need]
+    small: set[int] = set()
+    while True:  # a column below 12 mm gets 12, the others share what is left
+        more = {i for i, w in enumerate(widths) if w < 12 - 1e-9} - small
+        if not more or len(small | more) == len(widths):
+            return widths
+        small |= more
+        spare = total - 12 * len(small)
+        rest = sum(n for i, n in enumerate(need) if i not in small)
+        widths = [12 if i in small else spare * n / rest for i, n in enumerate(need)]
+
+
+def _fixed(table: Any, widths: list[float]) -> None:
+    """A table laid out at these widths (Word otherwise makes every column equal)."""
+    from docx.shared import Mm
+
+    table.autofit = False  # a fixed layout: the widths hold
+    for c, width in enumerate(widths):
+        table.columns[c].width = Mm(width)
+    for row in table.rows:
+        for c, cell in enumerate(row.cells):
+            cell.width = Mm(widths[c])
+
+
+def _rows_kept_whole(docx: bytes) -> bytes:
+    """Every table row kept on one page (Word's 'allow row to break across pages' off):
+    set in the document's XML as saved, python-docx having no word for it."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:tr>", b"<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            target.writestr(item, data)
+    return out.getvalue()
+
+
 def _table(doc: Any, block: Block, runs_in: Any) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -142,6 +200,7 @@ def _table(doc: Any, block: Block, runs_in: Any) -> None:
     rows += [list(block.total)] if block.total else []
     table = doc.add_table(rows=len(rows), cols=len(block.head))
     table.style = doc.styles["Table Grid"]
+    _fixed(table, _widths(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             cell = table.cell(r, c)
@@ -156,10 +215,15 @@ def _table(doc: Any, block: Block, runs_in: Any) -> None:
 
 def _bars(doc: Any, block: Block, runs_in: Any) -> None:
     """The chart as a table: label, done/total, and a bar of █ in two colours."""
-    from docx.shared import RGBColor
+    from docx.shared import Pt, RGBColor
 
     most = max([1, *(done + still for _, done, still in block.bars)])
     table = doc.add_table(rows=len(block.bars), cols=3)
+    # The bar's column holds BAR_CELLS blocks of 7 pt (at most 2.5 mm each, in any
+    # font): it never wraps.
+    bar_mm = BAR_CELLS * 2.5 + 4
+    label_mm = TEXT_MM - bar_mm - 16
+    _fixed(table, [label_mm, 16, bar_mm])
     for r, (label, done, still) in enumerate(block.bars):
         table.cell(r, 0).text = label
         runs_in(table.cell(r, 0).paragraphs[0])
@@ -172,6 +236,7 @@ def _bars(doc: Any, block: Block, runs_in: Any) -> None:
             if n:
                 run = bar.add_run("█" * n)
                 run.font.color.rgb = RGBColor(*rgb)
+                run.font.size = Pt(7)
 
 
 def _now() -> Any:

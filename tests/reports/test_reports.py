@@ -522,3 +522,32 @@ def test_chinese_views_give_dates_in_each_sides_style(db_path):
     assert "2020年4月24日" in listed and "日期未有记录" in listed
     assert " 是 " not in listed and "2020-04-24" not in listed
     assert "2020-11-30" in out("show", "13")  # English keeps ISO dates
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hk", "zh-cn"])
+def test_word_documents_are_laid_out_to_their_content(db_path, tmp_path, lang):
+    """Every column was as wide as every other (names wrapped into strips, figures half
+    empty), rows split across pages, the bars wrapped, the annex ran on."""
+    import zipfile
+
+    import docx
+
+    summary, release = tmp_path / "summary.docx", tmp_path / "release.docx"
+    for command, path in ((["summary", "2020"], summary), (["release", "2020"], release)):
+        done = invoke("--db", db_path, *command, "--lang", lang, "--output", path)
+        assert done.exit_code == 0, done.stderr
+    document = docx.Document(summary)
+    areas = document.tables[0]
+    widths = [cell.width.mm for cell in areas.rows[0].cells]
+    assert widths[0] == max(widths) and widths[0] > 2.5 * min(widths[1:])  # names wide
+    assert all(w >= 11.9 for w in widths) and sum(widths) <= 170.5
+    for table in document.tables:
+        assert not table.autofit  # the widths hold
+    bars = document.tables[1]  # the chart, after the areas' table
+    assert bars.rows[0].cells[2].width.mm >= 24 * 2.5  # room for the whole bar
+    xml = zipfile.ZipFile(summary).read("word/document.xml").decode()
+    assert xml.count("<w:tr>") == xml.count("<w:cantSplit/>") > 0  # no row splits
+    headings = [p for p in docx.Document(release).paragraphs if p.style.name.startswith("Head")]
+    assert all(h.paragraph_format.keep_with_next for h in headings)
+    annex = [h for h in headings if h.paragraph_format.page_break_before]
+    assert [h.text for h in annex] == [{"en": "Annex"}.get(lang, "附件")]
