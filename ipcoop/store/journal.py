@@ -264,3 +264,15 @@ def ranges(ids: list[int]) -> list[list[int]]:
         else:
             out.append([i, i])
     return out
+
+
+def last_of(history: Any, copy: str) -> tuple[str | None, int]:
+    """This copy's last journal key and its number (None, 0: none yet). A key no
+    command wrote (a hand edit, 'abcd0123.x') is passed over, not read as a number."""
+    last = history.last_key(copy + ".")
+    tail = last.rsplit(".", 1)[1] if last else "0"
+    if tail.isdigit():
+        return last, int(tail)
+    tails = [k.rsplit(".", 1)[1] for k in history.load() if k.startswith(copy + ".")]
+    seq = max((int(t) for t in tails if t.isdigit()), default=0)
+    return (f"{copy}.{seq:06d}" if seq else None), seq

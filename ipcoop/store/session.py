@@ -358,20 +358,14 @@ class Database:
         copy, name = self.me()
         self._my_record()
         if self._changes:
+            from ipcoop.store.journal import entry_hash, last_of
+
             history = self.raw["history"]
-            last = history.last_key(copy + ".")
-            tail = last.rsplit(".", 1)[1] if last else "0"
-            if not tail.isdigit():  # a key no command wrote (a hand edit): past every one
-                tails = [k.rsplit(".", 1)[1] for k in history.load() if k.startswith(copy + ".")]
-                tail = str(max((int(t) for t in tails if t.isdigit()), default=0))
-                last = f"{copy}.{int(tail):06d}" if int(tail) else None
-            seq = int(tail) + 1
+            last, seq = last_of(history, copy)
             entry = {"at": at, "by": name, "command": command, "changes": self._changes}
             if last:  # the chain of this copy's entries (schema 8)
-                from ipcoop.store.journal import entry_hash
-
                 entry["prev"] = entry_hash(history.get(last))
-            history.put(f"{copy}.{seq:06d}", entry)
+            history.put(f"{copy}.{seq + 1:06d}", entry)
         payload = self.serialise()
         stats = self._new_stats()
         self.before_write()

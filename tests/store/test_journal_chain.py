@@ -42,3 +42,19 @@ def test_an_entry_dropped_or_changed_breaks_the_chain(tmp_path):
     assert broken_chains(dropped) == [f"entry {keys[2]} follows an entry that is missing"]
     changed = {**history, keys[0]: {**history[keys[0]], "command": "edit 1 --note forged"}}
     assert broken_chains(changed) == [f"entry {keys[1]} does not follow the entry before it"]
+
+
+def test_a_journal_key_no_command_wrote_is_passed_over_not_read_as_a_number():
+    """'abcd0123.x' sorted last and stopped every command ('invalid literal for int')."""
+    from ipcoop.store.journal import last_of
+
+    class History(dict):
+        def last_key(self, prefix: str) -> str | None:
+            return max((k for k in self if k.startswith(prefix)), default=None)
+
+        def load(self) -> dict:
+            return self
+
+    history = History({"abcd0123.000001": {}, "abcd0123.000002": {}, "abcd0123.x": {}})
+    assert last_of(history, "abcd0123") == ("abcd0123.000002", 2)
+    assert last_of(History(), "abcd0123") == (None, 0)
