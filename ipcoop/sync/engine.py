@@ -115,8 +115,10 @@ def _sync(
         raise GitError(locks.held_message(str(held)))
     mend(repo)  # objects a power cut left empty would make git answer wrongly
     with locked(path):
-        judge = signed.judge_of(repo, path) if trust.roots(state) else None
-        trusted = judge.db_raw_of if judge is not None else None
+        # (The judge, and its kept verdicts, only when the file is missing.)
+        trusted = (
+            (lambda rev: signed.judge_of(repo, path).db_raw_of(rev)) if trust.roots(state) else None
+        )
         report.restored = guard.restore_missing(repo, path, repo.revs("HEAD")[0], trusted)
         _mark(path, syncing=True, name=name)
     try:
@@ -206,8 +208,8 @@ def _committed(path: Path, head: str | None, raw: bytes) -> bool:
     """Whether the file is, byte for byte, what the last sync left committed at `head`."""
     from ipcoop.store.cache import fingerprint
 
-    last = identity.read_local(path).get("committed")
-    return head is not None and last == {"head": head, "file": fingerprint(raw)}
+    last = identity.read_local(path).get("committed") or {}
+    return head is not None and (last.get("head"), last.get("file")) == (head, fingerprint(raw))
 
 
 def _remember(path: Path, head: str, raw: bytes) -> None:

@@ -319,3 +319,18 @@ def test_keeping_a_project_settles_its_removal_conflict(pair):
     converge(hk, gd)
     assert gd.ok("conflicts", "--json").json() == []
     assert "settled the conflict on removed" in gd.ok("log", "16").stdout
+
+
+def test_a_sync_with_nothing_to_do_does_not_compare_the_file_with_git(pair, monkeypatch):
+    """The kept fingerprint of what was committed vouches for the file: no git call
+    reads it back (the state gained a field and the check stopped matching)."""
+    from ipcoop.sync.repo import Repo
+
+    hk, _ = pair
+    hk.ok("sync")
+
+    def never(*args: object) -> bool:
+        raise AssertionError("the file was compared with git's copy")
+
+    monkeypatch.setattr(Repo, "holds", never)
+    hk.ok("sync")
