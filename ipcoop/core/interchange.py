@@ -48,8 +48,14 @@ def restore(cell: str) -> str:
 def csv_row(p: Project) -> list[Any]:
     """A project's cells in the order of models.CSV_FIELDS (tests hold the two together):
     text made safe for a spreadsheet, lists joined with ';', None left empty."""
+    return [neutralise(c) if c.__class__ is str and c[:1] in _RISKY else c for c in cells(p)]
+
+
+def cells(p: Project) -> list[Any]:
+    """A project's values in the order of models.CSV_FIELDS, as a sheet holds them:
+    lists joined with ';', notes and links one per line."""
     titles = p["titles"]
-    row = [
+    return [
         p["id"],
         p["uuid"],
         p["title"],
@@ -73,7 +79,6 @@ def csv_row(p: Project) -> list[Any]:
         p["created"],
         p["updated"],
     ]
-    return [neutralise(c) if c.__class__ is str and c[:1] in _RISKY else c for c in row]
 
 
 _RISKY = frozenset((*FORMULA_START, "'"))  # first characters that neutralise may change

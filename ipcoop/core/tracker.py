@@ -90,34 +90,30 @@ def _by_name(records: list[dict[str, Any]], ident: str, text: str) -> str | None
     return None
 
 
-def known_area(db: store.Database, key: str) -> str:
-    """An area by its key, or its name in English or either Chinese script."""
-    areas = db.areas()
-    keys = [a["key"] for a in areas]
-    if isinstance(key, str) and key.strip().lower() in keys:
-        return key.strip().lower()
-    named = _by_name(areas, "key", key) if isinstance(key, str) else None
+def _known(records: list[dict[str, Any]], ident: str, value: Any, normal: Any, what: str) -> str:
+    """A record by its key or code (`normal` folds it), or its name in English or
+    either Chinese script; NotFound saying what may be given."""
+    idents = [r[ident] for r in records]
+    if isinstance(value, str) and normal(value.strip()) in idents:
+        return str(normal(value.strip()))
+    named = _by_name(records, ident, value) if isinstance(value, str) else None
     if named is not None:
         return named
+    noun, listing = what.split("/")
     raise NotFound(
-        f"unknown area {key!r}; give its key ({', '.join(keys)}) or its name as 'ipcoop "
-        f"areas' lists it"
+        f"unknown {noun} {value!r}; give its {ident} ({', '.join(idents)}) or its name as "
+        f"'ipcoop {listing}' lists it"
     )
+
+
+def known_area(db: store.Database, key: str) -> str:
+    """An area by its key, or its name in English or either Chinese script."""
+    return _known(db.areas(), "key", key, str.lower, "area/areas")
 
 
 def known_agency(db: store.Database, code: str) -> str:
     """A member by its code, or its name in English or either Chinese script."""
-    members = db.members()
-    codes = [m["code"] for m in members]
-    if isinstance(code, str) and code.strip().upper() in codes:
-        return code.strip().upper()
-    named = _by_name(members, "code", code) if isinstance(code, str) else None
-    if named is not None:
-        return named
-    raise NotFound(
-        f"unknown agency {code!r}; give its code ({', '.join(codes)}) or its name as "
-        f"'ipcoop members' lists it"
-    )
+    return _known(db.members(), "code", code, str.upper, "agency/members")
 
 
 def _validate(db: store.Database, record: dict[str, Any]) -> dict[str, Any]:

@@ -17,49 +17,32 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ipcoop.base import models
 from ipcoop.reports.cells import cell_len
+
+if TYPE_CHECKING:
+    from ipcoop.base.records import Project
 
 IDENTITY = ("id", "uuid", "created", "updated")
 WIDEST = 60  # cells: a longer title wraps inside its column
 LISTS = "Lists"
 
 
-def _cells(project: dict[str, Any]) -> list[Any]:
-    """A project's values in the order of models.CSV_FIELDS, as Excel should hold them."""
-    titles = project["titles"]
-    progress = "\n".join(f"{n['on']} {n['by']}: {n['text']}" for n in project["progress"])
-    links = "\n".join(
-        f"{k['label']} <{k['url']}>" if k["label"] else str(k["url"]) for k in project["links"]
-    )
-    return [
-        project["id"],
-        project["uuid"],
-        project["title"],
-        titles["zh-hk"],
-        titles["zh-cn"],
-        ";".join(project["converted"]),
-        project["area"],
-        project["year"],
-        project["programme"],
-        project["status"],
-        "true" if project["key"] else "false",
-        project["lead"],
-        ";".join(project["agencies"]),
-        project["notes"],
-        progress,
-        links,
-        dt.date.fromisoformat(project["done_on"]) if project["done_on"] else None,
-        project["carried_to"],
-        project["created"],
-        project["updated"],
-    ]
+def _cells(project: Project) -> list[Any]:
+    """A project's values as the CSV has them, the done date a date Excel knows."""
+    from ipcoop.core.interchange import cells
+
+    values = cells(project)
+    done_at = models.CSV_FIELDS.index("done_on")
+    if values[done_at]:
+        values[done_at] = dt.date.fromisoformat(values[done_at])
+    return values
 
 
 def projects_workbook(
-    projects: Sequence[dict[str, Any]],
+    projects: Sequence[Project],
     areas: Sequence[dict[str, Any]],
     members: Sequence[dict[str, Any]],
 ) -> bytes:

@@ -26,28 +26,17 @@ def normalise(remote: str) -> str:
         raise IpcoopError(f"cannot use the remote {remote}: {exc}") from None
 
 
-def unreadable(path: Path) -> str:
-    """Why the database cannot be read, or "" if it can."""
+def _as_found(path: Path) -> tuple[str, bool]:
+    """The database here, read once: why it cannot be read ("" if it can), and whether
+    it holds no change made with ipcoop (no journal entry: the bundled programme as the
+    first command made it, which joining may replace)."""
     from ipcoop.base.errors import DatabaseError
     from ipcoop.sync.content import parse_blob
 
     try:
-        parse_blob(files.read_bytes(path), str(path))
+        return "", not parse_blob(files.read_bytes(path), str(path))["history"]
     except DatabaseError as exc:
-        return exc.message
-    return ""
-
-
-def untouched(path: Path) -> bool:
-    """Whether the database holds no change made with ipcoop (no journal entry): the
-    bundled programme as the first command made it, which joining may replace."""
-    from ipcoop.base.errors import DatabaseError
-    from ipcoop.sync.content import parse_blob
-
-    try:
-        return not parse_blob(files.read_bytes(path), str(path))["history"]
-    except DatabaseError:
-        return False
+        return exc.message, False
 
 
 def first_time(repo: Repo, path: Path, remote: str) -> tuple[str, str]:
@@ -65,13 +54,14 @@ def first_time(repo: Repo, path: Path, remote: str) -> tuple[str, str]:
     heads = probe(repo.git, remote)
     exists = paths.check_regular(path, missing_ok=True)
     if BRANCH_REF in heads:
-        if exists and unreadable(path):
+        damage, untouched = _as_found(path) if exists else ("", True)
+        if damage:
             raise IpcoopError(
                 f"{remote} already holds a database, and {path.name} here cannot be read "
-                f"({unreadable(path)}); move it aside ('mv {path} {path}.damaged'), then run "
+                f"({damage}); move it aside ('mv {path} {path}.damaged'), then run "
                 f"'ipcoop sync {remote}' to fetch the shared one"
             )
-        if exists and not untouched(path):
+        if not untouched:
             raise IpcoopError(
                 f"{remote} already holds a database, and {path.name} here is another one "
                 f"(unrelated histories, and changes made here); to join: move {path.name} "

@@ -29,7 +29,6 @@ from ipcoop.sync import signatures as checked
 from ipcoop.sync import signers as sig
 from ipcoop.sync.entries import Entries
 from ipcoop.sync.repo import Repo
-from ipcoop.sync.signatures import contents
 
 CACHE = "ipcoop-verdicts.json"
 REASONS = {
@@ -152,7 +151,7 @@ class Judge:
         rows = [r for r in rows if r[0] not in self.verdicts]
         revoked_before = dict(self.revocations)
         blobs = self._blob_ids([r[0] for r in rows])
-        raw_signers = contents(self.repo, {b for r in rows if (b := blobs[(r[0], 1)])})
+        raw_signers = checked.contents(self.repo, {b for r in rows if (b := blobs[(r[0], 1)])})
         keys = self._keys(rows, blobs, raw_signers)
         signatures = checked.signatures(self.repo, [r[0] for r in rows], keys)
         self._todo, self._below = todo, {}

@@ -166,3 +166,17 @@ def test_list_and_version_do_not_load_the_workbook_libraries(db_path):
         )  # fmt: skip
         loaded = done.stderr
         assert "xlsxwriter" not in loaded and "python_calamine" not in loaded, args
+
+
+def test_a_workbook_goes_to_a_pipe_whole_and_never_to_a_terminal(db_path, tmp_path):
+    from tests.helpers import on_terminal, run
+
+    piped = tmp_path / "piped.xlsx"
+    with piped.open("wb") as out:
+        done = run("--db", db_path, "export", "--format", "xlsx", stdout=out)
+    assert done.returncode == 0, done.stderr
+    assert openpyxl.load_workbook(piped)["Projects"].max_row == 19
+    code, screen, stderr = on_terminal("--db", db_path, "export", "--format", "xlsx")
+    assert code == 1 and screen == ""
+    assert stderr.startswith("Error: ") and "not for a terminal" in stderr
+    assert len(stderr.splitlines()) == 1
