@@ -5,6 +5,7 @@ records   the typed shape of a project, for readers and type checkers
 models    the project's fields and the checks of each value a user may give
 progress  a project's dated progress notes and links: their checks and limits
 words     the vocabulary of the three languages: labels, years, periods, dates
+dates     dates as people type them (day first), and the day or span of an event
 bundled   the programme that ships with ipcoop (data/*.json)
 
 May import: nothing of ipcoop's, only the standard library. Everything else may

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ipcoop.base.dates import checked_span, parse_date
 from ipcoop.base.errors import InvalidValue
 
 STATUSES = ("planned", "active", "done", "dropped", "carried")
@@ -38,6 +39,8 @@ PROJECT_FIELDS = (
     "notes",
     "progress",
     "links",
+    "starts_on",
+    "ends_on",
     "done_on",
     "carried_to",
     "created",
@@ -57,12 +60,16 @@ SORT_FIELDS = (
     "status",
     "key",
     "lead",
+    "starts_on",
     "done_on",
     "created",
     "updated",
 )
 
 # The group was set up in 2003; a generous window keeps typos like 20200 out.
+# The fields that hold a calendar date, which sheets may write as dates of their own.
+DATE_FIELDS = ("starts_on", "ends_on", "done_on")
+
 MIN_YEAR = 2000
 MAX_YEAR = 2100
 MAX_TITLE = 500
@@ -71,7 +78,6 @@ MAX_NOTES = 10_000
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
 _YEAR_RE = re.compile(r"^\d{4}$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _STAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 
@@ -122,19 +128,6 @@ def parse_period(text: str) -> tuple[int, int]:
     if end < start:
         raise InvalidValue(f"period {text} ends before it starts; write it as {end}-{start}")
     return start, end
-
-
-def parse_date(value: Any, what: str = "date") -> str:
-    """A calendar date as 'YYYY-MM-DD' (validated, normalised)."""
-    if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
-        raise InvalidValue(
-            f"{what} must be a date such as 2020-11-30 or, day first, 30/11/2020; "
-            f"not {_show(value)}"
-        )
-    try:
-        return dt.date.fromisoformat(value.strip()).isoformat()
-    except ValueError:
-        raise InvalidValue(f"{what} {value.strip()} is not a real date") from None
 
 
 _PROGRAMME_RE = re.compile(r"^[0-9a-z][0-9a-z-]{0,31}$")
@@ -305,6 +298,7 @@ def validate_project(
     done_on = None if done_on in (None, "") else parse_date(done_on, "done_on")
     if status != "done" and done_on is not None:
         raise InvalidValue(f"done_on is set but the status is {status}, not done")
+    starts_on, ends_on = checked_span(record.get("starts_on"), record.get("ends_on"))
     carried_to = record.get("carried_to")
     if carried_to in (None, ""):
         carried_to = None
@@ -340,6 +334,8 @@ def validate_project(
         "lead": lead,
         "agencies": agencies,
         "notes": notes,
+        "starts_on": starts_on,
+        "ends_on": ends_on,
         "done_on": done_on,
         "carried_to": carried_to,
     }

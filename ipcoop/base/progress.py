@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ipcoop.base import models
+from ipcoop.base.dates import parse_date
 from ipcoop.base.errors import InvalidValue
 
 MAX_NOTE = 2_000
@@ -61,7 +62,7 @@ def entry_problem(entry: Any) -> str | None:
     if not all(isinstance(entry[k], str) for k in entry) or not _DATE.match(entry["on"]):
         return "a progress note has a bad value"
     try:
-        models.parse_date(entry["on"])
+        parse_date(entry["on"])
         if parse_text(entry["text"]) != entry["text"]:
             return "a progress note's text is not in its normal form"
     except InvalidValue:

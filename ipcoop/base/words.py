@@ -20,7 +20,7 @@ GROUP = {
 }
 
 _DIGITS = "○一二三四五六七八九"
-_MONTHS = [
+MONTHS = [
     "January",
     "February",
     "March",
@@ -47,6 +47,7 @@ WORDS: dict[str, dict[str, str]] = {
         "Key project": "Key project",
         "Agencies": "Agencies",
         "Done on": "Done on",
+        "Date": "Date",
         "Notes": "Notes",
         "Progress": "Progress",
         "Links": "Links",
@@ -69,6 +70,7 @@ WORDS: dict[str, dict[str, str]] = {
         "Areas": "Areas",
         "Key projects": "Key projects",
         "Done by month": "Done by month",
+        "Events by month": "Events by month",
         "All areas": "All areas",
         "none recorded": "none recorded",
         "always": "always",
@@ -83,6 +85,7 @@ WORDS: dict[str, dict[str, str]] = {
         "dropped": "dropped",
         "carried": "carried",
         "Month": "Month",
+        "Summary": "Summary",
         "Projects by area": "Projects by area",
         "Completions by month": "Completions by month",
         "No completions recorded": "No completions recorded with a date",
@@ -116,6 +119,7 @@ WORDS: dict[str, dict[str, str]] = {
         "Key project": "重點項目",
         "Agencies": "參與機構",
         "Done on": "完成日期",
+        "Date": "舉行日期",
         "Notes": "備註",
         "Progress": "進展",
         "Links": "連結",
@@ -138,6 +142,7 @@ WORDS: dict[str, dict[str, str]] = {
         "Areas": "合作範疇",
         "Key projects": "重點合作項目",
         "Done by month": "按月完成數目",
+        "Events by month": "各月活動",
         "All areas": "所有範疇",
         "none recorded": "沒有紀錄",
         "always": "不限",
@@ -152,6 +157,7 @@ WORDS: dict[str, dict[str, str]] = {
         "dropped": "已取消",
         "carried": "已轉入下期",
         "Month": "月份",
+        "Summary": "摘要",
         "Projects by area": "各範疇合作項目",
         "Completions by month": "每月完成項目",
         "No completions recorded": "沒有附日期的完成紀錄",
@@ -185,6 +191,7 @@ WORDS: dict[str, dict[str, str]] = {
         "Key project": "重点项目",
         "Agencies": "参与单位",
         "Done on": "完成日期",
+        "Date": "举办日期",
         "Notes": "备注",
         "Progress": "进展",
         "Links": "链接",
@@ -207,6 +214,7 @@ WORDS: dict[str, dict[str, str]] = {
         "Areas": "合作领域",
         "Key projects": "重点合作项目",
         "Done by month": "按月完成数目",
+        "Events by month": "各月活动",
         "All areas": "所有领域",
         "none recorded": "没有记录",
         "always": "不限",
@@ -221,6 +229,7 @@ WORDS: dict[str, dict[str, str]] = {
         "dropped": "已取消",
         "carried": "已转入下期",
         "Month": "月份",
+        "Summary": "摘要",
         "Projects by area": "各领域合作项目",
         "Completions by month": "每月完成项目",
         "No completions recorded": "没有附日期的完成记录",
@@ -298,7 +307,7 @@ def date_text(iso: str, lang: str) -> str:
     with its years in a sentence) or 2020年4月24日."""
     day = dt.date.fromisoformat(iso)
     if lang == "en":
-        return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+        return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
     if lang == "zh-hk":
         return (
             f"{year_text(day.year, lang)}{chinese_number(day.month)}月{chinese_number(day.day)}日"

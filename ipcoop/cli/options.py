@@ -201,3 +201,21 @@ def lang_of(value: str | None) -> str:
     from ipcoop.core import languages
 
     return languages.parse_lang(value) if value is not None else languages.default_lang()
+
+
+EventOnOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--on",
+        metavar="DATE",
+        help="The day the project's event takes place: 2020-11-12 or 12/11/2020.",
+    ),
+]
+EventFromOpt = Annotated[
+    str | None,
+    typer.Option("--from", metavar="DATE", help="The first day of an event over several days."),
+]
+EventToOpt = Annotated[
+    str | None,
+    typer.Option("--to", metavar="DATE", help="The last day of an event over several days."),
+]

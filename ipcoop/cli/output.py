@@ -63,6 +63,7 @@ SUFFIXES = {
     ".json": "json",
     ".csv": "csv",
     ".xlsx": "xlsx",
+    ".ics": "ics",
     # Files of other programs, which no command writes: refused, not filled with text.
     **{f".{ext}": ext for ext in ("xls", "xlsm", "ods", "odt", "doc", "rtf", "pdf")},
     **{f".{ext}": ext for ext in ("png", "jpg", "jpeg", "gif", "xml", "zip", "pptx")},

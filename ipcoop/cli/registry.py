@@ -78,7 +78,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "init",
         "Create a new database with the bundled 2019 review and 2020 programme.",
     ),
-    "export": ("data", "export", "Write every project out, for a spreadsheet or another database."),
+    "export": (
+        "data",
+        "export",
+        "Write every project out, for a spreadsheet, a calendar or another database.",
+    ),
     "import": (
         "data",
         "import_",

@@ -150,3 +150,21 @@ def removed_projects(db: store.Database) -> dict[str, int]:
             ):
                 gone[before["uuid"]] = change.get("id")
     return gone
+
+
+def sequences(db: store.Database) -> dict[int, int]:
+    """How many times the journal changed each project since it was made (an undone
+    change counts twice: made, then taken back), for a calendar's SEQUENCE. Every copy
+    holds the same journal after a sync, so both sides count alike; the count only grows."""
+    from ipcoop.store import journal
+
+    counts: dict[int, int] = {}
+    for entry in journal.entries(db):
+        changes = entry.get("changes")
+        weight = 2 if entry.get("undone") else 1
+        for change in changes if isinstance(changes, list) else []:
+            pid = change.get("id")
+            # A change of a project; not its making (nothing before).
+            if change.get("table") == "projects" and isinstance(pid, int) and change.get("before"):
+                counts[pid] = counts.get(pid, 0) + weight
+    return counts

@@ -74,6 +74,8 @@ def cells(p: Project) -> list[Any]:
         "\n".join(
             f"{k['label']} <{k['url']}>" if k["label"] else str(k["url"]) for k in p["links"]
         ),
+        p["starts_on"],
+        p["ends_on"],
         p["done_on"],
         p["carried_to"],
         p["created"],

@@ -26,6 +26,7 @@ class Filters:
         self.search: str | None = None
         self.programme: str | None = None
         self.done_in: tuple[str, str] | None = None  # first and last day
+        self.upcoming: tuple[str, str] | None = None  # events in this window, first and last
         self.sort = sort
         self.lang = "en"  # the title sorted by
 
@@ -40,14 +41,20 @@ def make_filters(
     lead: str | None = None,
     agency: str | None = None,
     search: str | None = None,
-    sort: str = "id",
+    sort: str | None = None,
     open_only: bool = False,
     programme: str | None = None,
     done_in: str | None = None,
+    upcoming: str | None = None,
     lang: str = "en",
 ) -> Filters:
-    """Check the user's filter values against the database; return Filters."""
-    filters = Filters(sort=parse_sort(sort))
+    """Check the user's filter values against the database; return Filters. Events
+    coming up (`upcoming`: 30d, 2w, 2020-11) sort soonest first unless told otherwise."""
+    filters = Filters(sort=parse_sort(sort or ("starts_on" if upcoming is not None else "id")))
+    if upcoming is not None:
+        from ipcoop.base import dates
+
+        filters.upcoming = dates.window(upcoming, models.today())
     filters.lang = lang
     if year is not None:
         from ipcoop.core import periods
@@ -157,6 +164,8 @@ def select(projects: Iterable[Project], filters: Filters, whole: bool = False) -
             continue
         if needle is not None and not any(needle in fold(t) for t in _texts(p)):
             continue
+        if filters.upcoming is not None and not _coming(p, *filters.upcoming):
+            continue
         out.append(p)
     out = sort_projects(out, filters.sort, filters.lang)
     if whole:
@@ -164,6 +173,13 @@ def select(projects: Iterable[Project], filters: Filters, whole: bool = False) -
 
         out = [shape(p["id"], p) for p in out]
     return out
+
+
+def _coming(p: Project, first: str, last: str) -> bool:
+    """An event in the window that will take place: not dropped, not carried away."""
+    from ipcoop.base.dates import within
+
+    return p["status"] not in ("dropped", "carried") and within(p, first, last)
 
 
 def sort_projects(projects: list[Project], sort: str, lang: str = "en") -> list[Project]:
@@ -189,5 +205,8 @@ def sort_projects(projects: list[Project], sort: str, lang: str = "en") -> list[
 
     present = [p for p in projects if value(p) is not None]
     missing = [p for p in projects if value(p) is None]
+    if name == "starts_on":  # soonest first, the shorter of two that start together first
+        present.sort(key=lambda p: (p["starts_on"], p["ends_on"], p["id"]), reverse=descending)
+        return present + sorted(missing, key=lambda p: p["id"])
     present.sort(key=lambda p: (value(p), p["id"]), reverse=descending)
     return present + sorted(missing, key=lambda p: p["id"])

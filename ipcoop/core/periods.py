@@ -52,6 +52,9 @@ def summary_for(db: Any, arg: str | None) -> dict[str, Any]:
     else:
         figures = _years(db, *parse_period(arg), stats, rows)
     figures["key_projects"] = db.projects_by_id(figures["key_projects"])
+    # The events that took place or will, soonest first (they are few: read in full).
+    events = db.projects_by_id(figures["events"])
+    figures["events"] = sorted(events, key=lambda p: (p["starts_on"], p["ends_on"], p["id"]))
     return figures
 
 

@@ -264,9 +264,9 @@ def endorse(db: Any, key: str, on: str | None) -> dict[str, Any]:
     if on is None:
         date = models.today().isoformat()
     else:  # day first, as people write dates in both places, or year first
-        from ipcoop.core.transfer import parse_sheet_date
+        from ipcoop.base.dates import typed_date
 
-        date = models.parse_date(parse_sheet_date(on, "--on"), "--on")
+        date = typed_date(on, "--on")
     known = {a["key"]: a for a in db.areas()}
     count = sum(1 for p in db.projects() if p["programme"] == programme["key"])
     programme["endorsed"] = {

@@ -104,6 +104,7 @@ class Tally:
         self.by_area: dict[str, list[int]] = {}
         self.months: dict[str, int] = {}
         self.keys: list[int] = []
+        self.events: list[int] = []  # projects with an event's date, to take place
 
     def add_counts(self, area: str, by_status: Sequence[int]) -> None:
         row = self.by_area.setdefault(area, list(NONE))
@@ -127,6 +128,8 @@ def tally_rows(projects: Iterable[dict[str, Any]], wanted: Callable[[dict], bool
             tally.months[month] = tally.months.get(month, 0) + 1
         if p["key"]:
             tally.keys.append(p["id"])
+        if p.get("starts_on") and p["status"] not in ("dropped", "carried"):
+            tally.events.append(p["id"])
     return tally
 
 
@@ -141,7 +144,9 @@ def tally_stats(stats: dict[str, Any], wanted: Callable[[str, dict], bool]) -> T
         for month, n in entry["done_on"].items():
             tally.months[month] = tally.months.get(month, 0) + n
         tally.keys.extend(entry["key"])
+        tally.events.extend(entry.get("events", ()))
     tally.keys.sort()
+    tally.events.sort()
     return tally
 
 
@@ -189,6 +194,7 @@ def build(
         **figures(tally.overall()),
         "areas": rows,
         "key_projects": tally.keys,
+        "events": tally.events,
         "previous": previous,
         "done_in_period": sum(n for m, n in months.items() if first <= m <= last),
         "done_late": sum(n for m, n in months.items() if m > last),
@@ -247,8 +253,7 @@ def summarize(
         start,
         end,
     )
-    keys = set(figures["key_projects"])
-    figures["key_projects"] = sorted(
-        (p for p in projects if p["id"] in keys), key=lambda p: p["id"]
-    )
+    for field in ("key_projects", "events"):
+        ids = set(figures[field])
+        figures[field] = sorted((p for p in projects if p["id"] in ids), key=lambda p: p["id"])
     return figures

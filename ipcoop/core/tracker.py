@@ -139,6 +139,7 @@ def add_project(
     status: str = "planned",
     done_on: str | None = None,
     titles: Mapping[str, str] | None = None,
+    span: tuple[str | None, str | None] = (None, None),
 ) -> Project:
     """Add a project. `titles` holds the Chinese forms a person typed ({tag: text});
     a form given alone makes the other by conversion."""
@@ -174,6 +175,8 @@ def add_project(
             "agencies": list(agencies),
             "notes": note or "",
             "done_on": done_on,
+            "starts_on": span[0],
+            "ends_on": span[1],
         },
     )
     stamp = models.now_stamp()
@@ -187,11 +190,19 @@ def edit_project(db: store.Database, project_id: int, changes: dict[str, Any]) -
     if not changes:
         raise InvalidValue(
             "nothing to change; give at least one of --title, --zh-hk, --zh-cn, --area, "
-            "--year, --key/--no-key, --lead, --agency, --note"
+            "--year, --key/--no-key, --lead, --agency, --note, --on, --from/--to, --no-date"
         )
     from ipcoop.core import languages, programmes
 
     (project,) = require_projects(db, [project_id])
+    if "event" in changes:  # (--on, --from, --to) as typed, or None to clear the dates
+        from ipcoop.base.dates import span_of_options
+
+        typed = changes.pop("event")
+        now = (project["starts_on"], project["ends_on"])
+        span = span_of_options(typed[0], typed[1], typed[2], now) if typed else None
+        span = span or (None, None)
+        changes.update(starts_on=span[0], ends_on=span[1])
     if "titles" in changes:  # the forms a person typed; the other may be converted
         forms, converted = languages.set_forms(
             project["titles"],
@@ -273,9 +284,9 @@ def set_link(
 def _check_on(on: str | None) -> str:
     if on is None:
         return models.today().isoformat()
-    from ipcoop.core.transfer import parse_sheet_date  # 30/06/2020 as well as 2020-06-30
+    from ipcoop.base.dates import typed_date  # 30/06/2020 as well as 2020-06-30
 
-    date = models.parse_date(parse_sheet_date(on, "--on"), "--on")
+    date = typed_date(on, "--on")
     if dt.date.fromisoformat(date) > models.today():
         raise InvalidValue(f"--on {date} is in the future; give the date it was done")
     return date

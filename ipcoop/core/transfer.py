@@ -8,7 +8,6 @@ or row (CSV) and its field.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipcoop.base import models
+from ipcoop.base.dates import parse_sheet_date
 from ipcoop.base.errors import InvalidValue, IpcoopError
 from ipcoop.core import interchange
 
@@ -160,45 +160,11 @@ def _from_cell(name: str, cell: str) -> Any:
     if name == "agencies":
         # Spreadsheets separate codes every which way: HKIPD;GDAMR, HKIPD, GDAMR, HKIPD/GDAMR.
         return [code for code in re.split(r"[;,/\s]+", cell) if code]
-    if name in ("done_on", "id", "uuid", "created", "updated"):
+    if name in ("id", "uuid", "created", "updated", *models.DATE_FIELDS):
         return cell.strip() or None
     if name == "converted":
         return [tag for tag in re.split(r"[;,/\s]+", cell) if tag]
     return cell
-
-
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})$")
-_YEAR_FIRST = re.compile(r"^(\d{4})[/.年-](\d{1,2})[/.月-](\d{1,2})日?$")
-
-
-def parse_sheet_date(value: Any, what: str = "done_on") -> Any:
-    """A date as spreadsheets in Hong Kong and Guangdong write it: day first
-    (30/06/2020, 30-06-2020, 30.06.2020), or year first (2020-06-30, 2020/6/30,
-    2020年6月30日). Month-first or two-digit years are refused, not guessed."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
-    match = _YEAR_FIRST.match(text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        match = _DAY_FIRST.match(text)
-        if not match:
-            return text  # let the usual check say what is wrong
-        day, month, year = (int(g) for g in match.groups())
-        if len(match.group(3)) != 4:
-            raise InvalidValue(
-                f"{what} {text!r} has a two-digit year; write it as "
-                f"{match.group(1)}/{match.group(2)}/20{match.group(3)}"
-            )
-        if month > 12 and day <= 12:
-            raise InvalidValue(
-                f"{what} {text!r} looks month-first; dates are day first, as in 30/06/2020"
-            )
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        raise InvalidValue(f"{what} {text!r} is not a real date") from None
 
 
 def _check_fields(names: Iterable[str], where: str, path: Path) -> None:
@@ -246,7 +212,8 @@ def check_records(
         if isinstance(area, str) and area not in known_areas and area.strip().casefold() in names:
             record["area"] = names[area.strip().casefold()]  # an area given by its name
         try:
-            record["done_on"] = parse_sheet_date(record.get("done_on"))
+            for field in models.DATE_FIELDS:
+                record[field] = parse_sheet_date(record.get(field), field)
             record["titles"], record["converted"] = _completed_forms(record)
             clean = models.validate_project(record, known_areas, known_codes)
         except InvalidValue as exc:

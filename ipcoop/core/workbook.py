@@ -35,6 +35,9 @@ SYNONYMS = {
     "agencies": ("agencies", "agency", "參與單位", "参与单位", "單位", "单位", "機構", "机构"),
     "notes": ("notes", "note", "備註", "备注"),
     "done_on": ("doneon", "done", "完成日期", "完成"),
+    "starts_on": ("startson", "start", "from", "date", "eventdate", "日期", "開始日期",
+                  "开始日期", "舉行日期", "举办日期", "举行日期", "活動日期", "活动日期"),
+    "ends_on": ("endson", "end", "to", "結束日期", "结束日期"),
 }  # fmt: skip
 ROW_NUMBERS = ("序號", "序号", "no", "編號", "编号", "#")  # a running number: left out
 _FOLD = re.compile(r"[\s_()（）:：.\-/]+")
@@ -61,8 +64,10 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _uses_1904(path: Path) -> bool:
-    """Whether the workbook counts its dates from 1904 (old Excel for Mac)."""
+def _inspect(path: Path) -> tuple[bool, dict[str, set[str]]]:
+    """Whether the workbook counts its dates from 1904 (old Excel for Mac), and the cells
+    of each sheet that hold an error (#REF!), which the reader gives as empty."""
+    errors: dict[str, set[str]] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(i.file_size for i in archive.infolist())
@@ -82,10 +87,40 @@ def _uses_1904(path: Path) -> bool:
                             f"{path} has a sheet of {int(found.group(1)):,} rows; ipcoop "
                             f"imports sheets of up to {MAX_ROWS:,}"
                         )
-            xml = archive.read("xl/workbook.xml")[:4096]
+                    errors[info.filename] = _error_cells(archive.read(info))
+            xml = archive.read("xl/workbook.xml")
+            by_name = _sheet_parts(xml, archive.read("xl/_rels/workbook.xml.rels"))
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error):
-        return False
-    return bool(re.search(rb'date1904="(1|true)"', xml))
+        return False, {}
+    named = {name: errors.get(part, set()) for name, part in by_name.items()}
+    return bool(re.search(rb'date1904="(1|true)"', xml[:4096])), named
+
+
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?\bt="e"')
+
+
+def _error_cells(xml: bytes) -> set[str]:
+    return {m.group(1).decode() for m in _ERROR_CELL.finditer(xml)} if b't="e"' in xml else set()
+
+
+def _sheet_parts(workbook: bytes, rels: bytes) -> dict[str, str]:
+    """Each sheet's name and the part that holds it (xl/worksheets/sheet1.xml)."""
+    import html
+
+    targets = {
+        m.group(1).decode(): m.group(2).decode()
+        for m in re.finditer(rb'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"', rels)
+    }
+    targets.update(
+        (m.group(2).decode(), m.group(1).decode())
+        for m in re.finditer(rb'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"', rels)
+    )
+    out = {}
+    for m in re.finditer(rb'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]+)"', workbook):
+        target = targets.get(m.group(2).decode(), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        out[html.unescape(m.group(1).decode("utf-8", "replace"))] = part
+    return out
 
 
 def read(path: Path) -> list[tuple[str, dict[str, str]]]:
@@ -98,7 +133,7 @@ def read(path: Path) -> list[tuple[str, dict[str, str]]]:
         raise IpcoopError(
             f"{path} is an Excel 97-2003 workbook (.xls); save it as .xlsx and import that"
         )
-    since_1904 = _uses_1904(path)
+    since_1904, errors = _inspect(path)
     try:
         book = calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own errors for every kind of damage
@@ -117,11 +152,27 @@ def read(path: Path) -> list[tuple[str, dict[str, str]]]:
         _fill_merged(rows, sheet)
         found = _header(rows)
         if found is not None:
+            _no_errors(path, name, errors.get(name, set()), found)
             return _records(path, name, rows, found, since_1904)
     raise IpcoopError(
         f"{path}: no sheet has a header row naming title, area and year (in English or "
         f"Chinese); 'ipcoop export --output programme.xlsx' shows the columns"
     )
+
+
+def _no_errors(
+    path: Path, sheet: str, cells: set[str], found: tuple[int, list[str | None]]
+) -> None:
+    """Refuse a cell of a known column below the header that holds an Excel error."""
+    start, fields = found
+    columns = {column_letter(c) for c, field in enumerate(fields) if field}
+    for ref in sorted(cells, key=lambda r: (int(re.sub("[A-Z]", "", r)), len(r), r)):
+        letters, row = re.match(r"([A-Z]+)(\d+)", ref).groups()  # type: ignore[union-attr]
+        if letters in columns and int(row) > start + 1:
+            raise IpcoopError(
+                f"{path}: {sheet}!{ref} holds an Excel error (such as #REF!); correct it "
+                f"in the workbook and import again"
+            )
 
 
 def _old_format(path: Path) -> bool:
@@ -198,13 +249,13 @@ def _text(value: Any, field: str, where: str, old: bool) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
-        return value.date().isoformat() if field == "done_on" else value.isoformat()
+        return value.date().isoformat() if field in models.DATE_FIELDS else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dt.timedelta | dt.time):
         raise IpcoopError(f"{where} holds a time of day, not a {field}")
     if isinstance(value, float):
-        if field == "done_on" and 1 <= value < 2_958_466:  # an Excel date number
+        if field in models.DATE_FIELDS and 1 <= value < 2_958_466:  # an Excel date number
             base = dt.date(1904, 1, 1) if old else dt.date(1899, 12, 30)
             return (base + dt.timedelta(days=int(value))).isoformat()
         return str(int(value)) if value.is_integer() else repr(value)

@@ -11,7 +11,9 @@ document     a document as blocks, written as Markdown or HTML
 wordfile     a document written as Word (python-docx, loaded only here)
 summary_doc  the summary as an HTML page, a Word file, and its chart
 release      the press release and its annex
-workbook     the projects as an Excel workbook to edit (XlsxWriter, loaded only here)
+workbook     the projects as an Excel workbook to edit, the summary as a sheet
+             (XlsxWriter, loaded only here)
+calendar     the dated projects as an iCalendar file (RFC 5545) for Outlook and the like
 
 May import: ipcoop.core and ipcoop.base. Must never import ipcoop.store or
 ipcoop.sync (a report reads what the core hands it), nor a front end; only the

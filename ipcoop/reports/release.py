@@ -274,7 +274,7 @@ def _annex(
     number = 0
     for area in [*areas, *(known.get(k, {"key": k, "name": k}) for k in others)]:
         titles = [
-            title_in(p, lang)
+            _dated(title_in(p, lang), p, lang)
             for p in sorted(items, key=lambda p: p["id"])
             if p["area"] == area["key"]
         ]
@@ -291,6 +291,16 @@ def _annex(
             Block("numbered", items=titles, lang=lang),
         ]
     return out
+
+
+def _dated(text: str, project: Any, lang: str) -> str:
+    """An item with its event's date when known: "... Contest 2020 (12 November 2020)"."""
+    if not project.get("starts_on"):
+        return text
+    from ipcoop.base.dates import span_text
+
+    when = span_text(project["starts_on"], project["ends_on"], lang)
+    return f"{text} ({when})" if lang == "en" else f"{text}（{when}）"
 
 
 def all_blocks(db: Any, key: str, langs: list[str]) -> list[Block]:

@@ -162,6 +162,39 @@ def month_lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[r
     return out
 
 
+def event_lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[render.Line]:
+    """What took place (or will) in each month: the projects with an event's date."""
+    from ipcoop.base.dates import span_text
+
+    events = summary.get("events") or []
+    if not events:
+        return []
+    style = "en" if lang == "en" else "zh-cn"  # a table's dates: Arabic numerals
+    rows: list[list[render.Segment | str]] = []
+    last = ""
+    for p in events:
+        month = str(p["starts_on"])[:7]
+        label = month if lang == "en" else f"{month[:4]}年{int(month[5:])}月"
+        rows.append(
+            [
+                label if month != last else "",
+                str(p["id"]),
+                span_text(p["starts_on"], p["ends_on"], style, True),
+                (title_in(p, lang), render.STATUS_STYLE[p["status"]]),
+            ]
+        )
+        last = month
+    columns = [
+        render.Column(""),
+        render.Column("", right=True),
+        render.Column(""),
+        render.Column("", wrap=True),
+    ]
+    out: list[render.Line] = [[], [(WORDS[lang]["Events by month"], "bold")]]
+    out += [[(" ", ""), *line] for line in render.grid(columns, rows, width - 1, False)]
+    return out
+
+
 def lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[render.Line]:
     """The report as styled lines for a terminal of `width` cells, in `lang`."""
     say = WORDS[lang]
@@ -237,6 +270,7 @@ def lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[render.
         hint = f"ipcoop list --year {summary['period']} --key"
         out.append([(f"  ... and {len(keys) - KEY_LIMIT} more: {hint}", "dim")])
     out += month_lines(summary, width, lang)
+    out += event_lines(summary, width, lang)
     late = summary.get("done_late", 0)
     if late:
         after = {

@@ -59,6 +59,13 @@ def project_lines(
     area_texts = {a: models.sanitize(a) for a in {p["area"] for p in projects}}
     area_lens = {a: cell_len(text) for a, text in area_texts.items()}
     status_width = max(cell_len(s) for s in statuses.values())
+    from ipcoop.base.dates import span_text
+
+    # The event's day or span, when any project listed has one; in Arabic numerals in
+    # either Chinese (2020年11月30日至12月2日), as tables write dates on both sides.
+    style = "en" if lang == "en" else "zh-cn"
+    dates = {p["id"]: span_text(p["starts_on"], p["ends_on"], style, True) for p in projects}
+    date_width = max(map(cell_len, dates.values()), default=0)
     # (header, width, shown): narrow terminals drop Lead, then Year, then Key
     # (a key project's title then starts with ★), before the title is squeezed.
     columns = {
@@ -68,9 +75,10 @@ def project_lines(
         "Status": max(status_width, cell_len(say["Status"])),
         "Key": max(3, cell_len(say["Key"])),
         "Lead": max([cell_len(say["Lead"]), *(cell_len(w) for w in leads.values())]),
+        "Date": max(date_width, cell_len(say["Date"])),
     }
-    shown = list(columns)
-    for drop in ("Lead", "Year", "Key", None):
+    shown = list(columns) if date_width else list(columns)[:-1]
+    for drop in ("Lead", "Year", "Key", "Date" if date_width else None, None):
         for gap in ("   ", "  ", " "):
             fixed = sum(columns[c] for c in shown) + len(gap) * len(shown)
             if width - fixed >= 20:
@@ -93,6 +101,11 @@ def project_lines(
         cell = word + " " * (columns["Status"] - cell_len(word))
         status_cells[s] = (f"{ANSI[STATUS_STYLE[s]]}{cell}{RESET}" if colour else cell) + gap
     show_year, show_key, show_lead = ("Year" in shown), ("Key" in shown), ("Lead" in shown)
+    date_cells = (
+        {i: d + " " * (columns["Date"] - cell_len(d)) + gap for i, d in dates.items()}
+        if "Date" in shown
+        else dict.fromkeys(dates, "")
+    )
     lead_cells = {
         k: (w + " " * (columns["Lead"] - cell_len(w)) + gap) if show_lead else ""
         for k, w in leads.items()
@@ -115,7 +128,8 @@ def project_lines(
         title = wrap_cells(text, title_width)
         append(
             f"{p['id']:>{id_width}}{gap}{year}{area_cells[p['area']]}"
-            f"{status_cells[p['status']]}{key_cells[key]}{lead_cells[p['lead']]}{title[0]}"
+            f"{status_cells[p['status']]}{key_cells[key]}{lead_cells[p['lead']]}"
+            f"{date_cells[p['id']]}{title[0]}"
         )
         if len(title) > 1:
             extend([blank + rest for rest in title[1:]])

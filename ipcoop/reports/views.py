@@ -64,6 +64,11 @@ def print_project(
         [(say["Agencies"], "bold"), ", ".join(agencies) or "-"],
         [(say["Done on"], "bold"), done_on],
     ]
+    if project["starts_on"]:
+        from ipcoop.base.dates import span_text
+
+        event = span_text(project["starts_on"], project["ends_on"], lang, table=True)
+        rows.insert(len(rows) - 1, [(say["Date"], "bold"), event])
     if project["carried_to"] is not None:
         rows.append([(say["Carried"], "bold"), f"→ {project['carried_to']}"])
     # Notes keep their line breaks: one row per line.

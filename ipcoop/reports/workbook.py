@@ -31,13 +31,14 @@ LISTS = "Lists"
 
 
 def _cells(project: Project) -> list[Any]:
-    """A project's values as the CSV has them, the done date a date Excel knows."""
+    """A project's values as the CSV has them, its dates dates Excel knows."""
     from ipcoop.core.interchange import cells
 
     values = cells(project)
-    done_at = models.CSV_FIELDS.index("done_on")
-    if values[done_at]:
-        values[done_at] = dt.date.fromisoformat(values[done_at])
+    for field in models.DATE_FIELDS:
+        at = models.CSV_FIELDS.index(field)
+        if values[at]:
+            values[at] = dt.date.fromisoformat(values[at])
     return values
 
 
@@ -61,7 +62,7 @@ def projects_workbook(
     rows = [_cells(p) for p in projects]
     for col, name in enumerate(fields):
         sheet.write_string(0, col, name, head)
-        style = fixed if name in IDENTITY else date if name == "done_on" else free
+        style = fixed if name in IDENTITY else date if name in models.DATE_FIELDS else free
         if name in ("year", "carried_to"):
             style = number
         for row, values in enumerate(rows, start=1):
@@ -147,3 +148,122 @@ def _reference(
             widths[c] = max(widths[c], cell_len(_shown(value)))
     for c, width in enumerate(widths):
         sheet.set_column(c, c, min(width + 2, WIDEST))
+
+
+def summary_workbook(summary: dict[str, Any], lang: str = "en") -> bytes:
+    """The summary as a sheet (`summary --format xlsx`): the headline, the areas' figures
+    with their totals as formulas, the key projects, and the months."""
+    import xlsxwriter
+
+    from ipcoop.base.words import WORDS
+    from ipcoop.reports import report
+    from ipcoop.reports.sentences import headline
+
+    say = WORDS[lang]
+    out = io.BytesIO()
+    never = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    book = xlsxwriter.Workbook(out, {"in_memory": True, **never})
+    styles = {
+        "big": book.add_format({"bold": True, "font_size": 14}),
+        "bold": book.add_format({"bold": True}),
+        "head": book.add_format({"bold": True, "bg_color": "#DDE6F0", "border": 1}),
+        "total": book.add_format({"bold": True, "top": 1}),
+        "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
+        "date": book.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
+        "percent": book.add_format({"num_format": "0.0%"}),
+        "total percent": book.add_format({"num_format": "0.0%", "bold": True, "top": 1}),
+    }
+    sheet = book.add_worksheet(say["Summary"])
+    sheet.write_string(0, 0, report.title(summary, lang), styles["big"])
+    sheet.write_string(1, 0, headline(summary, lang))
+    row, columns = _area_figures(sheet, styles, summary, lang, 3)
+    row = _project_lists(sheet, styles, summary, lang, row + 2)
+    sheet.set_column(0, 0, 60)
+    sheet.set_column(1, max(columns, 3), 12)
+    book.close()
+    return out.getvalue()
+
+
+def _area_figures(
+    sheet: Any, styles: dict[str, Any], summary: dict[str, Any], lang: str, top: int
+) -> tuple[int, int]:
+    """The areas' table from row `top`; the totals are formulas (with their values)."""
+    from ipcoop.base.words import WORDS
+    from ipcoop.core.languages import name_in
+
+    say = WORDS[lang]
+    carried = bool(summary.get("carried"))
+    names = ["Area", "Total", "Done", "Open", "Dropped", *(["Carried"] if carried else [])]
+    for col, name in enumerate([*names, "Done %"]):
+        sheet.write_string(top, col, say[name], styles["head"])
+
+    def figures(row: dict[str, Any]) -> list[int]:
+        cells = [row["total"], row["done"], row["planned"] + row["active"], row["dropped"]]
+        return cells + ([row["carried"]] if carried else [])
+
+    row = top
+    for row, area in enumerate(summary["areas"], start=top + 1):
+        sheet.write_string(row, 0, name_in(area, lang), styles["wrap"])
+        for col, n in enumerate(figures(area), start=1):
+            sheet.write_number(row, col, n)
+        _percent(sheet, row, len(names), area, styles["percent"])
+    last = row + 1
+    sheet.write_string(last, 0, say["All areas"], styles["total"])
+    for col, n in enumerate(figures(summary), start=1):
+        letter = chr(ord("A") + col)
+        formula = f"=SUM({letter}{top + 2}:{letter}{last})"
+        sheet.write_formula(last, col, formula, styles["total"], n)
+    _percent(sheet, last, len(names), summary, styles["total percent"])
+    return last, len(names)
+
+
+def _percent(sheet: Any, row: int, col: int, figures: dict[str, Any], style: Any) -> None:
+    """The share done as a number Excel shows as a percentage; a dash when nothing counts."""
+    from ipcoop.core.summary import counted
+
+    if counted(figures) and isinstance(figures.get("percent_done"), int | float):
+        sheet.write_number(row, col, figures["percent_done"] / 100, style)
+    else:
+        sheet.write_string(row, col, "—", style)
+
+
+def _project_lists(
+    sheet: Any, styles: dict[str, Any], summary: dict[str, Any], lang: str, row: int
+) -> int:
+    """The key projects, done projects by month, and the events, from row `row`."""
+    from ipcoop.base.words import WORDS
+    from ipcoop.core.languages import title_in
+
+    say = WORDS[lang]
+    keys = summary["key_projects"]
+    sheet.write_string(row, 0, f"{say['Key projects']} ({len(keys)})", styles["bold"])
+    for col, name in enumerate(("Title", "ID", "Status", "Done on")):
+        sheet.write_string(row + 1, col, say[name], styles["head"])
+    row += 2
+    for p in keys:  # the title first, in the wide column
+        sheet.write_string(row, 0, title_in(p, lang), styles["wrap"])
+        sheet.write_number(row, 1, p["id"])
+        sheet.write_string(row, 2, say[p["status"]])
+        done = dt.date.fromisoformat(p["done_on"]) if p["done_on"] else None
+        _write(sheet, row, 3, done, styles["date"])
+        row += 1
+    months = summary.get("done_by_month") or {}
+    if months:
+        row += 1
+        sheet.write_string(row, 0, say["Done by month"], styles["bold"])
+        for month, n in months.items():
+            row += 1
+            sheet.write_string(row, 0, month)
+            sheet.write_number(row, 1, n)
+        row += 1
+    events = summary.get("events") or []
+    if events:
+        row += 1
+        sheet.write_string(row, 0, say["Events by month"], styles["bold"])
+        for p in events:
+            row += 1
+            sheet.write_string(row, 0, title_in(p, lang), styles["wrap"])
+            sheet.write_number(row, 1, p["id"])
+            _write(sheet, row, 2, dt.date.fromisoformat(str(p["starts_on"])), styles["date"])
+            _write(sheet, row, 3, dt.date.fromisoformat(str(p["ends_on"])), styles["date"])
+    return row

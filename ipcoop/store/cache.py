@@ -4,8 +4,9 @@
 size), the word that this content is of our own layout and sound (so a
 command may splice its lines without parsing them all), and the figures a
 summary needs per programme: its first year, counts by area and status, done
-projects by the month of their done_on, and the ids of the key projects. A
-summary then reads those and the key projects it lists, not 10,000 records.
+projects by the month of their done_on, and the ids of the key projects and of
+those with an event's date. A summary then reads those and the projects it
+lists, not 10,000 records.
 
 After those figures (one line of JSON), the cache may keep the projects
 table as the last read command that parsed all of it made it, in Python's
@@ -38,7 +39,7 @@ from ipcoop.store.layout import uncollected
 from ipcoop.store.paths import cache_path
 
 STATUS_INDEX = {status: i for i, status in enumerate(STATUSES)}
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 def fingerprint(raw: bytes) -> list[int]:
@@ -139,7 +140,8 @@ def project_stats(table: dict[str, Any]) -> dict[str, Any]:
 def count_project(stats: dict[str, Any], project_id: int, doc: dict[str, Any], sign: int) -> None:
     """Add (sign 1) or take away (sign -1) one project's part of the figures."""
     entry = stats.setdefault(
-        doc["programme"], {"areas": {}, "done_on": {}, "key": [], "year": doc["year"]}
+        doc["programme"],
+        {"areas": {}, "done_on": {}, "key": [], "events": [], "year": doc["year"]},
     )
     counts = entry["areas"].setdefault(doc["area"], [0] * len(STATUS_INDEX))
     counts[STATUS_INDEX[doc["status"]]] += sign
@@ -151,6 +153,12 @@ def count_project(stats: dict[str, Any], project_id: int, doc: dict[str, Any], s
             entry["key"].append(project_id)
         else:
             entry["key"].remove(project_id)
+    if doc.get("starts_on") and doc["status"] not in ("dropped", "carried"):
+        events = entry.setdefault("events", [])
+        if sign > 0:
+            events.append(project_id)
+        else:
+            events.remove(project_id)
 
 
 def adjust(stats: dict[str, Any], edits: dict[str, Any], originals: dict[str, Any]) -> dict:
@@ -176,6 +184,7 @@ def tidy_stats(stats: dict[str, Any]) -> dict[str, Any]:
             "areas": areas,
             "done_on": {month: n for month, n in entry["done_on"].items() if n},
             "key": sorted(entry["key"]),
+            "events": sorted(entry.get("events", ())),
             "year": entry["year"],
         }
     return out

@@ -37,7 +37,9 @@ def upgrade(data: dict[str, Any], schema: int, path: Path, copy: str, name: str)
     if schema == 6:
         data, schema = from_6(data), 7
     if schema == 7:
-        data = from_7(data)
+        data, schema = from_7(data), 8
+    if schema == 8:
+        data = from_8(data)
     assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION
     return data
 
@@ -181,6 +183,13 @@ def from_7(data: dict[str, Any]) -> Data:
     """Schema 8 chains each copy's journal entries (each new one carries the hash of the
     one before): no record changes; the version tells older ipcoop to refuse the file."""
     return {**data, "_meta": {"1": {"schema": 8}}}
+
+
+def from_8(data: dict[str, Any]) -> Data:
+    """Schema 9 gives a project the dates of its event (`starts_on`, `ends_on`, absent
+    when it has none, as every project of an older file): no record changes; the version
+    tells older ipcoop, which would drop the dates, to refuse the file."""
+    return {**data, "_meta": {"1": {"schema": 9}}}
 
 
 def _founder(copies: Any) -> str:

@@ -21,7 +21,8 @@ def group_of(field: str, table: str = "projects") -> tuple[str, ...]:
     project's title (an area's, member's or programme's name) and which of them
     were converted."""
     forms = "titles" if table == "projects" else "names"
-    spans = (("from", "until"), ("start", "end"))  # an area's or member's years, a programme's
+    # An area's or member's years, a programme's, a project's event: a span changes whole.
+    spans = (("from", "until"), ("start", "end"), ("starts_on", "ends_on"))
     # A project's year is its programme's first, and its area one of the programme's:
     # the three change together.
     place = ("programme", "year", "area")

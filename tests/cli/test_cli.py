@@ -28,6 +28,8 @@ FIELDS = [
     "notes",
     "progress",  # dated progress notes (schema 6)
     "links",
+    "starts_on",  # contract v3: the event's dates
+    "ends_on",
     "done_on",
     "carried_to",
     "created",

@@ -105,7 +105,7 @@ def test_a_narrow_terminal_never_shows_a_total_its_columns_do_not_add_up_to(repo
         (["export"], "projects.xls"),
         (["export"], "projects.pdf"),
         (["export"], "projects.txt"),
-        (["summary", "2020"], "summary.xlsx"),
+        (["summary", "2020"], "summary.ods"),  # (.xlsx: the summary as a sheet)
         (["summary", "2020"], "summary.pdf"),
         (["release", "2020"], "release.pdf"),
         (["release", "2020"], "release.odt"),

@@ -127,6 +127,8 @@ def _huge(path: Path) -> None:
         ("unknown-column", "which ipcoop does not know"),
         ("bomb", "would unpack to"),
         ("huge", "1,000,000 rows"),
+        # The reader gives an error cell as empty: found in the sheet's own XML.
+        ("error-cell", "Sheet 1!A3 holds an Excel error (such as #REF!)"),
     ],
 )
 def test_a_workbook_that_cannot_be_taken_is_one_line_and_changes_nothing(
@@ -143,6 +145,15 @@ def test_a_workbook_that_cannot_be_taken_is_one_line_and_changes_nothing(
         sheet = book.add_worksheet("P")
         extra = ["Budget"] if case == "unknown-column" else []
         sheet.write_row(0, 0, (["title", "area", "year"] if extra else ["foo"]) + extra)
+        book.close()
+    elif case == "error-cell":
+        book = xlsxwriter.Workbook(path)
+        sheet = book.add_worksheet("Sheet 1")
+        sheet.write_row(0, 0, ["title", "area", "year", "序號"])
+        sheet.write_row(1, 0, ["Seminar", "exchange", 2020])
+        sheet.write_formula(1, 3, "=#REF!", None, "#REF!")  # in a column left out: taken
+        sheet.write_formula(2, 0, "=#REF!", None, "#REF!")
+        sheet.write_row(2, 1, ["exchange", 2020])
         book.close()
     elif case == "bomb":
         _bomb(path)

@@ -57,11 +57,18 @@ FIELD_VALUES = {
     # The Chinese forms and which were converted change together, as one field.
     "titles": st.sampled_from(TITLES),
 }
+# An event's day or span (schema 9): its two ends change together; none is no field.
+SPANS = [
+    ("2020-11-12", "2020-11-12"),
+    ("2020-11-12", "2020-11-14"),
+    ("2020-12-01", "2020-12-03"),
+    (None, None),
+]
 OP = st.one_of(
     st.tuples(
         st.just("edit"),
         st.integers(1, 10),
-        st.sampled_from(sorted(FIELD_VALUES)),
+        st.sampled_from(sorted([*FIELD_VALUES, "span"])),
         st.integers(0, 3),
     ),
     st.tuples(st.just("remove"), st.integers(1, 10)),
@@ -96,6 +103,10 @@ def apply(data: dict, copy_id: str, name: str, ops: list, minute: int, draw) -> 
                     after["status"], after["done_on"] = value
                 elif field == "titles":
                     after["titles"], after["converted"] = value
+                elif field == "span":
+                    after.pop("starts_on", None), after.pop("ends_on", None)
+                    if value[0]:
+                        after["starts_on"], after["ends_on"] = value
                 else:
                     after[field] = value
                 data["projects"][pid] = after
@@ -121,6 +132,7 @@ def pick(field: str, index: int):
             ("active", None),
         ],
         "titles": TITLES,
+        "span": SPANS,
     }
     return choices[field][index]
 
@@ -172,10 +184,11 @@ def test_merge_is_deterministic_symmetric_and_loses_no_clean_edit(ours_ops, thei
             assert m is not None, pid  # kept by both, or edited on one side: an edit wins
         if m is None:
             continue
-        for group in (("title",), ("notes",), ("key",), ("status", "done_on")):
+        spans = ("starts_on", "ends_on")
+        for group in (("title",), ("notes",), ("key",), ("status", "done_on"), spans):
 
             def value(doc, group=group):
-                return json.dumps([doc[f] for f in group])
+                return json.dumps([doc.get(f) for f in group])
 
             # What each side holds, or held last before removing it.
             held = [side or last_held(base, data, pid) for side, data in ((o, ours), (t, theirs))]
@@ -230,6 +243,34 @@ def test_different_fields_of_one_project_combine():
         "2020-11-30",
     )
     assert open_conflicts(merged) == []
+
+
+def test_an_events_span_merges_whole_and_a_clash_is_a_conflict():
+    base = base_data()
+    # One side moves the event's dates, the other its title: both are kept.
+    ours = apply(base, "aaaa0001", "hk", [("edit", 6, "span", 1)], 1, pick)
+    theirs = apply(base, "bbbb0002", "gd", [("edit", 6, "title", 3)], 2, pick)
+    for merged in (merge(base, ours, theirs), merge(base, theirs, ours)):
+        project = merged["projects"]["6"]
+        assert (project["starts_on"], project["ends_on"], project["title"]) == (
+            "2020-11-12",
+            "2020-11-14",
+            "Gamma",
+        )
+        assert open_conflicts(merged) == []
+    # One side moves the start, the other the end: not mixed into a span neither set.
+    ours = apply(base, "aaaa0001", "hk", [("edit", 6, "span", 1)], 1, pick)
+    theirs = apply(base, "bbbb0002", "gd", [("edit", 6, "span", 2)], 2, pick)
+    merged = merge(base, ours, theirs)
+    (conflict,) = open_conflicts(merged)
+    assert (conflict["id"], conflict["field"]) == (6, "starts_on")
+    project = merged["projects"]["6"]
+    assert (project["starts_on"], project["ends_on"]) == ("2020-12-01", "2020-12-03")  # later
+    # A span cleared on one side and untouched on the other stays cleared (no field).
+    dated = apply(base, "aaaa0001", "hk", [("edit", 7, "span", 0)], 1, pick)
+    cleared = apply(dated, "aaaa0001", "hk", [("edit", 7, "span", 3)], 3, pick)
+    merged = merge(dated, cleared, dated)
+    assert "starts_on" not in merged["projects"]["7"]
 
 
 def test_a_change_taken_back_meets_the_other_sides_change_as_a_conflict():

@@ -12,7 +12,7 @@ import typer
 
 from ipcoop.base.errors import IpcoopError
 from ipcoop.cli.context import db_path, ensure_default, reading, saved, stdin_is_terminal, writing
-from ipcoop.cli.options import OutputOpt
+from ipcoop.cli.options import LangOpt, OutputOpt, lang_of
 from ipcoop.cli.output import emit, say
 
 
@@ -43,29 +43,42 @@ def export(
         str | None,
         typer.Option(
             "--format",
-            help="json (as list --json prints), csv (one column per field) or xlsx (an "
-            "Excel workbook to edit and send back); default: what the --output file's "
-            "name says, else json.",
+            help="json (as list --json prints), csv (one column per field), xlsx (an "
+            "Excel workbook to edit and send back) or ics (the dated projects as calendar "
+            "events); default: what the --output file's name says, else json.",
             autocompletion=lambda incomplete: [
-                f for f in ("json", "csv", "xlsx") if f.startswith(incomplete)
+                f for f in ("json", "csv", "xlsx", "ics") if f.startswith(incomplete)
             ],
         ),
     ] = None,
     output: OutputOpt = None,
+    lang: LangOpt = None,
 ) -> None:
-    """Write every project out, for a spreadsheet or another database.
+    """Write every project out, for a spreadsheet, a calendar or another database.
 
     The Excel workbook has drop-down lists for area, status, lead and key, its
     identity columns locked, and a sheet of the areas and members; 'ipcoop
-    import' reads it back, updating the projects it came from.
+    import' reads it back, updating the projects it came from. The calendar
+    (.ics, in the --lang language) holds one all-day event per project with a
+    date; importing it again into Outlook or Google Calendar updates the events.
     Example: ipcoop export --output projects.csv
     Example: ipcoop export --output programme.xlsx
+    Example: ipcoop export --output events.ics --lang zh-hk
     """
     from ipcoop.cli.output import choose_format
     from ipcoop.core import transfer
 
-    chosen = choose_format(fmt, output, ("json", "csv", "xlsx"), "json")
+    chosen = choose_format(fmt, output, ("json", "csv", "xlsx", "ics"), "json")
     db = reading(ctx)
+    if chosen == "ics":
+        from ipcoop.core.history import sequences
+        from ipcoop.reports.calendar import to_ics
+
+        calendar = to_ics(db.projects(), lang_of(lang), sequences(db), db.areas(), db.members())
+        # Bytes keep the CRLF lines exact in a file or a pipe; a terminal is shown text.
+        to_terminal = output is None and sys.stdout.isatty()
+        emit(calendar if to_terminal else calendar.encode("utf-8"), output)
+        return
     if chosen == "xlsx":
         from ipcoop.reports.workbook import projects_workbook
 

@@ -23,7 +23,7 @@ from ipcoop.cli.options import (
 )
 from ipcoop.cli.output import choose_format, emit, notes, say
 
-SUMMARY_FORMATS = ("table", "json", "md", "html", "svg", "docx")
+SUMMARY_FORMATS = ("table", "json", "md", "html", "svg", "docx", "xlsx")
 
 
 def summary(
@@ -41,8 +41,8 @@ def summary(
         str | None,
         typer.Option(
             "--format",
-            help="table, json, md, html (a printable page), svg (a chart) or docx (Word); "
-            "default: what the --output file's name says, else table.",
+            help="table, json, md, html (a printable page), svg (a chart), docx (Word) or "
+            "xlsx (Excel); default: what the --output file's name says, else table.",
             autocompletion=lambda incomplete: [
                 f for f in SUMMARY_FORMATS if f.startswith(incomplete)
             ],
@@ -96,6 +96,11 @@ def summary(
         say(unsettled)
     if fmt == "table" and output is None:
         report.print_terminal(figures, the_lang)
+        return
+    if fmt == "xlsx":
+        from ipcoop.reports.workbook import summary_workbook
+
+        emit(summary_workbook(figures, the_lang), output)
         return
     if fmt in ("html", "svg", "docx"):
         from ipcoop.reports import summary_doc

@@ -13,6 +13,9 @@ from ipcoop.cli.options import (
     AgencyListOpt,
     AreaOpt,
     ClosedIdsArg,
+    EventFromOpt,
+    EventOnOpt,
+    EventToOpt,
     IdArg,
     IdsArg,
     JsonOpt,
@@ -79,12 +82,23 @@ def list_(
             "(Chinese in either script).",
         ),
     ] = None,
-    sort: Annotated[
-        str,
+    upcoming: Annotated[
+        str | None,
         typer.Option(
-            "--sort", help="Field to sort by; prefix - to reverse.", autocompletion=complete_sort
+            "--upcoming",
+            metavar="WHEN",
+            help="Only events coming up (or under way): in the next 30d or 2w, or in a "
+            "month such as 2020-11; soonest first. Dropped ones are left out.",
         ),
-    ] = "id",
+    ] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            "--sort",
+            help="Field to sort by; prefix - to reverse (default id; starts_on with --upcoming).",
+            autocompletion=complete_sort,
+        ),
+    ] = None,
     fmt: Annotated[
         str,
         typer.Option("--format", help="table, json, csv or md.", autocompletion=complete_format),
@@ -97,6 +111,7 @@ def list_(
     --lang picks the title shown and the table's words (JSON and CSV carry every
     form). --search finds Chinese in either script: 粵港 finds 粤港.
     Example: ipcoop list --year 2020 --area gba --status open --sort -year
+    Example: ipcoop list --upcoming 2w
     """
     from ipcoop.core import listing
 
@@ -118,6 +133,7 @@ def list_(
         open_only=open_only,
         programme=programme,
         done_in=done_in,
+        upcoming=upcoming,
         lang=the_lang,
     )
     projects = listing.select(db.rows(), filters, whole=fmt != "table")
@@ -206,13 +222,18 @@ def add(
     ] = "planned",
     zh_hk: ZhHkOpt = None,
     zh_cn: ZhCnOpt = None,
+    on: EventOnOpt = None,
+    start: EventFromOpt = None,
+    end: EventToOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a project; prints its new id.
 
-    Example: ipcoop add "IP seminar for SMEs" --area guidance --year 2021 --agency HKIPD
-    --zh-hk "中小企知識產權研討會"
+    An event's day goes in --on, or its span in --from and --to (day first as well:
+    12/11/2020). Example: ipcoop add "IP seminar for SMEs" --area guidance --year 2021
+    --agency HKIPD --zh-hk "中小企知識產權研討會" --on 2021-06-18
     """
+    from ipcoop.base.dates import span_of_options
     from ipcoop.core import languages, tracker
     from ipcoop.reports import render
 
@@ -233,6 +254,7 @@ def add(
             note=note,
             status=status,
             titles=(forms := languages.typed(zh_hk, zh_cn)),
+            span=span_of_options(on, start, end) or (None, None),
         )
     emit(render.to_json(project) if as_json else f"{project['id']}\n")
     _notes(forms, project)
@@ -256,10 +278,18 @@ def edit(
     note: Annotated[str | None, typer.Option("--note", help="Replace the notes.")] = None,
     zh_hk: ZhHkOpt = None,
     zh_cn: ZhCnOpt = None,
+    on: EventOnOpt = None,
+    start: EventFromOpt = None,
+    end: EventToOpt = None,
+    no_date: Annotated[
+        bool, typer.Option("--no-date", help="Clear the event's date or span.")
+    ] = False,
 ) -> None:
     """Change fields of a project; each option replaces the field it names.
 
-    --agency given again replaces the whole list. Example: ipcoop edit 12 --year 2021 --key
+    --agency given again replaces the whole list; --from or --to alone moves one end of
+    the event's span. Example: ipcoop edit 12 --year 2021 --key --from 2021-11-12 --to
+    2021-11-13
     """
     from ipcoop.core import languages, tracker
 
@@ -276,7 +306,11 @@ def edit(
         "notes": note,
         "titles": forms or None,
     }
-    changes = {k: v for k, v in given.items() if v is not None}
+    changes: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    if no_date and (on or start or end):
+        raise IpcoopError("--no-date clears the event's date; give it alone, not with --on")
+    if no_date or on is not None or start is not None or end is not None:
+        changes["event"] = None if no_date else (on, start, end)
     with writing(ctx) as db:
         project = tracker.edit_project(db, pid, changes)
     say(f"Updated project {project['id']}.")

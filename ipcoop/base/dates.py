@@ -1,0 +1,203 @@
+"""Dates as people write them, and the dates of the group's events.
+
+Spreadsheets and officials write dates day first (30/06/2020) or year first
+(2020-06-30, 2020年6月30日); `parse_sheet_date` reads both. A project may
+take place on a day or over a span.
+
+A project stores `starts_on` and `ends_on` ("YYYY-MM-DD"), both or neither; a
+one-day event has the same date in both. `list --upcoming` asks which events
+fall in a window: the next 30 days, two weeks, or a calendar month.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ipcoop.base.errors import InvalidValue
+
+FIELDS = ("starts_on", "ends_on")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WINDOW_RE = re.compile(r"^(\d{1,3})\s*([dw])$")
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+DEFAULT_WINDOW = "30d"
+
+
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})$")
+_YEAR_FIRST = re.compile(r"^(\d{4})[/.年-](\d{1,2})[/.月-](\d{1,2})日?$")
+
+
+def parse_sheet_date(value: Any, what: str = "done_on") -> Any:
+    """A date as spreadsheets in Hong Kong and Guangdong write it: day first
+    (30/06/2020, 30-06-2020, 30.06.2020), or year first (2020-06-30, 2020/6/30,
+    2020年6月30日). Month-first or two-digit years are refused, not guessed."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    match = _YEAR_FIRST.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _DAY_FIRST.match(text)
+        if not match:
+            return text  # let the usual check say what is wrong
+        day, month, year = (int(g) for g in match.groups())
+        if len(match.group(3)) != 4:
+            raise InvalidValue(
+                f"{what} {text!r} has a two-digit year; write it as "
+                f"{match.group(1)}/{match.group(2)}/20{match.group(3)}"
+            )
+        if month > 12 and day <= 12:
+            raise InvalidValue(
+                f"{what} {text!r} looks month-first; dates are day first, as in 30/06/2020"
+            )
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        raise InvalidValue(f"{what} {text!r} is not a real date") from None
+
+
+def parse_date(value: Any, what: str = "date") -> str:
+    """A calendar date as 'YYYY-MM-DD' (validated, normalised)."""
+    if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
+        raise InvalidValue(
+            f"{what} must be a date such as 2020-11-30 or, day first, 30/11/2020; "
+            f"not {_shown(value)}"
+        )
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise InvalidValue(f"{what} {value.strip()} is not a real date") from None
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def checked_span(starts_on: Any, ends_on: Any) -> tuple[str | None, str | None]:
+    """A stored or imported span, normalised: both dates or neither, in order. An end
+    alone is refused; a start alone is a one-day event."""
+    start = None if starts_on in (None, "") else parse_date(starts_on, "starts_on")
+    end = None if ends_on in (None, "") else parse_date(ends_on, "ends_on")
+    if start is None and end is not None:
+        raise InvalidValue(f"ends_on is {end} but starts_on is not set; give the first day too")
+    if start is not None and end is None:
+        end = start
+    if start is not None and end is not None and end < start:
+        raise InvalidValue(f"the event ends ({end}) before it starts ({start})")
+    return start, end
+
+
+def typed_date(value: str, option: str) -> str:
+    """A date typed at an option: 2020-11-12, or day first as in 12/11/2020."""
+    return parse_date(parse_sheet_date(value, option), option)
+
+
+def span_of_options(
+    on: str | None,
+    start: str | None,
+    end: str | None,
+    now: tuple[str | None, str | None] = (None, None),
+) -> tuple[str | None, str | None] | None:
+    """The span `--on` or `--from`/`--to` give, given the project's span now (None: the
+    options say nothing). An edit may move one end alone; a new span needs both ends."""
+    if on is None and start is None and end is None:
+        return None
+    if on is not None and (start is not None or end is not None):
+        raise InvalidValue("give the event's date with --on, or its span with --from and --to")
+    if on is not None:
+        day = typed_date(on, "--on")
+        return day, day
+    first = typed_date(start, "--from") if start is not None else now[0]
+    last = typed_date(end, "--to") if end is not None else now[1]
+    if first is None or last is None:
+        missing = "--to" if last is None else "--from"
+        raise InvalidValue(f"a span needs {missing} as well (or give one day with --on)")
+    if last < first:
+        if start is not None and end is not None:
+            raise InvalidValue(f"--to {last} is before --from {first}")
+        moved = "--from" if end is None else "--to"
+        raise InvalidValue(
+            f"with {moved} alone the event would end on {last}, before it starts on {first}; "
+            f"give --from and --to together"
+        )
+    return first, last
+
+
+def window(text: str | None, today: dt.date) -> tuple[str, str]:
+    """The window `--upcoming` names, as (first day, last day): '30d' and '2w' from
+    today, '2020-11' a calendar month."""
+    raw = (text or DEFAULT_WINDOW).strip().lower()
+    match = _WINDOW_RE.match(raw)
+    if match:
+        count, unit = int(match.group(1)), match.group(2)
+        days = count * (7 if unit == "w" else 1)
+        if days < 1:
+            raise InvalidValue(f"--upcoming {text} is empty; give at least 1d")
+        return today.isoformat(), (today + dt.timedelta(days=days - 1)).isoformat()
+    match = _MONTH_RE.match(raw)
+    if match and 1 <= int(match.group(2)) <= 12:
+        year, month = int(match.group(1)), int(match.group(2))
+        last = calendar.monthrange(year, month)[1]
+        return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
+    raise InvalidValue(
+        f"--upcoming takes a number of days or weeks (30d, 2w) or a month (2020-11), not {text!r}"
+    )
+
+
+def within(project: Mapping[str, Any], first: str, last: str) -> bool:
+    """Whether a project's event touches the window (an event under way counts)."""
+    start, end = project.get("starts_on"), project.get("ends_on")
+    return isinstance(start, str) and start <= last and str(end or start) >= first
+
+
+def months(project: Mapping[str, Any]) -> list[str]:
+    """The months ('2020-11') an event takes place in."""
+    start, end = project.get("starts_on"), project.get("ends_on")
+    if not start:
+        return []
+    end = end or start
+    out, year, month = [], int(start[:4]), int(start[5:7])
+    while f"{year:04d}-{month:02d}" <= end[:7]:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def span_text(start: str | None, end: str | None, lang: str, table: bool = False) -> str:
+    """An event's day or span as text: in a table ISO in English (a span as ISO 8601
+    shortens it: 2020-11-12/14, 2020-11-30/12-02) and each side's style in Chinese
+    (2020年11月12日至14日); in a sentence as the group writes dates (12-14 November
+    2020, 二○二○年十一月十二日至十四日)."""
+    from ipcoop.base.words import MONTHS, chinese_number, date_text
+
+    if not start:
+        return ""
+    end = end or start
+    if table and lang == "en":
+        if end == start:
+            return start
+        shared = 8 if end[:8] == start[:8] else 5 if end[:5] == start[:5] else 0
+        return f"{start}/{end[shared:]}"
+    if end == start:
+        return date_text(start, lang)
+    first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    if lang == "en":
+        if (first.year, first.month) == (last.year, last.month):
+            return f"{first.day}-{date_text(end, lang)}"
+        if first.year == last.year:
+            return f"{first.day} {MONTHS[first.month - 1]} - {date_text(end, lang)}"
+        return f"{date_text(start, lang)} - {date_text(end, lang)}"
+    hk = lang == "zh-hk"
+    if first.year != last.year:
+        tail = date_text(end, lang)
+    elif first.month != last.month:
+        tail = f"{chinese_number(last.month) if hk else last.month}月"
+        tail += f"{chinese_number(last.day) if hk else last.day}日"
+    else:
+        tail = f"{chinese_number(last.day) if hk else last.day}日"
+    return f"{date_text(start, lang)}至{tail}"

@@ -1,0 +1,249 @@
+"""The dates of the group's events (schema 9): add/edit --on or --from/--to, list
+--upcoming, show, the summary's months, the annex, CSV and Excel, and the calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import pytest
+
+from ipcoop import store
+from tests.helpers import DATA, invoke, one_error_line
+
+
+def _json(db, *args) -> list[dict]:
+    result = invoke("--db", db, "list", "--json", *args)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _span(db, pid: int) -> tuple[str | None, str | None]:
+    (p,) = [p for p in _json(db) if p["id"] == pid]
+    return p["starts_on"], p["ends_on"]
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "ipcoop.json"
+    assert invoke("--db", path, "init").exit_code == 0
+    return path
+
+
+def test_a_schema_8_file_is_upgraded_and_its_projects_gain_dates(tmp_path):
+    path = tmp_path / "ipcoop.json"
+    shutil.copy(DATA / "schema8.json", path)
+    old = json.loads(path.read_text("utf-8"))
+    assert old["_meta"]["1"]["schema"] == 8
+    assert all("starts_on" not in p for p in old["projects"].values())
+    # Read as it is, untouched: every project without an event's date.
+    assert {p["starts_on"] for p in _json(path)} == {None}
+    assert json.loads(path.read_text("utf-8")) == old  # reading changed nothing
+    result = invoke("--db", path, "edit", "14", "--on", "12/11/2020")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(path.read_text("utf-8"))
+    assert data["_meta"]["1"]["schema"] == store.SCHEMA_VERSION == 9
+    assert {k: data["history"][k] for k in old["history"]} == old["history"]
+    assert data["projects"]["14"]["starts_on"] == data["projects"]["14"]["ends_on"] == "2020-11-12"
+    assert "starts_on" not in data["projects"]["13"]  # no date: no field, as before
+    assert invoke("--db", path, "check").exit_code == 0
+    assert invoke("--db", path, "undo").exit_code == 0
+    assert "starts_on" not in json.loads(path.read_text("utf-8"))["projects"]["14"]
+
+
+def test_add_and_edit_set_move_and_clear_an_events_dates(db):
+    result = invoke(
+        "--db", db, "add", "Business of IP Asia Forum 2020", "--area", "exchange",
+        "--year", "2020", "--from", "03/12/2020", "--to", "2020-12-04",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    pid = int(result.stdout)
+    assert _span(db, pid) == ("2020-12-03", "2020-12-04")
+    assert invoke("--db", db, "edit", str(pid), "--to", "2020-12-05").exit_code == 0
+    assert _span(db, pid) == ("2020-12-03", "2020-12-05")  # one end moved, the other kept
+    assert invoke("--db", db, "edit", str(pid), "--on", "2020-11-12").exit_code == 0
+    assert _span(db, pid) == ("2020-11-12", "2020-11-12")
+    shown = invoke("--db", db, "show", str(pid))
+    assert "Date" in shown.stdout and "2020-11-12" in shown.stdout
+    assert "舉行日期" in invoke("--db", db, "show", str(pid), "--lang", "zh-hk").stdout
+    assert invoke("--db", db, "edit", str(pid), "--no-date").exit_code == 0
+    assert _span(db, pid) == (None, None)
+    assert "starts_on" not in json.loads(db.read_text("utf-8"))["projects"][str(pid)]
+    log = invoke("--db", db, "log", str(pid)).stdout
+    assert "2020-11-12" in log
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--from", "2020-12-05", "--to", "2020-12-03"], "--to 2020-12-03 is before --from"),
+        (["--on", "2020-12-05", "--from", "2020-12-03"], "give the event's date with --on, or"),
+        (["--to", "2020-12-03"], "a span needs --from as well"),
+        (["--on", "31/02/2020"], "is not a real date"),
+        (["--on", "12/31/2020"], "looks month-first"),
+        (["--on", "next week"], "--on must be a date"),
+    ],
+)
+def test_a_bad_date_is_refused_in_one_line_and_changes_nothing(db, args, words):
+    before = db.read_bytes()
+    result = invoke("--db", db, "add", "Seminar", "--area", "exchange", "--year", "2020", *args)
+    assert result.exit_code != 0
+    assert words in one_error_line(result)
+    assert db.read_bytes() == before
+
+
+def test_edit_moving_one_end_past_the_other_is_refused(db):
+    assert (
+        invoke("--db", db, "edit", "13", "--from", "2020-11-12", "--to", "2020-11-14").exit_code
+        == 0
+    )
+    before = db.read_bytes()
+    result = invoke("--db", db, "edit", "13", "--from", "2020-11-20")
+    assert "before it starts on 2020-11-20" in one_error_line(result)
+    result = invoke("--db", db, "edit", "13", "--no-date", "--on", "2020-11-20")
+    assert "--no-date" in one_error_line(result)
+    assert db.read_bytes() == before
+
+
+def test_list_upcoming_lists_what_is_coming_soonest_first(db):
+    today = dt.date.today()
+
+    def day(n: int) -> str:
+        return (today + dt.timedelta(days=n)).isoformat()
+
+    plan = {
+        13: (day(20), day(21)),
+        14: (day(3), day(3)),
+        15: (day(-2), day(1)),
+        16: (day(40), day(40)),
+    }
+    for pid, (first, last) in plan.items():
+        assert invoke("--db", db, "edit", str(pid), "--from", first, "--to", last).exit_code == 0
+    assert invoke("--db", db, "edit", "12", "--on", day(5)).exit_code == 0
+    assert invoke("--db", db, "drop", "12").exit_code == 0  # dropped: not coming
+    assert [p["id"] for p in _json(db, "--upcoming", "30d")] == [15, 14, 13]  # 15 under way
+    assert [p["id"] for p in _json(db, "--upcoming", "1w")] == [15, 14]
+    assert [p["id"] for p in _json(db, "--upcoming", "30d", "--sort", "-id")] == [15, 14, 13]
+    table = invoke("--db", db, "list", "--upcoming", "2w").stdout
+    assert "Date" in table and day(3) in table
+
+
+def test_list_upcoming_a_month_and_bad_windows(db):
+    assert (
+        invoke("--db", db, "edit", "13", "--from", "2020-10-30", "--to", "2020-11-02").exit_code
+        == 0
+    )
+    assert invoke("--db", db, "edit", "14", "--on", "2020-11-30").exit_code == 0
+    assert invoke("--db", db, "edit", "15", "--on", "2020-12-01").exit_code == 0
+    assert [p["id"] for p in _json(db, "--upcoming", "2020-11")] == [13, 14]
+    for bad in ("soon", "2020-13", "0d"):
+        result = invoke("--db", db, "list", "--upcoming", bad)
+        assert result.exit_code in (1, 2)
+        assert "--upcoming" in one_error_line(result)
+
+
+def test_the_summary_says_what_took_place_each_month_and_the_annex_gives_dates(db):
+    assert invoke("--db", db, "edit", "13", "--on", "2020-11-12").exit_code == 0
+    assert (
+        invoke("--db", db, "edit", "14", "--from", "2020-11-30", "--to", "2020-12-02").exit_code
+        == 0
+    )
+    assert invoke("--db", db, "edit", "15", "--on", "2020-12-01").exit_code == 0
+    assert invoke("--db", db, "drop", "15").exit_code == 0
+    for attempt in range(2):  # counted from the file, then from the cache
+        figures = json.loads(invoke("--db", db, "summary", "2020", "--json").stdout)
+        assert [p["id"] for p in figures["events"]] == [13, 14], attempt
+    text = invoke("--db", db, "summary", "2020").stdout
+    assert "Events by month" in text and "2020-11-30/12-02" in text
+    assert "各月活動" in invoke("--db", db, "summary", "2020", "--lang", "zh-hk").stdout
+    release = invoke("--db", db, "release", "2020").stdout
+    assert "Contest 2020 (12 November 2020)" in release
+    assert "(30 November - 2 December 2020)" in release
+    zh = invoke("--db", db, "release", "2020", "--lang", "zh-hk").stdout
+    assert "（二○二○年十一月三十日至十二月二日）" in zh
+    cn = invoke("--db", db, "release", "2020", "--lang", "zh-cn").stdout
+    assert "（2020年11月12日）" in cn
+
+
+def test_csv_and_excel_carry_the_dates_both_ways(db, tmp_path):
+    assert invoke("--db", db, "edit", "13", "--on", "2020-11-12").exit_code == 0
+    sheet = tmp_path / "projects.csv"
+    assert invoke("--db", db, "export", "-o", sheet).exit_code == 0
+    text = sheet.read_text("utf-8-sig")
+    header = text.splitlines()[0].split(",")
+    assert header.index("starts_on") < header.index("ends_on") < header.index("done_on")
+    fields = {n: i for i, n in enumerate(header)}
+    import csv
+    import io
+
+    table = list(csv.reader(io.StringIO(text)))  # the sheet sent back, 14 dated by hand
+    for row in table[1:]:
+        if row[0] == "14":
+            row[fields["starts_on"]], row[fields["ends_on"]] = "30/11/2020", "2/12/2020"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(table)
+    edited = out.getvalue()
+    sheet.write_text(edited, "utf-8")
+    result = invoke("--db", db, "import", sheet)
+    assert result.exit_code == 0, result.stderr
+    assert _span(db, 14) == ("2020-11-30", "2020-12-02")
+    assert _span(db, 13) == ("2020-11-12", "2020-11-12")
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book_path = tmp_path / "programme.xlsx"
+    assert invoke("--db", db, "export", "-o", book_path).exit_code == 0
+    book = openpyxl.load_workbook(book_path)
+    sheet_ = book["Projects"]
+    head = [c.value for c in sheet_[1]]
+    col = head.index("starts_on") + 1
+    row = next(r for r in range(2, sheet_.max_row + 1) if sheet_.cell(r, 1).value == 14)
+    assert sheet_.cell(row, col).value == dt.datetime(2020, 11, 30)  # a date Excel knows
+
+
+def test_a_workbook_with_a_chinese_date_column_of_excel_numbers(db, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["項目名稱", "範疇", "年度", "舉行日期", "結束日期"])
+    sheet.append(["粵港知識產權研討會", "exchange", 2020, 44147, 44148])  # 12-13/11/2020
+    sheet.append(["Another seminar", "exchange", 2020, 44166, None])  # 1/12/2020
+    path = tmp_path / "sent.xlsx"
+    book.save(path)
+    result = invoke("--db", db, "import", path)
+    assert result.exit_code == 0, result.stderr
+    made = {p["title"]: (p["starts_on"], p["ends_on"]) for p in _json(db)}
+    assert made["粵港知識產權研討會"] == ("2020-11-12", "2020-11-13")
+    assert made["Another seminar"] == ("2020-12-01", "2020-12-01")
+
+
+def test_a_sheet_with_an_end_but_no_start_is_refused_whole(db, tmp_path):
+    sheet = tmp_path / "sent.csv"
+    sheet.write_text("title,area,year,ends_on\nSeminar,exchange,2020,2020-11-12\n", "utf-8")
+    before = db.read_bytes()
+    result = invoke("--db", db, "import", sheet)
+    assert "row 2: ends_on is 2020-11-12 but starts_on is not set" in one_error_line(result)
+    assert db.read_bytes() == before
+
+
+def test_summary_as_a_workbook_has_the_figures_totals_as_formulas_and_the_events(db, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    assert invoke("--db", db, "done", "13", "--on", "2020-11-30").exit_code == 0
+    assert invoke("--db", db, "edit", "14", "--on", "2020-11-12").exit_code == 0
+    path = tmp_path / "summary.xlsx"
+    result = invoke("--db", db, "summary", "2020", "-o", path, "--lang", "zh-hk")
+    assert result.exit_code == 0, result.stderr
+    figures = json.loads(invoke("--db", db, "summary", "2020", "--json").stdout)
+    sheet = openpyxl.load_workbook(path)["摘要"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][0] == "二○二○年合作項目"
+    head = rows[3]
+    assert head[:3] == ["範疇", "總數", "已完成"]
+    total_row = next(r for r in rows if r[0] == "所有範疇")
+    assert total_row[1] == f"=SUM(B5:B{4 + len(figures['areas'])})"
+    gba = next(r for r in rows if r[0] == "加強粵港澳大灣區知識產權合作")
+    assert gba[1:3] == [1, 1] and gba[head.index("完成率")] == 1.0  # a number, as a percentage
+    cell = sheet.cell(rows.index(gba) + 1, head.index("完成率") + 1)
+    assert cell.number_format == "0.0%"
+    events = rows.index(next(r for r in rows if r[0] == "各月活動"))
+    assert rows[events + 1][:3] == ["知識產權訴訟及司法保護交流活動", 14, dt.datetime(2020, 11, 12)]
