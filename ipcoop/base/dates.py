@@ -20,8 +20,13 @@ from typing import Any
 from ipcoop.base.errors import InvalidValue
 
 FIELDS = ("starts_on", "ends_on")
+# The group was set up in 2003; a generous window keeps typos like 20200 out, for a
+# programme's years and an event's dates alike.
+MIN_YEAR = 2000
+MAX_YEAR = 2100
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_WINDOW_RE = re.compile(r"^(\d{1,3})\s*([dw])$")
+_MIDNIGHT = re.compile(r"[ T]00:00(:00(\.0+)?)?$")
+_WINDOW_RE = re.compile(r"^(\d{1,4})\s*([dw])$")
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 DEFAULT_WINDOW = "30d"
 
@@ -36,7 +41,8 @@ def parse_sheet_date(value: Any, what: str = "done_on") -> Any:
     2020年6月30日). Month-first or two-digit years are refused, not guessed."""
     if not isinstance(value, str):
         return value
-    text = value.strip()
+    # A spreadsheet saving a date cell as text may add midnight: 2020-10-05 00:00:00.
+    text = _MIDNIGHT.sub("", value.strip())
     match = _YEAR_FIRST.match(text)
     if match:
         year, month, day = (int(g) for g in match.groups())
@@ -89,6 +95,11 @@ def checked_span(starts_on: Any, ends_on: Any) -> tuple[str | None, str | None]:
         end = start
     if start is not None and end is not None and end < start:
         raise InvalidValue(f"the event ends ({end}) before it starts ({start})")
+    for day in (start, end):
+        if day is not None and not MIN_YEAR <= int(day[:4]) <= MAX_YEAR:
+            raise InvalidValue(
+                f"the event's date {day} is out of range ({MIN_YEAR}-{MAX_YEAR}); check the year"
+            )
     return start, end
 
 
@@ -131,16 +142,18 @@ def span_of_options(
 def window(text: str | None, today: dt.date) -> tuple[str, str]:
     """The window `--upcoming` names, as (first day, last day): '30d' and '2w' from
     today, '2020-11' a calendar month."""
-    raw = (text or DEFAULT_WINDOW).strip().lower()
+    raw = (DEFAULT_WINDOW if text is None else text).strip().lower()
     match = _WINDOW_RE.match(raw)
     if match:
         count, unit = int(match.group(1)), match.group(2)
         days = count * (7 if unit == "w" else 1)
         if days < 1:
             raise InvalidValue(f"--upcoming {text} is empty; give at least 1d")
+        if days > 3660:
+            raise InvalidValue(f"--upcoming {text} is over ten years; give a shorter window")
         return today.isoformat(), (today + dt.timedelta(days=days - 1)).isoformat()
     match = _MONTH_RE.match(raw)
-    if match and 1 <= int(match.group(2)) <= 12:
+    if match and 1 <= int(match.group(2)) <= 12 and MIN_YEAR <= int(match.group(1)) <= MAX_YEAR:
         year, month = int(match.group(1)), int(match.group(2))
         last = calendar.monthrange(year, month)[1]
         return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
@@ -169,10 +182,10 @@ def months(project: Mapping[str, Any]) -> list[str]:
 
 
 def span_text(start: str | None, end: str | None, lang: str, table: bool = False) -> str:
-    """An event's day or span as text: in a table ISO in English (a span as ISO 8601
-    shortens it: 2020-11-12/14, 2020-11-30/12-02) and each side's style in Chinese
-    (2020年11月12日至14日); in a sentence as the group writes dates (12-14 November
-    2020, 二○二○年十一月十二日至十四日)."""
+    """An event's day or span as text: in a table ISO in English (2020-11-12 to 11-14,
+    the year said once; never 2020-11-12/14, which reads as a day-first date) and each
+    side's style in Chinese (2020年11月12日至14日); in a sentence as the group writes
+    dates (12–14 November 2020, 二○二○年十一月十二日至十四日)."""
     from ipcoop.base.words import MONTHS, chinese_number, date_text
 
     if not start:
@@ -181,17 +194,16 @@ def span_text(start: str | None, end: str | None, lang: str, table: bool = False
     if table and lang == "en":
         if end == start:
             return start
-        shared = 8 if end[:8] == start[:8] else 5 if end[:5] == start[:5] else 0
-        return f"{start}/{end[shared:]}"
+        return f"{start} to {end[5:] if end[:4] == start[:4] else end}"
     if end == start:
         return date_text(start, lang)
     first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
     if lang == "en":
         if (first.year, first.month) == (last.year, last.month):
-            return f"{first.day}-{date_text(end, lang)}"
+            return f"{first.day}–{date_text(end, lang)}"
         if first.year == last.year:
-            return f"{first.day} {MONTHS[first.month - 1]} - {date_text(end, lang)}"
-        return f"{date_text(start, lang)} - {date_text(end, lang)}"
+            return f"{first.day} {MONTHS[first.month - 1]} – {date_text(end, lang)}"
+        return f"{date_text(start, lang)} – {date_text(end, lang)}"
     hk = lang == "zh-hk"
     if first.year != last.year:
         tail = date_text(end, lang)

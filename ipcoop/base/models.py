@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ipcoop.base.dates import checked_span, parse_date
+from ipcoop.base.dates import MAX_YEAR, MIN_YEAR, checked_span, parse_date
 from ipcoop.base.errors import InvalidValue
 
 STATUSES = ("planned", "active", "done", "dropped", "carried")
@@ -66,12 +66,8 @@ SORT_FIELDS = (
     "updated",
 )
 
-# The group was set up in 2003; a generous window keeps typos like 20200 out.
 # The fields that hold a calendar date, which sheets may write as dates of their own.
 DATE_FIELDS = ("starts_on", "ends_on", "done_on")
-
-MIN_YEAR = 2000
-MAX_YEAR = 2100
 MAX_TITLE = 500
 MAX_NOTES = 10_000
 

@@ -119,6 +119,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "settle",
         "Settle a conflict by keeping one of its values (numbered by 'ipcoop conflicts').",
     ),
+    "tui": ("screen", "tui", "The programme on one screen, worked by keys and mouse."),
 }
 
 
@@ -135,14 +136,79 @@ def build(name: str) -> Any:
 
     found = target(name)
     if isinstance(found, typer.Typer):
-        return typer.main.get_command(found)
+        return examples_kept(typer.main.get_command(found))
     resolve_annotations(found)
     # The root command offers the completion options; a command of its own needs none.
     single = typer.Typer(
         rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False
     )
     single.command(name)(found)
-    return typer.main.get_command(single)
+    return examples_kept(typer.main.get_command(single))
+
+
+def examples_kept(command: Any) -> Any:
+    """The command (and its subcommands) with the examples of its help set apart, each
+    on a line of its own that help never rewraps: "Example: ipcoop list --year 2020"
+    run into the prose, or broken inside the command, reads as something else."""
+    command.help = examples_apart(command.help)
+    for sub in getattr(command, "commands", {}).values():
+        examples_kept(sub)
+    return command
+
+
+def examples_apart(text: str | None) -> str | None:
+    """Help text with its "Example:" lines (and their continuations, up to a blank line
+    or the next example) gathered into one paragraph Click leaves as it is (\b)."""
+    if not text or "Example:" not in text:
+        return text
+    import inspect
+
+    prose: list[str] = []
+    examples: list[str] = []
+    taking = False
+    # An example begun inside a line of prose starts a line of its own.
+    for line in inspect.cleandoc(text).replace(" Example: ", "\nExample: ").split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("Example:"):
+            examples.append(stripped.removeprefix("Example:").strip())
+            taking = True
+        elif taking and stripped:
+            examples[-1] += " " + stripped
+        else:
+            taking = False
+            prose.append(line)
+    while prose and not prose[-1].strip():
+        prose.pop()
+    if not examples:
+        return text
+    heading = "Example:" if len(examples) == 1 else "Examples:"
+    lines = [line for e in examples for line in _shell_lines(e)]
+    return "\n".join([*prose, "", "\b", heading, *lines])
+
+
+def _shell_lines(example: str, room: int = 76) -> list[str]:
+    """An example as lines of at most `room` cells, continued as a shell continues a
+    command (a trailing backslash), so that it pastes as it is."""
+    import re
+    import unicodedata
+
+    def cells(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    tokens = re.findall(r"""(?:[^\s"']+|"[^"]*"|'[^']*')+""", example)
+    words: list[str] = []  # an option stays with its value
+    for token in tokens:
+        if words and words[-1].startswith("-") and " " not in words[-1] and token[:1] != "-":
+            words[-1] += " " + token
+        else:
+            words.append(token)
+    lines, current = [], "  "
+    for word in words:
+        if current.strip() and cells(current) + 1 + cells(word) + 2 > room:
+            lines.append(current + " \\")
+            current = "      "
+        current += ("" if not current.strip() else " ") + word
+    return [*lines, current]
 
 
 def resolve_annotations(function: Any) -> None:

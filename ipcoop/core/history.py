@@ -168,3 +168,13 @@ def sequences(db: store.Database) -> dict[int, int]:
             if change.get("table") == "projects" and isinstance(pid, int) and change.get("before"):
                 counts[pid] = counts.get(pid, 0) + weight
     return counts
+
+
+def next_undo(db: store.Database) -> dict[str, Any] | None:
+    """The entry `undo` would take back now: this copy's newest that is not undone,
+    with its changes in plain words (None: nothing to undo)."""
+    copy = db.me()[0]
+    for entry in log_entries(db):
+        if entry["copy"] == copy and not entry["undone"]:
+            return entry
+    return None

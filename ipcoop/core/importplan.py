@@ -52,6 +52,7 @@ def plan_import(
     sources: list[tuple[Any, Any]],
     stamp: str,
     stamps: list[Any] | None = None,
+    present: list[set[str]] | None = None,
 ) -> ImportPlan:
     """Match each record to the project it was exported from (the same id and UUID);
     anything else is new. A project is never overwritten by a stranger.
@@ -60,7 +61,9 @@ def plan_import(
     `updated`, as exported) the version it was exported from is found in the
     journal, and a cell still holding that version's value leaves the project's
     value as it is now (a change made here since, or synced in, is kept). A cell
-    changed both in the sheet and here since is refused."""
+    changed both in the sheet and here since is refused. A field whose column the sheet
+    does not have (`present`: each row's columns) is left as it is: a column deleted
+    from a sheet clears nothing."""
     from ipcoop.core import history
 
     plan = ImportPlan()
@@ -83,6 +86,8 @@ def plan_import(
             _year_of_programme(db, record)
             plan.added.append(record)
             continue
+        if present is not None:
+            record = _kept_absent(project, record, present[n])
         _converted_forms(project, record)
         _year_of_programme(db, record)
         changed = [f for f in EDITABLE if project[f] != record[f]]
@@ -115,6 +120,33 @@ def plan_import(
             f"cells to the value wanted in a fresh export. Nothing was changed"
         )
     return plan
+
+
+def _kept_absent(
+    project: dict[str, Any], record: dict[str, Any], present: set[str]
+) -> dict[str, Any]:
+    """The row with each field its sheet has no column for taken from the project."""
+    out = dict(record)
+    titles, marks = dict(out["titles"]), list(out["converted"])
+    for tag in ("zh-hk", "zh-cn"):
+        if f"titles.{tag}" not in present:  # kept as it is here, not converted anew
+            titles[tag] = project["titles"][tag]
+            marks = [t for t in marks if t != tag]
+            marks += [tag] if tag in project["converted"] else []
+    out["titles"] = titles
+    out["converted"] = [t for t in ("zh-hk", "zh-cn") if t in marks]
+    for field in EDITABLE:
+        if field in ("titles", "converted"):
+            continue
+        if field in ("starts_on", "ends_on"):  # a span: both ends, or the sheet's
+            absent = not (present & {"starts_on", "ends_on"})
+        elif field == "done_on":
+            absent = field not in present and out["status"] == project["status"]
+        else:
+            absent = field not in present
+        if absent:
+            out[field] = project[field]
+    return out
 
 
 def _converted_forms(project: dict[str, Any], record: dict[str, Any]) -> None:
@@ -220,7 +252,14 @@ def plan_for(
     )
     sources = [source_of(raw) for _, raw in records]
     stamps = [raw.get("updated") for _, raw in records]  # when the sheet's rows were exported
-    return plan_import(db, checked, sources, stamp, stamps)
+    present = [_columns(raw) for _, raw in records]
+    return plan_import(db, checked, sources, stamp, stamps, present)
+
+
+def _columns(raw: dict[str, Any]) -> set[str]:
+    """The fields a row gives (a Chinese form as titles.zh-hk when its column is there)."""
+    forms = raw.get("titles")
+    return set(raw) | ({f"titles.{tag}" for tag in forms} if isinstance(forms, dict) else set())
 
 
 def check_room(db: Any, plan: ImportPlan, file: str) -> None:

@@ -200,13 +200,16 @@ def sort_projects(projects: list[Project], sort: str, lang: str = "en") -> list[
         return sorted(projects, key=lambda p: (fold(titles[p["id"]]), p["id"]), reverse=descending)
 
     # Missing values (done_on of open projects) sort last either way.
-    def value(p: Project) -> Any:
-        return cast(Mapping[str, Any], p)[name]
+    def value(p: Project) -> Any:  # (a row read cheaply has no date fields when undated)
+        return cast(Mapping[str, Any], p).get(name)
 
     present = [p for p in projects if value(p) is not None]
     missing = [p for p in projects if value(p) is None]
     if name == "starts_on":  # soonest first, the shorter of two that start together first
-        present.sort(key=lambda p: (p["starts_on"], p["ends_on"], p["id"]), reverse=descending)
+        present.sort(
+            key=lambda p: (str(p.get("starts_on")), str(p.get("ends_on")), p["id"]),
+            reverse=descending,
+        )
         return present + sorted(missing, key=lambda p: p["id"])
     present.sort(key=lambda p: (value(p), p["id"]), reverse=descending)
     return present + sorted(missing, key=lambda p: p["id"])

@@ -206,6 +206,8 @@ def carry(
             "status": "planned",
             "done_on": None,
             "carried_to": None,
+            # The event's dates go along: a project carried is one still to take place.
+            **({"starts_on": p["starts_on"], "ends_on": p["ends_on"]} if p["starts_on"] else {}),
             "notes": CARRY_NOTE.format(id=p["id"], programme=source["key"]),
             "created": stamp,
             "updated": stamp,

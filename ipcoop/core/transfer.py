@@ -150,9 +150,14 @@ def _csv_records(content: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
 def _from_cells(cells: dict[str, str]) -> dict[str, Any]:
     """A sheet's row (CSV or workbook, as text) as a record."""
     record: dict[str, Any] = {name: _from_cell(name, cell) for name, cell in cells.items()}
-    forms = {"zh-hk": record.pop("title_zh_hk", None), "zh-cn": record.pop("title_zh_cn", None)}
-    if any(forms.values()):
-        record["titles"] = {tag: text or None for tag, text in forms.items()}
+    # The forms whose columns the sheet has (a blank cell too: a form may be cleared).
+    forms = {
+        tag: record.pop(column) or None
+        for tag, column in (("zh-hk", "title_zh_hk"), ("zh-cn", "title_zh_cn"))
+        if column in record
+    }
+    if forms:
+        record["titles"] = forms
     return record
 
 

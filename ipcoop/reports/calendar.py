@@ -18,8 +18,9 @@ if TYPE_CHECKING:  # the record type, for readers and type checkers only
     from ipcoop.base.records import Project
 
 PRODID = "-//ipcoop//Co-operation projects//EN"
-# Left out: a carried project's event is the one of the project it was carried into.
-SKIPPED = ("carried",)
+# A dropped project's event will not take place; a carried project's is now the event of
+# the project it was carried into (a new UID): either is marked cancelled, so that a
+# calendar that holds it takes it out.
 _STATUS = {"planned": "TENTATIVE", "active": "CONFIRMED", "done": "CONFIRMED"}
 
 
@@ -105,13 +106,13 @@ def to_ics(
     areas: Sequence[dict[str, Any]],
     members: Sequence[dict[str, Any]],
 ) -> str:
-    """The calendar of the projects that have a date, soonest first; a dropped one is
-    a cancelled event, so that a calendar holding it takes it out."""
+    """The calendar of the projects that have a date, soonest first; a dropped or
+    carried one is a cancelled event, so that a calendar holding it takes it out."""
     from ipcoop.base.words import GROUP
 
     by_key = {a["key"]: a for a in areas}
     by_code = {m["code"]: m for m in members}
-    dated = [p for p in projects if p["starts_on"] and p["status"] not in SKIPPED]
+    dated = [p for p in projects if p["starts_on"]]
     dated.sort(key=lambda p: (str(p["starts_on"]), str(p["ends_on"]), p["id"]))
     lines = [
         "BEGIN:VCALENDAR",

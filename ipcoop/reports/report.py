@@ -330,6 +330,17 @@ def to_markdown(summary: dict[str, Any], lang: str = "en") -> str:
     compared = change(summary, lang)
     if compared:
         lines += ["", compared + ("." if lang == "en" else "。")]
+    events = summary.get("events") or []
+    if events:
+        from ipcoop.base.dates import span_text
+
+        style = "en" if lang == "en" else "zh-cn"
+        lines += ["", f"### {say['Events by month']}", ""]
+        lines += [
+            f"- {span_text(p['starts_on'], p['ends_on'], style, True)}: "
+            f"{render.md_cell(title_in(p, lang))} ({p['id']})"
+            for p in events
+        ]
     return "\n".join(lines) + "\n"
 
 

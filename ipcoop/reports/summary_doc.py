@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipcoop.base.words import GROUP, WORDS, date_text
+from ipcoop.base.words import GROUP, WORDS, date_text, table_date
 from ipcoop.core.languages import name_in, title_in
 from ipcoop.core.summary import share
 from ipcoop.reports import chart, document, report
@@ -95,7 +95,12 @@ def blocks(summary: dict[str, Any], lang: str = "en", word: bool = False) -> lis
                 "table",
                 head=[say["ID"], say["Title"], say["Status"], say["Done on"]],
                 rows=[
-                    [str(p["id"]), title_in(p, lang), say[p["status"]], p["done_on"] or ""]
+                    [
+                        str(p["id"]),
+                        title_in(p, lang),
+                        say[p["status"]],
+                        table_date(p["done_on"], lang) or "",
+                    ]
                     for p in keys
                 ],
                 right=[True, False, False, True],
@@ -114,7 +119,27 @@ def blocks(summary: dict[str, Any], lang: str = "en", word: bool = False) -> lis
                 right=[False, True],
             ),
         ]
-    return out
+    return out + event_blocks(summary, lang)
+
+
+def event_blocks(summary: dict[str, Any], lang: str) -> list[Block]:
+    """The programme's events, soonest first: when, which, what."""
+    from ipcoop.base.dates import span_text
+
+    events = summary.get("events") or []
+    if not events:
+        return []
+    say = WORDS[lang]
+    style = "en" if lang == "en" else "zh-cn"  # a table's dates: Arabic numerals
+    rows = [
+        [span_text(p["starts_on"], p["ends_on"], style, True), str(p["id"]), title_in(p, lang)]
+        for p in events
+    ]
+    return [
+        Block("heading", say["Events by month"]),
+        Block("table", head=[say["Date"], say["ID"], say["Title"]], rows=rows,
+              right=[False, True, False]),
+    ]  # fmt: skip
 
 
 def to_html(summary: dict[str, Any], lang: str = "en") -> str:

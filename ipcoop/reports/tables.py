@@ -64,7 +64,10 @@ def project_lines(
     # The event's day or span, when any project listed has one; in Arabic numerals in
     # either Chinese (2020年11月30日至12月2日), as tables write dates on both sides.
     style = "en" if lang == "en" else "zh-cn"
-    dates = {p["id"]: span_text(p["starts_on"], p["ends_on"], style, True) for p in projects}
+    # (A row read cheaply has no date fields when the project has no date.)
+    dates = {
+        p["id"]: span_text(p.get("starts_on"), p.get("ends_on"), style, True) for p in projects
+    }
     date_width = max(map(cell_len, dates.values()), default=0)
     # (header, width, shown): narrow terminals drop Lead, then Year, then Key
     # (a key project's title then starts with ★), before the title is squeezed.

@@ -35,6 +35,17 @@ def print_project(
 ) -> None:
     """One project, its labels in `lang`; every form of its title, the one of
     `lang` first, a converted one marked as such."""
+    columns = [Column(""), Column("", wrap=True)]
+    emit(grid(columns, project_rows(project, area, members, lang), terminal_width(), header=False))
+
+
+def project_rows(
+    project: Project,
+    area: dict[str, Any] | None,
+    members: dict[str, dict[str, Any]],
+    lang: str = "en",
+) -> list[list[Segment | str]]:
+    """A project's fields as (label, value) rows, as `show` and the screen show them."""
     say = WORDS[lang]
     agencies = [
         f"{code} ({name_in(members[code], lang) if code in members else '?'})"
@@ -87,8 +98,7 @@ def print_project(
         [(say["Created"], "bold"), local_time(project["created"])],
         [(say["Updated"], "bold"), local_time(project["updated"])],
     ]
-    columns = [Column(""), Column("", wrap=True)]
-    emit(grid(columns, rows, terminal_width(), header=False))
+    return rows
 
 
 def print_areas(rows: Sequence[dict[str, Any]], year: int | None, lang: str = "en") -> None:

@@ -119,7 +119,7 @@ def _drop_downs(
         sheet.data_validation(
             1, target, last, target,
             {"validate": "list", "source": f"={LISTS}!${letter}$2:${letter}${len(values) + 1}",
-             "error_title": name, "error_message": f"Choose a {name} from the list."},
+             "error_title": name, "error_message": f"Choose the {name} from the list."},
         )  # fmt: skip
     lists.hide()
 

@@ -103,8 +103,6 @@ class Database:
             if "titles" not in doc:
                 doc["titles"] = layout.NO_TITLES
                 doc["converted"] = none
-            if "starts_on" not in doc:  # most projects have no event's dates
-                doc["starts_on"] = doc["ends_on"] = None
             rows.append(doc)
         rows.sort(key=lambda row: row["id"])
         return rows

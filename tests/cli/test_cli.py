@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from rich.cells import cell_len
 
 from ipcoop import __version__
 from ipcoop.cli import app
@@ -68,10 +69,13 @@ def test_every_command_has_help_with_an_example():
         command = group.get_command(None, name)
         names.append(name)
         assert command.help, f"{name} has no help text"
-        assert "Example: ipcoop" in command.help, f"{name} help has no example"
+        # The examples set apart, a command a line (never run into the prose).
+        assert re.search(r"\bExamples?:\n  ipcoop ", command.help), f"{name}: no example"
         result = invoke(name, "--help")
         assert result.exit_code == 0
-        assert "Example: ipcoop" in result.stdout
+        assert re.search(r"\n  Examples?:\n    ipcoop ", result.stdout), name
+        examples = result.stdout.split("Example", 1)[1].split("\n\n", 1)[0]
+        assert all(cell_len(line) <= 80 for line in examples.splitlines()), (name, examples)
     assert {"init", "list", "show", "add", "edit", "start", "done", "reopen", "drop"} <= set(names)
     assert {"remove", "undo", "log", "areas", "members"} <= set(names)
 

@@ -151,15 +151,16 @@ def test_the_summary_says_what_took_place_each_month_and_the_annex_gives_dates(d
     )
     assert invoke("--db", db, "edit", "15", "--on", "2020-12-01").exit_code == 0
     assert invoke("--db", db, "drop", "15").exit_code == 0
+    db.with_name(db.name + ".cache").unlink()  # (a key project with a date, read twice)
     for attempt in range(2):  # counted from the file, then from the cache
         figures = json.loads(invoke("--db", db, "summary", "2020", "--json").stdout)
         assert [p["id"] for p in figures["events"]] == [13, 14], attempt
     text = invoke("--db", db, "summary", "2020").stdout
-    assert "Events by month" in text and "2020-11-30/12-02" in text
+    assert "Events by month" in text and "2020-11-30 to 12-02" in text
     assert "各月活動" in invoke("--db", db, "summary", "2020", "--lang", "zh-hk").stdout
     release = invoke("--db", db, "release", "2020").stdout
     assert "Contest 2020 (12 November 2020)" in release
-    assert "(30 November - 2 December 2020)" in release
+    assert "(30 November – 2 December 2020)" in release
     zh = invoke("--db", db, "release", "2020", "--lang", "zh-hk").stdout
     assert "（二○二○年十一月三十日至十二月二日）" in zh
     cn = invoke("--db", db, "release", "2020", "--lang", "zh-cn").stdout
@@ -247,3 +248,73 @@ def test_summary_as_a_workbook_has_the_figures_totals_as_formulas_and_the_events
     assert cell.number_format == "0.0%"
     events = rows.index(next(r for r in rows if r[0] == "各月活動"))
     assert rows[events + 1][:3] == ["知識產權訴訟及司法保護交流活動", 14, dt.datetime(2020, 11, 12)]
+
+
+def test_rows_read_cheaply_leave_the_records_whole_for_a_later_read(db):
+    """The screen lists the rows, then reads the programme's key projects from the same
+    database: the cheap rows once gave every undated record empty dates, which the
+    full read then took for damage."""
+    from ipcoop.core import database
+
+    assert invoke("--db", db, "edit", "13", "--on", "2020-11-12").exit_code == 0
+    opened = database.open_read(db)
+    rows = {p["id"]: p for p in opened.rows()}
+    assert rows[13]["starts_on"] == "2020-11-12" and "starts_on" not in rows[14]
+    (p11, p13) = opened.projects_by_id([11, 13])
+    assert (p11["starts_on"], p13["starts_on"]) == (None, "2020-11-12")
+
+
+def test_a_sheet_without_some_columns_leaves_those_fields_alone(db, tmp_path):
+    """A column deleted from an exported sheet clears nothing (it had cleared every
+    project's dates, notes and agencies)."""
+    import csv
+    import io
+
+    assert (
+        invoke("--db", db, "edit", "14", "--from", "2020-11-30", "--to", "2020-12-02").exit_code
+        == 0
+    )
+    sheet = tmp_path / "projects.csv"
+    assert invoke("--db", db, "export", "-o", sheet).exit_code == 0
+    table = list(csv.reader(io.StringIO(sheet.read_text("utf-8-sig"))))
+    dropped = {"starts_on", "ends_on", "notes", "agencies", "done_on", "title_zh_hk"}
+    keep = [i for i, name in enumerate(table[0]) if name not in dropped]
+    title_at = table[0].index("title")
+    for row in table[1:]:
+        if row[0] == "15":
+            row[title_at] = "Exchange activities on trademarks (renamed)"
+    out = io.StringIO()
+    csv.writer(out).writerows([[row[i] for i in keep] for row in table])
+    sheet.write_text(out.getvalue(), "utf-8")
+    before = projects_by_id = {p["id"]: p for p in _json(db)}
+    dry = invoke("--db", db, "import", sheet, "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert "update 15: title" in dry.stdout and "starts_on" not in dry.stdout
+    assert invoke("--db", db, "import", sheet).exit_code == 0
+    after = {p["id"]: p for p in _json(db)}
+    assert after[15]["title"].endswith("(renamed)")
+    for pid, p in before.items():
+        for field in ("starts_on", "ends_on", "notes", "agencies", "done_on", "titles"):
+            assert after[pid][field] == p[field], (pid, field)
+    assert projects_by_id is before
+
+
+def test_dates_out_of_range_and_empty_windows_are_refused(db):
+    for args in (["--on", "9999-12-31"], ["--on", "0001-01-01"], ["--on", "01/01/1999"]):
+        result = invoke("--db", db, "edit", "13", *args)
+        assert "out of range (2000-2100)" in one_error_line(result), args
+    for bad in ("", "0000-01", "99999d"):
+        result = invoke("--db", db, "list", "--upcoming", bad)
+        assert "--upcoming" in one_error_line(result), bad
+
+
+def test_summary_documents_list_the_events_and_a_midnight_date_is_a_date(db, tmp_path):
+    assert invoke("--db", db, "edit", "13", "--on", "2020-11-12").exit_code == 0
+    md = invoke("--db", db, "summary", "2020", "--format", "md").stdout
+    assert "### Events by month" in md and "- 2020-11-12: Guangdong-Hong Kong-Macao" in md
+    html = invoke("--db", db, "summary", "2020", "--format", "html").stdout
+    assert "Events by month" in html
+    sheet = tmp_path / "sent.csv"
+    sheet.write_text("title,area,year,starts_on\nSeminar,exchange,2020,2020-10-05 00:00:00\n")
+    assert invoke("--db", db, "import", sheet).exit_code == 0
+    assert [p["starts_on"] for p in _json(db) if p["title"] == "Seminar"] == ["2020-10-05"]

@@ -117,12 +117,18 @@ def test_the_writer_escapes_and_folds_as_rfc_5545_says():
     assert "".join(pieces) == "SUMMARY:" + "知" * 40
 
 
-def test_a_carried_project_is_left_out_and_stdout_works(db, tmp_path):
+def test_a_carried_project_is_cancelled_and_its_copy_keeps_the_date(db, tmp_path):
     result = invoke("--db", db, "export", "--format", "ics")
     assert result.exit_code == 0
     assert result.stdout.count("BEGIN:VEVENT") == 4
     carried = invoke("--db", db, "carry", "2020", "--to", "2021", "--only", "15")
     assert carried.exit_code == 0, carried.stderr
-    result = invoke("--db", db, "export", "--format", "ics")
-    assert result.stdout.count("BEGIN:VEVENT") == 3
-    assert f"UID:{_uuids(db)[15]}@ipcoop" not in result.stdout
+    listed = json.loads(invoke("--db", db, "list", "--json").stdout)
+    (copy,) = [p for p in listed if p["programme"] == "2021"]
+    assert (copy["starts_on"], copy["ends_on"]) == ("2020-12-01", "2020-12-01")
+    cal = icalendar.Calendar.from_ical(
+        invoke("--db", db, "export", "--format", "ics").stdout.encode("utf-8")
+    )
+    status = {str(e["UID"]): str(e["STATUS"]) for e in cal.walk("VEVENT")}
+    assert status[f"{_uuids(db)[15]}@ipcoop"] == "CANCELLED"  # calendars take it out
+    assert status[f"{copy['uuid']}@ipcoop"] == "TENTATIVE"

@@ -6,4 +6,5 @@ programme: summary, carry, members, areas
 programmes: programme add|edit|endorse|list|show
 data: init, export, import, check
 sharing: sync, conflicts
+screen: tui (the terminal screen, in ipcoop.tui)
 """

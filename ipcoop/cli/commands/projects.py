@@ -230,8 +230,9 @@ def add(
     """Add a project; prints its new id.
 
     An event's day goes in --on, or its span in --from and --to (day first as well:
-    12/11/2020). Example: ipcoop add "IP seminar for SMEs" --area guidance --year 2021
-    --agency HKIPD --zh-hk "中小企知識產權研討會" --on 2021-06-18
+    12/11/2020).
+    Example: ipcoop add "IP seminar for SMEs" --area guidance --year 2021 --agency HKIPD
+    Example: ipcoop add "IP Forum" --area trading --year 2021 --on 2021-12-02
     """
     from ipcoop.base.dates import span_of_options
     from ipcoop.core import languages, tracker
@@ -288,8 +289,9 @@ def edit(
     """Change fields of a project; each option replaces the field it names.
 
     --agency given again replaces the whole list; --from or --to alone moves one end of
-    the event's span. Example: ipcoop edit 12 --year 2021 --key --from 2021-11-12 --to
-    2021-11-13
+    the event's span.
+    Example: ipcoop edit 12 --year 2021 --key
+    Example: ipcoop edit 12 --from 2021-11-12 --to 2021-11-13
     """
     from ipcoop.core import languages, tracker
 

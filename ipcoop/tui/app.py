@@ -1,0 +1,392 @@
+"""`ipcoop tui`: the programme on one screen, worked by keys and mouse (Textual).
+
+The table lists one programme's projects in its area order; the pane beside it
+shows the selected one in full with its history; the header shows the
+programme's figures and follows every change. Each action runs the same core
+function as its command, in a worker thread (so a lock held by another command
+makes it wait, and the screen says so), and the footer then shows the command
+line it stands for. The file is watched: a change made elsewhere (another
+command, a sync) is on screen within a second, the selection kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Footer, Input, Static
+
+from ipcoop.base.errors import IpcoopError
+from ipcoop.tui import actions, model, pages
+from ipcoop.tui.screens import Choose, Confirm, Page, ProjectForm, Prompt
+
+
+class IpcoopApp(App[None]):
+    TITLE = "ipcoop"
+    CSS = """
+    #figures { height: auto; padding: 0 1; background: $boost; }
+    #main { height: 1fr; }
+    #projects { width: 2fr; }
+    #side { width: 1fr; min-width: 36; border-left: solid $accent; padding: 0 1; }
+    #main.narrow { layout: vertical; }
+    #main.narrow #projects { width: 100%; height: 3fr; }
+    #main.narrow #side { width: 100%; height: 2fr; border-left: none;
+                         border-top: solid $accent; }
+    #filter { display: none; }
+    #filter.shown { display: block; }
+    #filterline { height: auto; padding: 0 1; color: $text-muted; }
+    #message { height: auto; padding: 0 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("s", "change('start')", "Start"),
+        Binding("d", "done", "Done"),
+        Binding("r", "change('reopen')", "Reopen"),
+        Binding("x", "drop", "Drop"),
+        Binding("a", "add", "Add"),
+        Binding("e", "edit", "Edit"),
+        Binding("delete", "remove", "Remove"),
+        Binding("u", "undo", "Undo"),
+        Binding("space", "mark", "Mark", show=False),
+        Binding("p", "programmes", "Programmes"),
+        Binding("c", "conflicts", "Conflicts"),
+        Binding("t", "summary", "Summary"),
+        Binding("l", "log", "Log"),
+        Binding("S", "sync", "Sync"),
+        Binding("question_mark", "help", "Keys"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, path: Path, programme: str | None = None, lang: str = "en") -> None:
+        super().__init__()
+        self.path, self.lang = path, lang
+        self.db: Any = None
+        self.programme = programme
+        self.rows: list[dict[str, Any]] = []
+        self.marked: set[int] = set()
+        self.filter_text = ""
+        self.busy = False
+        self.seen: tuple[int, int, int] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="figures")
+        with Horizontal(id="main"):
+            yield DataTable(id="projects", cursor_type="row", zebra_stripes=True)
+            with VerticalScroll(id="side"):
+                yield Static(id="detail")
+        yield Static(id="filterline")
+        yield Input(placeholder=pages.FILTER_HINT, id="filter")
+        yield Static(id="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from ipcoop.core import programmes
+
+        self.open()
+        if self.programme is None:
+            self.programme = model.latest_programme(self.db)
+        else:
+            self.programme = programmes.get(self.db, self.programme)["key"]
+        self.refill()
+        self.query_one("#projects", DataTable).focus()
+        self.set_interval(0.5, self.check_file)
+
+    # -- what is shown --------------------------------------------------------------
+
+    def open(self) -> None:
+        from ipcoop.core import database
+
+        self.seen = model.stamp(self.path)
+        self.db = database.open_read(self.path)
+
+    def refill(self, keep: int | None = None) -> None:
+        """The table again from the database as read, the cursor on `keep` (or where
+        it was)."""
+        table = self.query_one("#projects", DataTable)
+        if keep is None:
+            keep = self.current_id()
+        line = self.query_one("#filterline", Static)
+        try:
+            self.rows = model.filtered(self.db, str(self.programme), self.filter_text, self.lang)
+        except IpcoopError as exc:
+            line.update(Text(f"Filter: {exc}", style="red"))
+            return
+        line.update(pages.filter_line(self.filter_text, len(self.rows)))
+        self.marked &= {p["id"] for p in self.rows}
+        table.clear(columns=True)
+        dated = any(p.get("starts_on") for p in self.rows)
+        rows = [pages.cells(p, self.lang, p["id"] in self.marked, dated) for p in self.rows]
+        room = table.size.width or max(40, self.size.width * 2 // 3)
+        for (label, key), width in zip(
+            pages.columns(self.lang, dated), pages.widths(self.lang, rows, room, dated), strict=True
+        ):
+            table.add_column(label, key=key, width=width)
+        for p, cells in zip(self.rows, rows, strict=True):
+            table.add_row(*cells, key=str(p["id"]))
+        ids = [p["id"] for p in self.rows]
+        if keep in ids:
+            table.move_cursor(row=ids.index(keep))
+        self.query_one("#figures", Static).update(
+            pages.header(model.figures(self.db, str(self.programme)), self.lang)
+        )
+        self.show_detail()
+
+    def current_id(self) -> int | None:
+        table = self.query_one("#projects", DataTable)
+        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
+            return None
+        return int(self.rows[table.cursor_row]["id"])
+
+    def chosen(self) -> list[int]:
+        """The marked rows, else the selected one."""
+        if self.marked:
+            return sorted(self.marked)
+        current = self.current_id()
+        return [current] if current is not None else []
+
+    def show_detail(self) -> None:
+        pid = self.current_id()
+        detail = self.query_one("#detail", Static)
+        if pid is None:
+            detail.update("")
+            return
+        detail.update(pages.detail(self.db, pid, self.lang))
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Under 100 columns the pane goes below the table, which then has the width.
+        self.query_one("#main").set_class(event.size.width < 100, "narrow")
+        if self.db is not None:
+            self.call_after_refresh(self.refill)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def on_click(self, event: events.Click) -> None:
+        if event.chain >= 2 and isinstance(event.widget, DataTable):
+            self.action_edit()
+
+    def check_file(self) -> None:
+        """Reload when the file changed underneath (not while a change of ours runs)."""
+        if self.busy or model.stamp(self.path) == self.seen:
+            return
+        try:
+            self.open()
+        except IpcoopError as exc:
+            self.say(f"Error: {exc}", "red")
+            return
+        self.refill()
+
+    def say(self, text: str, style: str = "") -> None:
+        self.query_one("#message", Static).update(Text(text, style=style))
+
+    # -- the filter -----------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("shown")
+        box.value = self.filter_text
+        box.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.filter_text = event.value
+            self.refill()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            event.input.remove_class("shown")
+            self.query_one("#projects", DataTable).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.remove_class("shown")
+        box.value = ""
+        self.filter_text = ""
+        self.refill()
+        self.query_one("#projects", DataTable).focus()
+
+    def action_mark(self) -> None:
+        pid = self.current_id()
+        if pid is None:
+            return
+        self.marked ^= {pid}
+        table = self.query_one("#projects", DataTable)
+        table.update_cell(str(pid), "mark", "*" if pid in self.marked else " ")
+        table.action_cursor_down()
+
+    # -- changes --------------------------------------------------------------------
+
+    def run_change(self, work: Callable[[], tuple[str, str, list[str]]]) -> None:
+        """Run a change in a worker thread: the lock may be held by another command."""
+        self.busy = True
+        self.set_timer(0.3, self._waiting)
+
+        def in_thread() -> None:
+            try:
+                said, command, warnings = work()
+            except IpcoopError as exc:
+                self.call_from_thread(self._finished, f"Error: {exc}", "", [], True)
+            except Exception as exc:  # the screen stays up; nothing was changed
+                problem = f"Error: unexpected failure ({type(exc).__name__}: {exc})"
+                self.call_from_thread(self._finished, problem, "", [], True)
+            else:
+                self.call_from_thread(self._finished, said, command, warnings, False)
+
+        self.run_worker(in_thread, thread=True, group="change")
+
+    def _waiting(self) -> None:
+        if self.busy:
+            self.say("Waiting: another command is changing the database…", "yellow")
+
+    def _finished(self, said: str, command: str, warnings: list[str], failed: bool) -> None:
+        self.busy = False
+        if failed:
+            self.say(said, "red")
+            self.bell()
+        else:
+            line = f"{said}    $ ipcoop {command}" if command else said
+            self.say(" ".join([line, *warnings]), "green")
+            self.marked.clear()
+        self.open()
+        self.refill()
+
+    def action_change(self, action: str) -> None:
+        ids = self.chosen()
+        if ids:
+            self.run_change(lambda: actions.status(self.path, ids, action))
+
+    def action_done(self) -> None:
+        ids = self.chosen()
+        if not ids:
+            return
+
+        def answered(on: str | None) -> None:
+            if on is not None:
+                day = on.strip() or model.today()
+                self.run_change(lambda: actions.status(self.path, ids, "done", on=day))
+
+        self.push_screen(Prompt(pages.ask("done", ids), model.today()), answered)
+
+    def action_drop(self) -> None:
+        ids = self.chosen()
+        if not ids:
+            return
+
+        def answered(reason: str | None) -> None:
+            if reason is not None:
+                why = reason.strip() or None
+                self.run_change(lambda: actions.status(self.path, ids, "drop", reason=why))
+
+        self.push_screen(Prompt(pages.ask("drop", ids)), answered)
+
+    def action_remove(self) -> None:
+        ids = self.chosen()
+        if not ids:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_change(lambda: actions.remove(self.path, ids))
+
+        self.push_screen(Confirm(pages.removing(self.db, ids, self.lang)), answered)
+
+    def action_undo(self) -> None:
+        from ipcoop.core import history
+
+        entry = history.next_undo(self.db)
+        if entry is None:
+            self.say("Nothing of this copy's to undo.", "yellow")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_change(lambda: actions.undo(self.path))
+
+        self.push_screen(Confirm(pages.undoing(entry)), answered)
+
+    def action_add(self) -> None:
+        def answered(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                programme = str(self.programme)
+                self.run_change(lambda: actions.add(self.path, programme, values))
+
+        areas, leads = pages.choices(self.db, str(self.programme), self.lang)
+        self.push_screen(ProjectForm("Add a project", {}, areas, leads), answered)
+
+    def action_edit(self) -> None:
+        pid = self.current_id()
+        if pid is None:
+            return
+        before = pages.form_values(self.db.project(pid))
+
+        def answered(values: dict[str, Any] | None) -> None:
+            if values is not None:
+                self.run_change(lambda: actions.edit(self.path, pid, values, before))
+
+        areas, leads = pages.choices(self.db, str(self.programme), self.lang)
+        self.push_screen(ProjectForm(f"Edit project {pid}", before, areas, leads), answered)
+
+    # -- views ----------------------------------------------------------------------
+
+    def action_programmes(self) -> None:
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                self.programme, self.marked = key, set()
+                self.refill()
+
+        self.push_screen(Choose("Programmes", pages.programme_choices(self.db, self.lang)), chosen)
+
+    def action_conflicts(self) -> None:
+        found = pages.conflict_choices(self.db)
+        if not found:
+            self.say("No conflicts to settle.", "green")
+            return
+
+        def chosen(value: tuple[int, str, int] | None) -> None:
+            if value is not None:
+                pid, field, n = value
+                self.run_change(lambda: actions.settle(self.path, pid, field, n))
+
+        note = "Enter keeps the chosen value; the others are let go (undo brings them back)."
+        self.push_screen(Choose("Conflicts", found, note), chosen)
+
+    def action_summary(self) -> None:
+        figures = model.figures(self.db, str(self.programme))
+        width = max(40, self.size.width - 4)
+        self.push_screen(Page("Summary", pages.summary_text(figures, width, self.lang)))
+
+    def action_log(self) -> None:
+        self.push_screen(Page("Log", pages.log_text(self.db)))
+
+    def action_help(self) -> None:
+        self.push_screen(Page("Keys", pages.keys_table(self.BINDINGS)))
+
+    def action_sync(self) -> None:
+        self.say("Syncing…", "yellow")
+        self.busy = True
+
+        def in_thread() -> None:
+            text, ok = pages.run_sync(self.path)
+            self.call_from_thread(self._synced, text, ok)
+
+        self.run_worker(in_thread, thread=True, group="sync")
+
+    def _synced(self, text: str, ok: bool) -> None:
+        self.busy = False
+        self.say(
+            "Synced: $ ipcoop sync" if ok else "Sync failed: see the page", "green" if ok else "red"
+        )
+        self.push_screen(Page("Sync", Text(text)))
+        self.open()
+        self.refill()
+
+
+def run(path: Path, programme: str | None, lang: str) -> None:
+    IpcoopApp(path, programme, lang).run()

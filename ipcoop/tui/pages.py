@@ -1,0 +1,279 @@
+"""What the screen's parts say, as Rich text: the table's columns and cells, the
+header's figures, a project's details and history, the dialogs' questions, and the
+pages (summary, log, keys).
+
+Table cells hold no symbol whose width terminals disagree on (East Asian
+"ambiguous": ★ ○ † ▶ █ ─ ...): a key project is marked with the word, a
+marked row with '*', and the header's bars are coloured spaces.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+FILTER_HINT = "Filter: words, area:gba status:open key lead:hk agency:HKIPD (Esc clears)"
+STATUS_COLOUR = {
+    "planned": "",
+    "active": "yellow",
+    "done": "green",
+    "dropped": "dim",
+    "carried": "magenta",
+}
+KEY_WORD = {"en": "key", "zh-hk": "重點", "zh-cn": "重点"}
+
+
+def columns(lang: str, dated: bool = True) -> list[tuple[str, str]]:
+    """The table's columns (a Date column when a project listed has a date)."""
+    from ipcoop.base.words import WORDS
+
+    say = WORDS[lang]
+    names = ("ID", "Area", "Status", "Key", "Lead", *(("Date",) if dated else ()), "Title")
+    return [("", "mark"), *((say[n], n.lower()) for n in names)]
+
+
+def cells(p: dict[str, Any], lang: str, marked: bool, dated: bool = True) -> list[Any]:
+    from ipcoop.base.dates import span_text
+    from ipcoop.base.models import sanitize
+    from ipcoop.base.words import WORDS
+    from ipcoop.core.languages import title_in
+
+    say = WORDS[lang]
+    style = "en" if lang == "en" else "zh-cn"  # a table's dates: Arabic numerals
+    return [
+        "*" if marked else " ",
+        Text(str(p["id"]), justify="right"),
+        p["area"],
+        Text(say[p["status"]], style=STATUS_COLOUR[p["status"]]),
+        KEY_WORD[lang] if p["key"] else "",
+        say[p["lead"]],
+        *((span_text(p.get("starts_on"), p.get("ends_on"), style, True),) if dated else ()),
+        sanitize(title_in(p, lang)),
+    ]
+
+
+def widths(lang: str, rows: list[list[Any]], room: int, dated: bool) -> list[int]:
+    """Each column as wide as its widest cell; the title takes the room left (a
+    title longer than that is cut: the pane beside the table shows it whole)."""
+    from rich.cells import cell_len
+
+    out = []
+    for i, (label, _) in enumerate(columns(lang, dated)):
+        texts = [label, *(str(r[i]) if not isinstance(r[i], Text) else r[i].plain for r in rows)]
+        out.append(max(cell_len(t) for t in texts))
+    used = sum(w + 2 for w in out[:-1]) + 2 + 2  # each cell's padding; the scroll bar
+    out[-1] = max(10, room - used)
+    return out
+
+
+def filter_line(text: str, shown: int) -> Text:
+    if not text.strip():
+        return Text(f"{shown} projects    / to filter")
+    return Text.assemble(("Filter: ", "bold"), text, f"    ({shown} shown; Esc clears)")
+
+
+def _bar(done: int, total: int, room: int = 10) -> Text:
+    filled = round(room * done / total) if total else 0
+    return Text.assemble((" " * filled, "on green"), (" " * (room - filled), "on grey30"))
+
+
+def header(figures: dict[str, Any], lang: str) -> Text:
+    from ipcoop.core.languages import name_in
+    from ipcoop.core.summary import share
+    from ipcoop.reports.report import title
+
+    counted = figures["total"] - figures["dropped"] - figures.get("carried", 0)
+    done, pct = figures["done"], share(figures)
+    pct = "" if pct == "—" else f"{pct}%"
+    said = {
+        "en": f"{done} of {counted} done" + (f" ({pct})" if pct else ""),
+        "zh-hk": f"已完成{done}個，共{counted}個" + (f"（{pct}）" if pct else ""),
+        "zh-cn": f"已完成{done}项，共{counted}项" + (f"（{pct}）" if pct else ""),
+    }[lang]
+    out = Text.assemble((title(figures, lang), "bold"), f"    {said}    ")
+    for row in figures["areas"]:
+        if not row["total"]:
+            continue
+        name = row["key"] if lang == "en" else name_in(row, lang)[:6]
+        out.append(f"  {name} ")
+        out.append_text(_bar(row["done"], row["total"] - row["dropped"] - row.get("carried", 0)))
+        out.append(f" {row['done']}/{row['total']}")
+    return out
+
+
+def detail(db: Any, pid: int, lang: str) -> Group:
+    """The project in full, its open conflicts, and its history from the journal."""
+    from ipcoop.core import history
+    from ipcoop.core.conflicts import of_projects, value_text
+    from ipcoop.reports.render import local_time
+    from ipcoop.reports.views import project_rows
+
+    project = db.project(pid)
+    areas = {a["key"]: a for a in db.areas()}
+    members = {m["code"]: m for m in db.members()}
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in project_rows(project, areas.get(project["area"]), members, lang):
+        grid.add_row(_text(label), _text(value))
+    parts: list[Any] = [grid]
+    for c in of_projects(db, pid):
+        values = "; ".join(
+            f"{n}. {value_text(v['value'])} ({v['by']})" for n, v in enumerate(c["values"], 1)
+        )
+        parts.append(Text(f"Conflict on {c['field']}: {values} (c to settle)", style="red"))
+    entries = history.log_entries(db, pid)
+    if entries:
+        parts.append(Text("\nHistory", style="bold"))
+    for entry in entries[:12]:
+        undone = "  (undone)" if entry["undone"] else ""
+        parts.append(Text(f"{local_time(entry['at'])}  {entry['by']}{undone}", style="dim"))
+        parts.append(Text(f"  {entry['command']}"))
+        parts += [Text(f"    {change}") for change in entry["changes"]]
+    return Group(*parts)
+
+
+def _text(value: Any) -> Text:
+    if isinstance(value, tuple):
+        return Text(value[0], style=value[1])
+    return Text(str(value))
+
+
+def ask(action: str, ids: Sequence[int]) -> str:
+    which = ", ".join(map(str, ids))
+    if action == "done":
+        return f"Mark {which} done on (YYYY-MM-DD or 30/11/2020; Enter: today)"
+    return f"Drop {which}: why? (added to the notes; Enter: no reason)"
+
+
+def removing(db: Any, ids: Sequence[int], lang: str) -> Text:
+    from ipcoop.core.languages import title_in
+
+    out = Text("Remove for good (undo can bring them back)?\n\n", style="bold")
+    for p in db.projects_by_id(list(ids)):
+        out.append(f"  {p['id']}  {title_in(p, lang)}\n")
+    return out
+
+
+def undoing(entry: dict[str, Any]) -> Text:
+    from ipcoop.reports.render import local_time
+
+    out = Text("Undo this change?\n\n", style="bold")
+    out.append(f"  {entry['command']}  ({local_time(entry['at'])}, {entry['by']})\n")
+    for change in entry["changes"]:
+        out.append(f"    {change}\n")
+    return out
+
+
+def choices(db: Any, programme: str, lang: str) -> tuple[list[tuple[str, str]], list]:
+    """The form's areas (the programme's) and leads, as (value, label)."""
+    from ipcoop.base.words import WORDS
+    from ipcoop.core import programmes
+    from ipcoop.core.languages import name_in
+
+    areas = {a["key"]: a for a in db.areas()}
+    keys = programmes.get(db, programme)["areas"]
+    listed = [(k, f"{k}: {name_in(areas[k], lang)}") for k in keys if k in areas]
+    say = WORDS[lang]
+    return listed, [(lead, say[lead]) for lead in ("joint", "gd", "hk")]
+
+
+def form_values(project: dict[str, Any]) -> dict[str, Any]:
+    titles = project["titles"]
+    return {
+        "title": project["title"],
+        "zh-hk": titles.get("zh-hk") or "",
+        "zh-cn": titles.get("zh-cn") or "",
+        "area": project["area"],
+        "key": bool(project["key"]),
+        "lead": project["lead"],
+        "agencies": list(project["agencies"]),
+        "note": project["notes"],
+        "from": project.get("starts_on") or "",
+        "to": project.get("ends_on") or "",
+    }
+
+
+def programme_choices(db: Any, lang: str) -> list[tuple[Any, str | Text]]:
+    from ipcoop.core import programmes
+    from ipcoop.core.languages import name_in
+
+    counts = programmes.project_counts(db)
+    return [
+        (p["key"], f"{p['key']:<10} {name_in(p, lang)}  ({counts.get(p['key'], 0)} projects)")
+        for p in reversed(programmes.all_programmes(db))
+    ]
+
+
+def conflict_choices(db: Any) -> list[tuple[Any, str | Text]]:
+    from ipcoop.core.conflicts import of_projects, value_text
+    from ipcoop.reports.render import local_time
+
+    out: list[tuple[Any, str | Text]] = []
+    for c in of_projects(db):
+        for n, v in enumerate(c["values"], 1):
+            text = (
+                f"{c['id']} {c['field']}: {n}. {value_text(v['value'])}  "
+                f"({v['by']}, {local_time(v['at'])})  {c['title']}"
+            )
+            out.append(((c["id"], c["field"], n), text))
+    return out
+
+
+def summary_text(figures: dict[str, Any], width: int, lang: str) -> Text:
+    from ipcoop.reports.report import lines
+
+    out = Text()
+    for line in lines(figures, width, lang):
+        out.append_text(Text.assemble(*line))
+        out.append("\n")
+    return out
+
+
+def log_text(db: Any, limit: int = 300) -> Text:
+    from ipcoop.core import history
+    from ipcoop.reports.render import local_time
+
+    out = Text()
+    for entry in history.log_entries(db)[:limit]:
+        undone = "  (undone)" if entry["undone"] else ""
+        out.append(f"{local_time(entry['at'])}  {entry['by']}{undone}\n", style="dim")
+        out.append(f"    {entry['command']}\n", style="bold")
+        for change in entry["changes"]:
+            out.append(f"      {change}\n")
+    return out
+
+
+def keys_table(bindings: Sequence[Any]) -> Group:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    for b in bindings:
+        grid.add_row(b.key.replace("question_mark", "?").replace("slash", "/"), b.description)
+    grid.add_row("space", "Mark the row (an action then applies to every marked row)")
+    grid.add_row("double-click", "Edit the project")
+    return Group(grid, Text(f"\n{FILTER_HINT}"))
+
+
+def run_sync(path: Path) -> tuple[str, bool]:
+    """`ipcoop sync` as its own process (it asks nothing): its words, and whether it
+    went through."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "ipcoop", "--db", str(path), "sync"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"Error: sync could not run ({exc})", False
+    return (done.stdout + done.stderr).strip() or "Nothing to say.", done.returncode == 0
