@@ -6,6 +6,7 @@ models    the project's fields and the checks of each value a user may give
 progress  a project's dated progress notes and links: their checks and limits
 words     the vocabulary of the three languages: labels, years, periods, dates
 dates     dates as people type them (day first), and the day or span of an event
+wording   a programme's statement and a project's phrase: the release's words, by language
 bundled   the programme that ships with ipcoop (data/*.json)
 
 May import: nothing of ipcoop's, only the standard library. Everything else may

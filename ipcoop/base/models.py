@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ipcoop.base import wording
 from ipcoop.base.dates import MAX_YEAR, MIN_YEAR, checked_span, parse_date
 from ipcoop.base.errors import InvalidValue
 
@@ -39,6 +40,7 @@ PROJECT_FIELDS = (
     "notes",
     "progress",
     "links",
+    "phrases",
     "starts_on",
     "ends_on",
     "done_on",
@@ -47,9 +49,11 @@ PROJECT_FIELDS = (
     "updated",
 )
 # CSV holds the Chinese title forms as columns of their own.
-CSV_FIELDS = tuple(
-    c for f in PROJECT_FIELDS for c in (("title_zh_hk", "title_zh_cn") if f == "titles" else (f,))
-)
+CSV_COLUMNS = {
+    "titles": ("title_zh_hk", "title_zh_cn"),
+    "phrases": ("phrase", "phrase_zh_hk", "phrase_zh_cn"),
+}
+CSV_FIELDS = tuple(c for f in PROJECT_FIELDS for c in CSV_COLUMNS.get(f, (f,)))
 # Fields a user may sort by in `list --sort`.
 SORT_FIELDS = (
     "id",
@@ -295,6 +299,7 @@ def validate_project(
     if status != "done" and done_on is not None:
         raise InvalidValue(f"done_on is set but the status is {status}, not done")
     starts_on, ends_on = checked_span(record.get("starts_on"), record.get("ends_on"))
+    phrases = wording.parse(record.get("phrases"), "phrase") or dict.fromkeys(wording.TAGS)
     carried_to = record.get("carried_to")
     if carried_to in (None, ""):
         carried_to = None
@@ -330,6 +335,7 @@ def validate_project(
         "lead": lead,
         "agencies": agencies,
         "notes": notes,
+        "phrases": phrases,
         "starts_on": starts_on,
         "ends_on": ends_on,
         "done_on": done_on,

@@ -219,3 +219,21 @@ EventToOpt = Annotated[
     str | None,
     typer.Option("--to", metavar="DATE", help="The last day of an event over several days."),
 ]
+PhraseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--phrase",
+        metavar="TEXT",
+        help="How the release words it in prose, where that differs from the title "
+        "('-': worded with another item's phrase; '' clears it).",
+    ),
+]
+PhraseZhHkOpt = Annotated[
+    str | None, typer.Option("--phrase-zh-hk", metavar="TEXT", help="The phrase in zh-hk.")
+]
+PhraseZhCnOpt = Annotated[
+    str | None, typer.Option("--phrase-zh-cn", metavar="TEXT", help="The phrase in zh-cn.")
+]
+NoAgencyOpt = Annotated[
+    bool, typer.Option("--no-agency", help="Clear the list of agencies (none named).")
+]

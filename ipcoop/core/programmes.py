@@ -160,13 +160,21 @@ def edit(
     add_areas: Sequence[str] = (),
     reported_done: int | None = None,
     names: Mapping[str, str] | None = None,
+    statement: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     programme = get(db, key)
-    if not any((start, end, name, areas, add_areas, reported_done is not None, names)):
+    if not any((start, end, name, areas, add_areas, reported_done is not None, names, statement)):
         raise InvalidValue(
             "nothing to change; give --start, --end, --name, --zh-hk, --zh-cn, --area, "
-            "--add-area or --reported-done"
+            "--add-area, --reported-done or --statement"
         )
+    if statement:
+        from ipcoop.base import wording
+
+        said = wording.with_given(programme.get("statement"), statement, "--statement")
+        programme = {k: v for k, v in programme.items() if k != "statement"}
+        if said is not None:
+            programme["statement"] = said
     if start is not None:
         programme["start"] = parse_month(start, "--start")
     if end is not None:
@@ -208,6 +216,7 @@ def edit(
             ("areas", areas or add_areas or None),
             ("reported_done", reported_done),
             ("names", names or None),
+            ("statement", statement or None),
         )
         if value is not None
     ]

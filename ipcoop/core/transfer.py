@@ -158,6 +158,13 @@ def _from_cells(cells: dict[str, str]) -> dict[str, Any]:
     }
     if forms:
         record["titles"] = forms
+    phrases = {
+        tag: record.pop(column) or None
+        for tag, column in (("en", "phrase"), ("zh-hk", "phrase_zh_hk"), ("zh-cn", "phrase_zh_cn"))
+        if column in record
+    }
+    if phrases:
+        record["phrases"] = phrases
     return record
 
 

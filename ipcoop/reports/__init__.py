@@ -11,6 +11,8 @@ document     a document as blocks, written as Markdown or HTML
 wordfile     a document written as Word (python-docx, loaded only here)
 summary_doc  the summary as an HTML page, a Word file, and its chart
 release      the press release and its annex
+prose        the release's paragraphs that word the projects: key projects, enforcement,
+             the look back at the previous programme area by area
 workbook     the projects as an Excel workbook to edit, the summary as a sheet
              (XlsxWriter, loaded only here)
 calendar     the dated projects as an iCalendar file (RFC 5545) for Outlook and the like

@@ -19,6 +19,7 @@ from ipcoop.core import programmes
 from ipcoop.core.languages import name_in, title_in
 from ipcoop.core.summary import span_label
 from ipcoop.reports.document import Block
+from ipcoop.reports.prose import series
 
 _SMALL = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 _HK_SMALL = "零一二三四五六七八九十"
@@ -31,9 +32,6 @@ TEXT = {
         "drawn": "The {group} has drawn up the co-operation projects for {period}.",
         "areas": "Co-operation projects of the Expert Group for {period} cover the following "
         "{n} area{s}:",
-        "keys": "Key co-operation projects include: {items}.",
-        "back": "Looking back at {prev}, members of the Expert Group forged closer co-operation "
-        "and implemented a total of {n} co-operation project{s}.",
         "set_up": "The Expert Group was set up after the Sixth Plenary of the Hong Kong/Guangdong "
         "Co-operation Joint Conference in August 2003. It aims at enhancing exchanges and "
         "co-operation in various aspects of IP protection, including promotion and education, "
@@ -55,8 +53,6 @@ TEXT = {
         "on": "於{date}",
         "drawn": "{group}已擬定{period}合作項目。",
         "areas": "專責小組{period}的合作項目涵蓋以下{n}個範疇：",
-        "keys": "重點合作項目包括：{items}。",
-        "back": "回顧{prev}，專責小組成員緊密合作，共落實{n}個合作項目。",
         "set_up": "專責小組於二○○三年八月粵港合作聯席會議第六次會議後成立，旨在加強兩地在"
         "知識產權保護各方面的交流與合作，包括宣傳教育、培訓、執法、研究及資訊發放等。",
         "led": "{side}組長為{leader}，成員包括{members}的官員",
@@ -73,8 +69,6 @@ TEXT = {
         "on": "于{date}",
         "drawn": "{group}已拟定{period}合作项目。",
         "areas": "专责小组{period}合作项目涵盖以下{n}个方面：",
-        "keys": "重点合作项目包括：{items}。",
-        "back": "回顾{prev}，专责小组成员紧密合作，共落实{n}项合作项目。",
         "set_up": "专责小组于2003年8月粤港合作联席会议第六次会议后成立，旨在加强两地在"
         "知识产权保护各方面的交流与合作，包括宣传教育、培训、执法、研究及信息发布等。",
         "led": "{side}组长为{leader}，成员包括{members}的官员",
@@ -94,24 +88,6 @@ SHORT = {
 }
 
 
-# Ordinary words a project's title may start with: inside a sentence they take
-# a small letter. Anything else (Guangdong-Hong Kong-Macao ..., Customs) keeps its capital.
-_ORDINARY_WORDS = """promote promoting exchange exchanges organise organising organize organizing
-continue continuing support supporting combat combating strengthen strengthening enhance
-enhancing hold holding joint seminar seminars training study studies other short production
-produce publicity explore exploring conduct conducting develop developing encourage
-encouraging set setting launch launching participate participating co-organise co-organising"""
-_ORDINARY = frozenset(_ORDINARY_WORDS.split())
-
-
-def in_sentence(title: str) -> str:
-    """A title inside an English sentence: an ordinary first word in small letters."""
-    first = title.split(" ", 1)[0].rstrip(":,;")
-    if first.lower() in _ORDINARY and first[:1].isupper() and first[1:] == first[1:].lower():
-        return title[0].lower() + title[1:]
-    return title
-
-
 def count_word(n: int, lang: str) -> str:
     """Counts in running text: six areas / 六個範疇 / 六个方面 (as official text writes
     them; 兩個/两个, not 二個, as a count)."""
@@ -120,24 +96,6 @@ def count_word(n: int, lang: str) -> str:
     if n == 2:
         return "兩" if lang == "zh-hk" else "两"
     return _HK_SMALL[n] if 0 <= n <= 10 else str(n)
-
-
-def series(items: list[str], lang: str, last: str = "") -> str:
-    """a, b and c / a、b及c / a、b和c (names); `last` joins a list of clauses."""
-    if len(items) < 2:
-        return "".join(items)
-    if lang == "en":
-        return ", ".join(items[:-1]) + " and " + items[-1]
-    return "、".join(items[:-1]) + ("及" if lang == "zh-hk" else "和") + items[-1]
-
-
-def clauses(items: list[str], lang: str) -> str:
-    """Items of a sentence separated by semicolons, the last after 'and' / 以及."""
-    if len(items) < 2:
-        return "".join(items)
-    if lang == "en":
-        return "; ".join(items[:-1]) + "; and " + items[-1]
-    return "；".join(items[:-1]) + "；以及" + items[-1]
 
 
 def _period(programme: dict[str, Any], lang: str) -> str:
@@ -188,9 +146,15 @@ def blocks(db: Any, key: str, lang: str) -> list[Block]:
         on = say["on"].format(date=date_text(endorsed["on"], lang)) if endorsed.get("on") else ""
         start, end = programmes.endorsed_span(db, programme)  # not an extension made since
         then = _period({**programme, "start": start, "end": end}, lang)
-        out.append(Block("para", say["endorsed"].format(group=group, period=then, on=on)))
+        opening = say["endorsed"].format(group=group, period=then, on=on)
     else:
-        out.append(Block("para", say["drawn"].format(group=group, period=period)))
+        opening = say["drawn"].format(group=group, period=period)
+    from ipcoop.base import wording
+
+    statement = wording.text_in(programme.get("statement"), lang)  # the group's own words
+    if statement:
+        opening += (" " if lang == "en" else "") + statement
+    out.append(Block("para", opening))
     n = len(areas)
     out.append(
         Block(
@@ -208,16 +172,27 @@ def blocks(db: Any, key: str, lang: str) -> list[Block]:
             [f"{names[-2]}；以及", f"{names[-1]}。"] if n >= 2 else [f"{names[-1]}。"] if n else []
         )
     out.append(Block("bullets", items=bullets))
-    keys = [title_in(p, lang) for p in items if p["key"]]
-    if lang == "en":
-        keys = [in_sentence(k) for k in keys]
-    if keys:
-        out.append(Block("para", say["keys"].format(items=clauses(keys, lang))))
+    from ipcoop.reports import prose
+
+    for text in (prose.key_projects(items, lang), prose.enforcement(items, lang)):
+        if text:
+            out.append(Block("para", text))
     previous = _previous(db, programme)
     if previous is not None:
         before, done = previous
-        prev = _period(before, lang)
-        out.append(Block("para", say["back"].format(prev=prev, n=done, s="" if done == 1 else "s")))
+        label = prose.TEXT[lang]["past"] if _just_before(before, programme) else None
+        prev = label or _period(before, lang)
+        ended = [p for p in db.rows() if p["programme"] == before["key"] and p["status"] == "done"]
+        out += [Block("para", text) for text in prose.look_back(before, done, prev, ended, lang)]
+    if lang == "en":  # "intellectual property (IP)" where IP is first used
+        texts = prose.spell_out_ip(
+            [b.text if b.kind == "para" else "\n".join(b.items) for b in out[2:]]
+        )
+        for block, text in zip(out[2:], texts, strict=True):
+            if block.kind == "para":
+                block.text = text
+            elif block.kind == "bullets":
+                block.items = text.split("\n")
     out += [
         Block("para", say["set_up"]),
         Block("para", _members(db, lang, programme)),
@@ -226,6 +201,17 @@ def blocks(db: Any, key: str, lang: str) -> list[Block]:
     known = {a["key"]: a for a in db.areas()}
     out += _annex(items, areas, programme, lang, known)
     return out
+
+
+def _just_before(before: dict[str, Any], programme: dict[str, Any]) -> bool:
+    """Whether the previous programme is the calendar year just before this one's
+    (the release then looks back at "the past year")."""
+    year = programme["start"][:4]
+    return (
+        before["start"] == f"{int(year) - 1}-01"
+        and before["end"] == f"{int(year) - 1}-12"
+        and programme["start"].endswith("-01")
+    )
 
 
 def _members(db: Any, lang: str, programme: dict[str, Any]) -> str:

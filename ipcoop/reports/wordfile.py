@@ -14,6 +14,7 @@ editable and prints sharp.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -85,7 +86,11 @@ def to_docx(blocks: Sequence[Block], title: str) -> bytes:
                 doc.add_page_break()
             lang = block.lang
         elif k == "title":
-            runs_in(doc.add_heading(block.text, level=0))
+            title_paragraph = runs_in(doc.add_heading(block.text, level=0))
+            size = _title_size(block.text)
+            if size is not None:  # a Chinese title on one line: never broken inside a year
+                for run in title_paragraph.runs:
+                    run.font.size = Pt(size)
         elif k == "subtitle":
             runs_in(doc.add_paragraph(block.text, style="Subtitle"))
         elif k == "heading":
@@ -144,25 +149,61 @@ def _clean(block: Block) -> Block:
 TEXT_MM = 170  # the width between A4's margins
 
 
-def _widths(rows: list[list[str]], total: float = TEXT_MM) -> list[float]:
-    """Column widths in mm, in proportion to the text each holds (a wide character
-    counts two): names and titles wide, figures narrow; no column below 12 mm."""
+def _title_size(text: str) -> int | None:
+    """The point size at which a Chinese title fits on one line of the page (the title
+    style's 26 pt would break 二○二○年 in two), or None to leave it as it is."""
+    ems = sum(1.0 if c >= "\u2e80" or c in "○〇" else 0.6 for c in text)
+    if not any(c >= "\u2e80" for c in text) or ems <= 18 or ems > 40:
+        return None  # short enough, or English (it breaks between words)
+    return max(12, int(470 / ems))  # 470 pt of line; a Chinese character (and ○) is 1 em
+
+
+MM_PER_CELL = 2.7  # a character of the body text (11 pt) as wide fonts draw it, bold too
+CELL_PADDING = 5.0  # the cell margins, left and right, and a little air
+
+
+_NUMERAL = "[0-9○〇零一二三四五六七八九十]+"
+_CHINESE_DATE = re.compile(f"{_NUMERAL}年{_NUMERAL}月{_NUMERAL}日")
+
+
+def _unbreakable(text: str) -> int:
+    """The widest piece of a cell's text that must not break, in cells: a word, a
+    figure, a date (2020-11-30), a year; Chinese breaks between any two characters."""
     from ipcoop.reports.cells import cell_len
 
-    need = [
-        max(min(cell_len(row[c]), 60) for row in rows if c < len(row)) + 2
-        for c in range(len(rows[0]))
+    widest = 0
+    for token in text.split():
+        if _CHINESE_DATE.fullmatch(token):  # 二○二○年十一月三十日: one unit, like 2020-11-30
+            widest = max(widest, cell_len(token))
+            continue
+        pieces = re.findall(r"[\x00-\u2e7f]+", token)  # runs without CJK characters
+        widest = max(widest, *(cell_len(p) for p in pieces), 2 if len(pieces) != 1 else 0)
+    return widest
+
+
+def _widths(rows: list[list[str]], total: float = TEXT_MM) -> list[float]:
+    """Column widths in mm: each column at least as wide as its widest word, figure or
+    date (never broken inside one), then the room left shared by the columns whose
+    text is longer (names and titles), in proportion to what each would need."""
+    from ipcoop.reports.cells import cell_len
+
+    columns = range(len(rows[0]))
+    least = [
+        max(_unbreakable(row[c]) for row in rows if c < len(row)) * MM_PER_CELL + CELL_PADDING
+        for c in columns
     ]
-    widths = [total * n / sum(need) for n in need]
-    small: set[int] = set()
-    while True:  # a column below 12 mm gets 12, the others share what is left
-        more = {i for i, w in enumerate(widths) if w < 12 - 1e-9} - small
-        if not more or len(small | more) == len(widths):
-            return widths
-        small |= more
-        spare = total - 12 * len(small)
-        rest = sum(n for i, n in enumerate(need) if i not in small)
-        widths = [12 if i in small else spare * n / rest for i, n in enumerate(need)]
+    whole = [
+        max(min(cell_len(row[c]), 80) for row in rows if c < len(row)) * MM_PER_CELL + CELL_PADDING
+        for c in columns
+    ]
+    if sum(least) >= total:  # too many columns for the page: shrink all alike
+        return [total * w / sum(least) for w in least]
+    if sum(whole) <= total:  # all of it fits: the room left goes to the widest
+        extra = total - sum(whole)
+        return [w + extra * w / sum(whole) for w in whole]
+    spare = total - sum(least)
+    wanted = [w - m for w, m in zip(whole, least, strict=True)]
+    return [m + spare * n / sum(wanted) for m, n in zip(least, wanted, strict=True)]
 
 
 def _fixed(table: Any, widths: list[float]) -> None:

@@ -49,7 +49,7 @@ from ipcoop.base.errors import DatabaseError
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
     from ipcoop.base.records import Project
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 TABLES = ("_meta", "areas", "copies", "history", "members", "programmes", "projects")
 # Tables that can be large and are kept as raw lines until a command needs them.
 RAW_TABLES = ("history", "projects")
@@ -68,10 +68,12 @@ OPTIONAL_PROJECT_FIELDS = {
     "converted": (list,),
     "progress": (list,),
     "links": (list,),
+    "phrases": (dict,),  # the release's wording of it: absent when it has none
     "starts_on": (str,),  # an event's dates: absent when it has none
     "ends_on": (str,),
 }
 NO_TITLES: dict[str, str | None] = {"zh-hk": None, "zh-cn": None}
+NO_PHRASES: dict[str, str | None] = {"en": None, "zh-hk": None, "zh-cn": None}
 
 
 def canonical_project(doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -80,7 +82,10 @@ def canonical_project(doc: Mapping[str, Any]) -> dict[str, Any]:
     titles = out.get("titles", ...)
     if titles is None or (titles is not ... and not any(titles.values())):
         del out["titles"]
-    for field in ("converted", "progress", "links", "starts_on", "ends_on"):
+    phrases = out.get("phrases")
+    if isinstance(phrases, dict) and not any(phrases.values()):
+        del out["phrases"]
+    for field in ("converted", "progress", "links", "phrases", "starts_on", "ends_on"):
         if field in out and not out[field]:
             del out[field]
     return out
@@ -301,6 +306,7 @@ def shape(project_id: int, doc: Mapping[str, Any]) -> Project:
         "notes": doc["notes"],
         "progress": [dict(entry) for entry in doc.get("progress", ())],
         "links": [dict(link) for link in doc.get("links", ())],
+        "phrases": {tag: (doc.get("phrases") or NO_PHRASES).get(tag) for tag in NO_PHRASES},
         "starts_on": doc.get("starts_on"),
         "ends_on": doc.get("ends_on"),
         "done_on": doc["done_on"],

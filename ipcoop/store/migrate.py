@@ -39,7 +39,9 @@ def upgrade(data: dict[str, Any], schema: int, path: Path, copy: str, name: str)
     if schema == 7:
         data, schema = from_7(data), 8
     if schema == 8:
-        data = from_8(data)
+        data, schema = from_8(data), 9
+    if schema == 9:
+        data = from_9(data)
     assert data["_meta"]["1"]["schema"] == SCHEMA_VERSION
     return data
 
@@ -190,6 +192,13 @@ def from_8(data: dict[str, Any]) -> Data:
     when it has none, as every project of an older file): no record changes; the version
     tells older ipcoop, which would drop the dates, to refuse the file."""
     return {**data, "_meta": {"1": {"schema": 9}}}
+
+
+def from_9(data: dict[str, Any]) -> Data:
+    """Schema 10 gives a programme its statement and a project its phrase (how the
+    release words them, in each language; absent when none, as in every older file): no
+    record changes; the version tells older ipcoop, which would drop them, to refuse."""
+    return {**data, "_meta": {"1": {"schema": 10}}}
 
 
 def _founder(copies: Any) -> str:

@@ -49,11 +49,25 @@ def remove(path: Path, ids: Sequence[int]) -> tuple[str, str, list[str]]:
     return "Removed: " + ", ".join(str(p["id"]) for p in removed), command, warnings
 
 
-def undo(path: Path) -> tuple[str, str, list[str]]:
-    from ipcoop.core import tracker
+def undo(path: Path, expected: str) -> tuple[str, str, list[str]]:
+    """Undo the entry `expected` (its key), the one the screen showed; refused if a
+    newer change of this copy's came since."""
+    from ipcoop.base.errors import IpcoopError
+    from ipcoop.base.models import sanitize
+    from ipcoop.core import history, tracker
 
-    entry, warnings = commit(path, "undo", tracker.undo)
-    return f"Undid: {entry['command']}", "undo", warnings
+    def change(db: Any) -> Any:
+        latest = history.next_undo(db)
+        if latest is None or latest["entry"] != expected:
+            newer = sanitize(latest["command"]) if latest else "nothing"
+            raise IpcoopError(
+                f"the last change is now '{newer}', not the one shown; nothing was undone "
+                f"(press u again to see it)"
+            )
+        return tracker.undo(db)
+
+    entry, warnings = commit(path, "undo", change)
+    return f"Undid: {sanitize(entry['command'])}", "undo", warnings
 
 
 def settle(path: Path, pid: int, field: str, choice: int) -> tuple[str, str, list[str]]:
@@ -84,10 +98,12 @@ def form_options(values: dict[str, Any], before: dict[str, Any] | None) -> list[
     if changed("agencies") and (before is not None or values.get("agencies")):
         for code in values.get("agencies") or []:
             out += ["--agency", code]
+        if before is not None and not values.get("agencies"):
+            out.append("--no-agency")
     if changed("note") and (before is not None or values.get("note")):
         out += ["--note", values.get("note") or ""]
     if changed("from") or changed("to"):
-        event = _event(values)
+        event = event_of(values)
         if event is not None:
             on, first, last = event
             out += ["--on", on] if on else ["--from", str(first), "--to", str(last)]
@@ -96,7 +112,7 @@ def form_options(values: dict[str, Any], before: dict[str, Any] | None) -> list[
     return out
 
 
-def _event(values: dict[str, Any]) -> tuple[str | None, str | None, str | None] | None:
+def event_of(values: dict[str, Any]) -> tuple[str | None, str | None, str | None] | None:
     """The form's dates as --on, or --from and --to (None: no date)."""
     first, last = (values.get("from") or "").strip(), (values.get("to") or "").strip()
     if not first and not last:
@@ -124,7 +140,7 @@ def add(path: Path, programme: str, values: dict[str, Any]) -> tuple[str, str, l
             agencies=values.get("agencies") or (),
             note=values.get("note") or None,
             titles=languages.typed(values.get("zh-hk") or None, values.get("zh-cn") or None),
-            span=span_of_options(*(_event(values) or (None, None, None))) or (None, None),
+            span=span_of_options(*(event_of(values) or (None, None, None))) or (None, None),
         )
 
     project, warnings = commit(path, command, change)
@@ -154,6 +170,6 @@ def edit(
     if values.get("note") != before.get("note"):
         changes["notes"] = values.get("note") or ""
     if (values.get("from"), values.get("to")) != (before.get("from"), before.get("to")):
-        changes["event"] = _event(values)
+        changes["event"] = event_of(values)
     project, warnings = commit(path, command, lambda db: tracker.edit_project(db, pid, changes))
     return f"Updated project {project['id']}.", command, warnings

@@ -73,6 +73,8 @@ class IpcoopApp(App[None]):
         self.marked: set[int] = set()
         self.filter_text = ""
         self.busy = False
+        self.failed = False  # the message under the table is about a damaged file
+        self.after_removal: int | None = None  # where the cursor goes once rows are removed
         self.seen: tuple[int, int, int] | None = None
 
     def compose(self) -> ComposeResult:
@@ -106,6 +108,19 @@ class IpcoopApp(App[None]):
         self.seen = model.stamp(self.path)
         self.db = database.open_read(self.path)
 
+    def reopen(self) -> bool:
+        """Read the file again; a damaged one is said, and the screen keeps what it had."""
+        try:
+            self.open()
+        except IpcoopError as exc:
+            self.say(f"Error: {exc}", "red")
+            self.failed = True
+            return False
+        if self.failed:  # the file is whole again: the error no longer holds
+            self.say("")
+            self.failed = False
+        return True
+
     def refill(self, keep: int | None = None) -> None:
         """The table again from the database as read, the cursor on `keep` (or where
         it was)."""
@@ -132,11 +147,20 @@ class IpcoopApp(App[None]):
             table.add_row(*cells, key=str(p["id"]))
         ids = [p["id"] for p in self.rows]
         if keep in ids:
-            table.move_cursor(row=ids.index(keep))
+            table.move_cursor(row=ids.index(keep), scroll=True)
         self.query_one("#figures", Static).update(
             pages.header(model.figures(self.db, str(self.programme)), self.lang)
         )
         self.show_detail()
+
+    def row_after(self, going: list[int]) -> int | None:
+        """The row the cursor goes to once `going` are removed: the next one below the
+        cursor that stays, else the last that stays."""
+        table = self.query_one("#projects", DataTable)
+        staying = [int(p["id"]) for p in self.rows if p["id"] not in going]
+        below = [int(p["id"]) for p in self.rows[table.cursor_row :] if p["id"] not in going]
+        chosen = below or staying[-1:]
+        return chosen[0] if chosen else None
 
     def current_id(self) -> int | None:
         table = self.query_one("#projects", DataTable)
@@ -176,12 +200,8 @@ class IpcoopApp(App[None]):
         """Reload when the file changed underneath (not while a change of ours runs)."""
         if self.busy or model.stamp(self.path) == self.seen:
             return
-        try:
-            self.open()
-        except IpcoopError as exc:
-            self.say(f"Error: {exc}", "red")
-            return
-        self.refill()
+        if self.reopen():
+            self.refill()
 
     def say(self, text: str, style: str = "") -> None:
         self.query_one("#message", Static).update(Text(text, style=style))
@@ -247,6 +267,8 @@ class IpcoopApp(App[None]):
 
     def _finished(self, said: str, command: str, warnings: list[str], failed: bool) -> None:
         self.busy = False
+        if not self.reopen():
+            return
         if failed:
             self.say(said, "red")
             self.bell()
@@ -254,8 +276,9 @@ class IpcoopApp(App[None]):
             line = f"{said}    $ ipcoop {command}" if command else said
             self.say(" ".join([line, *warnings]), "green")
             self.marked.clear()
-        self.open()
-        self.refill()
+        added = said.removeprefix("Added ")
+        self.refill(keep=int(added) if added.isdigit() else self.after_removal)
+        self.after_removal = None
 
     def action_change(self, action: str) -> None:
         ids = self.chosen()
@@ -272,7 +295,8 @@ class IpcoopApp(App[None]):
                 day = on.strip() or model.today()
                 self.run_change(lambda: actions.status(self.path, ids, "done", on=day))
 
-        self.push_screen(Prompt(pages.ask("done", ids), model.today()), answered)
+        prompt = Prompt(pages.ask("done", ids), model.today(), check=pages.check_done_date)
+        self.push_screen(prompt, answered)
 
     def action_drop(self) -> None:
         ids = self.chosen()
@@ -293,6 +317,7 @@ class IpcoopApp(App[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
+                self.after_removal = self.row_after(ids)
                 self.run_change(lambda: actions.remove(self.path, ids))
 
         self.push_screen(Confirm(pages.removing(self.db, ids, self.lang)), answered)
@@ -307,7 +332,7 @@ class IpcoopApp(App[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.run_change(lambda: actions.undo(self.path))
+                self.run_change(lambda: actions.undo(self.path, str(entry["entry"])))
 
         self.push_screen(Confirm(pages.undoing(entry)), answered)
 
@@ -318,7 +343,8 @@ class IpcoopApp(App[None]):
                 self.run_change(lambda: actions.add(self.path, programme, values))
 
         areas, leads = pages.choices(self.db, str(self.programme), self.lang)
-        self.push_screen(ProjectForm("Add a project", {}, areas, leads), answered)
+        form = ProjectForm("Add a project", {}, areas, leads, pages.form_check(self.db, None))
+        self.push_screen(form, answered)
 
     def action_edit(self) -> None:
         pid = self.current_id()
@@ -331,7 +357,8 @@ class IpcoopApp(App[None]):
                 self.run_change(lambda: actions.edit(self.path, pid, values, before))
 
         areas, leads = pages.choices(self.db, str(self.programme), self.lang)
-        self.push_screen(ProjectForm(f"Edit project {pid}", before, areas, leads), answered)
+        check = pages.form_check(self.db, before)
+        self.push_screen(ProjectForm(f"Edit project {pid}", before, areas, leads, check), answered)
 
     # -- views ----------------------------------------------------------------------
 
@@ -373,7 +400,10 @@ class IpcoopApp(App[None]):
         self.busy = True
 
         def in_thread() -> None:
-            text, ok = pages.run_sync(self.path)
+            def progress(line: str) -> None:  # each step on screen as sync says it
+                self.call_from_thread(self.say, f"Syncing… {line}", "yellow")
+
+            text, ok = pages.run_sync(self.path, progress)
             self.call_from_thread(self._synced, text, ok)
 
         self.run_worker(in_thread, thread=True, group="sync")

@@ -75,7 +75,7 @@ def widths(lang: str, rows: list[list[Any]], room: int, dated: bool) -> list[int
 
 def filter_line(text: str, shown: int) -> Text:
     if not text.strip():
-        return Text(f"{shown} projects    / to filter")
+        return Text(f"{shown} project{'' if shown == 1 else 's'}    / to filter")
     return Text.assemble(("Filter: ", "bold"), text, f"    ({shown} shown; Esc clears)")
 
 
@@ -84,7 +84,7 @@ def _bar(done: int, total: int, room: int = 10) -> Text:
     return Text.assemble((" " * filled, "on green"), (" " * (room - filled), "on grey30"))
 
 
-def header(figures: dict[str, Any], lang: str) -> Text:
+def header(figures: dict[str, Any], lang: str) -> Any:
     from ipcoop.core.languages import name_in
     from ipcoop.core.summary import share
     from ipcoop.reports.report import title
@@ -97,15 +97,23 @@ def header(figures: dict[str, Any], lang: str) -> Text:
         "zh-hk": f"已完成{done}個，共{counted}個" + (f"（{pct}）" if pct else ""),
         "zh-cn": f"已完成{done}项，共{counted}项" + (f"（{pct}）" if pct else ""),
     }[lang]
-    out = Text.assemble((title(figures, lang), "bold"), f"    {said}    ")
+    top = Text.assemble((title(figures, lang), "bold"), f"    {said}")
+    grid = Table.grid(expand=True, padding=(0, 2))
+    cells = []
     for row in figures["areas"]:
         if not row["total"]:
             continue
-        name = row["key"] if lang == "en" else name_in(row, lang)[:6]
-        out.append(f"  {name} ")
-        out.append_text(_bar(row["done"], row["total"] - row["dropped"] - row.get("carried", 0)))
-        out.append(f" {row['done']}/{row['total']}")
-    return out
+        grid.add_column(ratio=1)
+        name = row["key"] if lang == "en" else name_in(row, lang)  # whole: never cut
+        counted = row["total"] - row["dropped"] - row.get("carried", 0)
+        cell = Text(safe(name) + "\n")
+        cell.append_text(_bar(row["done"], counted))
+        cell.append(f" {row['done']}/{row['total']}")
+        cells.append(cell)
+    if not cells:
+        return top
+    grid.add_row(*cells)
+    return Group(top, grid)
 
 
 def detail(db: Any, pid: int, lang: str) -> Group:
@@ -128,22 +136,30 @@ def detail(db: Any, pid: int, lang: str) -> Group:
         values = "; ".join(
             f"{n}. {value_text(v['value'])} ({v['by']})" for n, v in enumerate(c["values"], 1)
         )
-        parts.append(Text(f"Conflict on {c['field']}: {values} (c to settle)", style="red"))
+        parts.append(Text(safe(f"Conflict on {c['field']}: {values} (c to settle)"), style="red"))
     entries = history.log_entries(db, pid)
     if entries:
         parts.append(Text("\nHistory", style="bold"))
     for entry in entries[:12]:
         undone = "  (undone)" if entry["undone"] else ""
-        parts.append(Text(f"{local_time(entry['at'])}  {entry['by']}{undone}", style="dim"))
-        parts.append(Text(f"  {entry['command']}"))
-        parts += [Text(f"    {change}") for change in entry["changes"]]
+        parts.append(Text(safe(f"{local_time(entry['at'])}  {entry['by']}{undone}"), style="dim"))
+        parts.append(Text(safe(f"  {entry['command']}")))
+        parts += [Text(safe(f"    {change}")) for change in entry["changes"]]
     return Group(*parts)
 
 
 def _text(value: Any) -> Text:
+    """Text from the data for the screen: a control character (an escape sequence in a
+    title synced from elsewhere) shown as an escape, never sent to the terminal."""
     if isinstance(value, tuple):
-        return Text(value[0], style=value[1])
-    return Text(str(value))
+        return Text(safe(value[0]), style=value[1])
+    return Text(safe(str(value)))
+
+
+def safe(text: str) -> str:
+    from ipcoop.base.models import sanitize
+
+    return sanitize(text)
 
 
 def ask(action: str, ids: Sequence[int]) -> str:
@@ -153,12 +169,45 @@ def ask(action: str, ids: Sequence[int]) -> str:
     return f"Drop {which}: why? (added to the notes; Enter: no reason)"
 
 
+def check_done_date(text: str) -> None:
+    """A done date as `done --on` takes it: typed either way, not in the future."""
+    import datetime as dt
+
+    from ipcoop.base.dates import typed_date
+    from ipcoop.base.errors import InvalidValue
+
+    if not text.strip():
+        return  # today
+    day = typed_date(text, "the date")
+    if dt.date.fromisoformat(day) > dt.date.today():
+        raise InvalidValue(f"{day} is in the future; give the date it was done")
+
+
+def form_check(db: Any, before: dict[str, Any] | None) -> Any:
+    """What the form's values must pass before it closes: its dates, agencies, and no
+    Chinese title cleared (the command line cannot clear one either)."""
+    from ipcoop.base.dates import span_of_options
+    from ipcoop.base.errors import InvalidValue
+    from ipcoop.core import tracker
+    from ipcoop.tui.actions import event_of
+
+    def check(values: dict[str, Any]) -> None:
+        span_of_options(*(event_of(values) or (None, None, None)))
+        for code in values.get("agencies") or []:
+            tracker.known_agency(db, code)
+        for tag in ("zh-hk", "zh-cn"):
+            if before is not None and before.get(tag) and not values.get(tag):
+                raise InvalidValue(f"the {tag} title cannot be cleared; give the one wanted")
+
+    return check
+
+
 def removing(db: Any, ids: Sequence[int], lang: str) -> Text:
     from ipcoop.core.languages import title_in
 
     out = Text("Remove for good (undo can bring them back)?\n\n", style="bold")
     for p in db.projects_by_id(list(ids)):
-        out.append(f"  {p['id']}  {title_in(p, lang)}\n")
+        out.append(safe(f"  {p['id']}  {title_in(p, lang)}") + "\n")
     return out
 
 
@@ -166,9 +215,9 @@ def undoing(entry: dict[str, Any]) -> Text:
     from ipcoop.reports.render import local_time
 
     out = Text("Undo this change?\n\n", style="bold")
-    out.append(f"  {entry['command']}  ({local_time(entry['at'])}, {entry['by']})\n")
+    out.append(safe(f"  {entry['command']}  ({local_time(entry['at'])}, {entry['by']})") + "\n")
     for change in entry["changes"]:
-        out.append(f"    {change}\n")
+        out.append(safe(f"    {change}") + "\n")
     return out
 
 
@@ -207,7 +256,7 @@ def programme_choices(db: Any, lang: str) -> list[tuple[Any, str | Text]]:
 
     counts = programmes.project_counts(db)
     return [
-        (p["key"], f"{p['key']:<10} {name_in(p, lang)}  ({counts.get(p['key'], 0)} projects)")
+        (p["key"], safe(f"{p['key']:<10} {name_in(p, lang)}  ({counts.get(p['key'], 0)} projects)"))
         for p in reversed(programmes.all_programmes(db))
     ]
 
@@ -223,7 +272,7 @@ def conflict_choices(db: Any) -> list[tuple[Any, str | Text]]:
                 f"{c['id']} {c['field']}: {n}. {value_text(v['value'])}  "
                 f"({v['by']}, {local_time(v['at'])})  {c['title']}"
             )
-            out.append(((c["id"], c["field"], n), text))
+            out.append(((c["id"], c["field"], n), safe(text)))
     return out
 
 
@@ -244,10 +293,10 @@ def log_text(db: Any, limit: int = 300) -> Text:
     out = Text()
     for entry in history.log_entries(db)[:limit]:
         undone = "  (undone)" if entry["undone"] else ""
-        out.append(f"{local_time(entry['at'])}  {entry['by']}{undone}\n", style="dim")
-        out.append(f"    {entry['command']}\n", style="bold")
+        out.append(safe(f"{local_time(entry['at'])}  {entry['by']}{undone}") + "\n", style="dim")
+        out.append(safe(f"    {entry['command']}") + "\n", style="bold")
         for change in entry["changes"]:
-            out.append(f"      {change}\n")
+            out.append(safe(f"      {change}") + "\n")
     return out
 
 
@@ -256,24 +305,31 @@ def keys_table(bindings: Sequence[Any]) -> Group:
     grid.add_column(style="bold")
     grid.add_column()
     for b in bindings:
-        grid.add_row(b.key.replace("question_mark", "?").replace("slash", "/"), b.description)
+        if b.key != "space":  # said below, with what it does
+            grid.add_row(b.key.replace("question_mark", "?").replace("slash", "/"), b.description)
     grid.add_row("space", "Mark the row (an action then applies to every marked row)")
     grid.add_row("double-click", "Edit the project")
     return Group(grid, Text(f"\n{FILTER_HINT}"))
 
 
-def run_sync(path: Path) -> tuple[str, bool]:
-    """`ipcoop sync` as its own process (it asks nothing): its words, and whether it
-    went through."""
+def run_sync(path: Path, progress: Any = None) -> tuple[str, bool]:
+    """`ipcoop sync` as its own process (it asks nothing): each line it says passed to
+    `progress` as it comes; its words, and whether it went through."""
+    lines: list[str] = []
     try:
-        done = subprocess.run(
+        with subprocess.Popen(
             [sys.executable, "-m", "ipcoop", "--db", str(path), "sync"],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
             stdin=subprocess.DEVNULL,
-        )
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ) as process:
+            assert process.stdout is not None
+            for line in process.stdout:
+                lines.append(safe(line.rstrip("\n")))
+                if progress is not None:
+                    progress(lines[-1])
+            code = process.wait(timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"Error: sync could not run ({exc})", False
-    return (done.stdout + done.stderr).strip() or "Nothing to say.", done.returncode == 0
+    return "\n".join(lines).strip() or "Nothing to say.", code == 0

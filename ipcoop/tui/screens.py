@@ -4,6 +4,7 @@ conflicts' values)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -21,12 +22,15 @@ class Prompt(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     Prompt { align: center middle; }
-    Prompt > Vertical { width: 70; height: auto; border: round $accent; padding: 1 2; }
+    Prompt > Vertical { width: 70; max-width: 100%; height: auto; border: round $accent;
+                        padding: 1 2; }
     """
 
-    def __init__(self, question: str, value: str = "") -> None:
+    def __init__(
+        self, question: str, value: str = "", check: Callable[[str], None] | None = None
+    ) -> None:
         super().__init__()
-        self.question, self.value = question, value
+        self.question, self.value, self.check = question, value, check
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -34,6 +38,14 @@ class Prompt(ModalScreen[str | None]):
             yield Input(value=self.value, id="answer")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        from ipcoop.base.errors import IpcoopError
+
+        if self.check is not None:
+            try:
+                self.check(event.value)
+            except IpcoopError as exc:  # said, and the question stays to be answered
+                self.notify(str(exc), severity="error")
+                return
         self.dismiss(event.value)
 
     def action_cancel(self) -> None:
@@ -49,8 +61,8 @@ class Confirm(ModalScreen[bool]):
     ]
     DEFAULT_CSS = """
     Confirm { align: center middle; }
-    Confirm > Vertical { width: 80; height: auto; max-height: 80%; border: round $warning;
-                         padding: 1 2; }
+    Confirm > Vertical { width: 80; max-width: 100%; height: auto; max-height: 80%;
+                         border: round $warning; padding: 1 2; }
     """
 
     def __init__(self, question: str | Text) -> None:
@@ -141,9 +153,14 @@ class ProjectForm(ModalScreen[dict[str, Any] | None]):
         values: dict[str, Any],
         areas: list[tuple[str, str]],
         leads: list[tuple[str, str]],
+        check: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         super().__init__()
         self.heading, self.values, self.areas, self.leads = heading, values, areas, leads
+        self.check = check
+
+    def on_mount(self) -> None:
+        self.query_one("#title", Input).focus()  # the first thing typed is the title
 
     def compose(self) -> ComposeResult:
         v = self.values
@@ -223,6 +240,8 @@ class ProjectForm(ModalScreen[dict[str, Any] | None]):
         }
 
     def action_save(self) -> None:
+        from ipcoop.base.errors import IpcoopError
+
         values = self.gathered()
         if not values["title"]:
             self.notify("A project needs a title.", severity="error")
@@ -230,6 +249,12 @@ class ProjectForm(ModalScreen[dict[str, Any] | None]):
         if not values["area"]:
             self.notify("Choose the project's area.", severity="error")
             return
+        if self.check is not None:
+            try:
+                self.check(values)
+            except IpcoopError as exc:  # said; what was typed stays, to be corrected
+                self.notify(str(exc), severity="error")
+                return
         self.dismiss(values)
 
     def action_cancel(self) -> None:

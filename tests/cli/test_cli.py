@@ -29,6 +29,7 @@ FIELDS = [
     "notes",
     "progress",  # dated progress notes (schema 6)
     "links",
+    "phrases",  # how the release words it, by language
     "starts_on",  # contract v3: the event's dates
     "ends_on",
     "done_on",
@@ -325,7 +326,12 @@ def test_list_formats(cli):
     csv_out = cli("list", "--format", "csv", "--year", "2020").stdout
     # The title's Chinese forms are columns of their own in a spreadsheet.
     columns = [
-        c for f in FIELDS for c in (["title_zh_hk", "title_zh_cn"] if f == "titles" else [f])
+        c
+        for f in FIELDS
+        for c in {
+            "titles": ["title_zh_hk", "title_zh_cn"],
+            "phrases": ["phrase", "phrase_zh_hk", "phrase_zh_cn"],
+        }.get(f, [f])
     ]
     assert csv_out.splitlines()[0] == ",".join(columns)
     assert len(csv_out.splitlines()) == 9

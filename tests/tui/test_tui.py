@@ -56,6 +56,13 @@ async def go_to(app, pilot, pid):
     await pilot.pause()
 
 
+def shown(app, selector: str) -> str:
+    """What a widget shows, as plain text."""
+    with app.console.capture() as captured:
+        app.console.print(app.query_one(selector).content)
+    return captured.get()
+
+
 def message(app) -> str:
     return str(app.query_one("#message").render())
 
@@ -66,7 +73,7 @@ def test_it_opens_on_the_latest_programme_in_its_area_order(db):
         areas = [p["area"] for p in app.rows]
         assert areas == sorted(areas, key=["gba", "protection", "trading", "exchange"].index)
         assert {p["id"] for p in app.rows} == set(range(11, 19))
-        header = str(app.query_one("#figures").render())
+        header = shown(app, "#figures")
         assert "Co-operation projects 2020" in header and "0 of 8 done" in header
         detail = app.query_one("#detail").render()
         assert app.current_id() == app.rows[0]["id"]
@@ -126,8 +133,10 @@ def test_drop_with_a_reason_and_a_refusal_said_on_screen(db):
         await pilot.press("d")
         await pilot.pause()
         await pilot.press(*"01/01/2099", "enter")  # refused: in the future
+        await pilot.pause()
+        assert type(app.screen).__name__ == "Prompt"  # asked again, the date kept to correct
+        await pilot.press("escape")
         await settle(app, pilot)
-        assert message(app).startswith("Error:") and "future" in message(app)
         assert db.read_bytes() == before
 
     screen(db, scenario)
@@ -324,7 +333,7 @@ def test_views_open_and_close_and_a_programme_is_chosen(db):
 
 def test_chinese_screen_at_80_columns(db):
     async def scenario(app, pilot):
-        header = str(app.query_one("#figures").render())
+        header = shown(app, "#figures")
         assert "二○二○年合作項目" in header and "已完成0個，共8個" in header
         table = app.query_one("#projects")
         assert [c.label.plain for c in table.columns.values()][1:3] == ["編號", "範疇"]
@@ -362,3 +371,94 @@ def test_list_summary_help_and_version_do_not_load_textual(db):
             [sys.executable, "-c", code], capture_output=True, text=True, env=env(), check=False
         )
         assert "LOADED=" in done.stderr and done.stderr.rsplit("LOADED=", 1)[1] == "", args
+
+
+def test_an_action_on_a_file_damaged_underneath_leaves_the_screen_up(db):
+    """The screen had died with a traceback (and exit 0) when a change ended on a file
+    damaged since."""
+
+    async def scenario(app, pilot):
+        await go_to(app, pilot, 12)
+        db.write_bytes(b"garbage\x00\xff{{{")
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert message(app).startswith("Error:") and app.is_running
+        app.check_file()
+        await pilot.pause()
+        assert app.is_running
+
+    screen(db, scenario)
+    assert db.read_bytes() == b"garbage\x00\xff{{{"  # left as it was
+
+
+def test_escape_codes_in_a_title_never_reach_the_terminal(db):
+    assert invoke("--db", db, "edit", "14", "--title", "OSC\x1b]2;PWNED\x07 after").exit_code == 0
+
+    async def scenario(app, pilot):
+        await go_to(app, pilot, 14)
+        detail = shown(app, "#detail")
+        assert "\x1b]2;" not in detail and "\\x1b]2;PWNED\\x07 after" in detail
+        await pilot.press("u")
+        await pilot.pause()
+        with app.console.capture() as captured:
+            app.console.print(app.screen.query_one("#question").content)
+        assert "\x07" not in captured.get() and "\\x07" in captured.get()
+
+    screen(db, scenario)
+
+
+def test_undo_takes_back_only_the_change_it_showed(db):
+    async def scenario(app, pilot):
+        await go_to(app, pilot, 12)
+        await pilot.press("s")
+        await settle(app, pilot)
+        await pilot.press("u")  # shows: start 12
+        await pilot.pause()
+        assert invoke("--db", db, "edit", "17", "--note", "meanwhile").exit_code == 0
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert "not the one shown" in message(app)
+
+    screen(db, scenario)
+    found = projects(db)
+    assert found[12]["status"] == "active" and found[17]["notes"] == "meanwhile"
+
+
+def test_the_form_keeps_what_was_typed_when_a_value_is_refused(db):
+    async def scenario(app, pilot):
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Seminar")  # the title has the focus
+        form = app.screen
+        assert form.query_one("#title").value == "Seminar"
+        form.query_one("#area").value = "exchange"
+        form.query_one("#from").value = "31/02/2020"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # still open, what was typed kept
+        form.query_one("#from").value = "28/02/2020"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+
+    before = set(projects(db))
+    screen(db, scenario)
+    (new,) = set(projects(db)) - before
+    assert projects(db)[new]["starts_on"] == "2020-02-28"
+
+
+def test_clearing_the_agencies_in_the_form_is_the_command_it_says(db):
+    async def scenario(app, pilot):
+        await go_to(app, pilot, 17)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#agencies").value = ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "$ ipcoop edit 17 --no-agency" in message(app)
+
+    screen(db, scenario)
+    assert projects(db)[17]["agencies"] == []
+    assert last_command(db) == "edit 17 --no-agency"
+    assert invoke("--db", db, "undo").exit_code == 0
+    assert invoke("--db", db, "edit", "17", "--no-agency").exit_code == 0  # the same by hand
+    assert projects(db)[17]["agencies"] == []

@@ -116,14 +116,34 @@ def programme_edit(
     ] = None,
     zh_hk: ZhHkOpt = None,
     zh_cn: ZhCnOpt = None,
+    statement: Annotated[
+        str | None,
+        typer.Option(
+            "--statement",
+            metavar="TEXT",
+            help="The group's policy sentence for the release, in English ('' clears it).",
+        ),
+    ] = None,
+    statement_zh_hk: Annotated[
+        str | None,
+        typer.Option("--statement-zh-hk", metavar="TEXT", help="The statement in zh-hk."),
+    ] = None,
+    statement_zh_cn: Annotated[
+        str | None,
+        typer.Option("--statement-zh-cn", metavar="TEXT", help="The statement in zh-cn."),
+    ] = None,
 ) -> None:
     """Change a programme; each option replaces what it names.
 
+    The statement follows the endorsement in the release, in each language as written
+    (not converted: give each one).
     Example: ipcoop programme edit 2019 --reported-done 27
+    Example: ipcoop programme edit 2020 --statement "The Expert Group agreed to ..."
     """
     from ipcoop.core import languages, programmes
 
     names = languages.typed(zh_hk, zh_cn)
+    given = {"en": statement, "zh-hk": statement_zh_hk, "zh-cn": statement_zh_cn}
     with writing(ctx) as db:
         changed = programmes.edit(
             db,
@@ -135,6 +155,7 @@ def programme_edit(
             add_areas=add_area or (),
             reported_done=reported_done,
             names=names,
+            statement={tag: text for tag, text in given.items() if text is not None},
         )
     say(f"Updated programme {changed['key']}.")
 
@@ -254,6 +275,9 @@ def programme_show(
     for i, area in enumerate(programmes.area_rows(db, found)):
         head = label["Areas"] if i == 0 else ""
         rows.append([(head, "bold"), f"{area['key']}: {name_in(area, the_lang)}"])
+    for tag, text in (found.get("statement") or {}).items():
+        if text:
+            rows.append([("Statement" + (f" ({tag})" if tag != "en" else ""), "bold"), text])
     columns = [render.Column(""), render.Column("", wrap=True)]
     render.emit(render.grid(columns, rows, render.terminal_width(), header=False))
 

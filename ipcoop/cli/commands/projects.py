@@ -21,7 +21,11 @@ from ipcoop.cli.options import (
     JsonOpt,
     LangOpt,
     LeadOpt,
+    NoAgencyOpt,
     OpenIdsArg,
+    PhraseOpt,
+    PhraseZhCnOpt,
+    PhraseZhHkOpt,
     ProgrammeOpt,
     ZhCnOpt,
     ZhHkOpt,
@@ -285,6 +289,10 @@ def edit(
     no_date: Annotated[
         bool, typer.Option("--no-date", help="Clear the event's date or span.")
     ] = False,
+    phrase: PhraseOpt = None,
+    phrase_zh_hk: PhraseZhHkOpt = None,
+    phrase_zh_cn: PhraseZhCnOpt = None,
+    no_agency: NoAgencyOpt = False,
 ) -> None:
     """Change fields of a project; each option replaces the field it names.
 
@@ -309,10 +317,17 @@ def edit(
         "titles": forms or None,
     }
     changes: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    if no_agency and agency:
+        raise IpcoopError("--no-agency clears the agencies; give it without --agency")
+    if no_agency:
+        changes["agencies"] = []
     if no_date and (on or start or end):
         raise IpcoopError("--no-date clears the event's date; give it alone, not with --on")
     if no_date or on is not None or start is not None or end is not None:
         changes["event"] = None if no_date else (on, start, end)
+    phrases = {"en": phrase, "zh-hk": phrase_zh_hk, "zh-cn": phrase_zh_cn}
+    if any(text is not None for text in phrases.values()):
+        changes["phrases"] = {tag: text for tag, text in phrases.items() if text is not None}
     with writing(ctx) as db:
         project = tracker.edit_project(db, pid, changes)
     say(f"Updated project {project['id']}.")

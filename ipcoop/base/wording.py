@@ -1,0 +1,58 @@
+"""What the group writes that is not a title: a programme's statement (the policy
+sentence of its release) and a project's phrase (how the release words the item in
+prose, where that differs from its title), each in the three languages.
+
+A wording is stored as {"en": ..., "zh-hk": ..., "zh-cn": ...}, each text or None,
+and is absent when it has no text at all. A project's phrase "-" says that the
+release words the item together with another (the other's phrase names both): it
+is left out of the prose, and stays in the annex.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ipcoop.base.errors import InvalidValue
+
+TAGS = ("en", "zh-hk", "zh-cn")
+WITH_ANOTHER = "-"
+MAX_WORDING = 2000
+
+
+def parse(value: Any, what: str) -> dict[str, str | None] | None:
+    """A stored or imported wording, checked: None when it holds no text."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise InvalidValue(f"{what} must be an object with en, zh-hk and zh-cn, not {value!r}")
+    unknown = sorted(set(value) - set(TAGS))
+    if unknown:
+        raise InvalidValue(f"{what} has {unknown[0]!r}; the languages are en, zh-hk and zh-cn")
+    out: dict[str, str | None] = {}
+    for tag in TAGS:
+        text = value.get(tag)
+        if text is not None and not isinstance(text, str):
+            raise InvalidValue(f"{what} ({tag}) must be text, not {text!r}")
+        text = text.strip() if isinstance(text, str) else None
+        if text and len(text) > MAX_WORDING:
+            raise InvalidValue(
+                f"{what} ({tag}) is {len(text)} characters; the limit is {MAX_WORDING}"
+            )
+        if text and not text.isprintable():
+            raise InvalidValue(f"{what} ({tag}) holds a control character")
+        out[tag] = text or None
+    return out if any(out.values()) else None
+
+
+def with_given(current: Mapping[str, Any] | None, given: Mapping[str, str], what: str) -> Any:
+    """The wording with the languages a person gave set (an empty text clears one)."""
+    merged = {tag: (current or {}).get(tag) for tag in TAGS}
+    merged.update({tag: text for tag, text in given.items() if tag in TAGS})
+    return parse(merged, what)
+
+
+def text_in(wording: Mapping[str, Any] | None, lang: str) -> str | None:
+    """The wording in `lang`, or None (no fallback: each language is written, not
+    converted or borrowed)."""
+    return (wording or {}).get(lang) or None
