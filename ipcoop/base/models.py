@@ -41,6 +41,7 @@ PROJECT_FIELDS = (
     "progress",
     "links",
     "phrases",
+    "phrases_back",
     "starts_on",
     "ends_on",
     "done_on",
@@ -52,6 +53,7 @@ PROJECT_FIELDS = (
 CSV_COLUMNS = {
     "titles": ("title_zh_hk", "title_zh_cn"),
     "phrases": ("phrase", "phrase_zh_hk", "phrase_zh_cn"),
+    "phrases_back": ("phrase_back", "phrase_back_zh_hk", "phrase_back_zh_cn"),
 }
 CSV_FIELDS = tuple(c for f in PROJECT_FIELDS for c in CSV_COLUMNS.get(f, (f,)))
 # Fields a user may sort by in `list --sort`.
@@ -300,6 +302,7 @@ def validate_project(
         raise InvalidValue(f"done_on is set but the status is {status}, not done")
     starts_on, ends_on = checked_span(record.get("starts_on"), record.get("ends_on"))
     phrases = wording.parse(record.get("phrases"), "phrase") or dict.fromkeys(wording.TAGS)
+    back = wording.parse(record.get("phrases_back"), "phrase_back") or dict.fromkeys(wording.TAGS)
     carried_to = record.get("carried_to")
     if carried_to in (None, ""):
         carried_to = None
@@ -336,6 +339,7 @@ def validate_project(
         "agencies": agencies,
         "notes": notes,
         "phrases": phrases,
+        "phrases_back": back,
         "starts_on": starts_on,
         "ends_on": ends_on,
         "done_on": done_on,

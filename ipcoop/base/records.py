@@ -27,7 +27,8 @@ class Project(TypedDict):
     notes: str  # the summary note (edit --note)
     progress: list[dict[str, str]]  # dated notes, oldest first: {"on", "by", "text"}
     links: list[dict[str, str | None]]  # {"url", "label"}: releases, MoUs, pages
-    phrases: dict[str, str | None]  # how the release words it, by language ("-": with another)
+    phrases: dict[str, str | None]  # how its programme's release words it ("-": with another)
+    phrases_back: dict[str, str | None]  # how the next programme's release, looking back, does
     starts_on: str | None  # YYYY-MM-DD: the day its event takes place, or the first
     ends_on: str | None  # the last day (the same for a one-day event); both or neither
     done_on: str | None  # YYYY-MM-DD, for a done project

@@ -237,3 +237,20 @@ PhraseZhCnOpt = Annotated[
 NoAgencyOpt = Annotated[
     bool, typer.Option("--no-agency", help="Clear the list of agencies (none named).")
 ]
+PhraseBackOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--phrase-back",
+        metavar="TEXT",
+        help="How the next programme's release words it, looking back, as its sentence "
+        "takes it (the bundled 2019 items show each kind; '-' and '' as for --phrase).",
+    ),
+]
+PhraseBackZhHkOpt = Annotated[
+    str | None,
+    typer.Option("--phrase-back-zh-hk", metavar="TEXT", help="The look-back phrase in zh-hk."),
+]
+PhraseBackZhCnOpt = Annotated[
+    str | None,
+    typer.Option("--phrase-back-zh-cn", metavar="TEXT", help="The look-back phrase in zh-cn."),
+]

@@ -12,6 +12,7 @@ importplan   what an import would change, and whether this copy may take it
 workbook     an Excel workbook read for import (python-calamine, loaded only there)
 conflicts    values both sides set differently, and settling them
 duplicates   projects that look alike       review    what a release must not hide
+wordings     what to look at in the release's wording (phrases, statement)
 
 The core never prints and never imports Typer or Rich: it returns data and
 raises `IpcoopError`s, and a front end says what they mean.

@@ -75,6 +75,7 @@ def cells(p: Project) -> list[Any]:
             f"{k['label']} <{k['url']}>" if k["label"] else str(k["url"]) for k in p["links"]
         ),
         *(p["phrases"].get(tag) for tag in ("en", "zh-hk", "zh-cn")),
+        *(p["phrases_back"].get(tag) for tag in ("en", "zh-hk", "zh-cn")),
         p["starts_on"],
         p["ends_on"],
         p["done_on"],

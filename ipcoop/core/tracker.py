@@ -203,11 +203,13 @@ def edit_project(db: store.Database, project_id: int, changes: dict[str, Any]) -
         span = span_of_options(typed[0], typed[1], typed[2], now) if typed else None
         span = span or (None, None)
         changes.update(starts_on=span[0], ends_on=span[1])
-    if "phrases" in changes:  # the languages a person gave; the others as they were
-        from ipcoop.base import wording
+    for field in ("phrases", "phrases_back"):  # the languages given; the others as they were
+        if field in changes:
+            from ipcoop.base import wording
 
-        given = wording.with_given(project["phrases"], changes["phrases"], "--phrase")
-        changes["phrases"] = given or dict.fromkeys(wording.TAGS)
+            option = "--phrase" if field == "phrases" else "--phrase-back"
+            given = wording.with_given(project[field], changes[field], option)
+            changes[field] = given or dict.fromkeys(wording.TAGS)
     if "titles" in changes:  # the forms a person typed; the other may be converted
         forms, converted = languages.set_forms(
             project["titles"],

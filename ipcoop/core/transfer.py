@@ -158,13 +158,11 @@ def _from_cells(cells: dict[str, str]) -> dict[str, Any]:
     }
     if forms:
         record["titles"] = forms
-    phrases = {
-        tag: record.pop(column) or None
-        for tag, column in (("en", "phrase"), ("zh-hk", "phrase_zh_hk"), ("zh-cn", "phrase_zh_cn"))
-        if column in record
-    }
-    if phrases:
-        record["phrases"] = phrases
+    for field, prefix in (("phrases", "phrase"), ("phrases_back", "phrase_back")):
+        columns = (("en", prefix), ("zh-hk", f"{prefix}_zh_hk"), ("zh-cn", f"{prefix}_zh_cn"))
+        given = {tag: record.pop(column) or None for tag, column in columns if column in record}
+        if given:
+            record[field] = given
     return record
 
 

@@ -63,7 +63,8 @@ def to_text(blocks: Sequence[Block]) -> str:
         elif block.kind == "bullets":
             out += [f"• {item}" for item in block.items] + [""]
         elif block.kind == "numbered":
-            out += [f"{marker(i, block.lang)} {item}" for i, item in enumerate(block.items, 1)]
+            gap = " " if block.lang == "en" else ""  # the full-width bracket has its own space
+            out += [f"{marker(i, block.lang)}{gap}{item}" for i, item in enumerate(block.items, 1)]
             out.append("")
         elif block.kind == "table":
             out += [*_text_table(block), ""]
@@ -170,6 +171,7 @@ section + section { margin-top: 3rem; border-top: 3px double #bbb; padding-top: 
   h1, h2, h3, h4 { break-after: avoid; }
   table, figure, li, tr { break-inside: avoid; }
   section + section { break-before: page; border-top: none; margin-top: 0; }
+  .page { break-before: page; }
 }
 """
 
@@ -191,7 +193,8 @@ def to_html(blocks: Sequence[Block], title: str, lang: str = "en") -> str:
         elif k == "subtitle":
             body.append(f'<p class="subtitle">{e(block.text)}</p>')
         elif k == "heading":
-            body.append(f"<h{block.level}>{e(block.text)}</h{block.level}>")
+            page = ' class="page"' if block.page else ""  # the annex: a page of its own
+            body.append(f"<h{block.level}{page}>{e(block.text)}</h{block.level}>")
         elif k == "para":
             body.append(f"<p>{e(block.text)}</p>")
         elif k in ("bullets", "numbered"):

@@ -101,19 +101,33 @@ TEXT = {
 }
 
 
-def worded(items: Sequence[dict[str, Any]], lang: str) -> tuple[list[str], bool]:
+def worded(
+    items: Sequence[dict[str, Any]],
+    lang: str,
+    field: str = "phrases",
+    skipped: Sequence[int] = (),
+) -> tuple[list[str], bool]:
     """Each item's words in `lang` (its phrase, else its title as a sentence takes it),
-    in id order, those worded with another left out; and whether every one had a
-    phrase."""
+    in id order; an item worded with another ('-') left out when the item just before
+    it has a phrase that words it (else, that one dropped: `skipped`, it is worded by
+    its title); and whether every one had a phrase."""
     out, all_phrased = [], True
+    covered = False  # the item just before has a phrase that words the next '-'
+    last = 0
     for p in sorted(items, key=lambda p: p["id"]):
-        phrase = wording.text_in(p.get("phrases"), lang)
-        if phrase == wording.WITH_ANOTHER:
+        if any(last < gone < p["id"] for gone in skipped):
+            covered = False  # the item between, whose phrase may have worded this, is gone
+        last = p["id"]
+        phrase = wording.text_in(p.get(field), lang)
+        if phrase == wording.WITH_ANOTHER and covered:
             continue
-        if phrase is None:
+        if phrase is None or phrase == wording.WITH_ANOTHER:
             all_phrased = False
             title = title_in(p, lang)
             phrase = in_sentence(title) if lang == "en" else title
+            covered = False
+        else:
+            covered = True
         out.append(phrase)
     return out, all_phrased
 
@@ -127,24 +141,44 @@ def listed(items: list[str], lang: str) -> str:
     return "、".join(items[:-1]) + "，以及" + items[-1]
 
 
-def key_projects(items: Sequence[dict[str, Any]], lang: str) -> str | None:
-    words, _ = worded([p for p in items if p["key"]], lang)
+def key_projects(
+    items: Sequence[dict[str, Any]], lang: str, skipped: Sequence[int] = ()
+) -> str | None:
+    words, _ = worded([p for p in items if p["key"]], lang, skipped=skipped)
     return TEXT[lang]["keys"].format(items=clauses(words, lang)) if words else None
 
 
-def enforcement(items: Sequence[dict[str, Any]], lang: str) -> str | None:
+def enforcement(
+    items: Sequence[dict[str, Any]], lang: str, skipped: Sequence[int] = ()
+) -> str | None:
     """The new programme's cross-border enforcement (its protection items that are not
     key projects): their phrases as sentences, else their titles as a list."""
     chosen = [p for p in items if p["area"] == PROTECTION and not p["key"]]
-    words, phrased = worded(chosen, lang)
+    words, phrased = worded(chosen, lang, skipped=skipped)
     if not words:
         return None
     say = TEXT[lang]
     if not phrased:
         return say["enforce_titles"].format(items=clauses(words, lang))
+    words[0] = _leading(words[0], lang)  # it follows "On cross-border protection of IP,"
     if lang == "en":
         return say["enforce"].format(sentences=" ".join(w.rstrip(".") + "." for w in words))
     return say["enforce"].format(sentences="，".join(w.rstrip("。") for w in words) + "。")
+
+
+def _leading(phrase: str, lang: str) -> str:
+    """A phrase written to follow another, put first: 'The two sides will ...' after a
+    comma is 'the two sides will ...'; '並因應...' loses its 並."""
+    if lang != "en":
+        for joint in ("並", "并", "以及", "及", "和", "同時", "同时"):
+            if phrase.startswith(joint) and len(phrase) > len(joint):
+                return phrase[len(joint) :]
+        return phrase
+    first = phrase.split(" ", 1)[0]
+    if first in ("The", "A", "An", "And", "Also"):
+        rest = phrase[len(first) :].lstrip()
+        return rest if first in ("And", "Also") else first.lower() + phrase[len(first) :]
+    return phrase
 
 
 def look_back(
@@ -157,15 +191,15 @@ def look_back(
     protection = [p for p in items if p["area"] == PROTECTION]
     others = [p for p in items if p["area"] not in (GBA, PROTECTION)]
     paragraphs = [first]
-    words, _ = worded(gba, lang)
+    words, _ = worded(gba, lang, "phrases_back")
     if words:
         paragraphs[0] += ("" if lang != "en" else " ") + say["back_gba"].format(
             items=listed(words, lang)
         )
-    words, _ = worded(others, lang)
+    words, _ = worded(others, lang, "phrases_back")
     if words:
         paragraphs.append(say["back_other"].format(items=clauses(words, lang)))
-    words, phrased = worded(protection, lang)
+    words, phrased = worded(protection, lang, "phrases_back")
     if words:
         template = "back_protection" if phrased else "back_protection_titles"
         joined = listed(words, lang) if phrased else clauses(words, lang)

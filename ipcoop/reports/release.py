@@ -174,7 +174,12 @@ def blocks(db: Any, key: str, lang: str) -> list[Block]:
     out.append(Block("bullets", items=bullets))
     from ipcoop.reports import prose
 
-    for text in (prose.key_projects(items, lang), prose.enforcement(items, lang)):
+    gone = [
+        p["id"]
+        for p in db.rows()
+        if p["programme"] == programme["key"] and p["status"] == "dropped"
+    ]
+    for text in (prose.key_projects(items, lang, gone), prose.enforcement(items, lang, gone)):
         if text:
             out.append(Block("para", text))
     previous = _previous(db, programme)

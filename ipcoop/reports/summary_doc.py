@@ -43,7 +43,7 @@ def _subtitle(summary: dict[str, Any], lang: str) -> str:
             parts.append(say["endorsed on"].format(date=date_text(summary["endorsed"], lang)))
         elif "endorsed" in summary and summary["endorsed"] is None:
             parts.append(say["not endorsed"])
-    return " · ".join(parts)
+    return (" · " if lang == "en" else "・").join(parts)
 
 
 def blocks(summary: dict[str, Any], lang: str = "en", word: bool = False) -> list[Block]:
@@ -115,11 +115,23 @@ def blocks(summary: dict[str, Any], lang: str = "en", word: bool = False) -> lis
             Block(
                 "table",
                 head=[say["Month"], say["Done"]],
-                rows=[[m, str(n)] for m, n in months.items()],
+                rows=[[_month(m, lang), str(n)] for m, n in months.items()],
                 right=[False, True],
             ),
         ]
     return out + event_blocks(summary, lang)
+
+
+def _month(month: str, lang: str) -> str:
+    """2020-11 as each side writes a month: 2020-11, 二○二○年十一月, 2020年11月."""
+    if lang == "en" or len(month) != 7:
+        return month
+    from ipcoop.base.words import chinese_number, year_text
+
+    year, number = int(month[:4]), int(month[5:])
+    if lang == "zh-hk":
+        return f"{year_text(year, lang)}{chinese_number(number)}月"
+    return f"{year}年{number}月"
 
 
 def event_blocks(summary: dict[str, Any], lang: str) -> list[Block]:

@@ -155,7 +155,7 @@ def _title_size(text: str) -> int | None:
     ems = sum(1.0 if c >= "\u2e80" or c in "○〇" else 0.6 for c in text)
     if not any(c >= "\u2e80" for c in text) or ems <= 18 or ems > 40:
         return None  # short enough, or English (it breaks between words)
-    return max(12, int(470 / ems))  # 470 pt of line; a Chinese character (and ○) is 1 em
+    return max(12, int(440 / ems))  # 470 pt of line, less some air; a Chinese character is 1 em
 
 
 MM_PER_CELL = 2.7  # a character of the body text (11 pt) as wide fonts draw it, bold too
@@ -230,6 +230,13 @@ def _rows_kept_whole(docx: bytes) -> bytes:
             data = source.read(item.filename)
             if item.filename == "word/document.xml":
                 data = data.replace(b"<w:tr>", b"<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+                # A table's first row is its header: repeated on every page it runs onto.
+                data = re.sub(
+                    rb"(<w:tbl>(?:(?!<w:tr>).)*<w:tr><w:trPr><w:cantSplit/>)",
+                    rb"\1<w:tblHeader/>",
+                    data,
+                    flags=re.DOTALL,
+                )
             target.writestr(item, data)
     return out.getvalue()
 
@@ -242,11 +249,14 @@ def _table(doc: Any, block: Block, runs_in: Any) -> None:
     table = doc.add_table(rows=len(rows), cols=len(block.head))
     table.style = doc.styles["Table Grid"]
     _fixed(table, _widths(rows))
+    whole = len(rows) <= 20  # a short table kept on one page, with what leads to it
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             cell = table.cell(r, c)
             cell.text = text
             paragraph = runs_in(cell.paragraphs[0])
+            if r == 0 or (whole and r < len(rows) - 1):
+                paragraph.paragraph_format.keep_with_next = True
             if c < len(block.right) and block.right[c]:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if r == 0 or (block.total and r == len(rows) - 1):

@@ -69,6 +69,7 @@ OPTIONAL_PROJECT_FIELDS = {
     "progress": (list,),
     "links": (list,),
     "phrases": (dict,),  # the release's wording of it: absent when it has none
+    "phrases_back": (dict,),  # the next release's, looking back at it
     "starts_on": (str,),  # an event's dates: absent when it has none
     "ends_on": (str,),
 }
@@ -82,10 +83,11 @@ def canonical_project(doc: Mapping[str, Any]) -> dict[str, Any]:
     titles = out.get("titles", ...)
     if titles is None or (titles is not ... and not any(titles.values())):
         del out["titles"]
-    phrases = out.get("phrases")
-    if isinstance(phrases, dict) and not any(phrases.values()):
-        del out["phrases"]
-    for field in ("converted", "progress", "links", "phrases", "starts_on", "ends_on"):
+    for wording in ("phrases", "phrases_back"):
+        given = out.get(wording)
+        if isinstance(given, dict) and not any(given.values()):
+            del out[wording]
+    for field in ("converted", "progress", "links", "starts_on", "ends_on"):
         if field in out and not out[field]:
             del out[field]
     return out
@@ -307,6 +309,9 @@ def shape(project_id: int, doc: Mapping[str, Any]) -> Project:
         "progress": [dict(entry) for entry in doc.get("progress", ())],
         "links": [dict(link) for link in doc.get("links", ())],
         "phrases": {tag: (doc.get("phrases") or NO_PHRASES).get(tag) for tag in NO_PHRASES},
+        "phrases_back": {
+            tag: (doc.get("phrases_back") or NO_PHRASES).get(tag) for tag in NO_PHRASES
+        },
         "starts_on": doc.get("starts_on"),
         "ends_on": doc.get("ends_on"),
         "done_on": doc["done_on"],

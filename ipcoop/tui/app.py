@@ -23,8 +23,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Static
 
 from ipcoop.base.errors import IpcoopError
-from ipcoop.tui import actions, model, pages
-from ipcoop.tui.screens import Choose, Confirm, Page, ProjectForm, Prompt
+from ipcoop.tui import actions, model, pages, views
+from ipcoop.tui.screens import Confirm, Page, ProjectForm, Prompt
 
 
 class IpcoopApp(App[None]):
@@ -360,34 +360,16 @@ class IpcoopApp(App[None]):
         check = pages.form_check(self.db, before)
         self.push_screen(ProjectForm(f"Edit project {pid}", before, areas, leads, check), answered)
 
-    # -- views ----------------------------------------------------------------------
+    # -- views (in tui/views.py) ---------------------------------------------------
 
     def action_programmes(self) -> None:
-        def chosen(key: str | None) -> None:
-            if key is not None:
-                self.programme, self.marked = key, set()
-                self.refill()
-
-        self.push_screen(Choose("Programmes", pages.programme_choices(self.db, self.lang)), chosen)
+        views.programmes(self)
 
     def action_conflicts(self) -> None:
-        found = pages.conflict_choices(self.db)
-        if not found:
-            self.say("No conflicts to settle.", "green")
-            return
-
-        def chosen(value: tuple[int, str, int] | None) -> None:
-            if value is not None:
-                pid, field, n = value
-                self.run_change(lambda: actions.settle(self.path, pid, field, n))
-
-        note = "Enter keeps the chosen value; the others are let go (undo brings them back)."
-        self.push_screen(Choose("Conflicts", found, note), chosen)
+        views.conflicts(self)
 
     def action_summary(self) -> None:
-        figures = model.figures(self.db, str(self.programme))
-        width = max(40, self.size.width - 4)
-        self.push_screen(Page("Summary", pages.summary_text(figures, width, self.lang)))
+        views.summary(self)
 
     def action_log(self) -> None:
         self.push_screen(Page("Log", pages.log_text(self.db)))
@@ -396,26 +378,7 @@ class IpcoopApp(App[None]):
         self.push_screen(Page("Keys", pages.keys_table(self.BINDINGS)))
 
     def action_sync(self) -> None:
-        self.say("Syncing…", "yellow")
-        self.busy = True
-
-        def in_thread() -> None:
-            def progress(line: str) -> None:  # each step on screen as sync says it
-                self.call_from_thread(self.say, f"Syncing… {line}", "yellow")
-
-            text, ok = pages.run_sync(self.path, progress)
-            self.call_from_thread(self._synced, text, ok)
-
-        self.run_worker(in_thread, thread=True, group="sync")
-
-    def _synced(self, text: str, ok: bool) -> None:
-        self.busy = False
-        self.say(
-            "Synced: $ ipcoop sync" if ok else "Sync failed: see the page", "green" if ok else "red"
-        )
-        self.push_screen(Page("Sync", Text(text)))
-        self.open()
-        self.refill()
+        views.sync(self)
 
 
 def run(path: Path, programme: str | None, lang: str) -> None:

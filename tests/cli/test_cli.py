@@ -30,6 +30,7 @@ FIELDS = [
     "progress",  # dated progress notes (schema 6)
     "links",
     "phrases",  # how the release words it, by language
+    "phrases_back",  # how the next one does, looking back
     "starts_on",  # contract v3: the event's dates
     "ends_on",
     "done_on",
@@ -331,6 +332,7 @@ def test_list_formats(cli):
         for c in {
             "titles": ["title_zh_hk", "title_zh_cn"],
             "phrases": ["phrase", "phrase_zh_hk", "phrase_zh_cn"],
+            "phrases_back": ["phrase_back", "phrase_back_zh_hk", "phrase_back_zh_cn"],
         }.get(f, [f])
     ]
     assert csv_out.splitlines()[0] == ",".join(columns)
@@ -551,7 +553,7 @@ def test_remove_refuses_without_terminal_or_yes(cli, db_path):
 
 
 def test_remove_asks_on_a_terminal(cli, monkeypatch):
-    monkeypatch.setattr("ipcoop.cli.commands.projects.stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("ipcoop.cli.commands.status.stdin_is_terminal", lambda: True)
     declined = cli("remove", "11", input="n\n")
     assert declined.exit_code == 1
     assert cli("show", "11").exit_code == 0

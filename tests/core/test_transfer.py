@@ -491,6 +491,7 @@ def test_csv_columns_carry_their_own_fields():
         "progress": "2020-03-02 GDAMR: Seminar held\n2020-05-01 HK IPD: Report out",
         "links": "Press release <https://www.ipd.gov.hk/a>\nhttps://example.org/b",
         "phrase": "", "phrase_zh_hk": "", "phrase_zh_cn": "",
+        "phrase_back": "", "phrase_back_zh_hk": "", "phrase_back_zh_cn": "",
         "starts_on": "2020-06-29", "ends_on": "2020-06-30",
         "done_on": "2020-06-30", "carried_to": "2021",
         "created": STAMP, "updated": "2020-07-01T00:00:00Z",

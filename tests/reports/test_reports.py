@@ -74,7 +74,8 @@ def test_without_phrases_the_titles_read_as_prose_and_ip_is_spelt_out(db_path):
     """An item with no phrase is worded by its title; a programme with no statement
     spells out 'intellectual property (IP)' where IP is first used."""
     for pid in range(1, 19):
-        assert invoke("--db", db_path, "edit", str(pid), "--phrase", "").exit_code == 0
+        cleared = invoke("--db", db_path, "edit", str(pid), "--phrase", "", "--phrase-back", "")
+        assert cleared.exit_code == 0
     edited = invoke("--db", db_path, "programme", "edit", "2020", "--statement", "")
     assert edited.exit_code == 0, edited.stderr
     out = release(db_path, "--lang", "en")
@@ -132,7 +133,7 @@ def test_the_chinese_releases_in_each_house_style(db_path):
         start = next(i for i, line in enumerate(body) if line.startswith(expected[0][:6]))
         assert body[start : start + len(expected)] == expected
     assert "一、加強粵港澳大灣區知識產權合作" in hk
-    assert "（二） 商标交流活动" in cn
+    assert "（二）商标交流活动" in cn  # no space after the full-width bracket
 
 
 ZH_HK = [
@@ -275,7 +276,7 @@ def test_the_summary_page_in_chinese(db_path, tmp_path):
     assert '<html lang="zh-Hant-HK">' in content and "Microsoft JhengHei" in content
     page = Page.parse(content)
     assert ["所有範疇", "8", "0", "8", "0", "0.0"] in page.cells
-    assert "粵港保護知識產權合作專責小組 · 於二○二○年四月二十四日通過" in "".join(page.text)
+    assert "粵港保護知識產權合作專責小組・於二○二○年四月二十四日通過" in "".join(page.text)
 
 
 # ------------------------------------------------------------------ SVG
@@ -486,7 +487,7 @@ def test_the_chinese_release_with_many_items_and_odd_programmes(db_path, tmp_pat
     assert invoke("--db", db_path, "import", source).exit_code == 0
     hk = release_text(db_path, "2020", "zh-hk")
     # The contest is item 1 of gba: I97 is item 99, I104 item 106 (Arabic from 100 on).
-    assert "（九十九） I97" in hk and "（106） I104" in hk and "一百" not in hk
+    assert "（九十九）I97" in hk and "（106）I104" in hk and "一百" not in hk
     invoke("--db", db_path, "programme", "add", "p1", "--start", "2021-01", "--end", "2021-12",
            "--area", "gba", "--area", "trading")  # fmt: skip
     invoke("--db", db_path, "add", "T", "--area", "gba", "--programme", "p1")
@@ -688,3 +689,50 @@ def test_phrases_travel_through_a_sheet_and_back(db_path, tmp_path):
     listed = json.loads(invoke("--db", fresh, "list", "--json").stdout)
     by_title = {p["title"]: p["phrases"] for p in listed}
     assert by_title["Exchange activities on trademarks"] == {"en": "-", "zh-hk": "-", "zh-cn": "-"}
+
+
+def test_dropping_items_of_the_prose_keeps_it_whole_and_check_says_what_to_reword(db_path):
+    assert invoke("--db", db_path, "drop", "17").exit_code == 0
+    en = release(db_path)
+    assert "On cross-border protection of IP, the two sides will mount other joint" in en
+    hk = release(db_path, "--lang", "zh-hk")
+    assert "在跨境知識產權保護方面，因應形勢變化適時開展其他聯合執法行動。" in hk
+    assert invoke("--db", db_path, "drop", "13").exit_code == 0  # its phrase worded 14-16
+    key_line = next(line for line in release(db_path).splitlines() if line.startswith("Key co"))
+    assert "exchange activities on IP litigation and judicial protection" in key_line
+    assert "Contest 2020" not in key_line
+    check = invoke("--db", db_path, "release", "2020", "--lang", "en", "--check")
+    assert check.exit_code == 1
+    assert "project 14's en phrase '-' says another item words it, but none before" in (
+        check.stdout
+    )
+    assert invoke("--db", db_path, "undo").exit_code == 0  # 13 back
+    assert invoke("--db", db_path, "drop", "16").exit_code == 0
+    check = invoke("--db", db_path, "release", "2020", "--lang", "en", "--check")
+    assert "project 16 is dropped, but project 13's en phrase words it too" in check.stdout
+
+
+def test_the_next_release_looks_back_with_the_look_back_phrases(db_path):
+    """2020's phrases look forward ('continuing to promote ...'); the release of 2021
+    looks back at 2020 with each item's look-back phrase, else its title."""
+    run = ("programme", "add", "2021", "--start", "2021-01", "--end", "2021-12")
+    assert invoke("--db", db_path, *run).exit_code == 0
+    assert (
+        invoke("--db", db_path, "add", "Contest 2021", "--area", "gba", "--year", "2021").exit_code
+        == 0
+    )
+    assert invoke("--db", db_path, "done", "11", "12", "13", "--on", "2020-11-30").exit_code == 0
+    assert invoke("--db", db_path, "drop", "16").exit_code == 0
+    back = (
+        "13", "--phrase-back", "the Guangdong-Hong Kong-Macao Greater Bay Area High "
+        "Value Patent Portfolio Contest 2020",
+    )  # fmt: skip
+    assert invoke("--db", db_path, "edit", *back).exit_code == 0
+    out = release(db_path, "--lang", "en").split("\n\n")  # (the 2020 release: unchanged)
+    out = invoke("--db", db_path, "release", "2021").stdout
+    assert "Looking back at the past year, members of the Expert Group forged closer " in out
+    assert "wide array of activities, including the Guangdong-Hong Kong-Macao Greater" in out
+    assert "copyright" not in out.split("Annex")[0]  # 16 was dropped: never said done
+    assert "continuing to promote" not in out  # no forward-looking phrase in a look back
+    check = invoke("--db", db_path, "release", "2021", "--check")
+    assert "the look back of the en release word project(s) 11, 12 by their titles" in check.stdout

@@ -462,3 +462,22 @@ def test_clearing_the_agencies_in_the_form_is_the_command_it_says(db):
     assert invoke("--db", db, "undo").exit_code == 0
     assert invoke("--db", db, "edit", "17", "--no-agency").exit_code == 0  # the same by hand
     assert projects(db)[17]["agencies"] == []
+
+
+def test_sync_from_the_screen_says_what_sync_said(db):
+    async def scenario(app, pilot):
+        await pilot.press("S")
+        await settle(app, pilot)
+        for _ in range(50):  # the sync runs as a process of its own
+            if not app.busy:
+                break
+            await asyncio.sleep(0.1)
+        await pilot.pause()
+        assert "did not go through" in message(app)  # not shared: sync says so
+        body = app.screen.query_one("#body").content
+        assert "Error:" in str(body)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running and not app.busy
+
+    screen(db, scenario)

@@ -1,4 +1,4 @@
-"""Everyday commands on projects: list, show, add, edit, status changes, remove."""
+"""Everyday commands on projects: list, show, add, edit (status changes: `status`)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,21 @@ from typing import Annotated, Any
 import typer
 
 from ipcoop.base.errors import IpcoopError
-from ipcoop.cli.context import reading, stdin_is_terminal, writing
+from ipcoop.cli.context import reading, writing
 from ipcoop.cli.options import (
     AgencyListOpt,
     AreaOpt,
-    ClosedIdsArg,
     EventFromOpt,
     EventOnOpt,
     EventToOpt,
     IdArg,
-    IdsArg,
     JsonOpt,
     LangOpt,
     LeadOpt,
     NoAgencyOpt,
-    OpenIdsArg,
+    PhraseBackOpt,
+    PhraseBackZhCnOpt,
+    PhraseBackZhHkOpt,
     PhraseOpt,
     PhraseZhCnOpt,
     PhraseZhHkOpt,
@@ -293,6 +293,9 @@ def edit(
     phrase_zh_hk: PhraseZhHkOpt = None,
     phrase_zh_cn: PhraseZhCnOpt = None,
     no_agency: NoAgencyOpt = False,
+    phrase_back: PhraseBackOpt = None,
+    phrase_back_zh_hk: PhraseBackZhHkOpt = None,
+    phrase_back_zh_cn: PhraseBackZhCnOpt = None,
 ) -> None:
     """Change fields of a project; each option replaces the field it names.
 
@@ -325,9 +328,14 @@ def edit(
         raise IpcoopError("--no-date clears the event's date; give it alone, not with --on")
     if no_date or on is not None or start is not None or end is not None:
         changes["event"] = None if no_date else (on, start, end)
-    phrases = {"en": phrase, "zh-hk": phrase_zh_hk, "zh-cn": phrase_zh_cn}
-    if any(text is not None for text in phrases.values()):
-        changes["phrases"] = {tag: text for tag, text in phrases.items() if text is not None}
+    wordings = {
+        "phrases": (phrase, phrase_zh_hk, phrase_zh_cn),
+        "phrases_back": (phrase_back, phrase_back_zh_hk, phrase_back_zh_cn),
+    }
+    for field, texts in wordings.items():
+        if any(text is not None for text in texts):
+            tags = ("en", "zh-hk", "zh-cn")
+            changes[field] = {t: x for t, x in zip(tags, texts, strict=True) if x is not None}
     with writing(ctx) as db:
         project = tracker.edit_project(db, pid, changes)
     say(f"Updated project {project['id']}.")
@@ -339,85 +347,3 @@ def _notes(given: dict[str, str], project: Mapping[str, Any]) -> None:
         from ipcoop.core import languages
 
         notes(languages.entry_notes(given, project["titles"], project["converted"]))
-
-
-def _status_command(ctx: typer.Context, ids: list[str], action: str, **kwargs: Any) -> None:
-    from ipcoop.core import tracker
-
-    parsed = tracker.parse_ids(ids)
-    with writing(ctx) as db:
-        projects = tracker.change_status(db, parsed, action, **kwargs)
-    word = {"start": "Started", "done": "Done", "reopen": "Reopened", "drop": "Dropped"}[action]
-    say(f"{word}: " + ", ".join(str(p["id"]) for p in projects))
-
-
-def start(ctx: typer.Context, ids: OpenIdsArg) -> None:
-    """Mark projects active.
-
-    Example: ipcoop start 3 4
-    """
-    _status_command(ctx, ids, "start")
-
-
-def done(
-    ctx: typer.Context,
-    ids: OpenIdsArg,
-    on: Annotated[
-        str | None, typer.Option("--on", help="The date it was done, YYYY-MM-DD (default today).")
-    ] = None,
-) -> None:
-    """Mark projects done.
-
-    Example: ipcoop done 3 4 --on 2020-11-30
-    """
-    _status_command(ctx, ids, "done", on=on)
-
-
-def reopen(ctx: typer.Context, ids: ClosedIdsArg) -> None:
-    """Mark projects planned again and clear their done date.
-
-    Example: ipcoop reopen 3
-    """
-    _status_command(ctx, ids, "reopen")
-
-
-def drop(
-    ctx: typer.Context,
-    ids: OpenIdsArg,
-    reason: Annotated[str | None, typer.Option("--reason", help="Why; added to the notes.")] = None,
-) -> None:
-    """Mark projects dropped (they no longer count against progress).
-
-    Example: ipcoop drop 7 --reason "merged into 8"
-    """
-    _status_command(ctx, ids, "drop", reason=reason)
-
-
-def remove(
-    ctx: typer.Context,
-    ids: IdsArg,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
-) -> None:
-    """Delete projects for good (undo can bring them back). Their ids are never reused.
-
-    Example: ipcoop remove 7 --yes
-    """
-    from ipcoop.core import tracker
-
-    parsed = tracker.parse_ids(ids)
-    if not yes:
-        projects = tracker.require_projects(reading(ctx), parsed)
-        if not stdin_is_terminal():
-            raise IpcoopError(
-                "refusing to remove projects without confirmation; pass --yes (nothing was changed)"
-            )
-        from ipcoop.base import models
-
-        for p in projects:
-            say(f"  {p['id']}  {models.sanitize(p['title'])}")
-        noun = "project" if len(projects) == 1 else f"{len(projects)} projects"
-        if not typer.confirm(f"Remove {noun}?", err=True):
-            raise typer.Abort()
-    with writing(ctx) as db:
-        removed = tracker.remove_projects(db, parsed)
-    say("Removed: " + ", ".join(str(p["id"]) for p in removed))

@@ -86,9 +86,10 @@ def release(
     programme = programmes.get(db, key)
     blocks = release.all_blocks(db, programme["key"], langs)
     title = blocks[1].text
+    from ipcoop.core import wordings
     from ipcoop.core.review import findings
 
-    found = findings(db, programme, langs)
+    found = findings(db, programme, langs) + wordings.findings(db, programme, langs)
     if check:
         if found:
             emit("\n".join(found) + "\n")
