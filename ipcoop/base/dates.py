@@ -191,6 +191,10 @@ def span_text(start: str | None, end: str | None, lang: str, table: bool = False
     if not start:
         return ""
     end = end or start
+    try:
+        dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    except (TypeError, ValueError):  # (a hand-edited file): shown as it is written
+        return f"{start} to {end}" if end != start else str(start)
     if table and lang == "en":
         if end == start:
             return start

@@ -10,6 +10,7 @@ is left out of the prose, and stays in the annex.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,7 +40,7 @@ def parse(value: Any, what: str) -> dict[str, str | None] | None:
             raise InvalidValue(
                 f"{what} ({tag}) is {len(text)} characters; the limit is {MAX_WORDING}"
             )
-        if text and not text.isprintable():
+        if text and any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text):
             raise InvalidValue(f"{what} ({tag}) holds a control character")
         out[tag] = text or None
     return out if any(out.values()) else None
@@ -55,4 +56,7 @@ def with_given(current: Mapping[str, Any] | None, given: Mapping[str, str], what
 def text_in(wording: Mapping[str, Any] | None, lang: str) -> str | None:
     """The wording in `lang`, or None (no fallback: each language is written, not
     converted or borrowed)."""
-    return (wording or {}).get(lang) or None
+    if not isinstance(wording, Mapping):  # (a hand-edited file: read as none)
+        return None
+    text = wording.get(lang)
+    return text if isinstance(text, str) and text else None

@@ -138,8 +138,8 @@ def _kept_absent(
     for field in EDITABLE:
         if field in ("titles", "converted"):
             continue
-        if field in ("starts_on", "ends_on"):  # a span: both ends, or the sheet's
-            absent = not (present & {"starts_on", "ends_on"})
+        if field in ("starts_on", "ends_on"):  # each end as the sheet has it, or as it was
+            absent = field not in present
         elif field == "done_on":
             absent = field not in present and out["status"] == project["status"]
         else:

@@ -247,7 +247,11 @@ def settle_field(db: store.Database, project_id: int, field: str, value: Any) ->
             chosen = {link["url"]: link for link in value}
             value = [chosen.get(link["url"], link) for link in project["links"]]
         return _save(db, project, {field: value}, settles=[field])
-    changes = value if isinstance(value, dict) else {} if value is None else {field: value}
+    # A group's kept value is a dict of its fields; a phrase is a dict of its own.
+    whole = field in ("phrases", "phrases_back")
+    changes = (
+        value if isinstance(value, dict) and not whole else {} if value is None else {field: value}
+    )
     record = _validate(db, {**project, **changes})
     return _save(db, project, record, settles=[field])
 

@@ -11,6 +11,7 @@ write the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,8 @@ _STATUS = {"planned": "TENTATIVE", "active": "CONFIRMED", "done": "CONFIRMED"}
 
 def escape(text: str) -> str:
     """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and line breaks."""
+    # Control characters (an escape in a title) are not allowed in a calendar's text.
+    text = "".join(c for c in text if c in "\r\n\t" or unicodedata.category(c) not in ("Cc",))
     text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
     return text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
 

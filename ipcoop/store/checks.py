@@ -92,6 +92,34 @@ def project_damage(doc: Any) -> str | None:
         return "the field 'titles' has a bad value"
     if not all(isinstance(t, str) and titles.get(t) for t in doc.get("converted", ())):
         return "the field 'converted' has a bad value"
+    return _event_or_wording_damage(doc)
+
+
+def _bad_wording(value: Any) -> bool:
+    from ipcoop.base import wording
+
+    try:
+        wording.parse(value, "statement")
+    except InvalidValue:
+        return True
+    return value is not None and not isinstance(value, dict)
+
+
+def _event_or_wording_damage(doc: dict[str, Any]) -> str | None:
+    """An event's dates (a pair, real dates, in order) and the release's wording."""
+    from ipcoop.base import wording
+    from ipcoop.base.dates import checked_span
+
+    if ("starts_on" in doc) != ("ends_on" in doc):
+        return "an event's dates come as a pair (starts_on and ends_on)"
+    try:
+        if "starts_on" in doc:
+            checked_span(doc["starts_on"], doc["ends_on"])
+        for field in ("phrases", "phrases_back"):
+            if field in doc:
+                wording.parse(doc[field], field)
+    except InvalidValue as exc:
+        return exc.message
     return None
 
 
@@ -131,6 +159,8 @@ def audit(data: dict[str, Any], duplicates: Sequence[str] = ()) -> list[Problem]
             problems.append(Problem("damaged", f"programme record {key} is malformed"))
         elif any(a not in data["areas"] for a in programme["areas"]):
             problems.append(Problem("unsound", f"programme {key} names an unknown area"))
+        elif "statement" in programme and _bad_wording(programme["statement"]):
+            problems.append(Problem("unsound", f"programme {key}'s statement is malformed"))
     for name in ("areas", "members", "programmes"):
         for key, record in sorted(data[name].items()):
             endorsed = record.get("endorsed") if name == "programmes" else None

@@ -105,6 +105,25 @@ def _three(base: Any, ours: Any, theirs: Any) -> tuple[bool, Any]:
 _FORMS = ("zh-hk", "zh-cn")
 
 
+# Groups merged part by part: Chinese forms each on its own, years each on its own.
+PARTS = ("titles", "names", "from", "start")
+# The release's wording, in three languages: one side's zh-hk and the other's en both stay.
+WORDINGS = ("phrases", "phrases_back", "statement")
+
+
+def _by_language(base: Any, ours: Any, theirs: Any) -> Any:
+    """A wording both sides changed, merged language by language when they changed
+    different ones; None: a real conflict (MISSING: no text left in any)."""
+    sides = [value if isinstance(value, dict) else {} for value in (base, ours, theirs)]
+    merged = {}
+    for tag in ("en", "zh-hk", "zh-cn"):
+        agreed, value = _three(*(side.get(tag) for side in sides))
+        if not agreed:
+            return None
+        merged[tag] = value
+    return merged if any(merged.values()) else MISSING
+
+
 def _by_part(
     table: str, group: tuple[str, ...], base: Any, ours: Any, theirs: Any
 ) -> dict[str, Any] | None:
@@ -246,8 +265,8 @@ def merge_record(
                 record[field] = value
             continue
         agreed, value = _three(b, o, t)
-        if not agreed and group[0] in ("titles", "names", "from", "start"):
-            value = _by_part(table, group, b, o, t)
+        if not agreed and group[0] in (*PARTS, *WORDINGS):
+            value = _by_part(table, group, b, o, t) if group[0] in PARTS else _by_language(b, o, t)
             agreed = value is not None
         if agreed and _taken_back(table, key, group, b, o, t, prov):
             agreed = False
@@ -270,7 +289,8 @@ def merge_record(
     if conflicts:
         record["conflicts"] = conflicts
     if table == "projects":
-        for field in ("titles", "converted"):  # an absent optional field stays absent
+        # An absent optional field stays absent (a span one side cleared: no dates).
+        for field in ("titles", "converted", "starts_on", "ends_on"):
             if record.get(field) is None:
                 record.pop(field, None)
     return record

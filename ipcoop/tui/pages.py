@@ -235,16 +235,18 @@ def choices(db: Any, programme: str, lang: str) -> tuple[list[tuple[str, str]], 
 
 
 def form_values(project: dict[str, Any]) -> dict[str, Any]:
+    """The project's fields as the form shows them: text with any control character
+    shown as an escape (a field left as shown is not sent back as a change)."""
     titles = project["titles"]
     return {
-        "title": project["title"],
-        "zh-hk": titles.get("zh-hk") or "",
-        "zh-cn": titles.get("zh-cn") or "",
+        "title": safe(project["title"]),
+        "zh-hk": safe(titles.get("zh-hk") or ""),
+        "zh-cn": safe(titles.get("zh-cn") or ""),
         "area": project["area"],
         "key": bool(project["key"]),
         "lead": project["lead"],
         "agencies": list(project["agencies"]),
-        "note": project["notes"],
+        "note": safe(project["notes"]),
         "from": project.get("starts_on") or "",
         "to": project.get("ends_on") or "",
     }

@@ -16,6 +16,15 @@ from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, 
 from textual.widgets.option_list import Option
 
 
+def answer(screen: Any, value: Any) -> None:
+    """Close a dialog with its answer, once: a second key pressed in the same burst
+    (Enter Enter) finds it closing and does nothing."""
+    if getattr(screen, "answered", False):
+        return
+    screen.answered = True
+    screen.dismiss(value)
+
+
 class Prompt(ModalScreen[str | None]):
     """One value asked for (a date, a reason); Enter gives it, Esc gives None."""
 
@@ -46,10 +55,10 @@ class Prompt(ModalScreen[str | None]):
             except IpcoopError as exc:  # said, and the question stays to be answered
                 self.notify(str(exc), severity="error")
                 return
-        self.dismiss(event.value)
+        answer(self, event.value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        answer(self, None)
 
 
 class Confirm(ModalScreen[bool]):
@@ -75,7 +84,7 @@ class Confirm(ModalScreen[bool]):
             yield Label("y: yes    n: no")
 
     def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+        answer(self, yes)
 
 
 class Page(ModalScreen[None]):
@@ -96,7 +105,7 @@ class Page(ModalScreen[None]):
             yield Static(self.body, id="body")
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        answer(self, None)
 
 
 class Choose(ModalScreen[Any]):
@@ -123,10 +132,10 @@ class Choose(ModalScreen[Any]):
             )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.choices[int(event.option.id or 0)][0])
+        answer(self, self.choices[int(event.option.id or 0)][0])
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        answer(self, None)
 
 
 class ProjectForm(ModalScreen[dict[str, Any] | None]):
@@ -255,7 +264,7 @@ class ProjectForm(ModalScreen[dict[str, Any] | None]):
             except IpcoopError as exc:  # said; what was typed stays, to be corrected
                 self.notify(str(exc), severity="error")
                 return
-        self.dismiss(values)
+        answer(self, values)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        answer(self, None)

@@ -318,3 +318,86 @@ def test_summary_documents_list_the_events_and_a_midnight_date_is_a_date(db, tmp
     sheet.write_text("title,area,year,starts_on\nSeminar,exchange,2020,2020-10-05 00:00:00\n")
     assert invoke("--db", db, "import", sheet).exit_code == 0
     assert [p["starts_on"] for p in _json(db) if p["title"] == "Seminar"] == ["2020-10-05"]
+
+
+def test_a_sheet_without_the_end_column_keeps_each_events_end(db, tmp_path):
+    import csv
+    import io
+
+    assert (
+        invoke("--db", db, "edit", "13", "--from", "2020-11-12", "--to", "2020-11-14").exit_code
+        == 0
+    )
+    sheet = tmp_path / "p.csv"
+    assert invoke("--db", db, "export", "-o", sheet).exit_code == 0
+    table = list(csv.reader(io.StringIO(sheet.read_text("utf-8-sig"))))
+    drop = table[0].index("ends_on")
+    out = io.StringIO()
+    csv.writer(out).writerows([row[:drop] + row[drop + 1 :] for row in table])
+    sheet.write_text(out.getvalue(), "utf-8")
+    dry = invoke("--db", db, "import", sheet, "--dry-run")
+    assert "update" not in dry.stdout, dry.stdout  # nothing changes
+    assert invoke("--db", db, "import", sheet).exit_code == 0
+    assert _span(db, 13) == ("2020-11-12", "2020-11-14")
+
+
+def test_a_hand_edited_event_or_phrase_is_refused_as_damage_not_a_failure(db):
+    data = json.loads(db.read_text("utf-8"))
+    data["projects"]["13"]["starts_on"] = "2020-02-30"
+    data["projects"]["13"]["ends_on"] = "2020-02-30"
+    data["projects"]["14"]["phrases"] = {"en": 5}
+    data["programmes"]["2020"]["statement"] = 5
+    db.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    before = db.read_bytes()
+    check = invoke("--db", db, "check")
+    assert check.exit_code != 0
+    assert "not a real date" in check.stdout + check.stderr
+    assert "statement is malformed" in check.stdout + check.stderr
+    for args in (
+        ["export", "--format", "ics"],
+        ["show", "13"],
+        ["release", "2020"],
+        ["programme", "show", "2020"],
+    ):
+        result = invoke("--db", db, *args)
+        assert "unexpected failure" not in result.stderr, args
+        assert result.exit_code == 0 or one_error_line(result).startswith("Error:"), args
+    assert db.read_bytes() == before
+
+
+def test_chinese_spaces_are_text_in_a_phrase(db):
+    result = invoke(
+        "--db", db, "edit", "14", "--phrase-zh-hk", "繼續\u3000推動", "--phrase", "a\u00a0b"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(invoke("--db", db, "show", "14", "--json").stdout)["phrases"]["zh-hk"] == (
+        "繼續\u3000推動"
+    )
+
+
+def test_settling_a_phrase_conflict_keeps_the_chosen_phrase(db):
+    """settle had said it kept a phrase and kept the other (a phrase is a dict of its
+    own, not a group of fields)."""
+    data = json.loads(db.read_text("utf-8"))
+    record = data["projects"]["16"]
+    record["phrases"] = {"en": "gd16", "zh-cn": None, "zh-hk": None}
+    record["conflicts"] = {
+        "phrases": [
+            {
+                "at": "2026-01-01T00:00:01Z",
+                "by": "hk",
+                "value": {"en": "hk16", "zh-cn": None, "zh-hk": None},
+            },
+            {
+                "at": "2026-01-01T00:00:02Z",
+                "by": "gd",
+                "value": {"en": "gd16", "zh-cn": None, "zh-hk": None},
+            },
+        ]
+    }
+    db.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    result = invoke("--db", db, "settle", "16", "phrases", "1")
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(invoke("--db", db, "show", "16", "--json").stdout)
+    assert shown["phrases"]["en"] == "hk16"
+    assert json.loads(invoke("--db", db, "conflicts", "--json").stdout) == []

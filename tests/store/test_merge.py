@@ -301,3 +301,46 @@ def test_an_edit_beats_a_removal_on_top_of_what_the_removing_side_held():
         project = merged["projects"]["6"]
         assert (project["title"], project["notes"]) == ("Beta", "b")
         assert [c["field"] for c in open_conflicts(merged)] == ["removed"]
+
+
+def test_a_span_cleared_on_one_side_stays_cleared_when_the_other_edits_the_project():
+    """The merged record had 'starts_on': null, which the copy then refused, so the two
+    copies could not sync again."""
+    base = apply(base_data(), "aaaa0001", "hk", [("edit", 7, "span", 1)], 1, pick)
+    ours = apply(base, "aaaa0001", "hk", [("edit", 7, "span", 3)], 3, pick)  # --no-date
+    theirs = apply(base, "bbbb0002", "gd", [("edit", 7, "notes", 1)], 4, pick)
+    for merged in (merge(base, ours, theirs), merge(base, theirs, ours)):
+        project = merged["projects"]["7"]
+        assert "starts_on" not in project and "ends_on" not in project
+        assert project["notes"] == "a"
+
+
+def test_phrases_changed_in_different_languages_both_stay():
+    """hk set the zh-hk phrase, gd the English one: not a conflict that loses one."""
+
+    def phrased(data, copy_id, name, minute, phrases):
+        data = copy.deepcopy(data)
+        before = data["projects"]["8"]
+        after = {**before, "phrases": phrases, "updated": f"2026-01-01T00:{minute:02d}:00Z"}
+        data["projects"]["8"] = after
+        data["history"][f"{copy_id}.{minute:03d}001"] = {
+            "at": after["updated"],
+            "by": name,
+            "command": "edit 8 --phrase ...",
+            "changes": [{"table": "projects", "id": 8, "before": before, "after": after}],
+        }
+        return data
+
+    base = base_data()
+    ours = phrased(base, "aaaa0001", "hk", 1, {"en": None, "zh-hk": "港", "zh-cn": None})
+    theirs = phrased(base, "bbbb0002", "gd", 2, {"en": "gd words", "zh-hk": None, "zh-cn": None})
+    for merged in (merge(base, ours, theirs), merge(base, theirs, ours)):
+        assert merged["projects"]["8"]["phrases"] == {
+            "en": "gd words",
+            "zh-hk": "港",
+            "zh-cn": None,
+        }
+        assert open_conflicts(merged) == []
+    clash = phrased(base, "bbbb0002", "gd", 2, {"en": None, "zh-hk": "粵", "zh-cn": None})
+    (conflict,) = open_conflicts(merge(base, ours, clash))
+    assert conflict["field"] == "phrases"

@@ -481,3 +481,33 @@ def test_sync_from_the_screen_says_what_sync_said(db):
         assert app.is_running and not app.busy
 
     screen(db, scenario)
+
+
+def test_keys_in_a_burst_close_a_dialog_once(db):
+    """Enter Enter on the done question had popped the screen twice (a traceback)."""
+
+    async def scenario(app, pilot):
+        await go_to(app, pilot, 12)
+        await pilot.press("d", "enter", "enter")
+        await settle(app, pilot)
+        assert app.is_running
+
+    screen(db, scenario)
+    assert projects(db)[12]["status"] == "done"
+
+
+def test_the_form_shows_a_titles_escape_codes_escaped_and_leaves_them(db):
+    assert invoke("--db", db, "edit", "15", "--title", "Esc \x1b[2J title").exit_code == 0
+
+    async def scenario(app, pilot):
+        await go_to(app, pilot, 15)
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.screen.query_one("#title").value == "Esc \\x1b[2J title"
+        app.screen.query_one("#note").value = "a note"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+
+    screen(db, scenario)
+    assert projects(db)[15]["title"] == "Esc \x1b[2J title"  # not sent back as a change
+    assert last_command(db) == "edit 15 --note 'a note'"

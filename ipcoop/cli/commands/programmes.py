@@ -275,8 +275,9 @@ def programme_show(
     for i, area in enumerate(programmes.area_rows(db, found)):
         head = label["Areas"] if i == 0 else ""
         rows.append([(head, "bold"), f"{area['key']}: {name_in(area, the_lang)}"])
-    for tag, text in (found.get("statement") or {}).items():
-        if text:
+    statement = found.get("statement")
+    for tag, text in (statement if isinstance(statement, dict) else {}).items():
+        if isinstance(text, str) and text:
             rows.append([("Statement" + (f" ({tag})" if tag != "en" else ""), "bold"), text])
     columns = [render.Column(""), render.Column("", wrap=True)]
     render.emit(render.grid(columns, rows, render.terminal_width(), header=False))
