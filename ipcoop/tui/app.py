@@ -27,6 +27,14 @@ from ipcoop.tui import actions, model, pages, views
 from ipcoop.tui.screens import Confirm, Page, ProjectForm, Prompt
 
 
+class ProjectTable(DataTable):
+    """The table of projects: a double click on a row edits it."""
+
+    def on_click(self, event: events.Click) -> None:
+        if event.chain >= 2:
+            self.app.call_after_refresh(self.app.action_edit)  # type: ignore[attr-defined]
+
+
 class IpcoopApp(App[None]):
     TITLE = "ipcoop"
     CSS = """
@@ -80,7 +88,7 @@ class IpcoopApp(App[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="figures")
         with Horizontal(id="main"):
-            yield DataTable(id="projects", cursor_type="row", zebra_stripes=True)
+            yield ProjectTable(id="projects", cursor_type="row", zebra_stripes=True)
             with VerticalScroll(id="side"):
                 yield Static(id="detail")
         yield Static(id="filterline")
@@ -191,10 +199,6 @@ class IpcoopApp(App[None]):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_detail()
-
-    def on_click(self, event: events.Click) -> None:
-        if event.chain >= 2 and isinstance(event.widget, DataTable):
-            self.action_edit()
 
     def check_file(self) -> None:
         """Reload when the file changed underneath (not while a change of ours runs)."""

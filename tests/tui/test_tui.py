@@ -511,3 +511,17 @@ def test_the_form_shows_a_titles_escape_codes_escaped_and_leaves_them(db):
     screen(db, scenario)
     assert projects(db)[15]["title"] == "Esc \x1b[2J title"  # not sent back as a change
     assert last_command(db) == "edit 15 --note 'a note'"
+
+
+def test_a_click_selects_and_a_double_click_edits(db):
+    async def scenario(app, pilot):
+        await pilot.click("#projects", offset=(8, 3))  # the header, then rows 0, 1, 2
+        await pilot.pause()
+        chosen = app.current_id()
+        assert chosen == app.rows[2]["id"]
+        await pilot.double_click("#projects", offset=(8, 3))
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ProjectForm"
+        assert app.screen.heading == f"Edit project {chosen}"
+
+    screen(db, scenario)
