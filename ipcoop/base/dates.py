@@ -19,7 +19,6 @@ from typing import Any
 
 from ipcoop.base.errors import InvalidValue
 
-FIELDS = ("starts_on", "ends_on")
 # The group was set up in 2003; a generous window keeps typos like 20200 out, for a
 # programme's years and an event's dates alike.
 MIN_YEAR = 2000
@@ -71,7 +70,7 @@ def parse_date(value: Any, what: str = "date") -> str:
     if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
         raise InvalidValue(
             f"{what} must be a date such as 2020-11-30 or, day first, 30/11/2020; "
-            f"not {_shown(value)}"
+            f"not {shown_value(value)}"
         )
     try:
         return dt.date.fromisoformat(value.strip()).isoformat()
@@ -79,7 +78,8 @@ def parse_date(value: Any, what: str = "date") -> str:
         raise InvalidValue(f"{what} {value.strip()} is not a real date") from None
 
 
-def _shown(value: Any) -> str:
+def shown_value(value: Any) -> str:
+    """A value as an error message quotes it: its repr, cut at 40 characters."""
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -168,19 +168,6 @@ def within(project: Mapping[str, Any], first: str, last: str) -> bool:
     return isinstance(start, str) and start <= last and str(end or start) >= first
 
 
-def months(project: Mapping[str, Any]) -> list[str]:
-    """The months ('2020-11') an event takes place in."""
-    start, end = project.get("starts_on"), project.get("ends_on")
-    if not start:
-        return []
-    end = end or start
-    out, year, month = [], int(start[:4]), int(start[5:7])
-    while f"{year:04d}-{month:02d}" <= end[:7]:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
-
-
 def span_text(start: str | None, end: str | None, lang: str, table: bool = False) -> str:
     """An event's day or span as text: in a table ISO in English (2020-11-12 to 11-14,
     the year said once; never 2020-11-12/14, which reads as a day-first date) and each
@@ -192,7 +179,7 @@ def span_text(start: str | None, end: str | None, lang: str, table: bool = False
         return ""
     end = end or start
     try:
-        dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+        first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
     except (TypeError, ValueError):  # (a hand-edited file): shown as it is written
         return f"{start} to {end}" if end != start else str(start)
     if table and lang == "en":
@@ -201,7 +188,6 @@ def span_text(start: str | None, end: str | None, lang: str, table: bool = False
         return f"{start} to {end[5:] if end[:4] == start[:4] else end}"
     if end == start:
         return date_text(start, lang)
-    first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
     if lang == "en":
         if (first.year, first.month) == (last.year, last.month):
             return f"{first.day}–{date_text(end, lang)}"
@@ -217,3 +203,10 @@ def span_text(start: str | None, end: str | None, lang: str, table: bool = False
     else:
         tail = f"{chinese_number(last.day) if hk else last.day}日"
     return f"{date_text(start, lang)}至{tail}"
+
+
+def cell_style(lang: str) -> str:
+    """How a terminal's table writes a date in `lang`: ISO in English, Arabic numerals in
+    either Chinese (2020年11月30日: narrow enough for a column; the characters are the
+    same in both scripts). Documents write zh-hk dates in Chinese numerals instead."""
+    return "en" if lang == "en" else "zh-cn"

@@ -13,6 +13,7 @@ from typing import Any
 
 from ipcoop.base import wording
 from ipcoop.base.dates import MAX_YEAR, MIN_YEAR, checked_span, parse_date
+from ipcoop.base.dates import shown_value as _show
 from ipcoop.base.errors import InvalidValue
 
 STATUSES = ("planned", "active", "done", "dropped", "carried")
@@ -252,11 +253,6 @@ def _check_encodable(text: str, what: str) -> None:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise InvalidValue(f"{what} is not valid Unicode text") from None
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def validate_project(

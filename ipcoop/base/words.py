@@ -315,6 +315,16 @@ def date_text(iso: str, lang: str) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def month_text(month: str, lang: str) -> str:
+    """2020-11 as each side writes a month: 2020-11, 二○二○年十一月, 2020年11月."""
+    if lang == "en" or len(month) != 7:
+        return month
+    year, number = int(month[:4]), int(month[5:])
+    if lang == "zh-hk":
+        return f"{year_text(year, lang)}{chinese_number(number)}月"
+    return f"{year}年{number}月"
+
+
 def table_date(iso: str | None, lang: str) -> str | None:
     """A date in a table or a view: ISO in English, each side's own style in Chinese."""
     if not iso or lang == "en":

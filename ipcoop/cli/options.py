@@ -254,3 +254,9 @@ PhraseBackZhCnOpt = Annotated[
     str | None,
     typer.Option("--phrase-back-zh-cn", metavar="TEXT", help="The look-back phrase in zh-cn."),
 ]
+
+
+def given_forms(en: str | None, zh_hk: str | None, zh_cn: str | None) -> dict[str, str]:
+    """The languages a person gave at an option and its -zh-hk and -zh-cn twins (an
+    empty text too: it clears that language)."""
+    return {t: v for t, v in (("en", en), ("zh-hk", zh_hk), ("zh-cn", zh_cn)) if v is not None}

@@ -22,18 +22,21 @@ def log_entries(db: store.Database, project_id: int | None = None) -> list[dict[
             changes = [c for c in changes if c["table"] == "projects" and _touches(c, project_id)]
             if not changes:
                 continue
-        entries.append(
-            {
-                "at": entry.get("at"),
-                "by": entry.get("by"),
-                "copy": entry.get("copy"),
-                "entry": entry.get("key"),
-                "command": entry.get("command", ""),
-                "undone": bool(entry.get("undone")),
-                "changes": [describe_change(c) for c in changes],
-            }
-        )
+        entries.append(_told(entry, changes))
     return entries
+
+
+def _told(entry: dict[str, Any], changes: list[dict[str, Any]]) -> dict[str, Any]:
+    """A journal entry as the log tells it: who, when, the command, its changes in words."""
+    return {
+        "at": entry.get("at"),
+        "by": entry.get("by"),
+        "copy": entry.get("copy"),
+        "entry": entry.get("key"),
+        "command": entry.get("command", ""),
+        "undone": bool(entry.get("undone")),
+        "changes": [describe_change(c) for c in changes],
+    }
 
 
 def _touches(change: dict[str, Any], project_id: int) -> bool:
@@ -173,8 +176,11 @@ def sequences(db: store.Database) -> dict[int, int]:
 def next_undo(db: store.Database) -> dict[str, Any] | None:
     """The entry `undo` would take back now: this copy's newest that is not undone,
     with its changes in plain words (None: nothing to undo)."""
+    from ipcoop.store import journal
+
     copy = db.me()[0]
-    for entry in log_entries(db):
-        if entry["copy"] == copy and not entry["undone"]:
-            return entry
+    for entry in reversed(journal.entries(db)):  # only the one found is told in words
+        if entry["copy"] == copy and not entry.get("undone"):
+            changes = entry.get("changes")
+            return _told(entry, changes if isinstance(changes, list) else [])
     return None

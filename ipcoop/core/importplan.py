@@ -138,9 +138,7 @@ def _kept_absent(
     for field in EDITABLE:
         if field in ("titles", "converted"):
             continue
-        if field in ("starts_on", "ends_on"):  # each end as the sheet has it, or as it was
-            absent = field not in present
-        elif field == "done_on":
+        if field == "done_on":  # (each of an event's ends as the sheet has it, or as it was)
             absent = field not in present and out["status"] == project["status"]
         else:
             absent = field not in present

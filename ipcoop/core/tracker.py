@@ -247,11 +247,13 @@ def settle_field(db: store.Database, project_id: int, field: str, value: Any) ->
             chosen = {link["url"]: link for link in value}
             value = [chosen.get(link["url"], link) for link in project["links"]]
         return _save(db, project, {field: value}, settles=[field])
-    # A group's kept value is a dict of its fields; a phrase is a dict of its own.
-    whole = field in ("phrases", "phrases_back")
-    changes = (
-        value if isinstance(value, dict) and not whole else {} if value is None else {field: value}
-    )
+    from ipcoop.store.provenance import group_of
+
+    # A group's kept value is a dict of its fields; a one-field value (a phrase) is itself.
+    if isinstance(value, dict) and len(group_of(field)) > 1:
+        changes = value
+    else:
+        changes = {} if value is None else {field: value}
     record = _validate(db, {**project, **changes})
     return _save(db, project, record, settles=[field])
 
@@ -275,7 +277,7 @@ def add_note(db: store.Database, project_id: int, text: str, on: str | None) -> 
     from ipcoop.base import progress
 
     (project,) = require_projects(db, [project_id])
-    date = _check_on(on)
+    date = done_date(on)
     return _save(db, project, {"progress": progress.with_note(project, text, date, db.me()[1])})
 
 
@@ -292,14 +294,16 @@ def set_link(
     return _save(db, project, {"links": links})
 
 
-def _check_on(on: str | None) -> str:
+def done_date(on: str | None, option: str = "--on") -> str:
+    """The day a thing was done, as typed (30/06/2020 as well as 2020-06-30; None:
+    today); a day in the future is refused."""
     if on is None:
         return models.today().isoformat()
-    from ipcoop.base.dates import typed_date  # 30/06/2020 as well as 2020-06-30
+    from ipcoop.base.dates import typed_date
 
-    date = typed_date(on, "--on")
+    date = typed_date(on, option)
     if dt.date.fromisoformat(date) > models.today():
-        raise InvalidValue(f"--on {date} is in the future; give the date it was done")
+        raise InvalidValue(f"{option} {date} is in the future; give the date it was done")
     return date
 
 
@@ -314,7 +318,7 @@ def change_status(
     from ipcoop.core import programmes
 
     projects = require_projects(db, ids)
-    done_on = _check_on(on) if action == "done" else None
+    done_on = done_date(on) if action == "done" else None
     for p in projects:
         if p["status"] != "carried":
             continue

@@ -150,17 +150,16 @@ def _csv_records(content: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
 def _from_cells(cells: dict[str, str]) -> dict[str, Any]:
     """A sheet's row (CSV or workbook, as text) as a record."""
     record: dict[str, Any] = {name: _from_cell(name, cell) for name, cell in cells.items()}
-    # The forms whose columns the sheet has (a blank cell too: a form may be cleared).
-    forms = {
-        tag: record.pop(column) or None
-        for tag, column in (("zh-hk", "title_zh_hk"), ("zh-cn", "title_zh_cn"))
-        if column in record
-    }
-    if forms:
-        record["titles"] = forms
-    for field, prefix in (("phrases", "phrase"), ("phrases_back", "phrase_back")):
-        columns = (("en", prefix), ("zh-hk", f"{prefix}_zh_hk"), ("zh-cn", f"{prefix}_zh_cn"))
-        given = {tag: record.pop(column) or None for tag, column in columns if column in record}
+    # A field a sheet holds in columns of its own (the Chinese forms of the title, the
+    # phrases in each language): the forms whose columns the sheet has, a blank cell too
+    # (a form may be cleared).
+    for field, columns in models.CSV_COLUMNS.items():
+        tags = ("zh-hk", "zh-cn") if field == "titles" else ("en", "zh-hk", "zh-cn")
+        given = {
+            tag: record.pop(column) or None
+            for tag, column in zip(tags, columns, strict=True)
+            if column in record
+        }
         if given:
             record[field] = given
     return record

@@ -133,9 +133,9 @@ def blocks(db: Any, key: str, lang: str) -> list[Block]:
     say = TEXT[lang]
     group = GROUP[lang]
     period = _period(programme, lang)
-    items = [
-        p for p in db.rows() if p["programme"] == programme["key"] and p["status"] != "dropped"
-    ]
+    here = [p for p in db.rows() if p["programme"] == programme["key"]]
+    items = [p for p in here if p["status"] != "dropped"]
+    gone = [p["id"] for p in here if p["status"] == "dropped"]  # (a phrase may have named one)
     areas = programmes.area_rows(db, programme)
     endorsed = programme.get("endorsed")
     out = [
@@ -174,11 +174,6 @@ def blocks(db: Any, key: str, lang: str) -> list[Block]:
     out.append(Block("bullets", items=bullets))
     from ipcoop.reports import prose
 
-    gone = [
-        p["id"]
-        for p in db.rows()
-        if p["programme"] == programme["key"] and p["status"] == "dropped"
-    ]
     for text in (prose.key_projects(items, lang, gone), prose.enforcement(items, lang, gone)):
         if text:
             out.append(Block("para", text))

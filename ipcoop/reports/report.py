@@ -164,17 +164,18 @@ def month_lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[r
 
 def event_lines(summary: dict[str, Any], width: int, lang: str = "en") -> list[render.Line]:
     """What took place (or will) in each month: the projects with an event's date."""
-    from ipcoop.base.dates import span_text
+    from ipcoop.base.dates import cell_style, span_text
+    from ipcoop.base.words import month_text
 
     events = summary.get("events") or []
     if not events:
         return []
-    style = "en" if lang == "en" else "zh-cn"  # a table's dates: Arabic numerals
+    style = cell_style(lang)
     rows: list[list[render.Segment | str]] = []
     last = ""
     for p in events:
         month = str(p["starts_on"])[:7]
-        label = month if lang == "en" else f"{month[:4]}年{int(month[5:])}月"
+        label = month_text(month, style)
         rows.append(
             [
                 label if month != last else "",
@@ -332,9 +333,9 @@ def to_markdown(summary: dict[str, Any], lang: str = "en") -> str:
         lines += ["", compared + ("." if lang == "en" else "。")]
     events = summary.get("events") or []
     if events:
-        from ipcoop.base.dates import span_text
+        from ipcoop.base.dates import cell_style, span_text
 
-        style = "en" if lang == "en" else "zh-cn"
+        style = cell_style(lang)
         lines += ["", f"### {say['Events by month']}", ""]
         lines += [
             f"- {span_text(p['starts_on'], p['ends_on'], style, True)}: "

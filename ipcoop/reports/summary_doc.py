@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipcoop.base.words import GROUP, WORDS, date_text, table_date
+from ipcoop.base.words import GROUP, WORDS, date_text, month_text, table_date
 from ipcoop.core.languages import name_in, title_in
 from ipcoop.core.summary import share
 from ipcoop.reports import chart, document, report
@@ -115,23 +115,11 @@ def blocks(summary: dict[str, Any], lang: str = "en", word: bool = False) -> lis
             Block(
                 "table",
                 head=[say["Month"], say["Done"]],
-                rows=[[_month(m, lang), str(n)] for m, n in months.items()],
+                rows=[[month_text(m, lang), str(n)] for m, n in months.items()],
                 right=[False, True],
             ),
         ]
     return out + event_blocks(summary, lang)
-
-
-def _month(month: str, lang: str) -> str:
-    """2020-11 as each side writes a month: 2020-11, 二○二○年十一月, 2020年11月."""
-    if lang == "en" or len(month) != 7:
-        return month
-    from ipcoop.base.words import chinese_number, year_text
-
-    year, number = int(month[:4]), int(month[5:])
-    if lang == "zh-hk":
-        return f"{year_text(year, lang)}{chinese_number(number)}月"
-    return f"{year}年{number}月"
 
 
 def event_blocks(summary: dict[str, Any], lang: str) -> list[Block]:
@@ -142,9 +130,8 @@ def event_blocks(summary: dict[str, Any], lang: str) -> list[Block]:
     if not events:
         return []
     say = WORDS[lang]
-    style = "en" if lang == "en" else "zh-cn"  # a table's dates: Arabic numerals
-    rows = [
-        [span_text(p["starts_on"], p["ends_on"], style, True), str(p["id"]), title_in(p, lang)]
+    rows = [  # dates as the key projects' are written: Chinese numerals in zh-hk
+        [span_text(p["starts_on"], p["ends_on"], lang, True), str(p["id"]), title_in(p, lang)]
         for p in events
     ]
     return [

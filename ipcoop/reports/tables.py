@@ -59,11 +59,10 @@ def project_lines(
     area_texts = {a: models.sanitize(a) for a in {p["area"] for p in projects}}
     area_lens = {a: cell_len(text) for a, text in area_texts.items()}
     status_width = max(cell_len(s) for s in statuses.values())
-    from ipcoop.base.dates import span_text
+    from ipcoop.base.dates import cell_style, span_text
 
-    # The event's day or span, when any project listed has one; in Arabic numerals in
-    # either Chinese (2020年11月30日至12月2日), as tables write dates on both sides.
-    style = "en" if lang == "en" else "zh-cn"
+    # The event's day or span, when any project listed has one.
+    style = cell_style(lang)
     # (A row read cheaply has no date fields when the project has no date.)
     dates = {
         p["id"]: span_text(p.get("starts_on"), p.get("ends_on"), style, True) for p in projects

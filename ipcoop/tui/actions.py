@@ -28,10 +28,9 @@ def commit(path: Path, command: str, change: Callable[[Any], Any]) -> tuple[Any,
 def status(
     path: Path, ids: Sequence[int], action: str, on: str | None = None, reason: str | None = None
 ) -> tuple[str, str, list[str]]:
-    from ipcoop.base.dates import typed_date
     from ipcoop.core import tracker
 
-    on = typed_date(on, "the date") if on else None  # shown as the command takes it best
+    on = tracker.done_date(on, "the date") if on else None  # as the command takes it best
     extra = ["--on", on] if on else ["--reason", reason] if reason else []
     command = command_line(action, list(ids), extra)
     projects, warnings = commit(

@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Static
 
+from ipcoop.base import models
 from ipcoop.base.errors import IpcoopError
 from ipcoop.tui import actions, model, pages, views
 from ipcoop.tui.screens import Confirm, Page, ProjectForm, Prompt
@@ -296,10 +297,12 @@ class IpcoopApp(App[None]):
 
         def answered(on: str | None) -> None:
             if on is not None:
-                day = on.strip() or model.today()
+                day = on.strip() or models.today().isoformat()
                 self.run_change(lambda: actions.status(self.path, ids, "done", on=day))
 
-        prompt = Prompt(pages.ask("done", ids), model.today(), check=pages.check_done_date)
+        prompt = Prompt(
+            pages.ask("done", ids), models.today().isoformat(), check=pages.check_done_date
+        )
         self.push_screen(prompt, answered)
 
     def action_drop(self) -> None:

@@ -10,7 +10,6 @@ searched for in every form of the title and the notes, in either script.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shlex
 from pathlib import Path
@@ -111,10 +110,6 @@ def stamp(path: Path) -> tuple[int, int, int] | None:
     except OSError:
         return None
     return info.st_ino, info.st_size, info.st_mtime_ns
-
-
-def today() -> str:
-    return dt.date.today().isoformat()
 
 
 def command_line(action: str, ids: list[int], extra: list[str] | None = None) -> str:

@@ -40,13 +40,12 @@ def columns(lang: str, dated: bool = True) -> list[tuple[str, str]]:
 
 
 def cells(p: dict[str, Any], lang: str, marked: bool, dated: bool = True) -> list[Any]:
-    from ipcoop.base.dates import span_text
-    from ipcoop.base.models import sanitize
+    from ipcoop.base.dates import cell_style, span_text
     from ipcoop.base.words import WORDS
     from ipcoop.core.languages import title_in
 
     say = WORDS[lang]
-    style = "en" if lang == "en" else "zh-cn"  # a table's dates: Arabic numerals
+    style = cell_style(lang)
     return [
         "*" if marked else " ",
         Text(str(p["id"]), justify="right"),
@@ -55,7 +54,7 @@ def cells(p: dict[str, Any], lang: str, marked: bool, dated: bool = True) -> lis
         KEY_WORD[lang] if p["key"] else "",
         say[p["lead"]],
         *((span_text(p.get("starts_on"), p.get("ends_on"), style, True),) if dated else ()),
-        sanitize(title_in(p, lang)),
+        safe(title_in(p, lang)),
     ]
 
 
@@ -170,17 +169,10 @@ def ask(action: str, ids: Sequence[int]) -> str:
 
 
 def check_done_date(text: str) -> None:
-    """A done date as `done --on` takes it: typed either way, not in the future."""
-    import datetime as dt
+    """A done date as `done --on` takes it (Enter alone: today)."""
+    from ipcoop.core.tracker import done_date
 
-    from ipcoop.base.dates import typed_date
-    from ipcoop.base.errors import InvalidValue
-
-    if not text.strip():
-        return  # today
-    day = typed_date(text, "the date")
-    if dt.date.fromisoformat(day) > dt.date.today():
-        raise InvalidValue(f"{day} is in the future; give the date it was done")
+    done_date(text.strip() or None, "the date")
 
 
 def form_check(db: Any, before: dict[str, Any] | None) -> Any:

@@ -111,8 +111,12 @@ def test_a_phrase_and_a_statement_are_set_in_each_language(db_path):
     shown = json.loads(invoke("--db", db_path, "show", "17", "--json").stdout)
     assert shown["phrases"] == {"en": "Customs will act", "zh-hk": "海關將採取行動",
                                 "zh-cn": "海关将采取行动"}  # fmt: skip
+    before = db_path.read_bytes()
     bad = invoke("--db", db_path, "edit", "17", "--phrase", "a\x07b")
-    assert "control character" in one_error_line(bad)
+    assert bad.exit_code == 1 and "control character" in one_error_line(bad)
+    bad = invoke("--db", db_path, "programme", "edit", "2020", "--statement", "x" * 2001)
+    assert bad.exit_code == 1 and "the limit is 2000" in one_error_line(bad)
+    assert db_path.read_bytes() == before  # a refused change changes nothing
 
 
 def test_the_chinese_releases_in_each_house_style(db_path):

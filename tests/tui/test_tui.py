@@ -343,13 +343,15 @@ def test_chinese_screen_at_80_columns(db):
 
 
 def test_the_command_refuses_a_damaged_file_a_bad_programme_and_no_terminal(db):
+    before = db.read_bytes()
     result = invoke("--db", db, "tui", "--programme", "1999")
-    assert "1999" in one_error_line(result)
+    assert result.exit_code == 1 and "1999" in one_error_line(result)
     result = invoke("--db", db, "tui")
-    assert "needs a terminal" in one_error_line(result)
+    assert result.exit_code == 1 and "needs a terminal" in one_error_line(result)
+    assert db.read_bytes() == before
     db.write_text("{not json", "utf-8")
     result = invoke("--db", db, "tui")
-    assert result.exit_code != 0 and "Traceback" not in result.stderr
+    assert result.exit_code == 3 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 

@@ -16,6 +16,7 @@ from ipcoop.cli.options import (
     ZhCnOpt,
     ZhHkOpt,
     complete_agency,
+    given_forms,
     lang_of,
 )
 from ipcoop.cli.output import emit, notes, say
@@ -40,10 +41,6 @@ LeaderHkOpt = Annotated[
 LeaderCnOpt = Annotated[
     str | None, typer.Option("--leader-zh-cn", metavar="TEXT", help="The same in zh-cn.")
 ]
-
-
-def _leader(en: str | None, zh_hk: str | None, zh_cn: str | None) -> dict[str, str | None]:
-    return {t: v for t, v in (("en", en), ("zh-hk", zh_hk), ("zh-cn", zh_cn)) if v is not None}
 
 
 @members_app.callback(invoke_without_command=True)
@@ -87,7 +84,7 @@ def members_add(
     from ipcoop.core import members as rules
 
     names = languages.typed(zh_hk, zh_cn)
-    given = _leader(leader, leader_zh_hk, leader_zh_cn)
+    given = given_forms(leader, leader_zh_hk, leader_zh_cn)
     with writing(ctx) as db:
         member = rules.add_member(db, code, name, side, start, until, names, given)
         told = rules.leader_notes(db, member)
@@ -117,7 +114,7 @@ def members_edit(
     from ipcoop.core import members as rules
 
     names = languages.typed(zh_hk, zh_cn)
-    given = _leader(leader, leader_zh_hk, leader_zh_cn)
+    given = given_forms(leader, leader_zh_hk, leader_zh_cn)
     with writing(ctx) as db:
         member = rules.edit_member(db, code, name, start, until, names, given)
         told = rules.leader_notes(db, member) if given else []

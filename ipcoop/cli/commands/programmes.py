@@ -15,6 +15,7 @@ from ipcoop.cli.options import (
     ZhHkOpt,
     complete_area,
     complete_programme,
+    given_forms,
     lang_of,
 )
 from ipcoop.cli.output import emit, say
@@ -143,7 +144,7 @@ def programme_edit(
     from ipcoop.core import languages, programmes
 
     names = languages.typed(zh_hk, zh_cn)
-    given = {"en": statement, "zh-hk": statement_zh_hk, "zh-cn": statement_zh_cn}
+    said = given_forms(statement, statement_zh_hk, statement_zh_cn)
     with writing(ctx) as db:
         changed = programmes.edit(
             db,
@@ -155,7 +156,7 @@ def programme_edit(
             add_areas=add_area or (),
             reported_done=reported_done,
             names=names,
-            statement={tag: text for tag, text in given.items() if text is not None},
+            statement=said,
         )
     say(f"Updated programme {changed['key']}.")
 

@@ -35,6 +35,7 @@ from ipcoop.cli.options import (
     complete_lead,
     complete_sort,
     complete_status,
+    given_forms,
     lang_of,
 )
 from ipcoop.cli.output import emit, notes, say
@@ -328,14 +329,12 @@ def edit(
         raise IpcoopError("--no-date clears the event's date; give it alone, not with --on")
     if no_date or on is not None or start is not None or end is not None:
         changes["event"] = None if no_date else (on, start, end)
-    wordings = {
-        "phrases": (phrase, phrase_zh_hk, phrase_zh_cn),
-        "phrases_back": (phrase_back, phrase_back_zh_hk, phrase_back_zh_cn),
-    }
-    for field, texts in wordings.items():
-        if any(text is not None for text in texts):
-            tags = ("en", "zh-hk", "zh-cn")
-            changes[field] = {t: x for t, x in zip(tags, texts, strict=True) if x is not None}
+    for field, said in (
+        ("phrases", given_forms(phrase, phrase_zh_hk, phrase_zh_cn)),
+        ("phrases_back", given_forms(phrase_back, phrase_back_zh_hk, phrase_back_zh_cn)),
+    ):
+        if said:
+            changes[field] = said
     with writing(ctx) as db:
         project = tracker.edit_project(db, pid, changes)
     say(f"Updated project {project['id']}.")
