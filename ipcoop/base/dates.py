@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ipcoop.base.errors import InvalidValue
+from ipcoop.base.i18n import tr
 
 # The group was set up in 2003; a generous window keeps typos like 20200 out, for a
 # programme's years and an event's dates alike.
@@ -52,30 +53,45 @@ def parse_sheet_date(value: Any, what: str = "done_on") -> Any:
         day, month, year = (int(g) for g in match.groups())
         if len(match.group(3)) != 4:
             raise InvalidValue(
-                f"{what} {text!r} has a two-digit year; write it as "
-                f"{match.group(1)}/{match.group(2)}/20{match.group(3)}"
+                tr(
+                    "{what} {text!r} has a two-digit year; write it as {group}/{group2}/20{group3}"
+                ).format(
+                    what=what,
+                    text=text,
+                    group=match.group(1),
+                    group2=match.group(2),
+                    group3=match.group(3),
+                )
             )
         if month > 12 and day <= 12:
             raise InvalidValue(
-                f"{what} {text!r} looks month-first; dates are day first, as in 30/06/2020"
+                tr(
+                    "{what} {text!r} looks month-first; dates are day first, as in 30/06/2020"
+                ).format(what=what, text=text)
             )
     try:
         return dt.date(year, month, day).isoformat()
     except ValueError:
-        raise InvalidValue(f"{what} {text!r} is not a real date") from None
+        raise InvalidValue(
+            tr("{what} {text!r} is not a real date").format(what=what, text=text)
+        ) from None
 
 
 def parse_date(value: Any, what: str = "date") -> str:
     """A calendar date as 'YYYY-MM-DD' (validated, normalised)."""
     if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
         raise InvalidValue(
-            f"{what} must be a date such as 2020-11-30 or, day first, 30/11/2020; "
-            f"not {shown_value(value)}"
+            tr(
+                "{what} must be a date such as 2020-11-30 or, day first, 30/11/2020; "
+                "not {shown_value}"
+            ).format(what=what, shown_value=shown_value(value))
         )
     try:
         return dt.date.fromisoformat(value.strip()).isoformat()
     except ValueError:
-        raise InvalidValue(f"{what} {value.strip()} is not a real date") from None
+        raise InvalidValue(
+            tr("{what} {strip} is not a real date").format(what=what, strip=value.strip())
+        ) from None
 
 
 def shown_value(value: Any) -> str:
@@ -90,15 +106,21 @@ def checked_span(starts_on: Any, ends_on: Any) -> tuple[str | None, str | None]:
     start = None if starts_on in (None, "") else parse_date(starts_on, "starts_on")
     end = None if ends_on in (None, "") else parse_date(ends_on, "ends_on")
     if start is None and end is not None:
-        raise InvalidValue(f"ends_on is {end} but starts_on is not set; give the first day too")
+        raise InvalidValue(
+            tr("ends_on is {end} but starts_on is not set; give the first day too").format(end=end)
+        )
     if start is not None and end is None:
         end = start
     if start is not None and end is not None and end < start:
-        raise InvalidValue(f"the event ends ({end}) before it starts ({start})")
+        raise InvalidValue(
+            tr("the event ends ({end}) before it starts ({start})").format(end=end, start=start)
+        )
     for day in (start, end):
         if day is not None and not MIN_YEAR <= int(day[:4]) <= MAX_YEAR:
             raise InvalidValue(
-                f"the event's date {day} is out of range ({MIN_YEAR}-{MAX_YEAR}); check the year"
+                tr(
+                    "the event's date {day} is out of range ({min_year}-{max_year}); check the year"
+                ).format(day=day, min_year=MIN_YEAR, max_year=MAX_YEAR)
             )
     return start, end
 
@@ -119,7 +141,7 @@ def span_of_options(
     if on is None and start is None and end is None:
         return None
     if on is not None and (start is not None or end is not None):
-        raise InvalidValue("give the event's date with --on, or its span with --from and --to")
+        raise InvalidValue(tr("give the event's date with --on, or its span with --from and --to"))
     if on is not None:
         day = typed_date(on, "--on")
         return day, day
@@ -127,14 +149,20 @@ def span_of_options(
     last = typed_date(end, "--to") if end is not None else now[1]
     if first is None or last is None:
         missing = "--to" if last is None else "--from"
-        raise InvalidValue(f"a span needs {missing} as well (or give one day with --on)")
+        raise InvalidValue(
+            tr("a span needs {missing} as well (or give one day with --on)").format(missing=missing)
+        )
     if last < first:
         if start is not None and end is not None:
-            raise InvalidValue(f"--to {last} is before --from {first}")
+            raise InvalidValue(
+                tr("--to {last} is before --from {first}").format(last=last, first=first)
+            )
         moved = "--from" if end is None else "--to"
         raise InvalidValue(
-            f"with {moved} alone the event would end on {last}, before it starts on {first}; "
-            f"give --from and --to together"
+            tr(
+                "with {moved} alone the event would end on {last}, before it starts on "
+                "{first}; give --from and --to together"
+            ).format(moved=moved, last=last, first=first)
         )
     return first, last
 
@@ -148,9 +176,11 @@ def window(text: str | None, today: dt.date) -> tuple[str, str]:
         count, unit = int(match.group(1)), match.group(2)
         days = count * (7 if unit == "w" else 1)
         if days < 1:
-            raise InvalidValue(f"--upcoming {text} is empty; give at least 1d")
+            raise InvalidValue(tr("--upcoming {text} is empty; give at least 1d").format(text=text))
         if days > 3660:
-            raise InvalidValue(f"--upcoming {text} is over ten years; give a shorter window")
+            raise InvalidValue(
+                tr("--upcoming {text} is over ten years; give a shorter window").format(text=text)
+            )
         return today.isoformat(), (today + dt.timedelta(days=days - 1)).isoformat()
     match = _MONTH_RE.match(raw)
     if match and 1 <= int(match.group(2)) <= 12 and MIN_YEAR <= int(match.group(1)) <= MAX_YEAR:
@@ -158,7 +188,10 @@ def window(text: str | None, today: dt.date) -> tuple[str, str]:
         last = calendar.monthrange(year, month)[1]
         return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
     raise InvalidValue(
-        f"--upcoming takes a number of days or weeks (30d, 2w) or a month (2020-11), not {text!r}"
+        tr(
+            "--upcoming takes a number of days or weeks (30d, 2w) or a month "
+            "(2020-11), not {text!r}"
+        ).format(text=text)
     )
 
 

@@ -15,6 +15,7 @@ from ipcoop.base import wording
 from ipcoop.base.dates import MAX_YEAR, MIN_YEAR, checked_span, parse_date
 from ipcoop.base.dates import shown_value as _show
 from ipcoop.base.errors import InvalidValue
+from ipcoop.base.i18n import tr
 
 STATUSES = ("planned", "active", "done", "dropped", "carried")
 OPEN_STATUSES = ("planned", "active")
@@ -101,15 +102,25 @@ def today() -> dt.date:
 def parse_year(value: Any, what: str = "year") -> int:
     """A programme year, from an int or a 4-digit string."""
     if isinstance(value, bool):
-        raise InvalidValue(f"{what} must be a year such as 2020, not {value!r}")
+        raise InvalidValue(
+            tr("{what} must be a year such as 2020, not {value!r}").format(what=what, value=value)
+        )
     if isinstance(value, int):
         year = value
     elif isinstance(value, str) and _YEAR_RE.match(value.strip()):
         year = int(value.strip())
     else:
-        raise InvalidValue(f"{what} must be a year such as 2020, not {_show(value)}")
+        raise InvalidValue(
+            tr("{what} must be a year such as 2020, not {show}").format(
+                what=what, show=_show(value)
+            )
+        )
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InvalidValue(f"{what} {year} is out of range ({MIN_YEAR}-{MAX_YEAR})")
+        raise InvalidValue(
+            tr("{what} {year} is out of range ({min_year}-{max_year})").format(
+                what=what, year=year, min_year=MIN_YEAR, max_year=MAX_YEAR
+            )
+        )
     return year
 
 
@@ -118,7 +129,9 @@ def parse_period(text: str) -> tuple[int, int]:
     text = text.strip()
     first, sep, last = text.partition("-")
     if sep and not last:
-        raise InvalidValue(f"period {_show(text)} is not a year or a range such as 2020-2021")
+        raise InvalidValue(
+            tr("period {show} is not a year or a range such as 2020-2021").format(show=_show(text))
+        )
     try:
         start = parse_year(first, "period")
         end = parse_year(last, "period") if sep else start
@@ -126,10 +139,14 @@ def parse_period(text: str) -> tuple[int, int]:
         if "out of range" in exc.message:  # a year, but not one the group could have
             raise
         raise InvalidValue(
-            f"period {_show(text)} is not a year or a range such as 2020-2021"
+            tr("period {show} is not a year or a range such as 2020-2021").format(show=_show(text))
         ) from None
     if end < start:
-        raise InvalidValue(f"period {text} ends before it starts; write it as {end}-{start}")
+        raise InvalidValue(
+            tr("period {text} ends before it starts; write it as {end}-{start}").format(
+                text=text, end=end, start=start
+            )
+        )
     return start, end
 
 
@@ -142,7 +159,11 @@ def parse_programme_key(value: Any) -> str:
         value = str(value)
     if isinstance(value, str) and _PROGRAMME_RE.match(value.strip().lower()):
         return value.strip().lower()
-    raise InvalidValue(f"a programme key is short, such as 2020 or 2022-23, not {_show(value)}")
+    raise InvalidValue(
+        tr("a programme key is short, such as 2020 or 2022-23, not {show}").format(
+            show=_show(value)
+        )
+    )
 
 
 def parse_status(value: Any) -> str:
@@ -150,7 +171,11 @@ def parse_status(value: Any) -> str:
 
     found = typed(value, STATUSES, "")
     if found is None:
-        raise InvalidValue(f"status must be one of {', '.join(STATUSES)}, not {_show(value)}")
+        raise InvalidValue(
+            tr("status must be one of {items}, not {show}").format(
+                items=", ".join(STATUSES), show=_show(value)
+            )
+        )
     return found
 
 
@@ -161,18 +186,28 @@ def parse_lead(value: Any) -> str:
 
     found = typed(value, LEADS, "lead ", "")
     if found is None:
-        raise InvalidValue(f"lead must be one of {', '.join(LEADS)}, not {_show(value)}")
+        raise InvalidValue(
+            tr("lead must be one of {items}, not {show}").format(
+                items=", ".join(LEADS), show=_show(value)
+            )
+        )
     return found
 
 
 def parse_title(value: Any, what: str = "title") -> str:
     if not isinstance(value, str):
-        raise InvalidValue(f"{what} must be text, not {_show(value)}")
+        raise InvalidValue(
+            tr("{what} must be text, not {show}").format(what=what, show=_show(value))
+        )
     title = value.strip()
     if not title:
-        raise InvalidValue(f"{what} must not be empty")
+        raise InvalidValue(tr("{what} must not be empty").format(what=what))
     if len(title) > MAX_TITLE:
-        raise InvalidValue(f"{what} is {len(title)} characters long; the limit is {MAX_TITLE}")
+        raise InvalidValue(
+            tr("{what} is {count} characters long; the limit is {max_title}").format(
+                what=what, count=len(title), max_title=MAX_TITLE
+            )
+        )
     _check_encodable(title, what)
     return title
 
@@ -185,10 +220,18 @@ def parse_forms(forms: Any, converted: Any, what: str = "title") -> tuple[dict, 
     if forms is None:
         forms = {}
     if not isinstance(forms, dict):
-        raise InvalidValue(f"{what}s must be an object with zh-hk and zh-cn, not {_show(forms)}")
+        raise InvalidValue(
+            tr("{what}s must be an object with zh-hk and zh-cn, not {show}").format(
+                what=what, show=_show(forms)
+            )
+        )
     unknown = sorted(set(forms) - {"zh-hk", "zh-cn"})
     if unknown:
-        raise InvalidValue(f"{what}s has {unknown[0]!r}; the forms are zh-hk and zh-cn")
+        raise InvalidValue(
+            tr("{what}s has {unknown!r}; the forms are zh-hk and zh-cn").format(
+                what=what, unknown=unknown[0]
+            )
+        )
     out: dict[str, str | None] = {}
     for tag in ("zh-hk", "zh-cn"):
         value = forms.get(tag)
@@ -198,13 +241,23 @@ def parse_forms(forms: Any, converted: Any, what: str = "title") -> tuple[dict, 
     if isinstance(converted, str):
         converted = [t for t in re.split(r"[;,\s]+", converted) if t]
     if not isinstance(converted, list):
-        raise InvalidValue(f"converted must be a list of zh-hk and zh-cn, not {_show(converted)}")
+        raise InvalidValue(
+            tr("converted must be a list of zh-hk and zh-cn, not {show}").format(
+                show=_show(converted)
+            )
+        )
     marked = []
     for tag in converted:
         if tag not in ("zh-hk", "zh-cn"):
-            raise InvalidValue(f"converted lists zh-hk and zh-cn only, not {_show(tag)}")
+            raise InvalidValue(
+                tr("converted lists zh-hk and zh-cn only, not {show}").format(show=_show(tag))
+            )
         if out[tag] is None:
-            raise InvalidValue(f"converted lists {tag}, but the {what} has no {tag} form")
+            raise InvalidValue(
+                tr("converted lists {tag}, but the {what} has no {tag} form").format(
+                    tag=tag, what=what
+                )
+            )
         if tag not in marked:
             marked.append(tag)
     return out, [t for t in ("zh-hk", "zh-cn") if t in marked]
@@ -214,9 +267,13 @@ def parse_notes(value: Any) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise InvalidValue(f"notes must be text, not {_show(value)}")
+        raise InvalidValue(tr("notes must be text, not {show}").format(show=_show(value)))
     if len(value) > MAX_NOTES:
-        raise InvalidValue(f"notes are {len(value)} characters long; the limit is {MAX_NOTES}")
+        raise InvalidValue(
+            tr("notes are {count} characters long; the limit is {max_notes}").format(
+                count=len(value), max_notes=MAX_NOTES
+            )
+        )
     _check_encodable(value, "notes")
     return value.strip()
 
@@ -225,14 +282,18 @@ def parse_area_key(value: Any) -> str:
     if isinstance(value, str) and _KEY_RE.match(value.strip().lower()):
         return value.strip().lower()
     raise InvalidValue(
-        f"area key must be a short lower-case word such as 'gba', not {_show(value)}"
+        tr("area key must be a short lower-case word such as 'gba', not {show}").format(
+            show=_show(value)
+        )
     )
 
 
 def parse_agency_code(value: Any) -> str:
     if isinstance(value, str) and _CODE_RE.match(value.strip().upper()):
         return value.strip().upper()
-    raise InvalidValue(f"agency must be a member code such as HKIPD, not {_show(value)}")
+    raise InvalidValue(
+        tr("agency must be a member code such as HKIPD, not {show}").format(show=_show(value))
+    )
 
 
 def parse_flag(value: Any, what: str) -> bool:
@@ -243,7 +304,9 @@ def parse_flag(value: Any, what: str) -> bool:
         return True
     if isinstance(value, str) and value.strip().lower() in ("false", "no", "0", "n", "", "否"):
         return False
-    raise InvalidValue(f"{what} must be true or false, not {_show(value)}")
+    raise InvalidValue(
+        tr("{what} must be true or false, not {show}").format(what=what, show=_show(value))
+    )
 
 
 def _check_encodable(text: str, what: str) -> None:
@@ -252,7 +315,7 @@ def _check_encodable(text: str, what: str) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise InvalidValue(f"{what} is not valid Unicode text") from None
+        raise InvalidValue(tr("{what} is not valid Unicode text").format(what=what)) from None
 
 
 def validate_project(
@@ -273,7 +336,11 @@ def validate_project(
     if not (isinstance(area, str) and area in areas and _KEY_RE.match(area)):
         area = parse_area_key(area)  # (a known, well-formed key needs no stripping)
     if area not in areas:
-        raise InvalidValue(f"unknown area {area!r} (known: {', '.join(sorted(areas))})")
+        raise InvalidValue(
+            tr("unknown area {area!r} (known: {items})").format(
+                area=area, items=", ".join(sorted(areas))
+            )
+        )
     year = parse_year(record.get("year"))
     status = parse_status(record.get("status", "planned"))
     key = parse_flag(record.get("key", False), "key")
@@ -282,20 +349,28 @@ def validate_project(
     if isinstance(raw_agencies, str):
         raw_agencies = [a for a in raw_agencies.split(";") if a.strip()]
     if not isinstance(raw_agencies, list):
-        raise InvalidValue(f"agencies must be a list of member codes, not {_show(raw_agencies)}")
+        raise InvalidValue(
+            tr("agencies must be a list of member codes, not {show}").format(
+                show=_show(raw_agencies)
+            )
+        )
     agencies: list[str] = []
     for raw in raw_agencies:
         known = isinstance(raw, str) and raw in codes and _CODE_RE.match(raw)
         code = raw if known else parse_agency_code(raw)
         if code not in codes:
-            raise InvalidValue(f"unknown agency {code!r} (see 'ipcoop members')")
+            raise InvalidValue(
+                tr("unknown agency {code!r} (see 'ipcoop members')").format(code=code)
+            )
         if code not in agencies:
             agencies.append(code)
     notes = parse_notes(record.get("notes", ""))
     done_on = record.get("done_on")
     done_on = None if done_on in (None, "") else parse_date(done_on, "done_on")
     if status != "done" and done_on is not None:
-        raise InvalidValue(f"done_on is set but the status is {status}, not done")
+        raise InvalidValue(
+            tr("done_on is set but the status is {status}, not done").format(status=status)
+        )
     starts_on, ends_on = checked_span(record.get("starts_on"), record.get("ends_on"))
     phrases = wording.parse(record.get("phrases"), "phrase") or dict.fromkeys(wording.TAGS)
     back = wording.parse(record.get("phrases_back"), "phrase_back") or dict.fromkeys(wording.TAGS)
@@ -312,11 +387,15 @@ def validate_project(
     if carried_to is not None and (
         not isinstance(carried_to, int) or isinstance(carried_to, bool) or carried_to < 1
     ):
-        raise InvalidValue(f"carried_to must be a project id, not {_show(carried_to)}")
+        raise InvalidValue(
+            tr("carried_to must be a project id, not {show}").format(show=_show(carried_to))
+        )
     if (status == "carried") != (carried_to is not None):
         raise InvalidValue(
-            "a carried project names the project it was carried into "
-            "(carried_to), and only a carried one does"
+            tr(
+                "a carried project names the project it was carried into (carried_to), "
+                "and only a carried one does"
+            )
         )
     programme = record.get("programme")
     if programme in (None, ""):

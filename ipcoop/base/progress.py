@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from ipcoop.base import models
 from ipcoop.base.dates import parse_date
 from ipcoop.base.errors import InvalidValue
+from ipcoop.base.i18n import tr
 
 MAX_NOTE = 2_000
 MAX_LABEL = 200
@@ -28,11 +29,13 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def parse_text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidValue("a progress note must be some text")
+        raise InvalidValue(tr("a progress note must be some text"))
     text = value.strip()
     if len(text) > MAX_NOTE:
         raise InvalidValue(
-            f"a progress note is {len(text)} characters long; the limit is {MAX_NOTE}"
+            tr("a progress note is {count} characters long; the limit is {max_note}").format(
+                count=len(text), max_note=MAX_NOTE
+            )
         )
     return models.parse_notes(text)
 
@@ -42,10 +45,12 @@ def parse_url(value: Any) -> str:
     parts = urlsplit(text) if text and len(text) <= MAX_URL else None
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise InvalidValue(
-            f"a link must be a web address starting http:// or https://, not {text[:60]!r}"
+            tr("a link must be a web address starting http:// or https://, not {text!r}").format(
+                text=text[:60]
+            )
         )
     if any(ch.isspace() or ord(ch) < 32 for ch in text):
-        raise InvalidValue("a link must not hold spaces or control characters")
+        raise InvalidValue(tr("a link must not hold spaces or control characters"))
     return text
 
 
@@ -109,7 +114,11 @@ def with_note(project: Mapping[str, Any], text: str, on: str, by: str) -> list[d
     earlier than others goes before them)."""
     notes = [*project["progress"], {"on": on, "by": by, "text": parse_text(text)}]
     if len(notes) > MAX_ENTRIES:
-        raise InvalidValue(f"a project holds at most {MAX_ENTRIES} progress notes")
+        raise InvalidValue(
+            tr("a project holds at most {max_entries} progress notes").format(
+                max_entries=MAX_ENTRIES
+            )
+        )
     return sorted(notes, key=lambda n: n["on"])
 
 
@@ -122,7 +131,9 @@ def with_link(project: Mapping[str, Any], url: str, label: str | None) -> list[d
             link["label"] = label
             return links
     if len(links) >= MAX_ENTRIES:
-        raise InvalidValue(f"a project holds at most {MAX_ENTRIES} links")
+        raise InvalidValue(
+            tr("a project holds at most {max_entries} links").format(max_entries=MAX_ENTRIES)
+        )
     return [*links, {"url": url, "label": label}]
 
 
@@ -130,5 +141,9 @@ def without_link(project: Mapping[str, Any], url: str) -> list[dict[str, Any]]:
     links = [link for link in project["links"] if link["url"] != url.strip()]
     if len(links) == len(project["links"]):
         held = ", ".join(link["url"] for link in project["links"]) or "none"
-        raise InvalidValue(f"project {project['id']} has no link {url.strip()!r} (it has: {held})")
+        raise InvalidValue(
+            tr("project {id} has no link {strip!r} (it has: {held})").format(
+                id=project["id"], strip=url.strip(), held=held
+            )
+        )
     return links

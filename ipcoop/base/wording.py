@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ipcoop.base.errors import InvalidValue
+from ipcoop.base.i18n import tr
 
 TAGS = ("en", "zh-hk", "zh-cn")
 WITH_ANOTHER = "-"
@@ -26,22 +27,38 @@ def parse(value: Any, what: str) -> dict[str, str | None] | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise InvalidValue(f"{what} must be an object with en, zh-hk and zh-cn, not {value!r}")
+        raise InvalidValue(
+            tr("{what} must be an object with en, zh-hk and zh-cn, not {value!r}").format(
+                what=what, value=value
+            )
+        )
     unknown = sorted(set(value) - set(TAGS))
     if unknown:
-        raise InvalidValue(f"{what} has {unknown[0]!r}; the languages are en, zh-hk and zh-cn")
+        raise InvalidValue(
+            tr("{what} has {unknown!r}; the languages are en, zh-hk and zh-cn").format(
+                what=what, unknown=unknown[0]
+            )
+        )
     out: dict[str, str | None] = {}
     for tag in TAGS:
         text = value.get(tag)
         if text is not None and not isinstance(text, str):
-            raise InvalidValue(f"{what} ({tag}) must be text, not {text!r}")
+            raise InvalidValue(
+                tr("{what} ({tag}) must be text, not {text!r}").format(
+                    what=what, tag=tag, text=text
+                )
+            )
         text = text.strip() if isinstance(text, str) else None
         if text and len(text) > MAX_WORDING:
             raise InvalidValue(
-                f"{what} ({tag}) is {len(text)} characters; the limit is {MAX_WORDING}"
+                tr("{what} ({tag}) is {count} characters; the limit is {max_wording}").format(
+                    what=what, tag=tag, count=len(text), max_wording=MAX_WORDING
+                )
             )
         if text and any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text):
-            raise InvalidValue(f"{what} ({tag}) holds a control character")
+            raise InvalidValue(
+                tr("{what} ({tag}) holds a control character").format(what=what, tag=tag)
+            )
         out[tag] = text or None
     return out if any(out.values()) else None
 

@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 
 from ipcoop import __version__
 from ipcoop.base.errors import EXIT_FAILED, EXIT_USAGE, IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.cli import registry
 from ipcoop.cli.context import State, set_database
 
@@ -46,7 +47,12 @@ class IpcoopGroup(TyperGroup):
 
             close = difflib.get_close_matches(name, list(registry.COMMANDS), n=1, cutoff=0.6)
             if close:
-                raise UsageError(f"No such command '{name}'; did you mean '{close[0]}'?", ctx)
+                raise UsageError(
+                    tr("No such command '{name}'; did you mean '{close}'?").format(
+                        name=name, close=close[0]
+                    ),
+                    ctx,
+                )
         return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
@@ -125,7 +131,10 @@ def _failure(exc: BaseException, state: State) -> int:
         return exc.code if isinstance(exc.code, int) else 0
     if state.committed and not isinstance(exc, IpcoopError):
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        _error(f"the change was saved, but what followed failed ({reason})", "Warning")
+        _error(
+            tr("the change was saved, but what followed failed ({reason})").format(reason=reason),
+            "Warning",
+        )
         return 0
     if isinstance(exc, IpcoopError):
         _error(exc.message)
@@ -141,22 +150,28 @@ def _failure(exc: BaseException, state: State) -> int:
         _error(exc.format_message())
         return exc.exit_code
     if isinstance(exc, typer.Abort):
-        _error("aborted; nothing was changed")
+        _error(tr("aborted; nothing was changed"))
         return EXIT_FAILED
     if isinstance(exc, KeyboardInterrupt):
-        _error("interrupted; nothing was changed")
+        _error(tr("interrupted; nothing was changed"))
         return 130
     if isinstance(exc, BrokenPipeError):
         # The reader went away (ipcoop list | head): not an error of ours.
         return 0
     if isinstance(exc, OSError) and exc.filename is None:
-        _error(f"cannot write the output: {exc.strerror or exc}; nothing was changed")
+        _error(
+            tr("cannot write the output: {value}; nothing was changed").format(
+                value=exc.strerror or exc
+            )
+        )
         return EXIT_FAILED
     if os.environ.get("IPCOOP_DEBUG"):
         raise exc
     _error(
-        f"unexpected failure ({type(exc).__name__}: {exc}); nothing was changed. "
-        "Please report it; IPCOOP_DEBUG=1 shows the details"
+        tr(
+            "unexpected failure ({name}: {exc}); nothing was changed. Please "
+            "report it; IPCOOP_DEBUG=1 shows the details"
+        ).format(name=type(exc).__name__, exc=exc)
     )
     return EXIT_FAILED
 

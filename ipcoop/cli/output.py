@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ipcoop.base.errors import IpcoopError
+from ipcoop.base.i18n import tr
 
 
 def say(message: str) -> None:
@@ -15,7 +16,7 @@ def say(message: str) -> None:
 def notes(lines: list[str]) -> None:
     """What a person may want to know after a change: a line each, on stderr."""
     for line in lines:
-        say(f"Note: {line}.")
+        say(tr("Note: {line}.").format(line=line))
 
 
 def emit(content: str | bytes, output: str | Path | None = None) -> None:
@@ -27,7 +28,7 @@ def emit(content: str | bytes, output: str | Path | None = None) -> None:
     if output is None and isinstance(content, bytes):
         if sys.stdout.isatty():
             raise IpcoopError(
-                "a Word or Excel file is not for a terminal; give --output FILE.docx or .xlsx"
+                tr("a Word or Excel file is not for a terminal; give --output FILE.docx or .xlsx")
             )
         sys.stdout.flush()
         sys.stdout.buffer.write(content)
@@ -45,10 +46,10 @@ def emit(content: str | bytes, output: str | Path | None = None) -> None:
     from ipcoop.core.database import write_output
 
     if not str(output).strip():
-        raise IpcoopError("--output is empty; give a file name")
+        raise IpcoopError(tr("--output is empty; give a file name"))
     output = Path(output)
     write_output(output, content)
-    say(f"Wrote {output}")
+    say(tr("Wrote {output}").format(output=output))
 
 
 # File name endings and the formats they mean.
@@ -83,18 +84,29 @@ def choose_format(fmt: str | None, output: str | None, formats: tuple[str, ...],
         named = "table"  # a terminal table saved as text
     if named is not None and named not in formats and named != plain:
         raise IpcoopError(
-            f"{Path(str(output)).name} names a .{Path(str(output)).suffix.lower().lstrip('.')} "
-            f"file, which this command does not write; choose {', '.join(formats)}"
+            tr(
+                "{name} names a .{lstrip} file, which this command does not write; choose {items}"
+            ).format(
+                name=Path(str(output)).name,
+                lstrip=Path(str(output)).suffix.lower().lstrip("."),
+                items=", ".join(formats),
+            )
         )
     if fmt is None:
         chosen = named if named in formats else plain
     else:
         chosen = fmt.strip().lower()
         if chosen not in formats:
-            raise IpcoopError(f"unknown format {fmt!r}; choose {', '.join(formats)}")
+            raise IpcoopError(
+                tr("unknown format {fmt!r}; choose {items}").format(
+                    fmt=fmt, items=", ".join(formats)
+                )
+            )
         if named is not None and named != chosen and named in formats:
             raise IpcoopError(
-                f"--format {chosen} but the file is named {Path(str(output)).name}; "
-                f"give --format {named}, or a name ending in .{chosen}"
+                tr(
+                    "--format {chosen} but the file is named {name}; give --format "
+                    "{named}, or a name ending in .{chosen}"
+                ).format(chosen=chosen, name=Path(str(output)).name, named=named)
             )
     return chosen

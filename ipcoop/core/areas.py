@@ -8,6 +8,7 @@ from typing import Any
 from ipcoop import store
 from ipcoop.base import models
 from ipcoop.base.errors import InvalidValue, IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.core import languages, summary
 from ipcoop.core.tracker import known_area
 
@@ -47,7 +48,9 @@ def year_bound(value: str | int | None, what: str) -> int | None:
 
 def check_span(start: int | None, until: int | None) -> None:
     if start is not None and until is not None and until < start:
-        raise InvalidValue(f"--until {until} is before --from {start}")
+        raise InvalidValue(
+            tr("--until {until} is before --from {start}").format(until=until, start=start)
+        )
 
 
 def add_area(
@@ -60,7 +63,9 @@ def add_area(
 ) -> dict[str, Any]:
     value = models.parse_area_key(key)
     if any(a["key"] == value for a in db.areas()):
-        raise IpcoopError(f"area {value!r} already exists; use 'ipcoop areas edit {value}'")
+        raise IpcoopError(
+            tr("area {value!r} already exists; use 'ipcoop areas edit {value}'").format(value=value)
+        )
     area: dict[str, Any] = {
         "key": value,
         "name": models.parse_title(name, "area name"),
@@ -83,7 +88,9 @@ def edit_area(
 ) -> dict[str, Any]:
     value = known_area(db, key)
     if name is None and start is None and until is None and not names:
-        raise InvalidValue("nothing to change; give --name, --zh-hk, --zh-cn, --from or --until")
+        raise InvalidValue(
+            tr("nothing to change; give --name, --zh-hk, --zh-cn, --from or --until")
+        )
     area = next(a for a in db.areas() if a["key"] == value)
     if name is not None:
         area["name"] = models.parse_title(name, "area name")
@@ -105,13 +112,17 @@ def remove_area(db: store.Database, key: str) -> None:
     used = [p["id"] for p in db.projects() if p["area"] == value]
     if used:
         raise IpcoopError(
-            f"area {value!r} is used by {len(used)} project(s) (e.g. {used[0]}); "
-            f"move them to another area first"
+            tr(
+                "area {value!r} is used by {count} project(s) (e.g. {used}); move them "
+                "to another area first"
+            ).format(value=value, count=len(used), used=used[0])
         )
     listed = [p["key"] for p in db.tables["programmes"].values() if value in p["areas"]]
     if listed:
         raise IpcoopError(
-            f"area {value!r} is an area of programme(s) {', '.join(sorted(listed))}; an "
-            f"area stays while a programme names it (to end it, give it --until instead)"
+            tr(
+                "area {value!r} is an area of programme(s) {items}; an area stays "
+                "while a programme names it (to end it, give it --until instead)"
+            ).format(value=value, items=", ".join(sorted(listed)))
         )
     db.remove_area(value)

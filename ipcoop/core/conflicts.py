@@ -11,6 +11,7 @@ from typing import Any
 
 from ipcoop.base import models
 from ipcoop.base.errors import InvalidValue, IpcoopError, NotFound
+from ipcoop.base.i18n import tr
 from ipcoop.store.provenance import REMOVED, group_of, open_conflicts
 
 NONE: dict[str, dict[str, Any]] = {"areas": {}, "members": {}, "programmes": {}}
@@ -98,8 +99,10 @@ def settle(db: Any, project_id: int, field: str, choice: int) -> str:
     if not found:
         listed = ", ".join(c["field"] for c in of_projects(db, project_id)) or "none"
         raise NotFound(
-            f"project {project_id} has no conflict on {field!r} (its conflicts: {listed}); "
-            f"'ipcoop conflicts' lists them"
+            tr(
+                "project {project_id} has no conflict on {field!r} (its conflicts: "
+                "{listed}); 'ipcoop conflicts' lists them"
+            ).format(project_id=project_id, field=field, listed=listed)
         )
     value = _chosen(found[0]["values"], choice)
     if field == REMOVED and value == "removed":
@@ -147,9 +150,11 @@ def _carried_copies_let_go(db: Any, values: list[dict[str, Any]], kept: Any) -> 
     for pid, copy in found.items():
         if not _as_carried(copy):
             raise IpcoopError(
-                f"project {pid}, the copy the carry made, has changed since; settle it "
-                f"once you have decided about project {pid} ('ipcoop remove {pid}' if it "
-                f"should go, or keep the carry). Nothing was changed"
+                tr(
+                    "project {pid}, the copy the carry made, has changed since; settle it "
+                    "once you have decided about project {pid} ('ipcoop remove {pid}' if "
+                    "it should go, or keep the carry). Nothing was changed"
+                ).format(pid=pid)
             )
     return sorted(found)
 
@@ -161,18 +166,26 @@ def settle_record(db: Any, ident: str, field: str, choice: int) -> str:
     table, _, key = ident.partition("/")
     if table not in NONE or not key:
         raise InvalidValue(
-            f"{ident!r} is neither a project id nor an area, member or programme as "
-            f"'ipcoop conflicts' lists it (e.g. areas/gba)"
+            tr(
+                "{ident!r} is neither a project id nor an area, member or programme as "
+                "'ipcoop conflicts' lists it (e.g. areas/gba)"
+            ).format(ident=ident)
         )
     record = db.tables[table].get(key)
     if record is None:
-        raise NotFound(f"there is no {table[:-1]} {key!r}; 'ipcoop conflicts' lists them")
+        raise NotFound(
+            tr("there is no {table} {key!r}; 'ipcoop conflicts' lists them").format(
+                table=table[:-1], key=key
+            )
+        )
     held = record.get("conflicts") or {}
     if field not in held:
         listed = ", ".join(sorted(held)) or "none"
         raise NotFound(
-            f"{ident} has no conflict on {field!r} (its conflicts: {listed}); "
-            f"'ipcoop conflicts' lists them"
+            tr(
+                "{ident} has no conflict on {field!r} (its conflicts: {listed}); "
+                "'ipcoop conflicts' lists them"
+            ).format(ident=ident, field=field, listed=listed)
         )
     value = _chosen(held[field], choice)
     if field == REMOVED and value == "removed":
@@ -194,7 +207,11 @@ def settle_record(db: Any, ident: str, field: str, choice: int) -> str:
 def _chosen(values: list[dict[str, Any]], choice: int) -> Any:
     """Value number `choice` (1, 2, ... as 'ipcoop conflicts' lists them)."""
     if not 1 <= choice <= len(values):
-        raise InvalidValue(f"choose a value from 1 to {len(values)}, as 'ipcoop conflicts' lists")
+        raise InvalidValue(
+            tr("choose a value from 1 to {count}, as 'ipcoop conflicts' lists").format(
+                count=len(values)
+            )
+        )
     return values[choice - 1]["value"]
 
 
@@ -211,7 +228,9 @@ def _remove(db: Any, table: str, key: str) -> None:
         used = [p["id"] for p in db.projects() if p["programme"] == key]
         if used:
             raise IpcoopError(
-                f"programme {key!r} holds {len(used)} project(s) (e.g. {used[0]}); it "
-                f"stays: keep value 1 to settle the conflict"
+                tr(
+                    "programme {key!r} holds {count} project(s) (e.g. {used}); it stays: "
+                    "keep value 1 to settle the conflict"
+                ).format(key=key, count=len(used), used=used[0])
             )
         db.put_keyed("programmes", key, None)

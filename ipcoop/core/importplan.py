@@ -11,6 +11,7 @@ from typing import Any
 
 from ipcoop.base import models
 from ipcoop.base.errors import IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.core.transfer import KEPT, check_records
 
 # What a sheet may change of a project it came from: all but its identity and bookkeeping.
@@ -110,14 +111,18 @@ def plan_import(
 
                 programmes.require_area(programmes.get(db, updated["programme"]), updated["area"])
         except IpcoopError as exc:
-            raise IpcoopError(f"project {project['id']}: {exc}; nothing was changed") from None
+            raise IpcoopError(
+                tr("project {id}: {exc}; nothing was changed").format(id=project["id"], exc=exc)
+            ) from None
         plan.updated.append(updated)
         plan.changed.append(changed)
     if clashes:
         shown = ", ".join(clashes[:5]) + (" and more" if len(clashes) > 5 else "")
         raise IpcoopError(
-            f"{shown} changed both in the sheet and here since it was exported; set those "
-            f"cells to the value wanted in a fresh export. Nothing was changed"
+            tr(
+                "{shown} changed both in the sheet and here since it was exported; set "
+                "those cells to the value wanted in a fresh export. Nothing was changed"
+            ).format(shown=shown)
         )
     return plan
 
@@ -189,11 +194,19 @@ def _check_new_programme(db: Any, record: dict[str, Any]) -> None:
     p = programmes.covering(db, int(record["year"]))
     if p is not None:
         raise IpcoopError(
-            f"the row {models.sanitize(record['title'])!r} ({record['year']}) would make a "
-            f"programme {record['programme']}, but programme {p['key']} "
-            f"({p['start']} to {p['end']}) covers {record['year']}: give the row the "
-            f"programme {p['key']} (a 'programme' column), or add a programme for it "
-            f"first. Nothing was changed"
+            tr(
+                "the row {sanitize!r} ({year}) would make a programme {programme}, but "
+                "programme {key} ({start} to {end}) covers {year}: give the row the "
+                "programme {key} (a 'programme' column), or add a programme for it "
+                "first. Nothing was changed"
+            ).format(
+                sanitize=models.sanitize(record["title"]),
+                year=record["year"],
+                programme=record["programme"],
+                key=p["key"],
+                start=p["start"],
+                end=p["end"],
+            )
         )
 
 
@@ -272,9 +285,11 @@ def check_room(db: Any, plan: ImportPlan, file: str) -> None:
     with locked(db.path):  # this copy's state is changed only under the lock
         identity.note_need(db.path, len(plan.added))
     raise IpcoopError(
-        f"{file} would add {len(plan.added)} project(s), but this copy holds "
-        f"{left} unused id(s); run 'ipcoop sync' first (it leases enough for them), "
-        f"then import. Nothing was changed"
+        tr(
+            "{file} would add {count} project(s), but this copy holds {left} "
+            "unused id(s); run 'ipcoop sync' first (it leases enough for them), "
+            "then import. Nothing was changed"
+        ).format(file=file, count=len(plan.added), left=left)
     )
 
 

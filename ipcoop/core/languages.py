@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ipcoop.base.errors import InvalidValue
+from ipcoop.base.i18n import tr
 from ipcoop.base.models import CHINESE, LANGS
 
 # OpenCC configurations that make each Chinese form from the other: s2hk gives
@@ -42,7 +43,9 @@ def parse_lang(value: Any, what: str = "--lang") -> str:
     text = _ALIASES.get(text, text)
     if text in LANGS:
         return text
-    raise InvalidValue(f"{what} must be one of en, zh-hk, zh-cn, not {value!r}")
+    raise InvalidValue(
+        tr("{what} must be one of en, zh-hk, zh-cn, not {value!r}").format(what=what, value=value)
+    )
 
 
 def default_lang(environ: Mapping[str, str] | None = None) -> str:

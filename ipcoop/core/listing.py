@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ipcoop.base import models
 from ipcoop.base.errors import InvalidValue
+from ipcoop.base.i18n import tr
 from ipcoop.core.tracker import known_agency, known_area
 
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
@@ -103,7 +104,11 @@ def _calendar_span(text: str) -> tuple[str, str]:
         year, tail = int(match.group(1)), int(match.group(2))
         if year - year % 100 + tail <= year:
             if not 1 <= tail <= 12:
-                raise InvalidValue(f"--done-in {text.strip()} is neither a month nor a range")
+                raise InvalidValue(
+                    tr("--done-in {strip} is neither a month nor a range").format(
+                        strip=text.strip()
+                    )
+                )
             models.parse_year(year, "--done-in")
             last = calendar.monthrange(year, tail)[1]
             return f"{year}-{tail:02d}-01", f"{year}-{tail:02d}-{last:02d}"
@@ -116,8 +121,9 @@ def parse_sort(text: str) -> str:
     bare = name.lstrip("-")
     if bare not in models.SORT_FIELDS:
         raise InvalidValue(
-            f"cannot sort by {text!r}; choose one of {', '.join(models.SORT_FIELDS)} "
-            f"(prefix - for descending)"
+            tr("cannot sort by {text!r}; choose one of {items} (prefix - for descending)").format(
+                text=text, items=", ".join(models.SORT_FIELDS)
+            )
         )
     return name
 

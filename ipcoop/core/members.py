@@ -17,6 +17,7 @@ from typing import Any
 from ipcoop import store
 from ipcoop.base import models
 from ipcoop.base.errors import InvalidValue, IpcoopError, NotFound
+from ipcoop.base.i18n import tr
 from ipcoop.core import languages
 from ipcoop.core.areas import check_span, year_bound
 
@@ -41,7 +42,7 @@ def known_member(db: store.Database, code: str) -> dict[str, Any]:
         if member["code"] == value:
             return member
     codes = ", ".join(m["code"] for m in db.members())
-    raise NotFound(f"no member {value} (members: {codes})")
+    raise NotFound(tr("no member {value} (members: {codes})").format(value=value, codes=codes))
 
 
 def _leader(
@@ -76,9 +77,17 @@ def add_member(
 ) -> dict[str, Any]:
     value = models.parse_agency_code(code)
     if any(m["code"] == value for m in db.members()):
-        raise IpcoopError(f"member {value} already exists; use 'ipcoop members edit {value}'")
+        raise IpcoopError(
+            tr("member {value} already exists; use 'ipcoop members edit {value}'").format(
+                value=value
+            )
+        )
     if side not in models.SIDES:
-        raise InvalidValue(f"--side must be one of {', '.join(models.SIDES)}, not {side!r}")
+        raise InvalidValue(
+            tr("--side must be one of {items}, not {side!r}").format(
+                items=", ".join(models.SIDES), side=side
+            )
+        )
     member: dict[str, Any] = {
         "code": value,
         "name": models.parse_title(name, "member name"),
@@ -104,7 +113,7 @@ def edit_member(
     member = dict(known_member(db, code))
     if name is None and start is None and until is None and not names and not leader:
         raise InvalidValue(
-            "nothing to change; give --name, --zh-hk, --zh-cn, --from, --until or --leader"
+            tr("nothing to change; give --name, --zh-hk, --zh-cn, --from, --until or --leader")
         )
     if name is not None:
         member["name"] = models.parse_title(name, "member name")
@@ -150,8 +159,10 @@ def remove_member(db: store.Database, code: str) -> None:
     users = [p["id"] for p in db.rows() if member["code"] in p["agencies"]]
     if users:
         raise IpcoopError(
-            f"member {member['code']} is named by project(s) {', '.join(map(str, users[:10]))}; "
-            f"a member stays while a project names it (to end it, give it --until instead)"
+            tr(
+                "member {code} is named by project(s) {items}; a member stays while a "
+                "project names it (to end it, give it --until instead)"
+            ).format(code=member["code"], items=", ".join(map(str, users[:10])))
         )
     db.put_keyed("members", member["code"], None)
 

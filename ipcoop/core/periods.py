@@ -8,6 +8,7 @@ from typing import Any
 
 from ipcoop.base import models
 from ipcoop.base.errors import InvalidValue, IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.core import programmes, summary
 
 _SHORT_RANGE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -20,7 +21,9 @@ def parse_period(text: str) -> tuple[int, int]:
         first = int(match.group(1))
         last = first - first % 100 + int(match.group(2))
         if last <= first:
-            raise InvalidValue(f"period {text.strip()} ends before it starts")
+            raise InvalidValue(
+                tr("period {strip} ends before it starts").format(strip=text.strip())
+            )
         text = f"{first}-{last}"
     return models.parse_period(text)
 
@@ -43,7 +46,10 @@ def summary_for(db: Any, arg: str | None) -> dict[str, Any]:
         ]
         if not with_projects:
             raise IpcoopError(
-                "there are no projects to summarise yet; add some, or give a programme or a period"
+                tr(
+                    "there are no projects to summarise yet; add some, or give a programme "
+                    "or a period"
+                )
             )
         arg = with_projects[-1]["key"]
     key = arg.strip().lower()
@@ -134,11 +140,15 @@ def resolve(db: Any, arg: str, what: str, make: bool = True) -> dict[str, Any]:
         return programmes.for_new_project(db, None, key)
     if not make:
         raise InvalidValue(
-            f"no programme {key!r} to carry from ('ipcoop programme list' lists them)"
+            tr("no programme {key!r} to carry from ('ipcoop programme list' lists them)").format(
+                key=key
+            )
         )
     raise InvalidValue(
-        f"no programme {key!r} for {what}; add it first with 'ipcoop programme add {key} "
-        f"--start YYYY-MM --end YYYY-MM'"
+        tr(
+            "no programme {key!r} for {what}; add it first with 'ipcoop programme "
+            "add {key} --start YYYY-MM --end YYYY-MM'"
+        ).format(key=key, what=what)
     )
 
 
@@ -163,9 +173,11 @@ def carry(
     else:
         target = resolve(db, target_arg, "--to")
     if target["key"] == source["key"]:
-        raise InvalidValue(f"--to {target['key']} is the programme carried from")
+        raise InvalidValue(tr("--to {key} is the programme carried from").format(key=target["key"]))
     if target["start"] < source["start"]:
-        raise InvalidValue(f"--to {target['key']} starts before {source['key']}")
+        raise InvalidValue(
+            tr("--to {key} starts before {key2}").format(key=target["key"], key2=source["key"])
+        )
     projects = [
         p
         for p in db.projects()
@@ -176,8 +188,10 @@ def carry(
         stray = [i for i in only if i not in open_ids]
         if stray:
             raise InvalidValue(
-                f"project {stray[0]} is not an unfinished project of programme "
-                f"{source['key']}; nothing was changed"
+                tr(
+                    "project {stray} is not an unfinished project of programme {key}; "
+                    "nothing was changed"
+                ).format(stray=stray[0], key=source["key"])
             )
         projects = [p for p in projects if p["id"] in set(only)]
     lacking = sorted({p["area"] for p in projects} - set(target["areas"]))
@@ -191,8 +205,16 @@ def carry(
             f"{lacking[0]}'), or carry the others only ('--only ID ...')"
         )
         raise IpcoopError(
-            f"programme {target['key']} has no area {', '.join(lacking)}, the area of "
-            f"project(s) {', '.join(which)} of {source['key']}; {fix}. Nothing was changed"
+            tr(
+                "programme {key} has no area {items}, the area of project(s) {items2} "
+                "of {key2}; {fix}. Nothing was changed"
+            ).format(
+                key=target["key"],
+                items=", ".join(lacking),
+                items2=", ".join(which),
+                key2=source["key"],
+                fix=fix,
+            )
         )
     stamp = models.now_stamp()
     copies = [

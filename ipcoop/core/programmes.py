@@ -16,6 +16,7 @@ from typing import Any
 
 from ipcoop.base import models, words
 from ipcoop.base.errors import InvalidValue, IpcoopError, NotFound
+from ipcoop.base.i18n import tr
 from ipcoop.core import languages
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -26,7 +27,11 @@ _RANGE_KEY = re.compile(r"^(\d{4})-(\d{2}|\d{4})$")
 def parse_month(value: str, what: str) -> str:
     match = _MONTH.match(value.strip()) if isinstance(value, str) else None
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise InvalidValue(f"{what} must be a month such as 2022-07, not {value!r}")
+        raise InvalidValue(
+            tr("{what} must be a month such as 2022-07, not {value!r}").format(
+                what=what, value=value
+            )
+        )
     year = models.parse_year(match.group(1), what)
     return f"{year}-{int(match.group(2)):02d}"
 
@@ -49,7 +54,9 @@ def key_years(key: str) -> tuple[int, int] | None:
 
 def _check_period(key: str, start: str, end: str, extending: bool = False) -> None:
     if end < start:
-        raise InvalidValue(f"the programme ends ({end}) before it starts ({start})")
+        raise InvalidValue(
+            tr("the programme ends ({end}) before it starts ({start})").format(end=end, start=start)
+        )
     years = key_years(key)
     # A year's key may run on past it (the 2020 programme was extended through 2021);
     # a new range's key must say its years, and an edit may extend it past them.
@@ -57,17 +64,22 @@ def _check_period(key: str, start: str, end: str, extending: bool = False) -> No
     if extending and years:
         if years[0] != int(start[:4]) or int(end[:4]) < years[1]:
             raise InvalidValue(
-                f"programme {key} keeps its key, so it starts in {years[0]} and runs at "
-                f"least into {years[1]} (it may be extended past it), but the period "
-                f"would be {start} to {end}; for another period, add a programme with its own "
-                f"key and move the projects to it ('ipcoop edit ID --programme NEW')"
+                tr(
+                    "programme {key} keeps its key, so it starts in {years} and runs at "
+                    "least into {years2} (it may be extended past it), but the period "
+                    "would be {start} to {end}; for another period, add a programme with "
+                    "its own key and move the projects to it ('ipcoop edit ID --programme "
+                    "NEW')"
+                ).format(key=key, years=years[0], years2=years[1], start=start, end=end)
             )
         return
     if years and (years[0] != int(start[:4]) or (not single and years[1] != int(end[:4]))):
         raise InvalidValue(
-            f"the key {key} reads as {years[0]}"
-            + (f" to {years[1]}" if years[1] != years[0] else "")
-            + f", but the period is {start} to {end}; choose a key that matches it"
+            tr("the key {key} reads as {years}").format(key=key, years=years[0])
+            + (tr(" to {years}").format(years=years[1]) if years[1] != years[0] else "")
+            + tr(", but the period is {start} to {end}; choose a key that matches it").format(
+                start=start, end=end
+            )
         )
 
 
@@ -83,7 +95,9 @@ def get(db: Any, key: str) -> dict[str, Any]:
     if found is None:
         known = ", ".join(p["key"] for p in all_programmes(db)) or "none yet"
         raise NotFound(
-            f"no programme {value!r} (programmes: {known}); add it with 'ipcoop programme add'"
+            tr(
+                "no programme {value!r} (programmes: {known}); add it with 'ipcoop programme add'"
+            ).format(value=value, known=known)
         )
     return dict(found)
 
@@ -94,7 +108,9 @@ def _areas(db: Any, keys: Sequence[str]) -> list[str]:
     for raw in keys:
         key = models.parse_area_key(raw)
         if key not in known:
-            raise NotFound(f"unknown area {raw!r}; add it first with 'ipcoop areas add'")
+            raise NotFound(
+                tr("unknown area {raw!r}; add it first with 'ipcoop areas add'").format(raw=raw)
+            )
         if key not in out:
             out.append(key)
     return out
@@ -119,7 +135,11 @@ def add(
 ) -> dict[str, Any]:
     value = models.parse_programme_key(key)
     if value in db.tables["programmes"]:
-        raise IpcoopError(f"programme {value!r} already exists; use 'ipcoop programme edit'")
+        raise IpcoopError(
+            tr("programme {value!r} already exists; use 'ipcoop programme edit'").format(
+                value=value
+            )
+        )
     programme: dict[str, Any] = {
         "areas": [],
         "end": parse_month(end, "--end"),
@@ -144,7 +164,9 @@ def add(
         _areas(db, areas) if areas else calendar(db, int(programme["start"][:4]))["areas"]
     )
     if not programme["areas"]:
-        raise InvalidValue(f"programme {value} would have no areas; give them with --area")
+        raise InvalidValue(
+            tr("programme {value} would have no areas; give them with --area").format(value=value)
+        )
     db.put_keyed("programmes", value, programme)
     return programme
 
@@ -165,8 +187,10 @@ def edit(
     programme = get(db, key)
     if not any((start, end, name, areas, add_areas, reported_done is not None, names, statement)):
         raise InvalidValue(
-            "nothing to change; give --start, --end, --name, --zh-hk, --zh-cn, --area, "
-            "--add-area, --reported-done or --statement"
+            tr(
+                "nothing to change; give --start, --end, --name, --zh-hk, --zh-cn, "
+                "--area, --add-area, --reported-done or --statement"
+            )
         )
     if statement:
         from ipcoop.base import wording
@@ -185,7 +209,9 @@ def edit(
     if areas or add_areas:
         if programme.get("endorsed"):
             raise IpcoopError(
-                f"programme {programme['key']} was endorsed: its areas are frozen as they were"
+                tr("programme {key} was endorsed: its areas are frozen as they were").format(
+                    key=programme["key"]
+                )
             )
         new = _areas(db, areas) if areas else list(programme["areas"])
         new += [a for a in _areas(db, add_areas) if a not in new]
@@ -197,15 +223,17 @@ def edit(
         missing = sorted(used - set(new))
         if missing:
             raise IpcoopError(
-                f"projects of programme {programme['key']} are in "
-                f"{', '.join(missing)}: keep those areas, or move the projects"
+                tr(
+                    "projects of programme {key} are in {items}: keep those areas, or move "
+                    "the projects"
+                ).format(key=programme["key"], items=", ".join(missing))
             )
         programme["areas"] = new
     if names:
         programme = languages.with_names(programme, names, "programme name")
     if reported_done is not None:
         if reported_done < 0:
-            raise InvalidValue("--reported-done must be 0 or more")
+            raise InvalidValue(tr("--reported-done must be 0 or more"))
         programme["reported_done"] = reported_done
     given = [
         field
@@ -330,7 +358,7 @@ def for_new_project(db: Any, programme: str | None, year: str | int | None) -> d
     if programme is not None:
         return get(db, programme)
     if year is None:
-        raise InvalidValue("give --programme KEY or --year YEAR")
+        raise InvalidValue(tr("give --programme KEY or --year YEAR"))
     value = models.parse_year(year)
     found = db.tables["programmes"].get(str(value))
     if found is not None:
@@ -338,12 +366,18 @@ def for_new_project(db: Any, programme: str | None, year: str | int | None) -> d
     p = covering(db, value)
     if p is not None:  # a calendar programme made beside it would overlap: ask which is meant
         raise IpcoopError(
-            f"programme {p['key']} ({p['start']} to {p['end']}) covers {value}: add the "
-            f"project to it with --programme {p['key']} (or to another programme by its key)"
+            tr(
+                "programme {key} ({start} to {end}) covers {value}: add the project to "
+                "it with --programme {key} (or to another programme by its key)"
+            ).format(key=p["key"], start=p["start"], end=p["end"], value=value)
         )
     made = calendar(db, value)
     if not made["areas"]:
-        raise InvalidValue(f"no area is in force in {value}; add one with 'ipcoop areas add'")
+        raise InvalidValue(
+            tr("no area is in force in {value}; add one with 'ipcoop areas add'").format(
+                value=value
+            )
+        )
     db.put_keyed("programmes", made["key"], made)
     return made
 
@@ -351,16 +385,21 @@ def for_new_project(db: Any, programme: str | None, year: str | int | None) -> d
 def require_area(programme: dict[str, Any], area: str) -> None:
     if area not in programme["areas"] and programme.get("endorsed"):
         raise IpcoopError(
-            f"area {area!r} is not in programme {programme['key']}, which was endorsed with "
-            f"its areas ({', '.join(programme['areas'])}); choose one of them, or another "
-            f"programme"
+            tr(
+                "area {area!r} is not in programme {key}, which was endorsed with its "
+                "areas ({items}); choose one of them, or another programme"
+            ).format(area=area, key=programme["key"], items=", ".join(programme["areas"]))
         )
     if area not in programme["areas"]:
         listed = " ".join(f"--area {a}" for a in [*programme["areas"], area])
         raise IpcoopError(
-            f"area {area!r} is not in programme {programme['key']} (its areas: "
-            f"{', '.join(programme['areas'])}); add it with 'ipcoop programme edit "
-            f"{programme['key']} --add-area {area}' (or set them all: {listed})"
+            tr(
+                "area {area!r} is not in programme {key} (its areas: {items}); add it "
+                "with 'ipcoop programme edit {key} --add-area {area}' (or set them "
+                "all: {listed})"
+            ).format(
+                area=area, key=programme["key"], items=", ".join(programme["areas"]), listed=listed
+            )
         )
 
 

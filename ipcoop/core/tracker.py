@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ipcoop import store
 from ipcoop.base import models
 from ipcoop.base.errors import InvalidValue, IpcoopError, NotFound
+from ipcoop.base.i18n import tr
 
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
     from ipcoop.base.records import Project
@@ -53,11 +54,13 @@ def parse_ids(raw: Sequence[str]) -> list[int]:
         # ASCII digits only: '⑤' and '²' are digits to str.isdigit, not to int().
         if not (value.isascii() and value.isdigit()) or len(value) > 15 or int(value) < 1:
             shown = text if len(text) <= 20 else text[:17] + "..."
-            raise InvalidValue(f"{shown!r} is not a project id (a whole number such as 12)")
+            raise InvalidValue(
+                tr("{shown!r} is not a project id (a whole number such as 12)").format(shown=shown)
+            )
         if int(value) not in ids:
             ids.append(int(value))
     if not ids:
-        raise InvalidValue("no project id given")
+        raise InvalidValue(tr("no project id given"))
     return ids
 
 
@@ -68,7 +71,11 @@ def require_projects(db: store.Database, ids: Iterable[int]) -> list[Project]:
     if missing:
         listed = ", ".join(str(i) for i in missing)
         noun = "project" if len(missing) == 1 else "projects"
-        raise NotFound(f"no {noun} with id {listed}; nothing was changed (see 'ipcoop list')")
+        raise NotFound(
+            tr("no {noun} with id {listed}; nothing was changed (see 'ipcoop list')").format(
+                noun=noun, listed=listed
+            )
+        )
     return [db.project(i) for i in ids]
 
 
@@ -101,8 +108,10 @@ def _known(records: list[dict[str, Any]], ident: str, value: Any, normal: Any, w
         return named
     noun, listing = what.split("/")
     raise NotFound(
-        f"unknown {noun} {value!r}; give its {ident} ({', '.join(idents)}) or its name as "
-        f"'ipcoop {listing}' lists it"
+        tr(
+            "unknown {noun} {value!r}; give its {ident} ({items}) or its name as "
+            "'ipcoop {listing}' lists it"
+        ).format(noun=noun, value=value, ident=ident, items=", ".join(idents), listing=listing)
     )
 
 
@@ -149,11 +158,11 @@ def add_project(
     agencies = [known_agency(db, code) for code in agencies]
     status = models.parse_status(status)
     if status == "carried":
-        raise InvalidValue("a project becomes carried by 'ipcoop carry', not by add")
+        raise InvalidValue(tr("a project becomes carried by 'ipcoop carry', not by add"))
     if status == "done" and done_on is None:
         done_on = models.today().isoformat()
     if done_on is not None and status != "done":
-        raise InvalidValue("--on is only for projects added as done (--status done)")
+        raise InvalidValue(tr("--on is only for projects added as done (--status done)"))
     if year is not None and programme is None:
         models.parse_year(year)
     chosen = programmes.for_new_project(db, programme, year)
@@ -189,8 +198,11 @@ def edit_project(db: store.Database, project_id: int, changes: dict[str, Any]) -
     """Replace the named fields of one project. `changes` holds only the fields given."""
     if not changes:
         raise InvalidValue(
-            "nothing to change; give at least one of --title, --zh-hk, --zh-cn, --area, "
-            "--year, --key/--no-key, --lead, --agency, --note, --on, --from/--to, --no-date"
+            tr(
+                "nothing to change; give at least one of --title, --zh-hk, --zh-cn, "
+                "--area, --year, --key/--no-key, --lead, --agency, --note, --on, "
+                "--from/--to, --no-date"
+            )
         )
     from ipcoop.core import languages, programmes
 
@@ -242,7 +254,11 @@ def settle_field(db: store.Database, project_id: int, field: str, value: Any) ->
 
         problem = progress.list_problem(field, value)
         if problem:
-            raise InvalidValue(f"the value kept for {field} is not one a command writes: {problem}")
+            raise InvalidValue(
+                tr("the value kept for {field} is not one a command writes: {problem}").format(
+                    field=field, problem=problem
+                )
+            )
         if field == "links":  # the labels kept; links added or removed since stay so
             chosen = {link["url"]: link for link in value}
             value = [chosen.get(link["url"], link) for link in project["links"]]
@@ -303,7 +319,11 @@ def done_date(on: str | None, option: str = "--on") -> str:
 
     date = typed_date(on, option)
     if dt.date.fromisoformat(date) > models.today():
-        raise InvalidValue(f"{option} {date} is in the future; give the date it was done")
+        raise InvalidValue(
+            tr("{option} {date} is in the future; give the date it was done").format(
+                option=option, date=date
+            )
+        )
     return date
 
 
@@ -326,21 +346,27 @@ def change_status(
         assert copy is not None  # a carried project names its copy
         if action != "reopen":
             raise IpcoopError(
-                f"project {p['id']} was carried into project {copy}; change "
-                f"that one instead (nothing was changed)"
+                tr(
+                    "project {id} was carried into project {copy}; change that one instead "
+                    "(nothing was changed)"
+                ).format(id=p["id"], copy=copy)
             )
         if db.has_project(copy):
             raise IpcoopError(
-                f"project {p['id']} was carried into project {copy}, which "
-                f"still exists; reopen is refused while it does (remove {copy} "
-                f"first if the carry-over was a mistake)"
+                tr(
+                    "project {id} was carried into project {copy}, which still exists; "
+                    "reopen is refused while it does (remove {copy} first if the "
+                    "carry-over was a mistake)"
+                ).format(id=p["id"], copy=copy)
             )
     if action == "start":
         finished = [str(p["id"]) for p in projects if p["status"] == "done"]
         if finished:
             raise IpcoopError(
-                f"project {', '.join(finished)} is already done; 'ipcoop reopen' it first "
-                f"(nothing was changed)"
+                tr(
+                    "project {items} is already done; 'ipcoop reopen' it first (nothing "
+                    "was changed)"
+                ).format(items=", ".join(finished))
             )
     if reason is not None:
         models.parse_notes(reason)

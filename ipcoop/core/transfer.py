@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ipcoop.base import models
 from ipcoop.base.dates import parse_sheet_date
 from ipcoop.base.errors import InvalidValue, IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.core import interchange
 
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
@@ -37,7 +38,7 @@ def export_text(projects: list[Project], fmt: str) -> str:
     if fmt == "csv":
         # The byte-order mark makes spreadsheets read the file as UTF-8.
         return CSV_BOM + interchange.to_csv(projects)
-    raise InvalidValue(f"unknown format {fmt!r}; choose json or csv")
+    raise InvalidValue(tr("unknown format {fmt!r}; choose json or csv").format(fmt=fmt))
 
 
 # An export of 50,000 projects is about 25 MB; a file far beyond that is not a sheet.
@@ -55,11 +56,14 @@ def _read_sheet(path: Path) -> bytes:
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError
         if not stat.S_ISREG(info.st_mode):
-            raise IpcoopError(f"{path} is not a regular file (a device, FIFO or socket)")
+            raise IpcoopError(
+                tr("{path} is not a regular file (a device, FIFO or socket)").format(path=path)
+            )
         if info.st_size > MAX_IMPORT_BYTES:
             raise IpcoopError(
-                f"{path} is {info.st_size // 2**20} MB; ipcoop imports files of up to "
-                f"{MAX_IMPORT_BYTES // 2**20} MB"
+                tr("{path} is {value} MB; ipcoop imports files of up to {value2} MB").format(
+                    path=path, value=info.st_size // 2**20, value2=MAX_IMPORT_BYTES // 2**20
+                )
             )
         with os.fdopen(fd, "rb", closefd=False) as file:
             return file.read(MAX_IMPORT_BYTES + 1)
@@ -72,13 +76,15 @@ def read_import(path: Path) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
     try:
         raw = _read_sheet(path)
     except FileNotFoundError:
-        raise IpcoopError(f"no such file: {path}") from None
+        raise IpcoopError(tr("no such file: {path}").format(path=path)) from None
     except IsADirectoryError:
-        raise IpcoopError(f"{path} is a folder, not a file") from None
+        raise IpcoopError(tr("{path} is a folder, not a file").format(path=path)) from None
     except OSError as exc:
-        raise IpcoopError(f"cannot read {path}: {exc.strerror}") from None
+        raise IpcoopError(
+            tr("cannot read {path}: {strerror}").format(path=path, strerror=exc.strerror)
+        ) from None
     except ValueError:  # a NUL in the name
-        raise IpcoopError(f"{str(path)!r} is not a file name") from None
+        raise IpcoopError(tr("{path!r} is not a file name").format(path=str(path))) from None
     if path.suffix.lower() in (".xlsx", ".xls", ".xlsm") or raw.startswith(
         (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
     ):
@@ -88,7 +94,9 @@ def read_import(path: Path) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise IpcoopError(f"{path} is not UTF-8 text; save it as UTF-8 and try again") from None
+        raise IpcoopError(
+            tr("{path} is not UTF-8 text; save it as UTF-8 and try again").format(path=path)
+        ) from None
     stripped = content.lstrip()
     if path.suffix.lower() == ".json" or stripped.startswith(("[", "{")):
         return "json", _json_records(content, path)
@@ -100,19 +108,29 @@ def _json_records(content: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
         data = json.loads(content)
     except json.JSONDecodeError as exc:
         raise IpcoopError(
-            f"{path} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+            tr("{path} is not valid JSON ({msg} at line {lineno} column {colno})").format(
+                path=path, msg=exc.msg, lineno=exc.lineno, colno=exc.colno
+            )
         ) from None
     except RecursionError:
-        raise IpcoopError(f"{path} is nested too deeply to be a list of projects") from None
+        raise IpcoopError(
+            tr("{path} is nested too deeply to be a list of projects").format(path=path)
+        ) from None
     except ValueError as exc:  # a number of thousands of digits
-        raise IpcoopError(f"{path} holds a value that cannot be read ({exc})") from None
+        raise IpcoopError(
+            tr("{path} holds a value that cannot be read ({exc})").format(path=path, exc=exc)
+        ) from None
     if not isinstance(data, list):
-        raise IpcoopError(f"{path} must hold a JSON array of projects, as 'ipcoop export' writes")
+        raise IpcoopError(
+            tr("{path} must hold a JSON array of projects, as 'ipcoop export' writes").format(
+                path=path
+            )
+        )
     records = []
     for position, item in enumerate(data, start=1):
         where = f"record {position}"
         if not isinstance(item, dict):
-            raise IpcoopError(f"{path}: {where} is not an object")
+            raise IpcoopError(tr("{path}: {where} is not an object").format(path=path, where=where))
         _check_fields(item.keys(), where, path)
         records.append((where, item))
     return records
@@ -126,13 +144,17 @@ def _csv_records(content: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
     try:
         rows = list(reader)
     except csv.Error as exc:
-        raise IpcoopError(f"{path} is not valid CSV ({exc})") from None
+        raise IpcoopError(
+            tr("{path} is not valid CSV ({exc})").format(path=path, exc=exc)
+        ) from None
     if not rows:
-        raise IpcoopError(f"{path} is empty; it needs a header row (title,area,year,...)")
+        raise IpcoopError(
+            tr("{path} is empty; it needs a header row (title,area,year,...)").format(path=path)
+        )
     header = [h.strip().lower() for h in rows[0]]
     _check_fields(header, "the header row", path)
     if len(set(header)) != len(header):
-        raise IpcoopError(f"{path}: the header row names a column twice")
+        raise IpcoopError(tr("{path}: the header row names a column twice").format(path=path))
     records = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -140,7 +162,9 @@ def _csv_records(content: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
         where = f"row {number}"
         if len(row) != len(header):
             raise IpcoopError(
-                f"{path}: {where} has {len(row)} cells but the header has {len(header)}"
+                tr("{path}: {where} has {count} cells but the header has {count2}").format(
+                    path=path, where=where, count=len(row), count2=len(header)
+                )
             )
         cells = {name: interchange.restore(cell) for name, cell in zip(header, row, strict=True)}
         records.append((where, _from_cells(cells)))
@@ -183,13 +207,18 @@ def _check_fields(names: Iterable[str], where: str, path: Path) -> None:
     unknown = [n for n in names if n not in IMPORT_FIELDS]
     if unknown:
         raise IpcoopError(
-            f"{path}: {where} has the unknown field {unknown[0]!r} "
-            f"(fields: {', '.join(models.PROJECT_FIELDS)})"
+            tr("{path}: {where} has the unknown field {unknown!r} (fields: {items})").format(
+                path=path, where=where, unknown=unknown[0], items=", ".join(models.PROJECT_FIELDS)
+            )
         )
     if where == "the header row":
         missing = [n for n in REQUIRED if n not in names]
         if missing:
-            raise IpcoopError(f"{path}: the header row has no {missing[0]!r} column")
+            raise IpcoopError(
+                tr("{path}: the header row has no {missing!r} column").format(
+                    path=path, missing=missing[0]
+                )
+            )
 
 
 def check_records(
@@ -211,7 +240,9 @@ def check_records(
     for where, raw in records:
         for name in REQUIRED:
             if raw.get(name) in (None, ""):
-                raise InvalidValue(f"{where}: the field {name!r} is missing")
+                raise InvalidValue(
+                    tr("{where}: the field {name!r} is missing").format(where=where, name=name)
+                )
         status = raw.get("status") or "planned"
         record = {k: v for k, v in raw.items() if k not in KEPT}
         record["status"] = status

@@ -19,6 +19,7 @@ from typing import Any
 
 from ipcoop.base import models
 from ipcoop.base.errors import IpcoopError
+from ipcoop.base.i18n import tr
 
 # Header names as people write them, folded (no case, spaces or punctuation).
 SYNONYMS = {
@@ -73,8 +74,10 @@ def _inspect(path: Path) -> tuple[bool, dict[str, set[str]]]:
             unpacked = sum(i.file_size for i in archive.infolist())
             if unpacked > MAX_UNPACKED:
                 raise IpcoopError(
-                    f"{path} would unpack to {unpacked // 2**20} MB; a workbook of projects "
-                    f"is far smaller (a damaged file, or not a sheet of projects)"
+                    tr(
+                        "{path} would unpack to {value} MB; a workbook of projects is far "
+                        "smaller (a damaged file, or not a sheet of projects)"
+                    ).format(path=path, value=unpacked // 2**20)
                 )
             for info in archive.infolist():  # a sheet's size, before a reader loads it
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
@@ -84,8 +87,10 @@ def _inspect(path: Path) -> tuple[bool, dict[str, set[str]]]:
                         )
                     if found and int(found.group(1)) > MAX_ROWS:
                         raise IpcoopError(
-                            f"{path} has a sheet of {int(found.group(1)):,} rows; ipcoop "
-                            f"imports sheets of up to {MAX_ROWS:,}"
+                            tr(
+                                "{path} has a sheet of {group:,} rows; "
+                                "ipcoop imports sheets of up to {max_rows:,}"
+                            ).format(path=path, group=int(found.group(1)), max_rows=MAX_ROWS)
                         )
                     errors[info.filename] = _error_cells(archive.read(info))
             xml = archive.read("xl/workbook.xml")
@@ -128,10 +133,12 @@ def read(path: Path) -> list[tuple[str, dict[str, str]]]:
     try:
         import python_calamine as calamine
     except ImportError:  # pragma: no cover - installed with ipcoop
-        raise IpcoopError("reading .xlsx needs python-calamine; reinstall ipcoop") from None
+        raise IpcoopError(tr("reading .xlsx needs python-calamine; reinstall ipcoop")) from None
     if path.suffix.lower() == ".xls" or _old_format(path):
         raise IpcoopError(
-            f"{path} is an Excel 97-2003 workbook (.xls); save it as .xlsx and import that"
+            tr(
+                "{path} is an Excel 97-2003 workbook (.xls); save it as .xlsx and import that"
+            ).format(path=path)
         )
     since_1904, errors = _inspect(path)
     try:
@@ -140,13 +147,17 @@ def read(path: Path) -> list[tuple[str, dict[str, str]]]:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if "password" in reason.lower() or "encrypt" in reason.lower():
             reason = "it is protected by a password; save a copy without one"
-        raise IpcoopError(f"{path} cannot be read as a workbook ({reason})") from None
+        raise IpcoopError(
+            tr("{path} cannot be read as a workbook ({reason})").format(path=path, reason=reason)
+        ) from None
     for name in sorted(book.sheet_names, key=lambda n: n != "Projects"):
         sheet = book.get_sheet_by_name(name)
         if sheet.total_height > MAX_ROWS:
             raise IpcoopError(
-                f"{path}: the sheet {name!r} has {sheet.total_height:,} rows; ipcoop imports "
-                f"sheets of up to {MAX_ROWS:,}"
+                tr(
+                    "{path}: the sheet {name!r} has {total_height:,} rows; ipcoop imports "
+                    "sheets of up to {max_rows:,}"
+                ).format(path=path, name=name, total_height=sheet.total_height, max_rows=MAX_ROWS)
             )
         rows = sheet.to_python(skip_empty_area=False)
         _fill_merged(rows, sheet)
@@ -155,8 +166,11 @@ def read(path: Path) -> list[tuple[str, dict[str, str]]]:
             _no_errors(path, name, errors.get(name, set()), found)
             return _records(path, name, rows, found, since_1904)
     raise IpcoopError(
-        f"{path}: no sheet has a header row naming title, area and year (in English or "
-        f"Chinese); 'ipcoop export --output programme.xlsx' shows the columns"
+        tr(
+            "{path}: no sheet has a header row naming title, area and year (in "
+            "English or Chinese); 'ipcoop export --output programme.xlsx' shows "
+            "the columns"
+        ).format(path=path)
     )
 
 
@@ -170,8 +184,10 @@ def _no_errors(
         letters, row = re.match(r"([A-Z]+)(\d+)", ref).groups()  # type: ignore[union-attr]
         if letters in columns and int(row) > start + 1:
             raise IpcoopError(
-                f"{path}: {sheet}!{ref} holds an Excel error (such as #REF!); correct it "
-                f"in the workbook and import again"
+                tr(
+                    "{path}: {sheet}!{ref} holds an Excel error (such as #REF!); correct "
+                    "it in the workbook and import again"
+                ).format(path=path, sheet=sheet, ref=ref)
             )
 
 
@@ -219,14 +235,26 @@ def _records(
         text = str(cell).strip() if cell is not None else ""
         if field is None and text and _fold(text) not in ROW_NUMBERS:
             raise IpcoopError(
-                f"{path}: {sheet}!{column_letter(col)}{start + 1} names the column {text!r}, "
-                f"which ipcoop does not know (columns: {', '.join(models.CSV_FIELDS)}, or "
-                f"their Chinese names)"
+                tr(
+                    "{path}: {sheet}!{column_letter}{value} names the column {text!r}, "
+                    "which ipcoop does not know (columns: {items}, or their Chinese names)"
+                ).format(
+                    path=path,
+                    sheet=sheet,
+                    column_letter=column_letter(col),
+                    value=start + 1,
+                    text=text,
+                    items=", ".join(models.CSV_FIELDS),
+                )
             )
     named = [f for f in fields if f]
     if len(set(named)) != len(named):
         twice = next(f for f in named if named.count(f) > 1)
-        raise IpcoopError(f"{path}: {sheet}!{start + 1} names the column {twice!r} twice")
+        raise IpcoopError(
+            tr("{path}: {sheet}!{value} names the column {twice!r} twice").format(
+                path=path, sheet=sheet, value=start + 1, twice=twice
+            )
+        )
     out = []
     for index in range(start + 1, len(rows)):
         row = rows[index]
@@ -253,7 +281,9 @@ def _text(value: Any, field: str, where: str, old: bool) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dt.timedelta | dt.time):
-        raise IpcoopError(f"{where} holds a time of day, not a {field}")
+        raise IpcoopError(
+            tr("{where} holds a time of day, not a {field}").format(where=where, field=field)
+        )
     if isinstance(value, float):
         if field in models.DATE_FIELDS and 1 <= value < 2_958_466:  # an Excel date number
             base = dt.date(1904, 1, 1) if old else dt.date(1899, 12, 30)
@@ -263,7 +293,11 @@ def _text(value: Any, field: str, where: str, old: bool) -> str:
         return str(value)
     text = str(value)
     if text.startswith("#") and text.rstrip("!?0/").upper() in _ERRORS:
-        raise IpcoopError(f"{where} holds the error {text}; correct it in the workbook")
+        raise IpcoopError(
+            tr("{where} holds the error {text}; correct it in the workbook").format(
+                where=where, text=text
+            )
+        )
     return text
 
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ipcoop.base.i18n import tr
 from ipcoop.base.models import sanitize
 from ipcoop.base.words import GROUP
 from ipcoop.reports.document import Block, marker
@@ -62,7 +63,7 @@ def to_docx(blocks: Sequence[Block], title: str) -> bytes:
         from ipcoop.base.errors import IpcoopError
 
         raise IpcoopError(
-            "Word output needs python-docx: pip install python-docx (or reinstall ipcoop)"
+            tr("Word output needs python-docx: pip install python-docx (or reinstall ipcoop)")
         ) from None
 
     doc = Document()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ipcoop.base.errors import DatabaseError, IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.store import files, identity, layout
 from ipcoop.store.loader import load
 from ipcoop.store.lock import locked
@@ -80,14 +81,20 @@ def create(
         if not check_regular(path, missing_ok=True):
             check_regular(path)  # says how to put the shared database back
         raise IpcoopError(
-            f"{path} is shared through git with the other side: a new database here would "
-            f"replace the shared record on every copy, so init is refused. To start a "
-            f"separate database, give another file with --db"
+            tr(
+                "{path} is shared through git with the other side: a new database here "
+                "would replace the shared record on every copy, so init is refused. To "
+                "start a separate database, give another file with --db"
+            ).format(path=path)
         )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DatabaseError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
+        raise DatabaseError(
+            tr("cannot create the folder {parent}: {strerror}").format(
+                parent=path.parent, strerror=exc.strerror
+            )
+        ) from None
     exists = check_regular(path, missing_ok=True)
     note = None
     with locked(path):
@@ -95,8 +102,10 @@ def create(
         if exists:
             if not force:
                 raise IpcoopError(
-                    f"{path} already exists; pass --force to replace it "
-                    f"(the old file is then kept as {backup_path(path).name})"
+                    tr(
+                        "{path} already exists; pass --force to replace it (the old file is "
+                        "then kept as {name})"
+                    ).format(path=path, name=backup_path(path).name)
                 )
             try:
                 old = load(path, writable=False)
@@ -105,7 +114,11 @@ def create(
                 try:
                     os.link(path, aside)
                 except OSError as exc:
-                    raise DatabaseError(f"cannot keep {path} aside: {exc.strerror}") from None
+                    raise DatabaseError(
+                        tr("cannot keep {path} aside: {strerror}").format(
+                            path=path, strerror=exc.strerror
+                        )
+                    ) from None
                 note = f"the unreadable old file is kept as {aside}"
             else:
                 ids = [int(k) for k in old.projects_table.load()]
@@ -178,7 +191,7 @@ def restore_backup(path: Path) -> Path | None:
     path = resolve(path)
     bak = backup_path(path)
     if not bak.exists():
-        raise DatabaseError(f"there is no backup {bak} to restore")
+        raise DatabaseError(tr("there is no backup {bak} to restore").format(bak=bak))
     raw = files.read_bytes(bak)
     layout.decode(raw, bak)  # refuse a backup that is itself unusable
     if shared_folder(path):
@@ -187,10 +200,13 @@ def restore_backup(path: Path) -> Path | None:
         synced = (identity.read_local(path).get("committed") or {}).get("entries")
         if isinstance(synced, int) and layout.entry_count(raw) < synced:
             raise IpcoopError(
-                f"{path} is shared, and its backup is older than the version this copy last "
-                f"synced: put back, it would set this copy behind the shared record. To go back on "
-                f"a change: 'ipcoop undo'; to take the shared record again: 'mv {path} "
-                f"{path}.old', then 'ipcoop --db {path} sync'. Nothing was changed"
+                tr(
+                    "{path} is shared, and its backup is older than the version this copy "
+                    "last synced: put back, it would set this copy behind the shared "
+                    "record. To go back on a change: 'ipcoop undo'; to take the shared "
+                    "record again: 'mv {path} {path}.old', then 'ipcoop --db {path} sync'. "
+                    "Nothing was changed"
+                ).format(path=path)
             )
     aside = None
     with locked(path):
@@ -200,6 +216,10 @@ def restore_backup(path: Path) -> Path | None:
             try:
                 os.link(path, aside)
             except OSError as exc:
-                raise DatabaseError(f"cannot keep the current file aside: {exc.strerror}") from None
+                raise DatabaseError(
+                    tr("cannot keep the current file aside: {strerror}").format(
+                        strerror=exc.strerror
+                    )
+                ) from None
         files.atomic_write(path, raw, keep_backup=False)
     return aside

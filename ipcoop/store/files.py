@@ -15,6 +15,7 @@ import stat
 from pathlib import Path
 
 from ipcoop.base.errors import DatabaseError, IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.store.paths import backup_path, check_regular
 
 
@@ -24,10 +25,12 @@ def read_bytes(path: Path) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise DatabaseError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise DatabaseError(
+            tr("cannot read {path}: {value}").format(path=path, value=exc.strerror or exc)
+        ) from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped since the check
-            raise DatabaseError(f"{path} is not a regular file")
+            raise DatabaseError(tr("{path} is not a regular file").format(path=path))
         chunks = []
         while True:
             chunk = os.read(fd, 1 << 22)
@@ -36,7 +39,9 @@ def read_bytes(path: Path) -> bytes:
             chunks.append(chunk)
         return b"".join(chunks)
     except OSError as exc:
-        raise DatabaseError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise DatabaseError(
+            tr("cannot read {path}: {value}").format(path=path, value=exc.strerror or exc)
+        ) from None
     finally:
         os.close(fd)
 
@@ -69,7 +74,9 @@ def _owner_of(path: Path) -> tuple[int, int, int] | None:
         return None
     except OSError as exc:
         raise DatabaseError(
-            f"cannot write {path}: {_reason(exc)}; the file was not changed"
+            tr("cannot write {path}: {reason}; the file was not changed").format(
+                path=path, reason=_reason(exc)
+            )
         ) from None
     return info.st_mode & 0o777, info.st_uid, info.st_gid
 
@@ -194,16 +201,22 @@ def _temporary(folder: Path, name: str) -> tuple[int, str]:
 def write_output(path: Path, text: str | bytes) -> None:
     """Write a report or export file atomically: the old file stays whole if this fails."""
     if "\x00" in str(path):
-        raise IpcoopError(f"{str(path)!r} is not a file name")
+        raise IpcoopError(tr("{path!r} is not a file name").format(path=str(path)))
     try:
         if path.exists() and not path.is_file():
-            raise IpcoopError(f"cannot write {path}: it is not a regular file")
+            raise IpcoopError(tr("cannot write {path}: it is not a regular file").format(path=path))
     except OSError as exc:
-        raise IpcoopError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise IpcoopError(
+            tr("cannot write {path}: {value}").format(path=path, value=exc.strerror or exc)
+        ) from None
     if path.is_symlink():  # write where the link points, and keep the link
         path = Path(os.path.realpath(path))
     if not path.parent.is_dir():
-        raise IpcoopError(f"cannot write {path}: the folder {path.parent} does not exist")
+        raise IpcoopError(
+            tr("cannot write {path}: the folder {parent} does not exist").format(
+                path=path, parent=path.parent
+            )
+        )
     payload = text if isinstance(text, bytes) else text.encode("utf-8")
     atomic_write(path, payload, keep_backup=False, error=IpcoopError)
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ipcoop.base.errors import DatabaseError, IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.store.files import atomic_write
 from ipcoop.store.paths import local_path
 
@@ -43,7 +44,9 @@ def read_local(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise DatabaseError(f"cannot read {where}: {exc.strerror or exc}") from None
+        raise DatabaseError(
+            tr("cannot read {where}: {value}").format(where=where, value=exc.strerror or exc)
+        ) from None
     try:
         state = json.loads(raw)
     except (ValueError, RecursionError):
@@ -51,10 +54,12 @@ def read_local(path: Path) -> dict[str, Any]:
     problem = local_problem(state)
     if problem:
         raise DatabaseError(
-            f"{where}, which says who this copy is, is damaged ({problem}); it was left "
-            f"as it is. If it came from elsewhere (a copied folder, a restored backup), "
-            f"put this copy's own back; deleting it makes this a new copy whose "
-            f"unused ids are abandoned"
+            tr(
+                "{where}, which says who this copy is, is damaged ({problem}); it was "
+                "left as it is. If it came from elsewhere (a copied folder, a restored "
+                "backup), put this copy's own back; deleting it makes this a new copy "
+                "whose unused ids are abandoned"
+            ).format(where=where, problem=problem)
         )
     return state  # local_problem checked that it is an object
 
@@ -267,9 +272,12 @@ def allocate(
             else ""
         )
         raise IpcoopError(
-            f"this copy holds {have or 0} unused project id(s) and needs {count}; run "
-            f"'ipcoop sync' to lease more{waiting} (ids are leased through the shared remote "
-            f"so that no two copies hand out the same one). Nothing was changed"
+            tr(
+                "this copy holds {value} unused project id(s) and needs {count}; run "
+                "'ipcoop sync' to lease more{waiting} (ids are leased through the "
+                "shared remote so that no two copies hand out the same one). Nothing "
+                "was changed"
+            ).format(value=have or 0, count=count, waiting=waiting)
         )
     if skipped:
         warnings.append(

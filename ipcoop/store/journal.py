@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from ipcoop.base.errors import IpcoopError
+from ipcoop.base.i18n import tr
 
 
 def entry_hash(entry: Any) -> str:
@@ -89,7 +90,7 @@ def undo(db: Any, copy: str, skip: bool = False) -> dict[str, Any]:
     history = db.raw["history"].load()
     mine = [e for e in entries(db) if e["copy"] == copy and not e.get("undone")]
     if not mine:
-        raise IpcoopError("nothing to undo (undo reverts this copy's own commands)")
+        raise IpcoopError(tr("nothing to undo (undo reverts this copy's own commands)"))
     refused: list[IpcoopError] = []
     for entry in sorted(mine, key=lambda e: e["seq"], reverse=True):
         try:
@@ -97,8 +98,10 @@ def undo(db: Any, copy: str, skip: bool = False) -> dict[str, Any]:
         except IpcoopError as exc:
             if not skip:
                 raise IpcoopError(
-                    f"{exc}; 'ipcoop undo --skip' leaves it and undoes the newest command "
-                    f"that can be"
+                    tr(
+                        "{exc}; 'ipcoop undo --skip' leaves it and undoes the newest command "
+                        "that can be"
+                    ).format(exc=exc)
                 ) from None
             refused.append(exc)
             continue
@@ -106,7 +109,11 @@ def undo(db: Any, copy: str, skip: bool = False) -> dict[str, Any]:
         stored = {k: v for k, v in entry.items() if k not in ("key", "copy", "seq")}
         history[entry["key"]] = {**stored, "undone": True}
         return entry
-    raise IpcoopError(f"{refused[0]}; no older command of this copy can be undone either")
+    raise IpcoopError(
+        tr("{refused}; no older command of this copy can be undone either").format(
+            refused=refused[0]
+        )
+    )
 
 
 def _undoable(db: Any, entry: dict[str, Any]) -> list[dict[str, Any]]:
@@ -114,7 +121,9 @@ def _undoable(db: Any, entry: dict[str, Any]) -> list[dict[str, Any]]:
     changes = entry.get("changes")
     if not isinstance(changes, list):
         raise IpcoopError(
-            f"the journal entry of '{entry.get('command')}' is malformed; it cannot be undone"
+            tr("the journal entry of '{get}' is malformed; it cannot be undone").format(
+                get=entry.get("command")
+            )
         )
     going: set[str] = set()  # projects the undo removes (added by the command)
     for change in changes:
@@ -158,10 +167,12 @@ def _refuse_if_in_conflict(entry: dict[str, Any], change: dict[str, Any], curren
             key = change.get("id")
             ident = key if change["table"] == "projects" else f"{change['table']}/{key}"
             raise IpcoopError(
-                f"cannot undo '{entry.get('command')}': the other side set {field} of "
-                f"{ident} too, and both values are kept as a conflict; settle it first "
-                f"('ipcoop conflicts' lists it, 'ipcoop settle {ident} {field} N' keeps "
-                f"one); nothing was changed"
+                tr(
+                    "cannot undo '{get}': the other side set {field} of {ident} too, and "
+                    "both values are kept as a conflict; settle it first ('ipcoop "
+                    "conflicts' lists it, 'ipcoop settle {ident} {field} N' keeps one); "
+                    "nothing was changed"
+                ).format(get=entry.get("command"), field=field, ident=ident)
             )
 
 
@@ -243,16 +254,20 @@ def _refuse_if_used(
         used = key in value if isinstance(value, list) else value == key
         if doc is not None and used:
             raise IpcoopError(
-                f"cannot undo '{entry.get('command')}': project {pid} uses the "
-                f"{table.rstrip('s')} {key} it made (see 'ipcoop log'); nothing was changed"
+                tr(
+                    "cannot undo '{get}': project {pid} uses the {rstrip} {key} it made "
+                    "(see 'ipcoop log'); nothing was changed"
+                ).format(get=entry.get("command"), pid=pid, rstrip=table.rstrip("s"), key=key)
             )
 
 
 def _changed_since(entry: dict[str, Any], key: Any, table: str = "projects") -> IpcoopError:
     what = f"project {key}" if table == "projects" else f"{table.rstrip('s')} {key}"
     return IpcoopError(
-        f"cannot undo '{entry.get('command')}': {what} has been changed since "
-        f"(see 'ipcoop log'); nothing was changed"
+        tr(
+            "cannot undo '{get}': {what} has been changed since (see 'ipcoop "
+            "log'); nothing was changed"
+        ).format(get=entry.get("command"), what=what)
     )
 
 

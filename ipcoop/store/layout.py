@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipcoop.base.errors import DatabaseError
+from ipcoop.base.i18n import tr
 
 if TYPE_CHECKING:  # the record type, for readers and type checkers only
     from ipcoop.base.records import Project
@@ -119,11 +120,18 @@ def has_conflict_markers(raw: bytes) -> bool:
 def decode(raw: bytes, path: Path, duplicates: list[str] | None = None) -> Any:
     """The JSON in `raw`, or DatabaseError saying why it is unusable."""
     if not raw or raw.isspace():
-        raise DatabaseError(f"{path} is empty (0 bytes of data): {recover_hint(path)}")
+        raise DatabaseError(
+            tr("{path} is empty (0 bytes of data): {recover_hint}").format(
+                path=path, recover_hint=recover_hint(path)
+            )
+        )
     if has_conflict_markers(raw):
         raise DatabaseError(
-            f"{path} holds git conflict markers (a merge made without ipcoop's merge "
-            f"driver); run 'ipcoop sync' in its folder to repair it. The file was not changed"
+            tr(
+                "{path} holds git conflict markers (a merge made without ipcoop's "
+                "merge driver); run 'ipcoop sync' in its folder to repair it. The file "
+                "was not changed"
+            ).format(path=path)
         )
     hook = None
     if duplicates is not None:
@@ -139,14 +147,30 @@ def decode(raw: bytes, path: Path, duplicates: list[str] | None = None) -> Any:
     try:
         return parse(raw.decode("utf-8"), hook)
     except UnicodeDecodeError:
-        raise DatabaseError(f"{path} is not UTF-8 text: {recover_hint(path)}") from None
+        raise DatabaseError(
+            tr("{path} is not UTF-8 text: {recover_hint}").format(
+                path=path, recover_hint=recover_hint(path)
+            )
+        ) from None
     except json.JSONDecodeError as exc:
         raise DatabaseError(
-            f"{path} is corrupt (not valid JSON: {exc.msg} at line {exc.lineno} "
-            f"column {exc.colno}): {recover_hint(path)}"
+            tr(
+                "{path} is corrupt (not valid JSON: {msg} at line {lineno} column "
+                "{colno}): {recover_hint}"
+            ).format(
+                path=path,
+                msg=exc.msg,
+                lineno=exc.lineno,
+                colno=exc.colno,
+                recover_hint=recover_hint(path),
+            )
         ) from None
     except (RecursionError, ValueError) as exc:
-        raise DatabaseError(f"{path} is corrupt ({str(exc)[:80]}): {recover_hint(path)}") from None
+        raise DatabaseError(
+            tr("{path} is corrupt ({exc}): {recover_hint}").format(
+                path=path, exc=str(exc)[:80], recover_hint=recover_hint(path)
+            )
+        ) from None
 
 
 def schema_of(data: Any) -> int | None:
@@ -165,8 +189,11 @@ def schema_of(data: Any) -> int | None:
 def refuse_newer(schema: int, path: Path) -> None:
     if schema > SCHEMA_VERSION:
         raise DatabaseError(
-            f"{path} was written by a newer ipcoop (schema {schema}; this version reads "
-            f"up to {SCHEMA_VERSION}); upgrade ipcoop to use it. The file was not changed"
+            tr(
+                "{path} was written by a newer ipcoop (schema {schema}; this version "
+                "reads up to {schema_version}); upgrade ipcoop to use it. The file was "
+                "not changed"
+            ).format(path=path, schema=schema, schema_version=SCHEMA_VERSION)
         )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ipcoop.base.errors import DatabaseError
+from ipcoop.base.i18n import tr
 from ipcoop.store import cache, checks, files, identity, layout
 from ipcoop.store.rawtable import RawTable
 from ipcoop.store.session import SMALL_TABLES, Database
@@ -53,7 +54,9 @@ def decode_current(
     if schema is None:
         what = layout.shape_problem(data) or "no schema version"
         raise DatabaseError(
-            f"{path} is not an ipcoop database ({what}): {layout.recover_hint(path)}"
+            tr("{path} is not an ipcoop database ({what}): {recover_hint}").format(
+                path=path, what=what, recover_hint=layout.recover_hint(path)
+            )
         )
     layout.refuse_newer(schema, path)
     if schema < layout.SCHEMA_VERSION:
@@ -63,7 +66,9 @@ def decode_current(
     problem = layout.shape_problem(data)
     if problem:
         raise DatabaseError(
-            f"{path} is not an ipcoop database ({problem}): {layout.recover_hint(path)}"
+            tr("{path} is not an ipcoop database ({problem}): {recover_hint}").format(
+                path=path, problem=problem, recover_hint=layout.recover_hint(path)
+            )
         )
     return data, schema, duplicates
 
@@ -83,15 +88,19 @@ def _careful(path: Path, raw: bytes, writable: bool) -> Database:
     damaged = [p for p in found if p.kind == "damaged"]
     if damaged:
         raise DatabaseError(
-            f"{path} has a damaged record ({damaged[0].text}); it was left as it is "
-            f"('ipcoop --db {path} check' lists the problems)"
+            tr(
+                "{path} has a damaged record ({text}); it was left as it is ('ipcoop "
+                "--db {path} check' lists the problems)"
+            ).format(path=path, text=damaged[0].text)
         )
     unsound = [p for p in found if p.kind == "unsound"]
     if writable and unsound:
         more = f" and {len(unsound) - 1} more" if len(unsound) > 1 else ""
         raise DatabaseError(
-            f"{path} has problems ({unsound[0].text}{more}); a change would carry them "
-            f"forward, so nothing was written: 'ipcoop --db {path} check' lists them"
+            tr(
+                "{path} has problems ({text}{more}); a change would carry them "
+                "forward, so nothing was written: 'ipcoop --db {path} check' lists them"
+            ).format(path=path, text=unsound[0].text, more=more)
         )
     stats = cache.project_stats(data["projects"])
     ours = not migrated and layout.serialise(data) == raw

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ipcoop.base.errors import DatabaseError
+from ipcoop.base.i18n import tr
 from ipcoop.store.paths import lock_path, lock_timeout
 
 
@@ -48,7 +49,9 @@ def locked(
         try:
             fd = os.open(target, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
         except OSError as exc:
-            raise DatabaseError(f"cannot lock {path}: {exc.strerror or exc}") from None
+            raise DatabaseError(
+                tr("cannot lock {path}: {value}").format(path=path, value=exc.strerror or exc)
+            ) from None
         if os.geteuid() == 0:
             _give_to_owner(fd, path)
         try:
@@ -61,7 +64,11 @@ def locked(
                         raise (busy or _timed_out_error(path))(timeout) from None
                     time.sleep(0.02)
                 except OSError as exc:
-                    raise DatabaseError(f"cannot lock {path}: {exc.strerror or exc}") from None
+                    raise DatabaseError(
+                        tr("cannot lock {path}: {value}").format(
+                            path=path, value=exc.strerror or exc
+                        )
+                    ) from None
             if _still_names(target, fd):
                 break
         except BaseException:
@@ -72,9 +79,11 @@ def locked(
     def still_held() -> None:
         if not _still_names(target, fd):
             raise DatabaseError(
-                f"the lock file {target.name} was deleted while this command held it, so "
-                f"another command may be writing {path.name} too; nothing was written. "
-                f"Run the command again (and never delete the lock file by hand)"
+                tr(
+                    "the lock file {name} was deleted while this command held it, so "
+                    "another command may be writing {name2} too; nothing was written. Run "
+                    "the command again (and never delete the lock file by hand)"
+                ).format(name=target.name, name2=path.name)
             )
 
     try:
@@ -111,8 +120,10 @@ def _timed_out_error(path: Path) -> Callable[[float], Exception]:
 
 def _timed_out(path: Path, timeout: float) -> DatabaseError:
     return DatabaseError(
-        f"{path} is locked by another ipcoop command (waited {timeout:g} s); "
-        f"try again when it has finished"
+        tr(
+            "{path} is locked by another ipcoop command (waited {timeout:g} s); "
+            "try again when it has finished"
+        ).format(path=path, timeout=timeout)
     )
 
 
@@ -126,7 +137,9 @@ def _filelock(path: Path, timeout: float, target: Path) -> Iterator[None]:
     except Timeout:
         raise _timed_out(path, timeout) from None
     except OSError as exc:
-        raise DatabaseError(f"cannot lock {path}: {exc.strerror or exc}") from None
+        raise DatabaseError(
+            tr("cannot lock {path}: {value}").format(path=path, value=exc.strerror or exc)
+        ) from None
     try:
         yield
     finally:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ipcoop.base.errors import DatabaseError
+from ipcoop.base.i18n import tr
 from ipcoop.store.layout import KEY_RE, SCHEMA_VERSION, Data, recover_hint
 
 SCHEMA_1_TABLES = ("_meta", "areas", "history", "members", "projects")
@@ -53,8 +54,10 @@ def from_2(data: dict[str, Any], path: Path) -> Data:
     for table in tables:
         if not isinstance(data.get(table), dict):
             raise DatabaseError(
-                f"{path} is not an ipcoop database (the table {table!r} is "
-                f"missing): {recover_hint(path)}"
+                tr(
+                    "{path} is not an ipcoop database (the table {table!r} is missing): "
+                    "{recover_hint}"
+                ).format(path=path, table=table, recover_hint=recover_hint(path))
             )
     areas = sorted(data["areas"].values(), key=lambda a: (a.get("order", 0), str(a.get("key"))))
     programmes: dict[str, Any] = {}
@@ -311,12 +314,17 @@ def _keyed(table: dict[str, Any], field: str, what: str, path: Path) -> tuple[di
         key = doc.get(field)
         if not isinstance(key, str) or not KEY_RE.match(key):
             raise DatabaseError(
-                f"{path} has a {what} record with a bad {field}: {recover_hint(path)}"
+                tr("{path} has a {what} record with a bad {field}: {recover_hint}").format(
+                    path=path, what=what, field=field, recover_hint=recover_hint(path)
+                )
             )
         if key in out:
             raise DatabaseError(
-                f"{path} defines the {what} {key!r} twice; keep one of them by hand "
-                f"('ipcoop --db {path} check' lists the problems). The file was not changed"
+                tr(
+                    "{path} defines the {what} {key!r} twice; keep one of them by hand "
+                    "('ipcoop --db {path} check' lists the problems). The file was not "
+                    "changed"
+                ).format(path=path, what=what, key=key)
             )
         out[key] = {**doc, "order": order}
         numbers[int(doc_id)] = key
@@ -326,7 +334,11 @@ def _keyed(table: dict[str, Any], field: str, what: str, path: Path) -> tuple[di
 def from_1(data: dict[str, Any], path: Path, copy: str, name: str) -> Data:
     problem = _shape_1(data)
     if problem:
-        raise DatabaseError(f"{path} is not an ipcoop database ({problem}): {recover_hint(path)}")
+        raise DatabaseError(
+            tr("{path} is not an ipcoop database ({problem}): {recover_hint}").format(
+                path=path, problem=problem, recover_hint=recover_hint(path)
+            )
+        )
     areas, area_keys = _keyed(data["areas"], "key", "area", path)
     members, member_codes = _keyed(data["members"], "code", "member", path)
     renumbered = {"areas": area_keys, "members": member_codes}

@@ -12,6 +12,7 @@ import stat
 from pathlib import Path
 
 from ipcoop.base.errors import DatabaseError
+from ipcoop.base.i18n import tr
 
 APP_NAME = "ipcoop"
 FILE_NAME = "ipcoop.json"
@@ -70,11 +71,11 @@ def resolve(path: Path) -> Path:
     temp files all belong beside the real file.
     """
     if not str(path):
-        raise DatabaseError("the database path is empty; give a file name with --db")
+        raise DatabaseError(tr("the database path is empty; give a file name with --db"))
     try:
         expanded = path.expanduser()
     except RuntimeError:  # ~nosuchuser
-        raise DatabaseError(f"cannot expand {path}: no such user") from None
+        raise DatabaseError(tr("cannot expand {path}: no such user").format(path=path)) from None
     try:
         real = Path(os.path.realpath(expanded, strict=False))
         if os.path.islink(expanded) and not os.path.lexists(real):
@@ -85,9 +86,11 @@ def resolve(path: Path) -> Path:
     except FileNotFoundError:
         return real  # a file (or folder) not there yet: the caller says so
     except OSError as exc:
-        raise DatabaseError(f"cannot use {path}: {exc.strerror or exc}") from None
+        raise DatabaseError(
+            tr("cannot use {path}: {value}").format(path=path, value=exc.strerror or exc)
+        ) from None
     except ValueError:  # a NUL in the name
-        raise DatabaseError(f"{str(path)!r} is not a file name") from None
+        raise DatabaseError(tr("{path!r} is not a file name").format(path=str(path))) from None
     return real
 
 
@@ -114,21 +117,27 @@ def check_regular(path: Path, missing_ok: bool = False) -> bool:
             return False
         if shared_folder(path):
             raise DatabaseError(
-                f"the shared database {path} is missing; 'ipcoop --db {path} sync' puts back "
-                f"the version this copy last synced, 'ipcoop --db {path} check --restore --yes' "
-                f"the one before its last change, with the changes not yet synced but that "
-                f"one (init would replace the shared record)"
+                tr(
+                    "the shared database {path} is missing; 'ipcoop --db {path} sync' puts "
+                    "back the version this copy last synced, 'ipcoop --db {path} check "
+                    "--restore --yes' the one before its last change, with the changes not "
+                    "yet synced but that one (init would replace the shared record)"
+                ).format(path=path)
             ) from None
         raise DatabaseError(
-            f"no database at {path}; create it with 'ipcoop --db {path} init'"
+            tr("no database at {path}; create it with 'ipcoop --db {path} init'").format(path=path)
         ) from None
     except OSError as exc:
-        raise DatabaseError(f"cannot use {path}: {exc.strerror or exc}") from None
+        raise DatabaseError(
+            tr("cannot use {path}: {value}").format(path=path, value=exc.strerror or exc)
+        ) from None
     if stat.S_ISDIR(info.st_mode):
-        raise DatabaseError(f"{path} is a folder, not a database file")
+        raise DatabaseError(tr("{path} is a folder, not a database file").format(path=path))
     if not stat.S_ISREG(info.st_mode):
         raise DatabaseError(
-            f"{path} is not a regular file (a device, FIFO or socket); "
-            f"give the path of a database file"
+            tr(
+                "{path} is not a regular file (a device, FIFO or socket); give the "
+                "path of a database file"
+            ).format(path=path)
         )
     return True

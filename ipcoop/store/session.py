@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipcoop.base.errors import DatabaseError, IpcoopError, NotFound
+from ipcoop.base.i18n import tr
 from ipcoop.store import cache, checks, files, identity, journal, layout
 from ipcoop.store.layout import shape
 from ipcoop.store.rawtable import RawTable
@@ -70,8 +71,10 @@ class Database:
 
     def _damaged(self, what: str) -> DatabaseError:
         return DatabaseError(
-            f"{self.path} has a damaged record ({what}); it was left as it is "
-            f"('ipcoop --db {self.path} check' lists the problems)"
+            tr(
+                "{path} has a damaged record ({what}); it was left as it is ('ipcoop "
+                "--db {path} check' lists the problems)"
+            ).format(path=self.path, what=what)
         )
 
     def has_project(self, project_id: int) -> bool:
@@ -80,7 +83,11 @@ class Database:
     def project(self, project_id: int) -> Project:
         doc = self._doc(project_id)
         if doc is None:
-            raise NotFound(f"no project with id {project_id} (see 'ipcoop list')")
+            raise NotFound(
+                tr("no project with id {project_id} (see 'ipcoop list')").format(
+                    project_id=project_id
+                )
+            )
         return shape(project_id, doc)
 
     def projects(self) -> list[Project]:
@@ -201,7 +208,7 @@ class Database:
     # ------------------------------------------------------------------ changes
     def _require_writable(self) -> None:
         if not self.writable:
-            raise IpcoopError("internal: the database was opened read-only")
+            raise IpcoopError(tr("internal: the database was opened read-only"))
 
     def _record(self, table: str, key: Any, before: Any, after: Any) -> None:
         self._changes.append({"table": table, "id": key, "before": before, "after": after})
@@ -251,7 +258,11 @@ class Database:
         raw = self.projects_table
         taken = [pid for pid in ids if raw.get(str(pid)) is not None]
         if taken:  # allocate never hands out a stored id; refuse rather than overwrite
-            raise DatabaseError(f"{self.path}: id {taken[0]} is taken; nothing was changed")
+            raise DatabaseError(
+                tr("{path}: id {taken} is taken; nothing was changed").format(
+                    path=self.path, taken=taken[0]
+                )
+            )
         if raw.raw and len(raw.edits) + len(docs) < SPLICE_LIMIT:
             # A sheet of a few dozen: spliced in as lines, the rest of the file untouched
             # (20 new projects into 50,000: 0.2 s instead of 1 s parsing and rewriting all).
@@ -279,7 +290,7 @@ class Database:
         project_id = int(record["id"])
         before = self._doc(project_id)
         if before is None:
-            raise NotFound(f"no project with id {project_id}")
+            raise NotFound(tr("no project with id {project_id}").format(project_id=project_id))
         before = dict(before)  # the stored record may be changed in place below
         doc = layout.canonical_project(record)
         doc.pop("id", None)
@@ -307,7 +318,7 @@ class Database:
         for pid in project_ids:
             before = self._doc(pid)
             if before is None:
-                raise NotFound(f"no project with id {pid}")
+                raise NotFound(tr("no project with id {pid}").format(pid=pid))
             self._put(pid, None)
             self._record("projects", pid, dict(before), None)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ipcoop.base.errors import IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.store import identity
 from ipcoop.sync import signers as sig
 from ipcoop.sync import trust
@@ -24,7 +25,9 @@ def _repo(path: Path) -> Repo:
     repo = Repo(Git(path.parent), path.name)
     if not repo.exists() or repo.remote_url() is None:
         raise IpcoopError(
-            f"{path} is not shared yet, so nothing is signed; 'ipcoop sync REMOTE' shares it"
+            tr(
+                "{path} is not shared yet, so nothing is signed; 'ipcoop sync REMOTE' shares it"
+            ).format(path=path)
         )
     return repo
 
@@ -131,7 +134,7 @@ def verify(path: Path) -> dict[str, Any]:
     pinned = trust.roots(identity.read_local(path))
     if not pinned:
         raise IpcoopError(
-            "this copy has not signed yet, so it trusts no key; run 'ipcoop sync' once"
+            tr("this copy has not signed yet, so it trusts no key; run 'ipcoop sync' once")
         )
     head, theirs = repo.revs("HEAD", "refs/remotes/origin/main")
     judge = Judge(repo, pinned, fresh=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ipcoop.base.errors import DatabaseError, IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.store import files, identity, layout, paths
 from ipcoop.store.lock import locked
 from ipcoop.store.merge import merge
@@ -34,8 +35,10 @@ ATTEMPTS = 6
 
 def _busy(timeout: float) -> IpcoopError:
     return IpcoopError(
-        f"another 'ipcoop sync' of this database is running (waited {timeout:g} s); "
-        f"let it finish, then sync again if needed"
+        tr(
+            "another 'ipcoop sync' of this database is running (waited {timeout:g} "
+            "s); let it finish, then sync again if needed"
+        ).format(timeout=timeout)
     )
 
 
@@ -51,9 +54,11 @@ def sync(
     if path != db.expanduser().absolute() and os.path.islink(db.expanduser()):
         # Its folder would become a git repository: the link's target's, say the home.
         raise DatabaseError(
-            f"{db} is a symbolic link to {path}; sharing makes the database's folder a git "
-            f"repository, so keep the shared database in a folder of its own and give it "
-            f"itself with --db"
+            tr(
+                "{db} is a symbolic link to {path}; sharing makes the database's "
+                "folder a git repository, so keep the shared database in a folder of "
+                "its own and give it itself with --db"
+            ).format(db=db, path=path)
         )
     if not path.parent.is_dir():
         # A first-time user joining: the default folder is made, as any first command does.
@@ -62,7 +67,11 @@ def sync(
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise DatabaseError(f"cannot create {path.parent}: {exc.strerror or exc}") from None
+            raise DatabaseError(
+                tr("cannot create {parent}: {value}").format(
+                    parent=path.parent, value=exc.strerror or exc
+                )
+            ) from None
     if key is not None:  # a key that cannot sign is refused before anything is touched
         from ipcoop.sync.keys import load
 
@@ -90,8 +99,10 @@ def _sync(
     top = folder if repo.exists() else repo.enclosing()
     if top is not None and top.resolve() != folder.resolve():
         raise IpcoopError(
-            f"{folder} is inside the git repository {top}; keep the shared database in a "
-            f"folder of its own (move it, then sync)"
+            tr(
+                "{folder} is inside the git repository {top}; keep the shared database "
+                "in a folder of its own (move it, then sync)"
+            ).format(folder=folder, top=top)
         )
     report = Report(put_back=put_back)
     signing_key = trust.key_of(path, key, who)  # before anything changes: a bad key refuses
@@ -104,8 +115,11 @@ def _sync(
     config = repo.local_config() if repo.exists() else {}
     if "remote.origin.url" not in config:
         raise IpcoopError(
-            f"{path} is not shared yet; run 'ipcoop sync REMOTE' once, where REMOTE is a git "
-            f"URL or path both sides can reach (an empty bare repository to start)"
+            tr(
+                "{path} is not shared yet; run 'ipcoop sync REMOTE' once, where REMOTE "
+                "is a git URL or path both sides can reach (an empty bare repository "
+                "to start)"
+            ).format(path=path)
         )
     repo.configure(None, config)
     report.remote = config["remote.origin.url"]
@@ -160,7 +174,11 @@ def _exchange(repo: Repo, path: Path, report: Report, key: Any) -> None:
         held = locks.blocking(repo.refused)
         if held is not None:
             raise GitError(locks.held_message(held))
-        raise GitError(f"the remote kept changing during {ATTEMPTS} attempts; sync again")
+        raise GitError(
+            tr("the remote kept changing during {attempts} attempts; sync again").format(
+                attempts=ATTEMPTS
+            )
+        )
     report.tally()
     state = identity.read_local(path)
     judge = Judge(repo, trust.roots(state))
@@ -374,8 +392,10 @@ def _base(
     base_rev = repo.merge_base(head, theirs)
     if base_rev is None:
         raise IpcoopError(
-            f"{remote} holds an unrelated database (no common history); the local file "
-            f"was not changed"
+            tr(
+                "{remote} holds an unrelated database (no common history); the local "
+                "file was not changed"
+            ).format(remote=remote)
         )
     base_raw = judge.db_raw(base_rev) if base_rev in judge.verdicts else repo.blob(base_rev)
     return False, parse_blob(base_raw, "the common version") if base_raw else None

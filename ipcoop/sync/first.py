@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from ipcoop.base.errors import IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.store import files, identity, paths
 from ipcoop.store.admin import aside_name
 from ipcoop.store.lock import locked
@@ -17,13 +18,15 @@ from ipcoop.sync.repo import BRANCH_REF, REMOTE_REF, Repo, probe
 def normalise(remote: str) -> str:
     """A local path is stored absolute, so the repository works from any folder."""
     if not remote.strip() or remote.startswith("-") or "\x00" in remote:
-        raise IpcoopError(f"{remote!r} is not a git URL or path")
+        raise IpcoopError(tr("{remote!r} is not a git URL or path").format(remote=remote))
     if "://" in remote or (":" in remote.split("/", maxsplit=1)[0] and not Path(remote).exists()):
         return remote
     try:
         return str(Path(remote).expanduser().resolve())
     except (RuntimeError, OSError) as exc:  # ~nosuchuser, a symlink loop
-        raise IpcoopError(f"cannot use the remote {remote}: {exc}") from None
+        raise IpcoopError(
+            tr("cannot use the remote {remote}: {exc}").format(remote=remote, exc=exc)
+        ) from None
 
 
 def _as_found(path: Path) -> tuple[str, bool]:
@@ -47,8 +50,10 @@ def first_time(repo: Repo, path: Path, remote: str) -> tuple[str, str]:
     if current is not None:
         if current != remote:
             raise IpcoopError(
-                f"{path} is already shared with {current}; to change that, "
-                f"run 'git -C {path.parent} remote set-url origin {remote}'"
+                tr(
+                    "{path} is already shared with {current}; to change that, run 'git -C "
+                    "{parent} remote set-url origin {remote}'"
+                ).format(path=path, current=current, parent=path.parent, remote=remote)
             )
         return "", ""
     heads = probe(repo.git, remote)
@@ -57,16 +62,20 @@ def first_time(repo: Repo, path: Path, remote: str) -> tuple[str, str]:
         damage, untouched = _as_found(path) if exists else ("", True)
         if damage:
             raise IpcoopError(
-                f"{remote} already holds a database, and {path.name} here cannot be read "
-                f"({damage}); move it aside ('mv {path} {path}.damaged'), then run "
-                f"'ipcoop sync {remote}' to fetch the shared one"
+                tr(
+                    "{remote} already holds a database, and {name} here cannot be read "
+                    "({damage}); move it aside ('mv {path} {path}.damaged'), then run "
+                    "'ipcoop sync {remote}' to fetch the shared one"
+                ).format(remote=remote, name=path.name, damage=damage, path=path)
             )
         if not untouched:
             raise IpcoopError(
-                f"{remote} already holds a database, and {path.name} here is another one "
-                f"(unrelated histories, and changes made here); to join: move {path.name} "
-                f"aside, run 'ipcoop sync {remote}' to fetch the shared one, then make your "
-                f"changes again there ('ipcoop --db OLD log' lists them)"
+                tr(
+                    "{remote} already holds a database, and {name} here is another one "
+                    "(unrelated histories, and changes made here); to join: move {name} "
+                    "aside, run 'ipcoop sync {remote}' to fetch the shared one, then make "
+                    "your changes again there ('ipcoop --db OLD log' lists them)"
+                ).format(remote=remote, name=path.name)
             )
         existed = repo.exists()
         try:
@@ -79,13 +88,17 @@ def first_time(repo: Repo, path: Path, remote: str) -> tuple[str, str]:
             raise
     if heads:
         raise IpcoopError(
-            f"{remote} is a git repository without an ipcoop database "
-            f"(no branch main); give an empty repository or one ipcoop shared"
+            tr(
+                "{remote} is a git repository without an ipcoop database (no branch "
+                "main); give an empty repository or one ipcoop shared"
+            ).format(remote=remote)
         )
     if not exists:
         raise IpcoopError(
-            f"there is no database at {path} to share, and {remote} is empty; "
-            f"create one first ('ipcoop --db {path} init')"
+            tr(
+                "there is no database at {path} to share, and {remote} is empty; "
+                "create one first ('ipcoop --db {path} init')"
+            ).format(path=path, remote=remote)
         )
     repo.init()
     repo.configure(remote)
@@ -102,8 +115,10 @@ def _join(repo: Repo, path: Path, remote: str, exists: bool) -> tuple[str, str]:
     if raw is None:
         listed = ", ".join(repo.files(theirs)) if theirs else "nothing"
         raise IpcoopError(
-            f"{remote} holds no {path.name} on its branch main "
-            f"(it holds: {listed}); is it an ipcoop remote?"
+            tr(
+                "{remote} holds no {name} on its branch main (it holds: {listed}); is "
+                "it an ipcoop remote?"
+            ).format(remote=remote, name=path.name, listed=listed)
         )
     assert theirs is not None  # it gave the file
     guard.remote_data(repo, theirs, remote)
@@ -123,5 +138,9 @@ def _keep(path: Path) -> str:
     try:
         os.link(path, kept)
     except OSError as exc:
-        raise IpcoopError(f"cannot keep {path} aside as {kept.name}: {exc.strerror}") from None
+        raise IpcoopError(
+            tr("cannot keep {path} aside as {name}: {strerror}").format(
+                path=path, name=kept.name, strerror=exc.strerror
+            )
+        ) from None
     return kept.name

@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 from ipcoop.base.errors import IpcoopError
+from ipcoop.base.i18n import tr
 
 # Every object, ref and index git writes is synced to disk before git goes on: a
 # power cut must not leave an empty object that fails every later sync (git 2.36
@@ -47,8 +48,10 @@ class Git:
     def __init__(self, folder: Path, name: str = "ipcoop", email: str = "ipcoop@ipcoop.invalid"):
         if shutil.which("git") is None:
             raise GitError(
-                "git is not installed; install it (Debian: apt-get install git) "
-                "to share the database"
+                tr(
+                    "git is not installed; install it (Debian: apt-get install git) to "
+                    "share the database"
+                )
             )
         self.folder = folder
         self.env = dict(os.environ)
@@ -89,21 +92,30 @@ class Git:
                 start_new_session=True,
             )
         except OSError as exc:
-            raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+            raise GitError(
+                tr("cannot run git: {value}").format(value=exc.strerror or exc)
+            ) from None
         try:
             out, err = process.communicate(input, timeout=limit)
         except subprocess.TimeoutExpired:
             _kill(process)
             raise GitError(
-                f"git {args[0]} did not finish within {limit:g} s (a remote that does not "
-                f"answer?); nothing is lost, sync again later. IPCOOP_GIT_TIMEOUT sets the limit"
+                tr(
+                    "git {args} did not finish within {limit:g} s (a remote that does not "
+                    "answer?); nothing is lost, sync again later. IPCOOP_GIT_TIMEOUT sets "
+                    "the limit"
+                ).format(args=args[0], limit=limit)
             ) from None
         except BaseException:  # Ctrl-C: git goes too
             _kill(process)
             raise
         done = subprocess.CompletedProcess(command, process.returncode, out, err)
         if check and done.returncode != 0:
-            raise GitError(f"git {args[0]} failed: {last_line(done.stderr)}")
+            raise GitError(
+                tr("git {args} failed: {last_line}").format(
+                    args=args[0], last_line=last_line(done.stderr)
+                )
+            )
         return done
 
     def out(self, *args: str, **kwargs: object) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ipcoop.base.errors import DatabaseError, IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.store import files, layout
 from ipcoop.store.paths import check_regular
 from ipcoop.sync import incoming
@@ -42,8 +43,10 @@ def remote_data(
     foreign = repo.foreign_entries(rev) if tree else []
     if foreign:
         raise GitError(
-            f"{remote} holds {', '.join(foreign[:3])} beside the database, which ipcoop "
-            f"never shares{UNCHANGED}; whoever manages the remote should remove it"
+            tr(
+                "{remote} holds {items} beside the database, which ipcoop never "
+                "shares{unchanged}; whoever manages the remote should remove it"
+            ).format(remote=remote, items=", ".join(foreign[:3]), unchanged=UNCHANGED)
         )
     try:
         data = parse_blob(
@@ -55,8 +58,11 @@ def remote_data(
     problem = incoming.problem(ours, data, base)
     if problem:
         raise GitError(
-            f"the database on {remote} holds a record this copy refuses ({problem}){UNCHANGED}; "
-            f"the copy that made it should correct it and sync"
+            tr(
+                "the database on {remote} holds a record this copy refuses "
+                "({problem}){unchanged}; the copy that made it should correct it and "
+                "sync"
+            ).format(remote=remote, problem=problem, unchanged=UNCHANGED)
         )
     return data
 
@@ -67,8 +73,11 @@ def outgoing(ours: layout.Data, remote_data: layout.Data, remote: str) -> None:
     problem = incoming.problem(remote_data, ours, remote_data)
     if problem:
         raise GitError(
-            f"this copy's database would be refused by the other copies ({problem}); "
-            f"nothing was sent to {remote}. 'ipcoop check' lists what is wrong"
+            tr(
+                "this copy's database would be refused by the other copies "
+                "({problem}); nothing was sent to {remote}. 'ipcoop check' lists what "
+                "is wrong"
+            ).format(problem=problem, remote=remote)
         )
 
 
@@ -78,8 +87,10 @@ def merged(data: layout.Data, ours: layout.Data, remote: str) -> layout.Data:
     problem = incoming.problem(ours, data, None)
     if problem:
         raise GitError(
-            f"merging {remote} would give a record this copy refuses ({problem}); "
-            f"nothing here was changed"
+            tr(
+                "merging {remote} would give a record this copy refuses ({problem}); "
+                "nothing here was changed"
+            ).format(remote=remote, problem=problem)
         )
     return data
 
@@ -90,11 +101,14 @@ def leased(data: layout.Data, remote: str) -> None:
     problem = incoming.overlap(data)
     if problem:
         raise GitError(
-            f"after merging {remote}, {problem}: the remote lost a lease (a backup put "
-            f"back, a forced push) and the same ids went to two copies; nothing here was "
-            f"changed. To go on, keep this copy's work in a sheet ('ipcoop export --output "
-            f"mine.json'), move this folder aside, run 'ipcoop sync {remote}' to join "
-            f"afresh, then 'ipcoop import mine.json' (its projects come in with new ids)"
+            tr(
+                "after merging {remote}, {problem}: the remote lost a lease (a backup "
+                "put back, a forced push) and the same ids went to two copies; nothing "
+                "here was changed. To go on, keep this copy's work in a sheet ('ipcoop "
+                "export --output mine.json'), move this folder aside, run 'ipcoop sync "
+                "{remote}' to join afresh, then 'ipcoop import mine.json' (its "
+                "projects come in with new ids)"
+            ).format(remote=remote, problem=problem)
         )
 
 
@@ -117,10 +131,13 @@ def fetch_forward(repo: Repo, remote: str, put_back: bool = False) -> None:
     repo.git.run("update-ref", REMOTE_REF, seen)
     where = f"its branch main is back at {now[:12]}" if now else "it has lost its branch main"
     raise GitError(
-        f"{remote} was rewound: {where}, which does not hold {seen[:12]} that "
-        f"this copy synced before (a restored backup or a forced push); nothing was merged "
-        f"and nothing here was changed. Ask whoever manages it why; then 'ipcoop sync "
-        f"--put-back' puts this copy's history back, merged with anything pushed since"
+        tr(
+            "{remote} was rewound: {where}, which does not hold {seen} that this "
+            "copy synced before (a restored backup or a forced push); nothing was "
+            "merged and nothing here was changed. Ask whoever manages it why; then "
+            "'ipcoop sync --put-back' puts this copy's history back, merged with "
+            "anything pushed since"
+        ).format(remote=remote, where=where, seen=seen[:12])
     )
 
 
@@ -146,11 +163,14 @@ def descends(path: Path, data: layout.Data, shared: layout.Data | None) -> None:
     if reused:  # an older version, with a command made on it since under a key in use
         made = data["history"][reused[0]].get("command", "?")
         raise GitError(
-            f"{path.name} here is an older version of the shared record (a backup put back?) "
-            f"with a command made on it since ('{made}'), whose journal entry reuses one "
-            f"already shared, so nothing was sent. Keep it aside ('mv {path} {path}.old'), "
-            f"run 'ipcoop --db {path} sync' to take the shared record again, and make that "
-            f"command again ('ipcoop --db {path}.old log' lists what it holds)"
+            tr(
+                "{name} here is an older version of the shared record (a backup put "
+                "back?) with a command made on it since ('{made}'), whose journal "
+                "entry reuses one already shared, so nothing was sent. Keep it aside "
+                "('mv {path} {path}.old'), run 'ipcoop --db {path} sync' to take the "
+                "shared record again, and make that command again ('ipcoop --db "
+                "{path}.old log' lists what it holds)"
+            ).format(name=path.name, made=made, path=path)
         )
     if not missing:
         return
@@ -158,20 +178,26 @@ def descends(path: Path, data: layout.Data, shared: layout.Data | None) -> None:
     older = data["history"] and set(data["history"]) <= set(shared["history"])
     if older and set(data["copies"]) <= set(shared["copies"]):
         raise GitError(
-            f"{name} here is an older version of the shared record (a backup put back? it "
-            f"lacks {len(missing)} of the changes this copy last synced), so nothing was "
-            f"sent. To go back on a change, use 'ipcoop undo' instead; to take the shared "
-            f"record again: 'mv {path} {path}.old', then 'ipcoop --db {path} sync'"
+            tr(
+                "{name} here is an older version of the shared record (a backup put "
+                "back? it lacks {count} of the changes this copy last synced), so "
+                "nothing was sent. To go back on a change, use 'ipcoop undo' instead; "
+                "to take the shared record again: 'mv {path} {path}.old', then 'ipcoop "
+                "--db {path} sync'"
+            ).format(name=name, count=len(missing), path=path)
         )
     raise GitError(
-        f"{name} here does not come from the shared record: it lacks {len(missing)} of the "
-        f"changes this copy last synced (made anew by init, or replaced by another "
-        f"database's file), so nothing was sent and the shared record is unchanged. To "
-        f"keep its projects: move it aside ('mv {path} {path}.other'), run 'ipcoop --db "
-        f"{path} sync' to put the shared record back, then bring over the projects only it "
-        f"holds ('ipcoop --db {path}.other export --output other.csv', keep the rows of "
-        f"those projects only (the bundled ones are in the record already), then 'ipcoop "
-        f"--db {path} import other.csv')"
+        tr(
+            "{name} here does not come from the shared record: it lacks {count} of "
+            "the changes this copy last synced (made anew by init, or replaced by "
+            "another database's file), so nothing was sent and the shared record "
+            "is unchanged. To keep its projects: move it aside ('mv {path} "
+            "{path}.other'), run 'ipcoop --db {path} sync' to put the shared "
+            "record back, then bring over the projects only it holds ('ipcoop --db "
+            "{path}.other export --output other.csv', keep the rows of those "
+            "projects only (the bundled ones are in the record already), then "
+            "'ipcoop --db {path} import other.csv')"
+        ).format(name=name, count=len(missing), path=path)
     )
 
 
@@ -227,12 +253,19 @@ def own_entries(path: Path, data: dict[str, Any], known: set[str]) -> None:
     foreign = sorted(k for k in set(data["history"]) - known if not owned(k, me))
     if foreign:
         raise GitError(
-            f"{path.name} holds {len(foreign)} journal entr"
-            f"{'y' if len(foreign) == 1 else 'ies'} of another copy ({foreign[0]}) that no "
-            f"sync brought here (a file or backup copied from another copy?), so nothing "
-            f"was sent: the other copies would hold it aside. To go back to the shared "
-            f"record as this copy last synced it: 'mv {path} {path}.other', then "
-            f"'ipcoop --db {path} sync'"
+            tr(
+                "{name} holds {count} journal entr{value} of another copy ({foreign}) "
+                "that no sync brought here (a file or backup copied from another "
+                "copy?), so nothing was sent: the other copies would hold it aside. To "
+                "go back to the shared record as this copy last synced it: 'mv {path} "
+                "{path}.other', then 'ipcoop --db {path} sync'"
+            ).format(
+                name=path.name,
+                count=len(foreign),
+                value="y" if len(foreign) == 1 else "ies",
+                foreign=foreign[0],
+                path=path,
+            )
         )
 
 
@@ -243,10 +276,12 @@ def made_by_commands(path: Path, data: dict[str, Any], before: dict[str, Any]) -
     problem = incoming.problem(before, data, before)
     if problem:
         raise GitError(
-            f"{path.name} holds a change no ipcoop command made ({problem}: a plain 'git "
-            f"pull' or an edit by hand?), so nothing was committed or sent. To go back to "
-            f"the shared record as this copy last synced it: 'mv {path} {path}.other', "
-            f"then 'ipcoop --db {path} sync'"
+            tr(
+                "{name} holds a change no ipcoop command made ({problem}: a plain 'git "
+                "pull' or an edit by hand?), so nothing was committed or sent. To go "
+                "back to the shared record as this copy last synced it: 'mv {path} "
+                "{path}.other', then 'ipcoop --db {path} sync'"
+            ).format(name=path.name, problem=problem, path=path)
         )
 
 
@@ -258,6 +293,8 @@ def sound_to_send(path: Path, data: dict[str, Any], before: dict[str, Any] | Non
     found = incoming.records_problem(before, data)
     if found:
         raise IpcoopError(
-            f"{path.name} holds a record every other copy would refuse ({found}); "
-            f"'ipcoop check' lists what is wrong. Nothing was sent"
+            tr(
+                "{name} holds a record every other copy would refuse ({found}); "
+                "'ipcoop check' lists what is wrong. Nothing was sent"
+            ).format(name=path.name, found=found)
         )

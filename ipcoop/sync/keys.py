@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ipcoop.base.errors import IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.store.paths import local_path
 
 TYPES = (
@@ -71,8 +72,10 @@ def _keygen() -> str:
     found = shutil.which("ssh-keygen")
     if found is None:
         raise KeyError_(
-            "ssh-keygen is not installed, and every change a sync sends is signed with it; "
-            "install OpenSSH (Debian: apt-get install openssh-client)"
+            tr(
+                "ssh-keygen is not installed, and every change a sync sends is signed "
+                "with it; install OpenSSH (Debian: apt-get install openssh-client)"
+            )
         )
     return found
 
@@ -87,7 +90,7 @@ def _run(*args: str) -> subprocess.CompletedProcess:
             check=False,
         )
     except (OSError, subprocess.SubprocessError) as exc:
-        raise KeyError_(f"cannot run ssh-keygen: {exc}") from None
+        raise KeyError_(tr("cannot run ssh-keygen: {exc}").format(exc=exc)) from None
 
 
 def _looks_public(path: Path) -> bool:
@@ -105,23 +108,33 @@ def load(path: Path, what: str = "the key", quick: bool = False) -> Key:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise KeyError_(f"{what} {path} does not exist") from None
+        raise KeyError_(tr("{what} {path} does not exist").format(what=what, path=path)) from None
     except OSError as exc:
-        raise KeyError_(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+        raise KeyError_(
+            tr("cannot read {what} {path}: {value}").format(
+                what=what, path=path, value=exc.strerror or exc
+            )
+        ) from None
     if not stat.S_ISREG(info.st_mode):
-        raise KeyError_(f"{what} {path} is not a file")
+        raise KeyError_(tr("{what} {path} is not a file").format(what=what, path=path))
     if _looks_public(path):
         raise KeyError_(
-            f"{what} {path} is a public key; give the private key beside it"
+            tr("{what} {path} is a public key; give the private key beside it").format(
+                what=what, path=path
+            )
             + (f" ({path.with_suffix('')})" if path.suffix == ".pub" else "")
         )
     if info.st_mode & 0o077:
         raise KeyError_(
-            f"{what} {path} can be read by others (mode {stat.S_IMODE(info.st_mode):o}), "
-            f"which ssh refuses for a private key; run 'chmod 600 {path}'"
+            tr(
+                "{what} {path} can be read by others (mode {s_imode:o}), which ssh "
+                "refuses for a private key; run 'chmod 600 {path}'"
+            ).format(what=what, path=path, s_imode=stat.S_IMODE(info.st_mode))
         )
     if not os.access(path, os.R_OK):
-        raise KeyError_(f"cannot read {what} {path}: permission denied")
+        raise KeyError_(
+            tr("cannot read {what} {path}: permission denied").format(what=what, path=path)
+        )
     if quick:  # this copy's own key, as ssh-keygen made it: its public half beside it
         try:
             parts = path.with_name(path.name + ".pub").read_text("ascii").split()
@@ -135,16 +148,25 @@ def load(path: Path, what: str = "the key", quick: bool = False) -> Key:
         text = reason[-1] if reason else "not a key"
         if "passphrase" in text:
             raise KeyError_(
-                f"{what} {path} has a passphrase, and a sync signs without asking for one; "
-                f"give a key without a passphrase (or let ipcoop make one: leave out --key)"
+                tr(
+                    "{what} {path} has a passphrase, and a sync signs without asking for "
+                    "one; give a key without a passphrase (or let ipcoop make one: leave "
+                    "out --key)"
+                ).format(what=what, path=path)
             )
-        raise KeyError_(f"{what} {path} is not an OpenSSH private key ({text})")
+        raise KeyError_(
+            tr("{what} {path} is not an OpenSSH private key ({text})").format(
+                what=what, path=path, text=text
+            )
+        )
     parts = done.stdout.decode("utf-8", "replace").split()
     if len(parts) < 2 or parts[0] not in TYPES:
         kind = parts[0] if parts else "unknown"
         raise KeyError_(
-            f"{what} {path} is a key of type {kind}, which cannot sign without a device; "
-            f"give an ed25519, ECDSA or RSA key"
+            tr(
+                "{what} {path} is a key of type {kind}, which cannot sign without a "
+                "device; give an ed25519, ECDSA or RSA key"
+            ).format(what=what, path=path, kind=kind)
         )
     return Key(path, f"{parts[0]} {parts[1]}")
 
@@ -161,9 +183,12 @@ def ensure(db: Path, given: Path | None, saved: str | None, name: str, signed: b
         return load(own, "this copy's key", quick=True)
     if signed:
         raise KeyError_(
-            f"this copy's key {own} is missing, and the other copies know this copy by it; "
-            f'put it back from a backup, or make a new one (\'ssh-keygen -t ed25519 -N "" '
-            f"-f PATH') and sync with '--key PATH' (a trusted copy must then approve it)"
+            tr(
+                "this copy's key {own} is missing, and the other copies know this copy "
+                "by it; put it back from a backup, or make a new one ('ssh-keygen -t "
+                "ed25519 -N \"\" -f PATH') and sync with '--key PATH' (a trusted copy "
+                "must then approve it)"
+            ).format(own=own)
         )
     return _make(own, name)
 
@@ -179,7 +204,11 @@ def _make(target: Path, name: str) -> Key:
         done = _run("-q", "-t", "ed25519", "-N", "", "-C", f"ipcoop {name}", "-f", str(tmp))
         if done.returncode != 0:
             reason = done.stderr.decode("utf-8", "replace").strip() or "no reason given"
-            raise KeyError_(f"cannot make a signing key in {target.parent}: {reason}")
+            raise KeyError_(
+                tr("cannot make a signing key in {parent}: {reason}").format(
+                    parent=target.parent, reason=reason
+                )
+            )
         for made in (tmp, tmp.with_name(tmp.name + ".pub")):
             with open(made, "rb") as handle:
                 os.fsync(handle.fileno())
@@ -189,7 +218,9 @@ def _make(target: Path, name: str) -> Key:
         fsync_dir(target.parent)
     except OSError as exc:
         raise KeyError_(
-            f"cannot make a signing key in {target.parent}: {exc.strerror or exc}"
+            tr("cannot make a signing key in {parent}: {value}").format(
+                parent=target.parent, value=exc.strerror or exc
+            )
         ) from None
     finally:
         for left in (tmp, tmp.with_name(tmp.name + ".pub")):

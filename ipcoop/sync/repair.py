@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ipcoop.base.errors import DatabaseError
+from ipcoop.base.i18n import tr
 from ipcoop.store import files, layout
 from ipcoop.store.merge import merge
 from ipcoop.sync.content import parse_blob
@@ -28,9 +29,12 @@ def repair(repo: Repo, path: Path, head: str | None, raw: bytes) -> str | None:
         ours_raw, parents = repo.blob(ours_rev), [head]
     else:
         raise DatabaseError(
-            f"{path} holds conflict markers that git did not leave from a merge ipcoop can "
-            f"redo; go back to the last shared version with 'git -C {path.parent} checkout -- "
-            f"{path.name}' (your changes since are in its history: 'git log -p')"
+            tr(
+                "{path} holds conflict markers that git did not leave from a merge "
+                "ipcoop can redo; go back to the last shared version with 'git -C "
+                "{parent} checkout -- {name}' (your changes since are in its history: "
+                "'git log -p')"
+            ).format(path=path, parent=path.parent, name=path.name)
         )
     base_rev = repo.merge_base(ours_rev, theirs_rev)
     base_raw = repo.blob(base_rev) if base_rev else None

@@ -13,6 +13,7 @@ import contextlib
 import sys
 from pathlib import Path
 
+from ipcoop.base.i18n import tr
 from ipcoop.sync.git import BRANCH, DURABLE, REMOTE, Git, GitError
 
 BRANCH_REF = f"refs/heads/{BRANCH}"
@@ -264,7 +265,11 @@ class Repo:
                 # (the guard then tells a remote that lost its branch from a new one).
                 self.git.run("update-ref", "-d", REMOTE_REF, check=False)
                 return
-            raise GitError(f"cannot fetch from {self.remote_url()}: {reason}")
+            raise GitError(
+                tr("cannot fetch from {remote_url}: {reason}").format(
+                    remote_url=self.remote_url(), reason=reason
+                )
+            )
 
     def push(self, rev: str) -> bool:
         """Push; False when refused because the remote moved on (fetch and try again)."""
@@ -292,7 +297,11 @@ class Repo:
             or ("[remote rejected]" in text and "cannot lock ref" in text)
         ):
             return False
-        raise GitError(f"cannot push to {self.remote_url()}: {last_reason(done.stderr)}")
+        raise GitError(
+            tr("cannot push to {remote_url}: {last_reason}").format(
+                remote_url=self.remote_url(), last_reason=last_reason(done.stderr)
+            )
+        )
 
 
 def last_reason(stderr: bytes) -> str:
@@ -305,7 +314,11 @@ def probe(git: Git, remote: str) -> dict[str, str]:
     """The remote's branches; GitError if it is not a repository we can reach."""
     done = git.run("ls-remote", "--heads", remote, check=False)
     if done.returncode != 0:
-        raise GitError(f"cannot reach {remote}: {last_reason(done.stderr)}")
+        raise GitError(
+            tr("cannot reach {remote}: {last_reason}").format(
+                remote=remote, last_reason=last_reason(done.stderr)
+            )
+        )
     heads = {}
     for line in done.stdout.decode("utf-8", "replace").splitlines():
         sha, _, ref = line.partition("\t")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipcoop.base.errors import DatabaseError, IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.store import files, identity
 from ipcoop.store.lock import locked
 from ipcoop.sync import guard, trust
@@ -26,9 +27,11 @@ def first(repo: Repo, path: Path, report: Report, key: Any, who: str, side: str 
     listed = trust.read_local_signers(path).get(key.ident)
     if side and listed and listed["side"] not in (None, side):
         raise IpcoopError(
-            f"this copy's key is listed for side {listed['side']}, and a key's side never "
-            f"changes; to keep the other side, sync with a new key (--key PATH) and have it "
-            f"approved"
+            tr(
+                "this copy's key is listed for side {side}, and a key's side never "
+                "changes; to keep the other side, sync with a new key (--key PATH) and "
+                "have it approved"
+            ).format(side=listed["side"])
         )
     if trust.roots(state) and listed is not None and (not side or listed["side"] == side):
         return

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ipcoop.base.errors import IpcoopError
+from ipcoop.base.i18n import tr
 
 SUFFIX = ".signers"
 SIDES = ("gd", "hk")
@@ -50,9 +51,9 @@ def parse(raw: bytes | None, where: str = "the signers file") -> Signers:
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError):
-        raise SignersError(f"{where} is damaged (not JSON)") from None
+        raise SignersError(tr("{where} is damaged (not JSON)").format(where=where)) from None
     if not isinstance(data, dict):
-        raise SignersError(f"{where} is damaged (not an object of signers)")
+        raise SignersError(tr("{where} is damaged (not an object of signers)").format(where=where))
     from ipcoop.sync.keys import ident
 
     for key, record in data.items():
@@ -60,7 +61,11 @@ def parse(raw: bytes | None, where: str = "the signers file") -> Signers:
         if problem is None and ident(record["key"]) != key:
             problem = "its key does not have that fingerprint"
         if problem:
-            raise SignersError(f"{where} is damaged (signer {str(key)[:16]}: {problem})")
+            raise SignersError(
+                tr("{where} is damaged (signer {key}: {problem})").format(
+                    where=where, key=str(key)[:16], problem=problem
+                )
+            )
     return data
 
 

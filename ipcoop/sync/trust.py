@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ipcoop.base.errors import DatabaseError, IpcoopError, NotFound
+from ipcoop.base.i18n import tr
 from ipcoop.store import files, identity
 from ipcoop.store.lock import locked
 from ipcoop.sync import keys as keymod
@@ -46,8 +47,10 @@ def read_local_signers(path: Path) -> sig.Signers:
         return sig.parse(raw, str(where))
     except sig.SignersError as exc:
         raise DatabaseError(
-            f"{exc.message}; it was left as it is. Put back the version last synced with "
-            f"'git -C {path.parent} checkout HEAD -- {where.name}', then sync"
+            tr(
+                "{message}; it was left as it is. Put back the version last synced "
+                "with 'git -C {parent} checkout HEAD -- {name}', then sync"
+            ).format(message=exc.message, parent=path.parent, name=where.name)
         ) from None
 
 
@@ -154,16 +157,20 @@ def decide(path: Path, who: list[str], everyone: bool, revoke: bool) -> list[dic
         local = read_local_signers(path)
         if not pinned or not local:
             raise IpcoopError(
-                "this database does not sign its changes yet; run 'ipcoop sync' first "
-                "(its first signed sync lists every copy)"
+                tr(
+                    "this database does not sign its changes yet; run 'ipcoop sync' first "
+                    "(its first signed sync lists every copy)"
+                )
             )
         saved = state.get("key") if isinstance(state.get("key"), str) else None
         me = keymod.ensure(path, None, saved, str(state.get("name") or "")).ident
         if me not in sig.trusted(local, pinned):
             done = "was revoked" if (local.get(me) or {}).get("revoked") else "is not trusted yet"
             raise IpcoopError(
-                f"this copy's own key {done}, so what it approves or revokes would not count; "
-                f"a trusted copy can do it"
+                tr(
+                    "this copy's own key {done}, so what it approves or revokes would not "
+                    "count; a trusted copy can do it"
+                ).format(done=done)
             )
         if everyone:
             chosen = [k for k, r in local.items() if sig.state(local, k, pinned) == "waiting"]
@@ -176,9 +183,11 @@ def decide(path: Path, who: list[str], everyone: bool, revoke: bool) -> list[dic
             if revoke:
                 if k == me:
                     raise IpcoopError(
-                        "that is this copy's own key, and a revoked key is never trusted "
-                        "again; another trusted copy can revoke it (to change keys, sync "
-                        "with --key NEW and have the new key approved)"
+                        tr(
+                            "that is this copy's own key, and a revoked key is never trusted "
+                            "again; another trusted copy can revoke it (to change keys, sync with "
+                            "--key NEW and have the new key approved)"
+                        )
                     )
                 if record["revoked"] is None and not sig.may_revoke(local, me, k):
                     raise IpcoopError(_not_yours(local, k))
@@ -189,8 +198,10 @@ def decide(path: Path, who: list[str], everyone: bool, revoke: bool) -> list[dic
             else:
                 if record["revoked"] is not None:
                     raise IpcoopError(
-                        f"{record['name']}'s key was revoked, and a revoked key is never "
-                        f"trusted again; that copy can sign with a new key (--key)"
+                        tr(
+                            "{name}'s key was revoked, and a revoked key is never trusted again; "
+                            "that copy can sign with a new key (--key)"
+                        ).format(name=record["name"])
                     )
                 if k not in sig.trusted(local, pinned):
                     record.update(trusted=at, trusted_by=me)
@@ -239,12 +250,16 @@ def _find(local: sig.Signers, wanted: str) -> str:
     if not hits:
         names = ", ".join(sorted({r["name"] for r in local.values()})) or "none"
         raise NotFound(
-            f"no copy named {wanted!r} (copies: {names}); a copy that joined since this "
-            f"copy last synced is listed after 'ipcoop sync'"
+            tr(
+                "no copy named {wanted!r} (copies: {names}); a copy that joined since "
+                "this copy last synced is listed after 'ipcoop sync'"
+            ).format(wanted=wanted, names=names)
         )
     if len(hits) > 1:
         raise IpcoopError(
-            f"{len(hits)} keys answer to {wanted!r}; name one by its fingerprint "
-            f"('ipcoop copies' shows them)"
+            tr(
+                "{count} keys answer to {wanted!r}; name one by its fingerprint "
+                "('ipcoop copies' shows them)"
+            ).format(count=len(hits), wanted=wanted)
         )
     return hits[0]

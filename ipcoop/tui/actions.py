@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ipcoop.base.i18n import tr
 from ipcoop.tui.model import command_line
 
 WORD = {"start": "Started", "done": "Done", "reopen": "Reopened", "drop": "Dropped"}
@@ -60,8 +61,10 @@ def undo(path: Path, expected: str) -> tuple[str, str, list[str]]:
         if latest is None or latest["entry"] != expected:
             newer = sanitize(latest["command"]) if latest else "nothing"
             raise IpcoopError(
-                f"the last change is now '{newer}', not the one shown; nothing was undone "
-                f"(press u again to see it)"
+                tr(
+                    "the last change is now '{newer}', not the one shown; nothing was "
+                    "undone (press u again to see it)"
+                ).format(newer=newer)
             )
         return tracker.undo(db)
 

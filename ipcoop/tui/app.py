@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from ipcoop.base import models
 from ipcoop.base.errors import IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.tui import actions, model, pages, views
 from ipcoop.tui.screens import Confirm, Page, ProjectForm, Prompt
 
@@ -122,7 +123,7 @@ class IpcoopApp(App[None]):
         try:
             self.open()
         except IpcoopError as exc:
-            self.say(f"Error: {exc}", "red")
+            self.say(tr("Error: {exc}").format(exc=exc), "red")
             self.failed = True
             return False
         if self.failed:  # the file is whole again: the error no longer holds
@@ -268,7 +269,7 @@ class IpcoopApp(App[None]):
 
     def _waiting(self) -> None:
         if self.busy:
-            self.say("Waiting: another command is changing the database…", "yellow")
+            self.say(tr("Waiting: another command is changing the database…"), "yellow")
 
     def _finished(self, said: str, command: str, warnings: list[str], failed: bool) -> None:
         self.busy = False
@@ -334,7 +335,7 @@ class IpcoopApp(App[None]):
 
         entry = history.next_undo(self.db)
         if entry is None:
-            self.say("Nothing of this copy's to undo.", "yellow")
+            self.say(tr("Nothing of this copy's to undo."), "yellow")
             return
 
         def answered(yes: bool | None) -> None:

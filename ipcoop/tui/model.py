@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ipcoop.base.errors import IpcoopError
+from ipcoop.base.i18n import tr
 
 # What a filter word may name, in English and both Chinese scripts.
 FILTER_NAMES = {
@@ -55,7 +56,7 @@ def split_filter(text: str) -> tuple[dict[str, Any], str]:
         elif field is not None and sep:
             if field == "key":
                 if value.strip().lower() not in (*_YES, *_NO):
-                    raise IpcoopError(f"key: takes yes or no, not {value!r}")
+                    raise IpcoopError(tr("key: takes yes or no, not {value!r}").format(value=value))
                 options["key"] = value.strip().lower() in _YES
             elif field == "status":
                 options.setdefault("status", []).append(value)
@@ -90,7 +91,7 @@ def latest_programme(db: Any) -> str:
 
     every = programmes.all_programmes(db)
     if not every:
-        raise IpcoopError("the database has no programmes; add one with 'ipcoop programme add'")
+        raise IpcoopError(tr("the database has no programmes; add one with 'ipcoop programme add'"))
     counts = programmes.project_counts(db)
     with_projects = [p for p in every if counts.get(p["key"])]
     return str((with_projects or every)[-1]["key"])

@@ -19,6 +19,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from ipcoop.base.i18n import tr
+
 FILTER_HINT = "Filter: words, area:gba status:open key lead:hk agency:HKIPD (Esc clears)"
 STATUS_COLOUR = {
     "planned": "",
@@ -189,7 +191,9 @@ def form_check(db: Any, before: dict[str, Any] | None) -> Any:
             tracker.known_agency(db, code)
         for tag in ("zh-hk", "zh-cn"):
             if before is not None and before.get(tag) and not values.get(tag):
-                raise InvalidValue(f"the {tag} title cannot be cleared; give the one wanted")
+                raise InvalidValue(
+                    tr("the {tag} title cannot be cleared; give the one wanted").format(tag=tag)
+                )
 
     return check
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.text import Text
 
+from ipcoop.base.i18n import tr
 from ipcoop.tui import actions, model, pages
 from ipcoop.tui.screens import Choose, Page
 
@@ -23,7 +24,7 @@ def programmes(app: Any) -> None:
 def conflicts(app: Any) -> None:
     found = pages.conflict_choices(app.db)
     if not found:
-        app.say("No conflicts to settle.", "green")
+        app.say(tr("No conflicts to settle."), "green")
         return
 
     def chosen(value: tuple[int, str, int] | None) -> None:
@@ -43,7 +44,7 @@ def summary(app: Any) -> None:
 
 def sync(app: Any) -> None:
     """`ipcoop sync` in a worker: each line it says shown as it comes, then all of it."""
-    app.say("Syncing…", "yellow")
+    app.say(tr("Syncing…"), "yellow")
     app.busy = True
 
     def in_thread() -> None:
@@ -61,8 +62,8 @@ def synced(app: Any, text: str, ok: bool) -> None:
     if not app.reopen():
         return
     if ok:
-        app.say("Synced.    $ ipcoop sync", "green")
+        app.say(tr("Synced.    $ ipcoop sync"), "green")
     else:
-        app.say("The sync did not go through: its words are on the page.", "red")
+        app.say(tr("The sync did not go through: its words are on the page."), "red")
     app.push_screen(Page("Sync", Text(text)))
     app.refill()

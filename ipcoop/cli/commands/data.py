@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from ipcoop.base.errors import IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.cli.context import db_path, ensure_default, reading, saved, stdin_is_terminal, writing
 from ipcoop.cli.options import LangOpt, OutputOpt, lang_of
 from ipcoop.cli.output import emit, say
@@ -34,7 +35,10 @@ def init(
     path, _ = db_path(ctx)
     count, old_file = tracker.init_database(path, empty=empty, force=force)
     saved(ctx)
-    say(f"Created {path} with {count} projects." + (f" ({old_file})" if old_file else ""))
+    say(
+        tr("Created {path} with {count} projects.").format(path=path, count=count)
+        + (f" ({old_file})" if old_file else "")
+    )
 
 
 def export(
@@ -126,8 +130,16 @@ def import_(
         if lines:
             emit("\n".join(lines) + "\n")
         say(
-            f"Would add {len(plan.added)}, update {len(plan.updated)} and leave "
-            f"{plan.unchanged} as they are, from {file} ({fmt}); nothing changed."
+            tr(
+                "Would add {count}, update {count2} and leave {unchanged} as they are, "
+                "from {file} ({fmt}); nothing changed."
+            ).format(
+                count=len(plan.added),
+                count2=len(plan.updated),
+                unchanged=plan.unchanged,
+                file=file,
+                fmt=fmt,
+            )
         )
         return
     # The check and the change under one lock: an area removed meanwhile cannot slip in.
@@ -136,13 +148,16 @@ def import_(
         ids = importplan.apply_import(db, plan)
     added = f"added {len(ids)}" + (f" ({importplan.ids_text(ids)})" if ids else "")
     say(
-        f"Imported {file}: {added}, updated {len(plan.updated)}, "
-        f"left {plan.unchanged} as they were."
+        tr("Imported {file}: {added}, updated {count}, left {unchanged} as they were.").format(
+            file=file, added=added, count=len(plan.updated), unchanged=plan.unchanged
+        )
     )
     for index, old in sorted(plan.returning.items()):
         say(
-            f"Note: project {old} was removed; the sheet's row brought it back as "
-            f"project {ids[index]} ('ipcoop remove {ids[index]}' if it should stay gone)."
+            tr(
+                "Note: project {old} was removed; the sheet's row brought it back as "
+                "project {ids} ('ipcoop remove {ids}' if it should stay gone)."
+            ).format(old=old, ids=ids[index])
         )
 
 
@@ -180,13 +195,15 @@ def check(
         bak = database.backup_path(path)
         if not yes:
             if not stdin_is_terminal():
-                raise IpcoopError("refusing to restore without confirmation; pass --yes")
-            if not typer.confirm(f"Replace {path} with {bak}?", err=True):
+                raise IpcoopError(tr("refusing to restore without confirmation; pass --yes"))
+            if not typer.confirm(
+                tr("Replace {path} with {bak}?").format(path=path, bak=bak), err=True
+            ):
                 raise typer.Abort()
         aside = database.restore_backup(path)
         saved(ctx)
         kept = f"; the file it replaced is kept as {aside}" if aside else ""
-        say(f"Restored {path} from {bak}{kept}.")
+        say(tr("Restored {path} from {bak}{kept}.").format(path=path, bak=bak, kept=kept))
         return
     ensure_default(path, explicit)
     info, problems = database.check_file(path)  # an unusable file: exit 3, saying how to restore
@@ -194,8 +211,10 @@ def check(
         for problem in problems:
             sys.stdout.write(f"{problem}\n")
         raise IpcoopError(
-            f"{path} has {len(problems)} problem(s), listed above; fix them by hand, "
-            f"or 'ipcoop --db {path} check --restore' to go back to the version before"
+            tr(
+                "{path} has {count} problem(s), listed above; fix them by hand, or "
+                "'ipcoop --db {path} check --restore' to go back to the version before"
+            ).format(path=path, count=len(problems))
         )
     copies = len(info["copies"])
     sys.stdout.write(

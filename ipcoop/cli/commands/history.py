@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ipcoop.base.i18n import tr
 from ipcoop.cli.context import db_path, reading, writing
 from ipcoop.cli.options import JsonOpt
 from ipcoop.cli.output import emit, say
@@ -33,7 +34,11 @@ def undo(
         entry = tracker.undo(db, skip)
     from ipcoop.reports.render import local_time
 
-    say(f"Undid: {models.sanitize(entry['command'])} ({local_time(entry['at'])})")
+    say(
+        tr("Undid: {sanitize} ({local_time})").format(
+            sanitize=models.sanitize(entry["command"]), local_time=local_time(entry["at"])
+        )
+    )
 
 
 def log(
@@ -63,6 +68,10 @@ def log(
     if as_json:
         emit(render.to_json(entries))
     elif not entries:
-        say("No changes recorded." if pid is None else f"No recorded changes to {pid}.")
+        say(
+            tr("No changes recorded.")
+            if pid is None
+            else tr("No recorded changes to {pid}.").format(pid=pid)
+        )
     else:
         views.print_log(entries)

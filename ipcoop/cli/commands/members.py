@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
+from ipcoop.base.i18n import tr
 from ipcoop.cli.context import reading, writing
 from ipcoop.cli.options import (
     FromOpt,
@@ -88,7 +89,7 @@ def members_add(
     with writing(ctx) as db:
         member = rules.add_member(db, code, name, side, start, until, names, given)
         told = rules.leader_notes(db, member)
-    say(f"Added member {member['code']}.")
+    say(tr("Added member {code}.").format(code=member["code"]))
     notes(languages.entry_notes(names, member["names"], member["converted"], "name") + told)
 
 
@@ -118,7 +119,7 @@ def members_edit(
     with writing(ctx) as db:
         member = rules.edit_member(db, code, name, start, until, names, given)
         told = rules.leader_notes(db, member) if given else []
-    say(f"Updated member {member['code']}.")
+    say(tr("Updated member {code}.").format(code=member["code"]))
     notes(languages.entry_notes(names, member["names"], member["converted"], "name") + told)
 
 
@@ -132,4 +133,4 @@ def members_remove(ctx: typer.Context, code: CodeArg) -> None:
 
     with writing(ctx) as db:
         rules.remove_member(db, code)
-    say(f"Removed member {code.strip().upper()}.")
+    say(tr("Removed member {upper}.").format(upper=code.strip().upper()))

@@ -8,6 +8,7 @@ import typer
 from typer.core import TyperGroup
 
 from ipcoop.base.errors import IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.cli.context import reading, writing
 from ipcoop.cli.options import (
     FromOpt,
@@ -76,8 +77,10 @@ def summary(
     fmt = choose_format("json" if as_json else fmt, output, SUMMARY_FORMATS, "table")
     if lang is not None and lang.strip().lower() == "all":
         raise IpcoopError(
-            "a summary is in one language at a time (en, zh-hk or zh-cn); "
-            "'ipcoop release --lang all' writes all three"
+            tr(
+                "a summary is in one language at a time (en, zh-hk or zh-cn); 'ipcoop "
+                "release --lang all' writes all three"
+            )
         )
     the_lang = lang_of(lang)
     db = reading(ctx)
@@ -124,8 +127,12 @@ def _check(db: object, figures: dict, lang: str, unsettled: str | None) -> None:
         found = [unsettled.removeprefix("Warning: ")] if unsettled else []
     if found:
         emit("\n".join(found) + "\n")
-        raise IpcoopError(f"{len(found)} thing(s) to look at before it goes out (listed above)")
-    say(f"Nothing to look at in the summary ({lang}).")
+        raise IpcoopError(
+            tr("{count} thing(s) to look at before it goes out (listed above)").format(
+                count=len(found)
+            )
+        )
+    say(tr("Nothing to look at in the summary ({lang}).").format(lang=lang))
 
 
 def carry(
@@ -168,11 +175,13 @@ def carry(
         copies, originals, _ = periods.carry(db, source, to, ids)
     if copies:
         say(
-            f"Carried {len(copies)} project(s) into programme {copies[0]['programme']}: "
+            tr("Carried {count} project(s) into programme {programme}: ").format(
+                count=len(copies), programme=copies[0]["programme"]
+            )
             + ", ".join(f"{o['id']} -> {c['id']}" for o, c in zip(originals, copies, strict=True))
         )
     else:
-        say("Nothing to carry.")
+        say(tr("Nothing to carry."))
 
 
 areas_app = typer.Typer(cls=TyperGroup, rich_markup_mode=None)
@@ -224,7 +233,7 @@ def areas_add(
     names = languages.typed(zh_hk, zh_cn)
     with writing(ctx) as db:
         area = areas_rules.add_area(db, key, name, start, until, names)
-    say(f"Added area {area['key']}.")
+    say(tr("Added area {key}.").format(key=area["key"]))
     notes(languages.entry_notes(names, area["names"], area["converted"], "name"))
 
 
@@ -249,7 +258,7 @@ def areas_edit(
     names = languages.typed(zh_hk, zh_cn)
     with writing(ctx) as db:
         area = areas_rules.edit_area(db, key, name, start, until, names)
-    say(f"Updated area {area['key']}.")
+    say(tr("Updated area {key}.").format(key=area["key"]))
     notes(languages.entry_notes(names, area["names"], area["converted"], "name"))
 
 
@@ -266,4 +275,4 @@ def areas_remove(
 
     with writing(ctx) as db:
         areas_rules.remove_area(db, key)
-    say(f"Removed area {key}.")
+    say(tr("Removed area {key}.").format(key=key))

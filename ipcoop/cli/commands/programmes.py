@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
+from ipcoop.base.i18n import tr
 from ipcoop.cli.context import reading, writing
 from ipcoop.cli.options import (
     JsonOpt,
@@ -80,13 +81,14 @@ def programme_add(
     from ipcoop.core import languages, programmes
 
     if start is None or end is None:
-        raise InvalidValue("give the programme's period: --start YYYY-MM --end YYYY-MM")
+        raise InvalidValue(tr("give the programme's period: --start YYYY-MM --end YYYY-MM"))
     names = languages.typed(zh_hk, zh_cn)
     with writing(ctx) as db:
         made = programmes.add(db, key, start, end, name, area or (), names)
     say(
-        f"Added programme {made['key']} ({made['start']} to {made['end']}, "
-        f"{len(made['areas'])} areas)."
+        tr("Added programme {key} ({start} to {end}, {count} areas).").format(
+            key=made["key"], start=made["start"], end=made["end"], count=len(made["areas"])
+        )
     )
 
 
@@ -158,7 +160,7 @@ def programme_edit(
             names=names,
             statement=said,
         )
-    say(f"Updated programme {changed['key']}.")
+    say(tr("Updated programme {key}.").format(key=changed["key"]))
 
 
 @programme_app.command("endorse")
@@ -182,9 +184,12 @@ def programme_endorse(
     with writing(ctx) as db:
         done = programmes.endorse(db, key, on)
     say(
-        f"Endorsed programme {done['key']} on {done['endorsed']['on']} "
-        f"({_count(done['endorsed']['count'], 'project')}, "
-        f"{_count(len(done['areas']), 'area')})."
+        tr("Endorsed programme {key} on {on} ({count}, {count2}).").format(
+            key=done["key"],
+            on=done["endorsed"]["on"],
+            count=_count(done["endorsed"]["count"], "project"),
+            count2=_count(len(done["areas"]), "area"),
+        )
     )
 
 
@@ -210,7 +215,7 @@ def programme_list(ctx: typer.Context, lang: LangOpt = None, as_json: JsonOpt = 
         emit(render.to_json(rows))
         return
     if not rows:
-        say("No programmes yet: 'ipcoop programme add', or add a project with --year.")
+        say(tr("No programmes yet: 'ipcoop programme add', or add a project with --year."))
         return
     columns = [
         render.Column(label["Area key"]),

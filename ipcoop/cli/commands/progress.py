@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ipcoop.base.i18n import tr
 from ipcoop.cli.context import writing
 from ipcoop.cli.options import IdArg
 from ipcoop.cli.output import say
@@ -32,7 +33,11 @@ def note(
     (pid,) = tracker.parse_ids([project_id])
     with writing(ctx) as db:
         project = tracker.add_note(db, pid, text, on)
-    say(f"Noted on project {pid} ({len(project['progress'])} note(s)).")
+    say(
+        tr("Noted on project {pid} ({count} note(s)).").format(
+            pid=pid, count=len(project["progress"])
+        )
+    )
 
 
 def link(
@@ -57,4 +62,8 @@ def link(
     with writing(ctx) as db:
         project = tracker.set_link(db, pid, url, label, remove)
     word = "Removed the link from" if remove else "Linked"
-    say(f"{word} project {pid} ({len(project['links'])} link(s)).")
+    say(
+        tr("{word} project {pid} ({count} link(s)).").format(
+            word=word, pid=pid, count=len(project["links"])
+        )
+    )

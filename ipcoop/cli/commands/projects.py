@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from ipcoop.base.errors import IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.cli.context import reading, writing
 from ipcoop.cli.options import (
     AgencyListOpt,
@@ -123,7 +124,9 @@ def list_(
     the_lang = lang_of(lang)
     fmt = "json" if as_json else fmt.lower()
     if fmt not in ("table", "json", "csv", "md"):
-        raise IpcoopError(f"unknown format {fmt!r}; choose table, json, csv or md")
+        raise IpcoopError(
+            tr("unknown format {fmt!r}; choose table, json, csv or md").format(fmt=fmt)
+        )
     db = reading(ctx)
     filters = listing.make_filters(
         db,
@@ -245,7 +248,7 @@ def add(
 
     if year is None and programme is None:
         raise typer.BadParameter(
-            "give --programme KEY or --year YEAR", param_hint="'--programme' / '--year'"
+            tr("give --programme KEY or --year YEAR"), param_hint="'--programme' / '--year'"
         )
     with writing(ctx) as db:
         project = tracker.add_project(
@@ -322,11 +325,11 @@ def edit(
     }
     changes: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     if no_agency and agency:
-        raise IpcoopError("--no-agency clears the agencies; give it without --agency")
+        raise IpcoopError(tr("--no-agency clears the agencies; give it without --agency"))
     if no_agency:
         changes["agencies"] = []
     if no_date and (on or start or end):
-        raise IpcoopError("--no-date clears the event's date; give it alone, not with --on")
+        raise IpcoopError(tr("--no-date clears the event's date; give it alone, not with --on"))
     if no_date or on is not None or start is not None or end is not None:
         changes["event"] = None if no_date else (on, start, end)
     for field, said in (
@@ -337,7 +340,7 @@ def edit(
             changes[field] = said
     with writing(ctx) as db:
         project = tracker.edit_project(db, pid, changes)
-    say(f"Updated project {project['id']}.")
+    say(tr("Updated project {id}.").format(id=project["id"]))
     _notes(forms, project)
 
 

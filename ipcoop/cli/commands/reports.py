@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ipcoop.base.errors import IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.cli.context import reading
 from ipcoop.cli.options import OutputOpt, complete_programme
 from ipcoop.cli.output import choose_format, emit, say
@@ -78,7 +79,7 @@ def release(
             langs = [languages.parse_lang(lang)]
         except IpcoopError:
             raise IpcoopError(
-                f"--lang must be one of en, zh-hk, zh-cn, all, not {lang!r}"
+                tr("--lang must be one of en, zh-hk, zh-cn, all, not {lang!r}").format(lang=lang)
             ) from None
     else:
         langs = [languages.default_lang()]
@@ -93,8 +94,16 @@ def release(
     if check:
         if found:
             emit("\n".join(found) + "\n")
-            raise IpcoopError(f"{len(found)} thing(s) to look at before publishing (listed above)")
-        say(f"Nothing to look at in programme {programme['key']} ({', '.join(langs)}).")
+            raise IpcoopError(
+                tr("{count} thing(s) to look at before publishing (listed above)").format(
+                    count=len(found)
+                )
+            )
+        say(
+            tr("Nothing to look at in programme {key} ({items}).").format(
+                key=programme["key"], items=", ".join(langs)
+            )
+        )
         return
     from ipcoop.core.conflicts import warning
 
@@ -103,13 +112,17 @@ def release(
         say(unsettled)
     if len(found) > bool(unsettled):
         say(
-            f"Note: {len(found)} thing(s) to look at before publishing; "
-            f"'ipcoop release {programme['key']} --lang {lang or langs[0]} --check' lists them"
+            tr(
+                "Note: {count} thing(s) to look at before publishing; 'ipcoop release "
+                "{key} --lang {value} --check' lists them"
+            ).format(count=len(found), key=programme["key"], value=lang or langs[0])
         )
     if not programme.get("endorsed"):
         say(
-            f"Note: programme {programme['key']} is not endorsed yet, so the release says it "
-            f"was drawn up; 'ipcoop programme endorse {programme['key']} --on DATE' records it."
+            tr(
+                "Note: programme {key} is not endorsed yet, so the release says it was "
+                "drawn up; 'ipcoop programme endorse {key} --on DATE' records it."
+            ).format(key=programme["key"])
         )
     if fmt == "txt":
         emit(document.to_text(blocks), output)

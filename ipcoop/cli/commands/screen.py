@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ipcoop.base.errors import IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.cli.context import db_path, ensure_default, stdin_is_terminal
 from ipcoop.cli.options import LangOpt, complete_programme, lang_of
 
@@ -46,7 +47,7 @@ def tui(
     else:
         db.projects()  # every record read once: a damaged one is named now
     if not (stdin_is_terminal() and sys.stdout.isatty()):
-        raise IpcoopError("the screen needs a terminal; run 'ipcoop tui' in one")
+        raise IpcoopError(tr("the screen needs a terminal; run 'ipcoop tui' in one"))
     from ipcoop.tui.app import run
 
     run(path, programme, the_lang)

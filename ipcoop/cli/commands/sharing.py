@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ipcoop.base.i18n import tr
 from ipcoop.cli.context import db_path, reading, saved, writing
 from ipcoop.cli.options import JsonOpt, complete_id
 from ipcoop.cli.output import emit, say
@@ -73,9 +74,11 @@ def sync(
     if name is not None and not name.strip():
         from ipcoop.base.errors import InvalidValue
 
-        raise InvalidValue("--name must not be empty")
+        raise InvalidValue(tr("--name must not be empty"))
     if side is not None and side.strip().lower() not in ("gd", "hk"):
-        raise typer.BadParameter(f"must be gd or hk, not {side!r}", param_hint="--side")
+        raise typer.BadParameter(
+            tr("must be gd or hk, not {side!r}").format(side=side), param_hint="--side"
+        )
     report = run_sync(
         path,
         remote,
@@ -86,15 +89,25 @@ def sync(
     )
     saved(ctx)
     if report.restored:
-        say(f"{path.name} was missing; it was put back as this copy last synced it.")
+        say(
+            tr("{name} was missing; it was put back as this copy last synced it.").format(
+                name=path.name
+            )
+        )
     if report.first == "shared":
-        say(f"Shared {path} with {report.remote}.")
+        say(tr("Shared {path} with {remote}.").format(path=path, remote=report.remote))
     elif report.first == "joined":
-        say(f"Fetched the shared database from {report.remote} into {path}.")
+        say(
+            tr("Fetched the shared database from {remote} into {path}.").format(
+                remote=report.remote, path=path
+            )
+        )
         if report.kept:
             say(
-                f"The database that was there held no change of yours (the bundled "
-                f"programme as first made); it is kept as {report.kept}."
+                tr(
+                    "The database that was there held no change of yours (the bundled "
+                    "programme as first made); it is kept as {kept}."
+                ).format(kept=report.kept)
             )
     sent = len(report.sent) + len(report.sent_other)
     received = len(report.received) + len(report.received_other)
@@ -105,7 +118,11 @@ def sync(
         if report.waiting
         else ""
     )
-    say(f"Sent {sent} change(s){held_back if sent else ''}, received {received}.")
+    say(
+        tr("Sent {sent} change(s){value}, received {received}.").format(
+            sent=sent, value=held_back if sent else "", received=received
+        )
+    )
     for label, went, came in (
         ("Projects", _ids(report.sent), _ids(report.received)),
         ("Also", ", ".join(report.sent_other), ", ".join(report.received_other)),
@@ -115,32 +132,42 @@ def sync(
             say(f"  {label} {'; '.join(moved)}.")
     if report.ahead:
         say(
-            f"Warning: a change received from {report.ahead} is dated more than a day "
-            f"ahead of this machine's clock; conflicts are decided by time, so check the "
-            f"clocks of both machines"
+            tr(
+                "Warning: a change received from {ahead} is dated more than a day "
+                "ahead of this machine's clock; conflicts are decided by time, so "
+                "check the clocks of both machines"
+            ).format(ahead=report.ahead)
         )
     from ipcoop.core import duplicates
 
     alike = duplicates.said(duplicates.met_in_sync(report.mine, report.theirs, report.final))
     for line in alike[:10]:
-        say(f"Note: {line}")
+        say(tr("Note: {line}").format(line=line))
     if len(alike) > 10:
         say(
-            f"Note: and {len(alike) - 10} more pairs that look alike; 'ipcoop summary KEY "
-            f"--check' lists those of a programme"
+            tr(
+                "Note: and {value} more pairs that look alike; 'ipcoop summary KEY "
+                "--check' lists those of a programme"
+            ).format(value=len(alike) - 10)
         )
     for line in said_in_sync(report):
         say(line)
     for first, last in report.leased:
         if report.waiting:
-            say(f"Asked for ids {first}-{last}: this copy can use them once its key is approved.")
+            say(
+                tr(
+                    "Asked for ids {first}-{last}: this copy can use them once its key is approved."
+                ).format(first=first, last=last)
+            )
         else:
-            say(f"Leased ids {first}-{last} for this copy.")
+            say(tr("Leased ids {first}-{last} for this copy.").format(first=first, last=last))
     if report.conflicts:
         say(
-            f"{report.conflicts} conflict(s) kept as data: 'ipcoop conflicts' lists them, "
-            f"each with the 'ipcoop settle' that keeps one of its values (setting the "
-            f"field again settles it too)."
+            tr(
+                "{conflicts} conflict(s) kept as data: 'ipcoop conflicts' lists them, "
+                "each with the 'ipcoop settle' that keeps one of its values (setting "
+                "the field again settles it too)."
+            ).format(conflicts=report.conflicts)
         )
 
 
@@ -166,7 +193,7 @@ def conflicts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         return
     found, rest = kept.of_projects(db), kept.others(db)
     if not found and not rest:
-        say("No conflicts.")
+        say(tr("No conflicts."))
         return
     lines = []
     for c in found:
@@ -222,15 +249,27 @@ def settle(
         ident = project_id.strip()
         with writing(ctx) as db:
             value = kept.settle_record(db, ident, field.strip(), choice)
-        say(f"Settled {field.strip()} of {ident}: {value}.")
+        say(
+            tr("Settled {strip} of {ident}: {value}.").format(
+                strip=field.strip(), ident=ident, value=value
+            )
+        )
         return
     (pid,) = tracker.parse_ids([project_id])
     with writing(ctx) as db:
         value = kept.settle(db, pid, field.strip(), choice)
     if field.strip() == "removed":
-        say(f"Settled the removal conflict of project {pid}: it is {value}.")
+        say(
+            tr("Settled the removal conflict of project {pid}: it is {value}.").format(
+                pid=pid, value=value
+            )
+        )
     else:
-        say(f"Settled {field.strip()} of project {pid}: kept {value}.")
+        say(
+            tr("Settled {strip} of project {pid}: kept {value}.").format(
+                strip=field.strip(), pid=pid, value=value
+            )
+        )
 
 
 def said_in_sync(report: Any) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from ipcoop.base.i18n import tr
 from ipcoop.cli.context import db_path, reading
 from ipcoop.cli.options import JsonOpt
 from ipcoop.cli.output import emit, say
@@ -101,16 +102,27 @@ def approve(
     done = _decide(ctx, names, everyone, revoke=False)
     if everyone and done:
         say(
-            "Warning: every waiting key is now trusted, as if each had been compared by "
-            "phone; revoke any you do not know ('ipcoop copies revoke NAME')."
+            tr(
+                "Warning: every waiting key is now trusted, as if each had been "
+                "compared by phone; revoke any you do not know ('ipcoop copies revoke "
+                "NAME')."
+            )
         )
     for record in done:
         if record["already"]:
-            say(f"{record['name']} ({_fp(record)}) was already trusted; nothing changed.")
+            say(
+                tr("{name} ({fp}) was already trusted; nothing changed.").format(
+                    name=record["name"], fp=_fp(record)
+                )
+            )
         else:
-            say(f"Approved {record['name']} ({_fp(record)}); sync to tell the others.")
+            say(
+                tr("Approved {name} ({fp}); sync to tell the others.").format(
+                    name=record["name"], fp=_fp(record)
+                )
+            )
     if not done:
-        say("No copy was waiting.")
+        say(tr("No copy was waiting."))
 
 
 @copies_app.command("revoke")
@@ -124,13 +136,23 @@ def revoke(ctx: typer.Context, names: NamesArg = None) -> None:
     """
     for record in _decide(ctx, names, False, revoke=True):
         if record["already"]:
-            say(f"{record['name']} ({_fp(record)}) was already revoked; nothing changed.")
+            say(
+                tr("{name} ({fp}) was already revoked; nothing changed.").format(
+                    name=record["name"], fp=_fp(record)
+                )
+            )
         else:
-            say(f"Revoked {record['name']} ({_fp(record)}); sync to tell the others.")
+            say(
+                tr("Revoked {name} ({fp}); sync to tell the others.").format(
+                    name=record["name"], fp=_fp(record)
+                )
+            )
         if record["approved"]:
             say(
-                f"Note: the keys {record['name']} approved stay trusted "
-                f"({', '.join(record['approved'])}); revoke them too if they should not."
+                tr(
+                    "Note: the keys {name} approved stay trusted ({items}); revoke them "
+                    "too if they should not."
+                ).format(name=record["name"], items=", ".join(record["approved"]))
             )
 
 
@@ -144,9 +166,11 @@ def _decide(ctx: typer.Context, names: list[str] | None, everyone: bool, revoke:
     from ipcoop.sync import trust
 
     if not names and not everyone:
-        raise typer.BadParameter("name the copies (as 'ipcoop copies' lists them), or give --all")
+        raise typer.BadParameter(
+            tr("name the copies (as 'ipcoop copies' lists them), or give --all")
+        )
     if names and everyone:
-        raise typer.BadParameter("give either names or --all, not both")
+        raise typer.BadParameter(tr("give either names or --all, not both"))
     path, _ = db_path(ctx)
     return trust.decide(Path(path), names or [], everyone, revoke)
 

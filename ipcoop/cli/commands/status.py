@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from ipcoop.base.errors import IpcoopError
+from ipcoop.base.i18n import tr
 from ipcoop.cli.context import reading, stdin_is_terminal, writing
 from ipcoop.cli.options import ClosedIdsArg, IdsArg, OpenIdsArg
 from ipcoop.cli.output import say
@@ -80,15 +81,18 @@ def remove(
         projects = tracker.require_projects(reading(ctx), parsed)
         if not stdin_is_terminal():
             raise IpcoopError(
-                "refusing to remove projects without confirmation; pass --yes (nothing was changed)"
+                tr(
+                    "refusing to remove projects without confirmation; pass --yes (nothing "
+                    "was changed)"
+                )
             )
         from ipcoop.base import models
 
         for p in projects:
             say(f"  {p['id']}  {models.sanitize(p['title'])}")
         noun = "project" if len(projects) == 1 else f"{len(projects)} projects"
-        if not typer.confirm(f"Remove {noun}?", err=True):
+        if not typer.confirm(tr("Remove {noun}?").format(noun=noun), err=True):
             raise typer.Abort()
     with writing(ctx) as db:
         removed = tracker.remove_projects(db, parsed)
-    say("Removed: " + ", ".join(str(p["id"]) for p in removed))
+    say(tr("Removed: ") + ", ".join(str(p["id"]) for p in removed))
