@@ -33,8 +33,11 @@ def main() -> None:
         gc.freeze()
         app(prog_name="ipcoop")
     except KeyboardInterrupt:
-        with contextlib.suppress(OSError):
-            sys.stderr.write("Error: interrupted; nothing was changed\n")
+        with contextlib.suppress(OSError, ImportError):
+            from ipcoop.base.i18n import tr
+
+            line = tr("Error: {message}").format(message=tr("interrupted; nothing was changed"))
+            sys.stderr.write(line + "\n")
         raise SystemExit(130) from None
 
 

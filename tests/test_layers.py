@@ -30,15 +30,16 @@ LAYERS = {
     "tui": {"core", "reports", "base"},
 }
 # The top of the package: the version, and `python -m ipcoop`, which runs a front end.
-TOP = {"__init__": set(), "__main__": {"cli"}}
+TOP = {"__init__": set(), "__main__": {"cli", "base"}}
 # What each layer may import from ipcoop.cli (anything of the core is fine).
 ALLOWED = {
-    "app": {"registry", "context", "compat"},
-    "registry": {"commands"},  # loads a command's module by name, when it is run
+    "app": {"registry", "context", "compat", "wrapping"},
+    "registry": {"commands", "wrapping"},  # loads a command's module by name, when it is run
     "options": {"context"},
     "context": set(),
     "output": set(),
-    "compat": set(),
+    "compat": {"wrapping"},
+    "wrapping": set(),
     "commands": {"context", "options", "output"},
 }
 

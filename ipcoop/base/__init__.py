@@ -8,6 +8,7 @@ words     the vocabulary of the three languages: labels, years, periods, dates
 dates     dates as people type them (day first), and the day or span of an event
 wording   a programme's statement and a project's phrase: the release's words, by language
 bundled   the programme that ships with ipcoop (data/*.json)
+safe      text a person typed, made safe to show on a terminal
 i18n      the interface's language: every message a person reads, through gettext
 
 May import: nothing of ipcoop's, only the standard library. Everything else may

@@ -26,8 +26,8 @@ FOLDERS = {"zh-hk": "zh_HK", "zh-cn": "zh_CN"}
 DOMAIN = "ipcoop"
 OPEN, CLOSE = "⟦", "⟧"
 
-# The run's language, its catalog once read, and whether the pseudo-language is on.
-_state: dict[str, Any] = {"lang": "en", "catalog": None, "pseudo": None}
+# The run's language, and its catalog once read.
+_state: dict[str, Any] = {"lang": "en", "catalog": None}
 
 
 class Text(str):
@@ -41,7 +41,106 @@ class Text(str):
         return made
 
     def format(self, *args: Any, **kwargs: Any) -> Text:
+        # A word that says what a value is ("title", "the last commit") is translated
+        # too; a value of the user's never is (it comes in other placeholders).
+        for name in _DESCRIBING.intersection(kwargs):
+            value = kwargs[name]
+            if type(value) is str and value in VOCABULARY:
+                kwargs[name] = tr(value)
         return Text(str.format(self, *args, **kwargs), self.msgid)
+
+
+def mark(msgid: str) -> str:
+    """`msgid` as it is: marks a message that is translated later, by `tr(variable)`."""
+    return msgid
+
+
+# Placeholders that say what a value is, and the words the code puts in them.
+_DESCRIBING = frozenset({"what", "noun", "label", "kind", "ident"})
+VOCABULARY = frozenset(
+    {
+        mark("project"),
+        mark("projects"),
+        mark("title"),
+        mark("name"),
+        mark("notes"),
+        mark("area"),
+        mark("member"),
+        mark("agency"),
+        mark("code"),
+        mark("year"),
+        mark("period"),
+        mark("date"),
+        mark("area name"),
+        mark("member name"),
+        mark("programme name"),
+        mark("phrase"),
+        mark("statement"),
+        mark("the key"),
+        mark("this copy's key"),
+        mark("a held merge"),
+        mark("the common version"),
+        mark("the last commit"),
+        mark("the other version"),
+        mark("this copy's version"),
+    }
+)
+
+
+# Tags as people write them, and the locales whose people read a Chinese form.
+_ALIASES = {"zh_hk": "zh-hk", "zh_cn": "zh-cn", "zh-hant-hk": "zh-hk", "zh-hans-cn": "zh-cn"}
+_LOCALES = {
+    "zh_hk": "zh-hk",
+    "zh_tw": "zh-hk",
+    "zh_mo": "zh-hk",
+    "zh_hant": "zh-hk",
+    "zh_cn": "zh-cn",
+    "zh_sg": "zh-cn",
+    "zh_hans": "zh-cn",
+    "zh": "zh-cn",
+}
+
+
+def known(value: object) -> str | None:
+    """The tag en, zh-hk or zh-cn that `value` names (any case; zh_HK too), or None."""
+    text = value.strip().lower() if isinstance(value, str) else ""
+    text = _ALIASES.get(text, text)
+    return text if text in ("en", "zh-hk", "zh-cn") else None
+
+
+def locale_lang(environ: Any = None) -> str:
+    """The language of the user's locale: the first of LC_ALL, LC_MESSAGES and LANG
+    that is set decides, as POSIX says (zh_HK, zh_TW, zh_MO read zh-hk; zh_CN, zh_SG
+    and a bare zh read zh-cn; anything else, or nothing readable, English). Where
+    none is set, as usual on Windows, the user's interface language."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = str(env.get(name, "")).strip()
+        if value:
+            return _LOCALES.get(_locale_base(value), "en")
+    if environ is None and os.name == "nt":
+        return _windows_lang()
+    return "en"
+
+
+def _locale_base(value: str) -> str:
+    """zh_HK.UTF-8@euro -> zh_hk; zh-Hant-TW -> zh_hant (script before region)."""
+    base = value.split(".", maxsplit=1)[0].split("@", maxsplit=1)[0].replace("-", "_").lower()
+    parts = base.split("_")
+    if len(parts) > 2:
+        return "_".join(parts[:2])
+    return base
+
+
+def _windows_lang() -> str:
+    try:
+        import ctypes
+        import locale
+
+        lcid = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
+        return _LOCALES.get(_locale_base(locale.windows_locale.get(lcid, "")), "en")
+    except (AttributeError, OSError, ValueError):
+        return "en"
 
 
 def use(lang: str) -> None:
@@ -55,12 +154,10 @@ def current() -> str:
 
 
 def pseudo() -> bool:
-    if _state["pseudo"] is None:
-        _state["pseudo"] = os.environ.get("IPCOOP_PSEUDO", "") == "1"
-    return bool(_state["pseudo"])
+    return os.environ.get("IPCOOP_PSEUDO", "") == "1"
 
 
-def tr(msgid: str) -> Text:
+def tr(msgid: str) -> str:
     """The message `msgid` in the interface's language (English when untranslated)."""
     if pseudo():
         return Text(f"{OPEN}{msgid}{CLOSE}", msgid)

@@ -6,7 +6,8 @@
     options    shared options, and completers that read the database in use
     context    which database, its first use, reading and writing it
     output     data to stdout, messages to stderr
-    compat     the one import of a private Typer module
+    compat     the one import of a private Typer module, and Typer's words translated
+    wrapping   help measured and wrapped by terminal cells (Chinese is two a character)
 
 May import: ipcoop.core, ipcoop.reports, ipcoop.sync (to start a sync) and
 ipcoop.base; the data file only through ipcoop.core.database. Nothing imports

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import typer
 from typer.core import TyperGroup
@@ -26,16 +26,24 @@ from ipcoop.cli.context import State, set_database
 class IpcoopGroup(TyperGroup):
     """Click's lazy group pattern (list_commands / get_command), on Typer's group."""
 
+    built: ClassVar[dict[tuple[str, str, bool, int], Any]] = {}
+
     def list_commands(self, ctx: Any) -> list[str]:
         return list(registry.COMMANDS)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        if cmd_name not in self.commands:
-            built = registry.build(cmd_name)
-            if built is None:
+        from ipcoop.base import i18n
+        from ipcoop.cli.wrapping import help_width
+
+        # A command is built in the language and width of the run (its help is then
+        # translated, its examples broken to fit).
+        key = (cmd_name, i18n.current(), i18n.pseudo(), help_width())
+        if key not in self.built:
+            command = registry.build(cmd_name)
+            if command is None:
                 return None
-            self.commands[cmd_name] = built
-        return self.commands[cmd_name]
+            self.built[key] = command
+        return self.built[key]
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         """Click's own, with a 'did you mean' for a mistyped command (ipcoop lst)."""
@@ -57,7 +65,7 @@ class IpcoopGroup(TyperGroup):
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The command list of --help, from the docstrings, without building the commands."""
-        with formatter.section("Commands"):
+        with formatter.section(tr("Commands")):
             formatter.write_dl([(name, registry.summary_line(name)) for name in registry.COMMANDS])
 
     def main(  # type: ignore[override]
@@ -72,8 +80,13 @@ class IpcoopGroup(TyperGroup):
         argv = list(sys.argv[1:] if args is None else args)
         state = State(argv=argv)
         extra.setdefault("obj", state)
+        from ipcoop.cli.wrapping import help_width
+
+        extra.setdefault("terminal_width", help_width())
         code = 0
         try:
+            _speak(argv)
+            registry.examples_kept(registry.localized(self, subcommands=False), subcommands=False)
             result = super().main(
                 args=argv,
                 prog_name=prog_name or "ipcoop",
@@ -85,6 +98,10 @@ class IpcoopGroup(TyperGroup):
             _flush_stdout()
         except BaseException as exc:
             code = _failure(exc, state)
+        finally:
+            from ipcoop.base import i18n
+
+            i18n.use("en")  # what runs after (a test, a caller) is not in this run's language
         if standalone_mode:
             if _stdout_broken():
                 # Python would try the flush again at exit and print a traceback.
@@ -95,13 +112,42 @@ class IpcoopGroup(TyperGroup):
         return code
 
 
-def _error(message: str, label: str = "Error") -> None:
-    from ipcoop.base.models import sanitize
+def _speak(argv: list[str]) -> None:
+    """Speak the language asked for: a --lang anywhere on the line (so that the errors
+    of a command given --lang are in it), then IPCOOP_LANG, then the locale. A bad
+    IPCOOP_LANG is refused (in English); a bad --lang is the command's to refuse."""
+    from ipcoop.base import i18n
+    from ipcoop.cli import compat
+
+    compat.install()
+    chosen = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        given = arg[7:] if arg.startswith("--lang=") else None
+        if arg == "--lang" and i + 1 < len(argv):
+            given = argv[i + 1]
+        chosen = i18n.known(given) or chosen
+    i18n.use("en")
+    if chosen is None:
+        from ipcoop.core.languages import default_lang
+
+        chosen = default_lang()
+    i18n.use(chosen)
+
+
+def _error(message: str, warning: bool = False) -> None:
+    from ipcoop.base.i18n import code_of
+    from ipcoop.base.safe import sanitize
 
     # Messages quote user input: control characters are shown, never sent raw.
+    # An error ends with its code ([E012]), the same in every language.
+    code = None if warning else code_of(message)
+    text = sanitize(message) + (f" [{code}]" if code else "")
+    line = tr("Warning: {message}") if warning else tr("Error: {message}")
     # A stderr that cannot be written (a closed pipe, a full disk) leaves only the exit code.
     with contextlib.suppress(OSError, ValueError):
-        sys.stderr.write(f"{label}: {sanitize(message)}\n")
+        sys.stderr.write(line.format(message=text) + "\n")
         sys.stderr.flush()
 
 
@@ -125,7 +171,7 @@ def _failure(exc: BaseException, state: State) -> int:
     """
     from typer import TyperException
 
-    from ipcoop.cli.compat import NoArgsIsHelpError, UsageError
+    from ipcoop.cli.compat import NoArgsIsHelpError, UsageError, click_message
 
     if isinstance(exc, SystemExit):
         return exc.code if isinstance(exc.code, int) else 0
@@ -133,7 +179,7 @@ def _failure(exc: BaseException, state: State) -> int:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         _error(
             tr("the change was saved, but what followed failed ({reason})").format(reason=reason),
-            "Warning",
+            warning=True,
         )
         return 0
     if isinstance(exc, IpcoopError):
@@ -143,11 +189,15 @@ def _failure(exc: BaseException, state: State) -> int:
         sys.stdout.write(exc.ctx.get_help() + "\n" if exc.ctx else "")
         return 0
     if isinstance(exc, UsageError):
-        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
-        _error(exc.format_message() + hint)
+        message = click_message(exc.format_message())
+        if exc.ctx:
+            message = tr("{message} (see '{command} --help')").format(
+                message=message, command=exc.ctx.command_path
+            )
+        _error(message)
         return EXIT_USAGE
     if isinstance(exc, TyperException):
-        _error(exc.format_message())
+        _error(click_message(exc.format_message()))
         return exc.exit_code
     if isinstance(exc, typer.Abort):
         _error(tr("aborted; nothing was changed"))

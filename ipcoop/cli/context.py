@@ -15,6 +15,8 @@ from typing import Any
 
 import typer
 
+from ipcoop.base.i18n import tr
+
 
 class State:
     """What the root callback learns, passed to every command through ctx.obj."""
@@ -52,7 +54,8 @@ def ensure_default(path: Path, explicit: bool) -> None:
 
     count = database.create_default(path)
     if count is not None:
-        sys.stderr.write(f"Created a new database at {path} with {count} bundled projects.\n")
+        message = tr("Created a new database at {path} with {count} bundled projects.")
+        sys.stderr.write(message.format(path=path, count=count) + "\n")
 
 
 def reading(ctx: typer.Context) -> Any:
@@ -78,7 +81,7 @@ def writing(ctx: typer.Context) -> Iterator[Any]:
     with database.changing(path, _command_line(state.argv), saved) as db:
         yield db
     for warning in db.warnings:
-        sys.stderr.write(f"Warning: {warning}\n")
+        sys.stderr.write(tr("Warning: {message}").format(message=warning) + "\n")
 
 
 def _command_line(argv: list[str]) -> str:

@@ -30,7 +30,7 @@ def _ids_in(statuses: tuple[str, ...] | None) -> Any:
     these statuses (what the command can change), or of all (None)."""
 
     def complete(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-        from ipcoop.base.models import sanitize
+        from ipcoop.base.safe import sanitize
 
         db = _completion_db(ctx)
         if db is None:

@@ -38,7 +38,7 @@ def emit(content: str | bytes, output: str | Path | None = None) -> None:
         assert isinstance(content, str)
         if sys.stdout.isatty():
             # Data is kept exact in files and pipes; a terminal gets no raw controls.
-            from ipcoop.base.models import terminal_safe
+            from ipcoop.base.safe import terminal_safe
 
             content = terminal_safe(content)
         render.write(sys.stdout, content)

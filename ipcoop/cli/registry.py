@@ -136,22 +136,65 @@ def build(name: str) -> Any:
 
     found = target(name)
     if isinstance(found, typer.Typer):
-        return examples_kept(typer.main.get_command(found))
+        return examples_kept(localized(typer.main.get_command(found)))
     resolve_annotations(found)
     # The root command offers the completion options; a command of its own needs none.
     single = typer.Typer(
         rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False
     )
     single.command(name)(found)
-    return examples_kept(typer.main.get_command(single))
+    return examples_kept(localized(typer.main.get_command(single)))
 
 
-def examples_kept(command: Any) -> Any:
+def localized(command: Any, subcommands: bool = True) -> Any:
+    """The command's help and its options' help in the interface's language,
+    paragraph by paragraph (as tools/i18n.py extracts them)."""
+    from ipcoop.base import i18n
+
+    english = getattr(command, "english", None)
+    if english is None:  # kept, for the root command, which serves every run of a process
+        english = command.english = (
+            command.help,
+            command.short_help,
+            [getattr(p, "help", None) for p in command.params],
+        )
+    command.help, command.short_help = english[0], english[1]
+    for param, text in zip(command.params, english[2], strict=False):
+        param.help = text
+    if i18n.current() != "en" or i18n.pseudo():
+        command.help = help_text(command.help)
+        command.short_help = help_text(command.short_help)
+        for param in command.params:
+            if getattr(param, "help", None):
+                param.help = help_text(param.help)
+    if command.short_help is None and command.help:
+        # A group lists its commands by their first paragraph, whole: Click would cut it
+        # at 45 characters, in the middle of a Chinese sentence.
+        command.short_help = command.help.split("\n\n")[0]
+    if subcommands:
+        for sub in getattr(command, "commands", {}).values():
+            localized(sub)
+    return command
+
+
+def help_text(text: str | None) -> str | None:
+    """A help text translated paragraph by paragraph."""
+    if not text:
+        return text
+    import inspect
+
+    from ipcoop.base.i18n import tr
+
+    parts = [p.strip("\n") for p in inspect.cleandoc(text).split("\n\n") if p.strip()]
+    return "\n\n".join(tr(p) for p in parts)
+
+
+def examples_kept(command: Any, subcommands: bool = True) -> Any:
     """The command (and its subcommands) with the examples of its help set apart, each
     on a line of its own that help never rewraps: "Example: ipcoop list --year 2020"
     run into the prose, or broken inside the command, reads as something else."""
     command.help = examples_apart(command.help)
-    for sub in getattr(command, "commands", {}).values():
+    for sub in getattr(command, "commands", {}).values() if subcommands else ():
         examples_kept(sub)
     return command
 
@@ -181,8 +224,12 @@ def examples_apart(text: str | None) -> str | None:
         prose.pop()
     if not examples:
         return text
-    heading = "Example:" if len(examples) == 1 else "Examples:"
-    lines = [line for e in examples for line in _shell_lines(e)]
+    from ipcoop.base.i18n import tr
+
+    heading = tr("Example:") if len(examples) == 1 else tr("Examples:")
+    from ipcoop.cli.wrapping import help_width
+
+    lines = [line for e in examples for line in _shell_lines(e, help_width() - 2)]
     return "\n".join([*prose, "", "\b", heading, *lines])
 
 
@@ -190,10 +237,8 @@ def _shell_lines(example: str, room: int = 76) -> list[str]:
     """An example as lines of at most `room` cells, continued as a shell continues a
     command (a trailing backslash), so that it pastes as it is."""
     import re
-    import unicodedata
 
-    def cells(text: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    from ipcoop.cli.wrapping import cells
 
     tokens = re.findall(r"""(?:[^\s"']+|"[^"]*"|'[^']*')+""", example)
     words: list[str] = []  # an option stays with its value
@@ -226,4 +271,6 @@ def resolve_annotations(function: Any) -> None:
 
 def summary_line(name: str) -> str:
     """The first line of a command's help, for the command list of --help."""
-    return COMMANDS[name][2]
+    from ipcoop.base.i18n import tr
+
+    return tr(COMMANDS[name][2])

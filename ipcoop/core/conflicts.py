@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipcoop.base import models
+from ipcoop.base import models, safe
 from ipcoop.base.errors import InvalidValue, IpcoopError, NotFound
 from ipcoop.base.i18n import tr
 from ipcoop.store.provenance import REMOVED, group_of, open_conflicts
@@ -76,20 +76,20 @@ def value_text(value: Any) -> str:
     if isinstance(value, dict) and "titles" in value:
         forms = value.get("titles") or {}
         shown = [f"{tag}: {text}" for tag, text in sorted(forms.items()) if text]
-        return models.sanitize("; ".join(shown) or "(none)")
+        return safe.sanitize("; ".join(shown) or "(none)")
     if isinstance(value, dict):  # a group set together, or the forms of a name
         if value and set(value) <= set(models.LANGS):
             shown = [f"{tag}: {text}" for tag, text in value.items() if text]
-            return models.sanitize("; ".join(shown) or "(none)")
+            return safe.sanitize("; ".join(shown) or "(none)")
         return "; ".join(f"{k}: {value_text(v)}" for k, v in value.items())
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
         items = (value_text(v) if isinstance(v, dict) else str(v) for v in value)
-        return models.sanitize(", ".join(items) or "(none)")
+        return safe.sanitize(", ".join(items) or "(none)")
     if value is None or value == "":
         return "(none)"
-    return models.sanitize(str(value))
+    return safe.sanitize(str(value))
 
 
 def settle(db: Any, project_id: int, field: str, choice: int) -> str:

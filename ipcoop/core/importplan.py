@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ipcoop.base import models
+from ipcoop.base import models, safe
 from ipcoop.base.errors import IpcoopError
 from ipcoop.base.i18n import tr
 from ipcoop.core.transfer import KEPT, check_records
@@ -35,7 +35,7 @@ class ImportPlan:
     def lines(self) -> list[str]:
         """What it would do, a line per project: the new ones by title, the updated ones
         by id with the fields that change."""
-        from ipcoop.base.models import sanitize
+        from ipcoop.base.safe import sanitize
 
         out = [
             f"add: {sanitize(r['title'])} ({r['area']}, {r['year']})"
@@ -200,7 +200,7 @@ def _check_new_programme(db: Any, record: dict[str, Any]) -> None:
                 "programme {key} (a 'programme' column), or add a programme for it "
                 "first. Nothing was changed"
             ).format(
-                sanitize=models.sanitize(record["title"]),
+                sanitize=safe.sanitize(record["title"]),
                 year=record["year"],
                 programme=record["programme"],
                 key=p["key"],

@@ -15,22 +15,14 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from ipcoop.base import i18n
 from ipcoop.base.errors import InvalidValue
 from ipcoop.base.i18n import tr
-from ipcoop.base.models import CHINESE, LANGS
+from ipcoop.base.models import CHINESE
 
 # OpenCC configurations that make each Chinese form from the other: s2hk gives
 # Hong Kong variant characters (裏, 着), hk2s reads them back.
 CONVERT_INTO = {"zh-hk": "s2hk", "zh-cn": "hk2s"}
-# Locales whose people read one of the Chinese forms.
-_LOCALES = {
-    "zh_hk": "zh-hk",
-    "zh_tw": "zh-hk",
-    "zh_mo": "zh-hk",
-    "zh_cn": "zh-cn",
-    "zh_sg": "zh-cn",
-}
-_ALIASES = {"zh_hk": "zh-hk", "zh_cn": "zh-cn", "zh-hant-hk": "zh-hk", "zh-hans-cn": "zh-cn"}
 # Characters from the CJK radicals block up: text that may need folding.
 _CJK_START = 0x2E80
 
@@ -39,10 +31,9 @@ Forms = dict[str, str | None]
 
 def parse_lang(value: Any, what: str = "--lang") -> str:
     """A language tag: en, zh-hk or zh-cn (any case; zh_HK also read)."""
-    text = str(value).strip().lower() if isinstance(value, str) else ""
-    text = _ALIASES.get(text, text)
-    if text in LANGS:
-        return text
+    found = i18n.known(value)
+    if found is not None:
+        return found
     raise InvalidValue(
         tr("{what} must be one of en, zh-hk, zh-cn, not {value!r}").format(what=what, value=value)
     )
@@ -50,17 +41,12 @@ def parse_lang(value: Any, what: str = "--lang") -> str:
 
 def default_lang(environ: Mapping[str, str] | None = None) -> str:
     """IPCOOP_LANG if set; otherwise the locale (zh_HK, zh_TW, zh_MO read
-    zh-hk; zh_CN, zh_SG read zh-cn); otherwise English."""
+    zh-hk; zh_CN, zh_SG and a bare zh read zh-cn); otherwise English."""
     env = os.environ if environ is None else environ
     chosen = env.get("IPCOOP_LANG", "").strip()
     if chosen:
         return parse_lang(chosen, "IPCOOP_LANG")
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(name, "").strip()
-        if value:  # the first one set decides, as POSIX says
-            base = value.split(".")[0].split("@")[0].replace("-", "_").lower()
-            return _LOCALES.get(base, "en")
-    return "en"
+    return i18n.locale_lang(environ)
 
 
 def other(tag: str) -> str:
@@ -255,15 +241,19 @@ def entry_notes(
     for tag, text in given.items():
         if looks_like_other_script(text, tag):
             notes.append(
-                f"the {tag} {what} looks like {script[tag]} Chinese; it is kept as typed "
-                f"(zh-hk is Traditional as written in Hong Kong, zh-cn Simplified)"
+                tr(
+                    "the {tag} {what} looks like {script} Chinese; it is kept as typed "
+                    "(zh-hk is Traditional as written in Hong Kong, zh-cn Simplified)"
+                ).format(tag=tag, what=what, script=script[tag])
             )
     if len(given) == 1:
         (tag,) = given
         second = other(tag)
         if forms.get(second) is not None and second not in set(converted):
             notes.append(
-                f"the {second} {what} was set by a person and is kept; "
-                f"give --{second} too if it should change"
+                tr(
+                    "the {second} {what} was set by a person and is kept; give --{second} "
+                    "too if it should change"
+                ).format(second=second, what=what)
             )
     return notes

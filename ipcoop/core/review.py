@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ipcoop.base.i18n import tr
 from ipcoop.core import conflicts, languages, programmes
 
 
@@ -23,9 +24,11 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
         out.append(unsettled.removeprefix("Warning: "))
     for kept in conflicts.others(db):  # an area's or member's name, years or leader
         out.append(
-            f"{kept['id']} {kept['field']} holds values both sides set differently (the "
-            f"later is printed); setting it again settles it, or 'ipcoop settle "
-            f"{kept['id']} {kept['field']} N' keeps one"
+            tr(
+                "{id} {field} holds values both sides set differently (the later is "
+                "printed); setting it again settles it, or 'ipcoop settle {id} {field} "
+                "N' keeps one"
+            ).format(id=kept["id"], field=kept["field"])
         )
     endorsed = (programme.get("endorsed") or {}).get("on")
     found = programmes.endorsement(db, key) if endorsed else None
@@ -53,21 +56,33 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
     for project in counted:
         pid = project["id"]
         if "en" in langs and languages.has_chinese(project["title"]):
-            out.append(f"project {pid}'s main title is Chinese; the English text prints it")
+            out.append(
+                tr("project {pid}'s main title is Chinese; the English text prints it").format(
+                    pid=pid
+                )
+            )
         for lang in (t for t in langs if t != "en"):
             if not project["titles"].get(lang):
-                out.append(f"project {pid} has no {lang} title; the {lang} text prints another")
+                out.append(
+                    tr("project {pid} has no {lang} title; the {lang} text prints another").format(
+                        pid=pid, lang=lang
+                    )
+                )
             elif lang in project["converted"]:
                 out.append(
-                    f"project {pid}'s {lang} title was converted by OpenCC and no person has "
-                    f"checked it ('ipcoop edit {pid} --{lang} TEXT' sets it)"
+                    tr(
+                        "project {pid}'s {lang} title was converted by OpenCC and no person "
+                        "has checked it ('ipcoop edit {pid} --{lang} TEXT' sets it)"
+                    ).format(pid=pid, lang=lang)
                 )
             else:
                 out += _typed_form(pid, project["titles"][lang], lang)
         if after_it(project) or pid in late:
             out.append(
-                f"project {pid} was added on {project['created'][:10]}, after the programme "
-                f"was endorsed on {endorsed}"
+                tr(
+                    "project {pid} was added on {created}, after the programme was "
+                    "endorsed on {endorsed}"
+                ).format(pid=pid, created=project["created"][:10], endorsed=endorsed)
             )
     count = (programme.get("endorsed") or {}).get("count")
     every = [p for p in db.projects() if p["programme"] == key]  # carried and dropped too
@@ -76,9 +91,11 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
     if isinstance(count, int) and held - flagged != count:
         # Projects added on another copy before it heard of the endorsement, or removed.
         out.append(
-            f"programme {key} was endorsed with {count} project(s) and now holds {held}"
-            + (f" ({flagged} of them added since)" if flagged else "")
-            + "; the release's figures should be the endorsed ones"
+            tr("programme {key} was endorsed with {count} project(s) and now holds {held}").format(
+                key=key, count=count, held=held
+            )
+            + (tr(" ({flagged} of them added since)").format(flagged=flagged) if flagged else "")
+            + tr("; the release's figures should be the endorsed ones")
         )
     return out
 
@@ -123,8 +140,10 @@ def _area_names(db: Any, programme: dict[str, Any], langs: list[str]) -> list[st
         for lang in (t for t in langs if t != "en"):
             if not names.get(lang) and area.get("key"):
                 out.append(
-                    f"area {area['key']} has no {lang} name; the {lang} text prints another "
-                    f"('ipcoop areas edit {area['key']} --{lang} TEXT' sets it)"
+                    tr(
+                        "area {key} has no {lang} name; the {lang} text prints another "
+                        "('ipcoop areas edit {key} --{lang} TEXT' sets it)"
+                    ).format(key=area["key"], lang=lang)
                 )
     return out
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ipcoop.base import wording
+from ipcoop.base.i18n import tr
 
 PROTECTION = "protection"
 
@@ -40,8 +41,11 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
     for lang in langs:
         if any(statement.values()) and not statement.get(lang):
             out.append(
-                f"programme {key} has a statement, but none in {lang}: the {lang} release "
-                f"leaves it out ('ipcoop programme edit {key} --statement{_flag(lang)} TEXT')"
+                tr(
+                    "programme {key} has a statement, but none in {lang}: the {lang} "
+                    "release leaves it out ('ipcoop programme edit {key} --statement{flag} "
+                    "TEXT')"
+                ).format(key=key, lang=lang, flag=_flag(lang))
             )
         gone = [p["id"] for p in every if p["status"] == "dropped"]
         # Titles standing in for phrases are said where the wording was begun: the
@@ -90,13 +94,18 @@ def _list_findings(
     if by_title and begun:
         ids = ", ".join(map(str, by_title))
         out.append(
-            f"the {label} of the {lang} release word project(s) {ids} by their titles (no "
-            f"phrase): 'ipcoop edit ID {option}{_flag(lang)} TEXT' words each as the group would"
+            tr(
+                "the {label} of the {lang} release word project(s) {ids} by their "
+                "titles (no phrase): 'ipcoop edit ID {option}{flag} TEXT' words each "
+                "as the group would"
+            ).format(label=label, lang=lang, ids=ids, option=option, flag=_flag(lang))
         )
     for pid in orphans:
         out.append(
-            f"project {pid}'s {lang} phrase '-' says another item words it, but none before it "
-            f"in the {label} does: it is worded by its title"
+            tr(
+                "project {pid}'s {lang} phrase '-' says another item words it, but "
+                "none before it in the {label} does: it is worded by its title"
+            ).format(pid=pid, lang=lang, label=label)
         )
     return out
 
@@ -122,8 +131,10 @@ def _dropped_with_another(
             if before:
                 holder = max(before, key=lambda k: k["id"])["id"]
                 out.append(
-                    f"project {p['id']} is dropped, but project {holder}'s {lang} phrase words "
-                    f"it too: check that phrase ('ipcoop show {holder}')"
+                    tr(
+                        "project {id} is dropped, but project {holder}'s {lang} phrase words "
+                        "it too: check that phrase ('ipcoop show {holder}')"
+                    ).format(id=p["id"], holder=holder, lang=lang)
                 )
                 break
     return out

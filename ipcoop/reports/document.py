@@ -12,7 +12,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ipcoop.base.models import sanitize
+from ipcoop.base.safe import sanitize
 
 
 def escape(text: str) -> str:

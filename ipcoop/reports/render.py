@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import IO, Any
 
-from ipcoop.base import models
+from ipcoop.base import safe
 from ipcoop.reports.cells import cell_len, wrap_cells
 
 STATUS_STYLE = {
@@ -47,7 +47,7 @@ def to_json(data: Any) -> str:
 
 
 def md_cell(value: str) -> str:
-    return models.sanitize(value).replace("\\", "\\\\").replace("|", "\\|")
+    return safe.sanitize(value).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def write(out: IO[str], content: str) -> None:
@@ -158,7 +158,7 @@ def grid(
             keep.remove(victim[1])
         columns = [columns[i] for i in keep]
         cells = [[row[i] for i in keep] for row in cells]
-    cells = [[(models.sanitize(t), st) for t, st in row] for row in cells]
+    cells = [[(safe.sanitize(t), st) for t, st in row] for row in cells]
     widths = []
     for i, col in enumerate(columns):
         values = [cell_len(row[i][0]) for row in cells]
@@ -253,8 +253,8 @@ def bar_room(width: int) -> int:
 def plain_value(value: Any) -> str:
     """A stored value in a line of text (control characters escaped)."""
     if isinstance(value, str):
-        return repr(models.sanitize(value))
-    return models.sanitize(json.dumps(value, ensure_ascii=False))
+        return repr(safe.sanitize(value))
+    return safe.sanitize(json.dumps(value, ensure_ascii=False))
 
 
 def local_time(stamp: str | None) -> str:

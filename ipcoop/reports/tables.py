@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ipcoop.base import models
+from ipcoop.base import models, safe
 from ipcoop.reports.render import (
     ANSI,
     RESET,
@@ -56,7 +56,7 @@ def project_lines(
     statuses = {s: say[s] for s in models.STATUSES}
     leads = {lead: say[f"lead {lead}"] for lead in models.LEADS}
     # Areas repeat: each is made safe and measured once, not once per row.
-    area_texts = {a: models.sanitize(a) for a in {p["area"] for p in projects}}
+    area_texts = {a: safe.sanitize(a) for a in {p["area"] for p in projects}}
     area_lens = {a: cell_len(text) for a, text in area_texts.items()}
     status_width = max(cell_len(s) for s in statuses.values())
     from ipcoop.base.dates import cell_style, span_text
@@ -124,7 +124,7 @@ def project_lines(
         key = bool(p["key"])
         text = p["title"] if english else shown_title(p, lang)
         if not text.isprintable():
-            text = models.sanitize(text)
+            text = safe.sanitize(text)
         if key and not show_key:
             text = "★ " + text
         title = wrap_cells(text, title_width)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ipcoop.base import models
+from ipcoop.base import safe
 from ipcoop.base.words import WORDS, table_date
 from ipcoop.core.languages import CHINESE, has_chinese, name_in, other
 from ipcoop.reports.render import (
@@ -177,7 +177,7 @@ def print_log(entries: Sequence[dict[str, Any]]) -> None:
     width = terminal_width()
     room = max(20, width - 6)
     for entry in entries:
-        who = models.sanitize(str(entry["by"] or "?"))
+        who = safe.sanitize(str(entry["by"] or "?"))
         when = local_time(entry["at"])
         tail = who + _signed(entry.get("signer")) + ("  (undone)" if entry["undone"] else "")
         if cell_len(when) + 2 + cell_len(tail) <= width:
@@ -185,10 +185,10 @@ def print_log(entries: Sequence[dict[str, Any]]) -> None:
         else:  # a long copy name goes under the time, indented, wrapped
             lines.append([(when, "")])
             lines += [[("    ", ""), (part, "dim")] for part in wrap_cells(tail, width - 4)]
-        for i, part in enumerate(wrap_cells(models.sanitize(entry["command"]), room)):
+        for i, part in enumerate(wrap_cells(safe.sanitize(entry["command"]), room)):
             lines.append([("    " if i == 0 else "      ", ""), (part, "bold" if i == 0 else "")])
         for change in entry["changes"]:  # indented two more: two cells less room
-            for i, part in enumerate(wrap_cells(models.sanitize(change), max(18, room - 2))):
+            for i, part in enumerate(wrap_cells(safe.sanitize(change), max(18, room - 2))):
                 lines.append([("      " if i == 0 else "        ", ""), (part, "")])
     emit(lines)
 
@@ -201,4 +201,4 @@ def _signed(signer: dict[str, Any] | None) -> str:
         return f"  [{signer['verdict']}]"
     side = f", {signer['side']}" if signer.get("side") else ""
     revoked = ", key since revoked" if signer.get("revoked") else ""
-    return f"  [verified: {models.sanitize(signer['name'])}{side}{revoked}]"
+    return f"  [verified: {safe.sanitize(signer['name'])}{side}{revoked}]"

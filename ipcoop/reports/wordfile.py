@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ipcoop.base.i18n import tr
-from ipcoop.base.models import sanitize
+from ipcoop.base.safe import sanitize
 from ipcoop.base.words import GROUP
 from ipcoop.reports.document import Block, marker
 

@@ -119,14 +119,14 @@ def create(
                             path=path, strerror=exc.strerror
                         )
                     ) from None
-                note = f"the unreadable old file is kept as {aside}"
+                note = tr("the unreadable old file is kept as {aside}").format(aside=aside)
             else:
                 ids = [int(k) for k in old.projects_table.load()]
                 nexts = [int(c.get("next", 1)) for c in old.copies().values()]
                 first_id = max([*ids, *[n - 1 for n in nexts], 0]) + 1
-                note = f"the old file is kept as {backup_path(path)}" + _numbered(
-                    first_id, len(projects)
-                )
+                note = tr("the old file is kept as {path}").format(
+                    path=backup_path(path)
+                ) + _numbered(first_id, len(projects))
         from ipcoop.store.migrate import calendar_programme
 
         data = new_data(areas, members)
@@ -161,10 +161,10 @@ def create(
 def _numbered(first_id: int, count: int) -> str:
     if not count or first_id == 1:
         return ""
-    return (
-        f"; ids carry on from the old file's, so the projects are numbered "
-        f"{first_id}-{first_id + count - 1}: an id is never reused"
-    )
+    return tr(
+        "; ids carry on from the old file's, so the projects are numbered "
+        "{first}-{last}: an id is never reused"
+    ).format(first=first_id, last=first_id + count - 1)
 
 
 def check_file(path: Path) -> tuple[dict[str, Any], list[str]]:

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from ipcoop.base import models, progress
 from ipcoop.base.errors import InvalidValue
+from ipcoop.base.i18n import tr
 from ipcoop.store.identity import is_uuid
 from ipcoop.store.layout import KEY_RE, NO_TITLES, OPTIONAL_PROJECT_FIELDS, canonical_project
 
@@ -142,8 +143,10 @@ def audit(data: dict[str, Any], duplicates: Sequence[str] = ()) -> list[Problem]
         problems.append(
             Problem(
                 "unsound",
-                f"the key {key!r} appears twice in one object "
-                f"(one of the two records would be lost)",
+                tr(
+                    "the key {key!r} appears twice in one object (one of the two records "
+                    "would be lost)"
+                ).format(key=key),
             )
         )
     area_keys = list(data["areas"])
@@ -156,36 +159,67 @@ def audit(data: dict[str, Any], duplicates: Sequence[str] = ()) -> list[Problem]
             or not _month(programme.get("start"))
             or not _month(programme.get("end"))
         ):
-            problems.append(Problem("damaged", f"programme record {key} is malformed"))
+            problems.append(
+                Problem("damaged", tr("programme record {key} is malformed").format(key=key))
+            )
         elif any(a not in data["areas"] for a in programme["areas"]):
-            problems.append(Problem("unsound", f"programme {key} names an unknown area"))
+            problems.append(
+                Problem("unsound", tr("programme {key} names an unknown area").format(key=key))
+            )
         elif "statement" in programme and _bad_wording(programme["statement"]):
-            problems.append(Problem("unsound", f"programme {key}'s statement is malformed"))
+            problems.append(
+                Problem("unsound", tr("programme {key}'s statement is malformed").format(key=key))
+            )
     for name in ("areas", "members", "programmes"):
         for key, record in sorted(data[name].items()):
             endorsed = record.get("endorsed") if name == "programmes" else None
             inner = endorsed.get("areas") if isinstance(endorsed, dict) else None
             parts = [record, *(inner if isinstance(inner, list) else [])]
             if not all(isinstance(p, dict) and _names_ok(p) for p in parts):
-                problems.append(Problem("damaged", f"the names of {name}/{key} are malformed"))
+                problems.append(
+                    Problem(
+                        "damaged",
+                        tr("the names of {name}/{key} are malformed").format(name=name, key=key),
+                    )
+                )
     for key, area in sorted(data["areas"].items()):
         if area.get("key") != key or not isinstance(area.get("name"), str):
-            problems.append(Problem("damaged", f"area record {key} has a bad key or name"))
+            problems.append(
+                Problem("damaged", tr("area record {key} has a bad key or name").format(key=key))
+            )
     for code, member in sorted(data["members"].items()):
         if member.get("code") != code or member.get("side") not in models.SIDES:
-            problems.append(Problem("damaged", f"member record {code} has a bad code or side"))
+            problems.append(
+                Problem(
+                    "damaged", tr("member record {code} has a bad code or side").format(code=code)
+                )
+            )
         elif not _member_years_ok(member) or not isinstance(member.get("name"), str):
             problems.append(
-                Problem("damaged", f"member record {code} has a bad name, years or leader")
+                Problem(
+                    "damaged",
+                    tr("member record {code} has a bad name, years or leader").format(code=code),
+                )
             )
     for name in ("areas", "members", "programmes"):
         for key, record in sorted(data[name].items()):
             order = record.get("order")
             if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
-                problems.append(Problem("damaged", f"{name}/{key} has a bad order"))
+                problems.append(
+                    Problem(
+                        "damaged", tr("{name}/{key} has a bad order").format(name=name, key=key)
+                    )
+                )
             start, until = record.get("from"), record.get("until")
             if isinstance(start, int) and isinstance(until, int) and until < start:
-                problems.append(Problem("unsound", f"{name}/{key} ends ({until}) before it starts"))
+                problems.append(
+                    Problem(
+                        "unsound",
+                        tr("{name}/{key} ends ({until}) before it starts").format(
+                            name=name, key=key, until=until
+                        ),
+                    )
+                )
     owners = _owners(data["copies"], problems)
     for doc_id in sorted(data["projects"], key=int):
         doc = data["projects"][doc_id]
@@ -197,7 +231,12 @@ def audit(data: dict[str, Any], duplicates: Sequence[str] = ()) -> list[Problem]
         known = (*FIELD_TYPES, *EXTRA_FIELDS, *OPTIONAL_PROJECT_FIELDS)
         extra = [f for f in doc if f not in known]
         if extra:
-            problems.append(Problem("unsound", f"{where}: unknown field {extra[0]!r}"))
+            problems.append(
+                Problem(
+                    "unsound",
+                    tr("{where}: unknown field {extra!r}").format(where=where, extra=extra[0]),
+                )
+            )
         try:
             clean = models.validate_project(doc, area_keys, member_codes)
         except InvalidValue as exc:
@@ -205,39 +244,66 @@ def audit(data: dict[str, Any], duplicates: Sequence[str] = ()) -> list[Problem]
             continue
         stored = canonical_project({**doc, **clean})
         if any(stored.get(k) != doc.get(k) for k in set(stored) | set(clean) | set(doc)):
-            problems.append(Problem("unsound", f"{where}: a value is not in its normal form"))
+            problems.append(
+                Problem(
+                    "unsound", tr("{where}: a value is not in its normal form").format(where=where)
+                )
+            )
         for stamp in ("created", "updated"):
             if not models.is_stamp(doc[stamp]):
                 problems.append(
                     Problem(
-                        "unsound", f"{where}: {stamp} is not a time such as 2020-01-31T12:00:00Z"
+                        "unsound",
+                        tr("{where}: {stamp} is not a time such as 2020-01-31T12:00:00Z").format(
+                            where=where, stamp=stamp
+                        ),
                     )
                 )
         programme = programmes.get(doc["programme"])
         if programme is None:
-            problems.append(Problem("unsound", f"{where}: unknown programme {doc['programme']!r}"))
+            problems.append(
+                Problem(
+                    "unsound",
+                    tr("{where}: unknown programme {programme!r}").format(
+                        where=where, programme=doc["programme"]
+                    ),
+                )
+            )
         elif doc["area"] not in programme.get("areas", []):
             problems.append(
                 Problem(
                     "note",
-                    f"{where}: its area {doc['area']!r} is not in programme {doc['programme']}",
+                    tr("{where}: its area {area!r} is not in programme {programme}").format(
+                        where=where, area=doc["area"], programme=doc["programme"]
+                    ),
                 )
             )
         owner = owners(int(doc_id))
         if owner is None:
-            problems.append(Problem("note", f"{where}: its id is in no copy's block of ids"))
+            problems.append(
+                Problem(
+                    "note", tr("{where}: its id is in no copy's block of ids").format(where=where)
+                )
+            )
         elif int(doc_id) >= owner[1]:
             problems.append(
                 Problem(
                     "note",
-                    f"{where}: its id is not below the id counter of copy {owner[0]} "
-                    f"({owner[1]}); the next add moves the counter on",
+                    tr(
+                        "{where}: its id is not below the id counter of copy {owner} "
+                        "({owner2}); the next add moves the counter on"
+                    ).format(where=where, owner=owner[0], owner2=owner[1]),
                 )
             )
     for key, entry in sorted(data["history"].items()):
         if not isinstance(entry.get("changes"), list) or not isinstance(entry.get("command"), str):
             problems.append(
-                Problem("note", f"history entry {key} is malformed; 'ipcoop undo' cannot undo it")
+                Problem(
+                    "note",
+                    tr("history entry {key} is malformed; 'ipcoop undo' cannot undo it").format(
+                        key=key
+                    ),
+                )
             )
     return problems
 
@@ -271,7 +337,9 @@ def _owners(copies: dict[str, Any], problems: list[Problem]) -> Any:
                 for b in blocks
             )
         ):
-            problems.append(Problem("damaged", f"the record of copy {copy} is malformed"))
+            problems.append(
+                Problem("damaged", tr("the record of copy {copy} is malformed").format(copy=copy))
+            )
             continue
         for first, last in blocks:
             spans.append((first, last, copy, nxt))
@@ -281,8 +349,10 @@ def _owners(copies: dict[str, Any], problems: list[Problem]) -> Any:
             problems.append(
                 Problem(
                     "note",
-                    f"copies {a_copy} and {b_copy} claim overlapping ids "
-                    f"(from {b_first}); 'ipcoop sync' leases them new blocks",
+                    tr(
+                        "copies {a_copy} and {b_copy} claim overlapping ids (from {b_first}); "
+                        "'ipcoop sync' leases them new blocks"
+                    ).format(a_copy=a_copy, b_copy=b_copy, b_first=b_first),
                 )
             )
 

@@ -245,9 +245,11 @@ def allocate(
     nxt = int(record.get("next", 1))
     if high >= nxt:
         warnings.append(
-            f"this copy's id counter in the file ({nxt}) was behind the ids it has handed "
-            f"out (up to {high}); the file was replaced by an older one? It now starts at "
-            f"{high + 1}"
+            tr(
+                "this copy's id counter in the file ({nxt}) was behind the ids it has "
+                "handed out (up to {high}); the file was replaced by an older one? It "
+                "now starts at {value}"
+            ).format(nxt=nxt, high=high, value=high + 1)
         )
         nxt = high + 1
     ids: list[int] = []
@@ -281,8 +283,10 @@ def allocate(
         )
     if skipped:
         warnings.append(
-            f"the id counter was behind: project(s) {_ranges(skipped)} already exist, so "
-            f"they were skipped, not overwritten; the counter now starts at {ids[-1] + 1}"
+            tr(
+                "the id counter was behind: project(s) {ranges} already exist, so they "
+                "were skipped, not overwritten; the counter now starts at {value}"
+            ).format(ranges=_ranges(skipped), value=ids[-1] + 1)
         )
     record["next"] = ids[-1] + 1 if ids else nxt
     return ids, warnings

@@ -43,9 +43,17 @@ def broken_chains(history: dict[str, Any]) -> list[str]:
                 continue  # written before entries were chained
             before = entries.get(seq - 1)
             if before is None:
-                found.append(f"entry {copy}.{seq:06d} follows an entry that is missing")
+                found.append(
+                    tr("entry {copy}.{seq:06d} follows an entry that is missing").format(
+                        copy=copy, seq=seq
+                    )
+                )
             elif entry_hash(before) != prev:
-                found.append(f"entry {copy}.{seq:06d} does not follow the entry before it")
+                found.append(
+                    tr("entry {copy}.{seq:06d} does not follow the entry before it").format(
+                        copy=copy, seq=seq
+                    )
+                )
     return found
 
 

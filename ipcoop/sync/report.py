@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ipcoop.base.i18n import tr
 from ipcoop.store import layout
 
 
@@ -50,9 +51,17 @@ class Report:
                 if table == "projects":
                     ids[:] = sorted(map(int, changed))
                 elif table == "copies":  # a copy joined, or leased ids
-                    others += [f"the ids of {(new.get(k) or {}).get('name', k)}" for k in changed]
+                    others += [
+                        tr("the ids of {name}").format(name=(new.get(k) or {}).get("name", k))
+                        for k in changed
+                    ]
                 else:
-                    others += [f"{table[:-1]} {k}" for k in changed]
+                    record = {
+                        "areas": tr("area {key}"),
+                        "members": tr("member {key}"),
+                        "programmes": tr("programme {key}"),
+                    }[table]
+                    others += [record.format(key=k) for k in changed]
         keys = (
             (self.signers_theirs, self.sent_other),
             (self.signers_mine, self.received_other),
@@ -88,11 +97,11 @@ def key_changes(before: dict, after: dict) -> list[str]:
 
             name = f"{name} ({fingerprint(new.get('key', ''))[:15]}…)"
         if old is None:
-            out.append(f"the key of {name}")
+            out.append(tr("the key of {name}").format(name=name))
         elif new.get("revoked") and not old.get("revoked"):
-            out.append(f"the revocation of {name}'s key")
+            out.append(tr("the revocation of {name}'s key").format(name=name))
         elif new.get("trusted") and not old.get("trusted"):
-            out.append(f"the approval of {name}'s key")
+            out.append(tr("the approval of {name}'s key").format(name=name))
         else:
-            out.append(f"the key record of {name}")
+            out.append(tr("the key record of {name}").format(name=name))
     return out

@@ -53,7 +53,7 @@ def undo(path: Path, expected: str) -> tuple[str, str, list[str]]:
     """Undo the entry `expected` (its key), the one the screen showed; refused if a
     newer change of this copy's came since."""
     from ipcoop.base.errors import IpcoopError
-    from ipcoop.base.models import sanitize
+    from ipcoop.base.safe import sanitize
     from ipcoop.core import history, tracker
 
     def change(db: Any) -> Any:

@@ -158,7 +158,7 @@ def _text(value: Any) -> Text:
 
 
 def safe(text: str) -> str:
-    from ipcoop.base.models import sanitize
+    from ipcoop.base.safe import sanitize
 
     return sanitize(text)
 

@@ -833,9 +833,10 @@ def test_init_force_says_the_bundled_projects_ids_carry_on(db_path):
 def test_a_mistyped_command_gets_a_suggestion(cli):
     result = cli("lst")
     assert result.exit_code == 2
-    assert (
-        one_error_line(result)
-        == "Error: No such command 'lst'; did you mean 'list'? (see 'ipcoop --help')"
+    assert re.fullmatch(
+        re.escape("Error: No such command 'lst'; did you mean 'list'? (see 'ipcoop --help')")
+        + r" \[E\d{3}\]",
+        one_error_line(result),
     )
     assert cli("xyz").exit_code == 2
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import invoke, one_error_line
+from tests.helpers import invoke
 
 
 @pytest.fixture
@@ -260,7 +260,11 @@ def test_release_check_in_chinese_does_not_object_to_a_chinese_main_title(db_pat
 def test_summary_check_lists_what_to_look_at_in_its_language(db_path):
     clean = invoke("--db", db_path, "summary", "2020", "--lang", "zh-hk", "--check")
     assert clean.exit_code == 0, clean.stdout + clean.stderr
-    assert "Nothing to look at in the summary (zh-hk)" in clean.stderr and clean.stdout == ""
+    # --lang is the language of the check and of what it says.
+    assert _said("zh-hk", "Nothing to look at in the summary ({lang}).", lang="zh-hk") in (
+        clean.stderr
+    )
+    assert clean.stdout == ""
     made = invoke("--db", db_path, "programme", "add", "2021", "--start", "2021-01",
                   "--end", "2021-12", "--area", "gba")  # fmt: skip
     assert made.exit_code == 0, made.stderr
@@ -271,10 +275,16 @@ def test_summary_check_lists_what_to_look_at_in_its_language(db_path):
     found = invoke("--db", db_path, "summary", "2021", "--lang", "zh-cn", "--check")
     assert found.exit_code == 1
     assert found.stdout.splitlines() == [
-        "project 19's zh-cn title was converted by OpenCC and no person has checked it "
-        "('ipcoop edit 19 --zh-cn TEXT' sets it)"
+        _said(
+            "zh-cn",
+            "project {pid}'s {lang} title was converted by OpenCC and no person has checked "
+            "it ('ipcoop edit {pid} --{lang} TEXT' sets it)",
+            pid=19,
+            lang="zh-cn",
+        )
     ]
-    assert "1 thing(s) to look at before it goes out" in one_error_line(found)
+    assert "'ipcoop edit 19 --zh-cn TEXT'" in found.stdout
+    assert "[E082]" in found.stderr and found.stderr.startswith("错误：")
     assert invoke("--db", db_path, "summary", "2021", "--lang", "zh-hk", "--check").exit_code == 0
     years = invoke("--db", db_path, "summary", "2020-2021", "--check")
     assert years.exit_code == 0, years.stdout
@@ -301,9 +311,19 @@ def test_release_check_finds_what_a_year_of_use_showed_it_missed(db_path):
         assert invoke("--db", db_path, *args).exit_code == 0, args
     named = invoke("--db", db_path, "release", "2018-19", "--lang", "zh-hk", "--check")
     assert named.exit_code == 1
-    assert "area smes has no zh-hk name" in named.stdout
+    assert (
+        _said(
+            "zh-hk",
+            "area {key} has no {lang} name; the {lang} text prints another "
+            "('ipcoop areas edit {key} --{lang} TEXT' sets it)",
+            key="smes",
+            lang="zh-hk",
+        )
+        in named.stdout
+    )
     told = invoke("--db", db_path, "release", "2018-19", "--lang", "zh-cn")
-    assert "'ipcoop release 2018-19 --lang zh-cn --check' lists them" in told.stderr
+    assert "'ipcoop release 2018-19 --lang zh-cn --check'" in told.stderr
+    assert "[E" not in told.stderr and told.stderr.startswith("注意：")
 
 
 def test_an_extended_programme_is_said_to_have_been_endorsed_for_its_first_span(db_path):
@@ -360,3 +380,12 @@ def test_a_project_carried_in_the_second_of_the_endorsement_counts_as_after(db_p
     found = invoke("--db", db_path, "release", "2022-23", "--check")
     assert found.exit_code == 1
     assert f"project {carried} was added on" in found.stdout
+
+
+def _said(language: str, message: str, **values: object) -> str:
+    """A message as the interface says it in `language` (its catalog's translation)."""
+    from ipcoop.base import i18n
+
+    translated = i18n.catalog(language).gettext(message)
+    assert translated != message  # the catalog has it
+    return translated.format(**values)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -334,7 +335,12 @@ def test_import_of_something_that_is_not_a_file_is_refused_at_once(db_path, tmp_
         check=False,
     )
     assert done.returncode == 1
-    assert done.stderr == f"Error: {target} is not a regular file (a device, FIFO or socket)\n"
+    # The line ends with the message's code, the same in every language.
+    assert re.fullmatch(
+        re.escape(f"Error: {target} is not a regular file (a device, FIFO or socket)")
+        + r" \[E\d{3}\]\n",
+        done.stderr,
+    ), done.stderr
     assert db_path.read_bytes() == before
 
 

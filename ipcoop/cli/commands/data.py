@@ -35,10 +35,11 @@ def init(
     path, _ = db_path(ctx)
     count, old_file = tracker.init_database(path, empty=empty, force=force)
     saved(ctx)
-    say(
-        tr("Created {path} with {count} projects.").format(path=path, count=count)
-        + (f" ({old_file})" if old_file else "")
-    )
+    if old_file:
+        line = tr("Created {path} with {count} projects ({old_file}).")
+    else:
+        line = tr("Created {path} with {count} projects.")
+    say(line.format(path=path, count=count, old_file=old_file))
 
 
 def export(
@@ -119,7 +120,7 @@ def import_(
     stamp = models.now_stamp()
 
     def plan_for(db: Any) -> Any:
-        with _progress(len(records), "Checking") as tick:
+        with _progress(len(records), tr("Checking")) as tick:
             return importplan.plan_for(db, records, stamp, tick)
 
     if dry_run:

@@ -27,7 +27,7 @@ def undo(
 
     Example: ipcoop undo (or ipcoop undo --skip, past one the other side built on)
     """
-    from ipcoop.base import models
+    from ipcoop.base import safe
     from ipcoop.core import tracker
 
     with writing(ctx) as db:
@@ -36,7 +36,7 @@ def undo(
 
     say(
         tr("Undid: {sanitize} ({local_time})").format(
-            sanitize=models.sanitize(entry["command"]), local_time=local_time(entry["at"])
+            sanitize=safe.sanitize(entry["command"]), local_time=local_time(entry["at"])
         )
     )
 

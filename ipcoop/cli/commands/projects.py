@@ -155,9 +155,7 @@ def list_(
     if fmt == "md":
         emit(tables.to_markdown(projects, the_lang))
     elif not projects:
-        from ipcoop.base.words import word
-
-        say(word(the_lang, "No projects match."))
+        say(tr("No projects match."))
     else:
         tables.print_projects(projects, the_lang)
 

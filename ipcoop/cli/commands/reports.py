@@ -68,12 +68,13 @@ def release(
     Before publishing: ipcoop release 2020 --lang all --check
     Example: ipcoop release 2020 --lang all --format docx --output release-2020.docx
     """
+    from ipcoop.base import models
     from ipcoop.core import languages, programmes
     from ipcoop.reports import document, release
 
     fmt = choose_format(fmt, output, RELEASE_FORMATS, "txt")
     if lang is not None and lang.strip().lower() == "all":
-        langs = list(languages.LANGS)
+        langs = list(models.LANGS)
     elif lang is not None:
         try:
             langs = [languages.parse_lang(lang)]

@@ -111,25 +111,43 @@ def sync(
             )
     sent = len(report.sent) + len(report.sent_other)
     received = len(report.received) + len(report.received_other)
-    held_back = (
-        " (the others hold them aside: this copy's key was revoked)"
-        if report.revoked
-        else " (the others hold them aside until this copy's key is approved)"
-        if report.waiting
-        else ""
-    )
-    say(
-        tr("Sent {sent} change(s){value}, received {received}.").format(
-            sent=sent, value=held_back if sent else "", received=received
+    if sent and report.revoked:
+        line = tr(
+            "Sent {sent} change(s) (the others hold them aside: this copy's key was revoked), "
+            "received {received}."
         )
+    elif sent and report.waiting:
+        line = tr(
+            "Sent {sent} change(s) (the others hold them aside until this copy's key is "
+            "approved), received {received}."
+        )
+    else:
+        line = tr("Sent {sent} change(s), received {received}.")
+    say(line.format(sent=sent, received=received))
+    said = (
+        (
+            _ids(report.sent),
+            _ids(report.received),
+            (
+                tr("  Projects sent {sent}; received {received}."),
+                tr("  Projects sent {sent}."),
+                tr("  Projects received {received}."),
+            ),
+        ),
+        (
+            ", ".join(report.sent_other),
+            ", ".join(report.received_other),
+            (
+                tr("  Also sent {sent}; received {received}."),
+                tr("  Also sent {sent}."),
+                tr("  Also received {received}."),
+            ),
+        ),
     )
-    for label, went, came in (
-        ("Projects", _ids(report.sent), _ids(report.received)),
-        ("Also", ", ".join(report.sent_other), ", ".join(report.received_other)),
-    ):
-        moved = [f"{word} {names}" for word, names in (("sent", went), ("received", came)) if names]
-        if moved:
-            say(f"  {label} {'; '.join(moved)}.")
+    for went, came, (both, only_sent, only_received) in said:
+        if went or came:
+            line = both if went and came else only_sent if went else only_received
+            say(line.format(sent=went, received=came))
     if report.ahead:
         say(
             tr(
@@ -183,7 +201,7 @@ def conflicts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     that sets the field settles it too, on every copy after the next sync.
     Example: ipcoop conflicts --json
     """
-    from ipcoop.base import models
+    from ipcoop.base import safe
     from ipcoop.core import conflicts as kept
     from ipcoop.reports import render
 
@@ -197,13 +215,17 @@ def conflicts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         return
     lines = []
     for c in found:
-        lines.append(f"#{c['id']} {models.sanitize(c['title'])}")
+        lines.append(f"#{c['id']} {safe.sanitize(c['title'])}")
         lines += _values(c, kept.value_text)
-        lines.append(f"    to keep one: ipcoop settle {c['id']} {c['field']} N")
+        lines.append(
+            tr("    to keep one: ipcoop settle {id} {field} N").format(id=c["id"], field=c["field"])
+        )
     for c in rest:
         lines.append(f"{c['id']}")
         lines += _values(c, kept.value_text)
-        lines.append(f"    to keep one: ipcoop settle {c['id']} {c['field']} N")
+        lines.append(
+            tr("    to keep one: ipcoop settle {id} {field} N").format(id=c["id"], field=c["field"])
+        )
     sys.stdout.write("\n".join(lines) + "\n")
 
 
@@ -277,43 +299,61 @@ def said_in_sync(report: Any) -> list[str]:
     out = []
     if report.signing == "founded":
         out.append(
-            f"This copy now signs every change it shares, and founds the list of trusted "
-            f"keys: its key is {report.fingerprint}. Tell the other side by phone."
+            tr(
+                "This copy now signs every change it shares, and founds the list of "
+                "trusted keys: its key is {fingerprint}. Tell the other side by phone."
+            ).format(fingerprint=report.fingerprint)
         )
     elif report.signing == "waiting":
-        out.append(f"This copy signs its changes with the key {report.fingerprint}.")
+        out.append(
+            tr("This copy signs its changes with the key {fingerprint}.").format(
+                fingerprint=report.fingerprint
+            )
+        )
         if report.founders:
             out.append(
-                f"It trusts the keys that {', '.join(report.founders)} approves: compare "
-                f"that fingerprint with them by phone too."
+                tr(
+                    "It trusts the keys that {items} approves: compare that fingerprint "
+                    "with them by phone too."
+                ).format(items=", ".join(report.founders))
             )
     if report.revoked:
         out.append(
-            "This copy's key was revoked: the other copies hold aside what it signs. To go "
-            "on, make a new key ('ssh-keygen -t ed25519 -N \"\" -f PATH'), sync with "
-            "'--key PATH', and have a trusted copy approve it."
+            tr(
+                "This copy's key was revoked: the other copies hold aside what it "
+                'signs. To go on, make a new key (\'ssh-keygen -t ed25519 -N "" -f '
+                "PATH'), sync with '--key PATH', and have a trusted copy approve it."
+            )
         )
     elif report.approved_by:
         out.append(
-            f"This copy's key was approved by {report.approved_by}: the changes it signs "
-            f"count on every copy from now on."
+            tr(
+                "This copy's key was approved by {approved_by}: the changes it signs "
+                "count on every copy from now on."
+            ).format(approved_by=report.approved_by)
         )
     elif report.waiting:
         out.append(
-            "This copy's key is waiting for approval: the other copies hold its changes "
-            "aside until a trusted copy runs 'ipcoop copies approve NAME' and syncs; then "
-            "this copy syncs again, and they count. "
-            f"Read them the fingerprint {report.fingerprint} to compare."
+            tr(
+                "This copy's key is waiting for approval: the other copies hold its "
+                "changes aside until a trusted copy runs 'ipcoop copies approve NAME' "
+                "and syncs; then this copy syncs again, and they count. Read them the "
+                "fingerprint {fingerprint} to compare."
+            ).format(fingerprint=report.fingerprint)
         )
     if report.own_held:
         out.append(
-            f"Warning: this copy's last change is held aside by every copy "
-            f"({report.own_held}); 'ipcoop verify' lists it"
+            tr(
+                "Warning: this copy's last change is held aside by every copy "
+                "({own_held}); 'ipcoop verify' lists it"
+            ).format(own_held=report.own_held)
         )
     if report.held:
         who = sorted({h[2] for h in report.held})
         out.append(
-            f"Held aside {len(report.held)} change(s) that no trusted key signed or may make "
-            f"({'; '.join(who[:3])}); they were not merged. 'ipcoop verify' lists them."
+            tr(
+                "Held aside {count} change(s) that no trusted key signed or may make "
+                "({items}); they were not merged. 'ipcoop verify' lists them."
+            ).format(count=len(report.held), items="; ".join(who[:3]))
         )
     return out

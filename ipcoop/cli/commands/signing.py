@@ -9,10 +9,25 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from ipcoop.base.i18n import tr
+from ipcoop.base.i18n import mark, tr
 from ipcoop.cli.context import db_path, reading
 from ipcoop.cli.options import JsonOpt
 from ipcoop.cli.output import emit, say
+
+# A copy's state, as `copies` says it.
+STATES = {
+    "trusted": mark("trusted"),
+    "waiting": mark("waiting"),
+    "revoked": mark("revoked"),
+    "no key": mark("no key"),
+}
+
+
+def _state_words(state: str) -> str:
+    """A copy's state as `copies` prints it ("revoked (here; sync to send)")."""
+    base, _, here = state.partition(" (")
+    return tr(STATES[base]) + tr(" (here; sync to send)") if here else tr(STATES.get(base, base))
+
 
 copies_app = typer.Typer(cls=TyperGroup, rich_markup_mode=None)
 
@@ -48,36 +63,52 @@ def copies(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     lines = []
     trusted_here = any(r["this_copy"] and r["state"].startswith("trusted") for r in rows)
     for row in rows:
-        mark = (
-            " (this copy)"
+        which = (
+            tr(" (this copy)")
             if row["this_copy"]
-            else " (an earlier key of this copy)"
+            else tr(" (an earlier key of this copy)")
             if row["earlier_key"]
             else ""
         )
-        founder = ", founder" if row["founder"] else ""
-        lines.append(f"{row['name']}{mark}: {row['state']}{founder}")
-        lines.append(f"  side {row['side'] or '-'}, copy {row['copy']}")
+        founder = tr(", founder") if row["founder"] else ""
+        lines.append(f"{row['name']}{which}: {_state_words(row['state'])}{founder}")
+        lines.append(
+            tr("  side {value}, copy {copy}").format(value=row["side"] or "-", copy=row["copy"])
+        )
         if row["fingerprint"]:
-            lines.append(f"  key {row['fingerprint']}")
+            lines.append(tr("  key {fingerprint}").format(fingerprint=row["fingerprint"]))
         if row["trusted"]:
-            lines.append(f"  trusted {local_time(row['trusted'])} by {row['trusted_by'] or '?'}")
+            lines.append(
+                tr("  trusted {local_time} by {value}").format(
+                    local_time=local_time(row["trusted"]), value=row["trusted_by"] or "?"
+                )
+            )
         if row["revoked"]:
-            lines.append(f"  revoked {local_time(row['revoked'])} by {row['revoked_by'] or '?'}")
+            lines.append(
+                tr("  revoked {local_time} by {value}").format(
+                    local_time=local_time(row["revoked"]), value=row["revoked_by"] or "?"
+                )
+            )
         if row["last_sync"]:
-            lines.append(f"  last signed change {local_time(row['last_sync'])}")
+            lines.append(
+                tr("  last signed change {local_time}").format(
+                    local_time=local_time(row["last_sync"])
+                )
+            )
         if row["earlier_key"] and row["state"] == "trusted":
-            lines.append("  if that key may be in other hands, have a trusted copy revoke it")
+            lines.append(tr("  if that key may be in other hands, have a trusted copy revoke it"))
         if row["state"] == "waiting" and row["this_copy"]:
-            lines.append("  ask a trusted copy to approve this key (read it to them by phone)")
+            lines.append(tr("  ask a trusted copy to approve this key (read it to them by phone)"))
         elif row["state"] == "waiting" and trusted_here:
             lines.append(
-                f"  to approve (compare the key by phone first): "
-                f"ipcoop copies approve {row['fingerprint'][:19]}"
+                tr(
+                    "  to approve (compare the key by phone first): ipcoop copies approve "
+                    "{fingerprint}"
+                ).format(fingerprint=row["fingerprint"][:19])
             )
         if row["state"] == "no key":
-            lines.append("  has not synced since changes were signed")
-    emit("\n".join(lines) + "\n" if lines else "No copies: the database is not shared.\n")
+            lines.append(tr("  has not synced since changes were signed"))
+    emit("\n".join(lines) + "\n" if lines else tr("No copies: the database is not shared.") + "\n")
 
 
 @copies_app.command("approve")
@@ -194,25 +225,36 @@ def verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             f"Verified: {n} change(s) signed by {side}" for side, n in found["verified"].items()
         ]
         if found["before_signing"]:
-            lines.append(f"Made before signing began: {found['before_signing']} (not checked)")
+            lines.append(
+                tr("Made before signing began: {before_signing} (not checked)").format(
+                    before_signing=found["before_signing"]
+                )
+            )
         if found["before_approval"]:
             lines.append(
-                f"Signed by a copy before it was approved: {found['before_approval']} (held "
-                f"then; its changes came again once it was)"
+                tr(
+                    "Signed by a copy before it was approved: {before_approval} (held "
+                    "then; its changes came again once it was)"
+                ).format(before_approval=found["before_approval"])
             )
         for held in found["held"]:
             who = f" by {held['signer']}" if held["signer"] else ""
             when = render.local_time(held["time"]) if held["time"] else ""
-            lines.append(f"Held aside: {held['commit'][:12]} {when}{who}: {held['reason']}")
+            lines.append(
+                tr("Held aside: {commit} {when}{who}: {reason}").format(
+                    commit=held["commit"][:12], when=when, who=who, reason=held["reason"]
+                )
+            )
         for problem in found["journal"]:
-            lines.append(f"Journal: {problem}")
+            lines.append(tr("Journal: {problem}").format(problem=problem))
         if not found["journal"]:
-            lines.append("Each copy's journal entries follow one another unbroken.")
+            lines.append(tr("Each copy's journal entries follow one another unbroken."))
         lines.append(
-            "Every change verifies."
+            tr("Every change verifies.")
             if found["ok"]
-            else f"{len(found['held'])} change(s) held aside (never merged), "
-            f"{len(found['journal'])} break(s) in the journal."
+            else tr(
+                "{count} change(s) held aside (never merged), {count2} break(s) in the journal."
+            ).format(count=len(found["held"]), count2=len(found["journal"]))
         )
         emit("\n".join(lines) + "\n")
     if not found["ok"]:

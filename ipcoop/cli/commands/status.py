@@ -19,8 +19,13 @@ def _status_command(ctx: typer.Context, ids: list[str], action: str, **kwargs: A
     parsed = tracker.parse_ids(ids)
     with writing(ctx) as db:
         projects = tracker.change_status(db, parsed, action, **kwargs)
-    word = {"start": "Started", "done": "Done", "reopen": "Reopened", "drop": "Dropped"}[action]
-    say(f"{word}: " + ", ".join(str(p["id"]) for p in projects))
+    said = {
+        "start": tr("Started: {ids}"),
+        "done": tr("Done: {ids}"),
+        "reopen": tr("Reopened: {ids}"),
+        "drop": tr("Dropped: {ids}"),
+    }[action]
+    say(said.format(ids=", ".join(str(p["id"]) for p in projects)))
 
 
 def start(ctx: typer.Context, ids: OpenIdsArg) -> None:
@@ -86,12 +91,15 @@ def remove(
                     "was changed)"
                 )
             )
-        from ipcoop.base import models
+        from ipcoop.base import safe
 
         for p in projects:
-            say(f"  {p['id']}  {models.sanitize(p['title'])}")
-        noun = "project" if len(projects) == 1 else f"{len(projects)} projects"
-        if not typer.confirm(tr("Remove {noun}?").format(noun=noun), err=True):
+            say(f"  {p['id']}  {safe.sanitize(p['title'])}")
+        if len(projects) == 1:
+            question = tr("Remove the project?")
+        else:
+            question = tr("Remove {count} projects?").format(count=len(projects))
+        if not typer.confirm(question, err=True):
             raise typer.Abort()
     with writing(ctx) as db:
         removed = tracker.remove_projects(db, parsed)

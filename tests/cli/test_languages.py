@@ -1,0 +1,333 @@
+"""The interface in three languages: the catalogs are whole, every message a person
+reads passes through them (the pseudo-language finds any that does not), Typer's own
+words are reached, help is wrapped by cells, and machine output never changes."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from ipcoop.base import i18n
+from ipcoop.cli import compat, registry, wrapping
+from tests.helpers import ROOT, invoke, one_error_line, run
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location("i18n_tool", ROOT / "tools" / "i18n.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["i18n_tool"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_catalogs_are_whole():
+    """Every message of the source is in both catalogs, translated, not fuzzy, with the
+    same placeholders, options and commands as the English, and compiled; every message
+    has its code."""
+    assert _tool().problems() == []
+
+
+def test_the_check_finds_what_is_wrong(tmp_path):
+    tool = _tool()
+    assert tool.fields("no project {id}") != tool.fields("沒有項目 {pid}")
+    assert tool.fields("{value!r} is not a year") != tool.fields("{value} 不是年份")
+    assert tool._kept("see 'ipcoop list --year 2020'") != tool._kept("見 'ipcoop list'")
+    po = tmp_path / "x.po"
+    po.write_text('#, fuzzy\nmsgid "a"\nmsgstr "甲"\n\nmsgid "b"\nmsgstr ""\n', "utf-8")
+    entries = tool.read_po(po)
+    assert entries["a"]["fuzzy"] and not entries["b"]["msgstr"]
+    assert b"\xe7\x94\xb2" not in tool.mo_bytes(entries)  # fuzzy: left out, as msgfmt does
+
+
+def _left(text: str) -> str:
+    """The text with every ⟦message⟧ taken out: what did not pass through the catalog."""
+    before = None
+    while before != text:
+        before, text = text, re.sub(r"⟦[^⟦⟧]*⟧", " ", text)
+    return text
+
+
+def _untranslated(text: str, help_page: bool = False) -> list[str]:
+    out = []
+    for found in _left(text).splitlines():
+        # Options, metavars, commands, quoted values, paths and data are not words to
+        # translate; on a help page, the first word of a row names a command or argument.
+        line = re.sub(r"--?[\w-]+|<\w+>|\{\w+\}|'[^']*'|\S*[/\\]\S*|ipcoop( [a-z-]+)*", " ", found)
+        if help_page:
+            line = re.sub(r"^\s+[a-z][\w-]*(?=\s|$)", " ", line)
+        if re.search(r"[A-Za-z][a-z]{2,}", re.sub(r"\b[A-Z][A-Z0-9_]+\b", " ", line)):
+            out.append(line)
+    return out
+
+
+HELP_PAGES = [
+    *registry.COMMANDS,
+    *(
+        f"{group} {sub}"
+        for group, subs in {
+            "members": ("add", "edit", "remove"),
+            "areas": ("add", "edit", "remove"),
+            "programme": ("add", "edit", "endorse", "list", "show"),
+            "copies": ("approve", "revoke"),
+        }.items()
+        for sub in subs
+    ),
+]
+
+
+@pytest.mark.parametrize("page", ["", *HELP_PAGES])
+def test_every_help_page_passes_through_the_catalog(page):
+    done = run(*page.split(), "--help", IPCOOP_PSEUDO="1", COLUMNS="80")
+    assert done.returncode == 0, done.stderr
+    assert _untranslated(done.stdout, help_page=True) == []
+
+
+# The tour, the errors of the README's error section, prompts and sharing's words.
+SCENES = [
+    ["list", "--year", "2020", "--key"],
+    ["start", "12"],
+    ["done", "13", "11", "--on", "2020-11-30"],
+    ["add", "Seminar", "--area", "guidance", "--year", "2020", "--agency", "GDAMR"],
+    ["drop", "18", "--reason", "merged into 17"],
+    ["summary"],
+    ["log", "13"],
+    ["undo"],
+    ["show", "999"],
+    ["done", "99"],
+    ["show"],
+    ["list", "--year", "20x"],
+    ["list", "--no-such-option"],
+    ["lst"],
+    ["list", "--status", "nope"],
+    ["add", "x", "--area", "nope"],
+    ["list", "--format", "xml"],
+    ["remove", "3"],
+    ["check"],
+    ["conflicts"],
+    ["verify"],
+    ["copies"],
+    ["release", "2020", "--check"],
+    ["summary", "2020", "--output", "x.pdf"],
+    ["import", "no-such-file.csv"],
+    ["init"],
+    ["init", "--force"],
+    ["tui"],
+    ["list", "--upcoming", "30d"],
+    ["programme", "add", "2030"],
+    ["sync", "no/such/remote"],
+]
+
+
+@pytest.mark.parametrize("scene", SCENES, ids=" ".join)
+def test_every_message_of_the_tour_and_the_errors_passes_through_the_catalog(tmp_path, scene):
+    db = tmp_path / "db.json"
+    assert run("--db", db, "init").returncode == 0
+    done = run("--db", db, *scene, IPCOOP_PSEUDO="1", COLUMNS="80")
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip() or done.returncode == 0
+    assert _untranslated(done.stderr) == [], done.stderr
+
+
+def test_the_pseudo_language_would_find_an_untranslated_message():
+    assert _untranslated("⟦Error: ⟦no project with id 9⟧⟧") == []
+    assert _untranslated("⟦Error: ⟦no project⟧; nothing was changed⟧") == []
+    assert _untranslated("⟦Error: ⟦no project⟧⟧; nothing was changed") != []
+
+
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({"LANG": "zh_HK.UTF-8"}, "zh-hk"),
+        ({"LANG": "zh_TW.Big5"}, "zh-hk"),
+        ({"LANG": "zh_MO"}, "zh-hk"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh-cn"),
+        ({"LANG": "zh_SG.GB2312"}, "zh-cn"),
+        ({"LANG": "zh"}, "zh-cn"),
+        ({"LANG": "zh-Hant-TW"}, "zh-hk"),
+        ({"LANG": "zh_Hans_CN.UTF-8"}, "zh-cn"),
+        ({"LANG": "fr_FR.UTF-8"}, "en"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "@@@..__"}, "en"),
+        ({"LC_ALL": "zh_CN.UTF-8", "LANG": "zh_HK.UTF-8"}, "zh-cn"),
+        ({"LC_MESSAGES": "en_GB.UTF-8", "LANG": "zh_HK.UTF-8"}, "en"),
+        ({"LC_ALL": "", "LANG": "zh_HK.UTF-8"}, "zh-hk"),
+        ({}, "en"),
+    ],
+)
+def test_the_locale_chooses_the_language(environ, lang):
+    assert i18n.locale_lang(environ) == lang
+
+
+def test_a_language_given_after_the_command_speaks_its_errors(db_path):
+    result = invoke("--db", db_path, "list", "--year", "20x", "--lang", "zh-cn")
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert line.startswith("错误："), line
+    assert "20x" in line and re.search(r"\[E\d{3}\]$", line)
+    assert invoke("--db", db_path, "show", "99", "--lang=zh-hk").stderr.startswith("錯誤：")
+
+
+def test_the_environment_and_the_locale_choose_the_language_of_messages(db_path):
+    hk = invoke("--db", db_path, "show", "99", env={"IPCOOP_LANG": "zh-hk"})
+    cn = invoke("--db", db_path, "show", "99", env={"LANG": "zh_CN.UTF-8"})
+    en = invoke("--db", db_path, "show", "99")
+    assert "沒有" in hk.stderr and "没有" in cn.stderr and "no project" in en.stderr
+    codes = {re.search(r"\[(E\d+)\]", r.stderr).group(1) for r in (hk, cn, en)}  # type: ignore[union-attr]
+    assert len(codes) == 1  # the same code in every language
+    assert hk.exit_code == cn.exit_code == en.exit_code == 1
+
+
+def test_each_side_reads_its_own_terms():
+    hk, cn = i18n.catalog("zh-hk"), i18n.catalog("zh-cn")
+    message = "{label} is not an ipcoop database ({problem})"
+    assert "資料庫" in hk.gettext(message) and "数据库" in cn.gettext(message)
+    option = "The database file (default: ipcoop.json in the user data folder)."
+    assert "預設" in hk.gettext(option) and "默认" in cn.gettext(option)
+
+
+def test_an_unknown_IPCOOP_LANG_is_refused_and_a_strange_locale_is_english(db_path):
+    refused = invoke("--db", db_path, "list", env={"IPCOOP_LANG": "klingon"})
+    assert refused.exit_code == 1
+    assert "IPCOOP_LANG" in one_error_line(refused)
+    for value in ("klingon", "zh_XX.UTF-8", "zh_HK.UTF-8@@@", "中文"):
+        result = invoke("--db", db_path, "show", "99", env={"LANG": value})
+        assert result.exit_code == 1 and "Traceback" not in result.stderr
+        assert result.stderr.startswith(("Error: ", "錯誤：", "错误：")), result.stderr
+
+
+def test_a_missing_or_damaged_catalog_leaves_the_interface_in_english(
+    db_path, tmp_path, monkeypatch
+):
+    broken = tmp_path / "locale" / "zh_HK" / "LC_MESSAGES"
+    broken.mkdir(parents=True)
+    (broken / "ipcoop.mo").write_bytes(b"\xde\x12\x04\x95" + b"\xff" * 40)  # damaged
+    monkeypatch.setattr(i18n, "LOCALE", tmp_path / "locale")  # zh_CN: missing
+    for lang in ("zh-hk", "zh-cn"):
+        result = invoke("--db", db_path, "show", "99", env={"IPCOOP_LANG": lang})
+        assert result.exit_code == 1
+        assert one_error_line(result).startswith("Error: no project with id 99")
+
+
+def test_machine_output_is_the_same_in_every_language(db_path):
+    runs = {
+        lang: invoke("--db", db_path, "list", "--json", env={"IPCOOP_LANG": lang})
+        for lang in ("en", "zh-hk", "zh-cn")
+    }
+    assert runs["en"].json() == runs["zh-hk"].json() == runs["zh-cn"].json()
+    csv = {
+        lang: invoke("--db", db_path, "export", "--format", "csv", env={"IPCOOP_LANG": lang})
+        for lang in ("en", "zh-cn")
+    }
+    assert csv["en"].stdout.splitlines()[0] == csv["zh-cn"].stdout.splitlines()[0]
+
+
+def test_typers_own_words_are_translated(db_path):
+    missing = invoke("--db", db_path, "show", env={"IPCOOP_LANG": "zh-hk"})
+    assert missing.exit_code == 2
+    assert "Missing" not in missing.stderr and "ID" in missing.stderr
+    assert missing.stderr.startswith("錯誤：")
+    unknown = invoke("--db", db_path, "list", "--nope", env={"IPCOOP_LANG": "zh-cn"})
+    assert unknown.exit_code == 2 and "No such option" not in unknown.stderr
+    assert "--nope" in unknown.stderr
+    bad = invoke("--db", db_path, "carry", "2020", "--to", "x", env={"IPCOOP_LANG": "zh-cn"})
+    assert "Invalid value" not in bad.stderr
+    page = invoke("list", "--help", env={"IPCOOP_LANG": "zh-hk"}).stdout
+    for english in ("Usage:", "Options:", "Show this message and exit.", "[default:"):
+        assert english not in page
+    assert page.startswith("用法：")
+
+
+def test_the_hooks_into_typer_still_hold():
+    """An upgrade of Typer that rewords its messages or moves what compat.py patches
+    fails here, not silently in front of a user."""
+    import typer.core
+    from typer._click import core, decorators, exceptions, formatting, parser, types
+
+    source = "".join(
+        Path(m.__file__).read_text("utf-8")  # type: ignore[arg-type]
+        for m in (core, decorators, exceptions, parser, types, formatting)
+    )
+    # What Click's source writes for each template compat.CLICK_MESSAGES matches.
+    for literal in (
+        "Missing argument",
+        "Missing option",
+        "Missing parameter",
+        "No such option: ",
+        "(Possible options: ",
+        "Invalid value for ",
+        "Invalid value: ",
+        " is not a valid ",
+        'name = "int"',
+        " is not a valid boolean. Recognized values: ",
+        " is not in the range ",
+        "requires {msg}",
+        '"an argument." if nargs == 1 else f"{nargs} arguments."',
+        " does not take a value.",
+        "Got unexpected extra argument(s) (",
+    ):
+        assert literal in source, literal
+    assert len(compat.CLICK_MESSAGES) == 15  # a template added is a literal added above
+    assert 'prefix = "Usage: "' in source
+    compat.install()  # as every run does first
+    assert 'help="Show this message and exit."' in source
+    assert callable(typer.core._) and formatting.wrap_text is wrapping.wrap_text
+    assert formatting.term_len is wrapping.term_len
+    assert compat.click_message("Missing argument 'ID'.") == "Missing argument 'ID'."
+    i18n.use("zh-cn")
+    try:
+        assert compat.click_message("Missing argument 'ID'.") != "Missing argument 'ID'."
+        nested = compat.click_message("Invalid value for '--to': 'x' is not a valid int.")
+        assert "Invalid" not in nested and " int" not in nested and "'x'" in nested
+    finally:
+        i18n.use("en")
+
+
+@pytest.mark.parametrize("lang", ["zh-hk", "zh-cn"])
+@pytest.mark.parametrize("width", [40, 80, 120])
+def test_help_fits_the_terminal_by_cells(lang, width):
+    limit = min(width, 80)
+    for page in ["", *HELP_PAGES]:
+        out = invoke(
+            *page.split(), "--help", env={"IPCOOP_LANG": lang, "COLUMNS": str(width)}
+        ).stdout
+        assert out.strip()
+        for line in out.splitlines():
+            # An option with its metavar, or a quoted value of an example, is not broken.
+            if wrapping.cells(line) > limit:
+                unbroken = r"""\s*("[^"]*"|\S+)( ("[^"]*"|\S+))?( \\)?"""
+                assert re.fullmatch(unbroken, line), (page, line)
+
+
+def test_chinese_wraps_between_characters_and_keeps_its_marks():
+    text = "列出項目，可按年份及狀態篩選。--lang 選擇顯示的名稱（JSON 載有所有寫法）。"
+    for width in (12, 17, 20, 31):
+        lines = wrapping.wrap_text(text, width).splitlines()
+        assert all(wrapping.cells(line) <= width for line in lines), lines
+        assert not any(line[0] in "，。）」" for line in lines)
+        assert not any(line[-1] in "（「" for line in lines)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert wrapping.join_lines(["第一行", "第二行", "and English", "words"]) == (
+        "第一行第二行 and English words"
+    )
+    assert (
+        wrapping.wrap_text("a long English sentence here", 12) == "a long\nEnglish\nsentence\nhere"
+    )
+
+
+def test_english_runs_read_no_catalog(db_path, monkeypatch):
+    monkeypatch.setattr(i18n, "_read", lambda lang: pytest.fail("a catalog was read"))
+    assert invoke("--db", db_path, "list", "--help").exit_code == 0
+    assert invoke("--db", db_path, "show", "99").exit_code == 1
+
+
+def test_the_codes_of_errors_are_kept(tmp_path):
+    codes = (ROOT / "ipcoop" / "locale" / "codes.txt").read_text("utf-8").splitlines()
+    numbers = [line.split(" ", 1)[0] for line in codes]
+    assert len(numbers) == len(set(numbers)) and all(re.fullmatch(r"E\d{3,}", n) for n in numbers)
+    assert json.dumps(numbers)  # every line is "CODE message"
