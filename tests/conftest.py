@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from tests.sharing import Copy, join
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
@@ -29,7 +30,12 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("LANG", "C.UTF-8")
     monkeypatch.setenv("IPCOOP_LOCK_TIMEOUT", "1")
     monkeypatch.setenv("COLUMNS", "100")
-    return home
+    monkeypatch.delenv("IPCOOP_PSEUDO", raising=False)
+    yield home
+    # A test that spoke Chinese in-process (the screen, a core call) leaves English.
+    from ipcoop.base import i18n
+
+    i18n.use("en")
 
 
 @pytest.fixture

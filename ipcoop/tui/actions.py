@@ -11,10 +11,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ipcoop.base.i18n import tr
+from ipcoop.base.i18n import mark, tr
 from ipcoop.tui.model import command_line
 
-WORD = {"start": "Started", "done": "Done", "reopen": "Reopened", "drop": "Dropped"}
+WORD = {
+    "start": mark("Started: {ids}"),
+    "done": mark("Done: {ids}"),
+    "reopen": mark("Reopened: {ids}"),
+    "drop": mark("Dropped: {ids}"),
+}
 
 
 def commit(path: Path, command: str, change: Callable[[Any], Any]) -> tuple[Any, list[str]]:
@@ -37,7 +42,7 @@ def status(
     projects, warnings = commit(
         path, command, lambda db: tracker.change_status(db, list(ids), action, on, reason)
     )
-    said = f"{WORD[action]}: " + ", ".join(str(p["id"]) for p in projects)
+    said = tr(WORD[action]).format(ids=", ".join(str(p["id"]) for p in projects))
     return said, command, warnings
 
 
@@ -69,7 +74,7 @@ def undo(path: Path, expected: str) -> tuple[str, str, list[str]]:
         return tracker.undo(db)
 
     entry, warnings = commit(path, "undo", change)
-    return f"Undid: {sanitize(entry['command'])}", "undo", warnings
+    return tr("Undid: {command}").format(command=sanitize(entry["command"])), "undo", warnings
 
 
 def settle(path: Path, pid: int, field: str, choice: int) -> tuple[str, str, list[str]]:
@@ -77,7 +82,11 @@ def settle(path: Path, pid: int, field: str, choice: int) -> tuple[str, str, lis
 
     command = command_line("settle", [pid], [field, str(choice)])
     kept, warnings = commit(path, command, lambda db: conflicts.settle(db, pid, field, choice))
-    return f"Settled {pid} {field}: kept {kept}", command, warnings
+    return (
+        tr("Settled {pid} {field}: kept {kept}").format(pid=pid, field=field, kept=kept),
+        (command),
+        warnings,
+    )
 
 
 def form_options(values: dict[str, Any], before: dict[str, Any] | None) -> list[str]:
@@ -146,7 +155,7 @@ def add(path: Path, programme: str, values: dict[str, Any]) -> tuple[str, str, l
         )
 
     project, warnings = commit(path, command, change)
-    return f"Added {project['id']}", command, warnings
+    return tr("Added {id}").format(id=project["id"]), command, warnings
 
 
 def edit(
@@ -156,7 +165,7 @@ def edit(
 
     options = form_options(values, before)
     if not options:
-        return "Nothing changed.", "", []
+        return tr("Nothing changed."), "", []
     command = command_line("edit", [pid], options)
     changes: dict[str, Any] = {}
     if values["title"] != before["title"]:
@@ -174,4 +183,4 @@ def edit(
     if (values.get("from"), values.get("to")) != (before.get("from"), before.get("to")):
         changes["event"] = event_of(values)
     project, warnings = commit(path, command, lambda db: tracker.edit_project(db, pid, changes))
-    return f"Updated project {project['id']}.", command, warnings
+    return tr("Updated project {id}.").format(id=project["id"]), command, warnings

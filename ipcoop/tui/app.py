@@ -24,9 +24,9 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from ipcoop.base import models
 from ipcoop.base.errors import IpcoopError
-from ipcoop.base.i18n import tr
+from ipcoop.base.i18n import mark, tr
 from ipcoop.tui import actions, model, pages, views
-from ipcoop.tui.screens import Confirm, Page, ProjectForm, Prompt
+from ipcoop.tui.screens import Confirm, Page, ProjectForm, Prompt, speaking
 
 
 class ProjectTable(DataTable):
@@ -54,24 +54,24 @@ class IpcoopApp(App[None]):
     #message { height: auto; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("s", "change('start')", "Start"),
-        Binding("d", "done", "Done"),
-        Binding("r", "change('reopen')", "Reopen"),
-        Binding("x", "drop", "Drop"),
-        Binding("a", "add", "Add"),
-        Binding("e", "edit", "Edit"),
-        Binding("delete", "remove", "Remove"),
-        Binding("u", "undo", "Undo"),
-        Binding("space", "mark", "Mark", show=False),
-        Binding("p", "programmes", "Programmes"),
-        Binding("c", "conflicts", "Conflicts"),
-        Binding("t", "summary", "Summary"),
-        Binding("l", "log", "Log"),
-        Binding("S", "sync", "Sync"),
-        Binding("question_mark", "help", "Keys"),
-        Binding("q", "quit", "Quit"),
+        Binding("slash", "filter", mark("Filter")),
+        Binding("escape", "clear_filter", mark("Clear filter"), show=False),
+        Binding("s", "change('start')", mark("Start")),
+        Binding("d", "done", mark("Done")),
+        Binding("r", "change('reopen')", mark("Reopen")),
+        Binding("x", "drop", mark("Drop")),
+        Binding("a", "add", mark("Add")),
+        Binding("e", "edit", mark("Edit")),
+        Binding("delete", "remove", mark("Remove")),
+        Binding("u", "undo", mark("Undo")),
+        Binding("space", "mark", mark("Mark"), show=False),
+        Binding("p", "programmes", mark("Programmes")),
+        Binding("c", "conflicts", mark("Conflicts")),
+        Binding("t", "summary", mark("Summary")),
+        Binding("l", "log", mark("Log")),
+        Binding("S", "sync", mark("Sync")),
+        Binding("question_mark", "help", mark("Keys")),
+        Binding("q", "quit", mark("Quit")),
     ]
 
     def __init__(self, path: Path, programme: str | None = None, lang: str = "en") -> None:
@@ -94,7 +94,7 @@ class IpcoopApp(App[None]):
             with VerticalScroll(id="side"):
                 yield Static(id="detail")
         yield Static(id="filterline")
-        yield Input(placeholder=pages.FILTER_HINT, id="filter")
+        yield Input(placeholder=tr(pages.FILTER_HINT), id="filter")
         yield Static(id="message")
         yield Footer()
 
@@ -141,7 +141,7 @@ class IpcoopApp(App[None]):
         try:
             self.rows = model.filtered(self.db, str(self.programme), self.filter_text, self.lang)
         except IpcoopError as exc:
-            line.update(Text(f"Filter: {exc}", style="red"))
+            line.update(Text(tr("Filter: {problem}").format(problem=exc), style="red"))
             return
         line.update(pages.filter_line(self.filter_text, len(self.rows)))
         self.marked &= {p["id"] for p in self.rows}
@@ -258,9 +258,14 @@ class IpcoopApp(App[None]):
             try:
                 said, command, warnings = work()
             except IpcoopError as exc:
-                self.call_from_thread(self._finished, f"Error: {exc}", "", [], True)
+                problem = tr("Error: {message}").format(message=exc)
+                self.call_from_thread(self._finished, problem, "", [], True)
             except Exception as exc:  # the screen stays up; nothing was changed
-                problem = f"Error: unexpected failure ({type(exc).__name__}: {exc})"
+                problem = tr("Error: {message}").format(
+                    message=tr("unexpected failure ({name}: {exc})").format(
+                        name=type(exc).__name__, exc=exc
+                    )
+                )
                 self.call_from_thread(self._finished, problem, "", [], True)
             else:
                 self.call_from_thread(self._finished, said, command, warnings, False)
@@ -282,8 +287,9 @@ class IpcoopApp(App[None]):
             line = f"{said}    $ ipcoop {command}" if command else said
             self.say(" ".join([line, *warnings]), "green")
             self.marked.clear()
-        added = said.removeprefix("Added ")
-        self.refill(keep=int(added) if added.isdigit() else self.after_removal)
+        added = getattr(said, "msgid", "") == "Added {id}"  # the new project is selected
+        digits = "".join(c for c in said if c.isdigit())
+        self.refill(keep=int(digits) if added and digits else self.after_removal)
         self.after_removal = None
 
     def action_change(self, action: str) -> None:
@@ -316,7 +322,7 @@ class IpcoopApp(App[None]):
                 why = reason.strip() or None
                 self.run_change(lambda: actions.status(self.path, ids, "drop", reason=why))
 
-        self.push_screen(Prompt(pages.ask("drop", ids)), answered)
+        self.push_screen(speaking(Prompt)(pages.ask("drop", ids)), answered)
 
     def action_remove(self) -> None:
         ids = self.chosen()
@@ -328,7 +334,7 @@ class IpcoopApp(App[None]):
                 self.after_removal = self.row_after(ids)
                 self.run_change(lambda: actions.remove(self.path, ids))
 
-        self.push_screen(Confirm(pages.removing(self.db, ids, self.lang)), answered)
+        self.push_screen(speaking(Confirm)(pages.removing(self.db, ids, self.lang)), answered)
 
     def action_undo(self) -> None:
         from ipcoop.core import history
@@ -342,7 +348,7 @@ class IpcoopApp(App[None]):
             if yes:
                 self.run_change(lambda: actions.undo(self.path, str(entry["entry"])))
 
-        self.push_screen(Confirm(pages.undoing(entry)), answered)
+        self.push_screen(speaking(Confirm)(pages.undoing(entry)), answered)
 
     def action_add(self) -> None:
         def answered(values: dict[str, Any] | None) -> None:
@@ -351,7 +357,9 @@ class IpcoopApp(App[None]):
                 self.run_change(lambda: actions.add(self.path, programme, values))
 
         areas, leads = pages.choices(self.db, str(self.programme), self.lang)
-        form = ProjectForm("Add a project", {}, areas, leads, pages.form_check(self.db, None))
+        form = speaking(ProjectForm)(
+            tr("Add a project"), {}, areas, leads, pages.form_check(self.db, None)
+        )
         self.push_screen(form, answered)
 
     def action_edit(self) -> None:
@@ -366,7 +374,8 @@ class IpcoopApp(App[None]):
 
         areas, leads = pages.choices(self.db, str(self.programme), self.lang)
         check = pages.form_check(self.db, before)
-        self.push_screen(ProjectForm(f"Edit project {pid}", before, areas, leads, check), answered)
+        title = tr("Edit project {pid}").format(pid=pid)
+        self.push_screen(speaking(ProjectForm)(title, before, areas, leads, check), answered)
 
     # -- views (in tui/views.py) ---------------------------------------------------
 
@@ -380,14 +389,23 @@ class IpcoopApp(App[None]):
         views.summary(self)
 
     def action_log(self) -> None:
-        self.push_screen(Page("Log", pages.log_text(self.db)))
+        self.push_screen(speaking(Page)(tr("Log"), pages.log_text(self.db)))
 
     def action_help(self) -> None:
-        self.push_screen(Page("Keys", pages.keys_table(self.BINDINGS)))
+        self.push_screen(speaking(Page)(tr("Keys"), pages.keys_table(self.BINDINGS)))
 
     def action_sync(self) -> None:
         views.sync(self)
 
 
+def make(path: Path, programme: str | None, lang: str) -> IpcoopApp:
+    """The screen, speaking `lang` (its words and its keys' names)."""
+    from ipcoop.base import i18n
+
+    i18n.use(lang)
+    app: IpcoopApp = speaking(IpcoopApp)(path, programme, lang)
+    return app
+
+
 def run(path: Path, programme: str | None, lang: str) -> None:
-    IpcoopApp(path, programme, lang).run()
+    make(path, programme, lang).run()

@@ -9,6 +9,7 @@ marked row with '*', and the header's bars are coloured spaces.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -19,9 +20,9 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from ipcoop.base.i18n import tr
+from ipcoop.base.i18n import mark, tr
 
-FILTER_HINT = "Filter: words, area:gba status:open key lead:hk agency:HKIPD (Esc clears)"
+FILTER_HINT = mark("Filter: words, area:gba status:open key lead:hk agency:HKIPD (Esc clears)")
 STATUS_COLOUR = {
     "planned": "",
     "active": "yellow",
@@ -76,8 +77,13 @@ def widths(lang: str, rows: list[list[Any]], room: int, dated: bool) -> list[int
 
 def filter_line(text: str, shown: int) -> Text:
     if not text.strip():
-        return Text(f"{shown} project{'' if shown == 1 else 's'}    / to filter")
-    return Text.assemble(("Filter: ", "bold"), text, f"    ({shown} shown; Esc clears)")
+        said = tr("1 project") if shown == 1 else tr("{count} projects").format(count=shown)
+        return Text(said + "    " + tr("/ to filter"))
+    return Text.assemble(
+        (tr("Filter: "), "bold"),
+        text,
+        "    " + tr("({count} shown; Esc clears)").format(count=shown),
+    )
 
 
 def _bar(done: int, total: int, room: int = 10) -> Text:
@@ -137,12 +143,15 @@ def detail(db: Any, pid: int, lang: str) -> Group:
         values = "; ".join(
             f"{n}. {value_text(v['value'])} ({v['by']})" for n, v in enumerate(c["values"], 1)
         )
-        parts.append(Text(safe(f"Conflict on {c['field']}: {values} (c to settle)"), style="red"))
+        said = tr("Conflict on {field}: {values} (c to settle)").format(
+            field=c["field"], values=values
+        )
+        parts.append(Text(safe(said), style="red"))
     entries = history.log_entries(db, pid)
     if entries:
         parts.append(Text("\nHistory", style="bold"))
     for entry in entries[:12]:
-        undone = "  (undone)" if entry["undone"] else ""
+        undone = "  " + tr("(undone)") if entry["undone"] else ""
         parts.append(Text(safe(f"{local_time(entry['at'])}  {entry['by']}{undone}"), style="dim"))
         parts.append(Text(safe(f"  {entry['command']}")))
         parts += [Text(safe(f"    {change}")) for change in entry["changes"]]
@@ -166,8 +175,10 @@ def safe(text: str) -> str:
 def ask(action: str, ids: Sequence[int]) -> str:
     which = ", ".join(map(str, ids))
     if action == "done":
-        return f"Mark {which} done on (YYYY-MM-DD or 30/11/2020; Enter: today)"
-    return f"Drop {which}: why? (added to the notes; Enter: no reason)"
+        return tr("Mark {which} done on (YYYY-MM-DD or 30/11/2020; Enter: today)").format(
+            which=which
+        )
+    return tr("Drop {which}: why? (added to the notes; Enter: no reason)").format(which=which)
 
 
 def check_done_date(text: str) -> None:
@@ -201,7 +212,7 @@ def form_check(db: Any, before: dict[str, Any] | None) -> Any:
 def removing(db: Any, ids: Sequence[int], lang: str) -> Text:
     from ipcoop.core.languages import title_in
 
-    out = Text("Remove for good (undo can bring them back)?\n\n", style="bold")
+    out = Text(tr("Remove for good (undo can bring them back)?") + "\n\n", style="bold")
     for p in db.projects_by_id(list(ids)):
         out.append(safe(f"  {p['id']}  {title_in(p, lang)}") + "\n")
     return out
@@ -210,7 +221,7 @@ def removing(db: Any, ids: Sequence[int], lang: str) -> Text:
 def undoing(entry: dict[str, Any]) -> Text:
     from ipcoop.reports.render import local_time
 
-    out = Text("Undo this change?\n\n", style="bold")
+    out = Text(tr("Undo this change?") + "\n\n", style="bold")
     out.append(safe(f"  {entry['command']}  ({local_time(entry['at'])}, {entry['by']})") + "\n")
     for change in entry["changes"]:
         out.append(safe(f"    {change}") + "\n")
@@ -290,7 +301,7 @@ def log_text(db: Any, limit: int = 300) -> Text:
 
     out = Text()
     for entry in history.log_entries(db)[:limit]:
-        undone = "  (undone)" if entry["undone"] else ""
+        undone = "  " + tr("(undone)") if entry["undone"] else ""
         out.append(safe(f"{local_time(entry['at'])}  {entry['by']}{undone}") + "\n", style="dim")
         out.append(safe(f"    {entry['command']}") + "\n", style="bold")
         for change in entry["changes"]:
@@ -305,9 +316,9 @@ def keys_table(bindings: Sequence[Any]) -> Group:
     for b in bindings:
         if b.key != "space":  # said below, with what it does
             grid.add_row(b.key.replace("question_mark", "?").replace("slash", "/"), b.description)
-    grid.add_row("space", "Mark the row (an action then applies to every marked row)")
-    grid.add_row("double-click", "Edit the project")
-    return Group(grid, Text(f"\n{FILTER_HINT}"))
+    grid.add_row("space", tr("Mark the row (an action then applies to every marked row)"))
+    grid.add_row(tr("double-click"), tr("Edit the project"))
+    return Group(grid, Text("\n" + tr(FILTER_HINT)))
 
 
 def run_sync(path: Path, progress: Any = None) -> tuple[str, bool]:
@@ -315,8 +326,12 @@ def run_sync(path: Path, progress: Any = None) -> tuple[str, bool]:
     `progress` as it comes; its words, and whether it went through."""
     lines: list[str] = []
     try:
+        from ipcoop.base import i18n
+
         with subprocess.Popen(
+            # in the screen's language, whatever the environment says
             [sys.executable, "-m", "ipcoop", "--db", str(path), "sync"],
+            env={**os.environ, "IPCOOP_LANG": i18n.current()},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -329,5 +344,7 @@ def run_sync(path: Path, progress: Any = None) -> tuple[str, bool]:
                     progress(lines[-1])
             code = process.wait(timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"Error: sync could not run ({exc})", False
-    return "\n".join(lines).strip() or "Nothing to say.", code == 0
+        return tr("Error: {message}").format(
+            message=tr("sync could not run ({exc})").format(exc=exc)
+        ), False
+    return "\n".join(lines).strip() or tr("Nothing to say."), code == 0

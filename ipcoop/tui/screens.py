@@ -15,6 +15,33 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from ipcoop.base.i18n import mark, tr
+
+_spoken: dict[tuple[type, str, bool], type] = {}
+
+
+def speaking(cls: Any) -> Any:
+    """`cls` with the names of its keys in the interface's language. Textual reads a
+    class's BINDINGS when the class is made, so each language gets a subclass (of the
+    same name, for the CSS) whose bindings say them in it."""
+    import dataclasses
+
+    from ipcoop.base import i18n
+
+    key = (cls, i18n.current(), i18n.pseudo())
+    if key[1:] == ("en", False):
+        return cls
+    if key not in _spoken:
+        bindings = [
+            dataclasses.replace(b, description=tr(b.description))
+            if isinstance(b, Binding) and b.description
+            else b
+            for b in cls.__dict__.get("BINDINGS", [])
+        ]
+        namespace = {"BINDINGS": bindings, "__module__": cls.__module__}
+        _spoken[key] = type(cls.__name__, (cls,), namespace)
+    return _spoken[key]
+
 
 def answer(screen: Any, value: Any) -> None:
     """Close a dialog with its answer, once: a second key pressed in the same burst
@@ -28,7 +55,7 @@ def answer(screen: Any, value: Any) -> None:
 class Prompt(ModalScreen[str | None]):
     """One value asked for (a date, a reason); Enter gives it, Esc gives None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", mark("Cancel"))]
     DEFAULT_CSS = """
     Prompt { align: center middle; }
     Prompt > Vertical { width: 70; max-width: 100%; height: auto; border: round $accent;
@@ -65,8 +92,8 @@ class Confirm(ModalScreen[bool]):
     """A question answered y (or Enter) or n (or Esc)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y,enter", "answer(True)", mark("Yes")),
+        Binding("n,escape", "answer(False)", mark("No")),
     ]
     DEFAULT_CSS = """
     Confirm { align: center middle; }
@@ -90,7 +117,7 @@ class Confirm(ModalScreen[bool]):
 class Page(ModalScreen[None]):
     """A page of text to read: Esc or q closes it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", mark("Close"))]
     DEFAULT_CSS = """
     Page > VerticalScroll { border: round $accent; padding: 0 1; }
     """
@@ -111,7 +138,7 @@ class Page(ModalScreen[None]):
 class Choose(ModalScreen[Any]):
     """A list to choose one from: Enter gives its value, Esc gives None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", mark("Close"))]
     DEFAULT_CSS = """
     Choose > Vertical { border: round $accent; padding: 0 1; }
     Choose OptionList { height: 1fr; }
@@ -144,8 +171,8 @@ class ProjectForm(ModalScreen[dict[str, Any] | None]):
     agencies, the notes and the event's dates. Ctrl+S saves, Esc cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", mark("Save")),
+        Binding("escape", "cancel", mark("Cancel")),
     ]
     DEFAULT_CSS = """
     ProjectForm { align: center middle; }
@@ -175,39 +202,39 @@ class ProjectForm(ModalScreen[dict[str, Any] | None]):
         v = self.values
         with VerticalScroll():
             yield Label(Text(self.heading, style="bold"))
-            yield Label("Title")
+            yield Label(tr("Title"))
             yield Input(value=v.get("title", ""), id="title")
-            yield Label("Title (zh-hk)")
+            yield Label(tr("Title (zh-hk)"))
             yield Input(value=v.get("zh-hk", ""), id="zh-hk")
             yield Static("", id="preview-zh-cn", classes="converted")
-            yield Label("Title (zh-cn)")
+            yield Label(tr("Title (zh-cn)"))
             yield Input(value=v.get("zh-cn", ""), id="zh-cn")
             yield Static("", id="preview-zh-hk", classes="converted")
-            yield Label("Area")
+            yield Label(tr("Area"))
             yield Select(
                 [(label, key) for key, label in self.areas],
                 value=v.get("area") or Select.NULL,
                 id="area",
             )
-            yield Checkbox("Key project", value=bool(v.get("key")), id="key")
-            yield Label("Lead")
+            yield Checkbox(tr("Key project"), value=bool(v.get("key")), id="key")
+            yield Label(tr("Lead"))
             yield Select(
                 [(label, key) for key, label in self.leads],
                 value=v.get("lead") or "joint",
                 allow_blank=False,
                 id="lead",
             )
-            yield Label("Agencies (codes or names, separated by spaces or commas)")
+            yield Label(tr("Agencies (codes or names, separated by spaces or commas)"))
             yield Input(value=" ".join(v.get("agencies") or []), id="agencies")
-            yield Label("Note")
+            yield Label(tr("Note"))
             yield Input(value=v.get("note", ""), id="note")
-            yield Label("Date of the event, or its first day (2020-11-12 or 12/11/2020)")
+            yield Label(tr("Date of the event, or its first day (2020-11-12 or 12/11/2020)"))
             yield Input(value=v.get("from", ""), id="from")
-            yield Label("Last day, for an event over several days")
+            yield Label(tr("Last day, for an event over several days"))
             yield Input(value=v.get("to", ""), id="to")
             with Horizontal():
-                yield Button("Save (Ctrl+S)", variant="primary", id="save")
-                yield Button("Cancel (Esc)", id="cancel")
+                yield Button(tr("Save (Ctrl+S)"), variant="primary", id="save")
+                yield Button(tr("Cancel (Esc)"), id="cancel")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id not in ("zh-hk", "zh-cn"):
@@ -219,7 +246,8 @@ class ProjectForm(ModalScreen[dict[str, Any] | None]):
         preview = self.query_one(f"#preview-{into}", Static)
         text = event.value.strip()
         if text and not typed_other:
-            preview.update(f"{into} will be made from it: {languages.convert(text, into)}")
+            made = languages.convert(text, into)
+            preview.update(tr("{into} will be made from it: {made}").format(into=into, made=made))
         else:
             preview.update("")
 
@@ -253,10 +281,10 @@ class ProjectForm(ModalScreen[dict[str, Any] | None]):
 
         values = self.gathered()
         if not values["title"]:
-            self.notify("A project needs a title.", severity="error")
+            self.notify(tr("A project needs a title."), severity="error")
             return
         if not values["area"]:
-            self.notify("Choose the project's area.", severity="error")
+            self.notify(tr("Choose the project's area."), severity="error")
             return
         if self.check is not None:
             try:

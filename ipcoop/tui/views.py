@@ -9,7 +9,7 @@ from rich.text import Text
 
 from ipcoop.base.i18n import tr
 from ipcoop.tui import actions, model, pages
-from ipcoop.tui.screens import Choose, Page
+from ipcoop.tui.screens import Choose, Page, speaking
 
 
 def programmes(app: Any) -> None:
@@ -18,7 +18,8 @@ def programmes(app: Any) -> None:
             app.programme, app.marked = key, set()
             app.refill()
 
-    app.push_screen(Choose("Programmes", pages.programme_choices(app.db, app.lang)), chosen)
+    choices = pages.programme_choices(app.db, app.lang)
+    app.push_screen(speaking(Choose)(tr("Programmes"), choices), chosen)
 
 
 def conflicts(app: Any) -> None:
@@ -32,14 +33,14 @@ def conflicts(app: Any) -> None:
             pid, field, n = value
             app.run_change(lambda: actions.settle(app.path, pid, field, n))
 
-    note = "Enter keeps the chosen value; the others are let go (undo brings them back)."
-    app.push_screen(Choose("Conflicts", found, note), chosen)
+    note = tr("Enter keeps the chosen value; the others are let go (undo brings them back).")
+    app.push_screen(speaking(Choose)(tr("Conflicts"), found, note), chosen)
 
 
 def summary(app: Any) -> None:
     figures = model.figures(app.db, str(app.programme))
     width = max(40, app.size.width - 4)
-    app.push_screen(Page("Summary", pages.summary_text(figures, width, app.lang)))
+    app.push_screen(speaking(Page)(tr("Summary"), pages.summary_text(figures, width, app.lang)))
 
 
 def sync(app: Any) -> None:
@@ -49,7 +50,7 @@ def sync(app: Any) -> None:
 
     def in_thread() -> None:
         def progress(line: str) -> None:
-            app.call_from_thread(app.say, f"Syncing… {line}", "yellow")
+            app.call_from_thread(app.say, tr("Syncing… {line}").format(line=line), "yellow")
 
         text, ok = pages.run_sync(app.path, progress)
         app.call_from_thread(synced, app, text, ok)
@@ -65,5 +66,5 @@ def synced(app: Any, text: str, ok: bool) -> None:
         app.say(tr("Synced.    $ ipcoop sync"), "green")
     else:
         app.say(tr("The sync did not go through: its words are on the page."), "red")
-    app.push_screen(Page("Sync", Text(text)))
+    app.push_screen(speaking(Page)(tr("Sync"), Text(text)))
     app.refill()

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from ipcoop.tui.app import IpcoopApp
+from ipcoop.tui.app import make
 from tests.helpers import DATA
 
 
@@ -28,12 +28,12 @@ def fixed(tmp_path, monkeypatch):
 @pytest.mark.parametrize("lang", ["en", "zh-hk"])
 @pytest.mark.parametrize("size", [(80, 30), (120, 36)])
 def test_the_main_screen(snap_compare, fixed, lang, size):
-    assert snap_compare(IpcoopApp(fixed, "2020", lang), terminal_size=size)
+    assert snap_compare(make(fixed, "2020", lang), terminal_size=size)
 
 
 def test_the_filter_and_a_marked_row(snap_compare, fixed):
     assert snap_compare(
-        IpcoopApp(fixed, "2020", "zh-hk"),
+        make(fixed, "2020", "zh-hk"),
         press=["space", "slash", *"粤港"],
         terminal_size=(120, 36),
     )

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from ipcoop.tui.app import IpcoopApp
+from ipcoop.tui.app import make
 from tests.helpers import invoke, one_error_line
 
 
@@ -34,7 +34,7 @@ def screen(db, scenario, lang="en", size=(120, 36), programme=None):
     """Run `scenario(app, pilot)` on the screen opened on `db`."""
 
     async def main():
-        app = IpcoopApp(db, programme, lang)
+        app = make(db, programme, lang)
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             await scenario(app, pilot)
@@ -527,3 +527,32 @@ def test_a_click_selects_and_a_double_click_edits(db):
         assert app.screen.heading == f"Edit project {chosen}"
 
     screen(db, scenario)
+
+
+def test_the_screen_speaks_through_the_catalog(db, monkeypatch):
+    """In the pseudo-language every word of the screen's own is ⟦wrapped⟧: its keys,
+    the filter line, the form's labels, a question; in zh-cn they are Chinese."""
+    monkeypatch.setenv("IPCOOP_PSEUDO", "1")
+
+    async def scenario(app, pilot):
+        described = [b.description for b in app.BINDINGS if b.description]
+        assert described and all(d.startswith("⟦") for d in described), described
+        assert shown(app, "#filterline").strip().startswith("⟦")
+        await pilot.press("a")
+        await pilot.pause()
+        labels = [str(label.render()) for label in app.screen.query("Label")][1:]
+        assert labels and all(text.startswith("⟦") for text in labels), labels
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("x")  # drop: asks why
+        await pilot.pause()
+        asked = [str(label.render()) for label in app.screen.query("Label")]
+        assert asked and asked[0].startswith("⟦Drop "), asked
+
+    screen(db, scenario)
+    monkeypatch.delenv("IPCOOP_PSEUDO")
+
+    async def chinese(app, pilot):
+        assert {b.description for b in app.BINDINGS} >= {"筛选", "完成", "撤销", "退出"}
+
+    screen(db, chinese, lang="zh-cn")
