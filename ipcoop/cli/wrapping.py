@@ -43,14 +43,14 @@ def term_len(x: str) -> int:
     return cells(_ANSI.sub("", x))
 
 
-def _units(text: str) -> list[tuple[str, bool]]:
-    """The text as the pieces a line may break between: (piece, space before it)."""
-    units: list[tuple[str, bool]] = []
-    space = False
+def _units(text: str) -> list[tuple[str, int]]:
+    """The text as the pieces a line may break between: (piece, spaces before it)."""
+    units: list[tuple[str, int]] = []
+    space = 0
     glue = False  # the piece before was an opening mark: what follows stays with it
     for char in text:
         if char.isspace():
-            space = True
+            space += 1
             glue = False
             continue
         wide = _wide(char)
@@ -61,7 +61,7 @@ def _units(text: str) -> list[tuple[str, bool]]:
             units[-1] = (piece + char, before)
         else:
             units.append((char, space))
-        space = False
+        space = 0
         glue = char in _OPENING
     return units
 
@@ -86,7 +86,7 @@ def fill(text: str, width: int, initial_indent: str = "", subsequent_indent: str
     line, used, empty = initial_indent, cells(initial_indent), True
     for unit, space in _units(text):
         piece, size = unit, cells(unit)
-        gap = 1 if space and not empty else 0
+        gap = space if not empty else 0  # as many spaces as the text has ("  [required]")
         if not empty and used + gap + size > width:
             lines.append(line.rstrip())
             line, used, gap = subsequent_indent, cells(subsequent_indent), 0
