@@ -10,7 +10,8 @@
 A message is the first argument of `tr(...)` or `mark(...)` (ipcoop/base/i18n.py),
 the paragraphs of a command's help (its docstring, or `help=`), and the words of
 Typer's own that cli/compat.py lists. Each message of `tr` gets a stable code in
-ipcoop/locale/codes.txt, given once and never to another message.
+ipcoop/locale/codes.txt, given once and never to another message. To reword a message
+and keep its code, change its text on its line of codes.txt too.
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ class Text(str):
     """A message in the interface's language that remembers its English id."""
 
     msgid: str
+    cause: str | None = None
 
     def __new__(cls, value: str, msgid: str) -> Text:
         made = super().__new__(cls, value)
@@ -42,12 +43,57 @@ class Text(str):
 
     def format(self, *args: Any, **kwargs: Any) -> Text:
         # A word that says what a value is ("title", "the last commit") is translated
-        # too; a value of the user's never is (it comes in other placeholders).
+        # too; a value of the user's never is (it comes in other placeholders). In
+        # Chinese it runs on: no space between it and the Chinese beside it.
+        words: dict[str, str] = {}
         for name in _DESCRIBING.intersection(kwargs):
             value = kwargs[name]
-            if type(value) is str and value in VOCABULARY:
-                kwargs[name] = tr(value)
-        return Text(str.format(self, *args, **kwargs), self.msgid)
+            if type(value) is str and value in VOCABULARY and f"{{{name}}}" in self:
+                words[f"\x00{len(words)}\x00"] = tr(value)
+                kwargs[name] = f"\x00{len(words) - 1}\x00"
+        try:
+            text = str.format(self, *args, **kwargs)
+        except (KeyError, IndexError, ValueError, AttributeError):
+            # A translation whose placeholders differ (a damaged catalog): the English.
+            text = str.format(self.msgid, *args, **kwargs)
+        for mark_, word in words.items():
+            text = _run_on(text, mark_, word)
+        made = Text(text, self.msgid)
+        # What an error is about: its own message, inside "{message} (see ...)".
+        inner = kwargs.get("message")
+        made.cause = getattr(inner, "cause", None) or getattr(inner, "msgid", None)
+        return made
+
+
+def _run_on(text: str, placeholder: str, word: str) -> str:
+    """`text` with `word` in place of `placeholder`, and the spaces around it dropped
+    where the word and its neighbour are both Chinese."""
+    import re
+
+    def wide(char: str) -> bool:
+        return "\u2e80" <= char <= "\uffef"
+
+    def put(found: re.Match[str]) -> str:
+        before, after = found.group(1), found.group(3)
+        left = (
+            ""
+            if before
+            and word
+            and wide(word[0])
+            and wide(text[found.start() - 1 : found.start()] or "a")
+            else before
+        )
+        right = (
+            ""
+            if after
+            and word
+            and wide(word[-1])
+            and wide(text[found.end() : found.end() + 1] or "a")
+            else after
+        )
+        return left + word + right
+
+    return re.sub(f"( ?)({re.escape(placeholder)})( ?)", put, text)
 
 
 def mark(msgid: str) -> str:
@@ -56,7 +102,7 @@ def mark(msgid: str) -> str:
 
 
 # Placeholders that say what a value is, and the words the code puts in them.
-_DESCRIBING = frozenset({"what", "noun", "label", "kind", "ident"})
+_DESCRIBING = frozenset({"what", "noun", "label", "kind", "ident", "table", "where"})
 VOCABULARY = frozenset(
     {
         mark("project"),
@@ -65,6 +111,8 @@ VOCABULARY = frozenset(
         mark("name"),
         mark("notes"),
         mark("area"),
+        mark("programme"),
+        mark("the header row"),
         mark("member"),
         mark("agency"),
         mark("code"),
@@ -72,6 +120,7 @@ VOCABULARY = frozenset(
         mark("period"),
         mark("date"),
         mark("area name"),
+        mark("area key"),
         mark("member name"),
         mark("programme name"),
         mark("phrase"),
@@ -97,6 +146,7 @@ _LOCALES = {
     "zh_cn": "zh-cn",
     "zh_sg": "zh-cn",
     "zh_hans": "zh-cn",
+    "zh_my": "zh-cn",
     "zh": "zh-cn",
 }
 
@@ -125,7 +175,8 @@ def locale_lang(environ: Any = None) -> str:
 
 def _locale_base(value: str) -> str:
     """zh_HK.UTF-8@euro -> zh_hk; zh-Hant-TW -> zh_hant (script before region)."""
-    base = value.split(".", maxsplit=1)[0].split("@", maxsplit=1)[0].replace("-", "_").lower()
+    first = value.split(":", maxsplit=1)[0]  # "zh_HK:en", as LANGUAGE lists them
+    base = first.split(".", maxsplit=1)[0].split("@", maxsplit=1)[0].replace("-", "_").lower()
     parts = base.split("_")
     if len(parts) > 2:
         return "_".join(parts[:2])
@@ -192,15 +243,13 @@ def _read(lang: str) -> Any:
 def code_of(message: str) -> str | None:
     """The stable code of an error message ("E042"): the same in every language, kept
     in LOCALE/codes.txt by tools/i18n.py (a code is never given to another message)."""
-    msgid = getattr(message, "msgid", None)
-    if msgid is None:
-        return None
+    ids = [getattr(message, "cause", None), getattr(message, "msgid", None)]
     try:
         lines = (LOCALE / "codes.txt").read_text("utf-8").splitlines()
-    except OSError:
+    except (OSError, ValueError):  # missing or damaged: no code, never a failure
         return None
+    codes = {}
     for line in lines:
         code, _, text = line.partition(" ")
-        if text.replace("\\n", "\n") == msgid:
-            return code
-    return None
+        codes[text.replace("\\n", "\n")] = code
+    return next((codes[i] for i in ids if i in codes), None)

@@ -136,7 +136,7 @@ def parse_period(text: str) -> tuple[int, int]:
         start = parse_year(first, "period")
         end = parse_year(last, "period") if sep else start
     except InvalidValue as exc:
-        if "out of range" in exc.message:  # a year, but not one the group could have
+        if "out of range" in getattr(exc.message, "msgid", ""):  # a year, but out of reach
             raise
         raise InvalidValue(
             tr("period {show} is not a year or a range such as 2020-2021").format(show=_show(text))

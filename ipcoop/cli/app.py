@@ -78,6 +78,7 @@ class IpcoopGroup(TyperGroup):
     ) -> Any:
 
         argv = list(sys.argv[1:] if args is None else args)
+        _streams()
         state = State(argv=argv)
         extra.setdefault("obj", state)
         from ipcoop.cli.wrapping import help_width
@@ -115,7 +116,7 @@ class IpcoopGroup(TyperGroup):
 def _speak(argv: list[str]) -> None:
     """Speak the language asked for: a --lang anywhere on the line (so that the errors
     of a command given --lang are in it), then IPCOOP_LANG, then the locale. A bad
-    IPCOOP_LANG is refused (in English); a bad --lang is the command's to refuse."""
+    IPCOOP_LANG is refused; a bad --lang is the command's to refuse."""
     from ipcoop.base import i18n
     from ipcoop.cli import compat
 
@@ -128,12 +129,33 @@ def _speak(argv: list[str]) -> None:
         if arg == "--lang" and i + 1 < len(argv):
             given = argv[i + 1]
         chosen = i18n.known(given) or chosen
-    i18n.use("en")
     if chosen is None:
+        from ipcoop.base.errors import InvalidValue
         from ipcoop.core.languages import default_lang
 
-        chosen = default_lang()
+        i18n.use(i18n.locale_lang())  # a bad IPCOOP_LANG is refused in the locale's language
+        try:
+            chosen = default_lang()
+        except InvalidValue:
+            # Help, the version and completion still answer: they are how one finds out.
+            asking = {"-h", "--help", "--version"} & set(argv) or not argv
+            if not asking and not any(k.endswith("_COMPLETE") for k in os.environ):
+                raise
+            chosen = i18n.current()
     i18n.use(chosen)
+
+
+def _streams() -> None:
+    """Standard streams as the messages need them: a closed one (2>&-) becomes a sink,
+    and a terminal in a legacy encoding (Big5, GB2312) shows a character it lacks as
+    '?' rather than failing on it (Hong Kong text holds 粵, Guangdong's 粤)."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+        elif (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+            with contextlib.suppress(AttributeError, ValueError):
+                stream.reconfigure(errors="replace")
 
 
 def _error(message: str, warning: bool = False) -> None:

@@ -42,11 +42,11 @@ TYPER_WORDS = (
 )
 # Click's messages, as its source builds them; {message} is itself translated.
 CLICK_MESSAGES = (
+    mark("{message} (Possible options: {options})"),  # first: it holds another
     mark("Missing argument {name}."),
     mark("Missing option {name}."),
     mark("Missing parameter {name}."),
     mark("No such option: {name}"),
-    mark("{message} (Possible options: {options})"),
     mark("Invalid value for {name}: {message}"),
     mark("Invalid value: {message}"),
     mark("{value} is not a valid boolean. Recognized values: {values}"),
@@ -59,7 +59,13 @@ CLICK_MESSAGES = (
     mark("Got unexpected extra arguments ({value})"),
 )
 # The names Click gives its types, in "'x' is not a valid int."
-TYPE_WORDS = {"int": mark("whole number"), "float": mark("number"), "uuid": mark("UUID")}
+TYPE_WORDS = {
+    "int": mark("whole number"),
+    "int range": mark("whole number"),
+    "float": mark("number"),
+    "float range": mark("number"),
+    "uuid": mark("UUID"),
+}
 _patterns: list[tuple[re.Pattern[str], str]] = []
 
 

@@ -118,7 +118,7 @@ def set_database(ctx: typer.Context, db: str | None) -> None:
     if db is None and os.environ.get("IPCOOP_DB", "x").strip() == "":
         # Set but empty: most likely a script's variable gone missing. Using the
         # default database instead would write to the wrong place without a word.
-        state.db_problem = "IPCOOP_DB is set but empty; unset it to use the default database"
+        state.db_problem = tr("IPCOOP_DB is set but empty; unset it to use the default database")
     elif db is not None and not db.strip():
-        state.db_problem = "--db is empty; give the database file's path"
+        state.db_problem = tr("--db is empty; give the database file's path")
     state.db = Path(db) if db is not None and db.strip() else None

@@ -13,6 +13,25 @@ def say(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
+def confirm(question: str) -> bool:
+    """A yes-or-no question on stderr, answered on stdin: y or yes (是) says yes; n, no
+    (否) or Enter alone says no; anything else asks again. No input left: aborted."""
+    import typer
+
+    yes, no = {"y", "yes", "是", "好"}, {"", "n", "no", "否", "不"}
+    while True:
+        sys.stderr.write(question + tr(" [y/N]: "))
+        sys.stderr.flush()
+        line = sys.stdin.readline()
+        if not line:
+            sys.stderr.write("\n")
+            raise typer.Abort()
+        answer = line.strip().lower()
+        if answer in yes or answer in no:
+            return answer in yes
+        say(tr("Please answer y or n."))
+
+
 def notes(lines: list[str]) -> None:
     """What a person may want to know after a change: a line each, on stderr."""
     for line in lines:

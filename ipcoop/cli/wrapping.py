@@ -94,6 +94,9 @@ def fill(text: str, width: int, initial_indent: str = "", subsequent_indent: str
             cut = 1
             while cut < len(piece) and used + cells(piece[: cut + 1]) <= width:
                 cut += 1
+            # Not before a closing mark, nor after an opening one: each keeps its word.
+            while cut > 1 and (piece[cut - 1] in _OPENING or piece[cut : cut + 1] in _CLOSING):
+                cut -= 1
             lines.append(line + " " * gap + piece[:cut])
             line, used, gap = subsequent_indent, cells(subsequent_indent), 0
             piece = piece[cut:]

@@ -35,7 +35,7 @@ def of_projects(db: Any, project_id: int | None = None) -> list[dict[str, Any]]:
 
 
 def warning(db: Any, programme: str | None = None, years: tuple[int, int] | None = None) -> str:
-    """A line for reports made from values still in conflict ("" when none are)."""
+    """A warning for reports made from values still in conflict ("" when none are)."""
     ids = []
     for conflict in of_projects(db):
         doc = db.projects_table.get(str(conflict["id"])) or {}
@@ -48,12 +48,16 @@ def warning(db: Any, programme: str | None = None, years: tuple[int, int] | None
     records = sorted({str(c["id"]) for c in others(db)})
     if not ids and not records:
         return ""
-    named = [f"project(s) {', '.join(map(str, sorted(set(ids))[:10]))}"] if ids else []
-    named += [", ".join(records[:10])] if records else []
-    return (
-        f"Warning: {' and '.join(named)} hold values both sides set differently; the later "
-        f"one is shown here. 'ipcoop conflicts' lists them, 'ipcoop settle' keeps one"
+    named = (
+        [tr("project(s) {items}").format(items=", ".join(map(str, sorted(set(ids))[:10])))]
+        if ids
+        else []
     )
+    named += [", ".join(records[:10])] if records else []
+    return tr(
+        "{items} hold values both sides set differently; the later one is shown "
+        "here. 'ipcoop conflicts' lists them, 'ipcoop settle' keeps one"
+    ).format(items=tr(" and ").join(named))
 
 
 def every(db: Any) -> list[dict[str, Any]]:

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from ipcoop import store
+from ipcoop.base.i18n import mark
+
+Say = Callable[[str], str]
 
 
-def log_entries(db: store.Database, project_id: int | None = None) -> list[dict[str, Any]]:
-    """Journal entries of every copy, newest first, each with the changes in plain words.
+def _english(message: str) -> str:
+    return message
+
+
+def log_entries(
+    db: store.Database, project_id: int | None = None, say: Say = _english
+) -> list[dict[str, Any]]:
+    """Journal entries of every copy, newest first, each with the changes in plain words:
+    English (as JSON carries them), or through `say` (tr: the interface's language).
 
     With `project_id`, only the entries that touched that project.
     """
@@ -22,11 +33,11 @@ def log_entries(db: store.Database, project_id: int | None = None) -> list[dict[
             changes = [c for c in changes if c["table"] == "projects" and _touches(c, project_id)]
             if not changes:
                 continue
-        entries.append(_told(entry, changes))
+        entries.append(_told(entry, changes, say))
     return entries
 
 
-def _told(entry: dict[str, Any], changes: list[dict[str, Any]]) -> dict[str, Any]:
+def _told(entry: dict[str, Any], changes: list[dict[str, Any]], say: Say) -> dict[str, Any]:
     """A journal entry as the log tells it: who, when, the command, its changes in words."""
     return {
         "at": entry.get("at"),
@@ -35,7 +46,7 @@ def _told(entry: dict[str, Any], changes: list[dict[str, Any]]) -> dict[str, Any
         "entry": entry.get("key"),
         "command": entry.get("command", ""),
         "undone": bool(entry.get("undone")),
-        "changes": [describe_change(c) for c in changes],
+        "changes": [describe_change(c, say) for c in changes],
     }
 
 
@@ -45,20 +56,23 @@ def _touches(change: dict[str, Any], project_id: int) -> bool:
     return change["id"] == project_id
 
 
-def describe_change(change: dict[str, Any]) -> str:
+def describe_change(change: dict[str, Any], say: Say = _english) -> str:
     if "ids" in change:
         count = sum(last - first + 1 for first, last in change["ids"])
         spans = ", ".join(f"#{a}" if a == b else f"#{a}-#{b}" for a, b in change["ids"])
-        return f"added projects {spans} ({count})"
+        return say(mark("added projects {spans} ({count})")).format(spans=spans, count=count)
     before, after = change["before"], change["after"]
     what = "project" if change["table"] == "projects" else change["table"].rstrip("s")
     name = f"#{change['id']}" if change["table"] == "projects" else ""
-    if before is None:
-        label = after.get("title") or after.get("key") or after.get("code") or ""
-        return f"added {what} {name} {label!r}".replace("  ", " ")
-    if after is None:
-        label = before.get("title") or before.get("key") or ""
-        return f"removed {what} {name} {label!r}".replace("  ", " ")
+    if before is None or after is None:
+        record = after if before is None else before
+        label = record.get("title") or record.get("key") or record.get("code") or ""
+        said = (
+            mark("added {what} {name} {title!r}")
+            if before is None
+            else mark("removed {what} {name} {title!r}")
+        )
+        return say(said).format(what=what, name=name, title=label).replace("  ", " ")
     diffs = []
     for key_name in sorted(set(before) | set(after)):
         if key_name in ("updated", "order", "conflicts") or before.get(key_name) == after.get(
@@ -67,26 +81,32 @@ def describe_change(change: dict[str, Any]) -> str:
             continue
         old, new = before.get(key_name), after.get(key_name)
         if key_name in ("progress", "links"):
-            diffs += _entries_changed(key_name, old or [], new or [])
+            diffs += _entries_changed(key_name, old or [], new or [], say)
             continue
-        diffs.append(f"{key_name}: {_plain(old)} -> {_plain(new)}")
+        diffs.append(f"{key_name}: {_plain(old, say)} -> {_plain(new, say)}")
     ident = name or (after.get("key") or after.get("code") or "")
     settled = sorted(set(before.get("conflicts") or {}) - set(after.get("conflicts") or {}))
     if settled:
-        diffs.append(f"settled the conflict on {', '.join(settled)}")
-    return f"changed {what} {ident}: " + "; ".join(diffs)
+        diffs.append(
+            say(mark("settled the conflict on {fields}")).format(fields=", ".join(settled))
+        )
+    return say(mark("changed {what} {ident}: {changes}")).format(
+        what=what, ident=ident, changes="; ".join(diffs)
+    )
 
 
-def _entries_changed(field: str, old: list[Any], new: list[Any]) -> list[str]:
+def _entries_changed(field: str, old: list[Any], new: list[Any], say: Say) -> list[str]:
     """Notes and links told one by one: 'added note 2021-03-02 GDAMR: ...'."""
 
     def told(item: Any) -> str:
         if not isinstance(item, dict):
-            return _plain(item)
+            return _plain(item, say)
         if field == "progress":
-            return f"note {item.get('on')} {item.get('by')}: {_plain(item.get('text'))}"
-        label = f" ({_plain(item['label'])})" if item.get("label") else ""
-        return f"link {item.get('url')}{label}"
+            return say(mark("note {on} {by}: {text}")).format(
+                on=item.get("on"), by=item.get("by"), text=_plain(item.get("text"), say)
+            )
+        label = f" ({_plain(item['label'], say)})" if item.get("label") else ""
+        return say(mark("link {url}{labelled}")).format(url=item.get("url"), labelled=label)
 
     added = [i for i in new if i not in old]
     removed = [i for i in old if i not in new]
@@ -96,20 +116,24 @@ def _entries_changed(field: str, old: list[Any], new: list[Any]) -> list[str]:
         for item in [i for i in added if isinstance(i, dict) and i.get("url") in urls]:
             was = urls.pop(item["url"])
             out.append(
-                f"relabelled link {item['url']}: {_plain(was.get('label'))} -> "
-                f"{_plain(item.get('label'))}"
+                say(mark("relabelled link {url}: {old} -> {new}")).format(
+                    url=item["url"],
+                    old=_plain(was.get("label"), say),
+                    new=_plain(item.get("label"), say),
+                )
             )
             added.remove(item)
             removed.remove(was)
-    out += [f"added {told(i)}" for i in added] + [f"removed {told(i)}" for i in removed]
-    return out or [f"{field}: reordered"]
+    out += [say(mark("added {item}")).format(item=told(i)) for i in added]
+    out += [say(mark("removed {item}")).format(item=told(i)) for i in removed]
+    return out or [say(mark("{field}: reordered")).format(field=field)]
 
 
-def _plain(value: Any) -> str:
+def _plain(value: Any, say: Say = _english) -> str:
     if isinstance(value, dict):  # forms of a name, or years: 'zh-hk: ...; zh-cn: ...'
-        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items()) or "(none)"
+        return "; ".join(f"{k}: {_plain(v, say)}" for k, v in value.items()) or say(mark("(none)"))
     if value is None:
-        return "(none)"
+        return say(mark("(none)"))
     if isinstance(value, list):
         return "[" + ", ".join(str(v) for v in value) + "]"
     if isinstance(value, str):
@@ -173,7 +197,7 @@ def sequences(db: store.Database) -> dict[int, int]:
     return counts
 
 
-def next_undo(db: store.Database) -> dict[str, Any] | None:
+def next_undo(db: store.Database, say: Say = _english) -> dict[str, Any] | None:
     """The entry `undo` would take back now: this copy's newest that is not undone,
     with its changes in plain words (None: nothing to undo)."""
     from ipcoop.store import journal
@@ -182,5 +206,5 @@ def next_undo(db: store.Database) -> dict[str, Any] | None:
     for entry in reversed(journal.entries(db)):  # only the one found is told in words
         if entry["copy"] == copy and not entry.get("undone"):
             changes = entry.get("changes")
-            return _told(entry, changes if isinstance(changes, list) else [])
+            return _told(entry, changes if isinstance(changes, list) else [], say)
     return None

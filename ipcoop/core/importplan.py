@@ -38,12 +38,18 @@ class ImportPlan:
         from ipcoop.base.safe import sanitize
 
         out = [
-            f"add: {sanitize(r['title'])} ({r['area']}, {r['year']})"
-            + (f", once project {self.returning[n]} (removed)" if n in self.returning else "")
+            tr("add: {sanitize} ({area}, {year})").format(
+                sanitize=sanitize(r["title"]), area=r["area"], year=r["year"]
+            )
+            + (
+                tr(", once project {returning} (removed)").format(returning=self.returning[n])
+                if n in self.returning
+                else ""
+            )
             for n, r in enumerate(self.added)
         ]
         for record, fields in zip(self.updated, self.changed, strict=True):
-            out.append(f"update {record['id']}: {', '.join(fields)}")
+            out.append(tr("update {id}: {items}").format(id=record["id"], items=", ".join(fields)))
         return out
 
 

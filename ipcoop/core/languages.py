@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ipcoop.base import i18n
+from ipcoop.base.dates import shown_value
 from ipcoop.base.errors import InvalidValue
 from ipcoop.base.i18n import tr
 from ipcoop.base.models import CHINESE
@@ -35,7 +36,9 @@ def parse_lang(value: Any, what: str = "--lang") -> str:
     if found is not None:
         return found
     raise InvalidValue(
-        tr("{what} must be one of en, zh-hk, zh-cn, not {value!r}").format(what=what, value=value)
+        tr("{what} must be one of en, zh-hk, zh-cn, not {value}").format(
+            what=what, value=shown_value(value)
+        )
     )
 
 

@@ -198,11 +198,15 @@ def carry(
     if lacking:
         which = [str(p["id"]) for p in projects if p["area"] in lacking]
         fix = (
-            f"it was endorsed with its areas, so carry the others only ('--only ID ...', "
-            f"leaving {', '.join(which)})"
+            tr(
+                "it was endorsed with its areas, so carry the others only ('--only ID "
+                "...', leaving {items})"
+            ).format(items=", ".join(which))
             if target.get("endorsed")
-            else f"add it first ('ipcoop programme edit {target['key']} --add-area "
-            f"{lacking[0]}'), or carry the others only ('--only ID ...')"
+            else tr(
+                "add it first ('ipcoop programme edit {key} --add-area {lacking}'), or "
+                "carry the others only ('--only ID ...')"
+            ).format(key=target["key"], lacking=lacking[0])
         )
         raise IpcoopError(
             tr(

@@ -411,15 +411,15 @@ def done_warning(programme: dict[str, Any], done_on: str, project_id: int) -> st
     when = dt.date.fromisoformat(done_on)
     period = f"{programme['start']} to {programme['end']}"
     if when < start:
-        return (
-            f"project {project_id} is marked done on {done_on}, before its programme "
-            f"{programme['key']} began ({period})"
-        )
+        return tr(
+            "project {project_id} is marked done on {done_on}, before its "
+            "programme {key} began ({period})"
+        ).format(project_id=project_id, done_on=done_on, key=programme["key"], period=period)
     if when > late:
-        return (
-            f"project {project_id} is marked done on {done_on}, more than a year after "
-            f"its programme {programme['key']} ended ({period})"
-        )
+        return tr(
+            "project {project_id} is marked done on {done_on}, more than a year "
+            "after its programme {key} ended ({period})"
+        ).format(project_id=project_id, done_on=done_on, key=programme["key"], period=period)
     return None
 
 

@@ -21,7 +21,7 @@ def findings(db: Any, programme: dict[str, Any], langs: list[str]) -> list[str]:
     out = []
     unsettled = conflicts.warning(db, programme=key)
     if unsettled:
-        out.append(unsettled.removeprefix("Warning: "))
+        out.append(unsettled)
     for kept in conflicts.others(db):  # an area's or member's name, years or leader
         out.append(
             tr(

@@ -111,7 +111,13 @@ def _known(records: list[dict[str, Any]], ident: str, value: Any, normal: Any, w
         tr(
             "unknown {noun} {value!r}; give its {ident} ({items}) or its name as "
             "'ipcoop {listing}' lists it"
-        ).format(noun=noun, value=value, ident=ident, items=", ".join(idents), listing=listing)
+        ).format(
+            noun=noun,
+            value=value,
+            ident="area key" if ident == "key" else ident,
+            items=", ".join(idents),
+            listing=listing,
+        )
     )
 
 
@@ -377,10 +383,12 @@ def change_status(
             record.update(status="active", done_on=None)
         elif action == "done":
             if project["status"] == "done" and project["done_on"] != done_on:
+                if project["done_on"]:
+                    said = tr("project {id} was already done on {was}; now {now}")
+                else:
+                    said = tr("project {id} was already done on an unknown date; now {now}")
                 db.warnings.append(
-                    f"project {project['id']} was already done on "
-                    f"{project['done_on'] or 'an unknown date'}; now "
-                    f"{done_on}"
+                    said.format(id=project["id"], was=project["done_on"], now=done_on)
                 )
             record.update(status="done", done_on=done_on)
             assert done_on is not None  # set above for action "done"

@@ -128,7 +128,7 @@ def _json_records(content: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
         )
     records = []
     for position, item in enumerate(data, start=1):
-        where = f"record {position}"
+        where = tr("record {position}").format(position=position)
         if not isinstance(item, dict):
             raise IpcoopError(tr("{path}: {where} is not an object").format(path=path, where=where))
         _check_fields(item.keys(), where, path)
@@ -159,7 +159,7 @@ def _csv_records(content: str, path: Path) -> list[tuple[str, dict[str, Any]]]:
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        where = f"row {number}"
+        where = tr("row {number}").format(number=number)
         if len(row) != len(header):
             raise IpcoopError(
                 tr("{path}: {where} has {count} cells but the header has {count2}").format(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ipcoop.base import safe
+from ipcoop.base.i18n import mark, tr
 from ipcoop.base.words import WORDS, table_date
 from ipcoop.core.languages import CHINESE, has_chinese, name_in, other
 from ipcoop.reports.render import (
@@ -193,12 +194,18 @@ def print_log(entries: Sequence[dict[str, Any]]) -> None:
     emit(lines)
 
 
+# The verdicts the log shows beside an entry (verify's JSON keeps them as they are).
+VERDICTS = (mark("before signing"), mark("not shared yet"), mark("not verified"))
+
+
 def _signed(signer: dict[str, Any] | None) -> str:
     """How the log marks who signed an entry (nothing when changes are not signed)."""
     if not signer:
         return ""
     if signer["verdict"] != "verified":
-        return f"  [{signer['verdict']}]"
+        return "  [" + tr(signer["verdict"]) + "]"
     side = f", {signer['side']}" if signer.get("side") else ""
-    revoked = ", key since revoked" if signer.get("revoked") else ""
-    return f"  [verified: {safe.sanitize(signer['name'])}{side}{revoked}]"
+    revoked = tr(", key since revoked") if signer.get("revoked") else ""
+    return "  " + tr("[verified: {name}{side}{revoked}]").format(
+        name=safe.sanitize(signer["name"]), side=side, revoked=revoked
+    )

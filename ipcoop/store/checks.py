@@ -223,7 +223,7 @@ def audit(data: dict[str, Any], duplicates: Sequence[str] = ()) -> list[Problem]
     owners = _owners(data["copies"], problems)
     for doc_id in sorted(data["projects"], key=int):
         doc = data["projects"][doc_id]
-        where = f"project {doc_id}"
+        where = tr("project {doc_id}").format(doc_id=doc_id)
         damage = project_damage(doc)
         if damage:
             problems.append(Problem("damaged", f"{where}: {damage}"))

@@ -115,8 +115,10 @@ def atomic_write(
                     os.fchown(handle.fileno(), old[1], old[2])
                 except PermissionError:
                     raise error(
-                        f"cannot write {path} without taking it from its owner (uid {old[1]}); "
-                        f"run the command as that user. The file was not changed"
+                        tr(
+                            "cannot write {path} without taking it from its owner (uid {old}); run "
+                            "the command as that user. The file was not changed"
+                        ).format(path=path, old=old[1])
                     ) from None
         if pending is not None:
             _link_or_copy(path, pending)
@@ -126,7 +128,11 @@ def atomic_write(
         if pending is not None:
             with contextlib.suppress(OSError):
                 os.unlink(pending)
-        raise error(f"cannot write {path}: {_reason(exc)}; the file was not changed") from None
+        raise error(
+            tr("cannot write {path}: {reason}; the file was not changed").format(
+                path=path, reason=_reason(exc)
+            )
+        ) from None
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):

@@ -100,17 +100,17 @@ def recover_hint(path: Path) -> str:
     from ipcoop.store.paths import backup_path
 
     if not os.path.lexists(path):  # not a file here: a version git holds, or the remote's
-        return "nothing here was changed"
+        return tr("nothing here was changed")
     bak = backup_path(path)
     if bak.exists():
-        return (
-            f"it was left as it is; the previous version is kept in {bak.name}, and "
-            f"'ipcoop --db {path} check --restore' puts it back"
-        )
-    return (
-        f"it was left as it is; restore it from a backup, or move it aside "
-        f"and run 'ipcoop --db {path} init' to start again"
-    )
+        return tr(
+            "it was left as it is; the previous version is kept in {name}, and "
+            "'ipcoop --db {path} check --restore' puts it back"
+        ).format(name=bak.name, path=path)
+    return tr(
+        "it was left as it is; restore it from a backup, or move it aside and "
+        "run 'ipcoop --db {path} init' to start again"
+    ).format(path=path)
 
 
 def has_conflict_markers(raw: bytes) -> bool:

@@ -95,7 +95,7 @@ def _careful(path: Path, raw: bytes, writable: bool) -> Database:
         )
     unsound = [p for p in found if p.kind == "unsound"]
     if writable and unsound:
-        more = f" and {len(unsound) - 1} more" if len(unsound) > 1 else ""
+        more = tr(" and {value} more").format(value=len(unsound) - 1) if len(unsound) > 1 else ""
         raise DatabaseError(
             tr(
                 "{path} has problems ({text}{more}); a change would carry them "

@@ -129,7 +129,11 @@ def fetch_forward(repo: Repo, remote: str, put_back: bool = False) -> None:
             repo.git.run("update-ref", SEEN_REF, now)
         return
     repo.git.run("update-ref", REMOTE_REF, seen)
-    where = f"its branch main is back at {now[:12]}" if now else "it has lost its branch main"
+    where = (
+        tr("its branch main is back at {now}").format(now=now[:12])
+        if now
+        else tr("it has lost its branch main")
+    )
     raise GitError(
         tr(
             "{remote} was rewound: {where}, which does not hold {seen} that this "
@@ -252,17 +256,27 @@ def own_entries(path: Path, data: dict[str, Any], known: set[str]) -> None:
         return
     foreign = sorted(k for k in set(data["history"]) - known if not owned(k, me))
     if foreign:
-        raise GitError(
+        said = (
             tr(
-                "{name} holds {count} journal entr{value} of another copy ({foreign}) "
+                "{name} holds {count} journal entry of another copy ({foreign}) "
                 "that no sync brought here (a file or backup copied from another "
                 "copy?), so nothing was sent: the other copies would hold it aside. To "
                 "go back to the shared record as this copy last synced it: 'mv {path} "
                 "{path}.other', then 'ipcoop --db {path} sync'"
-            ).format(
+            )
+            if len(foreign) == 1
+            else tr(
+                "{name} holds {count} journal entries of another copy ({foreign}) "
+                "that no sync brought here (a file or backup copied from another "
+                "copy?), so nothing was sent: the other copies would hold them aside. "
+                "To go back to the shared record as this copy last synced it: 'mv "
+                "{path} {path}.other', then 'ipcoop --db {path} sync'"
+            )
+        )
+        raise GitError(
+            said.format(
                 name=path.name,
                 count=len(foreign),
-                value="y" if len(foreign) == 1 else "ies",
                 foreign=foreign[0],
                 path=path,
             )

@@ -223,11 +223,11 @@ def decide(path: Path, who: list[str], everyone: bool, revoke: bool) -> list[dic
 def _not_yours(local: sig.Signers, key: str) -> str:
     name = local[key]["name"]
     if local[key]["trusted_by"] == key:
-        return (
-            f"{name} founded the list of trusted keys, so no copy can revoke it; if its "
-            f"key is lost or in other hands, share the database anew on a new remote "
-            f"(README: 'Sharing between both sides')"
-        )
+        return tr(
+            "{name} founded the list of trusted keys, so no copy can revoke it; if "
+            "its key is lost or in other hands, share the database anew on a new "
+            "remote (README: 'Sharing between both sides')"
+        ).format(name=name)
     founders = [r["name"] for k, r in local.items() if r["trusted_by"] == k]
     return (
         f"only the founder ({', '.join(founders) or '?'}) revokes keys, so that two copies "

@@ -339,7 +339,7 @@ class IpcoopApp(App[None]):
     def action_undo(self) -> None:
         from ipcoop.core import history
 
-        entry = history.next_undo(self.db)
+        entry = history.next_undo(self.db, say=tr)
         if entry is None:
             self.say(tr("Nothing of this copy's to undo."), "yellow")
             return

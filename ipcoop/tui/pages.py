@@ -147,7 +147,7 @@ def detail(db: Any, pid: int, lang: str) -> Group:
             field=c["field"], values=values
         )
         parts.append(Text(safe(said), style="red"))
-    entries = history.log_entries(db, pid)
+    entries = history.log_entries(db, pid, say=tr)
     if entries:
         parts.append(Text("\nHistory", style="bold"))
     for entry in entries[:12]:
@@ -300,7 +300,7 @@ def log_text(db: Any, limit: int = 300) -> Text:
     from ipcoop.reports.render import local_time
 
     out = Text()
-    for entry in history.log_entries(db)[:limit]:
+    for entry in history.log_entries(db, say=tr)[:limit]:
         undone = "  " + tr("(undone)") if entry["undone"] else ""
         out.append(safe(f"{local_time(entry['at'])}  {entry['by']}{undone}") + "\n", style="dim")
         out.append(safe(f"    {entry['command']}") + "\n", style="bold")

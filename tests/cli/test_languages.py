@@ -331,3 +331,43 @@ def test_the_codes_of_errors_are_kept(tmp_path):
     numbers = [line.split(" ", 1)[0] for line in codes]
     assert len(numbers) == len(set(numbers)) and all(re.fullmatch(r"E\d{3,}", n) for n in numbers)
     assert json.dumps(numbers)  # every line is "CODE message"
+
+
+def test_sharing_speaks_through_the_catalog(pair, monkeypatch):
+    """A conflict, a sync, the copies and the signatures, in the pseudo-language: what
+    sync, conflicts, show, summary, copies, verify, log and check tell, on either
+    stream, passed through the catalog (the data here is Chinese or codes)."""
+    hk, gd = pair
+    hk.ok("edit", "15", "--title", "商標交流甲")
+    gd.ok("edit", "15", "--title", "商標交流乙")
+    hk.ok("sync")
+    gd.ok("sync")
+    monkeypatch.setenv("IPCOOP_PSEUDO", "1")
+    told = hk.ok("sync")
+    assert _untranslated(told.stderr) == [], told.stderr
+    for args in (
+        ["conflicts"],
+        ["copies"],
+        ["verify"],
+        ["check"],
+        ["summary", "2020"],
+        ["show", "15"],
+        ["log", "15"],
+    ):
+        result = hk(*args)
+        assert "Traceback" not in result.stderr
+        assert _untranslated(result.stderr) == [], (args, result.stderr)
+        if args[0] in ("conflicts", "copies", "verify", "check"):
+            assert _untranslated(_data_out(result.stdout)) == [], (args, result.stdout)
+        if args[0] == "show":  # its conflict line
+            line = next(x for x in result.stdout.splitlines() if "⟦Conflict" in x)
+            assert _untranslated(_data_out(line)) == [], line
+        if args[0] == "log":  # the changes, told in words under each command
+            changes = [x for x in result.stdout.splitlines() if x.startswith("      ")]
+            assert changes and _untranslated(_data_out("\n".join(changes))) == [], changes
+
+
+def _data_out(text: str) -> str:
+    """Text without what is data, not words: fingerprints, hashes, times, copy names."""
+    text = re.sub(r"SHA256:[^\s⟦⟧]+|[^\s⟦⟧]*\d[^\s⟦⟧]*", " ", text)
+    return re.sub(r"HK IPD|GDAMR", " ", text)

@@ -603,7 +603,7 @@ def test_chinese_views_give_dates_in_each_sides_style(db_path):
     assert "2020年11月30日" in out("show", "13", "--lang", "zh-cn")
     assert "二○二○年十一月三十日" in out("summary", "2020", "--lang", "zh-hk")
     listed = out("programme", "list", "--lang", "zh-cn")
-    assert "2020年4月24日" in listed and "日期未有记录" in listed
+    assert "2020年4月24日" in listed and "日期未记录" in listed
     assert " 是 " not in listed and "2020-04-24" not in listed
     assert "2020-11-30" in out("show", "13")  # English keeps ISO dates
 

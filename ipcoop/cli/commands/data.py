@@ -14,7 +14,7 @@ from ipcoop.base.errors import IpcoopError
 from ipcoop.base.i18n import tr
 from ipcoop.cli.context import db_path, ensure_default, reading, saved, stdin_is_terminal, writing
 from ipcoop.cli.options import LangOpt, OutputOpt, lang_of
-from ipcoop.cli.output import emit, say
+from ipcoop.cli.output import confirm, emit, say
 
 
 def init(
@@ -147,10 +147,20 @@ def import_(
     with writing(ctx) as db:
         plan = plan_for(db)
         ids = importplan.apply_import(db, plan)
-    added = f"added {len(ids)}" + (f" ({importplan.ids_text(ids)})" if ids else "")
+    if ids:
+        said = tr(
+            "Imported {file}: added {added} ({ids}), updated {count}, left {unchanged} as "
+            "they were."
+        )
+    else:
+        said = tr("Imported {file}: added {added}, updated {count}, left {unchanged} as they were.")
     say(
-        tr("Imported {file}: {added}, updated {count}, left {unchanged} as they were.").format(
-            file=file, added=added, count=len(plan.updated), unchanged=plan.unchanged
+        said.format(
+            file=file,
+            added=len(ids),
+            ids=importplan.ids_text(ids),
+            count=len(plan.updated),
+            unchanged=plan.unchanged,
         )
     )
     for index, old in sorted(plan.returning.items()):
@@ -197,14 +207,15 @@ def check(
         if not yes:
             if not stdin_is_terminal():
                 raise IpcoopError(tr("refusing to restore without confirmation; pass --yes"))
-            if not typer.confirm(
-                tr("Replace {path} with {bak}?").format(path=path, bak=bak), err=True
-            ):
+            if not confirm(tr("Replace {path} with {bak}?").format(path=path, bak=bak)):
                 raise typer.Abort()
         aside = database.restore_backup(path)
         saved(ctx)
-        kept = f"; the file it replaced is kept as {aside}" if aside else ""
-        say(tr("Restored {path} from {bak}{kept}.").format(path=path, bak=bak, kept=kept))
+        if aside:
+            said = tr("Restored {path} from {bak}; the file it replaced is kept as {aside}.")
+        else:
+            said = tr("Restored {path} from {bak}.")
+        say(said.format(path=path, bak=bak, aside=aside))
         return
     ensure_default(path, explicit)
     info, problems = database.check_file(path)  # an unusable file: exit 3, saying how to restore
@@ -218,7 +229,11 @@ def check(
             ).format(path=path, count=len(problems))
         )
     copies = len(info["copies"])
+    if copies == 1:
+        said = tr("{path}: sound (schema {schema}, {projects} projects, 1 copy)")
+    else:
+        said = tr("{path}: sound (schema {schema}, {projects} projects, {copies} copies)")
     sys.stdout.write(
-        f"{path}: sound (schema {info['schema']}, {info['projects']} projects, "
-        f"{copies} {'copy' if copies == 1 else 'copies'})\n"
+        said.format(path=path, schema=info["schema"], projects=info["projects"], copies=copies)
+        + "\n"
     )

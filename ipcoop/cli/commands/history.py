@@ -59,7 +59,8 @@ def log(
     pid = None
     if project_id is not None:
         (pid,) = tracker.parse_ids([project_id])
-    entries = history.log_entries(db, pid)
+    # JSON says the changes in English, whatever the language; the text, in the reader's.
+    entries = history.log_entries(db, pid, say=(str if as_json else tr))
     path, _ = db_path(ctx)
     if path.with_name(path.name + ".signers").exists():  # shared, and signed: who signed
         from ipcoop.sync import audit

@@ -96,7 +96,7 @@ def summary(
         _check(db, figures, the_lang, unsettled)
         return
     if unsettled:
-        say(unsettled)
+        say(tr("Warning: {message}").format(message=unsettled))
     if fmt == "table" and output is None:
         report.print_terminal(figures, the_lang)
         return
@@ -124,7 +124,7 @@ def _check(db: object, figures: dict, lang: str, unsettled: str | None) -> None:
     if figures.get("programme"):
         found = findings(db, programmes.get(db, figures["programme"]), [lang])
     else:
-        found = [unsettled.removeprefix("Warning: ")] if unsettled else []
+        found = [unsettled] if unsettled else []
     if found:
         emit("\n".join(found) + "\n")
         raise IpcoopError(

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
-from ipcoop.base.i18n import tr
+from ipcoop.base.i18n import mark, tr
 from ipcoop.cli.context import reading, writing
 from ipcoop.cli.options import (
     JsonOpt,
@@ -284,10 +284,18 @@ def programme_show(
     statement = found.get("statement")
     for tag, text in (statement if isinstance(statement, dict) else {}).items():
         if isinstance(text, str) and text:
-            rows.append([("Statement" + (f" ({tag})" if tag != "en" else ""), "bold"), text])
+            said = label["Statement"] + (f" ({tag})" if tag != "en" else "")
+            rows.append([(said, "bold"), text])
     columns = [render.Column(""), render.Column("", wrap=True)]
     render.emit(render.grid(columns, rows, render.terminal_width(), header=False))
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+    """'1 project', '11 projects', '6 areas', in the interface's language."""
+    counted = {
+        ("project", True): mark("1 project"),
+        ("project", False): mark("{count} projects"),
+        ("area", True): mark("1 area"),
+        ("area", False): mark("{count} areas"),
+    }
+    return tr(counted[noun, n == 1]).format(count=n)

@@ -61,9 +61,8 @@ def link(
     (pid,) = tracker.parse_ids([project_id])
     with writing(ctx) as db:
         project = tracker.set_link(db, pid, url, label, remove)
-    word = "Removed the link from" if remove else "Linked"
-    say(
-        tr("{word} project {pid} ({count} link(s)).").format(
-            word=word, pid=pid, count=len(project["links"])
-        )
-    )
+    if remove:
+        said = tr("Removed the link from project {pid} ({count} link(s)).")
+    else:
+        said = tr("Linked project {pid} ({count} link(s)).")
+    say(said.format(pid=pid, count=len(project["links"])))

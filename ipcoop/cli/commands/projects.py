@@ -189,7 +189,8 @@ def show(
         values = "; ".join(
             f"{n}. {value_text(v['value'])} ({v['by']})" for n, v in enumerate(c["values"], 1)
         )
-        emit(f"Conflict on {c['field']}: {values}; keep one: ipcoop settle {pid} {c['field']} N\n")
+        said = tr("Conflict on {field}: {values}; keep one: ipcoop settle {pid} {field} N")
+        emit(said.format(field=c["field"], values=values, pid=pid) + "\n")
 
 
 def add(

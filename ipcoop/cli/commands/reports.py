@@ -110,7 +110,7 @@ def release(
 
     unsettled = warning(db, programme=programme["key"])
     if unsettled:
-        say(unsettled)
+        say(tr("Warning: {message}").format(message=unsettled))
     if len(found) > bool(unsettled):
         say(
             tr(

@@ -190,7 +190,7 @@ def sync(
 
 
 def _ids(ids: list[int], shown: int = 12) -> str:
-    more = f" and {len(ids) - shown} more" if len(ids) > shown else ""
+    more = tr(" and {value} more").format(value=len(ids) - shown) if len(ids) > shown else ""
     return ", ".join(map(str, ids[:shown])) + more
 
 
@@ -232,7 +232,11 @@ def conflicts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 def _values(conflict: dict, text: Any) -> list[str]:
     from ipcoop.reports import render
 
-    out = [f"  {conflict['field']}: shown {text(conflict['shown'])}"]
+    out = [
+        tr("  {field}: shown {value}").format(
+            field=conflict["field"], value=text(conflict["shown"])
+        )
+    ]
     for n, v in enumerate(conflict["values"], start=1):
         when = render.local_time(v["at"]) if v["at"] else "?"
         out.append(f"    {n}. {text(v['value'])}  ({v['by']}, {when})")

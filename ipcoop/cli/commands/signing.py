@@ -222,7 +222,8 @@ def verify(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         emit(render.to_json(found))
     else:
         lines = [
-            f"Verified: {n} change(s) signed by {side}" for side, n in found["verified"].items()
+            tr("Verified: {n} change(s) signed by {side}").format(n=n, side=side)
+            for side, n in found["verified"].items()
         ]
         if found["before_signing"]:
             lines.append(

@@ -10,7 +10,7 @@ from ipcoop.base.errors import IpcoopError
 from ipcoop.base.i18n import tr
 from ipcoop.cli.context import reading, stdin_is_terminal, writing
 from ipcoop.cli.options import ClosedIdsArg, IdsArg, OpenIdsArg
-from ipcoop.cli.output import say
+from ipcoop.cli.output import confirm, say
 
 
 def _status_command(ctx: typer.Context, ids: list[str], action: str, **kwargs: Any) -> None:
@@ -91,15 +91,16 @@ def remove(
                     "was changed)"
                 )
             )
-        from ipcoop.base import safe
+        from ipcoop.base import i18n, safe
+        from ipcoop.core.languages import title_in
 
-        for p in projects:
-            say(f"  {p['id']}  {safe.sanitize(p['title'])}")
+        for p in projects:  # by the title its reader reads
+            say(f"  {p['id']}  {safe.sanitize(title_in(p, i18n.current()))}")
         if len(projects) == 1:
             question = tr("Remove the project?")
         else:
             question = tr("Remove {count} projects?").format(count=len(projects))
-        if not typer.confirm(question, err=True):
+        if not confirm(question):
             raise typer.Abort()
     with writing(ctx) as db:
         removed = tracker.remove_projects(db, parsed)
