@@ -371,3 +371,64 @@ def _data_out(text: str) -> str:
     """Text without what is data, not words: fingerprints, hashes, times, copy names."""
     text = re.sub(r"SHA256:[^\s⟦⟧]+|[^\s⟦⟧]*\d[^\s⟦⟧]*", " ", text)
     return re.sub(r"HK IPD|GDAMR", " ", text)
+
+
+def _code(result) -> str:
+    found = re.search(r"\[(E\d+)\]$", result.stderr.strip())
+    assert found, result.stderr
+    return found.group(1)
+
+
+def test_each_error_keeps_its_own_code_in_every_language(db_path):
+    for args in (["list", "--year", "1900"], ["show"], ["lst"], ["list", "--yaer", "2020"]):
+        codes = {
+            _code(invoke("--db", db_path, *args, env={"IPCOOP_LANG": lang}))
+            for lang in ("en", "zh-hk", "zh-cn")
+        }
+        assert len(codes) == 1, (args, codes)
+    # A usage error is coded by what was wrong, not by the hint that follows it.
+    assert _code(invoke("--db", db_path, "show")) != _code(invoke("--db", db_path, "lst"))
+    out_of_range = invoke("--db", db_path, "list", "--year", "1900", env={"IPCOOP_LANG": "zh-cn"})
+    assert "2000" in out_of_range.stderr and "2100" in out_of_range.stderr
+
+
+def test_damaged_language_files_never_fail_an_error(db_path, tmp_path, monkeypatch):
+    tool = _tool()
+    locale = tmp_path / "locale"
+    (locale / "zh_HK" / "LC_MESSAGES").mkdir(parents=True)
+    entries = tool.read_po(ROOT / "po" / "zh_HK.po")
+    entries["Error: {message}"] = {"msgstr": "錯誤：{msg}", "fuzzy": False}  # a wrong name
+    (locale / "zh_HK" / "LC_MESSAGES" / "ipcoop.mo").write_bytes(tool.mo_bytes(entries))
+    (locale / "codes.txt").write_bytes(b"\xff\xfe\x00garbage\n")
+    monkeypatch.setattr(i18n, "LOCALE", locale)
+    for env in ({}, {"IPCOOP_LANG": "zh-hk"}):
+        result = invoke("--db", db_path, "show", "99", env=env)
+        assert result.exit_code == 1 and "Traceback" not in result.stderr
+        assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("Error: ")  # the English line, with the Chinese message
+    assert "沒有" in result.stderr
+
+
+def test_an_unknown_IPCOOP_LANG_still_lets_help_and_the_version_answer(db_path):
+    env = {"IPCOOP_LANG": "klingon" * 1000, "LANG": "zh_HK.UTF-8"}
+    assert invoke("--version", env=env).exit_code == 0
+    helped = invoke("list", "--help", env=env)
+    assert helped.exit_code == 0 and "用法：" in helped.stdout
+    refused = invoke("--db", db_path, "list", env=env)
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("錯誤：IPCOOP_LANG") and len(refused.stderr) < 200
+
+
+def test_a_question_is_answered_in_either_language(db_path, monkeypatch):
+    monkeypatch.setattr("ipcoop.cli.commands.status.stdin_is_terminal", lambda: True)
+    asked = invoke(
+        "--db", db_path, "remove", "12", input="maybe\n是\n", env={"IPCOOP_LANG": "zh-hk"}
+    )
+    assert asked.exit_code == 0, asked.stderr
+    assert "請回答 y 或 n" in asked.stderr and "[y/N]" in asked.stderr
+    assert "推動" in asked.stderr  # the project by its Hong Kong title
+    assert 12 not in {p["id"] for p in invoke("--db", db_path, "list", "--json").json()}
+    kept = invoke("--db", db_path, "remove", "13", input="否\n", env={"IPCOOP_LANG": "zh-cn"})
+    assert kept.exit_code == 1 and 13 in {
+        p["id"] for p in invoke("--db", db_path, "list", "--json").json()
+    }
