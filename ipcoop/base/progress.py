@@ -140,7 +140,7 @@ def with_link(project: Mapping[str, Any], url: str, label: str | None) -> list[d
 def without_link(project: Mapping[str, Any], url: str) -> list[dict[str, Any]]:
     links = [link for link in project["links"] if link["url"] != url.strip()]
     if len(links) == len(project["links"]):
-        held = ", ".join(link["url"] for link in project["links"]) or "none"
+        held = ", ".join(link["url"] for link in project["links"]) or tr("none")
         raise InvalidValue(
             tr("project {id} has no link {strip!r} (it has: {held})").format(
                 id=project["id"], strip=url.strip(), held=held

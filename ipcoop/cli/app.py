@@ -129,19 +129,18 @@ def _speak(argv: list[str]) -> None:
         if arg == "--lang" and i + 1 < len(argv):
             given = argv[i + 1]
         chosen = i18n.known(given) or chosen
+    given = os.environ.get("IPCOOP_LANG", "").strip()
     if chosen is None:
-        from ipcoop.base.errors import InvalidValue
-        from ipcoop.core.languages import default_lang
+        chosen = i18n.known(given) if given else i18n.locale_lang()
+    if chosen is None:  # IPCOOP_LANG names no language ipcoop speaks
+        i18n.use(i18n.locale_lang())  # refused in the locale's language
+        # Help, the version and completion still answer: they are how one finds out.
+        asking = {"-h", "--help", "--version"} & set(argv) or not argv
+        if not asking and not any(k.endswith("_COMPLETE") for k in os.environ):
+            from ipcoop.core.languages import parse_lang
 
-        i18n.use(i18n.locale_lang())  # a bad IPCOOP_LANG is refused in the locale's language
-        try:
-            chosen = default_lang()
-        except InvalidValue:
-            # Help, the version and completion still answer: they are how one finds out.
-            asking = {"-h", "--help", "--version"} & set(argv) or not argv
-            if not asking and not any(k.endswith("_COMPLETE") for k in os.environ):
-                raise
-            chosen = i18n.current()
+            parse_lang(given, "IPCOOP_LANG")  # raises, saying what it may be
+        chosen = i18n.current()
     i18n.use(chosen)
 
 

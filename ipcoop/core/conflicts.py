@@ -101,7 +101,7 @@ def settle(db: Any, project_id: int, field: str, choice: int) -> str:
     as a change of this copy's (journalled, undoable); returns what was kept."""
     found = [c for c in of_projects(db, project_id) if c["field"] == field]
     if not found:
-        listed = ", ".join(c["field"] for c in of_projects(db, project_id)) or "none"
+        listed = ", ".join(c["field"] for c in of_projects(db, project_id)) or tr("none")
         raise NotFound(
             tr(
                 "project {project_id} has no conflict on {field!r} (its conflicts: "
@@ -184,7 +184,7 @@ def settle_record(db: Any, ident: str, field: str, choice: int) -> str:
         )
     held = record.get("conflicts") or {}
     if field not in held:
-        listed = ", ".join(sorted(held)) or "none"
+        listed = ", ".join(sorted(held)) or tr("none")
         raise NotFound(
             tr(
                 "{ident} has no conflict on {field!r} (its conflicts: {listed}); "

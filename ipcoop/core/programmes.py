@@ -93,7 +93,7 @@ def get(db: Any, key: str) -> dict[str, Any]:
     value = models.parse_programme_key(key)
     found = db.tables["programmes"].get(value)
     if found is None:
-        known = ", ".join(p["key"] for p in all_programmes(db)) or "none yet"
+        known = ", ".join(p["key"] for p in all_programmes(db)) or tr("none yet")
         raise NotFound(
             tr(
                 "no programme {value!r} (programmes: {known}); add it with 'ipcoop programme add'"

@@ -203,17 +203,17 @@ def shape_problem(data: Any) -> str | None:
     Bad keys and records are for `checks.audit`: `check` lists them one by one.
     """
     if not isinstance(data, dict):
-        return f"the top level is a {type(data).__name__}, not an object"
+        return tr("the top level is a {name}, not an object").format(name=type(data).__name__)
     for table in TABLES:
         if table not in data:
-            return f"the table {table!r} is missing"
+            return tr("the table {table!r} is missing").format(table=table)
     for name, table in data.items():
         if name not in TABLES:
-            return f"unknown table {name!r}"
+            return tr("unknown table {name!r}").format(name=name)
         if not isinstance(table, dict):
-            return f"the table {name!r} is not an object"
+            return tr("the table {name!r} is not an object").format(name=name)
     if schema_of(data) is None:
-        return "the schema version is missing or bad"
+        return tr("the schema version is missing or bad")
     return None
 
 

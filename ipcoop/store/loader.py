@@ -52,7 +52,7 @@ def decode_current(
     data = layout.decode(raw, path, duplicates)
     schema = layout.schema_of(data)
     if schema is None:
-        what = layout.shape_problem(data) or "no schema version"
+        what = layout.shape_problem(data) or tr("no schema version")
         raise DatabaseError(
             tr("{path} is not an ipcoop database ({what}): {recover_hint}").format(
                 path=path, what=what, recover_hint=layout.recover_hint(path)

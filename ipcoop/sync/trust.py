@@ -248,7 +248,7 @@ def _find(local: sig.Signers, wanted: str) -> str:
         or (len(text) >= 8 and k.startswith(text))
     ]
     if not hits:
-        names = ", ".join(sorted({r["name"] for r in local.values()})) or "none"
+        names = ", ".join(sorted({r["name"] for r in local.values()})) or tr("none")
         raise NotFound(
             tr(
                 "no copy named {wanted!r} (copies: {names}); a copy that joined since "

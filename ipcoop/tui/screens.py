@@ -108,7 +108,7 @@ class Confirm(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.question, id="question")
-            yield Label("y: yes    n: no")
+            yield Label(tr("y: yes    n: no"))
 
     def action_answer(self, yes: bool) -> None:
         answer(self, yes)
