@@ -257,7 +257,9 @@ def check_records(
             record["titles"], record["converted"] = _completed_forms(record)
             clean = models.validate_project(record, known_areas, known_codes)
         except InvalidValue as exc:
-            raise InvalidValue(f"{where}: {exc.message}") from None
+            raise InvalidValue(
+                tr("{where}: {message}").format(where=where, message=exc.message)
+            ) from None
         clean.update(created=stamp, updated=stamp)
         checked.append(clean)
         if tick is not None:

@@ -432,3 +432,20 @@ def test_a_question_is_answered_in_either_language(db_path, monkeypatch):
     assert kept.exit_code == 1 and 13 in {
         p["id"] for p in invoke("--db", db_path, "list", "--json").json()
     }
+
+
+def test_an_import_row_error_carries_its_messages_code(db_path, tmp_path):
+    import csv
+    import io
+
+    exported = invoke("--db", db_path, "export", "--format", "csv").stdout
+    header, row = list(csv.reader(io.StringIO(exported)))[:2]
+    row[header.index("area")] = "culture"
+    sheet = tmp_path / "bad.csv"
+    with sheet.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([header, row])
+    english = invoke("--db", db_path, "import", sheet)
+    chinese = invoke("--db", db_path, "import", sheet, env={"IPCOOP_LANG": "zh-hk"})
+    assert one_error_line(english).startswith("Error: row 2: unknown area 'culture'")
+    assert chinese.stderr.startswith("錯誤：第 2 行：") and "culture" in chinese.stderr
+    assert _code(english) == _code(chinese)
