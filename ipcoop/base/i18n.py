@@ -53,7 +53,7 @@ class Text(str):
                 kwargs[name] = f"\x00{len(words) - 1}\x00"
         try:
             text = str.format(self, *args, **kwargs)
-        except (KeyError, IndexError, ValueError, AttributeError):
+        except (KeyError, IndexError, ValueError, AttributeError, TypeError):
             # A translation whose placeholders differ (a damaged catalog): the English.
             text = str.format(self.msgid, *args, **kwargs)
         for mark_, word in words.items():

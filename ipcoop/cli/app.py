@@ -84,6 +84,9 @@ class IpcoopGroup(TyperGroup):
         from ipcoop.cli.wrapping import help_width
 
         extra.setdefault("terminal_width", help_width())
+        from ipcoop.base import i18n
+
+        spoken = i18n.current()
         code = 0
         try:
             _speak(argv)
@@ -100,9 +103,7 @@ class IpcoopGroup(TyperGroup):
         except BaseException as exc:
             code = _failure(exc, state)
         finally:
-            from ipcoop.base import i18n
-
-            i18n.use("en")  # what runs after (a test, a caller) is not in this run's language
+            i18n.use(spoken)  # what runs after (a test, a caller) speaks as it did
         if standalone_mode:
             if _stdout_broken():
                 # Python would try the flush again at exit and print a traceback.
@@ -152,7 +153,11 @@ def _streams() -> None:
         stream = getattr(sys, name)
         if stream is None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
-        elif (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+            continue
+        legacy = (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8"
+        # Data written to a file or a pipe stays exact (a character the encoding lacks
+        # fails the command, as before); only what a person reads is shown with '?'.
+        if legacy and (name == "stderr" or stream.isatty()):
             with contextlib.suppress(AttributeError, ValueError):
                 stream.reconfigure(errors="replace")
 
@@ -210,7 +215,7 @@ def _failure(exc: BaseException, state: State) -> int:
         sys.stdout.write(exc.ctx.get_help() + "\n" if exc.ctx else "")
         return 0
     if isinstance(exc, UsageError):
-        message = click_message(exc.format_message())
+        message = click_message(exc.format_message(), getattr(exc, "message", None))
         if exc.ctx:
             message = tr("{message} (see '{command} --help')").format(
                 message=message, command=exc.ctx.command_path
@@ -218,7 +223,7 @@ def _failure(exc: BaseException, state: State) -> int:
         _error(message)
         return EXIT_USAGE
     if isinstance(exc, TyperException):
-        _error(click_message(exc.format_message()))
+        _error(click_message(exc.format_message(), getattr(exc, "message", None)))
         return exc.exit_code
     if isinstance(exc, typer.Abort):
         _error(tr("aborted; nothing was changed"))
@@ -234,6 +239,14 @@ def _failure(exc: BaseException, state: State) -> int:
             tr("cannot write the output: {value}; nothing was changed").format(
                 value=exc.strerror or exc
             )
+        )
+        return EXIT_FAILED
+    if isinstance(exc, UnicodeEncodeError) and not state.committed:
+        _error(
+            tr(
+                "the output's encoding ({encoding}) cannot hold {char!r}; use a UTF-8 "
+                "locale or PYTHONIOENCODING=utf-8; nothing was changed"
+            ).format(encoding=exc.encoding, char=exc.object[exc.start : exc.end])
         )
         return EXIT_FAILED
     if os.environ.get("IPCOOP_DEBUG"):

@@ -77,19 +77,25 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(regex + r"\Z", re.S)
 
 
-def click_message(text: str) -> str:
-    """A message Click built, in the interface's language (as it is if unknown)."""
+def click_message(text: str, inner: str | None = None) -> str:
+    """A message Click built, in the interface's language (as it is if unknown: one of
+    ipcoop's own keeps its id, and so its code). `inner` is the message Click wrapped
+    ("Invalid value for '--side': ..."), when the exception holds it."""
+    if getattr(text, "msgid", None) is not None:
+        return text  # ipcoop's own words, already translated
     if not _patterns:
         _patterns.extend((_pattern(t), t) for t in CLICK_MESSAGES)
-    # Click writes "Got unexpected extra argument(s)": one form each.
-    text = re.sub(r"argument\(s\) \((\S+)\)\Z", r"argument (\1)", text)
-    text = re.sub(r"argument\(s\) \((.+ .+)\)\Z", r"arguments (\1)", text)
+    if "argument(s) (" in text:  # Click writes "argument(s)": one form each
+        text = re.sub(r"argument\(s\) \((\S+)\)\Z", r"argument (\1)", text)
+        text = re.sub(r"argument\(s\) \((.+ .+)\)\Z", r"arguments (\1)", text)
     for pattern, template in _patterns:
         found = pattern.match(text)
         if found:
-            values = found.groupdict()
+            values: dict[str, str] = found.groupdict()
             if "message" in values:
-                values["message"] = click_message(values["message"])
+                said = values["message"]
+                ours = inner is not None and getattr(inner, "msgid", None) and said == inner
+                values["message"] = inner if ours and inner else click_message(said)
             if values.get("type") in TYPE_WORDS:
                 values["type"] = tr(TYPE_WORDS[values["type"]])
             return tr(template).format(**values)

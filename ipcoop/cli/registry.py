@@ -229,8 +229,22 @@ def examples_apart(text: str | None) -> str | None:
     heading = tr("Example:") if len(examples) == 1 else tr("Examples:")
     from ipcoop.cli.wrapping import help_width
 
-    lines = [line for e in examples for line in _shell_lines(e, help_width() - 2)]
+    lines = [line for e in examples for line in _example_lines(e, help_width() - 2)]
     return "\n".join([*prose, "", "\b", heading, *lines])
+
+
+def _example_lines(example: str, room: int) -> list[str]:
+    """An example's command as shell lines, and what it says after it in brackets
+    ("(or --only 12 --only 15)") as prose below it, wrapped by cells like the rest."""
+    import re
+
+    from ipcoop.cli.wrapping import cells, fill
+
+    found = re.fullmatch(r"(.*?\S)\s+([(（].*[)）])", example)
+    if found is None or cells(example) + 2 <= room:  # all on one line, as it fits
+        return _shell_lines(example, room)
+    said = fill(found.group(2), room, "      ", "      ").split("\n")
+    return [*_shell_lines(found.group(1), room), *said]
 
 
 def _shell_lines(example: str, room: int = 76) -> list[str]:

@@ -90,8 +90,8 @@ def describe_change(change: dict[str, Any], say: Say = _english) -> str:
         diffs.append(
             say(mark("settled the conflict on {fields}")).format(fields=", ".join(settled))
         )
-    return say(mark("changed {what} {ident}: {changes}")).format(
-        what=what, ident=ident, changes="; ".join(diffs)
+    return say(mark("changed {what} {record}: {changes}")).format(
+        what=what, record=ident, changes="; ".join(diffs)
     )
 
 

@@ -74,12 +74,19 @@ def _check_period(key: str, start: str, end: str, extending: bool = False) -> No
             )
         return
     if years and (years[0] != int(start[:4]) or (not single and years[1] != int(end[:4]))):
-        raise InvalidValue(
-            tr("the key {key} reads as {years}").format(key=key, years=years[0])
-            + (tr(" to {years}").format(years=years[1]) if years[1] != years[0] else "")
-            + tr(", but the period is {start} to {end}; choose a key that matches it").format(
-                start=start, end=end
+        said = (
+            tr(
+                "the key {key} reads as {first}, but the period is {start} to {end}; "
+                "choose a key that matches it"
             )
+            if years[1] == years[0]
+            else tr(
+                "the key {key} reads as {first} to {last}, but the period is {start} to "
+                "{end}; choose a key that matches it"
+            )
+        )
+        raise InvalidValue(
+            said.format(key=key, first=years[0], last=years[1], start=start, end=end)
         )
 
 

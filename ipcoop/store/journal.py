@@ -26,7 +26,7 @@ def entry_hash(entry: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def broken_chains(history: dict[str, Any]) -> list[str]:
+def broken_chains(history: dict[str, Any]) -> list[str]:  # in English: verify's JSON says them
     """Each copy's entries in order of their sequence: where one does not name the
     entry before it (an entry dropped, changed or put out of order)."""
     by_copy: dict[str, dict[int, Any]] = {}
@@ -43,17 +43,9 @@ def broken_chains(history: dict[str, Any]) -> list[str]:
                 continue  # written before entries were chained
             before = entries.get(seq - 1)
             if before is None:
-                found.append(
-                    tr("entry {copy}.{seq:06d} follows an entry that is missing").format(
-                        copy=copy, seq=seq
-                    )
-                )
+                found.append(f"entry {copy}.{seq:06d} follows an entry that is missing")
             elif entry_hash(before) != prev:
-                found.append(
-                    tr("entry {copy}.{seq:06d} does not follow the entry before it").format(
-                        copy=copy, seq=seq
-                    )
-                )
+                found.append(f"entry {copy}.{seq:06d} does not follow the entry before it")
     return found
 
 

@@ -118,12 +118,12 @@ def load(path: Path, what: str = "the key", quick: bool = False) -> Key:
     if not stat.S_ISREG(info.st_mode):
         raise KeyError_(tr("{what} {path} is not a file").format(what=what, path=path))
     if _looks_public(path):
-        raise KeyError_(
-            tr("{what} {path} is a public key; give the private key beside it").format(
-                what=what, path=path
-            )
-            + (f" ({path.with_suffix('')})" if path.suffix == ".pub" else "")
+        said = (
+            tr("{what} {path} is a public key; give the private key beside it ({private})")
+            if path.suffix == ".pub"
+            else tr("{what} {path} is a public key; give the private key beside it")
         )
+        raise KeyError_(said.format(what=what, path=path, private=path.with_suffix("")))
     if info.st_mode & 0o077:
         raise KeyError_(
             tr(

@@ -5,7 +5,6 @@ words are reached, help is wrapped by cells, and machine output never changes.""
 from __future__ import annotations
 
 import importlib.util
-import json
 import re
 import sys
 from pathlib import Path
@@ -302,6 +301,10 @@ def test_help_fits_the_terminal_by_cells(lang, width):
             if wrapping.cells(line) > limit:
                 unbroken = r"""\s*("[^"]*"|\S+)( ("[^"]*"|\S+))?( \\)?"""
                 assert re.fullmatch(unbroken, line), (page, line)
+                # ... but Chinese outside quotes is always broken to fit.
+                assert wrapping.cells(re.sub(r'"[^"]*"', "", line)) == len(
+                    re.sub(r'"[^"]*"', "", line)
+                ), (page, line)
 
 
 def test_chinese_wraps_between_characters_and_keeps_its_marks():
@@ -326,11 +329,25 @@ def test_english_runs_read_no_catalog(db_path, monkeypatch):
     assert invoke("--db", db_path, "show", "99").exit_code == 1
 
 
-def test_the_codes_of_errors_are_kept(tmp_path):
-    codes = (ROOT / "ipcoop" / "locale" / "codes.txt").read_text("utf-8").splitlines()
-    numbers = [line.split(" ", 1)[0] for line in codes]
-    assert len(numbers) == len(set(numbers)) and all(re.fullmatch(r"E\d{3,}", n) for n in numbers)
-    assert json.dumps(numbers)  # every line is "CODE message"
+# Codes people may already have written down: each must keep meaning its message.
+PINNED = {
+    "E281": "no project with id {project_id} (see 'ipcoop list')",
+    "E061": "No such command '{name}'; did you mean '{close}'?",
+    "E154": "{what} must be one of en, zh-hk, zh-cn, not {value}",
+    "E432": "No such option: {name}",
+}
+
+
+def test_the_codes_of_errors_are_kept():
+    lines = (ROOT / "ipcoop" / "locale" / "codes.txt").read_text("utf-8").splitlines()
+    codes = dict(line.split(" ", 1) for line in lines)
+    assert len(codes) == len(lines)  # no code given twice
+    assert all(re.fullmatch(r"E\d{3,}", code) for code in codes)
+    assert len(set(codes.values())) == len(codes)  # nor a message twice
+    for code, message in PINNED.items():
+        assert codes[code] == message
+    numbers = [int(code[1:]) for code in codes]
+    assert numbers == sorted(numbers)  # new codes only ever come after the old
 
 
 def test_sharing_speaks_through_the_catalog(pair, monkeypatch):
@@ -387,17 +404,24 @@ def test_each_error_keeps_its_own_code_in_every_language(db_path):
         }
         assert len(codes) == 1, (args, codes)
     # A usage error is coded by what was wrong, not by the hint that follows it.
-    assert _code(invoke("--db", db_path, "show")) != _code(invoke("--db", db_path, "lst"))
+    assert _code(invoke("--db", db_path, "lst")) == "E061"  # its own, not the hint's
+    assert _code(invoke("--db", db_path, "list", "--yaer", "2020")) == "E432"
+    sides = {_code(invoke("--db", db_path, "sync", "--side", "xx"))}
+    sides.add(_code(invoke("--db", db_path, "add", "x", "--area", "gba")))
+    assert len(sides) == 2  # two of ipcoop's own refusals inside Click's "Invalid value"
     out_of_range = invoke("--db", db_path, "list", "--year", "1900", env={"IPCOOP_LANG": "zh-cn"})
     assert "2000" in out_of_range.stderr and "2100" in out_of_range.stderr
 
 
-def test_damaged_language_files_never_fail_an_error(db_path, tmp_path, monkeypatch):
+@pytest.mark.parametrize("broken", ["錯誤：{msg}", "錯誤：{message[x]}", "錯誤：{0}"])
+def test_damaged_language_files_never_fail_an_error(db_path, tmp_path, monkeypatch, broken):
+    """A catalog whose line names another placeholder, indexes it or wants a position,
+    and a codes.txt that is not text: the error is still one line, never a traceback."""
     tool = _tool()
     locale = tmp_path / "locale"
     (locale / "zh_HK" / "LC_MESSAGES").mkdir(parents=True)
     entries = tool.read_po(ROOT / "po" / "zh_HK.po")
-    entries["Error: {message}"] = {"msgstr": "錯誤：{msg}", "fuzzy": False}  # a wrong name
+    entries["Error: {message}"] = {"msgstr": broken, "fuzzy": False}
     (locale / "zh_HK" / "LC_MESSAGES" / "ipcoop.mo").write_bytes(tool.mo_bytes(entries))
     (locale / "codes.txt").write_bytes(b"\xff\xfe\x00garbage\n")
     monkeypatch.setattr(i18n, "LOCALE", locale)
@@ -449,3 +473,29 @@ def test_an_import_row_error_carries_its_messages_code(db_path, tmp_path):
     assert one_error_line(english).startswith("Error: row 2: unknown area 'culture'")
     assert chinese.stderr.startswith("錯誤：第 2 行：") and "culture" in chinese.stderr
     assert _code(english) == _code(chinese)
+
+
+def test_stored_and_machine_words_stay_english_in_every_language(db_path):
+    """The log's JSON, verify's journal problems, and a record's key in the log."""
+    from ipcoop.store.journal import broken_chains
+
+    assert invoke("--db", db_path, "areas", "add", "code", "Codes of practice").exit_code == 0
+    assert invoke("--db", db_path, "areas", "edit", "code", "--name", "Codes").exit_code == 0
+    told = invoke("--db", db_path, "log", env={"IPCOOP_LANG": "zh-hk"}).stdout
+    assert "code" in told and "範疇" in told  # the key as it is, the word for area translated
+    english = invoke("--db", db_path, "log", "--json").json()
+    chinese = invoke("--db", db_path, "log", "--json", env={"IPCOOP_LANG": "zh-cn"}).json()
+    assert english == chinese and "changed area code" in english[0]["changes"][0]
+    i18n.use("zh-hk")
+    try:
+        assert broken_chains({"abc.000002": {"prev": "x"}}) == [
+            "entry abc.000002 follows an entry that is missing"
+        ]
+    finally:
+        i18n.use("en")
+
+
+def test_data_to_a_legacy_encoding_is_refused_not_corrupted(db_path):
+    done = run("--db", db_path, "export", "--format", "csv", PYTHONIOENCODING="gb2312")
+    assert done.returncode == 1 and done.stdout == ""
+    assert "UTF-8" in done.stderr and "Traceback" not in done.stderr
