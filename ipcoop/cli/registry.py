@@ -238,10 +238,11 @@ def _example_lines(example: str, room: int) -> list[str]:
     ("(or --only 12 --only 15)") as prose below it, wrapped by cells like the rest."""
     import re
 
-    from ipcoop.cli.wrapping import cells, fill
+    from ipcoop.cli.wrapping import fill
+    from ipcoop.reports.cells import cell_len
 
     found = re.fullmatch(r"(.*?\S)\s+([(（].*[)）])", example)
-    if found is None or cells(example) + 2 <= room:  # all on one line, as it fits
+    if found is None or cell_len(example) + 2 <= room:  # all on one line, as it fits
         return _shell_lines(example, room)
     said = fill(found.group(2), room, "      ", "      ").split("\n")
     return [*_shell_lines(found.group(1), room), *said]
@@ -252,7 +253,7 @@ def _shell_lines(example: str, room: int = 76) -> list[str]:
     command (a trailing backslash), so that it pastes as it is."""
     import re
 
-    from ipcoop.cli.wrapping import cells
+    from ipcoop.reports.cells import cell_len
 
     tokens = re.findall(r"""(?:[^\s"']+|"[^"]*"|'[^']*')+""", example)
     words: list[str] = []  # an option stays with its value
@@ -263,7 +264,7 @@ def _shell_lines(example: str, room: int = 76) -> list[str]:
             words.append(token)
     lines, current = [], "  "
     for word in words:
-        if current.strip() and cells(current) + 1 + cells(word) + 2 > room:
+        if current.strip() and cell_len(current) + 1 + cell_len(word) + 2 > room:
             lines.append(current + " \\")
             current = "      "
         current += ("" if not current.strip() else " ") + word

@@ -3,15 +3,17 @@
 Click measures and wraps help by characters: a line of Chinese, two cells a
 character, comes out twice as wide as the terminal. These two functions stand
 in for Click's `term_len` and `wrap_text` (cli/compat.py puts them in place):
-they count cells, break between any two Chinese characters (no spaces are
-needed there, and none are added when lines are joined), keep a closing mark
+they count cells as the reports do (reports/cells.py), break between any two
+Chinese characters (no spaces are needed there, and none are added when lines
+are joined), keep a closing mark
 (，。）」) on the line before it and an opening one (（「) with what follows.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from ipcoop.reports.cells import cell_len
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Marks that never begin a line, and marks that never end one.
@@ -28,19 +30,11 @@ def help_width() -> int:
 
 
 def _wide(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in "WF"
-
-
-def cells(text: str) -> int:
-    """The width of `text` on a terminal: two cells a wide character, none a
-    combining mark."""
-    if text.isascii():
-        return len(text)
-    return sum(0 if unicodedata.combining(c) else 2 if _wide(c) else 1 for c in text)
+    return cell_len(char) == 2
 
 
 def term_len(x: str) -> int:
-    return cells(_ANSI.sub("", x))
+    return cell_len(_ANSI.sub("", x))
 
 
 def _units(text: str) -> list[tuple[str, int]]:
@@ -83,24 +77,24 @@ def join_lines(lines: list[str]) -> str:
 def fill(text: str, width: int, initial_indent: str = "", subsequent_indent: str = "") -> str:
     """One paragraph, filled to `width` cells."""
     lines: list[str] = []
-    line, used, empty = initial_indent, cells(initial_indent), True
+    line, used, empty = initial_indent, cell_len(initial_indent), True
     for unit, space in _units(text):
-        piece, size = unit, cells(unit)
+        piece, size = unit, cell_len(unit)
         gap = space if not empty else 0  # as many spaces as the text has ("  [required]")
         if not empty and used + gap + size > width:
             lines.append(line.rstrip())
-            line, used, gap = subsequent_indent, cells(subsequent_indent), 0
+            line, used, gap = subsequent_indent, cell_len(subsequent_indent), 0
         while used + size > width and len(piece) > 1:  # longer than a line: cut it
             cut = 1
-            while cut < len(piece) and used + cells(piece[: cut + 1]) <= width:
+            while cut < len(piece) and used + cell_len(piece[: cut + 1]) <= width:
                 cut += 1
             # Not before a closing mark, nor after an opening one: each keeps its word.
             while cut > 1 and (piece[cut - 1] in _OPENING or piece[cut : cut + 1] in _CLOSING):
                 cut -= 1
             lines.append(line + " " * gap + piece[:cut])
-            line, used, gap = subsequent_indent, cells(subsequent_indent), 0
+            line, used, gap = subsequent_indent, cell_len(subsequent_indent), 0
             piece = piece[cut:]
-            size = cells(piece)
+            size = cell_len(piece)
         line += " " * gap + piece
         used += gap + size
         empty = False

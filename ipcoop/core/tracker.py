@@ -333,6 +333,18 @@ def done_date(on: str | None, option: str = "--on") -> str:
     return date
 
 
+def said_changed(action: str, projects: Sequence[Project]) -> str:
+    """What a front end says after a status change: 'Done: 12, 14'."""
+    said = {
+        "start": tr("Started: {ids}"),
+        "done": tr("Done: {ids}"),
+        "reopen": tr("Reopened: {ids}"),
+        "drop": tr("Dropped: {ids}"),
+        "remove": tr("Removed: {ids}"),
+    }[action]
+    return said.format(ids=", ".join(str(p["id"]) for p in projects))
+
+
 def change_status(
     db: store.Database,
     ids: Sequence[int],

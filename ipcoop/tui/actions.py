@@ -11,15 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ipcoop.base.i18n import mark, tr
+from ipcoop.base.i18n import tr
 from ipcoop.tui.model import command_line
-
-WORD = {
-    "start": mark("Started: {ids}"),
-    "done": mark("Done: {ids}"),
-    "reopen": mark("Reopened: {ids}"),
-    "drop": mark("Dropped: {ids}"),
-}
 
 
 def commit(path: Path, command: str, change: Callable[[Any], Any]) -> tuple[Any, list[str]]:
@@ -42,8 +35,7 @@ def status(
     projects, warnings = commit(
         path, command, lambda db: tracker.change_status(db, list(ids), action, on, reason)
     )
-    said = tr(WORD[action]).format(ids=", ".join(str(p["id"]) for p in projects))
-    return said, command, warnings
+    return tracker.said_changed(action, projects), command, warnings
 
 
 def remove(path: Path, ids: Sequence[int]) -> tuple[str, str, list[str]]:
@@ -51,7 +43,7 @@ def remove(path: Path, ids: Sequence[int]) -> tuple[str, str, list[str]]:
 
     command = command_line("remove", list(ids), ["--yes"])
     removed, warnings = commit(path, command, lambda db: tracker.remove_projects(db, list(ids)))
-    return "Removed: " + ", ".join(str(p["id"]) for p in removed), command, warnings
+    return tracker.said_changed("remove", removed), command, warnings
 
 
 def undo(path: Path, expected: str) -> tuple[str, str, list[str]]:

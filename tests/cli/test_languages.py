@@ -13,6 +13,7 @@ import pytest
 
 from ipcoop.base import i18n
 from ipcoop.cli import compat, registry, wrapping
+from ipcoop.reports.cells import cell_len
 from tests.helpers import ROOT, invoke, one_error_line, run
 
 
@@ -298,11 +299,11 @@ def test_help_fits_the_terminal_by_cells(lang, width):
         assert out.strip()
         for line in out.splitlines():
             # An option with its metavar, or a quoted value of an example, is not broken.
-            if wrapping.cells(line) > limit:
+            if cell_len(line) > limit:
                 unbroken = r"""\s*("[^"]*"|\S+)( ("[^"]*"|\S+))?( \\)?"""
                 assert re.fullmatch(unbroken, line), (page, line)
                 # ... but Chinese outside quotes is always broken to fit.
-                assert wrapping.cells(re.sub(r'"[^"]*"', "", line)) == len(
+                assert cell_len(re.sub(r'"[^"]*"', "", line)) == len(
                     re.sub(r'"[^"]*"', "", line)
                 ), (page, line)
 
@@ -311,7 +312,7 @@ def test_chinese_wraps_between_characters_and_keeps_its_marks():
     text = "列出項目，可按年份及狀態篩選。--lang 選擇顯示的名稱（JSON 載有所有寫法）。"
     for width in (12, 17, 20, 31):
         lines = wrapping.wrap_text(text, width).splitlines()
-        assert all(wrapping.cells(line) <= width for line in lines), lines
+        assert all(cell_len(line) <= width for line in lines), lines
         assert not any(line[0] in "，。）」" for line in lines)
         assert not any(line[-1] in "（「" for line in lines)
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
@@ -499,3 +500,15 @@ def test_data_to_a_legacy_encoding_is_refused_not_corrupted(db_path):
     done = run("--db", db_path, "export", "--format", "csv", PYTHONIOENCODING="gb2312")
     assert done.returncode == 1 and done.stdout == ""
     assert "UTF-8" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_both_front_ends_say_a_change_in_the_readers_language():
+    from ipcoop.core.tracker import said_changed
+
+    i18n.use("zh-cn")
+    try:
+        assert said_changed("remove", [{"id": 3}, {"id": 4}]) == "已删除：3, 4"
+        assert said_changed("done", [{"id": 12}]) == "已完成：12"
+    finally:
+        i18n.use("en")
+    assert said_changed("drop", [{"id": 18}]) == "Dropped: 18"

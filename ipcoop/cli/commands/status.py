@@ -19,13 +19,7 @@ def _status_command(ctx: typer.Context, ids: list[str], action: str, **kwargs: A
     parsed = tracker.parse_ids(ids)
     with writing(ctx) as db:
         projects = tracker.change_status(db, parsed, action, **kwargs)
-    said = {
-        "start": tr("Started: {ids}"),
-        "done": tr("Done: {ids}"),
-        "reopen": tr("Reopened: {ids}"),
-        "drop": tr("Dropped: {ids}"),
-    }[action]
-    say(said.format(ids=", ".join(str(p["id"]) for p in projects)))
+    say(tracker.said_changed(action, projects))
 
 
 def start(ctx: typer.Context, ids: OpenIdsArg) -> None:
@@ -104,4 +98,4 @@ def remove(
             raise typer.Abort()
     with writing(ctx) as db:
         removed = tracker.remove_projects(db, parsed)
-    say(tr("Removed: ") + ", ".join(str(p["id"]) for p in removed))
+    say(tracker.said_changed("remove", removed))
